@@ -1,0 +1,69 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'web/dist/**', 'bench/out/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use string-literal unions.' },
+      ],
+    },
+  },
+  {
+    // process.env is read only in platform/config.ts
+    files: ['src/**/*.ts'],
+    ignores: ['src/platform/config.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through src/platform/config.ts.' },
+      ],
+    },
+  },
+  {
+    // analytics is pure: no I/O, no platform, no modules
+    files: ['src/analytics/**/*.ts'],
+    ignores: ['src/analytics/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', '../platform/*', '../modules/*', 'fs', 'path'],
+              message: 'analytics/ is pure math.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // a module is imported only through its index.ts
+    files: ['src/**/*.ts'],
+    ignores: ['src/analytics/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(\\.\\./)?modules/[^/]+/(?!index\\.ts$).+',
+              message: 'Import a module through its index.ts.',
+            },
+            {
+              regex: '^\\.\\./[a-z]+/(?!index\\.ts$)[^/]+\\.(repository|service|routes)\\.ts$',
+              message: 'Import another module through its index.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

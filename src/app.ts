@@ -1,0 +1,115 @@
+import path from 'node:path';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Config } from './platform/config.ts';
+import { connect, type Db } from './platform/db/connect.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import { createMemoryBus, createPostgresBus, type EventBus } from './platform/events/bus.ts';
+import { registerEventStream } from './platform/events/sse.ts';
+import { buildServer } from './platform/http/server.ts';
+import { registerWebApp } from './platform/http/web.ts';
+import { createAccessService, registerAccessRoutes, SESSION_COOKIE } from './modules/access/index.ts';
+import { createCustomerService, registerCustomerRoutes } from './modules/customers/index.ts';
+import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
+import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
+
+export const VERSION = '0.1.0';
+const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
+
+/** Every service of Rapport over one database: what the HTTP server and the CLI both use. */
+export function createServices(conn: Db, bus: EventBus, config: Pick<Config, 'sessionDays'>) {
+  const { db } = conn;
+  const workspaces = createWorkspaceService({ db });
+  const access = createAccessService({ db, workspaces, sessionDays: config.sessionDays });
+  const customers = createCustomerService({ db, workspaces });
+  const timeline = createTimelineService({ db, customers, bus });
+  return { workspaces, access, customers, timeline };
+}
+export type Services = ReturnType<typeof createServices>;
+
+/** Open the database and bring its schema up to date (fail closed). */
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>,
+): Promise<Db> {
+  const conn = connect({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+  });
+  try {
+    await migrateToLatest(conn.db);
+  } catch (err) {
+    await conn.close();
+    throw err;
+  }
+  return conn;
+}
+
+export type RunningApp = {
+  app: FastifyInstance;
+  conn: Db;
+  services: Services;
+  bus: EventBus;
+  close: () => Promise<void>;
+};
+
+/** Compose the whole application: config → db → migrate → services → http. */
+export async function buildApp(
+  config: Config,
+  opts: { conn?: Db; serveWeb?: boolean } = {},
+): Promise<RunningApp> {
+  const conn = opts.conn ?? (await openDatabase(config));
+  const bus =
+    conn.dialect === 'postgres' && conn.url ? await createPostgresBus(conn.url, () => {}) : createMemoryBus();
+  const services = createServices(conn, bus, config);
+  const { access } = services;
+
+  const authenticate = async (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    if (header) {
+      const m = /^Bearer\s+(\S+)$/i.exec(header);
+      return m?.[1] ? access.resolveApiKey(m[1]) : undefined;
+    }
+    const token = request.cookies[SESSION_COOKIE];
+    return token ? access.resolveSession(token) : undefined;
+  };
+
+  const app = await buildServer({
+    logLevel: config.logLevel,
+    trustProxy: config.trustProxy,
+    version: VERSION,
+    authenticate,
+    ready: async () => {
+      await services.workspaces.countWorkspaces();
+      return true;
+    },
+    routes: (api) => {
+      registerAccessRoutes(api, {
+        access,
+        workspaces: services.workspaces,
+        cookieSecure: config.cookieSecure,
+      });
+      registerWorkspaceRoutes(api, services);
+      registerCustomerRoutes(api, services);
+      registerTimelineRoutes(api, services);
+      registerEventStream(api, bus);
+    },
+    afterRoutes: async (a) => {
+      if (opts.serveWeb !== false) await registerWebApp(a, WEB_DIST);
+    },
+  });
+
+  const sweep = setInterval(() => void access.deleteExpiredSessions().catch(() => {}), 3_600_000);
+  sweep.unref();
+  return {
+    app,
+    conn,
+    services,
+    bus,
+    close: async () => {
+      clearInterval(sweep);
+      await app.close();
+      await bus.close();
+      if (!opts.conn) await conn.close();
+    },
+  };
+}

@@ -1,0 +1,222 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorOf } from '../../platform/http/server.ts';
+import { actorRef } from '../../platform/http/actor.ts';
+import { workspaceSchema, type WorkspaceService } from '../workspaces/index.ts';
+import type { AccessService } from './access.service.ts';
+import {
+  apiKeySchema,
+  createApiKeySchema,
+  createUserSchema,
+  loginSchema,
+  setupSchema,
+  userSchema,
+} from './access.schema.ts';
+
+export const SESSION_COOKIE = 'rapport_session';
+const idParams = z.object({ id: z.string().max(100) });
+
+export function registerAccessRoutes(
+  root: FastifyInstance,
+  deps: { access: AccessService; workspaces: WorkspaceService; cookieSecure: 'auto' | 'true' | 'false' },
+) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const { access, workspaces } = deps;
+
+  const setCookie = (request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: string) => {
+    const secure = deps.cookieSecure === 'auto' ? request.protocol === 'https' : deps.cookieSecure === 'true';
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure,
+      expires: new Date(expiresAt),
+    });
+  };
+
+  app.get(
+    '/api/v1/setup',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['access'],
+        summary: 'Does this install still need its first-run setup?',
+        response: { 200: z.object({ needsSetup: z.boolean() }) },
+      },
+    },
+    async () => ({ needsSetup: (await workspaces.countWorkspaces()) === 0 }),
+  );
+
+  app.post(
+    '/api/v1/setup',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['access'],
+        summary: 'First run: create the workspace and its owner, signed in',
+        body: setupSchema,
+        response: { 201: z.object({ user: userSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const s = await access.setup(request.body);
+      setCookie(request, reply, s.token, s.expiresAt);
+      return reply.code(201).send({ user: s.user });
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['access'],
+        summary: 'Sign in (sets the session cookie)',
+        body: loginSchema,
+        response: { 200: z.object({ user: userSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const s = await access.login(request.body);
+      setCookie(request, reply, s.token, s.expiresAt);
+      return { user: s.user };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      config: { public: true },
+      schema: { tags: ['access'], summary: 'Sign out', response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await access.logout(token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/me',
+    {
+      schema: {
+        tags: ['access'],
+        summary: 'Who am I: the signed-in user (or API key) and their workspace',
+        response: {
+          200: z.object({
+            user: userSchema.nullable(),
+            scopes: z.array(z.string()),
+            workspace: workspaceSchema,
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const a = actorOf(request);
+      const user = a.kind === 'user' ? await access.getUserOrThrow(a.workspaceId, a.id) : null;
+      return { user, scopes: [...a.scopes], workspace: await workspaces.getWorkspaceOrThrow(a.workspaceId) };
+    },
+  );
+
+  app.get(
+    '/api/v1/users',
+    {
+      schema: {
+        tags: ['access'],
+        summary: 'List users',
+        response: { 200: z.object({ items: z.array(userSchema) }) },
+      },
+    },
+    async (request) => ({
+      items: await access.listUsers(actorOf(request).workspaceId),
+    }),
+  );
+
+  app.post(
+    '/api/v1/users',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary: 'Create a user (owner or staff)',
+        body: createUserSchema,
+        response: { 201: userSchema },
+      },
+    },
+    async (request, reply) => {
+      const a = actorOf(request);
+      return reply.code(201).send(await access.createUser(a.workspaceId, request.body, actorRef(a)));
+    },
+  );
+
+  for (const [verb, disabled] of [
+    ['disable', true],
+    ['enable', false],
+  ] as const) {
+    app.post(
+      `/api/v1/users/:id/${verb}`,
+      {
+        config: { scope: 'admin' },
+        schema: {
+          tags: ['access'],
+          summary: `${verb === 'disable' ? 'Disable' : 'Re-enable'} a user`,
+          params: idParams,
+          response: { 200: userSchema },
+        },
+      },
+      async (request) => {
+        const a = actorOf(request);
+        return access.setUserDisabled(a.workspaceId, request.params.id, disabled, actorRef(a));
+      },
+    );
+  }
+
+  app.get(
+    '/api/v1/api-keys',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary: 'List API keys (never their secrets)',
+        response: { 200: z.object({ items: z.array(apiKeySchema) }) },
+      },
+    },
+    async (request) => ({ items: await access.listApiKeys(actorOf(request).workspaceId) }),
+  );
+
+  app.post(
+    '/api/v1/api-keys',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary: 'Create an API key; the key is shown once, in this response',
+        body: createApiKeySchema,
+        response: { 201: z.object({ key: z.string(), apiKey: apiKeySchema }) },
+      },
+    },
+    async (request, reply) => {
+      const a = actorOf(request);
+      return reply.code(201).send(await access.createApiKey(a.workspaceId, request.body, actorRef(a)));
+    },
+  );
+
+  app.delete(
+    '/api/v1/api-keys/:id',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags: ['access'],
+        summary: 'Revoke an API key',
+        params: idParams,
+        response: { 200: apiKeySchema },
+      },
+    },
+    async (request) => {
+      const a = actorOf(request);
+      return access.revokeApiKey(a.workspaceId, request.params.id, actorRef(a));
+    },
+  );
+}

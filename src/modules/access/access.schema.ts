@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { SCOPES } from '../../platform/http/actor.ts';
+import { createWorkspaceSchema } from '../workspaces/index.ts';
+
+export const roleSchema = z.enum(['owner', 'staff']);
+export const scopeSchema = z.enum(SCOPES as ['read', 'write', 'admin']);
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'Not a valid email address' }));
+export const passwordSchema = z.string().min(8, { message: 'Use at least 8 characters' }).max(200);
+
+export const userSchema = z
+  .object({
+    id: z.string(),
+    workspaceId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: roleSchema,
+    createdAt: z.string(),
+    disabledAt: z.string().nullable(),
+  })
+  .meta({ id: 'User' });
+export type User = z.infer<typeof userSchema>;
+
+export const createUserSchema = z.object({
+  email: emailSchema,
+  name: z.string().trim().max(200).optional(),
+  password: passwordSchema,
+  role: roleSchema.default('staff'),
+});
+
+export const loginSchema = z.object({ email: emailSchema, password: z.string().min(1).max(200) });
+
+export const setupSchema = z.object({
+  workspace: createWorkspaceSchema,
+  owner: z.object({
+    email: emailSchema,
+    name: z.string().trim().max(200).optional(),
+    password: passwordSchema,
+  }),
+});
+
+export const apiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string(),
+    scopes: z.array(scopeSchema),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+export type ApiKey = z.infer<typeof apiKeySchema>;
+
+export const createApiKeySchema = z.object({
+  name: z.string().trim().min(1).max(100).default('API key'),
+  scopes: z.array(scopeSchema).min(1).default(['read', 'write']),
+});

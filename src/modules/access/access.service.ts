@@ -1,0 +1,236 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import type { Kysely } from 'kysely';
+import { newId, nowIso } from '../../platform/db/ids.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import { AppError, conflict, notFound } from '../../platform/errors.ts';
+import type { Actor, Scope } from '../../platform/http/actor.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
+import { createAccessRepository } from './access.repository.ts';
+import {
+  createApiKeySchema,
+  createUserSchema,
+  loginSchema,
+  setupSchema,
+  type ApiKey,
+  type User,
+} from './access.schema.ts';
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const ROLE_SCOPES: Record<User['role'], ReadonlySet<Scope>> = {
+  owner: new Set(['read', 'write', 'admin']),
+  staff: new Set(['read', 'write']),
+};
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+function randomText(n: number): string {
+  const bytes = randomBytes(n * 2);
+  let out = '';
+  for (let i = 0; out.length < n && i < bytes.length; i++) {
+    const b = bytes[i] ?? 0;
+    if (b < 248) out += ALPHABET[b % 62];
+  }
+  return out.length === n ? out : out + randomText(n - out.length);
+}
+// A real hash, used when the email is unknown, so sign-in takes the same time either way.
+const DUMMY_HASH = argonHash('not-a-password-' + randomText(16));
+
+export type AccessDeps = { db: Kysely<Database>; workspaces: WorkspaceService; sessionDays: number };
+
+export function createAccessService({ db, workspaces, sessionDays }: AccessDeps) {
+  const repo = createAccessRepository(db);
+  const touched = new Map<string, number>();
+
+  /** Validate and hash outside any transaction (argon2 is slow on purpose); then `insertUser` inside one. */
+  async function prepareUser(input: unknown) {
+    const v = createUserSchema.parse(input);
+    return { ...v, passwordHash: await argonHash(v.password) };
+  }
+
+  async function insertUser(
+    trx: Kysely<Database>,
+    workspaceId: string,
+    v: Awaited<ReturnType<typeof prepareUser>>,
+    actor: string,
+  ): Promise<User> {
+    if (await repo.findUserByEmail(workspaceId, v.email, trx))
+      throw conflict('USER_EMAIL_TAKEN', `A user with ${v.email} already exists in this workspace`);
+    const user: User = {
+      id: newId(),
+      workspaceId,
+      email: v.email,
+      name: v.name || v.email.split('@')[0] || v.email,
+      role: v.role,
+      createdAt: nowIso(),
+      disabledAt: null,
+    };
+    await repo.insertUser(trx, { ...user, passwordHash: v.passwordHash });
+    await recordAudit(trx, {
+      workspaceId,
+      actor,
+      action: 'create',
+      entity: 'user',
+      entityId: user.id,
+      data: { email: user.email, role: user.role },
+    });
+    return user;
+  }
+
+  async function startSession(user: User) {
+    const token = randomBytes(32).toString('base64url');
+    const createdAt = nowIso();
+    const expiresAt = new Date(Date.now() + sessionDays * 86_400_000).toISOString();
+    await repo.insertSession({
+      id: sha256(token),
+      workspaceId: user.workspaceId,
+      userId: user.id,
+      createdAt,
+      expiresAt,
+    });
+    return { token, expiresAt, user };
+  }
+
+  return {
+    listUsers: (workspaceId: string) => repo.listUsers(workspaceId),
+
+    async getUserOrThrow(workspaceId: string, id: string) {
+      const u = await repo.findUser(workspaceId, id);
+      if (!u) throw notFound('USER_NOT_FOUND', 'User');
+      return u;
+    },
+
+    async createUser(workspaceId: string, input: unknown, actor: string): Promise<User> {
+      await workspaces.getWorkspaceOrThrow(workspaceId);
+      const v = await prepareUser(input);
+      return db.transaction().execute((t) => insertUser(t, workspaceId, v, actor));
+    },
+
+    async setUserDisabled(workspaceId: string, id: string, disabled: boolean, actor: string): Promise<User> {
+      const u = await repo.findUser(workspaceId, id);
+      if (!u) throw notFound('USER_NOT_FOUND', 'User');
+      if (disabled && u.role === 'owner' && !u.disabledAt && (await repo.countOwners(workspaceId)) <= 1)
+        throw conflict('USER_LAST_OWNER', 'A workspace keeps at least one active owner');
+      await db.transaction().execute(async (t) => {
+        await repo.setUserDisabled(t, workspaceId, id, disabled ? nowIso() : null);
+        await recordAudit(t, {
+          workspaceId,
+          actor,
+          action: disabled ? 'disable' : 'enable',
+          entity: 'user',
+          entityId: id,
+        });
+      });
+      return (await repo.findUser(workspaceId, id)) as User;
+    },
+
+    /** First run: only while the install has no workspace. Creates the workspace and its owner, and signs them in. */
+    async setup(input: unknown) {
+      const v = setupSchema.parse(input);
+      if ((await workspaces.countWorkspaces()) > 0)
+        throw conflict('SETUP_DONE', 'Rapport is already set up; sign in instead');
+      const owner = await prepareUser({ ...v.owner, role: 'owner' });
+      const user = await db.transaction().execute(async (t) => {
+        if ((await workspaces.countWorkspaces(t)) > 0)
+          throw conflict('SETUP_DONE', 'Rapport is already set up; sign in instead');
+        const ws = await workspaces.createWorkspace(v.workspace, 'setup', t);
+        return insertUser(t, ws.id, owner, 'setup');
+      });
+      return startSession(user);
+    },
+
+    /** Sign in with email and password; the same answer for an unknown email and a wrong password. */
+    async login(input: unknown) {
+      const v = loginSchema.parse(input);
+      const candidates = await repo.findLoginCandidates(v.email);
+      if (candidates.length === 0) await argonVerify(await DUMMY_HASH, v.password).catch(() => false);
+      for (const c of candidates) {
+        if (await argonVerify(c.passwordHash, v.password).catch(() => false)) return startSession(c.user);
+      }
+      throw new AppError('LOGIN_FAILED', 'Email or password is not right', 401);
+    },
+
+    logout: (token: string) => repo.deleteSession(sha256(token)),
+
+    async resolveSession(token: string): Promise<Actor | undefined> {
+      if (token.length > 100) return undefined;
+      const s = await repo.findSession(sha256(token), nowIso());
+      if (!s || s.disabled_at) return undefined;
+      return {
+        workspaceId: s.workspace_id,
+        kind: 'user',
+        id: s.user_id,
+        role: s.role,
+        scopes: ROLE_SCOPES[s.role],
+      };
+    },
+
+    /** Create an API key. The secret is returned once here and stored only as a hash. */
+    async createApiKey(
+      workspaceId: string,
+      input: unknown,
+      actor: string,
+    ): Promise<{ key: string; apiKey: ApiKey }> {
+      await workspaces.getWorkspaceOrThrow(workspaceId);
+      const v = createApiKeySchema.parse(input);
+      const prefix = randomText(12);
+      const key = `rpk_${prefix}_${randomText(32)}`;
+      const apiKey: ApiKey = {
+        id: newId(),
+        name: v.name,
+        prefix,
+        scopes: [...new Set(v.scopes)],
+        createdAt: nowIso(),
+        lastUsedAt: null,
+        revokedAt: null,
+      };
+      await db.transaction().execute(async (t) => {
+        await repo.insertApiKey(t, { ...apiKey, workspaceId, keyHash: sha256(key), createdBy: actor });
+        await recordAudit(t, {
+          workspaceId,
+          actor,
+          action: 'create',
+          entity: 'api_key',
+          entityId: apiKey.id,
+          data: { name: apiKey.name, scopes: apiKey.scopes },
+        });
+      });
+      return { key, apiKey };
+    },
+
+    listApiKeys: (workspaceId: string) => repo.listApiKeys(workspaceId),
+
+    async revokeApiKey(workspaceId: string, id: string, actor: string): Promise<ApiKey> {
+      const existing = await repo.findApiKey(workspaceId, id);
+      if (!existing) throw notFound('API_KEY_NOT_FOUND', 'API key');
+      await db.transaction().execute(async (t) => {
+        if (await repo.revokeApiKey(t, workspaceId, id, nowIso()))
+          await recordAudit(t, { workspaceId, actor, action: 'revoke', entity: 'api_key', entityId: id });
+      });
+      return (await repo.findApiKey(workspaceId, id)) as ApiKey;
+    },
+
+    async resolveApiKey(key: string): Promise<Actor | undefined> {
+      const m = /^rpk_([A-Za-z0-9]{12})_[A-Za-z0-9]{32}$/.exec(key);
+      if (!m?.[1]) return undefined;
+      const found = await repo.findApiKeyByPrefix(m[1]);
+      if (!found || found.key.revokedAt) return undefined;
+      const a = Buffer.from(found.keyHash, 'hex');
+      const b = Buffer.from(sha256(key), 'hex');
+      if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
+      const now = Date.now();
+      if ((touched.get(found.key.id) ?? 0) < now - 60_000) {
+        touched.set(found.key.id, now);
+        void repo.touchApiKey(found.workspaceId, found.key.id, new Date(now).toISOString()).catch(() => {});
+      }
+      return {
+        workspaceId: found.workspaceId,
+        kind: 'apikey',
+        id: found.key.id,
+        scopes: new Set(found.key.scopes),
+      };
+    },
+
+    deleteExpiredSessions: () => repo.deleteExpiredSessions(nowIso()),
+  };
+}
+export type AccessService = ReturnType<typeof createAccessService>;

@@ -1,0 +1,483 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { CustomerTable, Database } from '../../platform/db/schema.ts';
+import type { Customer, CustomerSummary } from './customers.schema.ts';
+
+export type PhoneRow = { id: string; raw: string; e164: string | null; label: string | null; valid: boolean };
+export type EmailRow = { id: string; address: string; normalized: string; label: string | null };
+export type CustomerRow = Selectable<CustomerTable>;
+export type CustomerWrite = {
+  row: CustomerRow;
+  phones: PhoneRow[];
+  emails: EmailRow[];
+  tags: string[];
+  tokens: string[];
+};
+
+/** A page position: the last row's sort key and id (and, in search, its relevance tier). */
+export type Cursor = { tier: number; sort: string; id: string };
+export const encodeCursor = (c: Cursor) =>
+  Buffer.from(JSON.stringify([c.tier, c.sort, c.id])).toString('base64url');
+export function decodeCursor(s: string): Cursor | undefined {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string' && typeof v[2] === 'string')
+      return { tier: v[0], sort: v[1], id: v[2] };
+  } catch {
+    /* fall through */
+  }
+  return undefined;
+}
+
+const parseJson = <T>(s: string | null, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
+
+export function createCustomersRepository(db: Kysely<Database>) {
+  async function writeChildren(
+    trx: Kysely<Database>,
+    ws: string,
+    id: string,
+    w: Omit<CustomerWrite, 'row'>,
+    replace: { phones: boolean; emails: boolean; tags: boolean; tokens: boolean },
+  ) {
+    if (replace.phones) {
+      await trx
+        .deleteFrom('customer_phones')
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', id)
+        .execute();
+      if (w.phones.length)
+        await trx
+          .insertInto('customer_phones')
+          .values(
+            w.phones.map((p, i) => ({
+              workspace_id: ws,
+              id: p.id,
+              customer_id: id,
+              position: i,
+              raw: p.raw,
+              e164: p.e164,
+              label: p.label,
+              valid: p.valid ? 1 : 0,
+            })),
+          )
+          .execute();
+    }
+    if (replace.emails) {
+      await trx
+        .deleteFrom('customer_emails')
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', id)
+        .execute();
+      if (w.emails.length)
+        await trx
+          .insertInto('customer_emails')
+          .values(
+            w.emails.map((e, i) => ({
+              workspace_id: ws,
+              id: e.id,
+              customer_id: id,
+              position: i,
+              address: e.address,
+              normalized: e.normalized,
+              label: e.label,
+            })),
+          )
+          .execute();
+    }
+    if (replace.tags) {
+      await trx
+        .deleteFrom('customer_tags')
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', id)
+        .execute();
+      if (w.tags.length)
+        await trx
+          .insertInto('customer_tags')
+          .values(w.tags.map((tag) => ({ workspace_id: ws, customer_id: id, tag })))
+          .execute();
+    }
+    if (replace.tokens) {
+      await trx
+        .deleteFrom('customer_tokens')
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', id)
+        .execute();
+      if (w.tokens.length) {
+        await trx
+          .insertInto('customer_tokens')
+          .values(w.tokens.map((token) => ({ workspace_id: ws, customer_id: id, token })))
+          .execute();
+        await trx
+          .insertInto('customer_vocab')
+          .values(w.tokens.map((token) => ({ workspace_id: ws, token, length: token.length })))
+          .onConflict((oc) => oc.columns(['workspace_id', 'token']).doNothing())
+          .execute();
+      }
+    }
+  }
+
+  return {
+    async insert(trx: Kysely<Database>, w: CustomerWrite) {
+      await trx.insertInto('customers').values(w.row).execute();
+      await writeChildren(trx, w.row.workspace_id, w.row.id, w, {
+        phones: true,
+        emails: true,
+        tags: true,
+        tokens: true,
+      });
+    },
+
+    async update(
+      trx: Kysely<Database>,
+      w: CustomerWrite,
+      replace: { phones: boolean; emails: boolean; tags: boolean; tokens: boolean },
+    ) {
+      const { workspace_id: ws, id, ...rest } = w.row;
+      await trx
+        .updateTable('customers')
+        .set(rest)
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .execute();
+      await writeChildren(trx, ws, id, w, replace);
+    },
+
+    /** Delete a customer; their people (if a business) stay, without the link. */
+    async delete(trx: Kysely<Database>, ws: string, id: string): Promise<boolean> {
+      await trx
+        .updateTable('customers')
+        .set({ business_id: null })
+        .where('workspace_id', '=', ws)
+        .where('business_id', '=', id)
+        .execute();
+      const r = await trx
+        .deleteFrom('customers')
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+
+    async findRow(ws: string, id: string, trx: Kysely<Database> = db) {
+      return trx
+        .selectFrom('customers')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .executeTakeFirst();
+    },
+
+    async listPeopleIds(trx: Kysely<Database>, ws: string, businessId: string) {
+      const rows = await trx
+        .selectFrom('customers')
+        .select('id')
+        .where('workspace_id', '=', ws)
+        .where('business_id', '=', businessId)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
+    /** Hydrate full customers (phones, emails, tags, business, people), in the order of `ids`. */
+    async getMany(ws: string, ids: string[], trx: Kysely<Database> = db): Promise<Customer[]> {
+      if (!ids.length) return [];
+      const rows = await trx
+        .selectFrom('customers')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .where('id', 'in', ids)
+        .execute();
+      const phones = await trx
+        .selectFrom('customer_phones')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .where('customer_id', 'in', ids)
+        .orderBy('position')
+        .execute();
+      const emails = await trx
+        .selectFrom('customer_emails')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .where('customer_id', 'in', ids)
+        .orderBy('position')
+        .execute();
+      const tags = await trx
+        .selectFrom('customer_tags')
+        .select(['customer_id', 'tag'])
+        .where('workspace_id', '=', ws)
+        .where('customer_id', 'in', ids)
+        .orderBy('tag')
+        .execute();
+      const businessIds = [...new Set(rows.map((r) => r.business_id).filter((x): x is string => !!x))];
+      const businesses = businessIds.length
+        ? await trx
+            .selectFrom('customers')
+            .select(['id', 'name', 'job_title'])
+            .where('workspace_id', '=', ws)
+            .where('id', 'in', businessIds)
+            .execute()
+        : [];
+      const bizIds = rows.filter((r) => r.kind === 'business').map((r) => r.id);
+      const people = bizIds.length
+        ? await trx
+            .selectFrom('customers')
+            .select(['id', 'name', 'job_title', 'business_id'])
+            .where('workspace_id', '=', ws)
+            .where('business_id', 'in', bizIds)
+            .orderBy('sort_name')
+            .limit(500)
+            .execute()
+        : [];
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      return ids.flatMap((id) => {
+        const r = byId.get(id);
+        if (!r) return [];
+        const biz = businesses.find((b) => b.id === r.business_id);
+        const c: Customer = {
+          id: r.id,
+          kind: r.kind,
+          name: r.name,
+          businessId: r.business_id,
+          business: biz ? { id: biz.id, name: biz.name, jobTitle: biz.job_title } : null,
+          people: people
+            .filter((p) => p.business_id === r.id)
+            .map((p) => ({ id: p.id, name: p.name, jobTitle: p.job_title })),
+          jobTitle: r.job_title,
+          phones: phones
+            .filter((p) => p.customer_id === id)
+            .map((p) => ({ id: p.id, number: p.raw, e164: p.e164, label: p.label, valid: p.valid === 1 })),
+          emails: emails
+            .filter((e) => e.customer_id === id)
+            .map((e) => ({ id: e.id, address: e.address, label: e.label })),
+          address: parseJson(r.address, null),
+          birthday: r.birthday,
+          anniversary: r.anniversary,
+          preferredChannel: r.preferred_channel as Customer['preferredChannel'],
+          needs: r.needs,
+          tags: tags.filter((t) => t.customer_id === id).map((t) => t.tag),
+          customFields: parseJson(r.custom_fields, {}),
+          consent: { marketing: r.consent_marketing === 1, source: r.consent_source, at: r.consent_at },
+          lastInteractionAt: r.last_interaction_at,
+          createdAt: r.created_at,
+          updatedAt: r.updated_at,
+        };
+        return [c];
+      });
+    },
+
+    /** List rows as summaries, in (sort_name, id) order, optionally within a set of ids. */
+    async page(
+      ws: string,
+      f: {
+        tag?: string | undefined;
+        kind?: string | undefined;
+        businessId?: string | undefined;
+        ids?: string[] | undefined;
+        after?: { sort: string; id: string } | undefined;
+        limit: number;
+      },
+    ): Promise<(CustomerSummary & { sort: string })[]> {
+      if (f.ids && f.ids.length === 0) return [];
+      let q = db
+        .selectFrom('customers as c')
+        .select([
+          'c.id',
+          'c.kind',
+          'c.name',
+          'c.sort_name',
+          'c.business_id',
+          'c.job_title',
+          'c.last_interaction_at',
+        ])
+        .where('c.workspace_id', '=', ws);
+      if (f.kind) q = q.where('c.kind', '=', f.kind as 'person' | 'business');
+      if (f.businessId) q = q.where('c.business_id', '=', f.businessId);
+      if (f.tag) {
+        const tag = f.tag;
+        q = q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('customer_tags as t')
+              .select('t.tag')
+              .where('t.workspace_id', '=', ws)
+              .whereRef('t.customer_id', '=', 'c.id')
+              .where('t.tag', '=', tag),
+          ),
+        );
+      }
+      if (f.ids) q = q.where('c.id', 'in', f.ids);
+      if (f.after) {
+        const { sort, id } = f.after;
+        q = q.where((eb) =>
+          eb.or([eb('c.sort_name', '>', sort), eb.and([eb('c.sort_name', '=', sort), eb('c.id', '>', id)])]),
+        );
+      }
+      const rows = await q.orderBy('c.sort_name').orderBy('c.id').limit(f.limit).execute();
+      return this.summarize(ws, rows);
+    },
+
+    async summarize(
+      ws: string,
+      rows: {
+        id: string;
+        kind: 'person' | 'business';
+        name: string;
+        sort_name: string;
+        business_id: string | null;
+        job_title: string | null;
+        last_interaction_at: string | null;
+      }[],
+    ) {
+      const ids = rows.map((r) => r.id);
+      if (!ids.length) return [];
+      const [phones, emails, tags] = await Promise.all([
+        db
+          .selectFrom('customer_phones')
+          .select(['customer_id', 'e164', 'raw', 'valid', 'position'])
+          .where('workspace_id', '=', ws)
+          .where('customer_id', 'in', ids)
+          .orderBy('position')
+          .execute(),
+        db
+          .selectFrom('customer_emails')
+          .select(['customer_id', 'address', 'position'])
+          .where('workspace_id', '=', ws)
+          .where('customer_id', 'in', ids)
+          .orderBy('position')
+          .execute(),
+        db
+          .selectFrom('customer_tags')
+          .select(['customer_id', 'tag'])
+          .where('workspace_id', '=', ws)
+          .where('customer_id', 'in', ids)
+          .orderBy('tag')
+          .execute(),
+      ]);
+      return rows.map((r) => {
+        const p = phones.find((x) => x.customer_id === r.id);
+        return {
+          id: r.id,
+          kind: r.kind,
+          name: r.name,
+          sort: r.sort_name,
+          businessId: r.business_id,
+          jobTitle: r.job_title,
+          lastInteractionAt: r.last_interaction_at,
+          tags: tags.filter((t) => t.customer_id === r.id).map((t) => t.tag),
+          phone: p ? (p.valid === 1 && p.e164 ? p.e164 : p.raw) : null,
+          email: emails.find((e) => e.customer_id === r.id)?.address ?? null,
+        };
+      });
+    },
+
+    /** Dictionary tokens that could be what a (possibly mistyped) query token meant. */
+    async vocabularyNear(ws: string, token: string, maxTypos: number): Promise<string[]> {
+      const firsts = [...new Set([token[0], token[1]].filter((c): c is string => !!c))];
+      const rows = await db
+        .selectFrom('customer_vocab')
+        .select('token')
+        .where('workspace_id', '=', ws)
+        .where((eb) =>
+          eb.or(firsts.map((c) => eb.and([eb('token', '>=', c), eb('token', '<', c + '\uffff')]))),
+        )
+        .where('length', '>=', token.length - maxTypos)
+        .where('length', '<=', token.length + Math.max(maxTypos, 40))
+        .execute();
+      return rows.map((r) => r.token);
+    },
+
+    /** Customers having, for every group, at least one of its tokens (AND of ORs). */
+    async idsWithTokens(ws: string, groups: string[][], cap: number): Promise<string[]> {
+      if (!groups.length || groups.some((g) => g.length === 0)) return [];
+      const sub = (g: string[]) =>
+        db
+          .selectFrom('customer_tokens')
+          .select('customer_id')
+          .where('workspace_id', '=', ws)
+          .where('token', 'in', g);
+      const [first, ...rest] = groups as [string[], ...string[][]];
+      let q = sub(first);
+      for (const g of rest) q = q.intersect(sub(g));
+      const rows = await db.selectFrom(q.as('m')).select('m.customer_id').limit(cap).execute();
+      return rows.map((r) => r.customer_id);
+    },
+
+    async idsByPhones(ws: string, e164s: string[], prefixes: string[], cap: number): Promise<string[]> {
+      if (!e164s.length && !prefixes.length) return [];
+      const rows = await db
+        .selectFrom('customer_phones')
+        .select('customer_id')
+        .distinct()
+        .where('workspace_id', '=', ws)
+        .where((eb) =>
+          eb.or([
+            ...(e164s.length ? [eb('e164', 'in', e164s)] : []),
+            ...prefixes.map((p) => eb.and([eb('e164', '>=', p), eb('e164', '<', p + '~')])),
+          ]),
+        )
+        .limit(cap)
+        .execute();
+      return rows.map((r) => r.customer_id);
+    },
+
+    async idsByEmailPrefix(ws: string, prefix: string, cap: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('customer_emails')
+        .select('customer_id')
+        .distinct()
+        .where('workspace_id', '=', ws)
+        .where('normalized', '>=', prefix)
+        .where('normalized', '<', prefix + '\uffff')
+        .limit(cap)
+        .execute();
+      return rows.map((r) => r.customer_id);
+    },
+
+    async idsByTag(ws: string, tag: string, cap: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('customer_tags')
+        .select('customer_id')
+        .where('workspace_id', '=', ws)
+        .where('tag', '=', tag)
+        .limit(cap)
+        .execute();
+      return rows.map((r) => r.customer_id);
+    },
+
+    /** The customer (oldest first) whose phone is one of these E.164 numbers. */
+    async findIdByE164(ws: string, e164s: string[]): Promise<string | undefined> {
+      if (!e164s.length) return undefined;
+      for (const e of e164s) {
+        const r = await db
+          .selectFrom('customer_phones')
+          .select('customer_id')
+          .where('workspace_id', '=', ws)
+          .where('e164', '=', e)
+          .orderBy('customer_id')
+          .limit(1)
+          .executeTakeFirst();
+        if (r) return r.customer_id;
+      }
+      return undefined;
+    },
+
+    /** Record that something happened with this customer (keeps the latest). */
+    async touchLastInteraction(trx: Kysely<Database>, ws: string, id: string, at: string) {
+      await trx
+        .updateTable('customers')
+        .set({ last_interaction_at: at })
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('last_interaction_at', 'is', null), eb('last_interaction_at', '<', at)]))
+        .execute();
+    },
+
+    async count(ws: string): Promise<number> {
+      const r = await db
+        .selectFrom('customers')
+        .select(sql<string | number>`count(*)`.as('n'))
+        .where('workspace_id', '=', ws)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+  };
+}
+export type CustomersRepository = ReturnType<typeof createCustomersRepository>;

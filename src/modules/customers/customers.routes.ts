@@ -1,0 +1,93 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { actorRef } from '../../platform/http/actor.ts';
+import { actorOf } from '../../platform/http/server.ts';
+import {
+  createCustomerSchema,
+  customerSchema,
+  customerSummarySchema,
+  listCustomersQuery,
+  pageOf,
+  updateCustomerSchema,
+} from './customers.schema.ts';
+import type { CustomerService } from './customers.service.ts';
+
+export const customerIdParams = z.object({ id: z.string().max(100) });
+
+export function registerCustomerRoutes(root: FastifyInstance, { customers }: { customers: CustomerService }) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const tags = ['customers'];
+
+  app.get(
+    '/api/v1/customers',
+    {
+      schema: {
+        tags,
+        summary: 'List or search customers',
+        querystring: listCustomersQuery,
+        response: { 200: pageOf(customerSummarySchema) },
+      },
+    },
+    async (request) => customers.listCustomers(actorOf(request).workspaceId, request.query),
+  );
+  app.post(
+    '/api/v1/customers',
+    {
+      schema: {
+        tags,
+        summary: 'Create a customer (person or business)',
+        body: createCustomerSchema,
+        response: { 201: customerSchema },
+      },
+    },
+    async (request, reply) => {
+      const a = actorOf(request);
+      return reply.code(201).send(await customers.createCustomer(a.workspaceId, request.body, actorRef(a)));
+    },
+  );
+  app.get(
+    '/api/v1/customers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A customer, whole',
+        params: customerIdParams,
+        response: { 200: customerSchema },
+      },
+    },
+    async (request) => customers.getCustomerOrThrow(actorOf(request).workspaceId, request.params.id),
+  );
+  app.patch(
+    '/api/v1/customers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change a customer; arrays given (phones, emails, tags) replace the old ones',
+        params: customerIdParams,
+        body: updateCustomerSchema,
+        response: { 200: customerSchema },
+      },
+    },
+    async (request) => {
+      const a = actorOf(request);
+      return customers.updateCustomer(a.workspaceId, request.params.id, request.body, actorRef(a));
+    },
+  );
+  app.delete(
+    '/api/v1/customers/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Delete a customer and their timeline',
+        params: customerIdParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const a = actorOf(request);
+      await customers.deleteCustomer(a.workspaceId, request.params.id, actorRef(a));
+      return reply.code(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,310 @@
+import type { Kysely } from 'kysely';
+import { newId, nowIso } from '../../platform/db/ids.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import { badInput, notFound } from '../../platform/errors.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
+import {
+  createCustomersRepository,
+  decodeCursor,
+  encodeCursor,
+  type CustomerRow,
+  type CustomerWrite,
+} from './customers.repository.ts';
+import {
+  createCustomerSchema,
+  listCustomersQuery,
+  updateCustomerSchema,
+  type Customer,
+  type CustomerSummary,
+  type UpdateCustomerInput,
+} from './customers.schema.ts';
+import { normalizeEmail, normalizePhone, phoneCandidates } from './phones.ts';
+import { searchCustomerIds } from './search.ts';
+import { nameTokens, sortKey } from './tokens.ts';
+
+export type CustomerDeps = { db: Kysely<Database>; workspaces: WorkspaceService };
+type Page = { items: CustomerSummary[]; nextCursor: string | null };
+
+export function createCustomerService({ db, workspaces }: CustomerDeps) {
+  const repo = createCustomersRepository(db);
+  const regions = new Map<string, { region: string; until: number }>();
+
+  /** The workspace's phone region (cached a few seconds: it is read on every lookup). */
+  async function regionOf(ws: string): Promise<string> {
+    const hit = regions.get(ws);
+    if (hit && hit.until > Date.now()) return hit.region;
+    const { region } = await workspaces.getWorkspaceOrThrow(ws);
+    regions.set(ws, { region, until: Date.now() + 5000 });
+    return region;
+  }
+
+  async function getCustomerOrThrow(ws: string, id: string, trx: Kysely<Database> = db): Promise<Customer> {
+    const [c] = await repo.getMany(ws, [id], trx);
+    if (!c) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
+    return c;
+  }
+
+  async function checkBusiness(
+    trx: Kysely<Database>,
+    ws: string,
+    businessId: string | null | undefined,
+    selfId?: string,
+  ) {
+    if (!businessId) return undefined;
+    const b = await repo.findRow(ws, businessId, trx);
+    if (!b || b.id === selfId)
+      throw badInput(
+        'BUSINESS_NOT_FOUND',
+        'businessId is not a customer of this workspace',
+        '/body/businessId',
+      );
+    if (b.kind !== 'business')
+      throw badInput('NOT_A_BUSINESS', 'businessId must point to a business customer', '/body/businessId');
+    return b;
+  }
+
+  function buildWrite(
+    ws: string,
+    region: string,
+    row: CustomerRow,
+    v: Pick<UpdateCustomerInput, 'phones' | 'emails' | 'tags'>,
+    businessName: string | undefined,
+  ): CustomerWrite {
+    return {
+      row,
+      phones: (v.phones ?? []).map((p) => ({
+        id: newId(),
+        raw: p.number,
+        label: p.label ?? null,
+        ...normalizePhone(p.number, region),
+      })),
+      emails: (v.emails ?? []).map((e) => ({
+        id: newId(),
+        address: e.address,
+        normalized: normalizeEmail(e.address),
+        label: e.label ?? null,
+      })),
+      tags: [...new Set(v.tags ?? [])],
+      tokens: [...new Set([...nameTokens(row.name), ...(businessName ? nameTokens(businessName) : [])])],
+    };
+  }
+
+  async function reindexPeople(trx: Kysely<Database>, ws: string, business: { id: string; name: string }) {
+    for (const pid of await repo.listPeopleIds(trx, ws, business.id)) {
+      const p = await repo.findRow(ws, pid, trx);
+      if (p)
+        await repo.update(trx, buildWrite(ws, '', p, {}, business.name), {
+          phones: false,
+          emails: false,
+          tags: false,
+          tokens: true,
+        });
+    }
+  }
+
+  return {
+    getCustomerOrThrow,
+    regionOf,
+
+    async createCustomer(ws: string, input: unknown, actor: string): Promise<Customer> {
+      const v = createCustomerSchema.parse(input);
+      const region = await regionOf(ws);
+      const at = nowIso();
+      const id = newId();
+      return db.transaction().execute(async (trx) => {
+        const business = v.kind === 'person' ? await checkBusiness(trx, ws, v.businessId) : undefined;
+        if (v.kind === 'business' && v.businessId)
+          throw badInput(
+            'BUSINESS_IN_BUSINESS',
+            'A business cannot belong to another business',
+            '/body/businessId',
+          );
+        const row: CustomerRow = {
+          workspace_id: ws,
+          id,
+          kind: v.kind,
+          name: v.name,
+          sort_name: sortKey(v.name),
+          business_id: business?.id ?? null,
+          job_title: v.jobTitle ?? null,
+          address: v.address ? JSON.stringify(v.address) : null,
+          birthday: v.birthday ?? null,
+          anniversary: v.anniversary ?? null,
+          preferred_channel: v.preferredChannel ?? null,
+          needs: v.needs ?? null,
+          custom_fields: JSON.stringify(v.customFields),
+          consent_marketing: v.consent?.marketing ? 1 : 0,
+          consent_source: v.consent?.source ?? null,
+          consent_at: v.consent ? (v.consent.at ? new Date(v.consent.at).toISOString() : at) : null,
+          last_interaction_at: null,
+          created_at: at,
+          updated_at: at,
+        };
+        await repo.insert(trx, buildWrite(ws, region, row, v, business?.name));
+        await recordAudit(trx, {
+          workspaceId: ws,
+          actor,
+          action: 'create',
+          entity: 'customer',
+          entityId: id,
+          data: v,
+        });
+        return getCustomerOrThrow(ws, id, trx);
+      });
+    },
+
+    async updateCustomer(ws: string, id: string, input: unknown, actor: string): Promise<Customer> {
+      const v = updateCustomerSchema.parse(input);
+      const region = await regionOf(ws);
+      return db.transaction().execute(async (trx) => {
+        const cur = await repo.findRow(ws, id, trx);
+        if (!cur) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
+        const kind = v.kind ?? cur.kind;
+        const businessId = v.businessId === undefined ? cur.business_id : v.businessId;
+        if (kind === 'business' && businessId)
+          throw badInput(
+            'BUSINESS_IN_BUSINESS',
+            'A business cannot belong to another business',
+            '/body/businessId',
+          );
+        if (kind === 'person' && cur.kind === 'business' && (await repo.listPeopleIds(trx, ws, id)).length)
+          throw badInput(
+            'BUSINESS_HAS_PEOPLE',
+            'This business still has people; move them first',
+            '/body/kind',
+          );
+        const business = await checkBusiness(trx, ws, businessId, id);
+        const row: CustomerRow = {
+          ...cur,
+          kind,
+          name: v.name ?? cur.name,
+          sort_name: sortKey(v.name ?? cur.name),
+          business_id: business?.id ?? null,
+          ...(v.jobTitle !== undefined && { job_title: v.jobTitle }),
+          ...(v.address !== undefined && { address: v.address ? JSON.stringify(v.address) : null }),
+          ...(v.birthday !== undefined && { birthday: v.birthday }),
+          ...(v.anniversary !== undefined && { anniversary: v.anniversary }),
+          ...(v.preferredChannel !== undefined && { preferred_channel: v.preferredChannel }),
+          ...(v.needs !== undefined && { needs: v.needs }),
+          ...(v.customFields !== undefined && { custom_fields: JSON.stringify(v.customFields) }),
+          ...(v.consent !== undefined && {
+            consent_marketing: v.consent.marketing ? 1 : 0,
+            consent_source: v.consent.source ?? null,
+            consent_at: v.consent.at ? new Date(v.consent.at).toISOString() : nowIso(),
+          }),
+          updated_at: nowIso(),
+        };
+        const replace = {
+          phones: v.phones !== undefined,
+          emails: v.emails !== undefined,
+          tags: v.tags !== undefined,
+          tokens: true,
+        };
+        await repo.update(trx, buildWrite(ws, region, row, v, business?.name), replace);
+        if (kind === 'business' && v.name !== undefined && v.name !== cur.name)
+          await reindexPeople(trx, ws, { id, name: v.name });
+        await recordAudit(trx, {
+          workspaceId: ws,
+          actor,
+          action: 'update',
+          entity: 'customer',
+          entityId: id,
+          data: v,
+        });
+        return getCustomerOrThrow(ws, id, trx);
+      });
+    },
+
+    async deleteCustomer(ws: string, id: string, actor: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const cur = await repo.findRow(ws, id, trx);
+        if (!cur) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
+        const people = cur.kind === 'business' ? await repo.listPeopleIds(trx, ws, id) : [];
+        await repo.delete(trx, ws, id);
+        for (const pid of people) {
+          const p = await repo.findRow(ws, pid, trx);
+          if (p)
+            await repo.update(trx, buildWrite(ws, '', p, {}, undefined), {
+              phones: false,
+              emails: false,
+              tags: false,
+              tokens: true,
+            });
+        }
+        await recordAudit(trx, {
+          workspaceId: ws,
+          actor,
+          action: 'delete',
+          entity: 'customer',
+          entityId: id,
+          data: { name: cur.name },
+        });
+      });
+    },
+
+    /** List or search customers, a page at a time (keyset cursor). */
+    async listCustomers(ws: string, query: unknown): Promise<Page> {
+      const f = listCustomersQuery.parse(query);
+      const cursor = f.cursor ? decodeCursor(f.cursor) : undefined;
+      if (f.cursor && !cursor)
+        throw badInput('BAD_CURSOR', 'cursor is not one this API gave out', '/querystring/cursor');
+      const filters = { tag: f.tag, kind: f.kind, businessId: f.businessId };
+      if (!f.q) {
+        const rows = await repo.page(ws, { ...filters, after: cursor, limit: f.limit + 1 });
+        return finish(rows, f.limit, 0);
+      }
+      const tiers = await searchCustomerIds(repo, ws, f.q, await regionOf(ws));
+      const items: (CustomerSummary & { sort: string; tier: number })[] = [];
+      for (let tier = cursor?.tier ?? 0; tier < tiers.length && items.length <= f.limit; tier++) {
+        const ids = tiers[tier] ?? [];
+        const after = cursor && cursor.tier === tier ? cursor : undefined;
+        const rows = await repo.page(ws, { ...filters, ids, after, limit: f.limit + 1 - items.length });
+        items.push(...rows.map((r) => ({ ...r, tier })));
+      }
+      const more = items.length > f.limit;
+      const page = items.slice(0, f.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(strip),
+        nextCursor: more && last ? encodeCursor({ tier: last.tier, sort: last.sort, id: last.id }) : null,
+      };
+    },
+
+    /** The id of the customer with this phone (any format), if any. */
+    async findIdByPhone(ws: string, raw: string): Promise<{ id: string | undefined; e164: string | null }> {
+      const region = await regionOf(ws);
+      const candidates = phoneCandidates(raw, region);
+      return {
+        id: await repo.findIdByE164(ws, candidates),
+        e164: normalizePhone(raw, region).e164 ?? candidates[0] ?? null,
+      };
+    },
+
+    /** Called by the timeline when something happens with a customer, in the same transaction. */
+    touchLastInteraction: (trx: Kysely<Database>, ws: string, id: string, at: string) =>
+      repo.touchLastInteraction(trx, ws, id, at),
+    existsOrThrow: async (ws: string, id: string, trx: Kysely<Database> = db) => {
+      if (!(await repo.findRow(ws, id, trx))) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
+    },
+    countCustomers: (ws: string) => repo.count(ws),
+  };
+
+  function finish(rows: (CustomerSummary & { sort: string })[], limit: number, tier: number): Page {
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(strip),
+      nextCursor: more && last ? encodeCursor({ tier, sort: last.sort, id: last.id }) : null,
+    };
+  }
+}
+
+const strip = ({
+  sort: _s,
+  tier: _t,
+  ...rest
+}: CustomerSummary & { sort: string; tier?: number }): CustomerSummary => rest;
+
+export type CustomerService = ReturnType<typeof createCustomerService>;

@@ -1,0 +1,11 @@
+export { createCustomerService, type CustomerService } from './customers.service.ts';
+export { registerCustomerRoutes, customerIdParams } from './customers.routes.ts';
+export {
+  customerSchema,
+  customerSummarySchema,
+  phoneSchema,
+  pageOf,
+  type Customer,
+  type CustomerSummary,
+} from './customers.schema.ts';
+export { normalizePhone, phoneCandidates, normalizeEmail } from './phones.ts';

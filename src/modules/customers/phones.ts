@@ -1,0 +1,56 @@
+import { getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+
+export type NormalizedPhone = { e164: string | null; valid: boolean };
+
+/**
+ * Normalise a phone typed in any format to E.164 using the workspace's region for national numbers.
+ * An unparseable or invalid number keeps `valid: false` (and an E.164 guess when one parses) — never dropped.
+ * @example normalizePhone('0803 123 4567', 'NG') // { e164: '+2348031234567', valid: true }
+ */
+export function normalizePhone(raw: string, region: string): NormalizedPhone {
+  const text = raw.trim();
+  if (!text) return { e164: null, valid: false };
+  const parsed = parsePhoneNumberFromString(text, region as CountryCode);
+  if (parsed?.isValid()) return { e164: parsed.number, valid: true };
+  // "2348031234567": an international number typed without its +
+  const digits = text.replace(/\D/g, '');
+  if (!text.startsWith('+') && digits.length >= 8) {
+    const intl = parsePhoneNumberFromString('+' + digits);
+    if (intl?.isValid()) return { e164: intl.number, valid: true };
+  }
+  return { e164: parsed?.number ?? null, valid: false };
+}
+
+/**
+ * Every E.164 number a caller's text could mean, best first (for lookup): the number as the region
+ * reads it, and as an international number without its "+".
+ */
+export function phoneCandidates(raw: string, region: string): string[] {
+  const out = new Set<string>();
+  const n = normalizePhone(raw, region);
+  if (n.e164) out.add(n.e164);
+  const digits = raw.replace(/\D/g, '');
+  if (digits.length >= 8 && !raw.trim().startsWith('+')) {
+    const intl = parsePhoneNumberFromString('+' + digits);
+    if (intl) out.add(intl.number);
+  }
+  return [...out];
+}
+
+/**
+ * Prefixes of E.164 numbers that a partly typed number could begin, for search-as-you-type:
+ * "0803 12" in NG → "+23480312"; "+1 415" → "+1415"; "234803" → "+234803".
+ */
+export function phonePrefixes(raw: string, region: string): string[] {
+  const digits = raw.replace(/\D/g, '');
+  if (digits.length < 4) return [];
+  if (raw.trim().startsWith('+')) return ['+' + digits];
+  const cc = getCountryCallingCode(region as CountryCode);
+  const national = digits.replace(/^0+/, '');
+  const out = new Set<string>([`+${cc}${national}`]);
+  if (digits.startsWith(cc)) out.add('+' + digits);
+  return [...out];
+}
+
+/** Lower-cased, trimmed email; for matching only (the typed address is kept as it was). */
+export const normalizeEmail = (address: string): string => address.trim().toLowerCase();

@@ -1,0 +1,88 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, InteractionTable } from '../../platform/db/schema.ts';
+import type { Interaction } from './timeline.schema.ts';
+
+type Row = Selectable<InteractionTable> & { author_name: string | null };
+const toInteraction = (r: Row): Interaction => ({
+  id: r.id,
+  customerId: r.customer_id,
+  kind: r.kind,
+  direction: r.direction,
+  body: r.body,
+  phone: r.phone,
+  authorId: r.author_id,
+  authorName: r.author_name,
+  occurredAt: r.occurred_at,
+  createdAt: r.created_at,
+});
+
+export function createTimelineRepository(db: Kysely<Database>) {
+  const base = (ws: string) =>
+    db
+      .selectFrom('interactions as i')
+      .leftJoin('users as u', (j) =>
+        j.onRef('u.workspace_id', '=', 'i.workspace_id').onRef('u.id', '=', 'i.author_id'),
+      )
+      .selectAll('i')
+      .select('u.name as author_name')
+      .where('i.workspace_id', '=', ws);
+
+  return {
+    async insert(trx: Kysely<Database>, row: Selectable<InteractionTable>) {
+      await trx.insertInto('interactions').values(row).execute();
+    },
+    async find(ws: string, id: string, trx: Kysely<Database> = db) {
+      const r = await trx
+        .selectFrom('interactions as i')
+        .leftJoin('users as u', (j) =>
+          j.onRef('u.workspace_id', '=', 'i.workspace_id').onRef('u.id', '=', 'i.author_id'),
+        )
+        .selectAll('i')
+        .select('u.name as author_name')
+        .where('i.workspace_id', '=', ws)
+        .where('i.id', '=', id)
+        .executeTakeFirst();
+      return r && toInteraction(r);
+    },
+    /** Newest first; `before` is the last item of the previous page. */
+    async page(ws: string, customerId: string, limit: number, before?: { at: string; id: string }) {
+      let q = base(ws).where('i.customer_id', '=', customerId);
+      if (before)
+        q = q.where((eb) =>
+          eb.or([
+            eb('i.occurred_at', '<', before.at),
+            eb.and([eb('i.occurred_at', '=', before.at), eb('i.id', '<', before.id)]),
+          ]),
+        );
+      const rows = await q.orderBy('i.occurred_at', 'desc').orderBy('i.id', 'desc').limit(limit).execute();
+      return rows.map(toInteraction);
+    },
+    async latest(ws: string, customerId: string) {
+      const r = await base(ws)
+        .where('i.customer_id', '=', customerId)
+        .orderBy('i.occurred_at', 'desc')
+        .orderBy('i.id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return r && toInteraction(r);
+    },
+    async count(ws: string, customerId: string): Promise<number> {
+      const r = await db
+        .selectFrom('interactions')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', customerId)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+    async userExists(ws: string, id: string) {
+      return !!(await db
+        .selectFrom('users')
+        .select('id')
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .executeTakeFirst());
+    },
+  };
+}
+export type TimelineRepository = ReturnType<typeof createTimelineRepository>;

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { customerSchema, phoneSchema } from '../customers/index.ts';
+
+/** Touches staff log by hand; other modules (orders, complaints, …) add their own kinds to the timeline. */
+export const INTERACTION_KINDS = [
+  'call',
+  'visit',
+  'message',
+  'email',
+  'sms',
+  'whatsapp',
+  'note',
+  'meeting',
+] as const;
+export const interactionKindSchema = z.enum(INTERACTION_KINDS);
+export const directionSchema = z.enum(['inbound', 'outbound']);
+
+export const createInteractionSchema = z.object({
+  kind: interactionKindSchema,
+  direction: directionSchema.optional(),
+  body: z.string().trim().max(20_000).optional().describe('What was said or done'),
+  occurredAt: z.iso.datetime({ offset: true }).optional().describe('When it happened (default: now)'),
+  authorId: z.string().max(100).optional().describe('Staff member (default: the signed-in user)'),
+});
+
+export const interactionSchema = z
+  .object({
+    id: z.string(),
+    customerId: z.string().nullable(),
+    kind: z.string(),
+    direction: directionSchema.nullable(),
+    body: z.string().nullable(),
+    phone: z.string().nullable(),
+    authorId: z.string().nullable(),
+    authorName: z.string().nullable(),
+    occurredAt: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Interaction' });
+export type Interaction = z.infer<typeof interactionSchema>;
+
+export const timelineQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const callSchema = z.object({
+  from: z.string().trim().min(1).max(50).describe('Caller number, any format'),
+  to: z.string().trim().max(50).optional(),
+  direction: directionSchema.default('inbound'),
+  at: z.iso.datetime({ offset: true }).optional(),
+  note: z.string().trim().max(5000).optional(),
+});
+
+/** What a staff screen shows the moment a customer calls. */
+export const callerCardSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: customerSchema.shape.kind,
+    tags: z.array(z.string()),
+    phones: z.array(phoneSchema),
+    business: customerSchema.shape.business,
+    needs: z.string().nullable(),
+    lastInteraction: z.object({ kind: z.string(), at: z.string(), body: z.string().nullable() }).nullable(),
+    openItems: z
+      .record(z.string(), z.number())
+      .describe('Counts of open items by kind (complaints, promises, …, as those modules exist)'),
+    interactionCount: z.number().int(),
+  })
+  .meta({ id: 'CallerCard' });
+export type CallerCard = z.infer<typeof callerCardSchema>;
+
+export const callEventSchema = z
+  .object({
+    interaction: interactionSchema,
+    phone: z.string().describe('The number as received'),
+    e164: z.string().nullable(),
+    customer: callerCardSchema.nullable().describe('null: an unknown number'),
+  })
+  .meta({ id: 'CallEvent' });
+export type CallEvent = z.infer<typeof callEventSchema>;

@@ -1,0 +1,188 @@
+import type { Kysely } from 'kysely';
+import { newId, nowIso } from '../../platform/db/ids.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import { badInput, notFound } from '../../platform/errors.ts';
+import { actorRef, type Actor } from '../../platform/http/actor.ts';
+import type { EventBus } from '../../platform/events/bus.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { CustomerService } from '../customers/index.ts';
+import { createTimelineRepository } from './timeline.repository.ts';
+import {
+  callSchema,
+  createInteractionSchema,
+  timelineQuery,
+  type CallerCard,
+  type CallEvent,
+  type Interaction,
+} from './timeline.schema.ts';
+
+/** Another module's count of a customer's open items, e.g. `['complaints', 2]`. */
+export type OpenItemCounter = (ws: string, customerId: string) => Promise<[string, number]>;
+
+export type TimelineDeps = {
+  db: Kysely<Database>;
+  customers: CustomerService;
+  bus: EventBus;
+  openItemCounters?: OpenItemCounter[];
+};
+
+const encode = (at: string, id: string) => Buffer.from(`${at}|${id}`).toString('base64url');
+function decode(s: string) {
+  const [at, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at)))
+    throw badInput('BAD_CURSOR', 'cursor is not one this API gave out', '/querystring/cursor');
+  return { at, id };
+}
+
+export function createTimelineService({ db, customers, bus, openItemCounters = [] }: TimelineDeps) {
+  const repo = createTimelineRepository(db);
+
+  async function getCallerCard(ws: string, customerId: string): Promise<CallerCard> {
+    const c = await customers.getCustomerOrThrow(ws, customerId);
+    const [last, count, counts] = await Promise.all([
+      repo.latest(ws, customerId),
+      repo.count(ws, customerId),
+      Promise.all(openItemCounters.map((f) => f(ws, customerId))),
+    ]);
+    return {
+      id: c.id,
+      name: c.name,
+      kind: c.kind,
+      tags: c.tags,
+      phones: c.phones,
+      business: c.business,
+      needs: c.needs,
+      lastInteraction: last ? { kind: last.kind, at: last.occurredAt, body: last.body } : null,
+      openItems: Object.fromEntries(counts),
+      interactionCount: count,
+    };
+  }
+
+  async function insertInteraction(
+    trx: Kysely<Database>,
+    ws: string,
+    i: {
+      customerId: string | null;
+      kind: string;
+      direction?: 'inbound' | 'outbound' | undefined;
+      body?: string | undefined;
+      phone?: string | null;
+      phoneE164?: string | null;
+      authorId: string | null;
+      occurredAt: string;
+      meta?: unknown;
+    },
+  ): Promise<string> {
+    const id = newId();
+    await repo.insert(trx, {
+      workspace_id: ws,
+      id,
+      customer_id: i.customerId,
+      kind: i.kind,
+      direction: i.direction ?? null,
+      body: i.body ?? null,
+      phone: i.phone ?? null,
+      phone_e164: i.phoneE164 ?? null,
+      author_id: i.authorId,
+      occurred_at: i.occurredAt,
+      created_at: nowIso(),
+      meta: i.meta === undefined ? null : JSON.stringify(i.meta),
+    });
+    if (i.customerId) await customers.touchLastInteraction(trx, ws, i.customerId, i.occurredAt);
+    return id;
+  }
+
+  return {
+    getCallerCard,
+    insertInteraction,
+
+    /** Log a touch (call, visit, message, note, …) on a customer's timeline. */
+    async addInteraction(ws: string, customerId: string, input: unknown, actor: Actor): Promise<Interaction> {
+      const v = createInteractionSchema.parse(input);
+      await customers.existsOrThrow(ws, customerId);
+      const authorId = v.authorId ?? (actor.kind === 'user' ? actor.id : null);
+      if (v.authorId && !(await repo.userExists(ws, v.authorId)))
+        throw badInput('AUTHOR_NOT_FOUND', 'authorId is not a user of this workspace', '/body/authorId');
+      const id = await db.transaction().execute(async (trx) => {
+        const id = await insertInteraction(trx, ws, {
+          customerId,
+          kind: v.kind,
+          direction: v.direction,
+          body: v.body,
+          authorId,
+          occurredAt: v.occurredAt ? new Date(v.occurredAt).toISOString() : nowIso(),
+        });
+        await recordAudit(trx, {
+          workspaceId: ws,
+          actor: actorRef(actor),
+          action: 'create',
+          entity: 'interaction',
+          entityId: id,
+          data: { customerId, kind: v.kind },
+        });
+        return id;
+      });
+      const created = (await repo.find(ws, id)) as Interaction;
+      await bus.publish(ws, 'interaction.created', created).catch(() => {});
+      return created;
+    },
+
+    /** A customer's timeline, newest first. */
+    async getTimeline(ws: string, customerId: string, query: unknown) {
+      const q = timelineQuery.parse(query);
+      await customers.existsOrThrow(ws, customerId);
+      const rows = await repo.page(ws, customerId, q.limit + 1, q.cursor ? decode(q.cursor) : undefined);
+      const items = rows.slice(0, q.limit);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > q.limit && last ? encode(last.occurredAt, last.id) : null };
+    },
+
+    /** Recognise a caller: the card of the customer with this phone, in any format. */
+    async lookup(ws: string, phone: string): Promise<CallerCard> {
+      const { id } = await customers.findIdByPhone(ws, phone);
+      if (!id) throw notFound('CUSTOMER_NOT_FOUND', 'No customer has this number; customer');
+      return getCallerCard(ws, id);
+    },
+
+    /** A call event from the phone system: on the caller's timeline (or as unknown), and on every staff screen. */
+    async recordCall(ws: string, input: unknown, actor: Actor): Promise<CallEvent> {
+      const v = callSchema.parse(input);
+      const phone = v.direction === 'inbound' ? v.from : (v.to ?? v.from);
+      if (v.direction === 'outbound' && !v.to)
+        throw badInput('CALL_NO_TO', 'An outbound call needs "to"', '/body/to');
+      const { id: customerId, e164 } = await customers.findIdByPhone(ws, phone);
+      const occurredAt = v.at ? new Date(v.at).toISOString() : nowIso();
+      const interactionId = await db.transaction().execute(async (trx) => {
+        const iid = await insertInteraction(trx, ws, {
+          customerId: customerId ?? null,
+          kind: 'call',
+          direction: v.direction,
+          body: v.note,
+          phone,
+          phoneE164: e164,
+          authorId: actor.kind === 'user' ? actor.id : null,
+          occurredAt,
+          meta: { from: v.from, to: v.to ?? null },
+        });
+        await recordAudit(trx, {
+          workspaceId: ws,
+          actor: actorRef(actor),
+          action: 'create',
+          entity: 'call',
+          entityId: iid,
+          data: { customerId: customerId ?? null },
+        });
+        return iid;
+      });
+      const event: CallEvent = {
+        interaction: (await repo.find(ws, interactionId)) as Interaction,
+        phone,
+        e164,
+        customer: customerId ? await getCallerCard(ws, customerId) : null,
+      };
+      await bus.publish(ws, 'call', event);
+      return event;
+    },
+  };
+}
+export type TimelineService = ReturnType<typeof createTimelineService>;

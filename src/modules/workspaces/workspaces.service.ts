@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { newId, nowIso } from '../../platform/db/ids.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import { recordAudit } from '../audit/index.ts';
+import { createWorkspacesRepository } from './workspaces.repository.ts';
+import {
+  createWorkspaceSchema,
+  updateWorkspaceSchema,
+  type CreateWorkspaceInput,
+  type Workspace,
+} from './workspaces.schema.ts';
+
+export function createWorkspaceService({ db }: { db: Kysely<Database> }) {
+  const repo = createWorkspacesRepository(db);
+
+  async function getWorkspaceOrThrow(id: string): Promise<Workspace> {
+    const w = await repo.findById(id);
+    if (!w) throw notFound('WORKSPACE_NOT_FOUND', 'Workspace');
+    return w;
+  }
+
+  return {
+    getWorkspaceOrThrow,
+    countWorkspaces: (trx?: Kysely<Database>) => repo.count(trx),
+
+    /** Create a workspace (validated: IANA zone, ISO 4217 currency, phone region). */
+    async createWorkspace(
+      input: CreateWorkspaceInput,
+      actor = 'cli',
+      trx: Kysely<Database> = db,
+    ): Promise<Workspace> {
+      const v = createWorkspaceSchema.parse(input);
+      const at = nowIso();
+      const w: Workspace = { id: newId(), ...v, createdAt: at, updatedAt: at };
+      const run = async (t: Kysely<Database>) => {
+        await repo.insert(t, w);
+        await recordAudit(t, {
+          workspaceId: w.id,
+          actor,
+          action: 'create',
+          entity: 'workspace',
+          entityId: w.id,
+          data: v,
+        });
+      };
+      if (trx.isTransaction) await run(trx);
+      else await trx.transaction().execute(run);
+      return w;
+    },
+
+    /** Find by id or by exact name; a name shared by several workspaces must be given as an id. */
+    async findWorkspace(nameOrId: string): Promise<Workspace | undefined> {
+      const byId = await repo.findById(nameOrId);
+      if (byId) return byId;
+      const byName = await repo.findByName(nameOrId);
+      if (byName.length > 1)
+        throw new AppError(
+          'WORKSPACE_AMBIGUOUS',
+          `Several workspaces are named "${nameOrId}"; give the id instead`,
+          409,
+        );
+      return byName[0];
+    },
+
+    async updateWorkspace(id: string, input: unknown, actor: string): Promise<Workspace> {
+      const v = updateWorkspaceSchema.parse(input);
+      await getWorkspaceOrThrow(id);
+      await db.transaction().execute(async (t) => {
+        await repo.update(t, id, { ...v, updatedAt: nowIso() });
+        await recordAudit(t, {
+          workspaceId: id,
+          actor,
+          action: 'update',
+          entity: 'workspace',
+          entityId: id,
+          data: v,
+        });
+      });
+      return getWorkspaceOrThrow(id);
+    },
+  };
+}
+export type WorkspaceService = ReturnType<typeof createWorkspaceService>;

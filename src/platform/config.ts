@@ -1,0 +1,92 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable Rapport reads, in one schema: its doc, its default and whether it is a secret.
+ * `process.env` is read nowhere else. The README's configuration table is written from this list.
+ */
+export const CONFIG_VARS = {
+  PORT: { doc: 'HTTP port', default: '3000', secret: false },
+  HOST: { doc: 'HTTP listen address', default: '127.0.0.1', secret: false },
+  RAPPORT_DATA_DIR: {
+    doc: 'Folder for the embedded SQLite database (rapport.db)',
+    default: './data',
+    secret: false,
+  },
+  DATABASE_URL: {
+    doc: 'PostgreSQL URL; when set, Rapport uses PostgreSQL instead of SQLite',
+    default: '',
+    secret: true,
+  },
+  DATABASE_POOL_SIZE: { doc: 'PostgreSQL connection pool size', default: '10', secret: false },
+  LOG_LEVEL: {
+    doc: 'pino log level (fatal, error, warn, info, debug, trace, silent)',
+    default: 'info',
+    secret: false,
+  },
+  COOKIE_SECURE: {
+    doc: "Session cookie 'Secure' flag: auto (when the request is HTTPS), true or false",
+    default: 'auto',
+    secret: false,
+  },
+  TRUST_PROXY: {
+    doc: 'Trust X-Forwarded-* headers (behind a reverse proxy)',
+    default: 'false',
+    secret: false,
+  },
+  SESSION_DAYS: { doc: 'How long a web sign-in lasts, in days', default: '14', secret: false },
+} as const;
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535),
+  HOST: z.string().min(1),
+  RAPPORT_DATA_DIR: z.string().min(1),
+  DATABASE_URL: z.string(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']),
+  TRUST_PROXY: bool,
+  SESSION_DAYS: z.coerce.number().int().min(1).max(365),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  cookieSecure: 'auto' | 'true' | 'false';
+  trustProxy: boolean;
+  sessionDays: number;
+};
+
+/** Parse the environment once. Throws a readable error naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const raw: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(CONFIG_VARS)) raw[name] = env[name] ?? spec.default;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    dataDir: path.resolve(c.RAPPORT_DATA_DIR),
+    databaseUrl: c.DATABASE_URL === '' ? undefined : c.DATABASE_URL,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
+    logLevel: c.LOG_LEVEL,
+    cookieSecure: c.COOKIE_SECURE,
+    trustProxy: c.TRUST_PROXY,
+    sessionDays: c.SESSION_DAYS,
+  };
+}
+
+/** Test-only knob: the Postgres URL the database suites run against (unset = SQLite only). */
+export function testDatabaseUrl(): string | undefined {
+  return process.env.TEST_DATABASE_URL || undefined;
+}

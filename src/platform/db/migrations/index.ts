@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_foundation.ts';
+
+/** Every migration, in order. Add new files here; never edit one that has shipped. */
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_foundation': m0001,
+};

@@ -1,0 +1,138 @@
+/**
+ * The one Database type. The same schema on SQLite and PostgreSQL: ids and instants are text
+ * (UUIDv7, ISO-8601 UTC), calendar dates are 'YYYY-MM-DD' or '--MM-DD' text, booleans are 0/1 integers,
+ * JSON is text. Every business table carries workspace_id, and its keys include it.
+ */
+export type WorkspaceTable = {
+  id: string;
+  name: string;
+  timezone: string;
+  currency: string;
+  region: string;
+  created_at: string;
+  updated_at: string;
+};
+
+export type UserTable = {
+  workspace_id: string;
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string;
+  role: 'owner' | 'staff';
+  created_at: string;
+  disabled_at: string | null;
+};
+
+export type SessionTable = {
+  id: string; // sha256 of the cookie token
+  workspace_id: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+};
+
+export type ApiKeyTable = {
+  workspace_id: string;
+  id: string;
+  name: string;
+  prefix: string; // public part of the key, unique, used to find the row
+  key_hash: string; // sha256 of the whole key
+  scopes: string; // comma separated: read,write,admin
+  created_by: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+};
+
+export type CustomerTable = {
+  workspace_id: string;
+  id: string;
+  kind: 'person' | 'business';
+  name: string;
+  sort_name: string;
+  business_id: string | null;
+  job_title: string | null;
+  address: string | null; // JSON
+  birthday: string | null;
+  anniversary: string | null;
+  preferred_channel: string | null;
+  needs: string | null;
+  custom_fields: string; // JSON object
+  consent_marketing: number;
+  consent_source: string | null;
+  consent_at: string | null;
+  last_interaction_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type CustomerPhoneTable = {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  position: number;
+  raw: string;
+  e164: string | null;
+  label: string | null;
+  valid: number;
+};
+
+export type CustomerEmailTable = {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  position: number;
+  address: string;
+  normalized: string;
+  label: string | null;
+};
+
+export type CustomerTagTable = { workspace_id: string; customer_id: string; tag: string };
+
+/** Search index: one row per distinct name token of a customer (see customers/search.ts). */
+export type CustomerTokenTable = { workspace_id: string; token: string; customer_id: string };
+
+/** Distinct name tokens of a workspace (the typo-tolerant search's dictionary). */
+export type CustomerVocabTable = { workspace_id: string; token: string; length: number };
+
+export type InteractionTable = {
+  workspace_id: string;
+  id: string;
+  customer_id: string | null;
+  kind: string;
+  direction: 'inbound' | 'outbound' | null;
+  body: string | null;
+  phone: string | null;
+  phone_e164: string | null;
+  author_id: string | null;
+  occurred_at: string;
+  created_at: string;
+  meta: string | null; // JSON
+};
+
+export type AuditTable = {
+  workspace_id: string;
+  id: string;
+  actor: string; // 'user:<id>' | 'apikey:<id>' | 'cli' | 'system'
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  at: string;
+  data: string | null;
+};
+
+export type Database = {
+  workspaces: WorkspaceTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_keys: ApiKeyTable;
+  customers: CustomerTable;
+  customer_phones: CustomerPhoneTable;
+  customer_emails: CustomerEmailTable;
+  customer_tags: CustomerTagTable;
+  customer_tokens: CustomerTokenTable;
+  customer_vocab: CustomerVocabTable;
+  interactions: InteractionTable;
+  audit_log: AuditTable;
+};

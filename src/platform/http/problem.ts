@@ -1,0 +1,95 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
+import { AppError } from '../errors.ts';
+
+/** RFC 9457 problem details, with a stable `code` and the failing field's JSON pointer. */
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  pointer?: string;
+  errors?: { pointer: string; message: string }[];
+  requestId?: string;
+};
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+export function sendProblem(reply: FastifyReply, p: Omit<Problem, 'type' | 'title'> & { title?: string }) {
+  const body: Problem = { type: 'about:blank', title: p.title ?? TITLES[p.status] ?? 'Error', ...p };
+  return reply.code(p.status).type('application/problem+json').send(body);
+}
+
+const toPointer = (path: readonly PropertyKey[]) =>
+  '/' + path.map((s) => String(s).replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+
+/** One mapping from every error to a problem response. Unknown errors are logged and answered generically. */
+export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  const requestId = String(request.id);
+  if (error instanceof AppError) {
+    return sendProblem(reply, {
+      status: error.status,
+      code: error.code,
+      detail: error.message,
+      ...(error.pointer !== undefined && { pointer: error.pointer }),
+      requestId,
+    });
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = (error as { validationContext?: string }).validationContext ?? 'body';
+    const errors = error.validation.map((v) => ({
+      pointer: `/${where}${v.instancePath}`,
+      message: v.message ?? 'invalid',
+    }));
+    const first = errors[0];
+    return sendProblem(reply, {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      detail: first ? `${first.pointer}: ${first.message}` : 'Invalid request',
+      ...(first && { pointer: first.pointer }),
+      errors,
+      requestId,
+    });
+  }
+  if (error instanceof ZodError) {
+    const errors = error.issues.map((i) => ({ pointer: toPointer(i.path), message: i.message }));
+    const first = errors[0];
+    return sendProblem(reply, {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      detail: first ? `${first.pointer}: ${first.message}` : 'Invalid input',
+      ...(first && { pointer: first.pointer }),
+      errors,
+      requestId,
+    });
+  }
+  const fe = error as FastifyError;
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code =
+      fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? 'UNSUPPORTED_MEDIA_TYPE'
+        : fe.code?.startsWith('FST_')
+          ? 'BAD_REQUEST'
+          : (fe.code ?? 'BAD_REQUEST');
+    return sendProblem(reply, { status: fe.statusCode, code, detail: fe.message, requestId });
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return sendProblem(reply, {
+    status: 500,
+    code: 'INTERNAL',
+    detail: 'Something went wrong on our side. Quote the request id when reporting it.',
+    requestId,
+  });
+}
