@@ -41,6 +41,10 @@ export function createWorkspacesRepository(db: Kysely<Database>) {
         .execute();
       return rows.map(toWorkspace);
     },
+    async list(): Promise<Workspace[]> {
+      const rows = await db.selectFrom('workspaces').selectAll().orderBy('name').orderBy('id').execute();
+      return rows.map(toWorkspace);
+    },
     async count(trx: Kysely<Database> = db): Promise<number> {
       const r = await trx
         .selectFrom('workspaces')

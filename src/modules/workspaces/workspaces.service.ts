@@ -22,6 +22,7 @@ export function createWorkspaceService({ db }: { db: Kysely<Database> }) {
 
   return {
     getWorkspaceOrThrow,
+    listWorkspaces: () => repo.list(),
     countWorkspaces: (trx?: Kysely<Database>) => repo.count(trx),
 
     /** Create a workspace (validated: IANA zone, ISO 4217 currency, phone region). */
