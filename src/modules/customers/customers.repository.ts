@@ -126,6 +126,64 @@ export function createCustomersRepository(db: Kysely<Database>) {
       });
     },
 
+    /** Insert many new customers with multi-row statements (bulk loads: demo, imports, benchmarks). */
+    async insertMany(trx: Kysely<Database>, ws: CustomerWrite[]) {
+      const chunks = <T>(xs: T[], n: number) =>
+        Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+      for (const part of chunks(
+        ws.map((w) => w.row),
+        500,
+      ))
+        await trx.insertInto('customers').values(part).execute();
+      const phones = ws.flatMap((w) =>
+        w.phones.map((p, i) => ({
+          workspace_id: w.row.workspace_id,
+          id: p.id,
+          customer_id: w.row.id,
+          position: i,
+          raw: p.raw,
+          e164: p.e164,
+          label: p.label,
+          valid: p.valid ? 1 : 0,
+        })),
+      );
+      for (const part of chunks(phones, 1000)) await trx.insertInto('customer_phones').values(part).execute();
+      const emails = ws.flatMap((w) =>
+        w.emails.map((e, i) => ({
+          workspace_id: w.row.workspace_id,
+          id: e.id,
+          customer_id: w.row.id,
+          position: i,
+          address: e.address,
+          normalized: e.normalized,
+          label: e.label,
+        })),
+      );
+      for (const part of chunks(emails, 1000)) await trx.insertInto('customer_emails').values(part).execute();
+      const tags = ws.flatMap((w) =>
+        w.tags.map((tag) => ({ workspace_id: w.row.workspace_id, customer_id: w.row.id, tag })),
+      );
+      for (const part of chunks(tags, 2000)) await trx.insertInto('customer_tags').values(part).execute();
+      const tokens = ws.flatMap((w) =>
+        w.tokens.map((token) => ({ workspace_id: w.row.workspace_id, customer_id: w.row.id, token })),
+      );
+      for (const part of chunks(tokens, 2000)) await trx.insertInto('customer_tokens').values(part).execute();
+      const vocab = [
+        ...new Map(
+          tokens.map((t) => [
+            `${t.workspace_id}|${t.token}`,
+            { workspace_id: t.workspace_id, token: t.token, length: t.token.length },
+          ]),
+        ).values(),
+      ];
+      for (const part of chunks(vocab, 2000))
+        await trx
+          .insertInto('customer_vocab')
+          .values(part)
+          .onConflict((oc) => oc.columns(['workspace_id', 'token']).doNothing())
+          .execute();
+    },
+
     async update(
       trx: Kysely<Database>,
       w: CustomerWrite,

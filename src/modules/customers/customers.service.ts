@@ -15,6 +15,7 @@ import {
   createCustomerSchema,
   listCustomersQuery,
   updateCustomerSchema,
+  type CreateCustomerInput,
   type Customer,
   type CustomerSummary,
   type UpdateCustomerInput,
@@ -90,6 +91,31 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     };
   }
 
+  function newRow(ws: string, v: CreateCustomerInput): CustomerRow {
+    const at = nowIso();
+    return {
+      workspace_id: ws,
+      id: newId(),
+      kind: v.kind,
+      name: v.name,
+      sort_name: sortKey(v.name),
+      business_id: v.kind === 'person' ? (v.businessId ?? null) : null,
+      job_title: v.jobTitle ?? null,
+      address: v.address ? JSON.stringify(v.address) : null,
+      birthday: v.birthday ?? null,
+      anniversary: v.anniversary ?? null,
+      preferred_channel: v.preferredChannel ?? null,
+      needs: v.needs ?? null,
+      custom_fields: JSON.stringify(v.customFields),
+      consent_marketing: v.consent?.marketing ? 1 : 0,
+      consent_source: v.consent?.source ?? null,
+      consent_at: v.consent ? (v.consent.at ? new Date(v.consent.at).toISOString() : at) : null,
+      last_interaction_at: null,
+      created_at: at,
+      updated_at: at,
+    };
+  }
+
   async function reindexPeople(trx: Kysely<Database>, ws: string, business: { id: string; name: string }) {
     for (const pid of await repo.listPeopleIds(trx, ws, business.id)) {
       const p = await repo.findRow(ws, pid, trx);
@@ -110,8 +136,6 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     async createCustomer(ws: string, input: unknown, actor: string): Promise<Customer> {
       const v = createCustomerSchema.parse(input);
       const region = await regionOf(ws);
-      const at = nowIso();
-      const id = newId();
       return db.transaction().execute(async (trx) => {
         const business = v.kind === 'person' ? await checkBusiness(trx, ws, v.businessId) : undefined;
         if (v.kind === 'business' && v.businessId)
@@ -120,38 +144,56 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
             'A business cannot belong to another business',
             '/body/businessId',
           );
-        const row: CustomerRow = {
-          workspace_id: ws,
-          id,
-          kind: v.kind,
-          name: v.name,
-          sort_name: sortKey(v.name),
-          business_id: business?.id ?? null,
-          job_title: v.jobTitle ?? null,
-          address: v.address ? JSON.stringify(v.address) : null,
-          birthday: v.birthday ?? null,
-          anniversary: v.anniversary ?? null,
-          preferred_channel: v.preferredChannel ?? null,
-          needs: v.needs ?? null,
-          custom_fields: JSON.stringify(v.customFields),
-          consent_marketing: v.consent?.marketing ? 1 : 0,
-          consent_source: v.consent?.source ?? null,
-          consent_at: v.consent ? (v.consent.at ? new Date(v.consent.at).toISOString() : at) : null,
-          last_interaction_at: null,
-          created_at: at,
-          updated_at: at,
-        };
-        await repo.insert(trx, buildWrite(ws, region, row, v, business?.name));
+        const w = buildWrite(ws, region, newRow(ws, v), v, business?.name);
+        await repo.insert(trx, w);
         await recordAudit(trx, {
           workspaceId: ws,
           actor,
           action: 'create',
           entity: 'customer',
-          entityId: id,
+          entityId: w.row.id,
           data: v,
         });
-        return getCustomerOrThrow(ws, id, trx);
+        return getCustomerOrThrow(ws, w.row.id, trx);
       });
+    },
+
+    /**
+     * Create many customers in one transaction with multi-row inserts (demo data, bulk loads, benchmarks).
+     * Every input is validated first; one bad input rejects the whole batch with its index in the pointer.
+     * Business links are not resolved here (give people their business afterwards with updateCustomer).
+     */
+    async createCustomers(ws: string, inputs: unknown[], actor: string): Promise<string[]> {
+      const region = await regionOf(ws);
+      const writes = inputs.map((input, i) => {
+        const r = createCustomerSchema.safeParse(input);
+        if (!r.success) {
+          const issue = r.error.issues[0];
+          throw badInput(
+            'VALIDATION_FAILED',
+            `item ${i}: ${issue?.message ?? 'invalid'}`,
+            `/${i}/${issue?.path.join('/') ?? ''}`,
+          );
+        }
+        if (r.data.businessId)
+          throw badInput(
+            'VALIDATION_FAILED',
+            `item ${i}: businessId is not accepted in a batch`,
+            `/${i}/businessId`,
+          );
+        return buildWrite(ws, region, newRow(ws, r.data), r.data, undefined);
+      });
+      await db.transaction().execute(async (trx) => {
+        await repo.insertMany(trx, writes);
+        await recordAudit(trx, {
+          workspaceId: ws,
+          actor,
+          action: 'create_batch',
+          entity: 'customer',
+          data: { count: writes.length },
+        });
+      });
+      return writes.map((w) => w.row.id);
     },
 
     async updateCustomer(ws: string, id: string, input: unknown, actor: string): Promise<Customer> {

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, startTestApp, type TestApp } from './kit.ts';
+
+/**
+ * Every route that takes an id, called with another workspace's key, must answer 404 — never the data,
+ * never 403 — and must change nothing. The route list comes from the OpenAPI document, so a new route
+ * is swept without editing this test.
+ */
+/** A body that passes validation, so the sweep reaches the lookup by id. */
+const VALID_BODIES: Record<string, object> = {
+  'patch /api/v1/customers/{id}': { name: 'Hijack' },
+  'post /api/v1/customers/{id}/interactions': { kind: 'note', body: 'hijack' },
+};
+
+for (const dialect of DIALECTS) {
+  describe(`workspace isolation sweep (${dialect})`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp(dialect);
+    });
+    afterAll(() => t.closeAll());
+
+    it('answers 404 for every id of another workspace, on every route', async () => {
+      const a = await t.newWorkspace();
+      const b = await t.newWorkspace();
+      const customer = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/customers',
+          headers: a.auth,
+          payload: { name: 'Private Person', phones: [{ number: '0803 999 8888' }] },
+        })
+      ).json();
+      await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/customers/${customer.id}/interactions`,
+        headers: a.auth,
+        payload: { kind: 'note', body: 'secret' },
+      });
+      const keyId = (await t.app.inject({ method: 'GET', url: '/api/v1/api-keys', headers: a.auth })).json()
+        .items[0].id;
+      const ids: Record<string, string> = { customers: customer.id, 'api-keys': keyId, users: a.ownerId };
+
+      const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const swept: string[] = [];
+      for (const [path, ops] of Object.entries(doc.paths)) {
+        if (!path.includes('{id}')) continue;
+        const resource = path.split('/')[3] ?? '';
+        const id = ids[resource];
+        expect(id, `the sweep needs an id for /${resource}: add one above`).toBeDefined();
+        for (const method of Object.keys(ops)) {
+          const url = path.replace('{id}', id as string);
+          const payload =
+            method === 'get' || method === 'delete' ? undefined : (VALID_BODIES[`${method} ${path}`] ?? {});
+          const res = await t.app.inject({
+            method: method.toUpperCase() as 'GET',
+            url,
+            headers: b.auth,
+            ...(payload && { payload }),
+          });
+          expect(res.statusCode, `${method.toUpperCase()} ${path}`).toBe(404);
+          expect(res.body).not.toContain('Private Person');
+          swept.push(`${method} ${path}`);
+        }
+      }
+      expect(swept.length).toBeGreaterThanOrEqual(8);
+
+      // lists and lookups never show the other workspace's data
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/customers?q=private', headers: b.auth })).json()
+          .items,
+      ).toEqual([]);
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/lookup?phone=08039998888', headers: b.auth }))
+          .statusCode,
+      ).toBe(404);
+      const call = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/calls',
+          headers: b.auth,
+          payload: { from: '0803 999 8888' },
+        })
+      ).json();
+      expect(call.customer).toBeNull();
+
+      // and nothing of A changed
+      const after = (
+        await t.app.inject({ method: 'GET', url: `/api/v1/customers/${customer.id}`, headers: a.auth })
+      ).json();
+      expect(after.name).toBe('Private Person');
+      const timeline = (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/customers/${customer.id}/timeline`,
+          headers: a.auth,
+        })
+      ).json();
+      expect(timeline.items).toHaveLength(1);
+    });
+  });
+}
