@@ -66,6 +66,22 @@ for (const dialect of DIALECTS) {
       expect((await json('GET', '/api/v1/me', undefined, { cookie })).statusCode).toBe(401);
     });
 
+    it('slows down password guessing: the 11th attempt in a minute answers 429', async () => {
+      const codes: number[] = [];
+      for (let i = 0; i < 11; i++) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { email: 'guess@x.ng', password: `guess-${i}` },
+          remoteAddress: '10.9.9.9',
+        });
+        codes.push(res.statusCode);
+        if (res.statusCode === 429) expect(res.json().code).toBe('RATE_LIMITED');
+      }
+      expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
+      expect(codes[10]).toBe(429);
+    });
+
     it('stores passwords with argon2 and API keys only as hashes', async () => {
       const w = await t.newWorkspace();
       const users = await t.conn.db.selectFrom('users').select('password_hash').execute();

@@ -16,6 +16,8 @@ import {
 
 export const SESSION_COOKIE = 'rapport_session';
 const idParams = z.object({ id: z.string().max(100) });
+/** Password guessing is slowed per client address. */
+const SIGN_IN_LIMIT = { max: 10, timeWindow: '1 minute' };
 
 export function registerAccessRoutes(
   root: FastifyInstance,
@@ -51,7 +53,7 @@ export function registerAccessRoutes(
   app.post(
     '/api/v1/setup',
     {
-      config: { public: true },
+      config: { public: true, rateLimit: SIGN_IN_LIMIT },
       schema: {
         tags: ['access'],
         summary: 'First run: create the workspace and its owner, signed in',
@@ -69,7 +71,7 @@ export function registerAccessRoutes(
   app.post(
     '/api/v1/auth/login',
     {
-      config: { public: true },
+      config: { public: true, rateLimit: SIGN_IN_LIMIT },
       schema: {
         tags: ['access'],
         summary: 'Sign in (sets the session cookie)',

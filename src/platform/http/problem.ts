@@ -78,11 +78,13 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   const fe = error as FastifyError;
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code =
-      fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-        ? 'UNSUPPORTED_MEDIA_TYPE'
-        : fe.code?.startsWith('FST_')
-          ? 'BAD_REQUEST'
-          : (fe.code ?? 'BAD_REQUEST');
+      fe.statusCode === 429
+        ? 'RATE_LIMITED'
+        : fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+          ? 'UNSUPPORTED_MEDIA_TYPE'
+          : fe.code?.startsWith('FST_')
+            ? 'BAD_REQUEST'
+            : (fe.code ?? 'BAD_REQUEST');
     return sendProblem(reply, { status: fe.statusCode, code, detail: fe.message, requestId });
   }
   request.log.error({ err: error }, 'unhandled error');
