@@ -9,6 +9,7 @@ import { buildServer } from './platform/http/server.ts';
 import { registerWebApp } from './platform/http/web.ts';
 import { createAccessService, registerAccessRoutes, SESSION_COOKIE } from './modules/access/index.ts';
 import { createCustomerService, registerCustomerRoutes } from './modules/customers/index.ts';
+import { createOrderService, registerOrderRoutes } from './modules/orders/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
 
@@ -21,8 +22,10 @@ export function createServices(conn: Db, bus: EventBus, config: Pick<Config, 'se
   const workspaces = createWorkspaceService({ db });
   const access = createAccessService({ db, workspaces, sessionDays: config.sessionDays });
   const customers = createCustomerService({ db, workspaces });
-  const timeline = createTimelineService({ db, customers, bus });
-  return { workspaces, access, customers, timeline };
+  // The caller card shows purchases while orders write to the timeline: the card calls orders lazily.
+  const timeline = createTimelineService({ db, customers, bus, purchases: (ws, id) => orders.purchaseSummary(ws, id) });
+  const orders = createOrderService({ db, workspaces, customers, timeline });
+  return { workspaces, access, customers, timeline, orders };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -91,6 +94,7 @@ export async function buildApp(
       registerWorkspaceRoutes(api, services);
       registerCustomerRoutes(api, services);
       registerTimelineRoutes(api, services);
+      registerOrderRoutes(api, services);
       registerEventStream(api, bus);
     },
     afterRoutes: async (a) => {

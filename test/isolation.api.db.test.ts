@@ -10,6 +10,7 @@ import { DIALECTS, startTestApp, type TestApp } from './kit.ts';
 const VALID_BODIES: Record<string, object> = {
   'patch /api/v1/customers/{id}': { name: 'Hijack' },
   'post /api/v1/customers/{id}/interactions': { kind: 'note', body: 'hijack' },
+  'post /api/v1/orders/{id}/refunds': { amount: 1, reason: 'hijack' },
 };
 
 for (const dialect of DIALECTS) {
@@ -39,7 +40,20 @@ for (const dialect of DIALECTS) {
       });
       const keyId = (await t.app.inject({ method: 'GET', url: '/api/v1/api-keys', headers: a.auth })).json()
         .items[0].id;
-      const ids: Record<string, string> = { customers: customer.id, 'api-keys': keyId, users: a.ownerId };
+      const order = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/orders',
+          headers: a.auth,
+          payload: { customerId: customer.id, lines: [{ name: 'Bread', unitPrice: 100 }] },
+        })
+      ).json();
+      const ids: Record<string, string> = {
+        customers: customer.id,
+        'api-keys': keyId,
+        users: a.ownerId,
+        orders: order.id,
+      };
 
       const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
         paths: Record<string, Record<string, unknown>>;
@@ -98,7 +112,8 @@ for (const dialect of DIALECTS) {
           headers: a.auth,
         })
       ).json();
-      expect(timeline.items).toHaveLength(1);
+      expect(timeline.items.map((i: { kind: string }) => i.kind).sort()).toEqual(['note', 'order']);
+      expect(JSON.stringify(timeline)).not.toContain('hijack');
     });
   });
 }

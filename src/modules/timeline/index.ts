@@ -4,7 +4,9 @@ export {
   interactionSchema,
   callerCardSchema,
   callEventSchema,
+  purchaseSummarySchema,
   type Interaction,
   type CallerCard,
   type CallEvent,
+  type PurchaseSummary,
 } from './timeline.schema.ts';

@@ -52,6 +52,18 @@ export const callSchema = z.object({
   note: z.string().trim().max(5000).optional(),
 });
 
+/** What a customer has bought (filled by the orders module): the card's value section. */
+export const purchaseSummarySchema = z
+  .object({
+    currency: z.string(),
+    orderCount: z.number().int(),
+    totalSpent: z.number().int().describe('Sum of order totals less refunds, minor units'),
+    firstPurchaseAt: z.string().nullable(),
+    lastPurchaseAt: z.string().nullable(),
+  })
+  .meta({ id: 'PurchaseSummary' });
+export type PurchaseSummary = z.infer<typeof purchaseSummarySchema>;
+
 /** What a staff screen shows the moment a customer calls. */
 export const callerCardSchema = z
   .object({
@@ -67,6 +79,7 @@ export const callerCardSchema = z
       .record(z.string(), z.number())
       .describe('Counts of open items by kind (complaints, promises, …, as those modules exist)'),
     interactionCount: z.number().int(),
+    purchases: purchaseSummarySchema.nullable().describe('Orders, spend to date and last purchase'),
   })
   .meta({ id: 'CallerCard' });
 export type CallerCard = z.infer<typeof callerCardSchema>;

@@ -14,6 +14,7 @@ import {
   type CallerCard,
   type CallEvent,
   type Interaction,
+  type PurchaseSummary,
 } from './timeline.schema.ts';
 
 /** Another module's count of a customer's open items, e.g. `['complaints', 2]`. */
@@ -24,6 +25,8 @@ export type TimelineDeps = {
   customers: CustomerService;
   bus: EventBus;
   openItemCounters?: OpenItemCounter[];
+  /** The customer's purchases for the card (from the orders module, wired by the composition root). */
+  purchases?: (ws: string, customerId: string) => Promise<PurchaseSummary>;
 };
 
 const encode = (at: string, id: string) => Buffer.from(`${at}|${id}`).toString('base64url');
@@ -34,15 +37,22 @@ function decode(s: string) {
   return { at, id };
 }
 
-export function createTimelineService({ db, customers, bus, openItemCounters = [] }: TimelineDeps) {
+export function createTimelineService({
+  db,
+  customers,
+  bus,
+  openItemCounters = [],
+  purchases,
+}: TimelineDeps) {
   const repo = createTimelineRepository(db);
 
   async function getCallerCard(ws: string, customerId: string): Promise<CallerCard> {
     const c = await customers.getCustomerOrThrow(ws, customerId);
-    const [last, count, counts] = await Promise.all([
+    const [last, count, counts, bought] = await Promise.all([
       repo.latest(ws, customerId),
       repo.count(ws, customerId),
       Promise.all(openItemCounters.map((f) => f(ws, customerId))),
+      purchases ? purchases(ws, customerId) : null,
     ]);
     return {
       id: c.id,
@@ -55,6 +65,7 @@ export function createTimelineService({ db, customers, bus, openItemCounters = [
       lastInteraction: last ? { kind: last.kind, at: last.occurredAt, body: last.body } : null,
       openItems: Object.fromEntries(counts),
       interactionCount: count,
+      purchases: bought,
     };
   }
 

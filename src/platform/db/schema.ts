@@ -122,6 +122,58 @@ export type AuditTable = {
   data: string | null;
 };
 
+/** Money columns are bigint on Postgres (read back as strings by pg) and integer on SQLite: read with Number(). */
+type Money = number | string;
+
+export type OrderTable = {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  number: string | null;
+  status: string;
+  currency: string;
+  placed_at: string;
+  channel: string | null;
+  location: string | null;
+  subtotal: Money;
+  discount: Money;
+  tax: Money;
+  shipping: Money;
+  total: Money;
+  refunded: Money;
+  cost: Money | null;
+  note: string | null;
+  external_source: string | null;
+  external_id: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type OrderLineTable = {
+  workspace_id: string;
+  id: string;
+  order_id: string;
+  position: number;
+  sku: string | null;
+  name: string;
+  category: string | null;
+  quantity: number;
+  unit_price: Money;
+  discount: Money;
+  total: Money;
+  unit_cost: Money | null;
+};
+
+export type OrderRefundTable = {
+  workspace_id: string;
+  id: string;
+  order_id: string;
+  amount: Money;
+  kind: 'refund' | 'return';
+  reason: string;
+  at: string;
+};
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -135,4 +187,7 @@ export type Database = {
   customer_vocab: CustomerVocabTable;
   interactions: InteractionTable;
   audit_log: AuditTable;
+  orders: OrderTable;
+  order_lines: OrderLineTable;
+  order_refunds: OrderRefundTable;
 };

@@ -1,0 +1,3 @@
+export { createOrderService, type OrderService } from './orders.service.ts';
+export { registerOrderRoutes } from './orders.routes.ts';
+export { orderSchema, type Order } from './orders.schema.ts';

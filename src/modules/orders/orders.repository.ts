@@ -1,0 +1,167 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, OrderLineTable, OrderRefundTable, OrderTable } from '../../platform/db/schema.ts';
+import type { PurchaseSummary } from '../timeline/index.ts';
+import type { Order } from './orders.schema.ts';
+
+const n = (v: number | string | null): number => Number(v ?? 0);
+const nOrNull = (v: number | string | null): number | null => (v === null ? null : Number(v));
+
+function toOrder(
+  o: Selectable<OrderTable>,
+  lines: Selectable<OrderLineTable>[],
+  refunds: Selectable<OrderRefundTable>[],
+): Order {
+  return {
+    id: o.id,
+    customerId: o.customer_id,
+    number: o.number,
+    status: o.status as Order['status'],
+    currency: o.currency,
+    placedAt: o.placed_at,
+    channel: o.channel,
+    location: o.location,
+    subtotal: n(o.subtotal),
+    discount: n(o.discount),
+    tax: n(o.tax),
+    shipping: n(o.shipping),
+    total: n(o.total),
+    refunded: n(o.refunded),
+    cost: nOrNull(o.cost),
+    note: o.note,
+    externalSource: o.external_source,
+    externalId: o.external_id,
+    lines: lines.map((l) => ({
+      id: l.id,
+      sku: l.sku,
+      name: l.name,
+      category: l.category,
+      quantity: Number(l.quantity),
+      unitPrice: n(l.unit_price),
+      discount: n(l.discount),
+      total: n(l.total),
+      unitCost: nOrNull(l.unit_cost),
+    })),
+    refunds: refunds.map((r) => ({
+      id: r.id,
+      amount: n(r.amount),
+      kind: r.kind,
+      reason: r.reason,
+      at: r.at,
+    })),
+    createdAt: o.created_at,
+  };
+}
+
+export function createOrdersRepository(db: Kysely<Database>) {
+  async function hydrate(
+    ws: string,
+    rows: Selectable<OrderTable>[],
+    trx: Kysely<Database> = db,
+  ): Promise<Order[]> {
+    if (!rows.length) return [];
+    const ids = rows.map((r) => r.id);
+    const lines = await trx
+      .selectFrom('order_lines')
+      .selectAll()
+      .where('workspace_id', '=', ws)
+      .where('order_id', 'in', ids)
+      .orderBy('position')
+      .execute();
+    const refunds = await trx
+      .selectFrom('order_refunds')
+      .selectAll()
+      .where('workspace_id', '=', ws)
+      .where('order_id', 'in', ids)
+      .orderBy('at')
+      .execute();
+    return rows.map((o) =>
+      toOrder(
+        o,
+        lines.filter((l) => l.order_id === o.id),
+        refunds.filter((r) => r.order_id === o.id),
+      ),
+    );
+  }
+
+  return {
+    async insert(trx: Kysely<Database>, order: Selectable<OrderTable>, lines: Selectable<OrderLineTable>[]) {
+      await trx.insertInto('orders').values(order).execute();
+      if (lines.length) await trx.insertInto('order_lines').values(lines).execute();
+    },
+    async findByExternal(trx: Kysely<Database>, ws: string, source: string, externalId: string) {
+      return trx
+        .selectFrom('orders')
+        .select('id')
+        .where('workspace_id', '=', ws)
+        .where('external_source', '=', source)
+        .where('external_id', '=', externalId)
+        .executeTakeFirst();
+    },
+    async get(ws: string, id: string, trx: Kysely<Database> = db): Promise<Order | undefined> {
+      const row = await trx
+        .selectFrom('orders')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? (await hydrate(ws, [row], trx))[0] : undefined;
+    },
+    /** Newest first. */
+    async page(
+      ws: string,
+      f: { customerId?: string | undefined; before?: { at: string; id: string } | undefined; limit: number },
+    ) {
+      let q = db.selectFrom('orders').selectAll().where('workspace_id', '=', ws);
+      if (f.customerId) q = q.where('customer_id', '=', f.customerId);
+      if (f.before) {
+        const { at, id } = f.before;
+        q = q.where((eb) =>
+          eb.or([eb('placed_at', '<', at), eb.and([eb('placed_at', '=', at), eb('id', '<', id)])]),
+        );
+      }
+      const rows = await q.orderBy('placed_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
+      return hydrate(ws, rows);
+    },
+    async addRefund(
+      trx: Kysely<Database>,
+      r: Selectable<OrderRefundTable>,
+      refundedTotal: number,
+      status: string,
+    ) {
+      await trx.insertInto('order_refunds').values(r).execute();
+      await trx
+        .updateTable('orders')
+        .set({ refunded: refundedTotal, status, updated_at: r.at })
+        .where('workspace_id', '=', r.workspace_id)
+        .where('id', '=', r.order_id)
+        .execute();
+    },
+    /** Net spend, count and first/last purchase of one customer in one currency (cancelled orders excluded). */
+    async summary(
+      ws: string,
+      customerId: string,
+      currency: string,
+    ): Promise<Omit<PurchaseSummary, 'currency'>> {
+      const r = await db
+        .selectFrom('orders')
+        .select((eb) => [
+          eb.fn.countAll<string | number>().as('count'),
+          eb.fn.sum<string | number | null>(eb('total', '-', eb.ref('refunded'))).as('spent'),
+          eb.fn.min<string | null>('placed_at').as('first'),
+          eb.fn.max<string | null>('placed_at').as('last'),
+        ])
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', customerId)
+        .where('currency', '=', currency)
+        .where('status', '!=', 'cancelled')
+        .executeTakeFirstOrThrow();
+      return {
+        orderCount: n(r.count),
+        totalSpent: n(r.spent),
+        firstPurchaseAt: r.first,
+        lastPurchaseAt: r.last,
+      };
+    },
+  };
+}
+export type OrdersRepository = ReturnType<typeof createOrdersRepository>;
