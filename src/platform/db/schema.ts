@@ -174,6 +174,26 @@ export type OrderRefundTable = {
   at: string;
 };
 
+export type JobTable = {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  payload: string;
+  idempotency_key: string | null;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  progress: string | null;
+  result: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+};
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -190,4 +210,5 @@ export type Database = {
   orders: OrderTable;
   order_lines: OrderLineTable;
   order_refunds: OrderRefundTable;
+  jobs: JobTable;
 };
