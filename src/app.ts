@@ -9,6 +9,8 @@ import { buildServer } from './platform/http/server.ts';
 import { registerWebApp } from './platform/http/web.ts';
 import { createAccessService, registerAccessRoutes, SESSION_COOKIE } from './modules/access/index.ts';
 import { createCustomerService, registerCustomerRoutes } from './modules/customers/index.ts';
+import { createExportService } from './modules/exports/index.ts';
+import { createImportService } from './modules/imports/index.ts';
 import { createOrderService, registerOrderRoutes } from './modules/orders/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
@@ -23,9 +25,16 @@ export function createServices(conn: Db, bus: EventBus, config: Pick<Config, 'se
   const access = createAccessService({ db, workspaces, sessionDays: config.sessionDays });
   const customers = createCustomerService({ db, workspaces });
   // The caller card shows purchases while orders write to the timeline: the card calls orders lazily.
-  const timeline = createTimelineService({ db, customers, bus, purchases: (ws, id) => orders.purchaseSummary(ws, id) });
+  const timeline = createTimelineService({
+    db,
+    customers,
+    bus,
+    purchases: (ws, id) => orders.purchaseSummary(ws, id),
+  });
   const orders = createOrderService({ db, workspaces, customers, timeline });
-  return { workspaces, access, customers, timeline, orders };
+  const imports = createImportService({ db, workspaces, customers, orders });
+  const exports = createExportService({ customers, orders, timeline });
+  return { workspaces, access, customers, timeline, orders, imports, exports };
 }
 export type Services = ReturnType<typeof createServices>;
 

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { VERSION } from '../app.ts';
 import { registerAccessCommands } from './access.ts';
 import { registerDemoCommand } from './demo.ts';
+import { registerExportCommand } from './export.ts';
+import { registerImportCommand } from './import.ts';
 import { reportError, withServices } from './context.ts';
 import { registerWorkspaceCommands } from './workspace.ts';
 
@@ -16,6 +18,8 @@ const program = new Command()
 registerWorkspaceCommands(program);
 registerAccessCommands(program);
 registerDemoCommand(program);
+registerImportCommand(program);
+registerExportCommand(program);
 
 program
   .command('migrate')

@@ -22,6 +22,7 @@ import {
 } from './customers.schema.ts';
 import { normalizeEmail, normalizePhone, phoneCandidates } from './phones.ts';
 import { searchCustomerIds } from './search.ts';
+import { createCustomerUpserter } from './upsert.ts';
 import { nameTokens, sortKey } from './tokens.ts';
 
 export type CustomerDeps = { db: Kysely<Database>; workspaces: WorkspaceService };
@@ -129,9 +130,20 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     }
   }
 
+  const upsertCustomer = createCustomerUpserter({
+    insert: (trx, w) => repo.insert(trx, w),
+    findRow: (ws, id, trx) => repo.findRow(ws, id, trx),
+    newWrite: (ws, region, input) => {
+      const v = createCustomerSchema.parse(input);
+      return buildWrite(ws, region, newRow(ws, v), v, undefined);
+    },
+  });
+
   return {
     getCustomerOrThrow,
     regionOf,
+    /** Match-or-create one incoming customer inside the caller's transaction (imports). */
+    upsertCustomer,
 
     async createCustomer(ws: string, input: unknown, actor: string): Promise<Customer> {
       const v = createCustomerSchema.parse(input);
@@ -311,6 +323,22 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
         items: page.map(strip),
         nextCursor: more && last ? encodeCursor({ tier: last.tier, sort: last.sort, id: last.id }) : null,
       };
+    },
+
+    /** Every customer, whole, a page at a time in name order (exports). */
+    async *allCustomers(ws: string, pageSize = 500): AsyncIterable<Customer[]> {
+      let after: { sort: string; id: string } | undefined;
+      for (;;) {
+        const rows = await repo.page(ws, { after, limit: pageSize });
+        if (!rows.length) return;
+        yield await repo.getMany(
+          ws,
+          rows.map((r) => r.id),
+        );
+        const last = rows.at(-1);
+        if (!last || rows.length < pageSize) return;
+        after = { sort: last.sort, id: last.id };
+      }
     },
 
     /** The id of the customer with this phone (any format), if any. */

@@ -9,7 +9,13 @@ import type { CustomerService } from '../customers/index.ts';
 import type { PurchaseSummary, TimelineService } from '../timeline/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import { createOrdersRepository } from './orders.repository.ts';
-import { createOrderSchema, listOrdersQuery, refundSchema, type Order } from './orders.schema.ts';
+import {
+  createOrderSchema,
+  listOrdersQuery,
+  refundSchema,
+  type CreateOrderInput,
+  type Order,
+} from './orders.schema.ts';
 
 export type OrderDeps = {
   db: Kysely<Database>;
@@ -34,6 +40,111 @@ export function createOrderService({ db, workspaces, customers, timeline }: Orde
     return o;
   }
 
+  /**
+   * Record an order with its lines. Totals are computed from the lines (quantity × unit price − line
+   * discount, then − order discount + tax + shipping). With externalSource + externalId it is idempotent:
+   * the same external order again returns the stored one (`created: false`).
+   */
+  async function insertOrder(
+    trx: Kysely<Database>,
+    ws: string,
+    v: CreateOrderInput,
+    currency: string,
+    alreadyRefunded: number,
+    actor: Actor,
+  ): Promise<{ id: string; created: boolean }> {
+    if (!!v.externalSource !== !!v.externalId)
+      throw badInput(
+        'ORDER_EXTERNAL_PAIR',
+        'Give externalSource and externalId together',
+        '/body/externalId',
+      );
+    const lines = v.lines.map((l, i) => {
+      const total = Math.round(l.quantity * l.unitPrice) - l.discount;
+      if (total < 0)
+        throw badInput(
+          'ORDER_LINE_NEGATIVE',
+          'The line discount is larger than the line',
+          `/body/lines/${i}/discount`,
+        );
+      return { ...l, total };
+    });
+    const subtotal = lines.reduce((s, l) => s + l.total, 0);
+    const total = subtotal - v.discount + v.tax + v.shipping;
+    if (total < 0)
+      throw badInput('ORDER_TOTAL_NEGATIVE', 'The order discount is larger than the order', '/body/discount');
+    const refunded = Math.min(Math.max(0, alreadyRefunded), total);
+    const cost = lines.every((l) => l.unitCost !== undefined)
+      ? lines.reduce((s, l) => s + Math.round(l.quantity * (l.unitCost ?? 0)), 0)
+      : null;
+    const placedAt = v.placedAt ? new Date(v.placedAt).toISOString() : nowIso();
+    const id = newId();
+    await customers.existsOrThrow(ws, v.customerId, trx);
+    if (v.externalSource && v.externalId) {
+      const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
+      if (existing) return { id: existing.id, created: false };
+    }
+    const at = nowIso();
+    await repo.insert(
+      trx,
+      {
+        workspace_id: ws,
+        id,
+        customer_id: v.customerId,
+        number: v.number ?? null,
+        status: refunded > 0 ? (refunded === total ? 'refunded' : 'partially_refunded') : v.status,
+        currency,
+        placed_at: placedAt,
+        channel: v.channel ?? null,
+        location: v.location ?? null,
+        subtotal,
+        discount: v.discount,
+        tax: v.tax,
+        shipping: v.shipping,
+        total,
+        refunded,
+        cost,
+        note: v.note ?? null,
+        external_source: v.externalSource ?? null,
+        external_id: v.externalId ?? null,
+        created_at: at,
+        updated_at: at,
+      },
+      lines.map((l, i) => ({
+        workspace_id: ws,
+        id: newId(),
+        order_id: id,
+        position: i,
+        sku: l.sku ?? null,
+        name: l.name,
+        category: l.category ?? null,
+        quantity: l.quantity,
+        unit_price: l.unitPrice,
+        discount: l.discount,
+        total: l.total,
+        unit_cost: l.unitCost ?? null,
+      })),
+    );
+    const items = lines.length === 1 ? (lines[0]?.name ?? '1 item') : `${lines.length} items`;
+    await timeline.insertInteraction(trx, ws, {
+      customerId: v.customerId,
+      kind: 'order',
+      body: `${v.number ? `Order ${v.number}` : 'Order'}: ${items}, ${formatMoney(total, currency)}`,
+      authorId: actor.kind === 'user' ? actor.id : null,
+      occurredAt: placedAt,
+      meta: { orderId: id },
+    });
+    await recordAudit(trx, {
+      workspaceId: ws,
+      actor: actorRef(actor),
+      action: 'create',
+      entity: 'order',
+      entityId: id,
+      data: { customerId: v.customerId, total, currency },
+    });
+    return { id, created: true };
+  }
+
   return {
     getOrderOrThrow,
 
@@ -44,104 +155,22 @@ export function createOrderService({ db, workspaces, customers, timeline }: Orde
      */
     async createOrder(ws: string, input: unknown, actor: Actor): Promise<{ order: Order; created: boolean }> {
       const v = createOrderSchema.parse(input);
-      if (!!v.externalSource !== !!v.externalId)
-        throw badInput(
-          'ORDER_EXTERNAL_PAIR',
-          'Give externalSource and externalId together',
-          '/body/externalId',
-        );
       const currency = v.currency ?? (await workspaces.getWorkspaceOrThrow(ws)).currency;
-      const lines = v.lines.map((l, i) => {
-        const total = Math.round(l.quantity * l.unitPrice) - l.discount;
-        if (total < 0)
-          throw badInput(
-            'ORDER_LINE_NEGATIVE',
-            'The line discount is larger than the line',
-            `/body/lines/${i}/discount`,
-          );
-        return { ...l, total };
-      });
-      const subtotal = lines.reduce((s, l) => s + l.total, 0);
-      const total = subtotal - v.discount + v.tax + v.shipping;
-      if (total < 0)
-        throw badInput(
-          'ORDER_TOTAL_NEGATIVE',
-          'The order discount is larger than the order',
-          '/body/discount',
-        );
-      const cost = lines.every((l) => l.unitCost !== undefined)
-        ? lines.reduce((s, l) => s + Math.round(l.quantity * (l.unitCost ?? 0)), 0)
-        : null;
-      const placedAt = v.placedAt ? new Date(v.placedAt).toISOString() : nowIso();
-      const id = newId();
-
-      const result = await db.transaction().execute(async (trx) => {
-        await customers.existsOrThrow(ws, v.customerId, trx);
-        if (v.externalSource && v.externalId) {
-          const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
-          if (existing) return { id: existing.id, created: false };
-        }
-        const at = nowIso();
-        await repo.insert(
-          trx,
-          {
-            workspace_id: ws,
-            id,
-            customer_id: v.customerId,
-            number: v.number ?? null,
-            status: v.status,
-            currency,
-            placed_at: placedAt,
-            channel: v.channel ?? null,
-            location: v.location ?? null,
-            subtotal,
-            discount: v.discount,
-            tax: v.tax,
-            shipping: v.shipping,
-            total,
-            refunded: 0,
-            cost,
-            note: v.note ?? null,
-            external_source: v.externalSource ?? null,
-            external_id: v.externalId ?? null,
-            created_at: at,
-            updated_at: at,
-          },
-          lines.map((l, i) => ({
-            workspace_id: ws,
-            id: newId(),
-            order_id: id,
-            position: i,
-            sku: l.sku ?? null,
-            name: l.name,
-            category: l.category ?? null,
-            quantity: l.quantity,
-            unit_price: l.unitPrice,
-            discount: l.discount,
-            total: l.total,
-            unit_cost: l.unitCost ?? null,
-          })),
-        );
-        const items = lines.length === 1 ? (lines[0]?.name ?? '1 item') : `${lines.length} items`;
-        await timeline.insertInteraction(trx, ws, {
-          customerId: v.customerId,
-          kind: 'order',
-          body: `${v.number ? `Order ${v.number}` : 'Order'}: ${items}, ${formatMoney(total, currency)}`,
-          authorId: actor.kind === 'user' ? actor.id : null,
-          occurredAt: placedAt,
-          meta: { orderId: id },
-        });
-        await recordAudit(trx, {
-          workspaceId: ws,
-          actor: actorRef(actor),
-          action: 'create',
-          entity: 'order',
-          entityId: id,
-          data: { customerId: v.customerId, total, currency },
-        });
-        return { id, created: true };
-      });
+      const result = await db.transaction().execute((trx) => insertOrder(trx, ws, v, currency, 0, actor));
       return { order: await getOrderOrThrow(ws, result.id), created: result.created };
+    },
+
+    /** Record an order from an import inside the importer's transaction; with what was already refunded. */
+    async importOrder(trx: Kysely<Database>, ws: string, input: unknown, refunded: number, actor: Actor) {
+      const v = createOrderSchema.parse(input);
+      return insertOrder(
+        trx,
+        ws,
+        v,
+        v.currency ?? (await workspaces.getWorkspaceOrThrow(ws, trx)).currency,
+        refunded,
+        actor,
+      );
     },
 
     /** Refund or return part or all of an order; never more than was paid. */
@@ -184,6 +213,19 @@ export function createOrderService({ db, workspaces, customers, timeline }: Orde
         });
       });
       return getOrderOrThrow(ws, orderId);
+    },
+
+    /** Every order of the workspace, newest first, a page at a time (exports). */
+    async *allOrders(ws: string, pageSize = 500): AsyncIterable<Order[]> {
+      let before: { at: string; id: string } | undefined;
+      for (;;) {
+        const rows = await repo.page(ws, { before, limit: pageSize });
+        if (!rows.length) return;
+        yield rows;
+        const last = rows.at(-1);
+        if (!last || rows.length < pageSize) return;
+        before = { at: last.placedAt, id: last.id };
+      }
     },
 
     async listOrders(ws: string, query: unknown) {

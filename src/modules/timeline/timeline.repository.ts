@@ -57,6 +57,19 @@ export function createTimelineRepository(db: Kysely<Database>) {
       const rows = await q.orderBy('i.occurred_at', 'desc').orderBy('i.id', 'desc').limit(limit).execute();
       return rows.map(toInteraction);
     },
+    /** Every interaction of the workspace in (occurred_at, id) order, after a position (exports). */
+    async pageAll(ws: string, limit: number, after?: { at: string; id: string }) {
+      let q = base(ws);
+      if (after)
+        q = q.where((eb) =>
+          eb.or([
+            eb('i.occurred_at', '>', after.at),
+            eb.and([eb('i.occurred_at', '=', after.at), eb('i.id', '>', after.id)]),
+          ]),
+        );
+      const rows = await q.orderBy('i.occurred_at').orderBy('i.id').limit(limit).execute();
+      return rows.map(toInteraction);
+    },
     async latest(ws: string, customerId: string) {
       const r = await base(ws)
         .where('i.customer_id', '=', customerId)

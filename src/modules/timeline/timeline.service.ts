@@ -148,6 +148,19 @@ export function createTimelineService({
       return { items, nextCursor: rows.length > q.limit && last ? encode(last.occurredAt, last.id) : null };
     },
 
+    /** Every interaction of the workspace, a page at a time, oldest first (exports). */
+    async *allInteractions(ws: string, pageSize = 1000): AsyncIterable<Interaction[]> {
+      let after: { at: string; id: string } | undefined;
+      for (;;) {
+        const rows = await repo.pageAll(ws, pageSize, after);
+        if (!rows.length) return;
+        yield rows;
+        const last = rows.at(-1);
+        if (!last || rows.length < pageSize) return;
+        after = { at: last.occurredAt, id: last.id };
+      }
+    },
+
     /** Recognise a caller: the card of the customer with this phone, in any format. */
     async lookup(ws: string, phone: string): Promise<CallerCard> {
       const { id } = await customers.findIdByPhone(ws, phone);

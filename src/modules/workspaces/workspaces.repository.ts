@@ -28,8 +28,8 @@ export function createWorkspacesRepository(db: Kysely<Database>) {
         })
         .execute();
     },
-    async findById(id: string): Promise<Workspace | undefined> {
-      const r = await db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
+    async findById(id: string, trx: Kysely<Database> = db): Promise<Workspace | undefined> {
+      const r = await trx.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
       return r && toWorkspace(r);
     },
     async findByName(name: string): Promise<Workspace[]> {

@@ -14,8 +14,8 @@ import {
 export function createWorkspaceService({ db }: { db: Kysely<Database> }) {
   const repo = createWorkspacesRepository(db);
 
-  async function getWorkspaceOrThrow(id: string): Promise<Workspace> {
-    const w = await repo.findById(id);
+  async function getWorkspaceOrThrow(id: string, trx?: Kysely<Database>): Promise<Workspace> {
+    const w = await repo.findById(id, trx);
     if (!w) throw notFound('WORKSPACE_NOT_FOUND', 'Workspace');
     return w;
   }

@@ -194,6 +194,40 @@ export type JobTable = {
   finished_at: string | null;
 };
 
+export type CustomerExternalIdTable = {
+  workspace_id: string;
+  source: string;
+  external_id: string;
+  customer_id: string;
+};
+
+export type ImportRunTable = {
+  workspace_id: string;
+  id: string;
+  file_name: string;
+  file_hash: string;
+  file_bytes: number | string;
+  preset: string;
+  options: string; // JSON
+  status: 'running' | 'done' | 'failed';
+  records_done: number;
+  bytes_done: number | string;
+  counts: string; // JSON
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+};
+
+/** A rejected row ('rejected') or a row imported with a caveat ('warning'), by its line in the file. */
+export type ImportRejectionTable = {
+  workspace_id: string;
+  run_id: string;
+  line: number;
+  kind: 'rejected' | 'warning';
+  reason: string;
+};
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -211,4 +245,7 @@ export type Database = {
   order_lines: OrderLineTable;
   order_refunds: OrderRefundTable;
   jobs: JobTable;
+  customer_external_ids: CustomerExternalIdTable;
+  import_runs: ImportRunTable;
+  import_rejections: ImportRejectionTable;
 };

@@ -1,0 +1,2 @@
+export { createExportService, type ExportService, CUSTOMER_COLUMNS } from './exports.service.ts';
+export { safeCell } from './csv-safe.ts';

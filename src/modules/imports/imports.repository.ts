@@ -1,0 +1,149 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, ImportRunTable } from '../../platform/db/schema.ts';
+
+export type ImportCounts = {
+  customers: { created: number; updated: number; unchanged: number };
+  orders: { created: number; unchanged: number };
+  rejected: number;
+  warnings: number;
+};
+export const emptyCounts = (): ImportCounts => ({
+  customers: { created: 0, updated: 0, unchanged: 0 },
+  orders: { created: 0, unchanged: 0 },
+  rejected: 0,
+  warnings: 0,
+});
+
+export type ImportRun = {
+  id: string;
+  fileName: string;
+  fileHash: string;
+  fileBytes: number;
+  preset: string;
+  status: ImportRunTable['status'];
+  recordsDone: number;
+  bytesDone: number;
+  counts: ImportCounts;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+};
+
+const toRun = (r: Selectable<ImportRunTable>): ImportRun => ({
+  id: r.id,
+  fileName: r.file_name,
+  fileHash: r.file_hash,
+  fileBytes: Number(r.file_bytes),
+  preset: r.preset,
+  status: r.status,
+  recordsDone: Number(r.records_done),
+  bytesDone: Number(r.bytes_done),
+  counts: JSON.parse(r.counts) as ImportCounts,
+  error: r.error,
+  createdAt: r.created_at,
+  finishedAt: r.finished_at,
+});
+
+export function createImportsRepository(db: Kysely<Database>) {
+  return {
+    async insertRun(r: Selectable<ImportRunTable>) {
+      await db.insertInto('import_runs').values(r).execute();
+    },
+    /** An unfinished run of the same file and preset (a crash or a kill): the import resumes it. */
+    async findResumable(ws: string, hash: string, preset: string) {
+      const r = await db
+        .selectFrom('import_runs')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .where('file_hash', '=', hash)
+        .where('preset', '=', preset)
+        .where('status', 'in', ['running', 'failed'])
+        .orderBy('created_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return r && toRun(r);
+    },
+    async get(ws: string, id: string) {
+      const r = await db
+        .selectFrom('import_runs')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return r && toRun(r);
+    },
+    async list(ws: string, limit: number) {
+      const rows = await db
+        .selectFrom('import_runs')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .orderBy('created_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map(toRun);
+    },
+    /** Save progress in the same transaction as the rows it covers. */
+    async checkpoint(
+      trx: Kysely<Database>,
+      ws: string,
+      id: string,
+      p: { recordsDone: number; bytesDone: number; counts: ImportCounts; at: string },
+    ) {
+      await trx
+        .updateTable('import_runs')
+        .set({
+          records_done: p.recordsDone,
+          bytes_done: p.bytesDone,
+          counts: JSON.stringify(p.counts),
+          updated_at: p.at,
+          status: 'running',
+        })
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .execute();
+    },
+    async finish(
+      ws: string,
+      id: string,
+      status: 'done' | 'failed',
+      counts: ImportCounts,
+      at: string,
+      error: string | null,
+    ) {
+      await db
+        .updateTable('import_runs')
+        .set({ status, counts: JSON.stringify(counts), updated_at: at, finished_at: at, error })
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .execute();
+    },
+    async addNotes(
+      trx: Kysely<Database>,
+      rows: {
+        workspace_id: string;
+        run_id: string;
+        line: number;
+        kind: 'rejected' | 'warning';
+        reason: string;
+      }[],
+    ) {
+      if (rows.length)
+        await trx
+          .insertInto('import_rejections')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['workspace_id', 'run_id', 'line', 'kind']).doNothing())
+          .execute();
+    },
+    async notes(ws: string, runId: string) {
+      return db
+        .selectFrom('import_rejections')
+        .select(['line', 'kind', 'reason'])
+        .where('workspace_id', '=', ws)
+        .where('run_id', '=', runId)
+        .orderBy('line')
+        .orderBy('kind')
+        .execute();
+    },
+  };
+}
+export type ImportsRepository = ReturnType<typeof createImportsRepository>;

@@ -1,0 +1,304 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { newId, nowIso } from '../../platform/db/ids.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import { AppError, badInput, notFound } from '../../platform/errors.ts';
+import type { Actor } from '../../platform/http/actor.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { CustomerService } from '../customers/index.ts';
+import type { OrderService } from '../orders/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
+import {
+  createImportsRepository,
+  emptyCounts,
+  type ImportCounts,
+  type ImportRun,
+} from './imports.repository.ts';
+import { detectPreset, presetById } from './presets/index.ts';
+import { openCsv } from './read.ts';
+import type { ImportRecord } from './records.ts';
+import { readVcards } from './vcard.ts';
+
+export type ImportOptions = {
+  workspaceId: string;
+  file: string;
+  fileName?: string | undefined;
+  preset?: string | undefined;
+  currency?: string | undefined;
+  dryRun?: boolean | undefined;
+  batchSize?: number | undefined;
+  onProgress?:
+    ((p: { records: number; bytes: number; totalBytes: number; counts: ImportCounts }) => void) | undefined;
+};
+export type ImportResult = {
+  run: ImportRun | null;
+  preset: string;
+  encoding: string;
+  delimiter: string;
+  resumed: boolean;
+  dryRun: boolean;
+  counts: ImportCounts;
+  rejections: { line: number; reason: string }[];
+};
+
+type Deps = {
+  db: Kysely<Database>;
+  workspaces: WorkspaceService;
+  customers: CustomerService;
+  orders: OrderService;
+};
+
+class DryRunRollback extends Error {}
+
+async function hashFile(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+async function isVcard(file: string): Promise<boolean> {
+  if (/\.vcf$/i.test(file)) return true;
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(64);
+    const { bytesRead } = await fh.read(buf, 0, 64, 0);
+    return /^\s*(\ufeff)?BEGIN:VCARD/i.test(buf.subarray(0, bytesRead).toString('utf8'));
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Imports (A6): stream a file through a preset into customers and orders, in batches of one transaction each.
+ * Each batch also saves a checkpoint, so a crash loses nothing acknowledged and the next run of the same file
+ * resumes; and every write is matched by natural keys, so re-running a file (or an overlapping one) adds no
+ * duplicates. Rejected rows are kept with their line and reason.
+ */
+export function createImportService({ db, workspaces, customers, orders }: Deps) {
+  const repo = createImportsRepository(db);
+
+  async function runImport(opts: ImportOptions): Promise<ImportResult> {
+    const ws = await workspaces.getWorkspaceOrThrow(opts.workspaceId);
+    const stat = await fs.promises.stat(opts.file).catch(() => undefined);
+    if (!stat?.isFile()) throw badInput('IMPORT_NO_FILE', `No file at ${opts.file}`);
+    const currency = (opts.currency ?? ws.currency).toUpperCase();
+    const vcard = await isVcard(opts.file);
+    const csv = vcard ? undefined : await openCsv(opts.file);
+    const preset = vcard
+      ? undefined
+      : opts.preset
+        ? presetById(opts.preset)
+        : detectPreset(csv?.headers ?? []);
+    if (!vcard && !preset) throw badInput('IMPORT_UNKNOWN_PRESET', `No preset "${opts.preset}"`, '/preset');
+    const presetId = vcard ? 'vcard' : (preset?.id ?? 'generic');
+    const source = presetId.split('-')[0] ?? presetId;
+    const actor: Actor = { workspaceId: ws.id, kind: 'cli', id: 'import', scopes: new Set(['write']) };
+
+    const hash = await hashFile(opts.file);
+    const resumable = opts.dryRun ? undefined : await repo.findResumable(ws.id, hash, presetId);
+    const counts = resumable?.counts ?? emptyCounts();
+    const skip = resumable?.recordsDone ?? 0;
+    let runId = resumable?.id;
+    if (!opts.dryRun && !runId) {
+      runId = newId();
+      const at = nowIso();
+      await repo.insertRun({
+        workspace_id: ws.id,
+        id: runId,
+        file_name: opts.fileName ?? path.basename(opts.file),
+        file_hash: hash,
+        file_bytes: stat.size,
+        preset: presetId,
+        options: JSON.stringify({ currency, preset: presetId }),
+        status: 'running',
+        records_done: 0,
+        bytes_done: 0,
+        counts: JSON.stringify(counts),
+        error: null,
+        created_at: at,
+        updated_at: at,
+        finished_at: null,
+      });
+    }
+    const rejections: { line: number; reason: string }[] = [];
+    const records: AsyncIterable<ImportRecord> = vcard
+      ? skipRecords(readVcards(opts.file), skip)
+      : (preset?.read(csv?.rows(skip) ?? emptyRows(), { currency, source }) ?? emptyRows());
+
+    const applyBatch = async (batch: ImportRecord[]) => {
+      const last = batch.at(-1);
+      if (!last) return;
+      const work = async (trx: Kysely<Database>) => {
+        const notes: {
+          workspace_id: string;
+          run_id: string;
+          line: number;
+          kind: 'rejected' | 'warning';
+          reason: string;
+        }[] = [];
+        const note = (line: number, kind: 'rejected' | 'warning', reason: string) => {
+          if (kind === 'rejected') {
+            counts.rejected++;
+            rejections.push({ line, reason });
+          } else counts.warnings++;
+          if (runId)
+            notes.push({ workspace_id: ws.id, run_id: runId, line, kind, reason: reason.slice(0, 1000) });
+        };
+        for (const r of batch) {
+          if ('error' in r) {
+            note(r.line, 'rejected', r.error);
+            continue;
+          }
+          try {
+            if ('customer' in r) {
+              const res = await customers.upsertCustomer(trx, ws.id, ws.region, source, r.customer);
+              counts.customers[res.outcome]++;
+              const w = [...(r.warnings ?? []), ...res.warnings];
+              if (w.length) note(r.line, 'warning', w.join('; '));
+            } else {
+              const o = r.order;
+              const c = await customers.upsertCustomer(trx, ws.id, ws.region, source, o.customer);
+              counts.customers[c.outcome]++;
+              const res = await orders.importOrder(
+                trx,
+                ws.id,
+                {
+                  customerId: c.id,
+                  number: o.number,
+                  status: o.status,
+                  currency: o.currency,
+                  placedAt: o.placedAt,
+                  channel: o.channel,
+                  location: o.location,
+                  lines: o.lines,
+                  discount: Math.max(0, o.discount),
+                  tax: Math.max(0, o.tax),
+                  shipping: Math.max(0, o.shipping),
+                  note: o.note,
+                  externalSource: source,
+                  externalId: o.externalId,
+                },
+                o.refunded,
+                actor,
+              );
+              counts.orders[res.created ? 'created' : 'unchanged']++;
+              const w = [...(r.warnings ?? []), ...c.warnings];
+              if (w.length) note(r.line, 'warning', w.join('; '));
+            }
+          } catch (err) {
+            if (err instanceof AppError || (err as { name?: string }).name === 'ZodError')
+              note(r.line, 'rejected', describe(err));
+            else throw err;
+          }
+        }
+        if (runId) {
+          await repo.addNotes(trx, notes);
+          // resume from the start of the last record (re-done idempotently), so a grouped order is never split
+          await repo.checkpoint(trx, ws.id, runId, {
+            recordsDone: Math.max(skip, last.index - 1),
+            bytesDone: csv?.bytesRead() ?? 0,
+            counts,
+            at: nowIso(),
+          });
+        }
+        if (opts.dryRun) throw new DryRunRollback();
+      };
+      const before = structuredClone(counts);
+      try {
+        await db.transaction().execute(work);
+      } catch (err) {
+        if (!(err instanceof DryRunRollback)) {
+          Object.assign(counts, before);
+          throw err;
+        }
+      }
+    };
+
+    let processed = 0;
+    try {
+      let batch: ImportRecord[] = [];
+      for await (const r of records) {
+        batch.push(r);
+        if (batch.length >= (opts.batchSize ?? 500)) {
+          await applyBatch(batch);
+          processed += batch.length;
+          batch = [];
+          opts.onProgress?.({
+            records: skip + processed,
+            bytes: csv?.bytesRead() ?? stat.size,
+            totalBytes: stat.size,
+            counts,
+          });
+        }
+      }
+      await applyBatch(batch);
+      processed += batch.length;
+      opts.onProgress?.({ records: skip + processed, bytes: stat.size, totalBytes: stat.size, counts });
+      if (runId) {
+        await repo.finish(ws.id, runId, 'done', counts, nowIso(), null);
+        await recordAuditOutside(ws.id, runId, presetId, counts);
+      }
+    } catch (err) {
+      if (runId)
+        await repo
+          .finish(ws.id, runId, 'failed', counts, nowIso(), err instanceof Error ? err.message : String(err))
+          .catch(() => {});
+      throw err;
+    }
+    return {
+      run: runId ? ((await repo.get(ws.id, runId)) ?? null) : null,
+      preset: presetId,
+      encoding: csv?.encoding ?? 'utf-8',
+      delimiter: csv?.delimiter ?? '',
+      resumed: !!resumable,
+      dryRun: !!opts.dryRun,
+      counts,
+      rejections,
+    };
+  }
+
+  async function recordAuditOutside(ws: string, runId: string, preset: string, counts: ImportCounts) {
+    await db
+      .transaction()
+      .execute((trx) =>
+        recordAudit(trx, {
+          workspaceId: ws,
+          actor: 'import',
+          action: 'import',
+          entity: 'import_run',
+          entityId: runId,
+          data: { preset, counts },
+        }),
+      );
+  }
+
+  return {
+    runImport,
+    async getRunOrThrow(ws: string, id: string) {
+      const r = await repo.get(ws, id);
+      if (!r) throw notFound('IMPORT_NOT_FOUND', 'Import');
+      return r;
+    },
+    listRuns: (ws: string, limit = 50) => repo.list(ws, limit),
+    async notes(ws: string, id: string) {
+      if (!(await repo.get(ws, id))) throw notFound('IMPORT_NOT_FOUND', 'Import');
+      return repo.notes(ws, id);
+    },
+  };
+}
+export type ImportService = ReturnType<typeof createImportService>;
+
+function describe(err: unknown): string {
+  if (err instanceof AppError) return err.message;
+  const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+  if (issues?.length) return issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  return err instanceof Error ? err.message : String(err);
+}
+
+async function* emptyRows(): AsyncIterable<never> {}
+
+async function* skipRecords(src: AsyncIterable<ImportRecord>, skip: number): AsyncIterable<ImportRecord> {
+  for await (const r of src) if (r.index > skip) yield r;
+}

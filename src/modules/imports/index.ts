@@ -1,0 +1,8 @@
+export {
+  createImportService,
+  type ImportService,
+  type ImportOptions,
+  type ImportResult,
+} from './imports.service.ts';
+export { PRESETS, detectPreset } from './presets/index.ts';
+export type { ImportCounts, ImportRun } from './imports.repository.ts';

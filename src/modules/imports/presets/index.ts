@@ -1,0 +1,44 @@
+import { normHeader, type Preset } from '../records.ts';
+import {
+  genericCustomers,
+  googleContacts,
+  hubspotContacts,
+  outlookContacts,
+  rapportCustomers,
+  shopifyCustomers,
+  squareCustomers,
+  stripeCustomers,
+} from './customers.ts';
+import { shopifyOrders, squareItems, squareTransactions, stripePayments, wooOrders } from './orders.ts';
+
+/** Every preset, most specific first. */
+export const PRESETS: Preset[] = [
+  shopifyOrders,
+  wooOrders,
+  squareItems,
+  squareTransactions,
+  stripePayments,
+  rapportCustomers,
+  shopifyCustomers,
+  squareCustomers,
+  stripeCustomers,
+  googleContacts,
+  outlookContacts,
+  hubspotContacts,
+  genericCustomers,
+];
+
+/** Pick the preset whose signature headers are all present (the most specific wins); else the generic one. */
+export function detectPreset(headers: string[]): Preset {
+  const have = new Set(headers.map(normHeader));
+  let best: Preset = genericCustomers;
+  for (const p of PRESETS) {
+    if (p.signature.length > best.signature.length && p.signature.every((h) => have.has(normHeader(h))))
+      best = p;
+  }
+  return best;
+}
+
+export function presetById(id: string): Preset | undefined {
+  return PRESETS.find((p) => p.id === id);
+}

@@ -1,0 +1,303 @@
+import { instant, money, quantity, text } from '../values.ts';
+import {
+  cellGetter,
+  type ImportedCustomer,
+  type ImportedLine,
+  type ImportedOrder,
+  type ImportRecord,
+  type Preset,
+  type PresetContext,
+  type Row,
+} from '../records.ts';
+import { externalId, personName } from './customers.ts';
+
+type Get = ReturnType<typeof cellGetter>;
+
+/**
+ * Order exports with one row per line item: consecutive rows with the same order key form one order.
+ * `head` reads the order from its first row (order fields are often only there), `line` reads each row's item.
+ */
+function grouped(
+  key: (get: Get) => string | undefined,
+  head: (get: Get, ctx: PresetContext) => Omit<ImportedOrder, 'lines'>,
+  line: (get: Get, ctx: PresetContext) => ImportedLine | undefined,
+) {
+  return async function* (rows: AsyncIterable<Row>, ctx: PresetContext): AsyncIterable<ImportRecord> {
+    let current:
+      | {
+          key: string;
+          line: number;
+          index: number;
+          order?: Omit<ImportedOrder, 'lines'>;
+          lines: ImportedLine[];
+          error?: string;
+        }
+      | undefined;
+    const flush = (): ImportRecord | undefined => {
+      if (!current) return undefined;
+      const at = { line: current.line, index: current.index };
+      if (current.error || !current.order) return { ...at, error: current.error ?? 'no order on this row' };
+      if (!current.lines.length) return { ...at, error: 'an order without any line item' };
+      return { ...at, order: { ...current.order, lines: current.lines } };
+    };
+    for await (const row of rows) {
+      const get = cellGetter(row.cells);
+      const k = key(get);
+      if (!k) {
+        yield { line: row.line, index: row.index, error: 'no order number or id on this row' };
+        continue;
+      }
+      if (!current || current.key !== k) {
+        const done = flush();
+        if (done) yield done;
+        current = { key: k, line: row.line, index: row.index, lines: [] };
+        try {
+          current.order = head(get, ctx);
+        } catch (err) {
+          current.error = `order ${k}: ${err instanceof Error ? err.message : String(err)}`;
+        }
+      }
+      if (current.error) continue;
+      try {
+        const l = line(get, ctx);
+        if (l) current.lines.push(l);
+      } catch (err) {
+        current.error = `order ${k}, line on row ${row.line}: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
+    const done = flush();
+    if (done) yield done;
+  };
+}
+
+const customerOf = (c: Partial<ImportedCustomer>): ImportedCustomer => {
+  const name = c.name ?? c.emails?.[0]?.address ?? c.phones?.[0]?.number;
+  if (!name) throw new Error('no customer name, email or phone: the order cannot be linked to anyone');
+  return { phones: [], emails: [], tags: [], ...c, name };
+};
+const one = <T>(v: T | undefined): T[] => (v === undefined ? [] : [v]);
+const required = (v: string | undefined, what: string): string => {
+  if (v === undefined) throw new Error(`${what} is missing`);
+  return v;
+};
+
+/** Shopify orders: one row per line item; order fields only on the first row; "Name" (#1001) is the order. */
+export const shopifyOrders: Preset = {
+  id: 'shopify-orders',
+  label: 'Shopify orders',
+  kind: 'orders',
+  signature: ['Name', 'Financial Status', 'Lineitem name', 'Lineitem quantity'],
+  read: grouped(
+    (get) => text(get('Name')),
+    (get, ctx) => {
+      const currency = text(get('Currency'))?.toUpperCase() ?? ctx.currency;
+      const id = externalId(get, 'Id');
+      const name = required(text(get('Name')), 'Name');
+      const financial = text(get('Financial Status'))?.toLowerCase();
+      return {
+        externalId: id.id ? `id:${id.id}` : `name:${name}`,
+        number: name,
+        placedAt: required(instant(get('Created at', 'Paid at')), 'Created at'),
+        currency,
+        status:
+          text(get('Cancelled at')) || financial === 'voided'
+            ? 'cancelled'
+            : text(get('Fulfillment Status'))?.toLowerCase() === 'fulfilled'
+              ? 'fulfilled'
+              : financial === 'pending'
+                ? 'placed'
+                : 'paid',
+        channel: text(get('Source')),
+        location: text(get('Location')),
+        discount: money(get('Discount Amount'), currency) ?? 0,
+        tax: money(get('Taxes'), currency) ?? 0,
+        shipping: money(get('Shipping'), currency) ?? 0,
+        refunded: Math.abs(money(get('Refunded Amount'), currency) ?? 0),
+        note: text(get('Notes')),
+        customer: customerOf({
+          name: text(get('Billing Name', 'Shipping Name')),
+          emails: one(text(get('Email'))).map((address) => ({ address })),
+          phones: [...one(text(get('Phone'))), ...one(text(get('Billing Phone')))].map((number) => ({
+            number,
+          })),
+        }),
+      };
+    },
+    (get, ctx) => {
+      const currency = text(get('Currency'))?.toUpperCase() ?? ctx.currency;
+      const name = text(get('Lineitem name'));
+      if (!name) return undefined;
+      return {
+        name,
+        sku: text(get('Lineitem sku')),
+        category: text(get('Vendor')),
+        quantity: quantity(get('Lineitem quantity')) ?? 1,
+        unitPrice: money(get('Lineitem price'), currency) ?? 0,
+        discount: money(get('Lineitem discount'), currency) ?? 0,
+      };
+    },
+  ),
+};
+
+/** WooCommerce orders (Advanced Order Export layout): one row per item, keyed by order number. */
+export const wooOrders: Preset = {
+  id: 'woocommerce-orders',
+  label: 'WooCommerce orders',
+  kind: 'orders',
+  signature: ['Order Number', 'Order Status', 'Item Name'],
+  read: grouped(
+    (get) => text(get('Order Number', 'Order ID')),
+    (get, ctx) => {
+      const currency = text(get('Order Currency', 'Currency'))?.toUpperCase() ?? ctx.currency;
+      const status = text(get('Order Status'))?.toLowerCase() ?? '';
+      return {
+        externalId: required(text(get('Order ID', 'Order Number')), 'Order ID'),
+        number: text(get('Order Number')),
+        placedAt: required(instant(get('Order Date', 'Date')), 'Order Date'),
+        currency,
+        status: ['cancelled', 'failed'].includes(status)
+          ? 'cancelled'
+          : status === 'completed'
+            ? 'fulfilled'
+            : ['pending', 'on-hold'].includes(status)
+              ? 'placed'
+              : 'paid',
+        discount: money(get('Cart Discount Amount'), currency) ?? 0,
+        tax: money(get('Order Total Tax Amount'), currency) ?? 0,
+        shipping: money(get('Order Shipping Amount'), currency) ?? 0,
+        refunded: Math.abs(money(get('Order Refund Amount'), currency) ?? 0),
+        note: text(get('Customer Note')),
+        channel: 'online',
+        customer: customerOf({
+          name:
+            personName(get, ['First Name (Billing)'], ['Last Name (Billing)']) ??
+            text(get('Company (Billing)')),
+          company: text(get('Company (Billing)')),
+          emails: one(text(get('Email (Billing)'))).map((address) => ({ address })),
+          phones: one(text(get('Phone (Billing)'))).map((number) => ({ number })),
+        }),
+      };
+    },
+    (get, ctx) => {
+      const name = text(get('Item Name'));
+      if (!name) return undefined;
+      const currency = text(get('Order Currency', 'Currency'))?.toUpperCase() ?? ctx.currency;
+      return {
+        name,
+        sku: text(get('SKU')),
+        quantity: quantity(get('Quantity (- Refund)', 'Quantity')) ?? 1,
+        unitPrice: money(get('Item Cost'), currency) ?? 0,
+        discount: 0,
+      };
+    },
+  ),
+};
+
+/** Stripe payments (unified payments export): one payment is one order of one line. */
+export const stripePayments: Preset = {
+  id: 'stripe-payments',
+  label: 'Stripe payments',
+  kind: 'orders',
+  signature: ['id', 'Amount', 'Amount Refunded', 'Currency', 'Status'],
+  read: grouped(
+    (get) => text(get('id')),
+    (get, ctx) => {
+      const currency = text(get('Currency'))?.toUpperCase() ?? ctx.currency;
+      const status = text(get('Status'))?.toLowerCase();
+      if (status === 'failed') throw new Error('a failed payment is not a purchase');
+      return {
+        externalId: required(text(get('id')), 'id'),
+        placedAt: required(instant(get('Created (UTC)', 'Created date (UTC)')), 'Created (UTC)'),
+        currency,
+        status: 'paid',
+        discount: 0,
+        tax: 0,
+        shipping: 0,
+        refunded: money(get('Amount Refunded'), currency) ?? 0,
+        channel: 'stripe',
+        customer: customerOf({
+          externalId: text(get('Customer ID')),
+          name: text(get('Customer Description', 'Card Name')),
+          emails: one(text(get('Customer Email'))).map((address) => ({ address })),
+        }),
+      };
+    },
+    (get, ctx) => {
+      const currency = text(get('Currency'))?.toUpperCase() ?? ctx.currency;
+      return {
+        name: text(get('Description')) ?? 'Payment',
+        quantity: 1,
+        unitPrice: money(get('Amount'), currency) ?? 0,
+        discount: 0,
+      };
+    },
+  ),
+};
+
+/** Square item sales: one row per item, grouped by transaction. */
+export const squareItems: Preset = {
+  id: 'square-items',
+  label: 'Square item sales',
+  kind: 'orders',
+  signature: ['Item', 'Qty', 'Transaction ID'],
+  read: grouped(
+    (get) => text(get('Transaction ID')),
+    (get, ctx) => ({
+      externalId: required(text(get('Transaction ID')), 'Transaction ID'),
+      placedAt: required(instant([text(get('Date')), text(get('Time'))].filter(Boolean).join(' ')), 'Date'),
+      currency: ctx.currency,
+      status: 'paid',
+      location: text(get('Location')),
+      channel: text(get('Channel')) ?? 'counter',
+      discount: 0,
+      tax: 0,
+      shipping: 0,
+      refunded: 0,
+      customer: customerOf({ externalId: text(get('Customer ID')), name: text(get('Customer Name')) }),
+    }),
+    (get, ctx) => {
+      const name = text(get('Item'));
+      if (!name) return undefined;
+      const qty = quantity(get('Qty')) ?? 1;
+      const gross = money(get('Gross Sales'), ctx.currency) ?? 0;
+      return {
+        name,
+        sku: text(get('SKU')),
+        category: text(get('Category')),
+        quantity: qty,
+        unitPrice: Math.round(gross / qty),
+        discount: Math.abs(money(get('Discounts'), ctx.currency) ?? 0),
+      };
+    },
+  ),
+};
+
+/** Square transactions: one row per sale, without items (one line "Sale"). */
+export const squareTransactions: Preset = {
+  id: 'square-transactions',
+  label: 'Square transactions',
+  kind: 'orders',
+  signature: ['Transaction ID', 'Gross Sales', 'Net Sales', 'Total Collected'],
+  read: grouped(
+    (get) => text(get('Transaction ID')),
+    (get, ctx) => ({
+      externalId: required(text(get('Transaction ID')), 'Transaction ID'),
+      placedAt: required(instant([text(get('Date')), text(get('Time'))].filter(Boolean).join(' ')), 'Date'),
+      currency: ctx.currency,
+      status: 'paid',
+      location: text(get('Location')),
+      channel: text(get('Source')) ?? 'counter',
+      discount: Math.abs(money(get('Discounts'), ctx.currency) ?? 0),
+      tax: money(get('Tax'), ctx.currency) ?? 0,
+      shipping: 0,
+      refunded: Math.abs(money(get('Partial Refunds'), ctx.currency) ?? 0),
+      customer: customerOf({ externalId: text(get('Customer ID')), name: text(get('Customer Name')) }),
+    }),
+    (get, ctx) => ({
+      name: text(get('Description')) ?? 'Sale',
+      quantity: 1,
+      unitPrice: money(get('Gross Sales'), ctx.currency) ?? 0,
+      discount: 0,
+    }),
+  ),
+};

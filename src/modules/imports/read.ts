@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import { Transform, type Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import type { Row } from './records.ts';
+
+export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+/**
+ * The encoding of a file from its first bytes: a byte-order mark if there is one; UTF-8 if the start is valid
+ * UTF-8; otherwise Windows-1252 (what Excel on Windows writes as "CSV").
+ */
+export function detectEncoding(head: Uint8Array): Encoding {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  // UTF-16 without a BOM: every other byte is zero in Latin text
+  let zerosOdd = 0;
+  for (let i = 1; i < Math.min(head.length, 400); i += 2) if (head[i] === 0) zerosOdd++;
+  if (head.length > 8 && zerosOdd > Math.min(head.length, 400) / 4) return 'utf-16le';
+  // Cut at the last complete line so a split multi-byte character doesn't fail the check
+  const nl = head.lastIndexOf(0x0a);
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(
+      nl > 0 && head.length >= 65536 ? head.subarray(0, nl) : head,
+    );
+    return 'utf-8';
+  } catch {
+    return 'windows-1252';
+  }
+}
+
+/** A streaming decoder to text (drops a UTF-8/UTF-16 BOM). */
+function decoder(encoding: Encoding): Transform {
+  const d = new TextDecoder(encoding, { ignoreBOM: false });
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      cb(null, d.decode(chunk, { stream: true }));
+    },
+    flush(cb) {
+      cb(null, d.decode());
+    },
+  });
+}
+
+/** The delimiter of a CSV from its header line: the most frequent of , ; tab | outside quotes. */
+export function sniffDelimiter(firstLine: string): string {
+  const counts: Record<string, number> = { ',': 0, ';': 0, '\t': 0, '|': 0 };
+  let quoted = false;
+  for (const ch of firstLine) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch in counts) counts[ch] = (counts[ch] ?? 0) + 1;
+  }
+  const [best] = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  return best && best[1] > 0 ? best[0] : ',';
+}
+
+async function readHead(file: string, bytes = 65536): Promise<Buffer> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+export type CsvSource = {
+  encoding: Encoding;
+  delimiter: string;
+  headers: string[];
+  /** Data rows after the header, each with the file line it starts on; skips the first `skip` rows. */
+  rows: (skip: number) => AsyncIterable<Row & { index: number }>;
+  /** Bytes of the file read so far (for progress). */
+  bytesRead: () => number;
+};
+
+/** Open a CSV file of any delimiter and encoding, with quoted newlines, streaming. */
+export async function openCsv(file: string): Promise<CsvSource> {
+  const head = await readHead(file);
+  const encoding = detectEncoding(head);
+  const headText = new TextDecoder(encoding).decode(head);
+  const firstLine = headText.replace(/^\ufeff/, '').split(/\r?\n/)[0] ?? '';
+  const delimiter = sniffDelimiter(firstLine);
+  let headers: string[] = [];
+  let bytes = 0;
+
+  const open = (): Readable => {
+    bytes = 0;
+    const input = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+    input.on('data', (c) => (bytes += (c as Buffer).length));
+    return input
+      .pipe(decoder(encoding))
+      .pipe(
+        parse({
+          delimiter,
+          relax_column_count: true,
+          relax_quotes: true,
+          skip_empty_lines: true,
+          info: true,
+          bom: true,
+        }),
+      );
+  };
+
+  // Read the header row
+  for await (const rec of open() as AsyncIterable<{ record: string[] }>) {
+    headers = rec.record.map((h) => h.replace(/^\ufeff/, '').trim());
+    break;
+  }
+
+  return {
+    encoding,
+    delimiter,
+    headers,
+    bytesRead: () => bytes,
+    rows: async function* (skip: number) {
+      let index = -1;
+      for await (const rec of open() as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+        // the record ends on info.lines; it starts as many lines earlier as its quoted fields hold newlines
+        const start = rec.info.lines - rec.record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
+        if (index++ === -1) continue; // the header
+        if (index <= skip) continue;
+        const cells: Record<string, string> = {};
+        headers.forEach((h, i) => {
+          if (h && cells[h] === undefined) cells[h] = rec.record[i] ?? '';
+        });
+        yield { line: start, index, cells };
+      }
+    },
+  };
+}

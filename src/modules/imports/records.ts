@@ -1,0 +1,110 @@
+/** What every preset turns a row (or a group of rows) into: source-neutral customers and orders. */
+export type ImportedCustomer = {
+  kind?: 'person' | 'business';
+  /** The customer's id in the source system; absent when the file mangled it (e.g. 7.02255E+12). */
+  externalId?: string | undefined;
+  name?: string | undefined;
+  company?: string | undefined;
+  jobTitle?: string | undefined;
+  phones: { number: string; label?: string | undefined }[];
+  emails: { address: string; label?: string | undefined }[];
+  address?:
+    | {
+        line1?: string;
+        line2?: string;
+        city?: string;
+        region?: string;
+        postalCode?: string;
+        country?: string;
+      }
+    | undefined;
+  birthday?: string | undefined;
+  anniversary?: string | undefined;
+  tags: string[];
+  needs?: string | undefined;
+  marketingConsent?: boolean | undefined;
+  customFields?: Record<string, unknown> | undefined;
+};
+
+export type ImportedLine = {
+  sku?: string | undefined;
+  name: string;
+  category?: string | undefined;
+  quantity: number;
+  unitPrice: number;
+  discount: number;
+  unitCost?: number | undefined;
+};
+
+export type ImportedOrder = {
+  externalId: string;
+  number?: string | undefined;
+  placedAt: string;
+  currency: string;
+  status: 'placed' | 'paid' | 'fulfilled' | 'cancelled';
+  channel?: string | undefined;
+  location?: string | undefined;
+  lines: ImportedLine[];
+  discount: number;
+  tax: number;
+  shipping: number;
+  refunded: number;
+  note?: string | undefined;
+  customer: ImportedCustomer;
+};
+
+/** One unit of work: a customer, an order (with its customer), or a rejected row, by its line in the file. */
+export type ImportRecord = { line: number; index: number } & (
+  | { customer: ImportedCustomer; warnings?: string[] }
+  | { order: ImportedOrder; warnings?: string[] }
+  | { error: string }
+);
+
+/** A data row: its line in the file, its position among data rows (1-based) and its cells by header. */
+export type Row = { line: number; index: number; cells: Record<string, string> };
+
+export type PresetContext = { currency: string; source: string };
+
+export type Preset = {
+  id: string;
+  label: string;
+  kind: 'customers' | 'orders';
+  /** Headers that identify the layout (all must be present; case and spacing ignored). */
+  signature: string[];
+  /** Turn rows into records; most presets map row by row, order exports group rows. */
+  read: (rows: AsyncIterable<Row>, ctx: PresetContext) => AsyncIterable<ImportRecord>;
+};
+
+/** Look up a cell by any of several header spellings (case, spaces, punctuation ignored). */
+export function cellGetter(cells: Record<string, string>) {
+  const byKey = new Map<string, string>();
+  for (const [k, v] of Object.entries(cells)) byKey.set(normHeader(k), v);
+  return (...names: string[]): string | undefined => {
+    for (const n of names) {
+      const v = byKey.get(normHeader(n));
+      if (v !== undefined && v.trim() !== '') return v;
+    }
+    return undefined;
+  };
+}
+
+export const normHeader = (h: string): string => h.toLowerCase().replace(/[^a-z0-9]+/g, '');
+
+/** Map every row on its own; a thrown error rejects that row with its message. */
+export function perRow(
+  map: (
+    get: ReturnType<typeof cellGetter>,
+    ctx: PresetContext,
+    row: Row,
+  ) => { customer: ImportedCustomer; warnings?: string[] },
+) {
+  return async function* (rows: AsyncIterable<Row>, ctx: PresetContext): AsyncIterable<ImportRecord> {
+    for await (const row of rows) {
+      try {
+        yield { line: row.line, index: row.index, ...map(cellGetter(row.cells), ctx, row) } as ImportRecord;
+      } catch (err) {
+        yield { line: row.line, index: row.index, error: err instanceof Error ? err.message : String(err) };
+      }
+    }
+  };
+}
