@@ -69,7 +69,7 @@ for (const dialect of DIALECTS) {
 
       const env = {
         ...process.env,
-        RAPPORT_DATA_DIR: t.conn.dataDir ?? '/nonexistent',
+        RAPPORT_DATA_DIR: t.dataDir ?? '/nonexistent',
         DATABASE_URL: t.conn.url ?? '',
         LOG_LEVEL: 'silent',
       };

@@ -58,6 +58,8 @@ export async function freshDb(
 
 export type TestApp = RunningApp & {
   dialect: DialectName;
+  /** The SQLite data dir (undefined on Postgres). */
+  dataDir: string | undefined;
   /** Create a workspace with an owner user and an admin API key; returns auth headers for it. */
   newWorkspace: (o?: {
     region?: string;
@@ -80,6 +82,7 @@ export async function startTestApp(dialect: DialectName): Promise<TestApp> {
   return {
     ...running,
     dialect,
+    dataDir: conn.dataDir,
     async newWorkspace(o = {}) {
       n++;
       const s = running.services;
