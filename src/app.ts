@@ -9,8 +9,14 @@ import { buildServer } from './platform/http/server.ts';
 import { registerWebApp } from './platform/http/web.ts';
 import { createAccessService, registerAccessRoutes, SESSION_COOKIE } from './modules/access/index.ts';
 import { createCustomerService, registerCustomerRoutes } from './modules/customers/index.ts';
-import { createExportService } from './modules/exports/index.ts';
-import { createImportService } from './modules/imports/index.ts';
+import { createExportService, registerExportRoutes } from './modules/exports/index.ts';
+import {
+  createImportService,
+  registerImportRoutes,
+  type ImportResult,
+  type StartImport,
+} from './modules/imports/index.ts';
+import { runWorker } from './platform/jobs/worker.ts';
 import { createOrderService, registerOrderRoutes } from './modules/orders/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
@@ -54,6 +60,26 @@ export async function openDatabase(
     throw err;
   }
   return conn;
+}
+
+/** Imports run in a worker thread with their own connection, so the API keeps answering during a big one. */
+function importInWorker(config: Config): StartImport {
+  const workerConfig = {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    databasePoolSize: 2,
+    sessionDays: config.sessionDays,
+  };
+  return async (options, onStarted) => {
+    const done = await runWorker(
+      new URL('./workers/import.ts', import.meta.url),
+      { config: workerConfig, options },
+      (m) => {
+        if (m.type === 'started') onStarted((m.runId as string | null) ?? null);
+      },
+    );
+    return done.result as ImportResult;
+  };
 }
 
 export type RunningApp = {
@@ -104,6 +130,12 @@ export async function buildApp(
       registerCustomerRoutes(api, services);
       registerTimelineRoutes(api, services);
       registerOrderRoutes(api, services);
+      registerImportRoutes(api, {
+        imports: services.imports,
+        uploadsDir: path.join(config.dataDir, 'uploads'),
+        startImport: importInWorker(config),
+      });
+      registerExportRoutes(api, services);
       registerEventStream(api, bus);
     },
     afterRoutes: async (a) => {

@@ -53,6 +53,14 @@ for (const dialect of DIALECTS) {
         'api-keys': keyId,
         users: a.ownerId,
         orders: order.id,
+        imports: (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/imports',
+            headers: { ...a.auth, 'content-type': 'text/csv' },
+            payload: 'Name,Phone\nImported Person,0803 777 0000\n',
+          })
+        ).json().id,
       };
 
       const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {

@@ -123,22 +123,28 @@ const interactionRow = (i: Interaction) => [
   i.body,
 ];
 
-async function writeCsv<T>(
-  file: string,
-  columns: readonly string[],
+/** Rows of a table, each cell made safe for spreadsheets. */
+async function* safeRows<T>(
   pages: AsyncIterable<T[]>,
   toRows: (x: T) => unknown[][],
+): AsyncIterable<string[]> {
+  for await (const page of pages)
+    for (const item of page) for (const row of toRows(item)) yield row.map(safeCell);
+}
+
+async function writeCsv(
+  file: string,
+  columns: readonly string[],
+  rows: AsyncIterable<string[]>,
 ): Promise<number> {
   const out = fs.createWriteStream(file);
   const csv = stringify({ header: true, columns: [...columns], bom: true });
   csv.pipe(out);
   let n = 0;
-  for await (const page of pages)
-    for (const item of page)
-      for (const row of toRows(item)) {
-        if (!csv.write(row.map(safeCell))) await once(csv, 'drain');
-        n++;
-      }
+  for await (const row of rows) {
+    if (!csv.write(row)) await once(csv, 'drain');
+    n++;
+  }
   csv.end();
   await once(out, 'finish');
   return n;
@@ -146,24 +152,35 @@ async function writeCsv<T>(
 
 /** Export everything a workspace holds: CSV files (customers, orders, interactions) or one JSON document. */
 export function createExportService({ customers, orders, timeline }: Deps) {
+  /** The columns and (safe) rows of one table. */
+  function csvRows(
+    ws: string,
+    table: 'customers' | 'orders' | 'interactions',
+  ): { columns: readonly string[]; rows: AsyncIterable<string[]> } {
+    if (table === 'customers')
+      return {
+        columns: CUSTOMER_COLUMNS,
+        rows: safeRows(customers.allCustomers(ws), (c) => [customerRow(c)]),
+      };
+    if (table === 'orders')
+      return { columns: ORDER_COLUMNS, rows: safeRows(orders.allOrders(ws), orderRows) };
+    return {
+      columns: INTERACTION_COLUMNS,
+      rows: safeRows(timeline.allInteractions(ws), (i) => [interactionRow(i)]),
+    };
+  }
+
   return {
+    csvRows,
+
     async exportCsv(ws: string, dir: string) {
       await fs.promises.mkdir(dir, { recursive: true });
-      return {
-        customers: await writeCsv(
-          path.join(dir, 'customers.csv'),
-          CUSTOMER_COLUMNS,
-          customers.allCustomers(ws),
-          (c) => [customerRow(c)],
-        ),
-        orders: await writeCsv(path.join(dir, 'orders.csv'), ORDER_COLUMNS, orders.allOrders(ws), orderRows),
-        interactions: await writeCsv(
-          path.join(dir, 'interactions.csv'),
-          INTERACTION_COLUMNS,
-          timeline.allInteractions(ws),
-          (i) => [interactionRow(i)],
-        ),
-      };
+      const counts = { customers: 0, orders: 0, interactions: 0 };
+      for (const table of ['customers', 'orders', 'interactions'] as const) {
+        const { columns, rows } = csvRows(ws, table);
+        counts[table] = await writeCsv(path.join(dir, `${table}.csv`), columns, rows);
+      }
+      return counts;
     },
 
     /** One JSON document, streamed: { customers: [...], orders: [...], interactions: [...] }. */

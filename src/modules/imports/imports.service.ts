@@ -29,6 +29,9 @@ export type ImportOptions = {
   currency?: string | undefined;
   dryRun?: boolean | undefined;
   batchSize?: number | undefined;
+  /** Use this id for a new run (the API hands it out before the worker starts). */
+  runId?: string | undefined;
+  onStarted?: ((runId: string | null) => void) | undefined;
   onProgress?:
     ((p: { records: number; bytes: number; totalBytes: number; counts: ImportCounts }) => void) | undefined;
 };
@@ -102,7 +105,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     const skip = resumable?.recordsDone ?? 0;
     let runId = resumable?.id;
     if (!opts.dryRun && !runId) {
-      runId = newId();
+      runId = opts.runId ?? newId();
       const at = nowIso();
       await repo.insertRun({
         workspace_id: ws.id,
@@ -122,6 +125,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         finished_at: null,
       });
     }
+    opts.onStarted?.(runId ?? null);
     const rejections: { line: number; reason: string }[] = [];
     const records: AsyncIterable<ImportRecord> = vcard
       ? skipRecords(readVcards(opts.file), skip)
@@ -260,22 +264,52 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
   }
 
   async function recordAuditOutside(ws: string, runId: string, preset: string, counts: ImportCounts) {
-    await db
-      .transaction()
-      .execute((trx) =>
-        recordAudit(trx, {
-          workspaceId: ws,
-          actor: 'import',
-          action: 'import',
-          entity: 'import_run',
-          entityId: runId,
-          data: { preset, counts },
-        }),
-      );
+    await db.transaction().execute((trx) =>
+      recordAudit(trx, {
+        workspaceId: ws,
+        actor: 'import',
+        action: 'import',
+        entity: 'import_run',
+        entityId: runId,
+        data: { preset, counts },
+      }),
+    );
+  }
+
+  /** What an upload looks like before importing it: encoding, delimiter, preset, headers, and a few mapped records. */
+  async function previewImport(opts: {
+    workspaceId: string;
+    file: string;
+    preset?: string | undefined;
+    currency?: string | undefined;
+  }) {
+    const ws = await workspaces.getWorkspaceOrThrow(opts.workspaceId);
+    const currency = (opts.currency ?? ws.currency).toUpperCase();
+    const sample: ImportRecord[] = [];
+    if (await isVcard(opts.file)) {
+      for await (const r of readVcards(opts.file)) if (sample.push(r) >= 5) break;
+      return { preset: 'vcard', encoding: 'utf-8', delimiter: '', headers: [] as string[], sample };
+    }
+    const csv = await openCsv(opts.file);
+    const preset = opts.preset ? presetById(opts.preset) : detectPreset(csv.headers);
+    if (!preset) throw badInput('IMPORT_UNKNOWN_PRESET', `No preset "${opts.preset}"`, '/querystring/preset');
+    for await (const r of preset.read(csv.rows(0), {
+      currency,
+      source: preset.id.split('-')[0] ?? preset.id,
+    }))
+      if (sample.push(r) >= 5) break;
+    return {
+      preset: preset.id,
+      encoding: csv.encoding,
+      delimiter: csv.delimiter,
+      headers: csv.headers,
+      sample,
+    };
   }
 
   return {
     runImport,
+    previewImport,
     async getRunOrThrow(ws: string, id: string) {
       const r = await repo.get(ws, id);
       if (!r) throw notFound('IMPORT_NOT_FOUND', 'Import');

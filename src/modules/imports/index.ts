@@ -6,3 +6,4 @@ export {
 } from './imports.service.ts';
 export { PRESETS, detectPreset } from './presets/index.ts';
 export type { ImportCounts, ImportRun } from './imports.repository.ts';
+export { registerImportRoutes, type StartImport } from './imports.routes.ts';

@@ -89,18 +89,16 @@ export async function openCsv(file: string): Promise<CsvSource> {
     bytes = 0;
     const input = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
     input.on('data', (c) => (bytes += (c as Buffer).length));
-    return input
-      .pipe(decoder(encoding))
-      .pipe(
-        parse({
-          delimiter,
-          relax_column_count: true,
-          relax_quotes: true,
-          skip_empty_lines: true,
-          info: true,
-          bom: true,
-        }),
-      );
+    return input.pipe(decoder(encoding)).pipe(
+      parse({
+        delimiter,
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: true,
+        info: true,
+        bom: true,
+      }),
+    );
   };
 
   // Read the header row

@@ -1,0 +1,247 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { newId } from '../../platform/db/ids.ts';
+import { AppError } from '../../platform/errors.ts';
+import { actorOf } from '../../platform/http/server.ts';
+import type { ImportOptions, ImportResult } from './imports.service.ts';
+import type { ImportService } from './imports.service.ts';
+import { PRESETS } from './presets/index.ts';
+
+/** Largest upload accepted (the importer streams, so this guards the disk rather than memory). */
+const MAX_UPLOAD = 2 * 1024 ** 3;
+const UPLOAD_TYPES = [
+  'text/csv',
+  'text/plain',
+  'text/vcard',
+  'text/x-vcard',
+  'text/tab-separated-values',
+  'application/csv',
+  'application/vnd.ms-excel',
+  'application/octet-stream',
+];
+
+const countsSchema = z.object({
+  customers: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }),
+  orders: z.object({ created: z.number(), unchanged: z.number() }),
+  rejected: z.number(),
+  warnings: z.number(),
+});
+const runSchema = z
+  .object({
+    id: z.string(),
+    fileName: z.string(),
+    fileBytes: z.number(),
+    preset: z.string(),
+    status: z.enum(['running', 'done', 'failed']),
+    recordsDone: z.number(),
+    bytesDone: z.number(),
+    counts: countsSchema,
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ImportRun' });
+const uploadQuery = z.object({
+  preset: z
+    .enum(PRESETS.map((p) => p.id) as [string, ...string[]])
+    .optional()
+    .describe('Default: detected from the header row'),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/)
+    .optional(),
+  fileName: z.string().max(300).optional(),
+  dryRun: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('true: check everything and answer the counts; nothing is saved'),
+});
+
+export type StartImport = (
+  o: Omit<ImportOptions, 'onProgress' | 'onStarted'>,
+  onStarted: (runId: string | null) => void,
+) => Promise<ImportResult>;
+
+/** Write the request body to a file, refusing more than MAX_UPLOAD bytes. */
+async function saveUpload(body: Readable, file: string) {
+  let n = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      n += chunk.length;
+      cb(
+        n > MAX_UPLOAD ? new AppError('IMPORT_TOO_LARGE', 'The file is larger than 2 GB', 413) : null,
+        chunk,
+      );
+    },
+  });
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  await pipeline(body, limit, fs.createWriteStream(file));
+  if (n === 0)
+    throw new AppError('IMPORT_EMPTY', 'The upload is empty: send the file as the request body', 400);
+}
+
+export function registerImportRoutes(
+  root: FastifyInstance,
+  deps: { imports: ImportService; uploadsDir: string; startImport: StartImport },
+) {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const tags = ['imports'];
+  root.addContentTypeParser(UPLOAD_TYPES, (_req, payload, done) => done(null, payload));
+
+  app.get(
+    '/api/v1/imports/presets',
+    {
+      schema: {
+        tags,
+        summary: 'The export layouts Rapport reads',
+        response: {
+          200: z.object({
+            items: z.array(z.object({ id: z.string(), label: z.string(), kind: z.string() })),
+          }),
+        },
+      },
+    },
+    async () => ({
+      items: PRESETS.map((p) => ({ id: p.id, label: p.label, kind: p.kind })),
+    }),
+  );
+
+  app.post(
+    '/api/v1/imports/preview',
+    {
+      schema: {
+        tags,
+        summary:
+          'Upload a file (as the body, text/csv or text/vcard) and see its detected layout and first records, without importing',
+        querystring: uploadQuery.omit({ dryRun: true, fileName: true }),
+        response: {
+          200: z.object({
+            preset: z.string(),
+            encoding: z.string(),
+            delimiter: z.string(),
+            headers: z.array(z.string()),
+            sample: z.array(z.record(z.string(), z.unknown())),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = actorOf(request);
+      const file = path.join(deps.uploadsDir, `${newId()}.preview`);
+      try {
+        await saveUpload(request.body as Readable, file);
+        return await deps.imports.previewImport({
+          workspaceId,
+          file,
+          preset: request.query.preset,
+          currency: request.query.currency,
+        });
+      } finally {
+        await fs.promises.rm(file, { force: true });
+      }
+    },
+  );
+
+  app.post(
+    '/api/v1/imports',
+    {
+      schema: {
+        tags,
+        summary:
+          'Import a file sent as the body. Answers 202 with the run at once (follow it at /api/v1/imports/{id}); a dry run answers 200 with the counts',
+        querystring: uploadQuery,
+        response: {
+          202: runSchema,
+          200: z.object({
+            preset: z.string(),
+            counts: countsSchema,
+            rejections: z.array(z.object({ line: z.number(), reason: z.string() })),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { workspaceId } = actorOf(request);
+      const id = newId();
+      const file = path.join(deps.uploadsDir, `${id}.upload`);
+      await saveUpload(request.body as Readable, file);
+      const q = request.query;
+      const options = {
+        workspaceId,
+        file,
+        fileName: q.fileName ?? 'upload',
+        preset: q.preset,
+        currency: q.currency,
+        dryRun: q.dryRun === 'true',
+        runId: id,
+      };
+      if (options.dryRun) {
+        try {
+          const r = await deps.startImport(options, () => {});
+          return reply
+            .code(200)
+            .send({ preset: r.preset, counts: r.counts, rejections: r.rejections.slice(0, 1000) });
+        } finally {
+          await fs.promises.rm(file, { force: true });
+        }
+      }
+      const started = new Promise<string | null>((resolve, reject) => {
+        deps
+          .startImport(options, resolve)
+          .catch(reject)
+          .finally(() => void fs.promises.rm(file, { force: true }));
+      });
+      const runId = await started;
+      const run = runId ? await deps.imports.getRunOrThrow(workspaceId, runId) : undefined;
+      if (!run) throw new AppError('IMPORT_NOT_STARTED', 'The import did not start', 500);
+      return reply.code(202).header('location', `/api/v1/imports/${run.id}`).send(run);
+    },
+  );
+
+  app.get(
+    '/api/v1/imports',
+    {
+      schema: { tags, summary: 'Recent imports', response: { 200: z.object({ items: z.array(runSchema) }) } },
+    },
+    async (request) => ({
+      items: await deps.imports.listRuns(actorOf(request).workspaceId),
+    }),
+  );
+
+  app.get(
+    '/api/v1/imports/:id',
+    {
+      schema: {
+        tags,
+        summary: 'An import: status, progress and counts',
+        params: z.object({ id: z.string().max(100) }),
+        response: { 200: runSchema },
+      },
+    },
+    async (request) => deps.imports.getRunOrThrow(actorOf(request).workspaceId, request.params.id),
+  );
+
+  app.get(
+    '/api/v1/imports/:id/report.csv',
+    {
+      schema: {
+        tags,
+        summary: 'Every rejected row (and row imported with a warning), by line, as CSV',
+        params: z.object({ id: z.string().max(100) }),
+      },
+    },
+    async (request, reply) => {
+      const notes = await deps.imports.notes(actorOf(request).workspaceId, request.params.id);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="import-${request.params.id}-report.csv"`)
+        .send(stringify(notes, { header: true, columns: ['line', 'kind', 'reason'] }));
+    },
+  );
+}

@@ -1,0 +1,33 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { createServices, openDatabase } from '../app.ts';
+import type { Config } from '../platform/config.ts';
+import { createMemoryBus } from '../platform/events/bus.ts';
+import { AppError } from '../platform/errors.ts';
+import type { ImportOptions } from '../modules/imports/index.ts';
+
+/** An import in a worker thread with its own database connection: the server's event loop stays free. */
+type Data = {
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize' | 'sessionDays'>;
+  options: Omit<ImportOptions, 'onProgress' | 'onStarted'>;
+};
+const { config, options } = workerData as Data;
+const post = (m: Record<string, unknown>) => parentPort?.postMessage(m);
+
+const conn = await openDatabase(config);
+try {
+  const services = createServices(conn, createMemoryBus(), config);
+  const result = await services.imports.runImport({
+    ...options,
+    onStarted: (runId) => post({ type: 'started', runId }),
+    onProgress: (p) => post({ type: 'progress', ...p }),
+  });
+  post({ type: 'done', result });
+} catch (err) {
+  post({
+    type: 'error',
+    message: err instanceof Error ? err.message : String(err),
+    ...(err instanceof AppError && { code: err.code, status: err.status }),
+  });
+} finally {
+  await conn.close();
+}

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS, startTestApp, type TestApp } from './kit.ts';
+
+const FIX = path.resolve(import.meta.dirname, 'fixtures/imports');
+
+for (const dialect of DIALECTS) {
+  describe(`imports and exports over HTTP (${dialect})`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp(dialect);
+    });
+    afterAll(() => t.closeAll());
+
+    const upload = (url: string, auth: { authorization: string }, file: string, type = 'text/csv') =>
+      t.app.inject({
+        method: 'POST',
+        url,
+        headers: { ...auth, 'content-type': type },
+        payload: fs.readFileSync(path.join(FIX, file)),
+      });
+
+    it('previews an upload: detected layout, headers and the first mapped records', async () => {
+      const w = await t.newWorkspace({ region: 'US' });
+      const res = await upload('/api/v1/imports/preview?currency=USD', w.auth, 'shopify-orders.csv');
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ preset: 'shopify-orders', encoding: 'utf-8', delimiter: ',' });
+      expect(res.json().headers).toContain('Lineitem name');
+      expect(res.json().sample[0].order.lines).toHaveLength(2);
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/customers', headers: w.auth })).json().items,
+      ).toHaveLength(0);
+    });
+
+    it('imports in a worker thread, answers 202 at once, and reports progress, counts and rejected lines', async () => {
+      const w = await t.newWorkspace({ region: 'US' });
+      const res = await upload(
+        '/api/v1/imports?currency=USD&fileName=orders.csv',
+        w.auth,
+        'shopify-orders.csv',
+      );
+      expect(res.statusCode).toBe(202);
+      const id = res.json().id;
+      expect(res.headers.location).toBe(`/api/v1/imports/${id}`);
+      let run = res.json();
+      for (let i = 0; i < 200 && run.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        run = (await t.app.inject({ method: 'GET', url: `/api/v1/imports/${id}`, headers: w.auth })).json();
+      }
+      expect(run).toMatchObject({
+        status: 'done',
+        fileName: 'orders.csv',
+        preset: 'shopify-orders',
+        counts: { orders: { created: 2 }, rejected: 1 },
+      });
+      const report = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/imports/${id}/report.csv`,
+        headers: w.auth,
+      });
+      expect(report.headers['content-type']).toContain('text/csv');
+      expect(report.body).toContain('6,rejected');
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/imports', headers: w.auth })).json().items[0].id,
+      ).toBe(id);
+    });
+
+    it('answers a dry run with the counts and saves nothing; refuses an empty upload', async () => {
+      const w = await t.newWorkspace();
+      const res = await upload('/api/v1/imports?dryRun=true', w.auth, 'google-contacts.csv');
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toMatchObject({ preset: 'google-contacts', counts: { customers: { created: 1 } } });
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/customers', headers: w.auth })).json().items,
+      ).toHaveLength(0);
+      const empty = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/imports',
+        headers: { ...w.auth, 'content-type': 'text/csv' },
+        payload: '',
+      });
+      expect(empty.statusCode).toBe(400);
+    });
+
+    it('exports CSV (formula-safe) and JSON', async () => {
+      const w = await t.newWorkspace();
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/customers',
+        headers: w.auth,
+        payload: { name: '@danger', phones: [{ number: '0803 123 4567' }] },
+      });
+      const csv = await t.app.inject({ method: 'GET', url: '/api/v1/export/customers.csv', headers: w.auth });
+      expect(csv.statusCode).toBe(200);
+      expect(csv.body).toContain("'@danger");
+      const json = await t.app.inject({ method: 'GET', url: '/api/v1/export.json', headers: w.auth });
+      expect(JSON.parse(json.body).customers[0].name).toBe('@danger');
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/export/secrets.csv', headers: w.auth }))
+          .statusCode,
+      ).toBe(400);
+    });
+  });
+}
