@@ -38,6 +38,8 @@ export function createServices(conn: Db, bus: EventBus, config: Pick<Config, 'se
     purchases: (ws, id) => orders.purchaseSummary(ws, id),
   });
   const orders = createOrderService({ db, workspaces, customers, timeline });
+  customers.onMerge(timeline.moveOnMerge);
+  customers.onMerge(orders.moveOnMerge);
   const imports = createImportService({ db, workspaces, customers, orders });
   const exports = createExportService({ customers, orders, timeline });
   return { workspaces, access, customers, timeline, orders, imports, exports };

@@ -11,6 +11,7 @@ const VALID_BODIES: Record<string, object> = {
   'patch /api/v1/customers/{id}': { name: 'Hijack' },
   'post /api/v1/customers/{id}/interactions': { kind: 'note', body: 'hijack' },
   'post /api/v1/orders/{id}/refunds': { amount: 1, reason: 'hijack' },
+  'post /api/v1/customers/{id}/merge': { otherId: 'someone-of-mine' },
 };
 
 for (const dialect of DIALECTS) {

@@ -426,6 +426,17 @@ export function createCustomersRepository(db: Kysely<Database>) {
       });
     },
 
+    /** The list columns of these customers (for summaries of an arbitrary set). */
+    async rowsFor(ws: string, ids: string[]) {
+      if (!ids.length) return [];
+      return db
+        .selectFrom('customers')
+        .select(['id', 'kind', 'name', 'sort_name', 'business_id', 'job_title', 'last_interaction_at'])
+        .where('workspace_id', '=', ws)
+        .where('id', 'in', ids)
+        .execute();
+    },
+
     /** Dictionary tokens that could be what a (possibly mistyped) query token meant. */
     async vocabularyNear(ws: string, token: string, maxTypos: number): Promise<string[]> {
       const firsts = [...new Set([token[0], token[1]].filter((c): c is string => !!c))];

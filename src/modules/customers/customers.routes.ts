@@ -47,6 +47,47 @@ export function registerCustomerRoutes(root: FastifyInstance, { customers }: { c
     },
   );
   app.get(
+    '/api/v1/customers/duplicates',
+    {
+      schema: {
+        tags,
+        summary:
+          'Likely duplicates: pairs sharing a phone or an email, or with the same name (most reasons first)',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                customers: z.array(customerSummarySchema),
+                reasons: z.array(z.object({ reason: z.string(), value: z.string() })),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({
+      items: await customers.findDuplicates(actorOf(request).workspaceId, request.query.limit),
+    }),
+  );
+  app.post(
+    '/api/v1/customers/:id/merge',
+    {
+      schema: {
+        tags,
+        summary:
+          'Merge another customer into this one; every phone, email, tag, timeline item and order of both is kept',
+        params: customerIdParams,
+        body: z.object({ otherId: z.string().max(100) }),
+        response: { 200: customerSchema },
+      },
+    },
+    async (request) => {
+      const a = actorOf(request);
+      return customers.mergeCustomers(a.workspaceId, request.params.id, request.body.otherId, actorRef(a));
+    },
+  );
+  app.get(
     '/api/v1/customers/:id',
     {
       schema: {

@@ -23,6 +23,7 @@ import {
 import { normalizeEmail, normalizePhone, phoneCandidates } from './phones.ts';
 import { searchCustomerIds } from './search.ts';
 import { createCustomerUpserter } from './upsert.ts';
+import { createMerger, type MergeHook } from './merge.ts';
 import { nameTokens, sortKey } from './tokens.ts';
 
 export type CustomerDeps = { db: Kysely<Database>; workspaces: WorkspaceService };
@@ -130,6 +131,9 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     }
   }
 
+  const mergeHooks: MergeHook[] = [];
+  const merger = createMerger({ db, findRow: (ws, id, trx) => repo.findRow(ws, id, trx), hooks: mergeHooks });
+
   const upsertCustomer = createCustomerUpserter({
     insert: (trx, w) => repo.insert(trx, w),
     findRow: (ws, id, trx) => repo.findRow(ws, id, trx),
@@ -144,6 +148,40 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     regionOf,
     /** Match-or-create one incoming customer inside the caller's transaction (imports). */
     upsertCustomer,
+
+    /** Other modules move their rows (interactions, orders, …) when two customers are merged. */
+    onMerge: (hook: MergeHook) => void mergeHooks.push(hook),
+
+    /** Fold `otherId` into `id`: every phone, email, tag, timeline item and order is kept. */
+    async mergeCustomers(ws: string, id: string, otherId: string, actor: string): Promise<Customer> {
+      await merger.mergeCustomers(ws, id, otherId, actor);
+      return getCustomerOrThrow(ws, id);
+    },
+
+    /** Likely duplicates: pairs sharing a phone or an email, or with the same name. */
+    async findDuplicates(ws: string, limit = 100) {
+      const pairs = await merger.findDuplicatePairs(ws, limit);
+      const byPair = new Map<
+        string,
+        { a: string; b: string; reasons: { reason: string; value: string }[] }
+      >();
+      for (const p of pairs) {
+        const key = `${p.a}|${p.b}`;
+        const entry = byPair.get(key) ?? { a: p.a, b: p.b, reasons: [] };
+        entry.reasons.push({ reason: p.reason, value: p.value });
+        byPair.set(key, entry);
+      }
+      const ranked = [...byPair.values()].sort((x, y) => y.reasons.length - x.reasons.length).slice(0, limit);
+      const ids = [...new Set(ranked.flatMap((p) => [p.a, p.b]))];
+      const summaries = new Map(
+        (await repo.summarize(ws, await repo.rowsFor(ws, ids))).map((s) => [s.id, strip(s)]),
+      );
+      return ranked.flatMap((p) => {
+        const a = summaries.get(p.a);
+        const b = summaries.get(p.b);
+        return a && b ? [{ customers: [a, b], reasons: p.reasons }] : [];
+      });
+    },
 
     async createCustomer(ws: string, input: unknown, actor: string): Promise<Customer> {
       const v = createCustomerSchema.parse(input);

@@ -122,6 +122,14 @@ export function createOrdersRepository(db: Kysely<Database>) {
       const rows = await q.orderBy('placed_at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
       return hydrate(ws, rows);
     },
+    async reassignCustomer(trx: Kysely<Database>, ws: string, from: string, into: string) {
+      await trx
+        .updateTable('orders')
+        .set({ customer_id: into })
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', from)
+        .execute();
+    },
     async addRefund(
       trx: Kysely<Database>,
       r: Selectable<OrderRefundTable>,

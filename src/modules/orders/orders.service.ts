@@ -148,6 +148,10 @@ export function createOrderService({ db, workspaces, customers, timeline }: Orde
   return {
     getOrderOrThrow,
 
+    /** On a merge: the other record's orders now belong to this customer. */
+    moveOnMerge: (trx: Kysely<Database>, ws: string, from: { id: string }, into: { id: string }) =>
+      repo.reassignCustomer(trx, ws, from.id, into.id),
+
     /**
      * Record an order with its lines. Totals are computed from the lines (quantity × unit price − line
      * discount, then − order discount + tax + shipping). With externalSource + externalId it is idempotent:

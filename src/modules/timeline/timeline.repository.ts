@@ -88,6 +88,14 @@ export function createTimelineRepository(db: Kysely<Database>) {
         .executeTakeFirstOrThrow();
       return Number(r.n);
     },
+    async reassignCustomer(trx: Kysely<Database>, ws: string, from: string, into: string) {
+      await trx
+        .updateTable('interactions')
+        .set({ customer_id: into })
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', from)
+        .execute();
+    },
     async userExists(ws: string, id: string) {
       return !!(await db
         .selectFrom('users')

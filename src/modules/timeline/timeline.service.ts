@@ -107,6 +107,24 @@ export function createTimelineService({
     getCallerCard,
     insertInteraction,
 
+    /** On a merge: the other record's timeline joins this one, with a note of the merge. */
+    async moveOnMerge(
+      trx: Kysely<Database>,
+      ws: string,
+      from: { id: string; name: string },
+      into: { id: string; name: string },
+    ) {
+      await repo.reassignCustomer(trx, ws, from.id, into.id);
+      await insertInteraction(trx, ws, {
+        customerId: into.id,
+        kind: 'merge',
+        body: `Merged with the duplicate record "${from.name}"`,
+        authorId: null,
+        occurredAt: nowIso(),
+        meta: { mergedId: from.id },
+      });
+    },
+
     /** Log a touch (call, visit, message, note, …) on a customer's timeline. */
     async addInteraction(ws: string, customerId: string, input: unknown, actor: Actor): Promise<Interaction> {
       const v = createInteractionSchema.parse(input);
