@@ -37,13 +37,15 @@ export function createCustomersRepository(db: Kysely<Database>) {
     id: string,
     w: Omit<CustomerWrite, 'row'>,
     replace: { phones: boolean; emails: boolean; tags: boolean; tokens: boolean },
+    existing = true,
   ) {
     if (replace.phones) {
-      await trx
-        .deleteFrom('customer_phones')
-        .where('workspace_id', '=', ws)
-        .where('customer_id', '=', id)
-        .execute();
+      if (existing)
+        await trx
+          .deleteFrom('customer_phones')
+          .where('workspace_id', '=', ws)
+          .where('customer_id', '=', id)
+          .execute();
       if (w.phones.length)
         await trx
           .insertInto('customer_phones')
@@ -62,11 +64,12 @@ export function createCustomersRepository(db: Kysely<Database>) {
           .execute();
     }
     if (replace.emails) {
-      await trx
-        .deleteFrom('customer_emails')
-        .where('workspace_id', '=', ws)
-        .where('customer_id', '=', id)
-        .execute();
+      if (existing)
+        await trx
+          .deleteFrom('customer_emails')
+          .where('workspace_id', '=', ws)
+          .where('customer_id', '=', id)
+          .execute();
       if (w.emails.length)
         await trx
           .insertInto('customer_emails')
@@ -84,11 +87,12 @@ export function createCustomersRepository(db: Kysely<Database>) {
           .execute();
     }
     if (replace.tags) {
-      await trx
-        .deleteFrom('customer_tags')
-        .where('workspace_id', '=', ws)
-        .where('customer_id', '=', id)
-        .execute();
+      if (existing)
+        await trx
+          .deleteFrom('customer_tags')
+          .where('workspace_id', '=', ws)
+          .where('customer_id', '=', id)
+          .execute();
       if (w.tags.length)
         await trx
           .insertInto('customer_tags')
@@ -96,11 +100,12 @@ export function createCustomersRepository(db: Kysely<Database>) {
           .execute();
     }
     if (replace.tokens) {
-      await trx
-        .deleteFrom('customer_tokens')
-        .where('workspace_id', '=', ws)
-        .where('customer_id', '=', id)
-        .execute();
+      if (existing)
+        await trx
+          .deleteFrom('customer_tokens')
+          .where('workspace_id', '=', ws)
+          .where('customer_id', '=', id)
+          .execute();
       if (w.tokens.length) {
         await trx
           .insertInto('customer_tokens')
@@ -118,12 +123,8 @@ export function createCustomersRepository(db: Kysely<Database>) {
   return {
     async insert(trx: Kysely<Database>, w: CustomerWrite) {
       await trx.insertInto('customers').values(w.row).execute();
-      await writeChildren(trx, w.row.workspace_id, w.row.id, w, {
-        phones: true,
-        emails: true,
-        tags: true,
-        tokens: true,
-      });
+      const all = { phones: true, emails: true, tags: true, tokens: true };
+      await writeChildren(trx, w.row.workspace_id, w.row.id, w, all, false);
     },
 
     /** Insert many new customers with multi-row statements (bulk loads: demo, imports, benchmarks). */
@@ -515,15 +516,14 @@ export function createCustomersRepository(db: Kysely<Database>) {
     async findIdByE164(ws: string, e164s: string[]): Promise<string | undefined> {
       if (!e164s.length) return undefined;
       for (const e of e164s) {
+        // min() rather than ORDER BY … LIMIT 1: SQLite would otherwise walk the customer index instead of this one
         const r = await db
           .selectFrom('customer_phones')
-          .select('customer_id')
+          .select((eb) => eb.fn.min<string | null>('customer_id').as('customer_id'))
           .where('workspace_id', '=', ws)
           .where('e164', '=', e)
-          .orderBy('customer_id')
-          .limit(1)
           .executeTakeFirst();
-        if (r) return r.customer_id;
+        if (r?.customer_id) return r.customer_id;
       }
       return undefined;
     },

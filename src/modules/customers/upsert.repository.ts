@@ -18,25 +18,21 @@ export function createUpsertRepository() {
       if (!e164s.length) return undefined;
       const r = await trx
         .selectFrom('customer_phones')
-        .select('customer_id')
+        .select((eb) => eb.fn.min<string | null>('customer_id').as('customer_id'))
         .where('workspace_id', '=', ws)
         .where('e164', 'in', e164s)
-        .orderBy('customer_id')
-        .limit(1)
         .executeTakeFirst();
-      return r?.customer_id;
+      return r?.customer_id ?? undefined;
     },
     async idByEmail(trx: Kysely<Database>, ws: string, normalized: string[]) {
       if (!normalized.length) return undefined;
       const r = await trx
         .selectFrom('customer_emails')
-        .select('customer_id')
+        .select((eb) => eb.fn.min<string | null>('customer_id').as('customer_id'))
         .where('workspace_id', '=', ws)
         .where('normalized', 'in', normalized)
-        .orderBy('customer_id')
-        .limit(1)
         .executeTakeFirst();
-      return r?.customer_id;
+      return r?.customer_id ?? undefined;
     },
     async linkExternal(
       trx: Kysely<Database>,

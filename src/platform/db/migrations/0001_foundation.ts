@@ -120,7 +120,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createIndex('customer_phones_e164')
     .on('customer_phones')
-    .columns(['workspace_id', 'e164'])
+    .columns(['workspace_id', 'e164', 'customer_id'])
     .execute();
   await db.schema
     .createIndex('customer_phones_customer')
@@ -139,7 +139,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createIndex('customer_emails_norm')
     .on('customer_emails')
-    .columns(['workspace_id', 'normalized'])
+    .columns(['workspace_id', 'normalized', 'customer_id'])
     .execute();
   await db.schema
     .createIndex('customer_emails_customer')
