@@ -38,3 +38,23 @@ export async function listAudit(db: Kysely<Database>, workspaceId: string, entit
     .orderBy('id')
     .execute();
 }
+
+/** Record many changes with one statement per 500 (bulk writes such as imports). */
+export async function recordAudits(db: Kysely<Database>, entries: AuditEntry[]): Promise<void> {
+  const at = nowIso();
+  const rows = entries.map((e) => ({
+    workspace_id: e.workspaceId,
+    id: newId(),
+    actor: e.actor,
+    action: e.action,
+    entity: e.entity,
+    entity_id: e.entityId ?? null,
+    at,
+    data: e.data === undefined ? null : JSON.stringify(e.data),
+  }));
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('audit_log')
+      .values(rows.slice(i, i + 500))
+      .execute();
+}

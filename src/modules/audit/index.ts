@@ -1,1 +1,1 @@
-export { recordAudit, listAudit, type AuditEntry } from './audit.repository.ts';
+export { recordAudit, recordAudits, listAudit, type AuditEntry } from './audit.repository.ts';

@@ -134,9 +134,8 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
   const mergeHooks: MergeHook[] = [];
   const merger = createMerger({ db, findRow: (ws, id, trx) => repo.findRow(ws, id, trx), hooks: mergeHooks });
 
-  const upsertCustomer = createCustomerUpserter({
-    insert: (trx, w) => repo.insert(trx, w),
-    findRow: (ws, id, trx) => repo.findRow(ws, id, trx),
+  const upsertCustomers = createCustomerUpserter({
+    insertMany: (trx, ws) => repo.insertMany(trx, ws),
     newWrite: (ws, region, input) => {
       const v = createCustomerSchema.parse(input);
       return buildWrite(ws, region, newRow(ws, v), v, undefined);
@@ -146,8 +145,8 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
   return {
     getCustomerOrThrow,
     regionOf,
-    /** Match-or-create one incoming customer inside the caller's transaction (imports). */
-    upsertCustomer,
+    /** Match-or-create a batch of incoming customers inside the caller's transaction (imports). */
+    upsertCustomers,
 
     /** Other modules move their rows (interactions, orders, …) when two customers are merged. */
     onMerge: (hook: MergeHook) => void mergeHooks.push(hook),

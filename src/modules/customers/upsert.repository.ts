@@ -1,86 +1,132 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 
-/** SQL for matching incoming customers (imports): ids in other systems, phones, emails. */
+/** Split an IN list so no statement exceeds the databases' parameter limits. */
+const chunks = <T>(xs: T[], n = 500): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+/** SQL for matching incoming customers (imports) a batch at a time: ids in other systems, phones, emails. */
 export function createUpsertRepository() {
   return {
-    async idByExternal(trx: Kysely<Database>, ws: string, source: string, externalId: string) {
-      const r = await trx
-        .selectFrom('customer_external_ids')
-        .select('customer_id')
-        .where('workspace_id', '=', ws)
-        .where('source', '=', source)
-        .where('external_id', '=', externalId)
-        .executeTakeFirst();
-      return r?.customer_id;
-    },
-    async idByE164(trx: Kysely<Database>, ws: string, e164s: string[]) {
-      if (!e164s.length) return undefined;
-      const r = await trx
-        .selectFrom('customer_phones')
-        .select((eb) => eb.fn.min<string | null>('customer_id').as('customer_id'))
-        .where('workspace_id', '=', ws)
-        .where('e164', 'in', e164s)
-        .executeTakeFirst();
-      return r?.customer_id ?? undefined;
-    },
-    async idByEmail(trx: Kysely<Database>, ws: string, normalized: string[]) {
-      if (!normalized.length) return undefined;
-      const r = await trx
-        .selectFrom('customer_emails')
-        .select((eb) => eb.fn.min<string | null>('customer_id').as('customer_id'))
-        .where('workspace_id', '=', ws)
-        .where('normalized', 'in', normalized)
-        .executeTakeFirst();
-      return r?.customer_id ?? undefined;
-    },
-    async linkExternal(
+    async idsByExternal(
       trx: Kysely<Database>,
       ws: string,
       source: string,
-      externalId: string,
-      customerId: string,
-    ) {
-      await trx
-        .insertInto('customer_external_ids')
-        .values({ workspace_id: ws, source, external_id: externalId, customer_id: customerId })
-        .onConflict((oc) => oc.columns(['workspace_id', 'source', 'external_id']).doNothing())
-        .execute();
+      externalIds: string[],
+    ): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      for (const part of chunks([...new Set(externalIds)]))
+        for (const r of await trx
+          .selectFrom('customer_external_ids')
+          .select(['external_id', 'customer_id'])
+          .where('workspace_id', '=', ws)
+          .where('source', '=', source)
+          .where('external_id', 'in', part)
+          .execute())
+          out.set(r.external_id, r.customer_id);
+      return out;
     },
-    async contactPoints(trx: Kysely<Database>, ws: string, customerId: string) {
-      const [phones, emails, tags] = await Promise.all([
-        trx
+    /** Which of these ids are customers of the workspace (Rapport's own export carries our ids). */
+    async existingIds(trx: Kysely<Database>, ws: string, ids: string[]): Promise<Set<string>> {
+      const out = new Set<string>();
+      for (const part of chunks([...new Set(ids)]))
+        for (const r of await trx
+          .selectFrom('customers')
+          .select('id')
+          .where('workspace_id', '=', ws)
+          .where('id', 'in', part)
+          .execute())
+          out.add(r.id);
+      return out;
+    },
+    /** For each E.164 number, the oldest customer having it. */
+    async idsByE164(trx: Kysely<Database>, ws: string, e164s: string[]): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      for (const part of chunks([...new Set(e164s)]))
+        for (const r of await trx
           .selectFrom('customer_phones')
-          .select(['e164', 'raw'])
+          .select((eb) => ['e164', eb.fn.min<string>('customer_id').as('customer_id')])
           .where('workspace_id', '=', ws)
-          .where('customer_id', '=', customerId)
-          .execute(),
-        trx
+          .where('e164', 'in', part)
+          .groupBy('e164')
+          .execute())
+          if (r.e164) out.set(r.e164, r.customer_id);
+      return out;
+    },
+    async idsByEmail(trx: Kysely<Database>, ws: string, normalized: string[]): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      for (const part of chunks([...new Set(normalized)]))
+        for (const r of await trx
           .selectFrom('customer_emails')
-          .select('normalized')
+          .select((eb) => ['normalized', eb.fn.min<string>('customer_id').as('customer_id')])
           .where('workspace_id', '=', ws)
-          .where('customer_id', '=', customerId)
-          .execute(),
-        trx
-          .selectFrom('customer_tags')
-          .select('tag')
-          .where('workspace_id', '=', ws)
-          .where('customer_id', '=', customerId)
-          .execute(),
-      ]);
-      return { phones, emails: emails.map((e) => e.normalized), tags: tags.map((t) => t.tag) };
+          .where('normalized', 'in', part)
+          .groupBy('normalized')
+          .execute())
+          out.set(r.normalized, r.customer_id);
+      return out;
+    },
+    /** Rows, phones, emails and tags of matched customers, to see what an import would add. */
+    async current(trx: Kysely<Database>, ws: string, ids: string[]) {
+      const rows = [];
+      const phones = [];
+      const emails = [];
+      const tags = [];
+      for (const part of chunks([...new Set(ids)])) {
+        rows.push(
+          ...(await trx
+            .selectFrom('customers')
+            .selectAll()
+            .where('workspace_id', '=', ws)
+            .where('id', 'in', part)
+            .execute()),
+        );
+        phones.push(
+          ...(await trx
+            .selectFrom('customer_phones')
+            .select(['customer_id', 'e164', 'raw'])
+            .where('workspace_id', '=', ws)
+            .where('customer_id', 'in', part)
+            .execute()),
+        );
+        emails.push(
+          ...(await trx
+            .selectFrom('customer_emails')
+            .select(['customer_id', 'normalized'])
+            .where('workspace_id', '=', ws)
+            .where('customer_id', 'in', part)
+            .execute()),
+        );
+        tags.push(
+          ...(await trx
+            .selectFrom('customer_tags')
+            .select(['customer_id', 'tag'])
+            .where('workspace_id', '=', ws)
+            .where('customer_id', 'in', part)
+            .execute()),
+        );
+      }
+      return { rows, phones, emails, tags };
+    },
+    async linkExternal(trx: Kysely<Database>, rows: Database['customer_external_ids'][]) {
+      for (const part of chunks(rows))
+        await trx
+          .insertInto('customer_external_ids')
+          .values(part)
+          .onConflict((oc) => oc.columns(['workspace_id', 'source', 'external_id']).doNothing())
+          .execute();
     },
     async addPhones(trx: Kysely<Database>, rows: Database['customer_phones'][]) {
-      if (rows.length) await trx.insertInto('customer_phones').values(rows).execute();
+      for (const part of chunks(rows, 1000)) await trx.insertInto('customer_phones').values(part).execute();
     },
     async addEmails(trx: Kysely<Database>, rows: Database['customer_emails'][]) {
-      if (rows.length) await trx.insertInto('customer_emails').values(rows).execute();
+      for (const part of chunks(rows, 1000)) await trx.insertInto('customer_emails').values(part).execute();
     },
     async addTags(trx: Kysely<Database>, rows: Database['customer_tags'][]) {
-      if (rows.length)
+      for (const part of chunks(rows, 1000))
         await trx
           .insertInto('customer_tags')
-          .values(rows)
+          .values(part)
           .onConflict((oc) => oc.doNothing())
           .execute();
     },

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { CustomerTable, Database } from '../../platform/db/schema.ts';
 import type { CustomerRow, CustomerWrite } from './customers.repository.ts';
-import { z } from 'zod';
 import { normalizeEmail, normalizePhone } from './phones.ts';
 import { createUpsertRepository } from './upsert.repository.ts';
 
@@ -24,125 +24,273 @@ export type CustomerUpsert = {
   customFields?: Record<string, unknown> | undefined;
 };
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
+/** Per input, in order: the customer it became or joined, or why it was refused. */
+export type UpsertResult = { id: string; outcome: UpsertOutcome; warnings: string[] } | { error: unknown };
 
 const emailOk = z.email();
+const FILLABLE = ['job_title', 'address', 'birthday', 'anniversary', 'needs'] as const;
 
 type Deps = {
-  insert: (trx: Kysely<Database>, w: CustomerWrite) => Promise<void>;
+  /** Insert brand-new customers with multi-row statements. */
+  insertMany: (trx: Kysely<Database>, ws: CustomerWrite[]) => Promise<void>;
+  /** Validate an input and build the rows of a new customer (throws a ZodError when invalid). */
   newWrite: (ws: string, region: string, input: unknown) => CustomerWrite;
-  findRow: (ws: string, id: string, trx: Kysely<Database>) => Promise<CustomerRow | undefined>;
 };
 
+type Prepared = {
+  c: CustomerUpsert;
+  phones: { number: string; label?: string | undefined; e164: string | null; valid: boolean }[];
+  emails: { address: string; label?: string | undefined; normalized: string }[];
+  warnings: string[];
+};
+
+/** Where an input landed: a customer already in the database, or one created earlier in this batch. */
+type Target = { kind: 'db'; id: string } | { kind: 'new'; write: CustomerWrite };
+
 /**
- * Match an incoming customer to one we know — by its id in the source system, then any E.164 phone, then any
- * normalised email — and add what is new (phones, emails, tags, blank fields), never erasing what staff wrote.
- * Otherwise create it. Idempotent: the same record twice gives 'unchanged' the second time.
+ * Match incoming customers to ones we know — by their id in the source system, then any E.164 phone, then any
+ * normalised email — and add what is new (phones, emails, tags, blank fields), never erasing what staff wrote;
+ * otherwise create them. A batch at a time: a handful of set-based queries for the whole batch, so an import
+ * of a million rows is not a million round trips. Idempotent: the same records again come back 'unchanged'.
  */
 export function createCustomerUpserter(deps: Deps) {
   const repo = createUpsertRepository();
 
-  return async function upsertCustomer(
+  return async function upsertCustomers(
     trx: Kysely<Database>,
     ws: string,
     region: string,
     source: string,
-    c: CustomerUpsert,
-  ): Promise<{ id: string; outcome: UpsertOutcome; warnings: string[] }> {
-    const phones = c.phones.map((p) => ({ ...p, ...normalizePhone(p.number, region) }));
-    const emails = c.emails.filter((e) => emailOk.safeParse(e.address).success);
-    const warnings = c.emails
-      .filter((e) => !emails.includes(e))
-      .map((e) => `"${e.address}" is not an email address; left out`);
-    const e164s = phones.filter((p) => p.valid && p.e164).map((p) => p.e164 as string);
-    const normalized = emails.map((e) => normalizeEmail(e.address));
+    inputs: CustomerUpsert[],
+  ): Promise<UpsertResult[]> {
+    const prepared: Prepared[] = inputs.map((c) => {
+      const emails = c.emails.filter((e) => emailOk.safeParse(e.address).success);
+      return {
+        c,
+        phones: c.phones.map((p) => ({ ...p, ...normalizePhone(p.number, region) })),
+        emails: emails.map((e) => ({ ...e, normalized: normalizeEmail(e.address) })),
+        warnings: c.emails
+          .filter((e) => !emails.includes(e))
+          .map((e) => `"${e.address}" is not an email address; left out`),
+      };
+    });
+    const extIds = prepared.flatMap((p) => (p.c.externalId ? [p.c.externalId] : []));
+    const [byExt, own, byPhone, byEmail] = await Promise.all([
+      repo.idsByExternal(trx, ws, source, extIds),
+      source === 'rapport' ? repo.existingIds(trx, ws, extIds) : new Set<string>(),
+      repo.idsByE164(
+        trx,
+        ws,
+        prepared.flatMap((p) => p.phones.filter((x) => x.valid && x.e164).map((x) => x.e164 as string)),
+      ),
+      repo.idsByEmail(
+        trx,
+        ws,
+        prepared.flatMap((p) => p.emails.map((e) => e.normalized)),
+      ),
+    ]);
 
-    // Rapport's own export carries our ids: the same workspace matches them directly
-    let id =
-      source === 'rapport' && c.externalId ? (await deps.findRow(ws, c.externalId, trx))?.id : undefined;
-    id ??= c.externalId ? await repo.idByExternal(trx, ws, source, c.externalId) : undefined;
-    id ??= await repo.idByE164(trx, ws, e164s);
-    id ??= await repo.idByEmail(trx, ws, normalized);
+    // Resolve every input to a database customer or a new one (inputs of one batch also match each other).
+    const local = new Map<string, Target>();
+    const keysOf = (p: Prepared) => [
+      ...(p.c.externalId ? [`x:${p.c.externalId}`] : []),
+      ...p.phones.filter((x) => x.valid && x.e164).map((x) => `p:${x.e164}`),
+      ...p.emails.map((e) => `e:${e.normalized}`),
+    ];
+    const targets: (Target | { error: unknown })[] = prepared.map((p) => {
+      const ext = p.c.externalId;
+      const dbId =
+        (ext && own.has(ext) ? ext : undefined) ??
+        (ext ? byExt.get(ext) : undefined) ??
+        p.phones.map((x) => (x.valid && x.e164 ? byPhone.get(x.e164) : undefined)).find(Boolean) ??
+        p.emails.map((e) => byEmail.get(e.normalized)).find(Boolean);
+      const hit = keysOf(p)
+        .map((k) => local.get(k))
+        .find(Boolean);
+      let t: Target;
+      if (dbId) t = { kind: 'db', id: dbId };
+      else if (hit) t = hit;
+      else {
+        try {
+          t = { kind: 'new', write: newWriteFor(ws, region, source, p) };
+        } catch (error) {
+          return { error };
+        }
+      }
+      for (const k of keysOf(p)) if (!local.has(k)) local.set(k, t);
+      return t;
+    });
 
-    if (!id) {
-      const w = deps.newWrite(ws, region, {
-        kind: c.kind ?? (c.name ? 'person' : 'business'),
-        name: c.name ?? c.company,
-        jobTitle: c.jobTitle,
-        phones: c.phones.map((p) => ({ number: p.number, ...(p.label && { label: p.label }) })),
-        emails: emails.map((e) => ({ address: e.address, ...(e.label && { label: e.label }) })),
-        address: c.address,
-        birthday: c.birthday,
-        anniversary: c.anniversary,
-        tags: c.tags,
-        needs: c.needs,
-        customFields: { ...(c.company && c.name ? { company: c.company } : {}), ...c.customFields },
-        ...(c.marketingConsent !== undefined && {
-          consent: { marketing: c.marketingConsent, source: `import:${source}` },
-        }),
-      });
-      await deps.insert(trx, w);
-      if (c.externalId) await repo.linkExternal(trx, ws, source, c.externalId, w.row.id);
-      return { id: w.row.id, outcome: 'created', warnings };
+    // What matched customers already have, so only what is new is added.
+    const dbIds = [...new Set(targets.flatMap((t) => ('kind' in t && t.kind === 'db' ? [t.id] : [])))];
+    const cur = dbIds.length
+      ? await repo.current(trx, ws, dbIds)
+      : { rows: [], phones: [], emails: [], tags: [] };
+    const state = new Map(
+      dbIds.map((id) => [
+        id,
+        {
+          row: cur.rows.find((r) => r.id === id) as CustomerRow,
+          phones: new Set(cur.phones.filter((p) => p.customer_id === id).map((p) => p.e164 ?? p.raw)),
+          emails: new Set(cur.emails.filter((e) => e.customer_id === id).map((e) => e.normalized)),
+          tags: new Set(cur.tags.filter((t) => t.customer_id === id).map((t) => t.tag)),
+          blanks: {} as Partial<CustomerTable>,
+          changed: false,
+        },
+      ]),
+    );
+    const newPhones: Database['customer_phones'][] = [];
+    const newEmails: Database['customer_emails'][] = [];
+    const newTags: Database['customer_tags'][] = [];
+    const created = new Set<CustomerWrite>();
+    const results: UpsertResult[] = prepared.map((p, i) => {
+      const t = targets[i];
+      if (!t || 'error' in t) return { error: t?.error };
+      if (t.kind === 'new') {
+        const first = !created.has(t.write);
+        created.add(t.write);
+        if (first) return { id: t.write.row.id, outcome: 'created', warnings: p.warnings };
+        return {
+          id: t.write.row.id,
+          outcome: addToNew(t.write, p) ? 'updated' : 'unchanged',
+          warnings: p.warnings,
+        };
+      }
+      const s = state.get(t.id);
+      if (!s?.row) return { error: new Error('matched customer vanished') };
+      const base = { workspace_id: ws, customer_id: t.id };
+      let changed = false;
+      for (const ph of p.phones)
+        if (!s.phones.has(ph.e164 ?? ph.number)) {
+          s.phones.add(ph.e164 ?? ph.number);
+          newPhones.push({
+            ...base,
+            id: newId(),
+            position: 100 + s.phones.size,
+            raw: ph.number,
+            e164: ph.e164,
+            label: ph.label ?? null,
+            valid: ph.valid ? 1 : 0,
+          });
+          changed = true;
+        }
+      for (const e of p.emails)
+        if (!s.emails.has(e.normalized)) {
+          s.emails.add(e.normalized);
+          newEmails.push({
+            ...base,
+            id: newId(),
+            position: 100 + s.emails.size,
+            address: e.address,
+            normalized: e.normalized,
+            label: e.label ?? null,
+          });
+          changed = true;
+        }
+      for (const tag of new Set(p.c.tags.map((x) => x.toLowerCase())))
+        if (!s.tags.has(tag)) {
+          s.tags.add(tag);
+          newTags.push({ ...base, tag });
+          changed = true;
+        }
+      const incoming: Partial<Record<(typeof FILLABLE)[number], string | null>> = {
+        job_title: p.c.jobTitle ?? null,
+        address: p.c.address && Object.values(p.c.address).some(Boolean) ? JSON.stringify(p.c.address) : null,
+        birthday: p.c.birthday ?? null,
+        anniversary: p.c.anniversary ?? null,
+        needs: p.c.needs ?? null,
+      };
+      for (const k of FILLABLE) {
+        const v = incoming[k];
+        if (v && (s.row[k] === null || s.row[k] === '') && s.blanks[k] === undefined) {
+          s.blanks[k] = v;
+          changed = true;
+        }
+      }
+      if (p.c.marketingConsent === true && s.row.consent_at === null && s.blanks.consent_at === undefined) {
+        Object.assign(s.blanks, {
+          consent_marketing: 1,
+          consent_source: `import:${source}`,
+          consent_at: nowIso(),
+        });
+        changed = true;
+      }
+      s.changed ||= changed;
+      return { id: t.id, outcome: changed ? 'updated' : 'unchanged', warnings: p.warnings };
+    });
+
+    await deps.insertMany(trx, [...created]);
+    await repo.addPhones(trx, newPhones);
+    await repo.addEmails(trx, newEmails);
+    await repo.addTags(trx, newTags);
+    for (const [id, s] of state)
+      if (s.changed) await repo.fillBlanks(trx, ws, id, { ...s.blanks, updated_at: nowIso() });
+    const links = new Map<string, Database['customer_external_ids']>();
+    prepared.forEach((p, i) => {
+      const r = results[i];
+      if (p.c.externalId && r && 'id' in r)
+        links.set(p.c.externalId, {
+          workspace_id: ws,
+          source,
+          external_id: p.c.externalId,
+          customer_id: r.id,
+        });
+    });
+    await repo.linkExternal(trx, [...links.values()]);
+    return results;
+
+    /** A later input of the same batch for a customer created earlier in it: add its contact points. */
+    function addToNew(w: CustomerWrite, p: Prepared): boolean {
+      let changed = false;
+      const phones = new Set(w.phones.map((x) => x.e164 ?? x.raw));
+      for (const ph of p.phones)
+        if (!phones.has(ph.e164 ?? ph.number)) {
+          w.phones.push({
+            id: newId(),
+            raw: ph.number,
+            e164: ph.e164,
+            label: ph.label ?? null,
+            valid: ph.valid,
+          });
+          changed = true;
+        }
+      const emails = new Set(w.emails.map((e) => e.normalized));
+      for (const e of p.emails)
+        if (!emails.has(e.normalized)) {
+          w.emails.push({
+            id: newId(),
+            address: e.address,
+            normalized: e.normalized,
+            label: e.label ?? null,
+          });
+          changed = true;
+        }
+      for (const tag of p.c.tags.map((x) => x.toLowerCase()))
+        if (!w.tags.includes(tag)) {
+          w.tags.push(tag);
+          changed = true;
+        }
+      return changed;
     }
-
-    const row = await deps.findRow(ws, id, trx);
-    if (!row) throw new Error('matched customer vanished');
-    const have = await repo.contactPoints(trx, ws, id);
-    const haveE164 = new Set(have.phones.map((p) => p.e164 ?? p.raw));
-    const newPhones = phones.filter((p) => !haveE164.has(p.e164 ?? p.number));
-    const haveEmails = new Set(have.emails);
-    const newEmails = emails.filter((e) => !haveEmails.has(normalizeEmail(e.address)));
-    const haveTags = new Set(have.tags);
-    const newTags = [...new Set(c.tags.map((t) => t.toLowerCase()))].filter((t) => !haveTags.has(t));
-    const blanks: Partial<CustomerTable> = {};
-    const fill = <K extends keyof CustomerTable>(k: K, v: CustomerTable[K] | undefined) => {
-      if (v !== undefined && v !== null && (row[k] === null || row[k] === '')) blanks[k] = v;
-    };
-    fill('job_title', c.jobTitle ?? null);
-    fill('address', c.address && Object.values(c.address).some(Boolean) ? JSON.stringify(c.address) : null);
-    fill('birthday', c.birthday ?? null);
-    fill('anniversary', c.anniversary ?? null);
-    fill('needs', c.needs ?? null);
-    if (c.marketingConsent === true && row.consent_at === null)
-      Object.assign(blanks, {
-        consent_marketing: 1,
-        consent_source: `import:${source}`,
-        consent_at: nowIso(),
-      });
-
-    const changed = newPhones.length + newEmails.length + newTags.length + Object.keys(blanks).length > 0;
-    if (changed) {
-      const base = { workspace_id: ws, customer_id: id };
-      await repo.addPhones(
-        trx,
-        newPhones.map((p, i) => ({
-          ...base,
-          id: newId(),
-          position: have.phones.length + i,
-          raw: p.number,
-          e164: p.e164,
-          label: p.label ?? null,
-          valid: p.valid ? 1 : 0,
-        })),
-      );
-      await repo.addEmails(
-        trx,
-        newEmails.map((e, i) => ({
-          ...base,
-          id: newId(),
-          position: have.emails.length + i,
-          address: e.address,
-          normalized: normalizeEmail(e.address),
-          label: e.label ?? null,
-        })),
-      );
-      await repo.addTags(
-        trx,
-        newTags.map((tag) => ({ ...base, tag })),
-      );
-      await repo.fillBlanks(trx, ws, id, { ...blanks, updated_at: nowIso() });
-    }
-    if (c.externalId) await repo.linkExternal(trx, ws, source, c.externalId, id);
-    return { id, outcome: changed ? 'updated' : 'unchanged', warnings };
   };
+
+  function newWriteFor(ws: string, region: string, source: string, p: Prepared): CustomerWrite {
+    const c = p.c;
+    return deps.newWrite(ws, region, {
+      kind: c.kind ?? (c.name ? 'person' : 'business'),
+      name: c.name ?? c.company,
+      jobTitle: c.jobTitle,
+      phones: c.phones.map((x) => ({ number: x.number, ...(x.label && { label: x.label }) })),
+      emails: p.emails.map((e) => ({ address: e.address, ...(e.label && { label: e.label }) })),
+      address: c.address,
+      birthday: c.birthday,
+      anniversary: c.anniversary,
+      tags: c.tags,
+      needs: c.needs,
+      customFields: { ...(c.company && c.name ? { company: c.company } : {}), ...c.customFields },
+      ...(c.marketingConsent !== undefined && {
+        consent: { marketing: c.marketingConsent, source: `import:${source}` },
+      }),
+    });
+  }
 }

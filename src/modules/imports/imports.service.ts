@@ -150,53 +150,58 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           if (runId)
             notes.push({ workspace_id: ws.id, run_id: runId, line, kind, reason: reason.slice(0, 1000) });
         };
-        for (const r of batch) {
-          if ('error' in r) {
-            note(r.line, 'rejected', r.error);
-            continue;
-          }
-          try {
-            if ('customer' in r) {
-              const res = await customers.upsertCustomer(trx, ws.id, ws.region, source, r.customer);
-              counts.customers[res.outcome]++;
-              const w = [...(r.warnings ?? []), ...res.warnings];
-              if (w.length) note(r.line, 'warning', w.join('; '));
-            } else {
-              const o = r.order;
-              const c = await customers.upsertCustomer(trx, ws.id, ws.region, source, o.customer);
-              counts.customers[c.outcome]++;
-              const res = await orders.importOrder(
-                trx,
-                ws.id,
-                {
-                  customerId: c.id,
-                  number: o.number,
-                  status: o.status,
-                  currency: o.currency,
-                  placedAt: o.placedAt,
-                  channel: o.channel,
-                  location: o.location,
-                  lines: o.lines,
-                  discount: Math.max(0, o.discount),
-                  tax: Math.max(0, o.tax),
-                  shipping: Math.max(0, o.shipping),
-                  note: o.note,
-                  externalSource: source,
-                  externalId: o.externalId,
-                },
-                o.refunded,
-                actor,
-              );
-              counts.orders[res.created ? 'created' : 'unchanged']++;
-              const w = [...(r.warnings ?? []), ...c.warnings];
-              if (w.length) note(r.line, 'warning', w.join('; '));
-            }
-          } catch (err) {
-            if (err instanceof AppError || (err as { name?: string }).name === 'ZodError')
-              note(r.line, 'rejected', describe(err));
-            else throw err;
-          }
-        }
+        // 1. every record's customer (a row's own, or an order's buyer), matched or created as one batch
+        const kept = batch.filter((r): r is Exclude<ImportRecord, { error: string }> => {
+          if ('error' in r) note(r.line, 'rejected', r.error);
+          return !('error' in r);
+        });
+        const people = await customers.upsertCustomers(
+          trx,
+          ws.id,
+          ws.region,
+          source,
+          kept.map((r) => ('customer' in r ? r.customer : r.order.customer)),
+        );
+        // 2. the orders of records whose customer is known
+        const orderOf = new Map<number, number>();
+        const orderInputs: { input: unknown; refunded: number }[] = [];
+        kept.forEach((r, k) => {
+          const who = people[k];
+          if (!('order' in r) || !who || !('id' in who)) return;
+          const o = r.order;
+          orderOf.set(k, orderInputs.length);
+          orderInputs.push({
+            input: {
+              customerId: who.id,
+              number: o.number,
+              status: o.status,
+              currency: o.currency,
+              placedAt: o.placedAt,
+              channel: o.channel,
+              location: o.location,
+              lines: o.lines,
+              discount: Math.max(0, o.discount),
+              tax: Math.max(0, o.tax),
+              shipping: Math.max(0, o.shipping),
+              note: o.note,
+              externalSource: source,
+              externalId: o.externalId,
+            },
+            refunded: o.refunded,
+          });
+        });
+        const bought = await orders.importOrders(trx, ws.id, orderInputs, actor);
+        // 3. counts and notes, in file order
+        kept.forEach((r, k) => {
+          const who = people[k];
+          if (!who || !('id' in who)) return note(r.line, 'rejected', describe(who?.error));
+          counts.customers[who.outcome]++;
+          const o = orderOf.has(k) ? bought[orderOf.get(k) ?? -1] : undefined;
+          if (o && 'error' in o) note(r.line, 'rejected', describe(o.error));
+          else if (o) counts.orders[o.created ? 'created' : 'unchanged']++;
+          const w = [...(r.warnings ?? []), ...who.warnings];
+          if (w.length) note(r.line, 'warning', w.join('; '));
+        });
         if (runId) {
           await repo.addNotes(trx, notes);
           // resume from the start of the last record (re-done idempotently), so a grouped order is never split

@@ -88,6 +88,45 @@ export function createOrdersRepository(db: Kysely<Database>) {
       await trx.insertInto('orders').values(order).execute();
       if (lines.length) await trx.insertInto('order_lines').values(lines).execute();
     },
+    /** Multi-row insert of new orders and their lines. */
+    async insertMany(
+      trx: Kysely<Database>,
+      orders: Selectable<OrderTable>[],
+      lines: Selectable<OrderLineTable>[],
+    ) {
+      for (let i = 0; i < orders.length; i += 300)
+        await trx
+          .insertInto('orders')
+          .values(orders.slice(i, i + 300))
+          .execute();
+      for (let i = 0; i < lines.length; i += 500)
+        await trx
+          .insertInto('order_lines')
+          .values(lines.slice(i, i + 500))
+          .execute();
+    },
+    /** The stored orders among these (source, external id) pairs, keyed "source|id". */
+    async idsByExternal(
+      trx: Kysely<Database>,
+      ws: string,
+      keys: { source: string; id: string }[],
+    ): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      const bySource = new Map<string, string[]>();
+      for (const k of keys) bySource.set(k.source, [...(bySource.get(k.source) ?? []), k.id]);
+      for (const [source, ids] of bySource)
+        for (let i = 0; i < ids.length; i += 500) {
+          const rows = await trx
+            .selectFrom('orders')
+            .select(['id', 'external_id'])
+            .where('workspace_id', '=', ws)
+            .where('external_source', '=', source)
+            .where('external_id', 'in', ids.slice(i, i + 500))
+            .execute();
+          for (const r of rows) out.set(`${source}|${r.external_id}`, r.id);
+        }
+      return out;
+    },
     async findByExternal(trx: Kysely<Database>, ws: string, source: string, externalId: string) {
       return trx
         .selectFrom('orders')

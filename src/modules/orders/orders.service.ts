@@ -4,10 +4,11 @@ import type { Database } from '../../platform/db/schema.ts';
 import { badInput, conflict, notFound } from '../../platform/errors.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
 import { formatMoney } from '../../platform/money.ts';
-import { recordAudit } from '../audit/index.ts';
+import { recordAudit, recordAudits } from '../audit/index.ts';
 import type { CustomerService } from '../customers/index.ts';
 import type { PurchaseSummary, TimelineService } from '../timeline/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
+import { buildOrder, type BuiltOrder } from './build.ts';
 import { createOrdersRepository } from './orders.repository.ts';
 import {
   createOrderSchema,
@@ -40,109 +41,37 @@ export function createOrderService({ db, workspaces, customers, timeline }: Orde
     return o;
   }
 
-  /**
-   * Record an order with its lines. Totals are computed from the lines (quantity × unit price − line
-   * discount, then − order discount + tax + shipping). With externalSource + externalId it is idempotent:
-   * the same external order again returns the stored one (`created: false`).
-   */
-  async function insertOrder(
-    trx: Kysely<Database>,
-    ws: string,
-    v: CreateOrderInput,
-    currency: string,
-    alreadyRefunded: number,
-    actor: Actor,
-  ): Promise<{ id: string; created: boolean }> {
-    if (!!v.externalSource !== !!v.externalId)
-      throw badInput(
-        'ORDER_EXTERNAL_PAIR',
-        'Give externalSource and externalId together',
-        '/body/externalId',
-      );
-    const lines = v.lines.map((l, i) => {
-      const total = Math.round(l.quantity * l.unitPrice) - l.discount;
-      if (total < 0)
-        throw badInput(
-          'ORDER_LINE_NEGATIVE',
-          'The line discount is larger than the line',
-          `/body/lines/${i}/discount`,
-        );
-      return { ...l, total };
-    });
-    const subtotal = lines.reduce((s, l) => s + l.total, 0);
-    const total = subtotal - v.discount + v.tax + v.shipping;
-    if (total < 0)
-      throw badInput('ORDER_TOTAL_NEGATIVE', 'The order discount is larger than the order', '/body/discount');
-    const refunded = Math.min(Math.max(0, alreadyRefunded), total);
-    const cost = lines.every((l) => l.unitCost !== undefined)
-      ? lines.reduce((s, l) => s + Math.round(l.quantity * (l.unitCost ?? 0)), 0)
-      : null;
-    const placedAt = v.placedAt ? new Date(v.placedAt).toISOString() : nowIso();
-    const id = newId();
-    await customers.existsOrThrow(ws, v.customerId, trx);
-    if (v.externalSource && v.externalId) {
-      const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
-      if (existing) return { id: existing.id, created: false };
-    }
-    const at = nowIso();
-    await repo.insert(
+  /** Write built orders with multi-row statements, each on its customer's timeline and in the audit log. */
+  async function writeOrders(trx: Kysely<Database>, ws: string, built: BuiltOrder[], actor: Actor) {
+    if (!built.length) return;
+    await repo.insertMany(
       trx,
-      {
-        workspace_id: ws,
-        id,
-        customer_id: v.customerId,
-        number: v.number ?? null,
-        status: refunded > 0 ? (refunded === total ? 'refunded' : 'partially_refunded') : v.status,
-        currency,
-        placed_at: placedAt,
-        channel: v.channel ?? null,
-        location: v.location ?? null,
-        subtotal,
-        discount: v.discount,
-        tax: v.tax,
-        shipping: v.shipping,
-        total,
-        refunded,
-        cost,
-        note: v.note ?? null,
-        external_source: v.externalSource ?? null,
-        external_id: v.externalId ?? null,
-        created_at: at,
-        updated_at: at,
-      },
-      lines.map((l, i) => ({
-        workspace_id: ws,
-        id: newId(),
-        order_id: id,
-        position: i,
-        sku: l.sku ?? null,
-        name: l.name,
-        category: l.category ?? null,
-        quantity: l.quantity,
-        unit_price: l.unitPrice,
-        discount: l.discount,
-        total: l.total,
-        unit_cost: l.unitCost ?? null,
+      built.map((b) => b.order),
+      built.flatMap((b) => b.lines),
+    );
+    await timeline.insertInteractions(
+      trx,
+      ws,
+      built.map((b) => ({
+        customerId: b.order.customer_id,
+        kind: 'order',
+        body: b.summary,
+        authorId: actor.kind === 'user' ? actor.id : null,
+        occurredAt: b.order.placed_at,
+        meta: { orderId: b.order.id },
       })),
     );
-    const items = lines.length === 1 ? (lines[0]?.name ?? '1 item') : `${lines.length} items`;
-    await timeline.insertInteraction(trx, ws, {
-      customerId: v.customerId,
-      kind: 'order',
-      body: `${v.number ? `Order ${v.number}` : 'Order'}: ${items}, ${formatMoney(total, currency)}`,
-      authorId: actor.kind === 'user' ? actor.id : null,
-      occurredAt: placedAt,
-      meta: { orderId: id },
-    });
-    await recordAudit(trx, {
-      workspaceId: ws,
-      actor: actorRef(actor),
-      action: 'create',
-      entity: 'order',
-      entityId: id,
-      data: { customerId: v.customerId, total, currency },
-    });
-    return { id, created: true };
+    await recordAudits(
+      trx,
+      built.map((b) => ({
+        workspaceId: ws,
+        actor: actorRef(actor),
+        action: 'create',
+        entity: 'order',
+        entityId: b.order.id,
+        data: { customerId: b.order.customer_id, total: Number(b.order.total), currency: b.order.currency },
+      })),
+    );
   }
 
   return {
@@ -153,28 +82,68 @@ export function createOrderService({ db, workspaces, customers, timeline }: Orde
       repo.reassignCustomer(trx, ws, from.id, into.id),
 
     /**
-     * Record an order with its lines. Totals are computed from the lines (quantity × unit price − line
-     * discount, then − order discount + tax + shipping). With externalSource + externalId it is idempotent:
-     * the same external order again returns the stored one (`created: false`).
+     * Record an order with its lines. With externalSource + externalId it is idempotent: the same external
+     * order again returns the stored one (`created: false`).
      */
     async createOrder(ws: string, input: unknown, actor: Actor): Promise<{ order: Order; created: boolean }> {
       const v = createOrderSchema.parse(input);
       const currency = v.currency ?? (await workspaces.getWorkspaceOrThrow(ws)).currency;
-      const result = await db.transaction().execute((trx) => insertOrder(trx, ws, v, currency, 0, actor));
+      const built = buildOrder(ws, v, currency, 0);
+      const result = await db.transaction().execute(async (trx) => {
+        await customers.existsOrThrow(ws, v.customerId, trx);
+        if (v.externalSource && v.externalId) {
+          const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
+          if (existing) return { id: existing.id, created: false };
+        }
+        await writeOrders(trx, ws, [built], actor);
+        return { id: built.order.id, created: true };
+      });
       return { order: await getOrderOrThrow(ws, result.id), created: result.created };
     },
 
-    /** Record an order from an import inside the importer's transaction; with what was already refunded. */
-    async importOrder(trx: Kysely<Database>, ws: string, input: unknown, refunded: number, actor: Actor) {
-      const v = createOrderSchema.parse(input);
-      return insertOrder(
-        trx,
-        ws,
-        v,
-        v.currency ?? (await workspaces.getWorkspaceOrThrow(ws, trx)).currency,
-        refunded,
-        actor,
+    /**
+     * Record a batch of imported orders inside the importer's transaction (customers known to exist), each with
+     * what was already refunded. Orders whose external id is already stored (or earlier in the batch) are left
+     * as they are. Per input: created or not, or why it was refused.
+     */
+    async importOrders(
+      trx: Kysely<Database>,
+      ws: string,
+      inputs: { input: unknown; refunded: number }[],
+      actor: Actor,
+    ) {
+      type Parsed = { v: CreateOrderInput; refunded: number } | { error: unknown };
+      const parsed = inputs.map((x): Parsed => {
+        const r = createOrderSchema.safeParse(x.input);
+        return r.success ? { v: r.data, refunded: x.refunded } : { error: r.error };
+      });
+      const keys = parsed.flatMap((p) =>
+        'v' in p && p.v.externalSource && p.v.externalId
+          ? [{ source: p.v.externalSource, id: p.v.externalId }]
+          : [],
       );
+      const existing = await repo.idsByExternal(trx, ws, keys);
+      const fallbackCurrency = parsed.some((p) => 'v' in p && !p.v.currency)
+        ? (await workspaces.getWorkspaceOrThrow(ws, trx)).currency
+        : '';
+      const built: BuiltOrder[] = [];
+      const results = parsed.map((p): { id: string; created: boolean } | { error: unknown } => {
+        if (!('v' in p)) return { error: p.error };
+        const key =
+          p.v.externalSource && p.v.externalId ? `${p.v.externalSource}|${p.v.externalId}` : undefined;
+        const known = key ? existing.get(key) : undefined;
+        if (known) return { id: known, created: false };
+        try {
+          const b = buildOrder(ws, p.v, p.v.currency ?? fallbackCurrency, p.refunded);
+          if (key) existing.set(key, b.order.id);
+          built.push(b);
+          return { id: b.order.id, created: true };
+        } catch (error) {
+          return { error };
+        }
+      });
+      await writeOrders(trx, ws, built, actor);
+      return results;
     },
 
     /** Refund or return part or all of an order; never more than was paid. */

@@ -31,6 +31,13 @@ export function createTimelineRepository(db: Kysely<Database>) {
     async insert(trx: Kysely<Database>, row: Selectable<InteractionTable>) {
       await trx.insertInto('interactions').values(row).execute();
     },
+    async insertMany(trx: Kysely<Database>, rows: Selectable<InteractionTable>[]) {
+      for (let i = 0; i < rows.length; i += 500)
+        await trx
+          .insertInto('interactions')
+          .values(rows.slice(i, i + 500))
+          .execute();
+    },
     async find(ws: string, id: string, trx: Kysely<Database> = db) {
       const r = await trx
         .selectFrom('interactions as i')

@@ -103,9 +103,47 @@ export function createTimelineService({
     return id;
   }
 
+  /** Many timeline items at once (imports), each customer's last-interaction time kept up to date. */
+  async function insertInteractions(
+    trx: Kysely<Database>,
+    ws: string,
+    items: {
+      customerId: string;
+      kind: string;
+      body?: string;
+      authorId: string | null;
+      occurredAt: string;
+      meta?: unknown;
+    }[],
+  ) {
+    const at = nowIso();
+    await repo.insertMany(
+      trx,
+      items.map((i) => ({
+        workspace_id: ws,
+        id: newId(),
+        customer_id: i.customerId,
+        kind: i.kind,
+        direction: null,
+        body: i.body ?? null,
+        phone: null,
+        phone_e164: null,
+        author_id: i.authorId,
+        occurred_at: i.occurredAt,
+        created_at: at,
+        meta: i.meta === undefined ? null : JSON.stringify(i.meta),
+      })),
+    );
+    const latest = new Map<string, string>();
+    for (const i of items)
+      if ((latest.get(i.customerId) ?? '') < i.occurredAt) latest.set(i.customerId, i.occurredAt);
+    for (const [id, when] of latest) await customers.touchLastInteraction(trx, ws, id, when);
+  }
+
   return {
     getCallerCard,
     insertInteraction,
+    insertInteractions,
 
     /** On a merge: the other record's timeline joins this one, with a note of the merge. */
     async moveOnMerge(

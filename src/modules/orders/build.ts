@@ -1,0 +1,88 @@
+import type { Selectable } from 'kysely';
+import { newId, nowIso } from '../../platform/db/ids.ts';
+import type { OrderLineTable, OrderTable } from '../../platform/db/schema.ts';
+import { badInput } from '../../platform/errors.ts';
+import { formatMoney } from '../../platform/money.ts';
+import type { CreateOrderInput } from './orders.schema.ts';
+
+export type BuiltOrder = {
+  order: Selectable<OrderTable>;
+  lines: Selectable<OrderLineTable>[];
+  /** The line on the customer's timeline. */
+  summary: string;
+};
+
+/**
+ * The rows of a new order. Totals come from the lines: quantity × unit price − line discount, then
+ * − order discount + tax + shipping; `alreadyRefunded` (from an import) sets the refund state.
+ */
+export function buildOrder(
+  ws: string,
+  v: CreateOrderInput,
+  currency: string,
+  alreadyRefunded: number,
+): BuiltOrder {
+  if (!!v.externalSource !== !!v.externalId)
+    throw badInput('ORDER_EXTERNAL_PAIR', 'Give externalSource and externalId together', '/body/externalId');
+  const lines = v.lines.map((l, i) => {
+    const total = Math.round(l.quantity * l.unitPrice) - l.discount;
+    if (total < 0)
+      throw badInput(
+        'ORDER_LINE_NEGATIVE',
+        'The line discount is larger than the line',
+        `/body/lines/${i}/discount`,
+      );
+    return { ...l, total };
+  });
+  const subtotal = lines.reduce((s, l) => s + l.total, 0);
+  const total = subtotal - v.discount + v.tax + v.shipping;
+  if (total < 0)
+    throw badInput('ORDER_TOTAL_NEGATIVE', 'The order discount is larger than the order', '/body/discount');
+  const refunded = Math.min(Math.max(0, alreadyRefunded), total);
+  const cost = lines.every((l) => l.unitCost !== undefined)
+    ? lines.reduce((s, l) => s + Math.round(l.quantity * (l.unitCost ?? 0)), 0)
+    : null;
+  const at = nowIso();
+  const id = newId();
+  const items = lines.length === 1 ? (lines[0]?.name ?? '1 item') : `${lines.length} items`;
+  return {
+    order: {
+      workspace_id: ws,
+      id,
+      customer_id: v.customerId,
+      number: v.number ?? null,
+      status: refunded > 0 ? (refunded === total ? 'refunded' : 'partially_refunded') : v.status,
+      currency,
+      placed_at: v.placedAt ? new Date(v.placedAt).toISOString() : at,
+      channel: v.channel ?? null,
+      location: v.location ?? null,
+      subtotal,
+      discount: v.discount,
+      tax: v.tax,
+      shipping: v.shipping,
+      total,
+      refunded,
+      cost,
+      note: v.note ?? null,
+      external_source: v.externalSource ?? null,
+      external_id: v.externalId ?? null,
+      created_at: at,
+      updated_at: at,
+    },
+    lines: lines.map((l, i) => ({
+      workspace_id: ws,
+      id: newId(),
+      order_id: id,
+      position: i,
+      sku: l.sku ?? null,
+      name: l.name,
+      category: l.category ?? null,
+      quantity: l.quantity,
+      unit_price: l.unitPrice,
+      discount: l.discount,
+      total: l.total,
+      unit_cost: l.unitCost ?? null,
+    })),
+    summary: `${v.number ? `Order ${v.number}` : 'Order'}: ${items}, ${formatMoney(total, currency)}`,
+  };
+}
