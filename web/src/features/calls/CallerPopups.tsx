@@ -1,0 +1,121 @@
+import { Badge, Button, CloseButton, Group, Paper, Stack, Text } from '@mantine/core';
+import { Link } from 'react-router';
+import { formatPhone } from '../../lib/phone.ts';
+import { kindLabel, money, timeAgo } from '../../lib/format.ts';
+import { useMe } from '../../lib/session.ts';
+import type { CallEvent } from '../../lib/types.ts';
+import { callStore, useCalls } from './callStore.ts';
+import { useLiveEvents } from './useLiveEvents.ts';
+
+/** Who is calling: a card at the top right of every screen for each incoming call, until dismissed. */
+export function CallerPopups() {
+  useLiveEvents();
+  const { open } = useCalls();
+  if (open.length === 0) return null;
+  return (
+    <section className="caller-stack" aria-label="Incoming calls" aria-live="assertive">
+      {open.map((c) => (
+        <CallerCardPopup key={c.interaction.id} call={c} />
+      ))}
+    </section>
+  );
+}
+
+function CallerCardPopup({ call }: { call: CallEvent }) {
+  const me = useMe();
+  const region = me.workspace.region;
+  const c = call.customer;
+  const number = formatPhone(call.e164 ?? call.phone, region);
+  const dismiss = () => callStore.dismiss(call.interaction.id);
+  const title = c ? c.name : 'Unknown number';
+  return (
+    <Paper
+      className="caller-card"
+      data-unknown={c ? 'false' : 'true'}
+      withBorder
+      shadow="lg"
+      p="md"
+      role="dialog"
+      aria-label={`Incoming call: ${title}`}
+    >
+      <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
+        <div style={{ minWidth: 0 }}>
+          <Text size="xs" tt="uppercase" fw={700} c={c ? 'teal.8' : 'orange.8'} lts={0.5}>
+            Incoming call · {number}
+          </Text>
+          <Text fw={700} fz="lg" lh={1.3} truncate>
+            {title}
+          </Text>
+          {c?.business && (
+            <Text size="sm" c="dimmed" truncate>
+              {c.business.jobTitle ? `${c.business.jobTitle}, ` : ''}
+              {c.business.name}
+            </Text>
+          )}
+        </div>
+        <CloseButton aria-label="Dismiss" onClick={dismiss} />
+      </Group>
+      {c ? (
+        <Stack gap={6} mt="xs">
+          {c.tags.length > 0 && (
+            <Group gap={4}>
+              {c.tags.slice(0, 6).map((t) => (
+                <Badge key={t} size="sm" variant="light">
+                  {t}
+                </Badge>
+              ))}
+            </Group>
+          )}
+          <Text size="sm">
+            {c.lastInteraction ? (
+              <>
+                Last: <b>{kindLabel(c.lastInteraction.kind)}</b> {timeAgo(c.lastInteraction.at)}
+                {c.lastInteraction.body ? ` — ${c.lastInteraction.body.slice(0, 90)}` : ''}
+              </>
+            ) : (
+              'No earlier contact on record.'
+            )}
+          </Text>
+          {c.purchases && c.purchases.orderCount > 0 && (
+            <Text size="sm">
+              {c.purchases.orderCount} order{c.purchases.orderCount === 1 ? '' : 's'},{' '}
+              {money(c.purchases.totalSpent, c.purchases.currency)}
+              {c.purchases.lastPurchaseAt ? `, last ${timeAgo(c.purchases.lastPurchaseAt)}` : ''}
+            </Text>
+          )}
+          {c.needs && (
+            <Text size="sm" c="dimmed" lineClamp={2}>
+              Needs: {c.needs}
+            </Text>
+          )}
+          <Group mt={4} gap="xs">
+            <Button component={Link} to={`/customers/${c.id}`} onClick={dismiss} size="sm">
+              Open
+            </Button>
+            <Button variant="default" size="sm" onClick={dismiss}>
+              Dismiss
+            </Button>
+          </Group>
+        </Stack>
+      ) : (
+        <Stack gap={6} mt="xs">
+          <Text size="sm">This number is not on any customer.</Text>
+          <Group gap="xs">
+            <Button
+              component={Link}
+              to={`/customers/new?phone=${encodeURIComponent(call.e164 ?? call.phone)}`}
+              onClick={dismiss}
+              color="orange"
+              size="sm"
+            >
+              Create customer
+            </Button>
+            <Button variant="default" size="sm" onClick={dismiss}>
+              Dismiss
+            </Button>
+          </Group>
+        </Stack>
+      )}
+    </Paper>
+  );
+}

@@ -1,0 +1,141 @@
+import { Anchor, Badge, Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { Suspense, lazy, useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { api, isApiError } from '../../lib/api.ts';
+import { timeAgo } from '../../lib/format.ts';
+import { useMe } from '../../lib/session.ts';
+import type { Customer } from '../../lib/types.ts';
+import { PageLoader, QueryError } from '../shell/RouteError.tsx';
+import { CustomerDetails } from './CustomerDetails.tsx';
+import { valuesOf } from './formModel.ts';
+import { rememberViewed, useCustomer } from './queries.ts';
+import { Timeline } from './Timeline.tsx';
+
+const CustomerForm = lazy(() => import('./CustomerForm.tsx'));
+
+/** Everything about one customer in one view: who they are, what they need, and their whole story. */
+export function CustomerPage() {
+  const { id = '' } = useParams();
+  const customer = useCustomer(id);
+  const [editing, setEditing] = useState(false);
+  useEffect(() => setEditing(false), [id]);
+  useEffect(() => {
+    if (customer.data)
+      rememberViewed({ id: customer.data.id, name: customer.data.name, kind: customer.data.kind });
+  }, [customer.data]);
+
+  if (customer.isPending) return <PageLoader label="Opening customer…" />;
+  if (customer.isError)
+    return isApiError(customer.error, 404) ? (
+      <Stack maw={480} py="xl">
+        <Title order={2}>Customer not found</Title>
+        <Text c="dimmed">They may have been deleted or merged into another record.</Text>
+        <Button component={Link} to="/customers" style={{ alignSelf: 'flex-start' }}>
+          Back to customers
+        </Button>
+      </Stack>
+    ) : (
+      <QueryError error={customer.error} onRetry={() => void customer.refetch()} />
+    );
+  const c = customer.data;
+  return (
+    <Stack gap="md" maw={1200}>
+      <Header c={c} editing={editing} onEdit={() => setEditing(true)} />
+      <Grid gap="md">
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          {editing ? (
+            <Paper withBorder p="md">
+              <Title order={2} fz="lg" mb="sm">
+                Edit details
+              </Title>
+              <Suspense fallback={<PageLoader />}>
+                <EditForm c={c} onDone={() => setEditing(false)} />
+              </Suspense>
+            </Paper>
+          ) : (
+            <CustomerDetails c={c} />
+          )}
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <Timeline customerId={c.id} />
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
+
+function Header({ c, editing, onEdit }: { c: Customer; editing: boolean; onEdit: () => void }) {
+  return (
+    <Group justify="space-between" align="flex-start" gap="sm" wrap="nowrap">
+      <div style={{ minWidth: 0 }}>
+        <Group gap="xs" align="center">
+          <Title order={1} fz={{ base: 22, sm: 28 }} style={{ overflowWrap: 'anywhere' }}>
+            {c.name}
+          </Title>
+          {c.kind === 'business' && (
+            <Badge variant="outline" color="gray">
+              Business
+            </Badge>
+          )}
+        </Group>
+        <Text size="sm" c="dimmed">
+          {c.business ? (
+            <>
+              {c.jobTitle ? `${c.jobTitle} at ` : 'Works at '}
+              <Anchor component={Link} to={`/customers/${c.business.id}`} size="sm">
+                {c.business.name}
+              </Anchor>
+              {' · '}
+            </>
+          ) : c.jobTitle ? (
+            `${c.jobTitle} · `
+          ) : null}
+          {c.lastInteractionAt ? `Last contact ${timeAgo(c.lastInteractionAt)}` : 'No contact yet'}
+        </Text>
+        {c.tags.length > 0 && (
+          <Group gap={6} mt={6}>
+            {c.tags.map((t) => (
+              <Badge
+                key={t}
+                variant="light"
+                component={Link}
+                to={`/customers?tag=${encodeURIComponent(t)}`}
+                style={{ cursor: 'pointer' }}
+              >
+                {t}
+              </Badge>
+            ))}
+          </Group>
+        )}
+      </div>
+      {!editing && (
+        <Button variant="default" onClick={onEdit} style={{ flexShrink: 0 }}>
+          Edit
+        </Button>
+      )}
+    </Group>
+  );
+}
+
+function EditForm({ c, onDone }: { c: Customer; onDone: () => void }) {
+  const qc = useQueryClient();
+  const { workspace } = useMe();
+  const saved = valuesOf(c);
+  return (
+    <CustomerForm
+      initial={saved}
+      saved={saved}
+      businessLabel={c.business?.name ?? null}
+      region={workspace.region}
+      submitLabel="Save changes"
+      onSubmit={(body) => api.updateCustomer(c.id, body)}
+      onCancel={onDone}
+      onSaved={(updated) => {
+        qc.setQueryData(['customer', c.id], updated);
+        void qc.invalidateQueries({ queryKey: ['customers'] });
+        onDone();
+      }}
+    />
+  );
+}

@@ -1,0 +1,52 @@
+import { Paper, Stack, Text, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useNavigate, useSearchParams } from 'react-router';
+import { api } from '../../lib/api.ts';
+import { useMe } from '../../lib/session.ts';
+import CustomerForm from './CustomerForm.tsx';
+import { emptyValues } from './formModel.ts';
+
+/** A new customer; `?phone=` (from the caller pop-up) and `?businessId=` prefill the form. */
+export default function NewCustomerPage() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const { workspace } = useMe();
+  const phone = params.get('phone');
+  const businessId = params.get('businessId');
+  const business = useQuery({
+    queryKey: ['customer', businessId],
+    queryFn: () => api.customer(businessId ?? ''),
+    enabled: !!businessId,
+  });
+  if (businessId && business.isPending) return null;
+  return (
+    <Stack maw={720} gap="md">
+      <div>
+        <Title order={1} fz={24}>
+          New customer
+        </Title>
+        {phone && (
+          <Text size="sm" c="dimmed">
+            From a call on {phone}
+          </Text>
+        )}
+      </div>
+      <Paper withBorder p={{ base: 'sm', sm: 'lg' }}>
+        <CustomerForm
+          initial={emptyValues({ phone, businessId: business.data?.id ?? null })}
+          businessLabel={business.data?.name ?? null}
+          region={workspace.region}
+          submitLabel="Create customer"
+          onSubmit={api.createCustomer}
+          onCancel={() => void navigate(-1)}
+          onSaved={(c) => {
+            qc.setQueryData(['customer', c.id], c);
+            void qc.invalidateQueries({ queryKey: ['customers'] });
+            void navigate(`/customers/${c.id}`, { replace: true });
+          }}
+        />
+      </Paper>
+    </Stack>
+  );
+}

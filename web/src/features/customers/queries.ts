@@ -1,0 +1,45 @@
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { api, type CustomerQuery } from '../../lib/api.ts';
+
+export function useCustomerList(q: Omit<CustomerQuery, 'cursor'>) {
+  return useInfiniteQuery({
+    queryKey: ['customers', q],
+    queryFn: ({ pageParam }) => api.customers({ ...q, cursor: pageParam }),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useCustomer(id: string) {
+  return useQuery({ queryKey: ['customer', id], queryFn: () => api.customer(id) });
+}
+
+export function useTimeline(id: string) {
+  return useInfiniteQuery({
+    queryKey: ['timeline', id],
+    queryFn: ({ pageParam }) => api.timeline(id, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+/** Customers viewed on this device, newest first (the home page's "recent customers"). */
+const RECENT_KEY = 'rapport.recent';
+export type RecentCustomer = { id: string; name: string; kind: string };
+export function rememberViewed(c: RecentCustomer) {
+  try {
+    const list = readRecent().filter((r) => r.id !== c.id);
+    localStorage.setItem(RECENT_KEY, JSON.stringify([c, ...list].slice(0, 8)));
+  } catch {
+    // private mode: no memory, no harm
+  }
+}
+export function readRecent(): RecentCustomer[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(RECENT_KEY) ?? '[]') as unknown;
+    return Array.isArray(v) ? (v as RecentCustomer[]) : [];
+  } catch {
+    return [];
+  }
+}

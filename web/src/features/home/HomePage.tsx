@@ -1,0 +1,98 @@
+import { Anchor, Badge, Button, Group, Kbd, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
+import { formatPhone } from '../../lib/phone.ts';
+import { timeAgo } from '../../lib/format.ts';
+import { useMe } from '../../lib/session.ts';
+import { useCalls } from '../calls/callStore.ts';
+import { readRecent } from '../customers/queries.ts';
+
+/** Home: where to start — search, add, the calls that came in, the customers just seen. */
+export function HomePage() {
+  const me = useMe();
+  const { recent: calls } = useCalls();
+  const viewed = readRecent();
+  const first = me.user?.name?.split(' ')[0];
+  return (
+    <Stack gap="lg" maw={1000}>
+      <div>
+        <Title order={1} fz={26}>
+          {first ? `Hello, ${first}` : 'Hello'}
+        </Title>
+        <Text c="dimmed">{me.workspace.name}</Text>
+      </div>
+      <Group gap="sm">
+        <Button component={Link} to="/customers">
+          Find a customer
+        </Button>
+        <Button component={Link} to="/customers/new" variant="default">
+          New customer
+        </Button>
+        <Text size="sm" c="dimmed" visibleFrom="sm">
+          Tip: press <Kbd size="xs">/</Kbd> anywhere to search.
+        </Text>
+      </Group>
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+        <Paper withBorder p="md">
+          <Title order={2} fz="lg" mb="sm">
+            Calls while you were here
+          </Title>
+          {calls.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              No calls yet. When the phone rings, the caller’s card pops up on this screen.
+            </Text>
+          ) : (
+            <Stack gap={6}>
+              {calls.map((c) => (
+                <Group key={c.interaction.id} justify="space-between" wrap="nowrap">
+                  {c.customer ? (
+                    <Anchor component={Link} to={`/customers/${c.customer.id}`} fw={500} truncate>
+                      {c.customer.name}
+                    </Anchor>
+                  ) : (
+                    <Anchor
+                      component={Link}
+                      to={`/customers/new?phone=${encodeURIComponent(c.e164 ?? c.phone)}`}
+                      truncate
+                    >
+                      {formatPhone(c.e164 ?? c.phone, me.workspace.region)}{' '}
+                      <Badge size="xs" color="orange" variant="light">
+                        unknown
+                      </Badge>
+                    </Anchor>
+                  )}
+                  <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+                    {timeAgo(c.at ?? c.interaction.occurredAt)}
+                  </Text>
+                </Group>
+              ))}
+            </Stack>
+          )}
+        </Paper>
+        <Paper withBorder p="md">
+          <Title order={2} fz="lg" mb="sm">
+            Recently viewed
+          </Title>
+          {viewed.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              Customers you open will be listed here.
+            </Text>
+          ) : (
+            <Stack gap={6}>
+              {viewed.map((r) => (
+                <Anchor key={r.id} component={Link} to={`/customers/${r.id}`} fw={500}>
+                  {r.name}
+                  {r.kind === 'business' && (
+                    <Text span size="xs" c="dimmed">
+                      {' '}
+                      · business
+                    </Text>
+                  )}
+                </Anchor>
+              ))}
+            </Stack>
+          )}
+        </Paper>
+      </SimpleGrid>
+    </Stack>
+  );
+}

@@ -1,0 +1,41 @@
+import { Stack, Tabs, Title } from '@mantine/core';
+import { useNavigate, useParams } from 'react-router';
+import { ApiKeysSettings } from './ApiKeysSettings.tsx';
+import { UsersSettings } from './UsersSettings.tsx';
+import { WorkspaceSettings } from './WorkspaceSettings.tsx';
+
+const TABS = ['workspace', 'users', 'api-keys'] as const;
+
+/** Settings (loaded on demand): the workspace, its users and its API keys. */
+export default function SettingsPage() {
+  const { tab } = useParams();
+  const navigate = useNavigate();
+  const current = TABS.find((t) => t === tab) ?? 'workspace';
+  return (
+    <Stack maw={900} gap="md">
+      <Title order={1} fz={24}>
+        Settings
+      </Title>
+      <Tabs
+        value={current}
+        onChange={(v) => void navigate(`/settings/${v ?? 'workspace'}`, { replace: true })}
+        keepMounted={false}
+      >
+        <Tabs.List>
+          <Tabs.Tab value="workspace">Workspace</Tabs.Tab>
+          <Tabs.Tab value="users">Users</Tabs.Tab>
+          <Tabs.Tab value="api-keys">API keys</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="workspace" pt="md">
+          <WorkspaceSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="users" pt="md">
+          <UsersSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="api-keys" pt="md">
+          <ApiKeysSettings />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,45 @@
+import { lazy } from 'react';
+import { createBrowserRouter } from 'react-router';
+import { LoginPage } from './features/auth/LoginPage.tsx';
+import { PublicGate, SessionGate } from './features/auth/gates.tsx';
+import { CustomerPage } from './features/customers/CustomerPage.tsx';
+import { CustomersPage } from './features/customers/CustomersPage.tsx';
+import { HomePage } from './features/home/HomePage.tsx';
+import { AppLayout } from './features/shell/AppLayout.tsx';
+import { NotFound, RouteError } from './features/shell/RouteError.tsx';
+
+// Rarely used pages load on demand so the first screen stays small.
+const SetupPage = lazy(() => import('./features/auth/SetupPage.tsx'));
+const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx'));
+const NewCustomerPage = lazy(() => import('./features/customers/NewCustomerPage.tsx'));
+
+export const router = createBrowserRouter([
+  {
+    errorElement: <RouteError />,
+    children: [
+      {
+        element: <PublicGate />,
+        children: [
+          { path: '/setup', element: <SetupPage /> },
+          { path: '/login', element: <LoginPage /> },
+        ],
+      },
+      {
+        element: <SessionGate />,
+        children: [
+          {
+            element: <AppLayout />,
+            children: [
+              { index: true, element: <HomePage /> },
+              { path: 'customers', element: <CustomersPage /> },
+              { path: 'customers/new', element: <NewCustomerPage /> },
+              { path: 'customers/:id', element: <CustomerPage /> },
+              { path: 'settings/:tab?', element: <SettingsPage /> },
+              { path: '*', element: <NotFound /> },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+]);
