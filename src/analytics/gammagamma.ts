@@ -67,7 +67,10 @@ function prepare(x: ArrayLike<number>, monetary: ArrayLike<number>, weight?: Arr
   }
   const G = xsList.length;
   const counts = new Int32Array(G + 1);
-  for (let i = 0; i < n; i++) if ((gid[i] as number) >= 0) counts[(gid[i] as number) + 1]++;
+  for (let i = 0; i < n; i++) {
+    const g = gid[i] as number;
+    if (g >= 0) counts[g + 1] = (counts[g + 1] as number) + 1;
+  }
   for (let g = 0; g < G; g++) counts[g + 1] = (counts[g + 1] as number) + (counts[g] as number);
   const starts = Int32Array.from(counts);
   const pos = Int32Array.from(counts.subarray(0, G));

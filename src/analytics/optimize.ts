@@ -45,7 +45,7 @@ export function minimize(f: Objective, x0: ArrayLike<number>, options: MinimizeO
     const v = f(x);
     return Number.isFinite(v) ? v : Infinity;
   };
-  let x = Float64Array.from(x0);
+  let x: Float64Array = Float64Array.from(x0);
   const nmEvals = options.nelderMeadMaxEvals ?? 400;
   if (nmEvals > 0) {
     const nm = nelderMead(safeF, x, options.initialStep ?? 0.5, nmEvals);

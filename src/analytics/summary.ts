@@ -125,7 +125,10 @@ export function summarizeColumns(cols: PurchaseColumns, options: SummaryOptions)
   const m = idList.length;
   // counting sort by customer
   const start = new Int32Array(m + 1);
-  for (let i = 0; i < n; i++) start[(cust[i] as number) + 1]++;
+  for (let i = 0; i < n; i++) {
+    const k = (cust[i] as number) + 1;
+    start[k] = (start[k] as number) + 1;
+  }
   for (let k = 0; k < m; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number);
   const pos = Int32Array.from(start.subarray(0, m));
   const day = new Float64Array(n);
