@@ -1,0 +1,153 @@
+/**
+ * Special functions against high-precision references (mpmath 1.3, 40 digits, evaluated at
+ * the same double-precision inputs), and the models' closed forms at extreme inputs
+ * (x up to 5,000; t, T up to 1e5) against mpmath evaluations of the textbook formulas.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  bgnbdConditionalExpected,
+  bgnbdExpected,
+  bgnbdProbabilityAlive,
+  digamma,
+  hyp2f1,
+  lbeta,
+  lgamma,
+  log2F1PlusOne,
+  logAddExp,
+  logSubExp,
+  logSumExp,
+  paretoNbdLogLikelihood,
+  paretoNbdProbabilityAlive,
+} from './index.ts';
+
+const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+
+describe('lgamma, digamma, lbeta', () => {
+  const ref: [number, number, number][] = [
+    [1e-8, 18.420680738180208884, -100000000.57721564636],
+    [0.1, 2.252712651734205902, -10.423754940411076232],
+    [0.5, 0.57236494292470008707, -1.9635100260214234794],
+    [1, 0, -0.57721566490153286061],
+    [1.5, -0.12078223763524522235, 0.036489973978576520559],
+    [2, 0, 0.42278433509846713939],
+    [3.7, 1.4280723266653881292, 1.1671535393615114409],
+    [10, 12.801827480081469611, 2.2517525890667211076],
+    [50.5, 146.51925549072062722, 3.9120396709283919846],
+    [1000, 5905.2204232091812118, 6.9072551956488120521],
+    [1e6, 12815504.56914761166, 13.815510057964190771],
+  ];
+  it.each(ref)('x = %d', (x, lg, dg) => {
+    expect(Math.abs(lgamma(x) - lg)).toBeLessThan(4e-15 * Math.max(1, Math.abs(lg)));
+    expect(Math.abs(digamma(x) - dg)).toBeLessThan(4e-15 * Math.max(1, Math.abs(dg)));
+  });
+  it('lbeta and domain', () => {
+    expect(lbeta(2, 3)).toBeCloseTo(Math.log(1 / 12), 14);
+    expect(lgamma(0)).toBe(Infinity);
+    expect(lgamma(-1)).toBeNaN();
+  });
+  it('agrees with @stdlib gammaln when it is installed', async () => {
+    const mod = await import('@stdlib/math-base-special-gammaln' as string).catch(() => null);
+    if (mod === null) {
+      console.log('@stdlib/math-base-special-gammaln not installed: cross-check skipped');
+      return;
+    }
+    const gammaln = (mod as { default: (x: number) => number }).default;
+    for (let x = 0.013; x < 2000; x *= 1.37) expect(Math.abs(lgamma(x) - gammaln(x))).toBeLessThan(1e-13 * Math.max(1, Math.abs(gammaln(x))));
+  });
+});
+
+describe('log-space helpers', () => {
+  it('logAddExp / logSubExp / logSumExp', () => {
+    expect(logAddExp(1000, 1000)).toBeCloseTo(1000 + Math.LN2, 12);
+    expect(logAddExp(-Infinity, 3)).toBe(3);
+    expect(logSubExp(Math.log(3), 0)).toBeCloseTo(Math.log(2), 15);
+    expect(logSubExp(1e-20, 0)).toBeCloseTo(Math.log(1e-20), 10);
+    expect(logSubExp(2, 2)).toBe(-Infinity);
+    expect(logSumExp([-1000, -1000, -1000])).toBeCloseTo(-1000 + Math.log(3), 12);
+  });
+});
+
+describe('Gauss hypergeometric', () => {
+  it.each([
+    [1, 1, 2, 0.5, 1.3862943611198906],
+    [1.976, -0.207, 1.2, 0.3, 0.8763860302359],
+    [1.976, -0.207, 1.2, 0.99999, -178.6300628037005],
+    [1.976, -0.207, 1.2, 0.999999999, -33859.912972522055],
+    [3.2, 0.5, 6.1, 0.97, 1.5256142779028699],
+    [1.976, -0.207, 5000, 0.99999, 0.9999181751070858],
+    [50, 2, 60, 0.999, 46.857348274007315],
+    [0.5, 0.5, 0.7, 0.9999, 19.323974530644982],
+  ])('₂F₁(%d, %d; %d; %d)', (a, b, c, z, ref) => {
+    expect(rel(hyp2f1(a, b, c, z), ref)).toBeLessThan(1e-12);
+  });
+  it.each([
+    [1, 1, 0.5, 0.326634259978281],
+    [1.8, 1.6, 0.95, 2.613244661760737],
+    [1.8, 1.6, 0.999999, 9.387356268503295],
+    [5001.8, 1.6, 0.5, 1.108715782956264],
+    [5001.8, 5001.2, 0.99, 23026.772280713165],
+    [5001.8, 1.6, 0.999999, 17.234017382463648],
+    [1.8, 1.2, 0.9999, 3.825885671204737],
+  ])('log ₂F₁(%d, %d; a+1; %d)', (a, b, z, ref) => {
+    expect(rel(log2F1PlusOne(a, b, z), ref)).toBeLessThan(1e-11);
+  });
+});
+
+describe('BG/NBD closed forms at extreme inputs (mpmath, textbook formula)', () => {
+  const CD = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+  const A2 = { r: 1.2, alpha: 3, a: 2.5, b: 4 };
+  // [t, x, t_x, T, E[Y(t)|·] CDNOW params, P(alive) CDNOW, E[Y(t)|·] a>1 params, P(alive) a>1]
+  const cases: [number, number, number, number, number, number, number, number][] = [
+    [1e5, 0, 0, 0, 29.607861654554951698, 1, 3.6664179767966901934, 1],
+    [1e5, 0, 0, 1e5, 0.21417903102433962194, 1, 0.85651231391243049278, 1],
+    [1e5, 5000, 1e5 - 1, 1e5, 3726.4657078099669656, 0.99983334364254045004, 2155.2729205126359269, 0.9994749498194551014],
+    [1, 5000, 99990, 1e5, 0.049986957249276798558, 0.99973864856526639127, 0.049968702233841877394, 0.99917670494561838765],
+    [1e-6, 3, 10, 20, 6.6765741923942637581e-8, 0.5026268397756551387, 3.274919786898726267e-8, 0.17934085080810785459],
+    [1e5, 1, 1, 2, 53.189485190869793973, 0.71248702148566673247, 2.1440020196496715874, 0.49477214460745601404],
+    [52, 5000, 1e5, 1e5, 2.5990638328700896626, 0.99984147035545624851, 2.5975601530007886172, 0.99950054939566476875],
+    [1e5, 200, 50, 60, 1.8852840100148979652e-9, 5.40896899328313866e-13, 8.7751778376858268033e-12, 6.4053437684319475648e-14],
+  ];
+  it.each(cases)('t=%d x=%d t_x=%d T=%d', (t, x, tx, T, e1, p1, e2, p2) => {
+    expect(rel(bgnbdConditionalExpected(CD, t, x, tx, T), e1)).toBeLessThan(1e-11);
+    expect(rel(bgnbdProbabilityAlive(CD, x, tx, T), p1)).toBeLessThan(1e-12);
+    expect(rel(bgnbdConditionalExpected(A2, t, x, tx, T), e2)).toBeLessThan(1e-11);
+    expect(rel(bgnbdProbabilityAlive(A2, x, tx, T), p2)).toBeLessThan(1e-12);
+  });
+  it('underflows to exactly 0 (not NaN) when the true value is below 1e-308', () => {
+    // true values 6.87e-498 and 2.0e-501
+    expect(bgnbdConditionalExpected(CD, 39, 5000, 30, 39)).toBe(0);
+    expect(bgnbdProbabilityAlive(CD, 5000, 30, 39)).toBe(0);
+  });
+  it('limits: E[Y(t)] → P(alive)(a+b+x−1)/(a−1) as t → ∞ when a > 1; E[X(t)] ≈ rt/α for small t', () => {
+    const lim = bgnbdProbabilityAlive(A2, 3, 10, 20) * ((A2.a + A2.b + 3 - 1) / (A2.a - 1));
+    expect(rel(bgnbdConditionalExpected(A2, 1e12, 3, 10, 20), lim)).toBeLessThan(1e-5);
+    expect(rel(bgnbdExpected(CD, 1e-7), (CD.r * 1e-7) / CD.alpha)).toBeLessThan(1e-6);
+    // a = 1 exactly: the removable singularity
+    const a1 = { ...CD, a: 1 };
+    const near = (bgnbdConditionalExpected({ ...CD, a: 1 + 1e-7 }, 39, 2, 20, 30) + bgnbdConditionalExpected({ ...CD, a: 1 - 1e-7 }, 39, 2, 20, 30)) / 2;
+    expect(rel(bgnbdConditionalExpected(a1, 39, 2, 20, 30), near)).toBeLessThan(1e-8);
+  });
+});
+
+describe('Pareto/NBD at extreme inputs (mpmath, Fader & Hardie note formulas)', () => {
+  const PN = { r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }; // α < β
+  const PN2 = { r: 0.8, alpha: 20, s: 1.5, beta: 0.05 }; // α ≫ β: z close to 1
+  // [x, t_x, T, P(alive) PN, LL PN, P(alive) PN2, LL PN2]
+  const cases: [number, number, number, number, number, number, number][] = [
+    [0, 0, 38.86, 0.29528660461689415751, -0.52104629408089037401, 0.000019493519795391596123, -0.0035904504172046386544],
+    [0, 0, 1e5, 0.000051372072389734931441, -0.67388754499176806857, 3.8973635761162154296e-13, -0.0035960044150575599388],
+    [5000, 1e5 - 1, 1e5, 0.99999378665517634081, -19988.845037106751285, 0.99998461873570303878, -20004.916116817608608],
+    [5000, 99990, 1e5, 0.99992138265958490454, -19988.844964699684491, 0.99980539552585652095, -20004.915937575579146],
+    [3, 10, 1e5, 3.4111221881572984022e-15, -10.992601659723171568, 8.3867602683311654809e-20, -17.796968143062623502],
+    [2, 30.43, 38.86, 0.869167559153011199, -9.5542832451504057193, 0.63995674583706542315, -18.188344598707543618],
+    [200, 50, 60, 1.5192534276225513581e-11, 31.805174068104270996, 1.6706436542338317302e-10, -3.6182209597595056451],
+    [1, 0.5, 1e5, 1.1394468124531449717e-8, -4.3655940821607149066, 3.1609875615505043272e-15, -6.9252789945504724173],
+  ];
+  it.each(cases)('x=%d t_x=%d T=%d', (x, tx, T, p1, l1, p2, l2) => {
+    const d = { x: [x], tx: [tx], T: [T] };
+    expect(rel(paretoNbdProbabilityAlive(PN, x, tx, T), p1)).toBeLessThan(1e-10);
+    expect(Math.abs(paretoNbdLogLikelihood(PN, d) - l1)).toBeLessThan(1e-10 * Math.max(1, Math.abs(l1)));
+    expect(rel(paretoNbdProbabilityAlive(PN2, x, tx, T), p2)).toBeLessThan(1e-10);
+    expect(Math.abs(paretoNbdLogLikelihood(PN2, d) - l2)).toBeLessThan(1e-10 * Math.max(1, Math.abs(l2)));
+  });
+});
