@@ -5,7 +5,7 @@
  */
 import { lgamma, log2F1PlusOne, logAddExp, logSubExp } from './special.ts';
 import { minimize } from './optimize.ts';
-import { compressRfm, groupByX, type CompressedRfm } from './summary.ts';
+import { compressRfm, type CompressedRfm } from './summary.ts';
 import { expand } from './bgnbd.ts';
 import type { FitResult, RfmData } from './types.ts';
 
@@ -33,49 +33,91 @@ function logA0(r: number, alpha: number, s: number, beta: number, x: number, tx:
   return logSubExp(l1, l2);
 }
 
-/** Sum of weighted log-likelihoods over compressed rows grouped by x. */
-function logLik(rows: CompressedRfm, xs: Float64Array, starts: Int32Array, r: number, alpha: number, s: number, beta: number): number {
+/**
+ * Data prepared for repeated likelihood evaluation: compressed rows plus, for every row, the
+ * index of its distinct (x, T) and (x, t_x) pairs. Everything that depends on one time point
+ * (the ₂F₁ terms and the "alive throughout" term) is computed once per distinct pair — with
+ * dates in days there are only a few hundred per x, whatever the number of customers.
+ */
+interface Prepared {
+  readonly rows: CompressedRfm;
+  readonly total: number;
+  /** Distinct (x, time) points: x and time, sorted by x as the rows are. */
+  readonly px: Float64Array;
+  readonly pt: Float64Array;
+  /** Per row: point index of (x, T) and of (x, t_x) (−1 when t_x = T: no A₀ term). */
+  readonly iT: Int32Array;
+  readonly iTx: Int32Array;
+}
+
+function prepare(data: RfmData | CompressedRfm): Prepared {
+  const rows = 'rowOf' in data ? data : compressRfm(data.x, data.tx, data.T, data.weight);
+  const index = new Map<string, number>();
+  const px: number[] = [];
+  const pt: number[] = [];
+  const point = (x: number, t: number): number => {
+    const key = `${x}|${t}`;
+    let k = index.get(key);
+    if (k === undefined) {
+      k = px.length;
+      index.set(key, k);
+      px.push(x);
+      pt.push(t);
+    }
+    return k;
+  };
+  const iT = new Int32Array(rows.length);
+  const iTx = new Int32Array(rows.length);
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const x = rows.x[i] as number;
+    const tx = rows.tx[i] as number;
+    const T = rows.T[i] as number;
+    iT[i] = point(x, T);
+    iTx[i] = tx < T ? point(x, tx) : -1;
+    total += rows.weight[i] as number;
+  }
+  return { rows, total, px: Float64Array.from(px), pt: Float64Array.from(pt), iT, iTx };
+}
+
+/** Sum of weighted log-likelihoods. `buf` is scratch space for 2 values per point. */
+function logLik(p: Prepared, r: number, alpha: number, s: number, beta: number, buf?: Float64Array): number {
+  const npt = p.px.length;
+  const scratch = buf !== undefined && buf.length >= 2 * npt ? buf : new Float64Array(2 * npt);
   const lgr = lgamma(r);
   const base = r * Math.log(alpha) + s * Math.log(beta);
   const lns = Math.log(s);
   const ge = alpha >= beta;
   const m = ge ? alpha : beta;
   const diff = Math.abs(alpha - beta);
+  // per point: log[₂F₁(·; z(t)) / (m+t)^{r+s+x}] and −(r+x)·log(α+t) − s·log(β+t)
+  for (let k = 0; k < npt; k++) {
+    const x = p.px[k] as number;
+    const t = p.pt[k] as number;
+    const aa = r + s + x;
+    const c = ge ? s + 1 : r + x;
+    scratch[2 * k] = log2F1PlusOne(aa, c, diff / (m + t)) - aa * Math.log(m + t);
+    scratch[2 * k + 1] = -(r + x) * Math.log(alpha + t) - s * Math.log(beta + t);
+  }
+  const rows = p.rows;
   let ll = 0;
-  for (let g = 0; g < xs.length; g++) {
-    const x = xs[g] as number;
-    const rx = r + x;
-    const aa = rx + s;
-    const c = ge ? s + 1 : rx;
-    const cg = lgamma(rx) - lgr + base;
-    const lw = lns - Math.log(aa);
-    let lastTx = NaN;
-    let l1 = 0;
-    for (let i = starts[g] as number; i < (starts[g + 1] as number); i++) {
-      const tx = rows.tx[i] as number;
-      const T = rows.T[i] as number;
-      const first = -rx * Math.log(alpha + T) - s * Math.log(beta + T);
-      let li = first;
-      if (tx < T) {
-        if (tx !== lastTx) {
-          lastTx = tx;
-          l1 = log2F1PlusOne(aa, c, diff / (m + tx)) - aa * Math.log(m + tx);
-        }
-        const l2 = log2F1PlusOne(aa, c, diff / (m + T)) - aa * Math.log(m + T);
-        li = logAddExp(first, lw + logSubExp(l1, l2));
-      }
-      ll += (rows.weight[i] as number) * (cg + li);
+  let lastX = NaN;
+  let cg = 0;
+  let lw = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const x = rows.x[i] as number;
+    if (x !== lastX) {
+      lastX = x;
+      cg = lgamma(r + x) - lgr + base;
+      lw = lns - Math.log(r + s + x);
     }
+    const kT = p.iT[i] as number;
+    const kt = p.iTx[i] as number;
+    const first = scratch[2 * kT + 1] as number;
+    const li = kt < 0 ? first : logAddExp(first, lw + logSubExp(scratch[2 * kt] as number, scratch[2 * kT] as number));
+    ll += (rows.weight[i] as number) * (cg + li);
   }
   return ll;
-}
-
-function prepare(data: RfmData | CompressedRfm): { rows: CompressedRfm; xs: Float64Array; starts: Int32Array; total: number } {
-  const rows = 'rowOf' in data ? data : compressRfm(data.x, data.tx, data.T, data.weight);
-  const { xs, starts } = groupByX(rows.x);
-  let total = 0;
-  for (let i = 0; i < rows.length; i++) total += rows.weight[i] as number;
-  return { rows, xs, starts, total };
 }
 
 /**
@@ -84,7 +126,7 @@ function prepare(data: RfmData | CompressedRfm): { rows: CompressedRfm; xs: Floa
  */
 export function paretoNbdLogLikelihood(params: ParetoNbdParams, data: RfmData): number {
   const p = prepare(data);
-  return logLik(p.rows, p.xs, p.starts, params.r, params.alpha, params.s, params.beta);
+  return logLik(p, params.r, params.alpha, params.s, params.beta);
 }
 
 /**
@@ -100,17 +142,17 @@ export function fitParetoNbd(
   const init = options.initial ?? {};
   const x0 = [init.r ?? 1, init.alpha ?? 1, init.s ?? 1, init.beta ?? 1].map(Math.log);
   const scale = 1 / p.total;
+  const buf = new Float64Array(2 * p.px.length);
   const res = minimize(
     (th) =>
       -scale *
       logLik(
-        p.rows,
-        p.xs,
-        p.starts,
+        p,
         Math.exp(th[0] as number),
         Math.exp(th[1] as number),
         Math.exp(th[2] as number),
         Math.exp(th[3] as number),
+        buf,
       ),
     x0,
     { nelderMeadMaxEvals: 250, gradientTolerance: 1e-8, maxIterations: 60 },
@@ -124,7 +166,7 @@ export function fitParetoNbd(
   };
   return {
     params,
-    logLikelihood: logLik(p.rows, p.xs, p.starts, params.r, params.alpha, params.s, params.beta),
+    logLikelihood: logLik(p, params.r, params.alpha, params.s, params.beta),
     customers: p.total,
     uniqueRows: p.rows.length,
     converged: res.converged,
