@@ -18,6 +18,8 @@ export interface BgNbdParams {
 export interface FitOptions {
   /** Starting point (default r = α = a = b = 1). */
   readonly initial?: Partial<BgNbdParams>;
+  /** Nelder–Mead evaluations before the BFGS polish (default 60; 0 = BFGS only). */
+  readonly nelderMeadEvals?: number;
 }
 
 /** Prepared (compressed, grouped by x) data for repeated likelihood evaluation. */
@@ -28,6 +30,13 @@ interface Prepared {
   /** Total weight per x group. */
   readonly groupWeight: Float64Array;
   readonly total: number;
+  /** Distinct time values (t_x and T) and, per row, the index of its T and t_x among them. */
+  readonly times: Float64Array;
+  readonly iT: Int32Array;
+  readonly iTx: Int32Array;
+  /** Scratch per distinct time: log(α + t) and 1/(α + t). */
+  readonly lnAt: Float64Array;
+  readonly invAt: Float64Array;
 }
 
 function prepare(data: RfmData | CompressedRfm): Prepared {
@@ -41,7 +50,36 @@ function prepare(data: RfmData | CompressedRfm): Prepared {
     groupWeight[g] = w;
     total += w;
   }
-  return { rows, xs, starts, groupWeight, total };
+  const index = new Map<number, number>();
+  const tl: number[] = [];
+  const at = (t: number): number => {
+    let k = index.get(t);
+    if (k === undefined) {
+      k = tl.length;
+      index.set(t, k);
+      tl.push(t);
+    }
+    return k;
+  };
+  const iT = new Int32Array(rows.length);
+  const iTx = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    iT[i] = at(rows.T[i] as number);
+    iTx[i] = at(rows.tx[i] as number);
+  }
+  const times = Float64Array.from(tl);
+  return {
+    rows,
+    xs,
+    starts,
+    groupWeight,
+    total,
+    times,
+    iT,
+    iTx,
+    lnAt: new Float64Array(times.length),
+    invAt: new Float64Array(times.length),
+  };
 }
 
 /**
@@ -49,10 +87,13 @@ function prepare(data: RfmData | CompressedRfm): Prepared {
  * Allocation-free inner loop; terms that depend only on x are computed once per x.
  */
 function logLik(p: Prepared, r: number, alpha: number, a: number, b: number, grad?: Float64Array): number {
-  const { rows, xs, starts, groupWeight } = p;
-  const tx = rows.tx;
-  const T = rows.T;
+  const { rows, xs, starts, groupWeight, iT, iTx, lnAt, invAt } = p;
   const w = rows.weight;
+  for (let k = 0; k < p.times.length; k++) {
+    const v = alpha + (p.times[k] as number);
+    lnAt[k] = Math.log(v);
+    invAt[k] = 1 / v;
+  }
   const lnAlpha = Math.log(alpha);
   const lgr = lgamma(r);
   const lgab = lgamma(a + b);
@@ -87,21 +128,22 @@ function logLik(p: Prepared, r: number, alpha: number, a: number, b: number, gra
     if (x === 0) {
       for (let i = s; i < e; i++) {
         const wi = w[i] as number;
-        const aT = alpha + (T[i] as number);
-        ll -= wi * rx * Math.log(aT);
+        const k = iT[i] as number;
+        const lT = lnAt[k] as number;
+        ll -= wi * rx * lT;
         if (wantGrad) {
-          gr -= wi * Math.log(aT);
-          gal -= (wi * rx) / aT;
+          gr -= wi * lT;
+          gal -= wi * rx * (invAt[k] as number);
         }
       }
       continue;
     }
     for (let i = s; i < e; i++) {
       const wi = w[i] as number;
-      const aT = alpha + (T[i] as number);
-      const at = alpha + (tx[i] as number);
-      const lT = Math.log(aT);
-      const lt = Math.log(at);
+      const kT = iT[i] as number;
+      const kt = iTx[i] as number;
+      const lT = lnAt[kT] as number;
+      const lt = lnAt[kt] as number;
       const A3 = -rx * lT;
       const A4 = c4 - rx * lt;
       const d = A4 - A3;
@@ -118,7 +160,7 @@ function logLik(p: Prepared, r: number, alpha: number, a: number, b: number, gra
       if (wantGrad) {
         const w3 = 1 - w4;
         gr -= wi * (w3 * lT + w4 * lt);
-        gal -= wi * rx * (w3 / aT + w4 / at);
+        gal -= wi * rx * (w3 * (invAt[kT] as number) + w4 * (invAt[kt] as number));
         ga += (wi * w4) / a;
         gb -= (wi * w4) / (b + x - 1);
       }
@@ -168,7 +210,7 @@ export function fitBgNbd(data: RfmData | CompressedRfm, options: FitOptions = {}
       return v;
     },
     x0,
-    { analyticGradient: true, nelderMeadMaxEvals: 150 },
+    { analyticGradient: true, nelderMeadMaxEvals: options.nelderMeadEvals ?? 60 },
   );
   const th = res.x;
   const params: BgNbdParams = {
