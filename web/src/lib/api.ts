@@ -131,10 +131,10 @@ export const api = {
   updateCustomer: (id: string, body: Partial<CustomerInput>) =>
     request<Customer>('PATCH', `/api/v1/customers/${encodeURIComponent(id)}`, body),
   deleteCustomer: (id: string) => request<unknown>('DELETE', `/api/v1/customers/${encodeURIComponent(id)}`),
-  timeline: (id: string, cursor?: string | null) =>
+  timeline: (id: string, cursor?: string | null, limit = 20) =>
     request<Page<Interaction>>(
       'GET',
-      `/api/v1/customers/${encodeURIComponent(id)}/timeline${qs({ limit: 20, cursor })}`,
+      `/api/v1/customers/${encodeURIComponent(id)}/timeline${qs({ limit, cursor })}`,
     ),
   addInteraction: (
     id: string,

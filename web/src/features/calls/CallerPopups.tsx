@@ -1,15 +1,15 @@
 import { Badge, Button, CloseButton, Group, Paper, Stack, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
+import { api } from '../../lib/api.ts';
 import { formatPhone } from '../../lib/phone.ts';
 import { kindLabel, money, timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
 import type { CallEvent } from '../../lib/types.ts';
 import { callStore, useCalls } from './callStore.ts';
-import { useLiveEvents } from './useLiveEvents.ts';
 
 /** Who is calling: a card at the top right of every screen for each incoming call, until dismissed. */
 export function CallerPopups() {
-  useLiveEvents();
   const { open } = useCalls();
   if (open.length === 0) return null;
   return (
@@ -66,16 +66,7 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
               ))}
             </Group>
           )}
-          <Text size="sm">
-            {c.lastInteraction ? (
-              <>
-                Last: <b>{kindLabel(c.lastInteraction.kind)}</b> {timeAgo(c.lastInteraction.at)}
-                {c.lastInteraction.body ? ` — ${c.lastInteraction.body.slice(0, 90)}` : ''}
-              </>
-            ) : (
-              'No earlier contact on record.'
-            )}
-          </Text>
+          <LastContact call={call} />
           {c.purchases && c.purchases.orderCount > 0 && (
             <Text size="sm">
               {c.purchases.orderCount} order{c.purchases.orderCount === 1 ? '' : 's'},{' '}
@@ -117,5 +108,41 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
         </Stack>
       )}
     </Paper>
+  );
+}
+
+/**
+ * The contact before this call. The card's `lastInteraction` is usually this very call (it is recorded
+ * first), so then the one before it is read from the timeline.
+ */
+function LastContact({ call }: { call: CallEvent }) {
+  const c = call.customer;
+  const isThisCall = !!c?.lastInteraction && c.lastInteraction.at === call.interaction.occurredAt;
+  const previous = useQuery({
+    queryKey: ['timeline-before', call.interaction.id],
+    queryFn: () => api.timeline(c?.id ?? '', null, 3),
+    enabled: !!c && isThisCall,
+    staleTime: Infinity,
+  });
+  const last = isThisCall
+    ? previous.data?.items.find((i) => i.id !== call.interaction.id)
+    : (c?.lastInteraction ?? undefined);
+  if (isThisCall && previous.isPending)
+    return (
+      <Text size="sm" c="dimmed">
+        Looking up the last contact…
+      </Text>
+    );
+  return (
+    <Text size="sm">
+      {last ? (
+        <>
+          Last: <b>{kindLabel(last.kind)}</b> {timeAgo('occurredAt' in last ? last.occurredAt : last.at)}
+          {last.body ? ` — ${last.body.slice(0, 90)}` : ''}
+        </>
+      ) : (
+        'First contact: nothing earlier on record.'
+      )}
+    </Text>
   );
 }

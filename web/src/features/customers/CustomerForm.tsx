@@ -37,6 +37,7 @@ type Props = {
   onSaved: (c: Customer) => void;
 };
 
+const LEGEND = { legend: { fontWeight: 600, fontSize: 'var(--mantine-font-size-sm)', marginBottom: 4 } };
 const CHANNELS = Object.entries(CHANNEL_LABELS).map(([value, label]) => ({ value, label }));
 
 /** Create or edit a customer. Says what is wrong next to the field, from the browser or from the server. */
@@ -134,7 +135,7 @@ export default function CustomerForm({
           </SimpleGrid>
         )}
 
-        <Fieldset legend="Phones" variant="unstyled">
+        <Fieldset legend="Phones" variant="unstyled" styles={LEGEND}>
           <Stack gap="xs">
             {v.phones.map((_, i) => (
               <div key={i}>
@@ -153,6 +154,7 @@ export default function CustomerForm({
                   />
                   <TextInput
                     label="Label"
+                    aria-label={`Label of phone ${i + 1}`}
                     placeholder="mobile"
                     w={110}
                     {...form.getInputProps(`phones.${i}.label`)}
@@ -186,7 +188,7 @@ export default function CustomerForm({
           </Stack>
         </Fieldset>
 
-        <Fieldset legend="Emails" variant="unstyled">
+        <Fieldset legend="Emails" variant="unstyled" styles={LEGEND}>
           <Stack gap="xs">
             {v.emails.map((_, i) => (
               <Group key={i} gap="xs" align="flex-start" wrap="nowrap">
@@ -198,6 +200,7 @@ export default function CustomerForm({
                 />
                 <TextInput
                   label="Label"
+                  aria-label={`Label of email ${i + 1}`}
                   placeholder="work"
                   w={110}
                   {...form.getInputProps(`emails.${i}.label`)}
@@ -281,7 +284,7 @@ export default function CustomerForm({
           </Collapse>
         </div>
 
-        <Fieldset legend="Marketing consent" variant="unstyled">
+        <Fieldset legend="Marketing consent" variant="unstyled" styles={LEGEND}>
           <Group align="flex-end" gap="md">
             <Switch
               label="Agrees to marketing messages"

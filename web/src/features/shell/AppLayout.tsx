@@ -8,6 +8,7 @@ import {
   NavLink,
   Stack,
   Text,
+  Tooltip,
   UnstyledButton,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
@@ -19,6 +20,7 @@ import { initials } from '../../lib/format.ts';
 import { forgetSession, useMe } from '../../lib/session.ts';
 import { Brand } from '../auth/AuthFrame.tsx';
 import { CallerPopups } from '../calls/CallerPopups.tsx';
+import { useLiveEvents, type LiveState } from '../calls/useLiveEvents.ts';
 import { HeaderSearch } from './HeaderSearch.tsx';
 import { PageLoader } from './RouteError.tsx';
 
@@ -32,6 +34,7 @@ const NAV = [
 export function AppLayout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const { pathname } = useLocation();
+  const live = useLiveEvents();
   return (
     <AppShell
       header={{ height: 56 }}
@@ -45,6 +48,7 @@ export function AppLayout() {
             <Brand size={26} />
           </UnstyledButton>
           <HeaderSearch />
+          <LiveDot state={live} />
           <UserMenu />
         </Group>
       </AppShell.Header>
@@ -124,5 +128,31 @@ function UserMenu() {
         </Menu.Item>
       </Menu.Dropdown>
     </Menu>
+  );
+}
+
+const LIVE_TEXT: Record<LiveState, string> = {
+  live: 'Live: caller pop-ups are on',
+  connecting: 'Connecting to live updates…',
+  down: 'Live updates are off: reload the page',
+};
+
+/** A dot that tells staff whether calls will pop up on this screen. */
+function LiveDot({ state }: { state: LiveState }) {
+  return (
+    <Tooltip label={LIVE_TEXT[state]}>
+      <span
+        role="status"
+        aria-label={LIVE_TEXT[state]}
+        data-live={state}
+        style={{
+          width: 10,
+          height: 10,
+          borderRadius: 5,
+          flexShrink: 0,
+          background: `var(--mantine-color-${state === 'live' ? 'teal-6' : state === 'connecting' ? 'yellow-5' : 'red-6'})`,
+        }}
+      />
+    </Tooltip>
   );
 }

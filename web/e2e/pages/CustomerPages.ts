@@ -1,0 +1,44 @@
+import type { Page } from 'playwright-core';
+
+/** New customer form (and the edit form on the customer page: same fields). */
+export class CustomerForm {
+  constructor(readonly page: Page) {}
+  phone = (i = 1) => this.page.getByLabel(`Phone ${i}`, { exact: true });
+  email = (i = 1) => this.page.getByLabel(`Email ${i}`, { exact: true });
+
+  async fill(v: { name?: string; phone?: string; email?: string; tags?: string[]; needs?: string }) {
+    if (v.name !== undefined) await this.page.getByLabel(/^(Full name|Business name)/).fill(v.name);
+    if (v.phone !== undefined) await this.phone().fill(v.phone);
+    if (v.email !== undefined) await this.email().fill(v.email);
+    if (v.needs !== undefined)
+      await this.page.getByLabel('Needs and preferences', { exact: true }).fill(v.needs);
+    for (const t of v.tags ?? []) {
+      await this.page.getByRole('combobox', { name: 'Tags', exact: true }).fill(t);
+      await this.page.keyboard.press('Enter');
+    }
+  }
+  save = (name: RegExp = /^(Create customer|Save changes|Save anyway)$/) =>
+    this.page.getByRole('button', { name }).click();
+}
+
+/** The customer list (results of the header search). */
+export class CustomerList {
+  constructor(readonly page: Page) {}
+  list = () => this.page.getByRole('listbox', { name: 'Customers' });
+  row = (name: string) => this.list().getByRole('option').filter({ hasText: name });
+}
+
+/** One customer's page. */
+export class CustomerPage {
+  constructor(readonly page: Page) {}
+  name = (name: string) => this.page.getByRole('heading', { level: 1, name });
+  phones = () => this.page.getByRole('region', { name: 'Phones' });
+  timeline = () => this.page.locator('[aria-label="Timeline"]');
+  timelineHeading = () => this.page.getByRole('heading', { name: 'Timeline' });
+
+  async addNote(text: string) {
+    await this.page.getByRole('button', { name: 'Add a note' }).click();
+    await this.page.getByRole('textbox', { name: 'Note', exact: true }).fill(text);
+    await this.page.getByRole('button', { name: 'Save note' }).click();
+  }
+}

@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildApp, type RunningApp } from '../../../src/app.ts';
+import { loadConfig } from '../../../src/platform/config.ts';
+
+const WEB = path.resolve(import.meta.dirname, '../..');
+const ROOT = path.resolve(WEB, '..');
+
+function newestMtime(p: string): number {
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = st.mtimeMs;
+  for (const e of fs.readdirSync(p)) max = Math.max(max, newestMtime(path.join(p, e)));
+  return max;
+}
+
+/** Build web/dist when it is missing or older than the sources (a few seconds). */
+export function ensureWebBuilt() {
+  const index = path.join(WEB, 'dist', 'index.html');
+  const sources = Math.max(
+    newestMtime(path.join(WEB, 'src')),
+    newestMtime(path.join(WEB, 'index.html')),
+    newestMtime(path.join(WEB, 'vite.config.ts')),
+  );
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;
+  // vitest sets NODE_ENV=test, which would make vite bundle React's development build.
+  execFileSync('npm', ['run', 'build'], {
+    cwd: ROOT,
+    stdio: 'pipe',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+}
+
+export type TestServer = { url: string; dataDir: string; app: RunningApp; close: () => Promise<void> };
+
+/** A real Rapport server on a free port with a fresh data dir, serving the built web app. */
+export async function startServer(): Promise<TestServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-e2e-'));
+  const config = loadConfig({ RAPPORT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
+  const app = await buildApp(config);
+  await app.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = app.app.server.address();
+  if (!addr || typeof addr === 'string') throw new Error('server has no port');
+  return {
+    url: `http://127.0.0.1:${addr.port}`,
+    dataDir,
+    app,
+    close: async () => {
+      await app.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
