@@ -24,7 +24,8 @@ const quick = args.includes('--quick');
 const runsArg = args.indexOf('--runs');
 const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 5;
 const sizes = quick ? [100_000] : [100_000, 1_000_000];
-const paretoRuns = (n: number): number => (n >= 1_000_000 ? (args.includes('--pareto-1m') ? 1 : 0) : Math.min(RUNS, 3));
+const paretoRuns = (n: number): number =>
+  n >= 1_000_000 ? (args.includes('--pareto-1m') ? 1 : 0) : Math.min(RUNS, 3);
 
 const BG = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const GG = { p: 6.25, q: 3.74, gamma: 15.44 };
@@ -43,7 +44,15 @@ function time<T>(f: () => T): [T, number] {
 const lines: string[] = [];
 console.log(`${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, Node ${process.version}`);
 for (const n of sizes) {
-  const log = simulateBgNbdLog(BG, { customers: n, startDay: start, cohortDays: 84, horizonDays: 273, unitDays: 7, spend: GG, seed: 7 });
+  const log = simulateBgNbdLog(BG, {
+    customers: n,
+    startDay: start,
+    cohortDays: 84,
+    horizonDays: 273,
+    unitDays: 7,
+    spend: GG,
+    seed: 7,
+  });
   const tSum: number[] = [];
   const tBg: number[] = [];
   const tGg: number[] = [];

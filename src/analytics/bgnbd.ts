@@ -247,7 +247,13 @@ export function bgnbdProbabilityAlive(params: BgNbdParams, x: number, tx: number
  * transform of the textbook ₂F₁ (see special.ts), so large x, t and T stay finite.
  * @example bgnbdConditionalExpected(params, 39, 2, 30.43, 38.86)
  */
-export function bgnbdConditionalExpected(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+export function bgnbdConditionalExpected(
+  params: BgNbdParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   if (t <= 0) return 0;
   const { r, alpha, a, b } = params;
   const z = t / (alpha + T + t);
@@ -271,7 +277,13 @@ export function bgnbdExpected(params: BgNbdParams, t: number): number {
  * = P(alive)·[1 − ((α+T)/(α+T+t))^{r+x}].
  * @example bgnbdProbabilityPurchase(params, 4, 2, 30.43, 38.86)
  */
-export function bgnbdProbabilityPurchase(params: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+export function bgnbdProbabilityPurchase(
+  params: BgNbdParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   if (t <= 0) return 0;
   const { r, alpha } = params;
   const noBuy = Math.exp(-(r + x) * Math.log1p(t / (alpha + T)));
@@ -293,11 +305,21 @@ export function bgnbdExpectedTimeToNextPurchase(params: BgNbdParams, x: number, 
  * (x, t_x, T) row.
  * @example bgnbdConditionalExpectedMany(params, 39, summary)
  */
-export function bgnbdConditionalExpectedMany(params: BgNbdParams, t: number, data: RfmData | CompressedRfm): Float64Array {
+export function bgnbdConditionalExpectedMany(
+  params: BgNbdParams,
+  t: number,
+  data: RfmData | CompressedRfm,
+): Float64Array {
   const rows = 'rowOf' in data ? data : compressRfm(data.x, data.tx, data.T);
   const u = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    u[i] = bgnbdConditionalExpected(params, t, rows.x[i] as number, rows.tx[i] as number, rows.T[i] as number);
+    u[i] = bgnbdConditionalExpected(
+      params,
+      t,
+      rows.x[i] as number,
+      rows.tx[i] as number,
+      rows.T[i] as number,
+    );
   }
   if (!('rowOf' in data)) return expand(u, rows.rowOf);
   return u;

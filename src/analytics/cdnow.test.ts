@@ -25,7 +25,8 @@ import {
 const file = path.resolve(import.meta.dirname, '../../../shared/data/cdnow/CDNOW_sample.txt');
 const csv = path.resolve(import.meta.dirname, '../../../shared/data/cdnow/cdnowElog.csv');
 const exists = existsSync(file) && existsSync(csv);
-if (!exists) console.warn(`CDNOW reference data not found at ${path.dirname(file)}: skipping the CDNOW tests`);
+if (!exists)
+  console.warn(`CDNOW reference data not found at ${path.dirname(file)}: skipping the CDNOW tests`);
 
 function load(): CustomerSummary {
   const customerId: number[] = [];
@@ -106,7 +107,10 @@ describe.skipIf(!exists)('CDNOW (published results)', () => {
     expect(p.s).toBeCloseTo(0.606, 3);
     expect(p.beta).toBeCloseTo(11.669, 2);
     expect(fit.logLikelihood).toBeCloseTo(-9594.98, 2);
-    expect(paretoNbdLogLikelihood({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, s)).toBeCloseTo(-9594.98, 1);
+    expect(paretoNbdLogLikelihood({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, s)).toBeCloseTo(
+      -9594.98,
+      1,
+    );
   });
 
   it('Gamma-Gamma on the 946 repeat buyers: p 6.25, q 3.74, γ 15.44', () => {
@@ -131,8 +135,10 @@ describe.skipIf(!exists)('CDNOW (published results)', () => {
       const k = Math.min(7, x);
       count[k] = (count[k] as number) + 1;
       actual[k] = (actual[k] as number) + (s.xHoldout[i] as number);
-      predBg[k] = (predBg[k] as number) + bgnbdConditionalExpected(bg, 39, x, s.tx[i] as number, s.T[i] as number);
-      predPn[k] = (predPn[k] as number) + paretoNbdConditionalExpected(pn, 39, x, s.tx[i] as number, s.T[i] as number);
+      predBg[k] =
+        (predBg[k] as number) + bgnbdConditionalExpected(bg, 39, x, s.tx[i] as number, s.T[i] as number);
+      predPn[k] =
+        (predPn[k] as number) + paretoNbdConditionalExpected(pn, 39, x, s.tx[i] as number, s.T[i] as number);
       uncond += bgnbdExpected(bg, (s.T[i] as number) + 39) - bgnbdExpected(bg, s.T[i] as number);
     }
     const sum = (a: Float64Array): number => a.reduce((p, v) => p + v, 0);
@@ -176,7 +182,10 @@ describe.skipIf(!exists)('CDNOW (published results)', () => {
     const gg = fitGammaGamma(s.x, s.monetary);
     const spend = gammaGammaConditionalExpectedSpendMany(gg.params, s.x, s.monetary);
     const model = { kind: 'bgnbd' as const, params: fitBgNbd(s).params };
-    const clv = customerLifetimeValue(model, s, spend, { unitsPerMonth: WEEKS_PER_MONTH, discountRate: 0.01 });
+    const clv = customerLifetimeValue(model, s, spend, {
+      unitsPerMonth: WEEKS_PER_MONTH,
+      discountRate: 0.01,
+    });
     let total = 0;
     for (let i = 0; i < clv.length; i++) {
       expect(clv[i]).toBeGreaterThanOrEqual(0);
@@ -186,7 +195,13 @@ describe.skipIf(!exists)('CDNOW (published results)', () => {
     let manual = 0;
     let prev = 0;
     for (let i = 1; i <= 12; i++) {
-      const cur = bgnbdConditionalExpected(model.params, i * WEEKS_PER_MONTH, 2, s.tx[0] as number, s.T[0] as number);
+      const cur = bgnbdConditionalExpected(
+        model.params,
+        i * WEEKS_PER_MONTH,
+        2,
+        s.tx[0] as number,
+        s.T[0] as number,
+      );
       manual += ((spend[0] as number) * (cur - prev)) / 1.01 ** i;
       prev = cur;
     }

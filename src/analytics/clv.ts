@@ -36,7 +36,13 @@ export const DAYS_PER_MONTH = 30.4375;
  * Conditional expected purchases in the next t units under `model`.
  * @example expectedPurchases({ kind: 'bgnbd', params }, 39, 2, 30.43, 38.86)
  */
-export function expectedPurchases(model: TransactionModel, t: number, x: number, tx: number, T: number): number {
+export function expectedPurchases(
+  model: TransactionModel,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   return model.kind === 'bgnbd'
     ? bgnbdConditionalExpected(model.params, t, x, tx, T)
     : paretoNbdConditionalExpected(model.params, t, x, tx, T);
@@ -47,7 +53,11 @@ export function expectedPurchases(model: TransactionModel, t: number, x: number,
  * customer whose expected spend is 1. Computed once per distinct (x, t_x, T).
  * @example discountedExpectedPurchases(model, summary, { unitsPerMonth: WEEKS_PER_MONTH })
  */
-export function discountedExpectedPurchases(model: TransactionModel, data: RfmData, options: ClvOptions): Float64Array {
+export function discountedExpectedPurchases(
+  model: TransactionModel,
+  data: RfmData,
+  options: ClvOptions,
+): Float64Array {
   const months = options.months ?? 12;
   const d = options.discountRate ?? 0.01;
   const u = options.unitsPerMonth;

@@ -115,7 +115,8 @@ function logLik(d: Prepared, p: number, q: number, gam: number, grad?: Float64Ar
     let si = 0;
     const e = d.starts[g + 1] as number;
     if (grad === undefined) {
-      for (let i = d.starts[g] as number; i < e; i++) sl += (d.w[i] as number) * Math.log((d.xm[i] as number) + gam);
+      for (let i = d.starts[g] as number; i < e; i++)
+        sl += (d.w[i] as number) * Math.log((d.xm[i] as number) + gam);
     } else {
       for (let i = d.starts[g] as number; i < e; i++) {
         const v = (d.xm[i] as number) + gam;
@@ -124,7 +125,10 @@ function logLik(d: Prepared, p: number, q: number, gam: number, grad?: Float64Ar
         si += wi / v;
       }
     }
-    ll += W * (lgamma(pxq) - lgamma(px) - lgq + q * lnG + px * lnx) + (px - 1) * (d.gwLogM[g] as number) - pxq * sl;
+    ll +=
+      W * (lgamma(pxq) - lgamma(px) - lgq + q * lnG + px * lnx) +
+      (px - 1) * (d.gwLogM[g] as number) -
+      pxq * sl;
     if (grad !== undefined) {
       const dpsi = digamma(pxq);
       gp += x * (W * (dpsi - digamma(px) + lnx) + (d.gwLogM[g] as number) - sl);
@@ -185,7 +189,11 @@ export function fitGammaGamma(
     { analyticGradient: true, nelderMeadMaxEvals: 0, maxIterations: 300 },
   );
   const th = res.x;
-  const params = { p: Math.exp(th[0] as number), q: Math.exp(th[1] as number), gamma: Math.exp(th[2] as number) };
+  const params = {
+    p: Math.exp(th[0] as number),
+    q: Math.exp(th[1] as number),
+    gamma: Math.exp(th[2] as number),
+  };
   return {
     params,
     logLikelihood: logLik(d, params.p, params.q, params.gamma),
@@ -202,7 +210,11 @@ export function fitGammaGamma(
  * mean pγ/(q − 1). Requires q > 1.
  * @example gammaGammaConditionalExpectedSpend({ p: 6.25, q: 3.74, gamma: 15.44 }, 2, 35.5)
  */
-export function gammaGammaConditionalExpectedSpend(params: GammaGammaParams, x: number, monetary: number): number {
+export function gammaGammaConditionalExpectedSpend(
+  params: GammaGammaParams,
+  x: number,
+  monetary: number,
+): number {
   const { p, q, gamma } = params;
   if (!(x > 0) || !(monetary > 0)) return (p * gamma) / (q - 1);
   return (p * (gamma + x * monetary)) / (p * x + q - 1);
@@ -218,6 +230,7 @@ export function gammaGammaConditionalExpectedSpendMany(
   monetary: ArrayLike<number>,
 ): Float64Array {
   const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = gammaGammaConditionalExpectedSpend(params, x[i] as number, monetary[i] as number);
+  for (let i = 0; i < x.length; i++)
+    out[i] = gammaGammaConditionalExpectedSpend(params, x[i] as number, monetary[i] as number);
   return out;
 }

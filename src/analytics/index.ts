@@ -5,8 +5,24 @@
 import type { AliveModel } from './types.ts';
 
 export type { AliveModel, FitResult, RfmData } from './types.ts';
-export { lgamma, lbeta, digamma, logAddExp, logSubExp, logSumExp, hyp2f1, hyp2f1Tilde, log2F1PlusOne } from './special.ts';
-export { minimize, nelderMead, type Objective, type MinimizeOptions, type MinimizeResult } from './optimize.ts';
+export {
+  lgamma,
+  lbeta,
+  digamma,
+  logAddExp,
+  logSubExp,
+  logSumExp,
+  hyp2f1,
+  hyp2f1Tilde,
+  log2F1PlusOne,
+} from './special.ts';
+export {
+  minimize,
+  nelderMead,
+  type Objective,
+  type MinimizeOptions,
+  type MinimizeResult,
+} from './optimize.ts';
 export {
   summarize,
   summarizeColumns,

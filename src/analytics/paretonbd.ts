@@ -114,7 +114,8 @@ function logLik(p: Prepared, r: number, alpha: number, s: number, beta: number, 
     const kT = p.iT[i] as number;
     const kt = p.iTx[i] as number;
     const first = scratch[2 * kT + 1] as number;
-    const li = kt < 0 ? first : logAddExp(first, lw + logSubExp(scratch[2 * kt] as number, scratch[2 * kT] as number));
+    const li =
+      kt < 0 ? first : logAddExp(first, lw + logSubExp(scratch[2 * kt] as number, scratch[2 * kT] as number));
     ll += (rows.weight[i] as number) * (cg + li);
   }
   return ll;
@@ -199,7 +200,13 @@ function powerBracket(s: number, u: number): number {
  * E[Y(t) | x, t_x, T] = P(alive) · (r+x)(β+T)/(α+T) · [1 − ((β+T)/(β+T+t))^{s−1}]/(s−1).
  * @example paretoNbdConditionalExpected(params, 39, 2, 30.43, 38.86)
  */
-export function paretoNbdConditionalExpected(params: ParetoNbdParams, t: number, x: number, tx: number, T: number): number {
+export function paretoNbdConditionalExpected(
+  params: ParetoNbdParams,
+  t: number,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   if (t <= 0) return 0;
   const { r, alpha, s, beta } = params;
   const k = ((r + x) * (beta + T)) / (alpha + T);
@@ -228,7 +235,13 @@ export function paretoNbdConditionalExpectedMany(
   const rows = 'rowOf' in data ? data : compressRfm(data.x, data.tx, data.T);
   const u = new Float64Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
-    u[i] = paretoNbdConditionalExpected(params, t, rows.x[i] as number, rows.tx[i] as number, rows.T[i] as number);
+    u[i] = paretoNbdConditionalExpected(
+      params,
+      t,
+      rows.x[i] as number,
+      rows.tx[i] as number,
+      rows.T[i] as number,
+    );
   }
   return 'rowOf' in data ? u : expand(u, rows.rowOf);
 }

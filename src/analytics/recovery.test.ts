@@ -88,6 +88,10 @@ describe('Gamma-Gamma recovery', () => {
     within(fit.params.q, truth.q, 0.1);
     within(fit.params.gamma, truth.gamma, 0.15);
     // population mean transaction value pγ/(q−1)
-    within(gammaGammaConditionalExpectedSpend(fit.params, 0, 0), (truth.p * truth.gamma) / (truth.q - 1), 0.03);
+    within(
+      gammaGammaConditionalExpectedSpend(fit.params, 0, 0),
+      (truth.p * truth.gamma) / (truth.q - 1),
+      0.03,
+    );
   });
 });

@@ -27,7 +27,8 @@ describe('RFM', () => {
   });
   it('segment table covers every score and follows the documented rules', () => {
     const seen = new Set<string>();
-    for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) for (let m = 1; m <= 5; m++) seen.add(rfmSegment({ r, f, m }));
+    for (let r = 1; r <= 5; r++)
+      for (let f = 1; f <= 5; f++) for (let m = 1; m <= 5; m++) seen.add(rfmSegment({ r, f, m }));
     expect(seen.size).toBe(11);
     expect(rfmSegment({ r: 5, f: 5, m: 4 })).toBe('champions');
     expect(rfmSegment({ r: 3, f: 5, m: 5 })).toBe('loyal');
@@ -50,7 +51,9 @@ describe('rhythm, lifecycle, trend', () => {
     expect(r.sinceLast).toBe(56);
     expect(r.overdueBy).toBe(35);
     expect(explainRhythm(r)).toBe('Buys about every 3 weeks; 5 weeks overdue');
-    expect(explainRhythm(customerRhythm([0, 21, 42], 50))).toBe('Buys about every 3 weeks; next purchase expected in about 13 days');
+    expect(explainRhythm(customerRhythm([0, 21, 42], 50))).toBe(
+      'Buys about every 3 weeks; next purchase expected in about 13 days',
+    );
     expect(explainRhythm(customerRhythm([10], 100))).toBe('Bought once, 3 months ago');
     expect(formatDays(1)).toBe('1 day');
     expect(formatDays(800)).toBe('2 years');

@@ -177,10 +177,18 @@ export function lifecycleStage(rhythm: Rhythm, options: LifecycleOptions = {}): 
   const loyal = options.loyalPurchases ?? 4;
   const single = rhythm.purchases < 2;
   const ratio = rhythm.overdueRatio;
-  if ((pAlive !== undefined && pAlive < 0.3) || (!single && ratio >= 3) || (single && rhythm.sinceLast > lapseAfter)) {
+  if (
+    (pAlive !== undefined && pAlive < 0.3) ||
+    (!single && ratio >= 3) ||
+    (single && rhythm.sinceLast > lapseAfter)
+  ) {
     return 'lapsed';
   }
-  if ((pAlive !== undefined && pAlive < 0.6) || (!single && ratio >= 1.5) || (single && rhythm.sinceLast > newWindow)) {
+  if (
+    (pAlive !== undefined && pAlive < 0.6) ||
+    (!single && ratio >= 1.5) ||
+    (single && rhythm.sinceLast > newWindow)
+  ) {
     return 'at risk';
   }
   if (single) return 'new';

@@ -119,7 +119,12 @@ export interface SimulatedCustomers {
  * the first purchase, and `holdout` units more for xHoldout.
  * @example simulateBgNbd({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, new Float64Array(1000).fill(39), 1)
  */
-export function simulateBgNbd(params: BgNbdParams, ages: ArrayLike<number>, seed: number, holdout = 0): SimulatedCustomers {
+export function simulateBgNbd(
+  params: BgNbdParams,
+  ages: ArrayLike<number>,
+  seed: number,
+  holdout = 0,
+): SimulatedCustomers {
   const rng = createRng(seed);
   const n = ages.length;
   const out = alloc(n);
@@ -158,7 +163,12 @@ export function simulateBgNbd(params: BgNbdParams, ages: ArrayLike<number>, seed
  * lifetime with rate μ ends).
  * @example simulateParetoNbd({ r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 }, new Float64Array(1000).fill(39), 1)
  */
-export function simulateParetoNbd(params: ParetoNbdParams, ages: ArrayLike<number>, seed: number, holdout = 0): SimulatedCustomers {
+export function simulateParetoNbd(
+  params: ParetoNbdParams,
+  ages: ArrayLike<number>,
+  seed: number,
+  holdout = 0,
+): SimulatedCustomers {
   const rng = createRng(seed);
   const n = ages.length;
   const out = alloc(n);
@@ -203,7 +213,11 @@ function alloc(n: number): SimulatedCustomers {
  * Mean transaction value of x transactions per customer under Gamma-Gamma (0 when x = 0).
  * @example simulateGammaGamma({ p: 6.25, q: 3.74, gamma: 15.44 }, [1, 3, 0], 7)
  */
-export function simulateGammaGamma(params: GammaGammaParams, x: ArrayLike<number>, seed: number): Float64Array {
+export function simulateGammaGamma(
+  params: GammaGammaParams,
+  x: ArrayLike<number>,
+  seed: number,
+): Float64Array {
   const rng = createRng(seed);
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { bgnbdLogLikelihood, compressRfm, fitGammaGamma, summarize, summarizeColumns, toEpochDay } from './index.ts';
+import {
+  bgnbdLogLikelihood,
+  compressRfm,
+  fitGammaGamma,
+  summarize,
+  summarizeColumns,
+  toEpochDay,
+} from './index.ts';
 
 describe('summarize', () => {
   const rows = [
@@ -33,7 +40,11 @@ describe('summarize', () => {
 
   it('is independent of row order', () => {
     const shuffled = [...rows].reverse();
-    const t = summarize(shuffled, { calibrationEnd: '2024-01-29', observationEnd: '2024-02-26', unitDays: 7 });
+    const t = summarize(shuffled, {
+      calibrationEnd: '2024-01-29',
+      observationEnd: '2024-02-26',
+      unitDays: 7,
+    });
     const ia = t.ids.indexOf('a');
     expect(t.x[ia]).toBe(2);
     expect(t.monetary[ia]).toBe(45);
@@ -68,7 +79,10 @@ describe('compressRfm', () => {
       expect([c.x[k], c.tx[k], c.T[k]]).toEqual([x[i], tx[i], T[i]]);
     }
     const p = { r: 0.3, alpha: 4, a: 0.8, b: 2.5 };
-    const perCustomer = x.reduce((acc, _, i) => acc + bgnbdLogLikelihood(p, { x: [x[i]!], tx: [tx[i]!], T: [T[i]!] }), 0);
+    const perCustomer = x.reduce(
+      (acc, _, i) => acc + bgnbdLogLikelihood(p, { x: [x[i]!], tx: [tx[i]!], T: [T[i]!] }),
+      0,
+    );
     expect(bgnbdLogLikelihood(p, c)).toBeCloseTo(perCustomer, 10);
     expect(bgnbdLogLikelihood(p, { x, tx, T })).toBeCloseTo(perCustomer, 10);
   });

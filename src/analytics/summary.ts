@@ -73,7 +73,8 @@ export function toEpochDay(date: string | number): number {
     throw new RangeError(`Unrecognised date "${date}" (expected YYYY-MM-DD or YYYYMMDD)`);
   }
   const ms = Date.UTC(y, m - 1, d);
-  if (!Number.isFinite(ms) || m < 1 || m > 12 || d < 1 || d > 31) throw new RangeError(`Invalid date "${date}"`);
+  if (!Number.isFinite(ms) || m < 1 || m > 12 || d < 1 || d > 31)
+    throw new RangeError(`Invalid date "${date}"`);
   return Math.round(ms / 86400000);
 }
 
@@ -189,7 +190,17 @@ export function summarizeColumns(cols: PurchaseColumns, options: SummaryOptions)
   }
   const holdoutLength = (obsEnd - calEnd) / unit;
   if (kept === m) {
-    return { ids: idList, x, tx, T, monetary, firstDay, xHoldout, holdoutLength, excludedAfterCalibration: 0 };
+    return {
+      ids: idList,
+      x,
+      tx,
+      T,
+      monetary,
+      firstDay,
+      xHoldout,
+      holdoutLength,
+      excludedAfterCalibration: 0,
+    };
   }
   const ids: (string | number)[] = [];
   const sel = new Int32Array(kept);
@@ -304,7 +315,12 @@ export function compressRfm(
   // sort unique rows by (x, tx, T)
   const order = new Int32Array(m);
   for (let i = 0; i < m; i++) order[i] = i;
-  order.sort((i, j) => (ux[i] as number) - (ux[j] as number) || (ut[i] as number) - (ut[j] as number) || (uT[i] as number) - (uT[j] as number));
+  order.sort(
+    (i, j) =>
+      (ux[i] as number) - (ux[j] as number) ||
+      (ut[i] as number) - (ut[j] as number) ||
+      (uT[i] as number) - (uT[j] as number),
+  );
   const inv = new Int32Array(m);
   const sx = new Float64Array(m);
   const st = new Float64Array(m);
