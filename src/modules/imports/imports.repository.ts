@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, ImportRunTable } from '../../platform/db/schema.ts';
 
 export type ImportCounts = {
@@ -133,6 +133,20 @@ export function createImportsRepository(db: Kysely<Database>) {
           .values(rows)
           .onConflict((oc) => oc.columns(['workspace_id', 'run_id', 'line', 'kind']).doNothing())
           .execute();
+    },
+    /** ANALYZE the tables an import fills (the same statement on SQLite and PostgreSQL). */
+    async refreshStatistics() {
+      for (const t of [
+        'customers',
+        'customer_phones',
+        'customer_emails',
+        'customer_external_ids',
+        'customer_tokens',
+        'orders',
+        'order_lines',
+        'interactions',
+      ])
+        await sql`ANALYZE ${sql.table(t)}`.execute(db);
     },
     async notes(ws: string, runId: string) {
       return db

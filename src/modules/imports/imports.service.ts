@@ -226,6 +226,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     };
 
     let processed = 0;
+    let batches = 0;
     try {
       let batch: ImportRecord[] = [];
       for await (const r of records) {
@@ -234,6 +235,10 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           await applyBatch(batch);
           processed += batch.length;
           batch = [];
+          // Tables grow from nothing during a first import: refresh the planner's statistics after batch 1, 4, 16, …
+          // (PostgreSQL otherwise keeps foreign-key checks planned for empty tables: quadratic time).
+          if (!opts.dryRun && (++batches & (batches - 1)) === 0 && Math.log2(batches) % 2 === 0)
+            await repo.refreshStatistics();
           opts.onProgress?.({
             records: skip + processed,
             bytes: csv?.bytesRead() ?? stat.size,
