@@ -8,7 +8,9 @@ import { registerEventStream } from './platform/events/sse.ts';
 import { buildServer } from './platform/http/server.ts';
 import { registerWebApp } from './platform/http/web.ts';
 import { createAccessService, registerAccessRoutes, SESSION_COOKIE } from './modules/access/index.ts';
+import { createComplaintService, registerComplaintRoutes, spendToDate } from './modules/complaints/index.ts';
 import { createCustomerService, registerCustomerRoutes } from './modules/customers/index.ts';
+import { createEnquiryService, registerEnquiryRoutes } from './modules/enquiries/index.ts';
 import { createExportService, registerExportRoutes } from './modules/exports/index.ts';
 import {
   createImportService,
@@ -20,6 +22,7 @@ import { runWorker } from './platform/jobs/worker.ts';
 import { createOrderService, registerOrderRoutes } from './modules/orders/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
+import { AppError } from './platform/errors.ts';
 
 export const VERSION = '0.1.0';
 const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
@@ -36,13 +39,44 @@ export function createServices(conn: Db, bus: EventBus, config: Pick<Config, 'se
     customers,
     bus,
     purchases: (ws, id) => orders.purchaseSummary(ws, id),
+    // complaints and enquiries are created below: the card counts their open items lazily
+    openItemCounters: [
+      (ws, id) => complaints.openItemCounter(ws, id),
+      (ws, id) => enquiries.openItemCounter(ws, id),
+    ],
   });
   const orders = createOrderService({ db, workspaces, customers, timeline });
   customers.onMerge(timeline.moveOnMerge);
   customers.onMerge(orders.moveOnMerge);
   const imports = createImportService({ db, workspaces, customers, orders });
   const exports = createExportService({ customers, orders, timeline });
-  return { workspaces, access, customers, timeline, orders, imports, exports };
+  // Complaints (C) and enquiries (I1). Value at stake is spend to date until predicted CLV exists: swap valueOf.
+  const complaints = createComplaintService({
+    db,
+    workspaces,
+    customers,
+    timeline,
+    bus,
+    valueOf: async (ws, id) => spendToDate(await orders.purchaseSummary(ws, id)),
+    orderCustomer: async (ws, orderId) => {
+      try {
+        return (await orders.getOrderOrThrow(ws, orderId)).customerId;
+      } catch (e) {
+        if (e instanceof AppError && e.status === 404) return undefined;
+        throw e;
+      }
+    },
+  });
+  const enquiries = createEnquiryService({
+    db,
+    customers,
+    timeline,
+    bus,
+    sla: (ws) => complaints.slaContext(ws),
+  });
+  customers.onMerge(complaints.moveOnMerge);
+  customers.onMerge(enquiries.moveOnMerge);
+  return { workspaces, access, customers, timeline, orders, imports, exports, complaints, enquiries };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -138,6 +172,8 @@ export async function buildApp(
         startImport: importInWorker(config),
       });
       registerExportRoutes(api, services);
+      registerComplaintRoutes(api, services);
+      registerEnquiryRoutes(api, services);
       registerEventStream(api, bus);
     },
     afterRoutes: async (a) => {

@@ -228,6 +228,87 @@ export type ImportRejectionTable = {
   reason: string;
 };
 
+// --- complaints and enquiries (migration 0004) ---
+export type ComplaintTable = {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  order_id: string | null;
+  product: string | null;
+  channel: string;
+  category: string | null;
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  severity_rank: number; // 1 low … 4 critical
+  words: string; // the customer's own words, verbatim
+  paraphrase: string | null; // the staff's problem statement
+  status: 'open' | 'in_progress' | 'resolved' | 'closed';
+  active: number; // 1 until closed
+  owner_id: string;
+  received_at: string;
+  first_response_due_at: string;
+  first_response_warn_at: string;
+  first_responded_at: string | null;
+  resolution_due_at: string;
+  resolution_warn_at: string;
+  resolved_at: string | null;
+  closed_at: string | null;
+  close_how: 'confirmed' | 'unreachable' | null;
+  next_due_at: string; // the earliest pending deadline; '9999-12-31T00:00:00.000Z' when none
+  resolution: string | null; // the option the customer chose
+  resolution_summary: string | null;
+  apologized: number;
+  refunded: number;
+  refund_reason: string | null;
+  root_cause: string | null;
+  follow_up_due_at: string | null;
+  follow_up_done_at: string | null;
+  follow_up_outcome: 'satisfied' | 'unhappy' | 'unreachable' | null;
+  reopen_count: number;
+  value_at_stake: Money;
+  value_currency: string;
+  value_source: string;
+  order_count: number;
+  customer_since: string | null;
+  last_purchase_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+/** One step of a complaint's history; `data` is JSON. */
+export type ComplaintEventTable = {
+  workspace_id: string;
+  id: string;
+  complaint_id: string;
+  kind: string;
+  actor_id: string | null;
+  at: string;
+  data: string;
+};
+
+export type ComplaintSettingsTable = { workspace_id: string; settings: string; updated_at: string };
+
+export type EnquiryTable = {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  kind: 'question' | 'quote' | 'booking';
+  channel: string;
+  body: string;
+  owner_id: string;
+  received_at: string;
+  first_response_due_at: string;
+  first_response_warn_at: string;
+  first_responded_at: string | null;
+  outcome: 'won' | 'lost' | 'no_answer' | null;
+  outcome_at: string | null;
+  outcome_note: string | null;
+  value: Money | null;
+  active: number;
+  created_at: string;
+  updated_at: string;
+};
+// --- end complaints and enquiries ---
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -248,4 +329,8 @@ export type Database = {
   customer_external_ids: CustomerExternalIdTable;
   import_runs: ImportRunTable;
   import_rejections: ImportRejectionTable;
+  complaints: ComplaintTable; // 0004
+  complaint_events: ComplaintEventTable; // 0004
+  complaint_settings: ComplaintSettingsTable; // 0004
+  enquiries: EnquiryTable; // 0004
 };

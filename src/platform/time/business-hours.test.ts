@@ -39,9 +39,9 @@ describe('business time', () => {
   it('keeps local opening times across the autumn DST change (America/New_York, 1 Nov 2026)', () => {
     // Friday 30 Oct 16:00 EDT (20:00Z) + 2 h → Monday 2 Nov 10:00 EST (15:00Z)
     expect(add('2026-10-30T20:00:00Z', 120, newYork)).toBe('2026-11-02T15:00:00.000Z');
-    expect(businessMinutesBetween(new Date('2026-10-30T20:00:00Z'), new Date('2026-11-02T15:00:00Z'), newYork)).toBe(
-      120,
-    );
+    expect(
+      businessMinutesBetween(new Date('2026-10-30T20:00:00Z'), new Date('2026-11-02T15:00:00Z'), newYork),
+    ).toBe(120);
   });
 
   it('counts real elapsed time for a business open through the night of a DST change', () => {
@@ -53,9 +53,9 @@ describe('business time', () => {
     };
     // Saturday 28 March 23:00 GMT + 3 h: the clocks jump 01:00 → 02:00 BST, three real hours later is 02:00Z
     expect(add('2026-03-28T23:00:00Z', 180, always)).toBe('2026-03-29T02:00:00.000Z');
-    expect(businessMinutesBetween(new Date('2026-03-28T23:00:00Z'), new Date('2026-03-29T23:00:00Z'), always)).toBe(
-      24 * 60,
-    );
+    expect(
+      businessMinutesBetween(new Date('2026-03-28T23:00:00Z'), new Date('2026-03-29T23:00:00Z'), always),
+    ).toBe(24 * 60);
   });
 
   it('uses the workspace time zone: the same wall-clock hours are different instants', () => {

@@ -31,7 +31,9 @@ function windowOf(day: DateTime, hours: BusinessHours): { open: number; close: n
   const at = (minutes: number) =>
     minutes >= 24 * 60
       ? day.plus({ days: 1 }).startOf('day').toMillis()
-      : day.set({ hour: Math.floor(minutes / 60), minute: minutes % 60, second: 0, millisecond: 0 }).toMillis();
+      : day
+          .set({ hour: Math.floor(minutes / 60), minute: minutes % 60, second: 0, millisecond: 0 })
+          .toMillis();
   const open = at(minutesOf(spec.open));
   const close = at(minutesOf(spec.close));
   return close > open ? { open, close } : null;

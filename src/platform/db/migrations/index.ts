@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_orders.ts';
 import * as m0003 from './0003_jobs.ts';
+import * as m0004 from './0004_complaints.ts';
 import * as m0005 from './0005_imports.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
@@ -9,5 +10,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_orders': m0002,
   '0003_jobs': m0003,
+  '0004_complaints': m0004,
   '0005_imports': m0005,
 };

@@ -1,0 +1,321 @@
+import type { Expression, Kysely, Selectable, SqlBool, Updateable } from 'kysely';
+import type { ComplaintEventTable, ComplaintTable, Database } from '../../platform/db/schema.ts';
+import type { Step } from './ladder.ts';
+
+export type ComplaintRow = Selectable<ComplaintTable> & { customer_name: string; owner_name: string };
+
+/** Keyset orders of the queue: each ends with id so pages never overlap. */
+export const QUEUE_ORDERS = {
+  due: [
+    ['next_due_at', 'asc'],
+    ['id', 'asc'],
+  ],
+  valueAtStake: [
+    ['value_at_stake', 'desc'],
+    ['id', 'desc'],
+  ],
+  severity: [
+    ['severity_rank', 'desc'],
+    ['next_due_at', 'asc'],
+    ['id', 'asc'],
+  ],
+  received: [
+    ['received_at', 'desc'],
+    ['id', 'desc'],
+  ],
+} as const;
+export type QueueOrder = keyof typeof QUEUE_ORDERS;
+type Col = (typeof QUEUE_ORDERS)[QueueOrder][number][0];
+
+export type QueueFilter = {
+  status?: 'active' | 'open' | 'in_progress' | 'resolved' | 'closed' | 'all' | undefined;
+  ownerId?: string | undefined;
+  customerId?: string | undefined;
+  severity?: string | undefined;
+  sla?: 'breached' | 'due_soon' | undefined;
+  followUpDue?: boolean | undefined;
+};
+
+export function createComplaintsRepository(db: Kysely<Database>) {
+  const base = (t: Kysely<Database>, ws: string) =>
+    t
+      .selectFrom('complaints as k')
+      .innerJoin('customers as c', (j) =>
+        j.onRef('c.workspace_id', '=', 'k.workspace_id').onRef('c.id', '=', 'k.customer_id'),
+      )
+      .innerJoin('users as u', (j) =>
+        j.onRef('u.workspace_id', '=', 'k.workspace_id').onRef('u.id', '=', 'k.owner_id'),
+      )
+      .selectAll('k')
+      .select(['c.name as customer_name', 'u.name as owner_name'])
+      .where('k.workspace_id', '=', ws);
+
+  return {
+    async get(ws: string, id: string, trx: Kysely<Database> = db): Promise<ComplaintRow | undefined> {
+      return base(trx, ws).where('k.id', '=', id).executeTakeFirst();
+    },
+    async insert(trx: Kysely<Database>, row: Selectable<ComplaintTable>) {
+      await trx.insertInto('complaints').values(row).execute();
+    },
+    async update(trx: Kysely<Database>, ws: string, id: string, patch: Updateable<ComplaintTable>) {
+      await trx
+        .updateTable('complaints')
+        .set(patch)
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .execute();
+    },
+    async addStep(trx: Kysely<Database>, row: Selectable<ComplaintEventTable>) {
+      await trx.insertInto('complaint_events').values(row).execute();
+    },
+    async steps(ws: string, complaintId: string, trx: Kysely<Database> = db): Promise<Step[]> {
+      const rows = await trx
+        .selectFrom('complaint_events')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .where('complaint_id', '=', complaintId)
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        actorId: r.actor_id,
+        at: r.at,
+        data: JSON.parse(r.data) as Record<string, unknown>,
+      }));
+    },
+
+    /** A page of the queue, `limit` rows after the cursor's key values. */
+    async page(
+      ws: string,
+      f: QueueFilter,
+      now: string,
+      order: QueueOrder,
+      after: (string | number)[] | undefined,
+      limit: number,
+    ): Promise<ComplaintRow[]> {
+      let q = base(db, ws);
+      if (f.status === 'active') q = q.where('k.active', '=', 1);
+      else if (f.status && f.status !== 'all') q = q.where('k.status', '=', f.status);
+      if (f.ownerId) q = q.where('k.owner_id', '=', f.ownerId);
+      if (f.customerId) q = q.where('k.customer_id', '=', f.customerId);
+      if (f.severity) q = q.where('k.severity', '=', f.severity as ComplaintTable['severity']);
+      if (f.followUpDue)
+        q = q.where('k.follow_up_due_at', '<=', now).where('k.follow_up_done_at', 'is', null);
+      if (f.sla === 'breached')
+        q = q.where((eb) =>
+          eb.or([
+            eb.and([eb('k.first_responded_at', 'is', null), eb('k.first_response_due_at', '<=', now)]),
+            eb('k.first_responded_at', '>', eb.ref('k.first_response_due_at')),
+            eb.and([eb('k.resolved_at', 'is', null), eb('k.resolution_due_at', '<=', now)]),
+            eb('k.resolved_at', '>', eb.ref('k.resolution_due_at')),
+          ]),
+        );
+      if (f.sla === 'due_soon')
+        q = q
+          .where('k.active', '=', 1)
+          .where((eb) =>
+            eb.or([
+              eb.and([
+                eb('k.first_responded_at', 'is', null),
+                eb('k.first_response_warn_at', '<=', now),
+                eb('k.first_response_due_at', '>', now),
+              ]),
+              eb.and([
+                eb('k.resolved_at', 'is', null),
+                eb('k.resolution_warn_at', '<=', now),
+                eb('k.resolution_due_at', '>', now),
+                eb.or([eb('k.first_responded_at', 'is not', null), eb('k.first_response_due_at', '>', now)]),
+              ]),
+            ]),
+          );
+      const keys = QUEUE_ORDERS[order];
+      if (after) {
+        q = q.where((eb) => {
+          const ors: Expression<SqlBool>[] = keys.map(([col, dir], i) =>
+            eb.and([
+              ...keys.slice(0, i).map(([c], j) => eb(`k.${c as Col}`, '=', after[j] as string)),
+              eb(`k.${col as Col}`, dir === 'asc' ? '>' : '<', after[i] as string),
+            ]),
+          );
+          return eb.or(ors);
+        });
+      }
+      for (const [col, dir] of keys) q = q.orderBy(`k.${col as Col}`, dir);
+      return q.limit(limit).execute();
+    },
+
+    /** Counts for the dashboard tile. */
+    async counts(ws: string, now: string, endOfDay: string) {
+      const r = await db
+        .selectFrom('complaints')
+        .select((eb) => [
+          eb.fn.countAll<number | string>().as('active'),
+          eb.fn
+            .sum<number | string | null>(
+              eb
+                .case()
+                .when(
+                  eb.or([
+                    eb.and([eb('first_responded_at', 'is', null), eb('first_response_due_at', '<=', now)]),
+                    eb.and([eb('resolved_at', 'is', null), eb('resolution_due_at', '<=', now)]),
+                  ]),
+                )
+                .then(1)
+                .else(0)
+                .end(),
+            )
+            .as('breached'),
+          eb.fn
+            .sum<number | string | null>(
+              eb
+                .case()
+                .when(
+                  eb.or([
+                    eb.and([
+                      eb('first_responded_at', 'is', null),
+                      eb('first_response_warn_at', '<=', now),
+                      eb('first_response_due_at', '>', now),
+                    ]),
+                    eb.and([
+                      eb('resolved_at', 'is', null),
+                      eb('resolution_warn_at', '<=', now),
+                      eb('resolution_due_at', '>', now),
+                    ]),
+                  ]),
+                )
+                .then(1)
+                .else(0)
+                .end(),
+            )
+            .as('due_soon'),
+          eb.fn
+            .sum<number | string | null>(
+              eb
+                .case()
+                .when(
+                  eb.or([
+                    eb.and([
+                      eb('first_responded_at', 'is', null),
+                      eb('first_response_due_at', '>', now),
+                      eb('first_response_due_at', '<=', endOfDay),
+                    ]),
+                    eb.and([
+                      eb('resolved_at', 'is', null),
+                      eb('resolution_due_at', '>', now),
+                      eb('resolution_due_at', '<=', endOfDay),
+                    ]),
+                  ]),
+                )
+                .then(1)
+                .else(0)
+                .end(),
+            )
+            .as('due_today'),
+        ])
+        .where('workspace_id', '=', ws)
+        .where('active', '=', 1)
+        .executeTakeFirstOrThrow();
+      const f = await db
+        .selectFrom('complaints')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('workspace_id', '=', ws)
+        .where('follow_up_due_at', '<=', now)
+        .where('follow_up_done_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return {
+        active: Number(r.active),
+        breached: Number(r.breached ?? 0),
+        dueSoon: Number(r.due_soon ?? 0),
+        dueToday: Number(r.due_today ?? 0),
+        followUpsDue: Number(f.n),
+      };
+    },
+
+    async receivedSince(ws: string, since: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom('complaints')
+        .select('received_at')
+        .where('workspace_id', '=', ws)
+        .where('received_at', '>=', since)
+        .execute();
+      return rows.map((r) => r.received_at);
+    },
+
+    /** The complaints received in [from, to), with what learning needs. */
+    async received(ws: string, from: string, to: string) {
+      return db
+        .selectFrom('complaints as k')
+        .innerJoin('customers as c', (j) =>
+          j.onRef('c.workspace_id', '=', 'k.workspace_id').onRef('c.id', '=', 'k.customer_id'),
+        )
+        .select([
+          'k.customer_id',
+          'c.name as customer_name',
+          'k.product',
+          'k.category',
+          'k.root_cause',
+          'k.received_at',
+          'k.first_response_due_at',
+          'k.first_responded_at',
+          'k.resolution_due_at',
+          'k.resolved_at',
+          'k.resolution',
+          'k.refunded',
+          'k.reopen_count',
+        ])
+        .where('k.workspace_id', '=', ws)
+        .where('k.received_at', '>=', from)
+        .where('k.received_at', '<', to)
+        .execute();
+    },
+
+    async countActiveOf(ws: string, customerId: string): Promise<number> {
+      const r = await db
+        .selectFrom('complaints')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', customerId)
+        .where('active', '=', 1)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+
+    async reassignCustomer(trx: Kysely<Database>, ws: string, from: string, into: string) {
+      await trx
+        .updateTable('complaints')
+        .set({ customer_id: into })
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', from)
+        .execute();
+    },
+
+    async getSettings(ws: string, trx: Kysely<Database> = db): Promise<string | undefined> {
+      const r = await trx
+        .selectFrom('complaint_settings')
+        .select('settings')
+        .where('workspace_id', '=', ws)
+        .executeTakeFirst();
+      return r?.settings;
+    },
+    async saveSettings(trx: Kysely<Database>, ws: string, settings: string, at: string) {
+      const exists = await trx
+        .selectFrom('complaint_settings')
+        .select('workspace_id')
+        .where('workspace_id', '=', ws)
+        .executeTakeFirst();
+      if (exists)
+        await trx
+          .updateTable('complaint_settings')
+          .set({ settings, updated_at: at })
+          .where('workspace_id', '=', ws)
+          .execute();
+      else
+        await trx
+          .insertInto('complaint_settings')
+          .values({ workspace_id: ws, settings, updated_at: at })
+          .execute();
+    },
+  };
+}
+export type ComplaintsRepository = ReturnType<typeof createComplaintsRepository>;

@@ -1,0 +1,17 @@
+export {
+  createComplaintService,
+  spendToDate,
+  type ComplaintService,
+  type CustomerValue,
+  type SlaContext,
+} from './complaints.service.ts';
+export { registerComplaintRoutes } from './complaints.routes.ts';
+export {
+  complaintSchema,
+  complaintDetailSchema,
+  type Complaint,
+  type ComplaintDetail,
+} from './complaints.schema.ts';
+export { resolveOwner } from './owners.ts';
+export { deadlines, timer, type SlaState, type Timer } from './sla.ts';
+export { COMPLAINT_RULES } from './complaints.errors.ts';

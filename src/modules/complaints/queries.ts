@@ -1,0 +1,106 @@
+import { DateTime } from 'luxon';
+import { badInput } from '../../platform/errors.ts';
+import type { ComplaintsRepository, QueueOrder } from './complaints.repository.ts';
+import { QUEUE_ORDERS } from './complaints.repository.ts';
+import { learnQuery, listComplaintsQuery, type Complaint, type Learning } from './complaints.schema.ts';
+import { learnFrom } from './learn.ts';
+import { PLAYBOOK } from './playbook.ts';
+import { presentComplaint } from './present.ts';
+import type { SlaContext } from './complaints.service.ts';
+import { surge } from './sla.ts';
+
+const DAY = 86_400_000;
+
+function encodeCursor(order: QueueOrder, values: (string | number)[]) {
+  return Buffer.from(JSON.stringify([order, ...values])).toString('base64url');
+}
+function decodeCursor(order: QueueOrder, s: string): (string | number)[] {
+  try {
+    const [o, ...values] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown[];
+    if (
+      o === order &&
+      values.length === QUEUE_ORDERS[order].length &&
+      values.every((v) => typeof v === 'string' || typeof v === 'number')
+    )
+      return values as (string | number)[];
+  } catch {
+    /* fall through */
+  }
+  throw badInput('BAD_CURSOR', 'cursor is not one this API gave out for this order', '/querystring/cursor');
+}
+
+/** The read side: the queue, the dashboard tile, learning, the playbook. */
+export function createComplaintQueries(deps: {
+  repo: ComplaintsRepository;
+  slaContext: (ws: string) => Promise<SlaContext>;
+  clock: () => Date;
+}) {
+  const { repo, slaContext, clock } = deps;
+
+  const surgeAt = async (ws: string, now: Date) =>
+    surge(await repo.receivedSince(ws, new Date(now.getTime() - 29 * DAY).toISOString()), now);
+
+  return {
+    /** The queue: filtered, ordered by due time, value at stake or severity, a page at a time. */
+    async listComplaints(
+      ws: string,
+      query: unknown,
+    ): Promise<{ items: Complaint[]; nextCursor: string | null }> {
+      const q = listComplaintsQuery.parse(query);
+      const status = q.status ?? (q.followUpDue || q.customerId ? 'all' : 'active');
+      const now = clock();
+      const ctx = await slaContext(ws);
+      const rows = await repo.page(
+        ws,
+        { ...q, status },
+        now.toISOString(),
+        q.order,
+        q.cursor ? decodeCursor(q.order, q.cursor) : undefined,
+        q.limit + 1,
+      );
+      const page = rows.slice(0, q.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((r) => presentComplaint(r, now, ctx.hours)),
+        nextCursor:
+          rows.length > q.limit && last
+            ? encodeCursor(
+                q.order,
+                QUEUE_ORDERS[q.order].map(([col]) => {
+                  const v = last[col];
+                  return col === 'value_at_stake' ? Number(v) : (v as string | number);
+                }),
+              )
+            : null,
+      };
+    },
+
+    /** The dashboard tile: active complaints, breaches, warnings, deadlines left today, follow-ups due, surge. */
+    async complaintSummary(ws: string) {
+      const now = clock();
+      const ctx = await slaContext(ws);
+      const endOfDay = DateTime.fromJSDate(now, { zone: ctx.timezone })
+        .endOf('day')
+        .toUTC()
+        .toISO() as string;
+      const [counts, s] = await Promise.all([repo.counts(ws, now.toISOString(), endOfDay), surgeAt(ws, now)]);
+      return { ...counts, surge: s };
+    },
+
+    /** Learn from a period's complaints (default: the last 90 days). */
+    async learnFromComplaints(ws: string, query: unknown): Promise<Learning> {
+      const q = learnQuery.parse(query);
+      const now = clock();
+      const to = q.to ? new Date(q.to).toISOString() : now.toISOString();
+      const from = q.from
+        ? new Date(q.from).toISOString()
+        : new Date(Date.parse(to) - 90 * DAY).toISOString();
+      if (from >= to) throw badInput('BAD_RANGE', '"from" must be before "to"', '/querystring/from');
+      const ctx = await slaContext(ws);
+      const [rows, s] = await Promise.all([repo.received(ws, from, to), surgeAt(ws, now)]);
+      return learnFrom(rows, ctx.hours, now, { from, to }, s);
+    },
+
+    getPlaybook: () => PLAYBOOK,
+  };
+}

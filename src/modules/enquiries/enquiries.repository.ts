@@ -1,0 +1,82 @@
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Database, EnquiryTable } from '../../platform/db/schema.ts';
+
+export type EnquiryRow = Selectable<EnquiryTable> & { customer_name: string; owner_name: string };
+
+export function createEnquiriesRepository(db: Kysely<Database>) {
+  const base = (t: Kysely<Database>, ws: string) =>
+    t
+      .selectFrom('enquiries as e')
+      .innerJoin('customers as c', (j) =>
+        j.onRef('c.workspace_id', '=', 'e.workspace_id').onRef('c.id', '=', 'e.customer_id'),
+      )
+      .innerJoin('users as u', (j) =>
+        j.onRef('u.workspace_id', '=', 'e.workspace_id').onRef('u.id', '=', 'e.owner_id'),
+      )
+      .selectAll('e')
+      .select(['c.name as customer_name', 'u.name as owner_name'])
+      .where('e.workspace_id', '=', ws);
+  return {
+    get: (ws: string, id: string, trx: Kysely<Database> = db): Promise<EnquiryRow | undefined> =>
+      base(trx, ws).where('e.id', '=', id).executeTakeFirst(),
+    async insert(trx: Kysely<Database>, row: Selectable<EnquiryTable>) {
+      await trx.insertInto('enquiries').values(row).execute();
+    },
+    async update(trx: Kysely<Database>, ws: string, id: string, patch: Updateable<EnquiryTable>) {
+      await trx
+        .updateTable('enquiries')
+        .set(patch)
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .execute();
+    },
+    /** The inbox, soonest first-response deadline first. */
+    async page(
+      ws: string,
+      f: {
+        state: string;
+        ownerId?: string | undefined;
+        customerId?: string | undefined;
+        kind?: string | undefined;
+      },
+      after: { due: string; id: string } | undefined,
+      limit: number,
+    ): Promise<EnquiryRow[]> {
+      let q = base(db, ws);
+      if (f.state === 'active') q = q.where('e.active', '=', 1);
+      if (f.state === 'waiting') q = q.where('e.active', '=', 1).where('e.first_responded_at', 'is', null);
+      if (f.state === 'answered')
+        q = q.where('e.active', '=', 1).where('e.first_responded_at', 'is not', null);
+      if (f.state === 'done') q = q.where('e.active', '=', 0);
+      if (f.ownerId) q = q.where('e.owner_id', '=', f.ownerId);
+      if (f.customerId) q = q.where('e.customer_id', '=', f.customerId);
+      if (f.kind) q = q.where('e.kind', '=', f.kind as EnquiryTable['kind']);
+      if (after)
+        q = q.where((eb) =>
+          eb.or([
+            eb('e.first_response_due_at', '>', after.due),
+            eb.and([eb('e.first_response_due_at', '=', after.due), eb('e.id', '>', after.id)]),
+          ]),
+        );
+      return q.orderBy('e.first_response_due_at').orderBy('e.id').limit(limit).execute();
+    },
+    async countActiveOf(ws: string, customerId: string): Promise<number> {
+      const r = await db
+        .selectFrom('enquiries')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', customerId)
+        .where('active', '=', 1)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+    async reassignCustomer(trx: Kysely<Database>, ws: string, from: string, into: string) {
+      await trx
+        .updateTable('enquiries')
+        .set({ customer_id: into })
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', from)
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { createEnquiryService, type EnquiryService } from './enquiries.service.ts';
+export { registerEnquiryRoutes } from './enquiries.routes.ts';
+export { enquirySchema, type Enquiry } from './enquiries.schema.ts';
