@@ -12,6 +12,18 @@ const VALID_BODIES: Record<string, object> = {
   'post /api/v1/customers/{id}/interactions': { kind: 'note', body: 'hijack' },
   'post /api/v1/orders/{id}/refunds': { amount: 1, reason: 'hijack' },
   'post /api/v1/customers/{id}/merge': { otherId: 'someone-of-mine' },
+  // complaints and enquiries
+  'patch /api/v1/complaints/{id}': { paraphrase: 'hijack' },
+  'post /api/v1/complaints/{id}/transfer': { toUserId: 'someone', reason: 'hijack' },
+  'post /api/v1/complaints/{id}/respond': { note: 'hijack' },
+  'post /api/v1/complaints/{id}/offer': { options: [{ kind: 'apology' }] },
+  'post /api/v1/complaints/{id}/resolve': { summary: 'hijack', apologized: true },
+  'post /api/v1/complaints/{id}/close': { customerConfirmed: true },
+  'post /api/v1/complaints/{id}/reopen': { reason: 'hijack' },
+  'post /api/v1/complaints/{id}/follow-up': { outcome: 'unhappy' },
+  'post /api/v1/enquiries/{id}/respond': { note: 'hijack' },
+  'post /api/v1/enquiries/{id}/outcome': { outcome: 'won' },
+  'post /api/v1/enquiries/{id}/transfer': { toUserId: 'someone' },
 };
 
 for (const dialect of DIALECTS) {
@@ -49,7 +61,34 @@ for (const dialect of DIALECTS) {
           payload: { customerId: customer.id, lines: [{ name: 'Bread', unitPrice: 100 }] },
         })
       ).json();
+      // complaints and enquiries sit on another customer of A, so A's first timeline stays as asserted below
+      const complainer = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/customers',
+          headers: a.auth,
+          payload: { name: 'Complainer' },
+        })
+      ).json().id;
+      const complaint = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/complaints',
+          headers: a.auth,
+          payload: { customerId: complainer, channel: 'phone', words: 'secret words', severity: 'high' },
+        })
+      ).json();
+      const enquiry = (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/enquiries',
+          headers: a.auth,
+          payload: { customerId: complainer, kind: 'quote', channel: 'email', body: 'secret quote' },
+        })
+      ).json();
       const ids: Record<string, string> = {
+        complaints: complaint.id,
+        enquiries: enquiry.id,
         customers: customer.id,
         'api-keys': keyId,
         users: a.ownerId,
@@ -123,6 +162,17 @@ for (const dialect of DIALECTS) {
       ).json();
       expect(timeline.items.map((i: { kind: string }) => i.kind).sort()).toEqual(['note', 'order']);
       expect(JSON.stringify(timeline)).not.toContain('hijack');
+      const c = (
+        await t.app.inject({ method: 'GET', url: `/api/v1/complaints/${complaint.id}`, headers: a.auth })
+      ).json();
+      expect(c).toMatchObject({ status: 'open', paraphrase: null, ownerId: a.ownerId });
+      expect(c.history).toHaveLength(1);
+      const e = (
+        await t.app.inject({ method: 'GET', url: `/api/v1/enquiries/${enquiry.id}`, headers: a.auth })
+      ).json();
+      expect(e).toMatchObject({ status: 'waiting', ownerId: a.ownerId });
+      for (const list of ['/api/v1/complaints?status=all', '/api/v1/enquiries?state=all'])
+        expect((await t.app.inject({ method: 'GET', url: list, headers: b.auth })).json().items).toEqual([]);
     });
   });
 }
