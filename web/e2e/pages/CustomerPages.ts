@@ -37,7 +37,10 @@ export class CustomerPage {
   timelineHeading = () => this.page.getByRole('heading', { name: 'Timeline' });
 
   async addNote(text: string) {
-    await this.page.getByRole('button', { name: 'Add a note' }).click();
+    await this.page
+      .getByRole('radiogroup', { name: 'Kind of contact' })
+      .getByText('Note', { exact: true })
+      .click();
     await this.page.getByRole('textbox', { name: 'Note', exact: true }).fill(text);
     await this.page.getByRole('button', { name: 'Save note' }).click();
   }

@@ -43,7 +43,7 @@ export function CustomerPage() {
     <Stack gap="md" maw={1200}>
       <Header c={c} editing={editing} onEdit={() => setEditing(true)} />
       <Grid gap="md">
-        <Grid.Col span={{ base: 12, md: 5 }}>
+        <Grid.Col span={{ base: 12, md: editing ? 7 : 5 }}>
           {editing ? (
             <Paper withBorder p="md">
               <Title order={2} fz="lg" mb="sm">
@@ -57,7 +57,7 @@ export function CustomerPage() {
             <CustomerDetails c={c} />
           )}
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 7 }}>
+        <Grid.Col span={{ base: 12, md: editing ? 5 : 7 }}>
           <Timeline customerId={c.id} />
         </Grid.Col>
       </Grid>

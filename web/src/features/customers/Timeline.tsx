@@ -18,7 +18,7 @@ import { api, errorMessage } from '../../lib/api.ts';
 import { dateTime, kindLabel, timeAgo } from '../../lib/format.ts';
 import { formatPhone } from '../../lib/phone.ts';
 import { useMe } from '../../lib/session.ts';
-import { INTERACTION_KINDS, type Interaction, type InteractionKind } from '../../lib/types.ts';
+import type { Interaction, InteractionKind } from '../../lib/types.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { useTimeline } from './queries.ts';
 
@@ -35,6 +35,17 @@ const COLORS: Record<string, string> = {
   purchase: 'orange',
   refund: 'red',
 };
+// The two everyday ones first.
+const LOG_KINDS: InteractionKind[] = [
+  'call',
+  'note',
+  'visit',
+  'message',
+  'whatsapp',
+  'sms',
+  'email',
+  'meeting',
+];
 const DIRECTED = new Set(['call', 'message', 'email', 'sms', 'whatsapp']);
 
 /** The customer's whole story, newest first, with a quick way to add to it. */
@@ -148,39 +159,15 @@ function QuickLog({ customerId }: { customerId: string }) {
           e.preventDefault();
           submit();
         }}
-        aria-label="Log a contact"
+        aria-label="Log a call or note"
       >
         <Stack gap="sm">
-          <Group justify="space-between" gap="xs">
-            <Title order={2} fz="lg">
-              Log a contact
-            </Title>
-            <Group gap={6}>
-              <Button
-                size="compact-sm"
-                variant={kind === 'call' ? 'filled' : 'light'}
-                onClick={() => {
-                  setKind('call');
-                  ref.current?.focus();
-                }}
-              >
-                Log a call
-              </Button>
-              <Button
-                size="compact-sm"
-                variant={kind === 'note' ? 'filled' : 'light'}
-                onClick={() => {
-                  setKind('note');
-                  ref.current?.focus();
-                }}
-              >
-                Add a note
-              </Button>
-            </Group>
-          </Group>
+          <Title order={2} fz="lg">
+            Log a call or note
+          </Title>
           <Chip.Group multiple={false} value={kind} onChange={(v) => setKind(v as InteractionKind)}>
             <Group gap={6} role="radiogroup" aria-label="Kind of contact">
-              {INTERACTION_KINDS.map((k) => (
+              {LOG_KINDS.map((k) => (
                 <Chip key={k} value={k} size="xs" variant="outline">
                   {kindLabel(k)}
                 </Chip>

@@ -1,5 +1,5 @@
 import { CloseButton, Kbd, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
+import { useDebouncedCallback, useMediaQuery } from '@mantine/hooks';
 import { useEffect, useRef, useState } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
 
@@ -17,6 +17,7 @@ export function HeaderSearch() {
   const urlQ = onList ? (params.get('q') ?? '') : '';
   const [value, setValue] = useState(urlQ);
   const ref = useRef<HTMLInputElement>(null);
+  const wide = useMediaQuery('(min-width: 40em)');
 
   // Follow the address when it changes from outside (back button, a link).
   const lastPushed = useRef(urlQ);
@@ -60,7 +61,7 @@ export function HeaderSearch() {
       ref={ref}
       type="search"
       aria-label="Search customers"
-      placeholder="Search name, phone, email, tag…"
+      placeholder={wide ? 'Search name, phone, email, tag…' : 'Search customers'}
       value={value}
       onChange={(e) => {
         setValue(e.currentTarget.value);

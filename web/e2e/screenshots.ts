@@ -1,0 +1,189 @@
+/**
+ * Screenshots of every page at desktop (1280×800) and phone (390×844) width, into .screenshots/ (git-ignored).
+ * Run: node --import tsx web/e2e/screenshots.ts
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser } from './support/browser.ts';
+import { ensureWebBuilt, startServer } from './support/server.ts';
+
+const OUT = path.resolve(import.meta.dirname, '../../.screenshots');
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+ensureWebBuilt();
+fs.mkdirSync(OUT, { recursive: true });
+const server = await startServer();
+const { url } = server;
+
+async function api(page: Page, method: string, p: string, body?: unknown) {
+  const res = await page.request.fetch(`${url}${p}`, {
+    method,
+    ...(body !== undefined && {
+      headers: { 'content-type': 'application/json' },
+      data: JSON.stringify(body),
+    }),
+  });
+  if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
+  return res.status() === 204 ? null : ((await res.json()) as Record<string, unknown>);
+}
+
+let first = true;
+for (const [size, viewport] of Object.entries(SIZES)) {
+  const browser = await launchBrowser(viewport);
+  const page = await browser.context.newPage();
+  page.on('pageerror', (e) => console.error('pageerror', e.message));
+  const shot = async (name: string, full = false) => {
+    await page.waitForTimeout(350);
+    await page.screenshot({ path: path.join(OUT, `${name}-${size}.png`), fullPage: full });
+  };
+
+  await page.goto(`${url}/`);
+  if (first) {
+    await page.getByRole('heading', { name: 'Set up Rapport' }).waitFor();
+    await shot('01-setup', true);
+    await page.setViewportSize(SIZES.phone);
+    await page.screenshot({ path: path.join(OUT, '01-setup-phone.png'), fullPage: true });
+    await page.setViewportSize(viewport);
+    await api(page, 'POST', '/api/v1/setup', {
+      workspace: { name: "Ada's Hair Studio", timezone: 'Africa/Lagos', currency: 'NGN', region: 'NG' },
+      owner: { email: 'ada@example.com', name: 'Ada Obi', password: 'password123' },
+    });
+    await api(page, 'POST', '/api/v1/auth/logout');
+  }
+  await page.goto(`${url}/login`);
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  await shot('02-login');
+  await page.getByLabel('Email', { exact: true }).fill('ada@example.com');
+  await page.getByLabel('Password', { exact: true }).fill('password123');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: /^Hello/ }).waitFor();
+
+  if (first) {
+    const biz = await api(page, 'POST', '/api/v1/customers', {
+      kind: 'business',
+      name: 'Lekki Salon Supplies Ltd',
+      phones: [{ number: '01 270 0000', label: 'office' }],
+      emails: [{ address: 'orders@lekkisupplies.ng' }],
+      tags: ['supplier', 'wholesale'],
+      needs: 'Orders monthly; pays on 30 days.',
+    });
+    const chidi = await api(page, 'POST', '/api/v1/customers', {
+      name: 'Chidi Okafor',
+      businessId: biz?.id,
+      jobTitle: 'Purchasing manager',
+      phones: [
+        { number: '0803 123 4567', label: 'mobile' },
+        { number: '12345', label: 'old' },
+      ],
+      emails: [{ address: 'chidi.okafor@example.com', label: 'work' }],
+      address: { line1: '12 Admiralty Way', city: 'Lekki', region: 'Lagos', country: 'Nigeria' },
+      birthday: '--04-17',
+      preferredChannel: 'whatsapp',
+      needs: 'Low-fade cut every second Saturday, morning slots only.\nAllergic to lavender oil.',
+      tags: ['vip', 'regular'],
+      consent: { marketing: true, source: 'in store' },
+    });
+    for (const n of [
+      'Amaka Eze',
+      'Bola Adeyemi',
+      'Funmi Johnson',
+      'Ibrahim Musa',
+      'Ngozi Nwosu',
+      'Tunde Bakare',
+    ]) {
+      await api(page, 'POST', '/api/v1/customers', {
+        name: n,
+        phones: [{ number: `080${Math.floor(10000000 + Math.random() * 89999999)}` }],
+        tags: n.startsWith('N') ? ['vip'] : [],
+      });
+    }
+    const id = String(chidi?.id);
+    const log = (kind: string, body: string, daysAgo: number, direction?: string) =>
+      api(page, 'POST', `/api/v1/customers/${id}/interactions`, {
+        kind,
+        body,
+        ...(direction && { direction }),
+        occurredAt: new Date(Date.now() - daysAgo * 86400_000).toISOString(),
+      });
+    await log('visit', 'Cut and beard trim. Happy with the result.', 30);
+    await log('call', 'Asked whether we stock the new beard oil.', 12, 'inbound');
+    await log('whatsapp', 'Sent photos of the new range.', 11, 'outbound');
+    await log('note', 'Prefers Kemi as his barber.', 2);
+    fs.writeFileSync(path.join(OUT, '.ids.json'), JSON.stringify({ chidi: id, biz: biz?.id }));
+  }
+  const ids = JSON.parse(fs.readFileSync(path.join(OUT, '.ids.json'), 'utf8')) as {
+    chidi: string;
+    biz: string;
+  };
+
+  await page.goto(`${url}/customers/${ids.chidi}`);
+  await page.getByRole('heading', { name: 'Chidi Okafor' }).waitFor();
+  await page.getByText('Prefers Kemi').waitFor();
+  await page.goto(`${url}/`);
+  await page.getByRole('heading', { name: /^Hello/ }).waitFor();
+  await shot('03-home');
+
+  await page.goto(`${url}/customers`);
+  await page.getByRole('listbox', { name: 'Customers' }).waitFor();
+  await shot('04-customers');
+  await page.keyboard.press('/');
+  await page.keyboard.type('chidi okafr');
+  await page.getByRole('option').first().waitFor();
+  await page.waitForTimeout(400);
+  await shot('05-search');
+
+  await page.goto(`${url}/customers/${ids.chidi}`);
+  await page.getByText('Prefers Kemi').waitFor();
+  await shot('06-customer');
+  await shot('06-customer-full', true);
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('button', { name: 'Save changes' }).waitFor();
+  await page.getByLabel('Email 1', { exact: true }).fill('chidi@bad');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await shot('07-customer-edit-errors', true);
+
+  await page.goto(`${url}/customers/${ids.biz}`);
+  await page.getByRole('heading', { name: 'Lekki Salon Supplies Ltd' }).waitFor();
+  await shot('08-business');
+
+  await page.goto(`${url}/customers/new?phone=%2B2348025550101`);
+  await page.getByRole('heading', { name: 'New customer' }).waitFor();
+  await page.getByLabel('Phone 1', { exact: true }).fill('0803 12');
+  await shot('09-new-customer', true);
+
+  for (const tab of ['workspace', 'users', 'api-keys']) {
+    await page.goto(`${url}/settings/${tab}`);
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    await page.waitForTimeout(300);
+    if (tab === 'api-keys') {
+      await page.getByLabel('Name', { exact: true }).fill('Phone system');
+      await page.getByRole('button', { name: 'Create key' }).click();
+      await page.getByTestId('new-api-key').waitFor();
+    }
+    await shot(`10-settings-${tab}`, true);
+  }
+
+  await page.goto(`${url}/`);
+  await page.locator('[data-live="live"]').waitFor({ state: 'attached' });
+  await api(page, 'POST', '/api/v1/calls', { from: '+234 803 123 4567' });
+  await api(page, 'POST', '/api/v1/calls', { from: '0802 555 0199' });
+  await page.getByRole('dialog', { name: 'Incoming call: Unknown number' }).waitFor();
+  await page.getByText(/Last: /).waitFor();
+  await shot('11-caller-popups');
+
+  if (size === 'phone') {
+    await page.getByRole('button', { name: 'Dismiss' }).first().click();
+    await page.getByRole('button', { name: 'Dismiss' }).first().click();
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await shot('12-burger-nav');
+  }
+  await page.goto(`${url}/customers/does-not-exist`);
+  await page.getByRole('heading', { name: 'Customer not found' }).waitFor();
+  await shot('13-not-found');
+
+  await browser.close();
+  first = false;
+}
+await server.close();
+console.log(`screenshots in ${OUT}`);
