@@ -1,30 +1,7 @@
+import type { CustomerUpsert } from '../customers/index.ts';
+
 /** What every preset turns a row (or a group of rows) into: source-neutral customers and orders. */
-export type ImportedCustomer = {
-  kind?: 'person' | 'business';
-  /** The customer's id in the source system; absent when the file mangled it (e.g. 7.02255E+12). */
-  externalId?: string | undefined;
-  name?: string | undefined;
-  company?: string | undefined;
-  jobTitle?: string | undefined;
-  phones: { number: string; label?: string | undefined }[];
-  emails: { address: string; label?: string | undefined }[];
-  address?:
-    | {
-        line1?: string;
-        line2?: string;
-        city?: string;
-        region?: string;
-        postalCode?: string;
-        country?: string;
-      }
-    | undefined;
-  birthday?: string | undefined;
-  anniversary?: string | undefined;
-  tags: string[];
-  needs?: string | undefined;
-  marketingConsent?: boolean | undefined;
-  customFields?: Record<string, unknown> | undefined;
-};
+export type ImportedCustomer = CustomerUpsert;
 
 export type ImportedLine = {
   sku?: string | undefined;

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
-import { badInput, conflict, notFound } from '../../platform/errors.ts';
+import { decodeTimeCursor, encodeTimeCursor } from '../../platform/db/cursor.ts';
+import { conflict, notFound } from '../../platform/errors.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
 import { formatMoney } from '../../platform/money.ts';
 import { recordAudit, recordAudits } from '../audit/index.ts';
@@ -24,13 +25,6 @@ export type OrderDeps = {
   customers: CustomerService;
   timeline: TimelineService;
 };
-
-const encode = (at: string, id: string) => Buffer.from(`${at}|${id}`).toString('base64url');
-function decode(s: string) {
-  const [at, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
-  if (!at || !id) throw badInput('BAD_CURSOR', 'cursor is not one this API gave out', '/querystring/cursor');
-  return { at, id };
-}
 
 export function createOrderService({ db, workspaces, customers, timeline }: OrderDeps) {
   const repo = createOrdersRepository(db);
@@ -206,12 +200,15 @@ export function createOrderService({ db, workspaces, customers, timeline }: Orde
       if (q.customerId) await customers.existsOrThrow(ws, q.customerId);
       const rows = await repo.page(ws, {
         customerId: q.customerId,
-        before: q.cursor ? decode(q.cursor) : undefined,
+        before: q.cursor ? decodeTimeCursor(q.cursor) : undefined,
         limit: q.limit + 1,
       });
       const items = rows.slice(0, q.limit);
       const last = items.at(-1);
-      return { items, nextCursor: rows.length > q.limit && last ? encode(last.placedAt, last.id) : null };
+      return {
+        items,
+        nextCursor: rows.length > q.limit && last ? encodeTimeCursor(last.placedAt, last.id) : null,
+      };
     },
 
     /** What a customer has bought: count, net spend, first and last purchase, in the workspace currency. */

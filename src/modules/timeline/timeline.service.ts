@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { decodeTimeCursor, encodeTimeCursor } from '../../platform/db/cursor.ts';
 import { badInput, notFound } from '../../platform/errors.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
 import type { EventBus } from '../../platform/events/bus.ts';
@@ -28,14 +29,6 @@ export type TimelineDeps = {
   /** The customer's purchases for the card (from the orders module, wired by the composition root). */
   purchases?: (ws: string, customerId: string) => Promise<PurchaseSummary>;
 };
-
-const encode = (at: string, id: string) => Buffer.from(`${at}|${id}`).toString('base64url');
-function decode(s: string) {
-  const [at, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
-  if (!at || !id || Number.isNaN(Date.parse(at)))
-    throw badInput('BAD_CURSOR', 'cursor is not one this API gave out', '/querystring/cursor');
-  return { at, id };
-}
 
 export function createTimelineService({
   db,
@@ -198,10 +191,18 @@ export function createTimelineService({
     async getTimeline(ws: string, customerId: string, query: unknown) {
       const q = timelineQuery.parse(query);
       await customers.existsOrThrow(ws, customerId);
-      const rows = await repo.page(ws, customerId, q.limit + 1, q.cursor ? decode(q.cursor) : undefined);
+      const rows = await repo.page(
+        ws,
+        customerId,
+        q.limit + 1,
+        q.cursor ? decodeTimeCursor(q.cursor) : undefined,
+      );
       const items = rows.slice(0, q.limit);
       const last = items.at(-1);
-      return { items, nextCursor: rows.length > q.limit && last ? encode(last.occurredAt, last.id) : null };
+      return {
+        items,
+        nextCursor: rows.length > q.limit && last ? encodeTimeCursor(last.occurredAt, last.id) : null,
+      };
     },
 
     /** Every interaction of the workspace, a page at a time, oldest first (exports). */
