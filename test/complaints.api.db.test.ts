@@ -445,10 +445,10 @@ for (const dialect of DIALECTS) {
       const seen: number[] = [];
       let cursor: string | null = null;
       do {
-        const page = (
+        const page: { items: { valueAtStake: number }[]; nextCursor: string | null } = (
           await g2(`/api/v1/complaints?order=valueAtStake&limit=1${cursor ? `&cursor=${cursor}` : ''}`)
         ).json();
-        seen.push(...page.items.map((c: { valueAtStake: number }) => c.valueAtStake));
+        seen.push(...page.items.map((c) => c.valueAtStake));
         cursor = page.nextCursor;
       } while (cursor);
       expect(seen).toEqual([5_000, 900, 100, 50]);

@@ -142,7 +142,10 @@ export const followUpSchema = z.object({
 });
 
 export const listComplaintsQuery = z.object({
-  status: z.enum(['active', 'open', 'in_progress', 'resolved', 'closed', 'all']).default('active'),
+  status: z
+    .enum(['active', 'open', 'in_progress', 'resolved', 'closed', 'all'])
+    .optional()
+    .describe('Default: active (not closed); all when filtering by customerId or followUpDue'),
   ownerId: z.string().max(100).optional(),
   customerId: z.string().max(100).optional(),
   severity: severitySchema.optional(),
