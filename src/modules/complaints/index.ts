@@ -3,7 +3,6 @@ export {
   spendToDate,
   type ComplaintService,
   type CustomerValue,
-  type SlaContext,
 } from './complaints.service.ts';
 export { registerComplaintRoutes } from './complaints.routes.ts';
 export {
@@ -15,3 +14,4 @@ export {
 export { resolveOwner } from './owners.ts';
 export { deadlines, timer, type SlaState, type Timer } from './sla.ts';
 export { COMPLAINT_RULES } from './complaints.errors.ts';
+export type { SlaContext } from './steps.ts';

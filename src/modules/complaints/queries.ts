@@ -6,7 +6,7 @@ import { learnQuery, listComplaintsQuery, type Complaint, type Learning } from '
 import { learnFrom } from './learn.ts';
 import { PLAYBOOK } from './playbook.ts';
 import { presentComplaint } from './present.ts';
-import type { SlaContext } from './complaints.service.ts';
+import type { SlaContext } from './steps.ts';
 import { surge } from './sla.ts';
 
 const DAY = 86_400_000;
