@@ -15,7 +15,7 @@ export const QUEUE_ORDERS = {
     ['id', 'desc'],
   ],
   severity: [
-    ['severity_rank', 'desc'],
+    ['severity_rank', 'asc'],
     ['next_due_at', 'asc'],
     ['id', 'asc'],
   ],

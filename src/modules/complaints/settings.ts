@@ -3,7 +3,8 @@ import { NINE_TO_FIVE, WEEKDAYS, type BusinessHours } from '../../platform/time/
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
-export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s) + 1;
+/** 1 = critical … 4 = low: ascending is most severe first, so the queue walks one ascending index. */
+export const severityRank = (s: Severity): number => SEVERITIES.length - SEVERITIES.indexOf(s);
 
 const hhmm = z
   .string()

@@ -238,7 +238,7 @@ export type ComplaintTable = {
   channel: string;
   category: string | null;
   severity: 'low' | 'medium' | 'high' | 'critical';
-  severity_rank: number; // 1 low … 4 critical
+  severity_rank: number; // 1 critical … 4 low
   words: string; // the customer's own words, verbatim
   paraphrase: string | null; // the staff's problem statement
   status: 'open' | 'in_progress' | 'resolved' | 'closed';
