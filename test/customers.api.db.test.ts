@@ -186,6 +186,30 @@ for (const dialect of DIALECTS) {
       expect((await get('/api/v1/customers?cursor=garbage', w.auth)).json().code).toBe('BAD_CURSOR');
     });
 
+    it('pages through a word that thousands of customers share, in name order, straight from SQL', async () => {
+      const w = await t.newWorkspace();
+      const inputs = Array.from({ length: 2100 }, (_, i) => ({
+        name: `Common Person ${String(i).padStart(4, '0')}`,
+      }));
+      await t.services.customers.createCustomers(w.workspaceId, inputs, 'test');
+      await post('/api/v1/customers', { name: 'Uncommon Soul', tags: ['common'] }, w.auth);
+      const first = (await get('/api/v1/customers?q=common&limit=100', w.auth)).json();
+      expect(first.items[0].name).toBe('Uncommon Soul'); // the tag hit comes first
+      expect(first.items.slice(1, 4).map((i: { name: string }) => i.name)).toEqual([
+        'Common Person 0000',
+        'Common Person 0001',
+        'Common Person 0002',
+      ]);
+      let seen = first.items.length;
+      let cursor = first.nextCursor;
+      while (cursor) {
+        const page = (await get(`/api/v1/customers?q=common&limit=1000&cursor=${cursor}`, w.auth)).json();
+        seen += page.items.length;
+        cursor = page.nextCursor;
+      }
+      expect(seen).toBe(2101);
+    });
+
     it('updates in place (arrays replace) and deletes', async () => {
       const c = (
         await post('/api/v1/customers', {

@@ -330,6 +330,9 @@ export function createCustomersRepository(db: Kysely<Database>) {
         kind?: string | undefined;
         businessId?: string | undefined;
         ids?: string[] | undefined;
+        /** Customers having, for every group, one of its name tokens (a common word: matched in SQL). */
+        tokenGroups?: string[][] | undefined;
+        notIds?: string[] | undefined;
         after?: { sort: string; id: string } | undefined;
         limit: number;
       },
@@ -363,6 +366,18 @@ export function createCustomersRepository(db: Kysely<Database>) {
         );
       }
       if (f.ids) q = q.where('c.id', 'in', f.ids);
+      for (const g of f.tokenGroups ?? [])
+        q = q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('customer_tokens as k')
+              .select('k.token')
+              .where('k.workspace_id', '=', ws)
+              .whereRef('k.customer_id', '=', 'c.id')
+              .where('k.token', 'in', g),
+          ),
+        );
+      if (f.notIds?.length) q = q.where('c.id', 'not in', f.notIds);
       if (f.after) {
         const { sort, id } = f.after;
         q = q.where((eb) =>

@@ -348,9 +348,16 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
       const tiers = await searchCustomerIds(repo, ws, f.q, await regionOf(ws));
       const items: (CustomerSummary & { sort: string; tier: number })[] = [];
       for (let tier = cursor?.tier ?? 0; tier < tiers.length && items.length <= f.limit; tier++) {
-        const ids = tiers[tier] ?? [];
+        const t = tiers[tier] ?? { ids: [] };
         const after = cursor && cursor.tier === tier ? cursor : undefined;
-        const rows = await repo.page(ws, { ...filters, ids, after, limit: f.limit + 1 - items.length });
+        const match =
+          'ids' in t
+            ? { ids: t.ids }
+            : {
+                tokenGroups: t.groups,
+                notIds: tiers.slice(0, tier).flatMap((x) => ('ids' in x ? x.ids : [])),
+              };
+        const rows = await repo.page(ws, { ...filters, ...match, after, limit: f.limit + 1 - items.length });
         items.push(...rows.map((r) => ({ ...r, tier })));
       }
       const more = items.length > f.limit;
