@@ -144,14 +144,15 @@ async function apiDuringImport(dialect: string, f: { customers: string; orders: 
     const clients = Array.from({ length: 4 }, async (_, k) => {
       let i = k;
       while (running) {
+        const kind = i % 2 ? 'lookup' : 'search';
         const url =
-          i % 2
+          kind === 'lookup'
             ? `${base}/api/v1/lookup?phone=${encodeURIComponent(phoneOf(Math.floor(Math.random() * CUSTOMERS)))}`
-            : `${base}/api/v1/customers?q=${['ada', 'okafr', 'smith', 'kofi'][i % 4]}&limit=20`;
+            : `${base}/api/v1/customers?q=${['ada', 'okafr', 'smith', 'kofi'][(i >> 1) % 4]}&limit=20`;
         const t0 = performance.now();
         const res = await fetch(url, { headers: auth });
         await res.arrayBuffer();
-        latencies.push(performance.now() - t0);
+        latencies[kind].push(performance.now() - t0);
         i += 4;
         await new Promise((r) => setTimeout(r, 20));
       }
