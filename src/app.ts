@@ -8,6 +8,7 @@ import { registerEventStream } from './platform/events/sse.ts';
 import { buildServer } from './platform/http/server.ts';
 import { registerWebApp } from './platform/http/web.ts';
 import { createAccessService, registerAccessRoutes, SESSION_COOKIE } from './modules/access/index.ts';
+import { createAnalyticsService, REFIT_JOB, registerAnalyticsRoutes } from './modules/analytics/index.ts';
 import { createComplaintService, registerComplaintRoutes, spendToDate } from './modules/complaints/index.ts';
 import { createCustomerService, registerCustomerRoutes } from './modules/customers/index.ts';
 import { createEnquiryService, registerEnquiryRoutes } from './modules/enquiries/index.ts';
@@ -18,6 +19,8 @@ import {
   type ImportResult,
   type StartImport,
 } from './modules/imports/index.ts';
+import { createJobQueue } from './platform/jobs/queue.ts';
+import { createJobRunner } from './platform/jobs/runner.ts';
 import { runWorker } from './platform/jobs/worker.ts';
 import { createOrderService, registerOrderRoutes } from './modules/orders/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
@@ -28,8 +31,14 @@ export const VERSION = '0.1.0';
 const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
 
 /** Every service of Rapport over one database: what the HTTP server and the CLI both use. */
-export function createServices(conn: Db, bus: EventBus, config: Pick<Config, 'sessionDays'>) {
+export function createServices(
+  conn: Db,
+  bus: EventBus,
+  config: Pick<Config, 'sessionDays'>,
+  opts: { clock?: () => Date } = {},
+) {
   const { db } = conn;
+  const queue = createJobQueue(db, conn.dialect);
   const workspaces = createWorkspaceService({ db });
   const access = createAccessService({ db, workspaces, sessionDays: config.sessionDays });
   const customers = createCustomerService({ db, workspaces });
@@ -39,13 +48,28 @@ export function createServices(conn: Db, bus: EventBus, config: Pick<Config, 'se
     customers,
     bus,
     purchases: (ws, id) => orders.purchaseSummary(ws, id),
+    prediction: (ws, id) => analytics.predictionBrief(ws, id),
     // complaints and enquiries are created below: the card counts their open items lazily
     openItemCounters: [
       (ws, id) => complaints.openItemCounter(ws, id),
       (ws, id) => enquiries.openItemCounter(ws, id),
     ],
   });
-  const orders = createOrderService({ db, workspaces, customers, timeline });
+  const orders = createOrderService({
+    db,
+    workspaces,
+    customers,
+    timeline,
+    onOrdersChanged: (ws) => analytics.ordersChanged(ws), // debounced refit of the predictions
+  });
+  const analytics = createAnalyticsService({
+    db,
+    dialect: conn.dialect,
+    workspaces,
+    customers,
+    queue,
+    ...(opts.clock && { clock: opts.clock }),
+  });
   customers.onMerge(timeline.moveOnMerge);
   customers.onMerge(orders.moveOnMerge);
   const imports = createImportService({ db, workspaces, customers, orders });
@@ -76,7 +100,19 @@ export function createServices(conn: Db, bus: EventBus, config: Pick<Config, 'se
   });
   customers.onMerge(complaints.moveOnMerge);
   customers.onMerge(enquiries.moveOnMerge);
-  return { workspaces, access, customers, timeline, orders, imports, exports, complaints, enquiries };
+  return {
+    workspaces,
+    access,
+    customers,
+    timeline,
+    orders,
+    imports,
+    exports,
+    complaints,
+    enquiries,
+    analytics,
+    queue,
+  };
 }
 export type Services = ReturnType<typeof createServices>;
 
@@ -98,14 +134,30 @@ export async function openDatabase(
   return conn;
 }
 
-/** Imports run in a worker thread with their own connection, so the API keeps answering during a big one. */
-function importInWorker(config: Config): StartImport {
-  const workerConfig = {
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    databasePoolSize: 2,
-    sessionDays: config.sessionDays,
+const workerConfigOf = (config: Config) => ({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  databasePoolSize: 2,
+  sessionDays: config.sessionDays,
+});
+
+/** A refit runs in a worker thread with its own connection: fitting a million customers never blocks the API. */
+function refitInWorker(config: Config) {
+  return async (workspaceId: string, trigger: string, onStep: (step: string) => void) => {
+    const done = await runWorker(
+      new URL('./workers/analytics.ts', import.meta.url),
+      { config: workerConfigOf(config), workspaceId, trigger },
+      (m) => {
+        if (m.type === 'progress') onStep(String(m.step));
+      },
+    );
+    return done.result;
   };
+}
+
+/** Imports run in a worker thread with their own connection, so the API keeps answering during a big one. */
+function importInWorker(config: Config, onImported: (workspaceId: string) => void): StartImport {
+  const workerConfig = workerConfigOf(config);
   return async (options, onStarted) => {
     const done = await runWorker(
       new URL('./workers/import.ts', import.meta.url),
@@ -114,7 +166,9 @@ function importInWorker(config: Config): StartImport {
         if (m.type === 'started') onStarted((m.runId as string | null) ?? null);
       },
     );
-    return done.result as ImportResult;
+    const result = done.result as ImportResult;
+    onImported(options.workspaceId); // the worker's own "orders changed" may not outlive its connection
+    return result;
   };
 }
 
@@ -129,12 +183,18 @@ export type RunningApp = {
 /** Compose the whole application: config → db → migrate → services → http. */
 export async function buildApp(
   config: Config,
-  opts: { conn?: Db; serveWeb?: boolean } = {},
+  opts: {
+    conn?: Db;
+    serveWeb?: boolean;
+    /** Run background jobs (prediction refits) and the nightly scheduler in this process. Off by default (tests, CLI); src/main.ts turns it on. */
+    jobs?: boolean;
+    clock?: () => Date;
+  } = {},
 ): Promise<RunningApp> {
   const conn = opts.conn ?? (await openDatabase(config));
   const bus =
     conn.dialect === 'postgres' && conn.url ? await createPostgresBus(conn.url, () => {}) : createMemoryBus();
-  const services = createServices(conn, bus, config);
+  const services = createServices(conn, bus, config, opts.clock ? { clock: opts.clock } : {});
   const { access } = services;
 
   const authenticate = async (request: FastifyRequest) => {
@@ -169,11 +229,12 @@ export async function buildApp(
       registerImportRoutes(api, {
         imports: services.imports,
         uploadsDir: path.join(config.dataDir, 'uploads'),
-        startImport: importInWorker(config),
+        startImport: importInWorker(config, (ws) => services.analytics.ordersChanged(ws)),
       });
       registerExportRoutes(api, services);
       registerComplaintRoutes(api, services);
       registerEnquiryRoutes(api, services);
+      registerAnalyticsRoutes(api, services);
       registerEventStream(api, bus);
     },
     afterRoutes: async (a) => {
@@ -183,6 +244,7 @@ export async function buildApp(
 
   const sweep = setInterval(() => void access.deleteExpiredSessions().catch(() => {}), 3_600_000);
   sweep.unref();
+  const jobs = opts.jobs ? startJobs(config, services, app) : undefined;
   return {
     app,
     conn,
@@ -190,9 +252,45 @@ export async function buildApp(
     bus,
     close: async () => {
       clearInterval(sweep);
+      await jobs?.stop();
       await app.close();
       await bus.close();
       if (!opts.conn) await conn.close();
+    },
+  };
+}
+
+/**
+ * Background work of a server process: the job runner (prediction refits, each in a worker thread) and the
+ * nightly scheduler (on boot and every hour: a refit for workspaces whose last run is over a day old).
+ */
+function startJobs(config: Config, services: Services, app: FastifyInstance) {
+  const refit = refitInWorker(config);
+  const runner = createJobRunner({
+    queue: services.queue,
+    leaseMs: 120_000,
+    handlers: {
+      [REFIT_JOB]: async ({ job, progress }) => {
+        const trigger = (job.payload as { trigger?: string } | null)?.trigger ?? 'manual';
+        return refit(job.workspaceId, trigger, (step) => void progress(0, null, step).catch(() => {}));
+      },
+    },
+    onError: (err, job) => app.log.error({ err, jobId: job?.id, kind: job?.kind }, 'background job failed'),
+  });
+  runner.start();
+  const schedule = () =>
+    void services.analytics
+      .enqueueDue()
+      .then((n) => n && runner.poke())
+      .catch((err: unknown) => app.log.error({ err }, 'scheduling nightly refits failed'));
+  schedule();
+  const hourly = setInterval(schedule, 3_600_000);
+  hourly.unref();
+  return {
+    runner,
+    stop: async () => {
+      clearInterval(hourly);
+      await runner.stop();
     },
   };
 }

@@ -4,7 +4,7 @@ import { loadConfig } from './platform/config.ts';
 /** Composition root: config → db → migrate (fail closed) → http. */
 async function main() {
   const config = loadConfig();
-  const running = await buildApp(config);
+  const running = await buildApp(config, { jobs: true });
   const { app } = running;
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');

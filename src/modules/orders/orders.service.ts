@@ -24,9 +24,11 @@ export type OrderDeps = {
   workspaces: WorkspaceService;
   customers: CustomerService;
   timeline: TimelineService;
+  /** Told (without waiting) after orders were created or refunded, e.g. to schedule a refit of predictions. */
+  onOrdersChanged?: (ws: string) => void;
 };
 
-export function createOrderService({ db, workspaces, customers, timeline }: OrderDeps) {
+export function createOrderService({ db, workspaces, customers, timeline, onOrdersChanged }: OrderDeps) {
   const repo = createOrdersRepository(db);
 
   async function getOrderOrThrow(ws: string, id: string): Promise<Order> {
@@ -92,6 +94,7 @@ export function createOrderService({ db, workspaces, customers, timeline }: Orde
         await writeOrders(trx, ws, [built], actor);
         return { id: built.order.id, created: true };
       });
+      if (result.created) onOrdersChanged?.(ws);
       return { order: await getOrderOrThrow(ws, result.id), created: result.created };
     },
 
@@ -137,6 +140,7 @@ export function createOrderService({ db, workspaces, customers, timeline }: Orde
         }
       });
       await writeOrders(trx, ws, built, actor);
+      if (built.length) onOrdersChanged?.(ws); // called inside the importer's transaction: the hook must not wait on the database
       return results;
     },
 
@@ -179,6 +183,7 @@ export function createOrderService({ db, workspaces, customers, timeline }: Orde
           data: { amount: v.amount, reason: v.reason },
         });
       });
+      onOrdersChanged?.(ws);
       return getOrderOrThrow(ws, orderId);
     },
 

@@ -5,8 +5,10 @@ export {
   callerCardSchema,
   callEventSchema,
   purchaseSummarySchema,
+  predictionBriefSchema,
   type Interaction,
   type CallerCard,
   type CallEvent,
   type PurchaseSummary,
+  type PredictionBrief,
 } from './timeline.schema.ts';

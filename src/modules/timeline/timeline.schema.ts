@@ -64,6 +64,24 @@ export const purchaseSummarySchema = z
   .meta({ id: 'PurchaseSummary' });
 export type PurchaseSummary = z.infer<typeof purchaseSummarySchema>;
 
+/** The customer's predicted future for the card (filled by the analytics module after a refit). */
+export const predictionBriefSchema = z
+  .object({
+    pAlive: z
+      .number()
+      .min(0)
+      .max(1)
+      .nullable()
+      .describe('Probability they are still a customer; null: too little data'),
+    segment: z.string().describe('RFM segment, e.g. "champions", "at risk"'),
+    lifecycleStage: z.string(),
+    explanation: z.string().describe('e.g. "Buys about every 3 weeks; 5 weeks overdue"'),
+    clv12m: z.number().int().nullable().describe('Discounted value of the next 12 months, minor units'),
+    currency: z.string(),
+  })
+  .meta({ id: 'PredictionBrief' });
+export type PredictionBrief = z.infer<typeof predictionBriefSchema>;
+
 /** What a staff screen shows the moment a customer calls. */
 export const callerCardSchema = z
   .object({
@@ -80,6 +98,10 @@ export const callerCardSchema = z
       .describe('Counts of open items by kind (complaints, promises, …, as those modules exist)'),
     interactionCount: z.number().int(),
     purchases: purchaseSummarySchema.nullable().describe('Orders, spend to date and last purchase'),
+    prediction: predictionBriefSchema
+      .nullable()
+      .optional()
+      .describe('P(alive), segment, rhythm and CLV from the last refit; null before one'),
   })
   .meta({ id: 'CallerCard' });
 export type CallerCard = z.infer<typeof callerCardSchema>;

@@ -15,6 +15,7 @@ import {
   type CallerCard,
   type CallEvent,
   type Interaction,
+  type PredictionBrief,
   type PurchaseSummary,
 } from './timeline.schema.ts';
 
@@ -28,6 +29,8 @@ export type TimelineDeps = {
   openItemCounters?: OpenItemCounter[];
   /** The customer's purchases for the card (from the orders module, wired by the composition root). */
   purchases?: (ws: string, customerId: string) => Promise<PurchaseSummary>;
+  /** The customer's prediction for the card (from the analytics module, wired by the composition root). */
+  prediction?: (ws: string, customerId: string) => Promise<PredictionBrief | null>;
 };
 
 export function createTimelineService({
@@ -36,16 +39,18 @@ export function createTimelineService({
   bus,
   openItemCounters = [],
   purchases,
+  prediction,
 }: TimelineDeps) {
   const repo = createTimelineRepository(db);
 
   async function getCallerCard(ws: string, customerId: string): Promise<CallerCard> {
     const c = await customers.getCustomerOrThrow(ws, customerId);
-    const [last, count, counts, bought] = await Promise.all([
+    const [last, count, counts, bought, predicted] = await Promise.all([
       repo.latest(ws, customerId),
       repo.count(ws, customerId),
       Promise.all(openItemCounters.map((f) => f(ws, customerId))),
       purchases ? purchases(ws, customerId) : null,
+      prediction ? prediction(ws, customerId) : undefined,
     ]);
     return {
       id: c.id,
@@ -59,6 +64,7 @@ export function createTimelineService({
       openItems: Object.fromEntries(counts),
       interactionCount: count,
       purchases: bought,
+      ...(predicted !== undefined && { prediction: predicted }),
     };
   }
 

@@ -309,6 +309,65 @@ export type EnquiryTable = {
 };
 // --- end complaints and enquiries ---
 
+// --- analytics (migration 0006) ---
+/** One refit of a workspace's purchase models; JSON columns are text. */
+export type PredictionRunTable = {
+  workspace_id: string;
+  id: string;
+  status: 'running' | 'done' | 'insufficient_data' | 'failed';
+  trigger: string; // 'orders' | 'nightly' | 'manual'
+  model: string; // the model behind P(alive) and the forecasts
+  as_of: string; // calibration end: the instant the run looked at
+  currency: string;
+  parameters: string;
+  log_likelihood: number | null;
+  diagnostics: string;
+  insights: string;
+  customers: number;
+  timings: string;
+  reason: string | null;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+};
+
+/** The latest prediction per customer (customers with at least one purchase). Dates are 'YYYY-MM-DD'. */
+export type CustomerPredictionTable = {
+  workspace_id: string;
+  customer_id: string;
+  run_id: string;
+  purchases: number;
+  total_spent: Money;
+  first_purchase_on: string;
+  last_purchase_on: string;
+  p_alive: number | null;
+  expected_30: number | null;
+  expected_90: number | null;
+  expected_365: number | null;
+  p_buy_30: number | null;
+  p_buy_90: number | null;
+  expected_next_purchase_on: string | null;
+  expected_spend: Money | null;
+  clv_12m: Money | null;
+  value_at_stake: Money;
+  rfm_r: number;
+  rfm_f: number;
+  rfm_m: number;
+  segment: string;
+  lifecycle_stage: string;
+  trend: string;
+  trend_slope: number;
+  overdue_days: number;
+  explanation: string;
+};
+
+export type AnalyticsSettingsTable = {
+  workspace_id: string;
+  monthly_discount_rate: number;
+  updated_at: string;
+};
+// --- end analytics ---
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -333,4 +392,7 @@ export type Database = {
   complaint_events: ComplaintEventTable; // 0004
   complaint_settings: ComplaintSettingsTable; // 0004
   enquiries: EnquiryTable; // 0004
+  prediction_runs: PredictionRunTable; // 0006
+  customer_predictions: CustomerPredictionTable; // 0006
+  analytics_settings: AnalyticsSettingsTable; // 0006
 };

@@ -1,0 +1,437 @@
+import type { Kysely, Selectable } from 'kysely';
+import { DateTime } from 'luxon';
+import type { DialectName } from '../../platform/db/connect.ts';
+import { newId } from '../../platform/db/ids.ts';
+import type { CustomerPredictionTable, Database, PredictionRunTable } from '../../platform/db/schema.ts';
+import { notFound } from '../../platform/errors.ts';
+import type { JobQueue } from '../../platform/jobs/queue.ts';
+import type { CustomerService } from '../customers/index.ts';
+import type { PredictionBrief } from '../timeline/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
+import { createAnalyticsRepository, type PredictionValues } from './analytics.repository.ts';
+import {
+  analyticsSettingsSchema,
+  listQuery,
+  type CustomerPrediction,
+  type PredictionRun,
+} from './analytics.schema.ts';
+import type { Insights } from './insights.ts';
+import { dayToDate, type PurchaseLog } from './purchases.ts';
+import { computeRefit, type RefitResult } from './refit.ts';
+
+export const REFIT_JOB = 'analytics.refit';
+export const DEFAULT_DISCOUNT_RATE = 0.01;
+/** Orders changing schedule a refit this long after (one per workspace and minute): a burst costs one refit. */
+const DEBOUNCE_MS = 60_000;
+const READ_PAGE = 50_000;
+
+export type AnalyticsDeps = {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  workspaces: WorkspaceService;
+  customers: CustomerService;
+  queue: JobQueue;
+  /** "Now" (injectable for tests). */
+  clock?: () => Date;
+  /** Called when an unawaited background step fails (e.g. scheduling a refit after an order). */
+  onError?: (err: unknown) => void;
+};
+
+export type RefitOutcome = {
+  runId: string;
+  status: PredictionRunTable['status'];
+  customers: number;
+  timings: Record<string, number>;
+};
+
+const nn = (v: number) => (Number.isFinite(v) ? v : null);
+const round = (v: number) => (Number.isFinite(v) ? Math.round(v) : null);
+const parse = <T>(s: string): T => JSON.parse(s) as T;
+
+function toRun(r: Selectable<PredictionRunTable>): PredictionRun {
+  return {
+    id: r.id,
+    status: r.status,
+    trigger: r.trigger,
+    model: r.model,
+    asOf: r.as_of,
+    currency: r.currency,
+    customers: Number(r.customers),
+    parameters: parse(r.parameters),
+    logLikelihood: r.log_likelihood === null ? null : Number(r.log_likelihood),
+    diagnostics: parse(r.diagnostics),
+    timings: parse(r.timings),
+    reason: r.reason,
+    error: r.error,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+/** The rows a refit writes, one per scored customer, in PREDICTION_COLUMNS order. */
+function predictionRows(ws: string, runId: string, r: RefitResult): PredictionValues[] {
+  const sc = r.scores;
+  const ids = r.purchases.customerIds;
+  const out: PredictionValues[] = new Array(ids.length);
+  for (let k = 0; k < ids.length; k++) {
+    const clv = round(sc.clv[k] as number);
+    const next = sc.nextDay[k] as number;
+    out[k] = [
+      ws,
+      ids[k] as string,
+      runId,
+      sc.purchases[k] as number,
+      Math.round(sc.totalSpent[k] as number),
+      dayToDate(sc.firstDay[k] as number),
+      dayToDate(sc.lastDay[k] as number),
+      nn(sc.pAlive[k] as number),
+      nn(sc.expected30[k] as number),
+      nn(sc.expected90[k] as number),
+      nn(sc.expected365[k] as number),
+      nn(sc.pBuy30[k] as number),
+      nn(sc.pBuy90[k] as number),
+      Number.isFinite(next) ? dayToDate(next) : null,
+      round(sc.expectedSpend[k] as number),
+      clv,
+      Math.round(sc.valueAtStake[k] as number),
+      sc.r[k] as number,
+      sc.f[k] as number,
+      sc.m[k] as number,
+      sc.segment[k] as string,
+      sc.stage[k] as string,
+      sc.trend[k] as string,
+      sc.trendSlope[k] as number,
+      sc.overdueDays[k] as number,
+      sc.explanation[k] as string,
+    ];
+  }
+  return out;
+}
+
+export function createAnalyticsService({
+  db,
+  dialect,
+  workspaces,
+  customers,
+  queue,
+  clock = () => new Date(),
+  onError = () => {},
+}: AnalyticsDeps) {
+  const repo = createAnalyticsRepository(db, dialect);
+  /** The minute bucket each workspace last scheduled a refit for: an import's thousand batches enqueue once. */
+  const scheduled = new Map<string, number>();
+
+  /** A workspace's orders as a purchase log: local calendar days in the workspace's time zone, net amounts. */
+  async function readPurchases(ws: string, currency: string, offsetMs: number): Promise<PurchaseLog> {
+    const index = new Map<string, number>();
+    const customerIds: string[] = [];
+    let cap = 1 << 16;
+    let customer = new Int32Array(cap);
+    let day = new Int32Array(cap);
+    let amount = new Float64Array(cap);
+    let n = 0;
+    for (let after = ''; ;) {
+      const rows = await repo.purchasePage(ws, currency, after, READ_PAGE);
+      if (n + rows.length > cap) {
+        while (n + rows.length > cap) cap *= 2;
+        const grow = <A extends Int32Array | Float64Array>(a: A, b: A): A => (b.set(a), b);
+        customer = grow(customer, new Int32Array(cap));
+        day = grow(day, new Int32Array(cap));
+        amount = grow(amount, new Float64Array(cap));
+      }
+      for (const r of rows) {
+        let k = index.get(r.customer_id);
+        if (k === undefined) {
+          k = customerIds.length;
+          index.set(r.customer_id, k);
+          customerIds.push(r.customer_id);
+        }
+        customer[n] = k;
+        day[n] = Math.floor((Date.parse(r.placed_at) + offsetMs) / 86_400_000);
+        amount[n] = Number(r.net);
+        n++;
+      }
+      const last = rows.at(-1);
+      if (!last || rows.length < READ_PAGE) break;
+      after = last.id;
+    }
+    return { customerIds, customer, day, amount, length: n };
+  }
+
+  async function latestFinished(ws: string) {
+    const run = await repo.latestRun(ws, true);
+    const currency = run?.currency ?? (await workspaces.getWorkspaceOrThrow(ws)).currency;
+    const ref = {
+      runId: run?.id ?? null,
+      asOf: run?.as_of ?? null,
+      status: (run?.status ?? null) as 'done' | 'insufficient_data' | null,
+      currency,
+    };
+    return { run, ref, insights: run ? parse<Insights>(run.insights) : undefined };
+  }
+
+  const listItem = (p: Selectable<CustomerPredictionTable> & { name: string }) => ({
+    customerId: p.customer_id,
+    name: p.name,
+    lifecycleStage: p.lifecycle_stage,
+    segment: p.segment,
+    trend: p.trend,
+    trendSlope: Number(p.trend_slope),
+    pAlive: p.p_alive === null ? null : Number(p.p_alive),
+    clv12m: p.clv_12m === null ? null : Number(p.clv_12m),
+    valueAtStake: Number(p.value_at_stake),
+    totalSpent: Number(p.total_spent),
+    lastPurchaseOn: p.last_purchase_on,
+    overdueDays: Number(p.overdue_days),
+    explanation: p.explanation,
+  });
+
+  async function list(
+    ws: string,
+    query: unknown,
+    f: { stages?: string[]; trend?: string; orderBy: 'value_at_stake' | 'trend_slope' },
+  ) {
+    const { limit } = listQuery.parse(query ?? {});
+    const { ref } = await latestFinished(ws);
+    const rows = await repo.listPredictions(ws, { ...f, limit });
+    return { ...ref, items: rows.map(listItem) };
+  }
+
+  return {
+    /**
+     * Refit a workspace: read its purchases, fit Pareto/NBD (P(alive), forecasts), BG/NBD (comparison) and
+     * Gamma-Gamma (spend), score every customer, store. Heavy: the server runs it in a worker thread.
+     */
+    async runRefit(
+      ws: string,
+      o: { trigger: string; onProgress?: (step: string) => void | Promise<void> },
+    ): Promise<RefitOutcome> {
+      const t0 = performance.now();
+      const now = clock();
+      const w = await workspaces.getWorkspaceOrThrow(ws);
+      // local days: the zone's offset now (a DST shift moves orders within an hour of midnight by a day)
+      const offsetMs = DateTime.fromJSDate(now).setZone(w.timezone).offset * 60_000;
+      const today = Math.floor((now.getTime() + offsetMs) / 86_400_000);
+      const discountRate = (await repo.discountRate(ws)) ?? DEFAULT_DISCOUNT_RATE;
+      const runId = newId();
+      await repo.insertRun({
+        workspace_id: ws,
+        id: runId,
+        status: 'running',
+        trigger: o.trigger,
+        model: 'paretonbd',
+        as_of: now.toISOString(),
+        currency: w.currency,
+        parameters: '{}',
+        log_likelihood: null,
+        diagnostics: '{}',
+        insights: '{}',
+        customers: 0,
+        timings: '{}',
+        reason: null,
+        error: null,
+        created_at: now.toISOString(),
+        finished_at: null,
+      });
+      try {
+        await o.onProgress?.('reading orders');
+        const log = await readPurchases(ws, w.currency, offsetMs);
+        const otherCurrency = await repo.otherCurrencyOrders(ws, w.currency);
+        const readMs = Math.round(performance.now() - t0);
+        await o.onProgress?.('fitting');
+        const r = computeRefit(log, { today, discountRate });
+        await o.onProgress?.('storing');
+        const t1 = performance.now();
+        await repo.upsertPredictions(predictionRows(ws, runId, r));
+        await repo.deleteOtherRuns(ws, runId);
+        const timings = { readMs, ...r.timings, storeMs: Math.round(performance.now() - t1) };
+        const totalMs = Math.round(performance.now() - t0);
+        await repo.updateRun(ws, runId, {
+          status: r.status,
+          parameters: JSON.stringify(r.parameters),
+          log_likelihood: r.logLikelihood,
+          diagnostics: JSON.stringify({
+            ...r.diagnostics,
+            ordersRead: log.length,
+            otherCurrencyOrders: otherCurrency,
+          }),
+          insights: JSON.stringify(r.insights),
+          customers: r.purchases.customerIds.length,
+          timings: JSON.stringify({ ...timings, totalMs }),
+          reason: r.reason,
+          finished_at: clock().toISOString(),
+        });
+        return {
+          runId,
+          status: r.status,
+          customers: r.purchases.customerIds.length,
+          timings: { ...timings, totalMs },
+        };
+      } catch (err) {
+        await repo
+          .updateRun(ws, runId, {
+            status: 'failed',
+            error: (err instanceof Error ? err.message : String(err)).slice(0, 2000),
+            finished_at: clock().toISOString(),
+          })
+          .catch(() => {});
+        throw err;
+      }
+    },
+
+    /** Orders changed: refit in a minute (one job per workspace and minute, whatever the number of changes). */
+    ordersChanged(ws: string): void {
+      const now = clock().getTime();
+      const bucket = Math.floor(now / DEBOUNCE_MS);
+      if (scheduled.get(ws) === bucket) return;
+      scheduled.set(ws, bucket);
+      queue
+        .enqueue({
+          workspaceId: ws,
+          kind: REFIT_JOB,
+          payload: { trigger: 'orders' },
+          idempotencyKey: `orders:${bucket}`,
+          runAt: new Date(now + DEBOUNCE_MS).toISOString(),
+        })
+        .catch(onError);
+    },
+
+    /** Ask for a refit now (admin). Asking twice within a minute returns the same job. */
+    async requestRefit(ws: string) {
+      const now = clock().getTime();
+      const job = await queue.enqueue({
+        workspaceId: ws,
+        kind: REFIT_JOB,
+        payload: { trigger: 'manual' },
+        idempotencyKey: `manual:${Math.floor(now / DEBOUNCE_MS)}`,
+        runAt: new Date(now).toISOString(),
+      });
+      return { jobId: job.id, status: job.status, runAt: job.runAt };
+    },
+
+    /** Nightly: queue a refit for every workspace with orders whose last run is older than a day. */
+    async enqueueDue(): Promise<number> {
+      const now = clock();
+      const due = await repo.workspacesDue(new Date(now.getTime() - 86_400_000).toISOString());
+      for (const ws of due)
+        await queue.enqueue({
+          workspaceId: ws,
+          kind: REFIT_JOB,
+          payload: { trigger: 'nightly' },
+          idempotencyKey: `nightly:${now.toISOString().slice(0, 10)}`,
+        });
+      return due.length;
+    },
+
+    async getCustomerPrediction(ws: string, customerId: string): Promise<CustomerPrediction> {
+      await customers.existsOrThrow(ws, customerId);
+      const [p, { run, ref }] = await Promise.all([repo.prediction(ws, customerId), latestFinished(ws)]);
+      const empty: CustomerPrediction = {
+        customerId,
+        status: run ? 'no_purchases' : 'no_run',
+        reason: run
+          ? 'No purchases recorded for this customer at the last refit'
+          : 'Predictions have not been computed yet for this workspace',
+        runId: ref.runId,
+        asOf: ref.asOf,
+        model: run?.model ?? null,
+        currency: ref.currency,
+        purchases: null,
+        totalSpent: null,
+        firstPurchaseOn: null,
+        lastPurchaseOn: null,
+        pAlive: null,
+        expectedPurchases: null,
+        pBuyWithin: null,
+        expectedNextPurchaseOn: null,
+        expectedSpend: null,
+        clv12m: null,
+        valueAtStake: null,
+        rfm: null,
+        lifecycleStage: null,
+        trend: null,
+        overdueDays: null,
+        explanation: null,
+      };
+      if (!p || !run) return empty;
+      const num = (v: number | string | null) => (v === null ? null : Number(v));
+      const modelled = p.p_alive !== null;
+      return {
+        ...empty,
+        status: modelled ? 'ready' : 'descriptive_only',
+        reason: modelled ? null : (run.reason ?? 'Too little data in this workspace for forecasts'),
+        purchases: Number(p.purchases),
+        totalSpent: Number(p.total_spent),
+        firstPurchaseOn: p.first_purchase_on,
+        lastPurchaseOn: p.last_purchase_on,
+        pAlive: num(p.p_alive),
+        expectedPurchases: modelled
+          ? { days30: Number(p.expected_30), days90: Number(p.expected_90), days365: Number(p.expected_365) }
+          : null,
+        pBuyWithin: modelled ? { days30: Number(p.p_buy_30), days90: Number(p.p_buy_90) } : null,
+        expectedNextPurchaseOn: p.expected_next_purchase_on,
+        expectedSpend: num(p.expected_spend),
+        clv12m: num(p.clv_12m),
+        valueAtStake: Number(p.value_at_stake),
+        rfm: { r: Number(p.rfm_r), f: Number(p.rfm_f), m: Number(p.rfm_m), segment: p.segment },
+        lifecycleStage: p.lifecycle_stage as CustomerPrediction['lifecycleStage'],
+        trend: p.trend as CustomerPrediction['trend'],
+        overdueDays: Number(p.overdue_days),
+        explanation: p.explanation,
+      };
+    },
+
+    /** The caller card's line, for a customer known to exist (null before any refit or purchase). */
+    async predictionBrief(ws: string, customerId: string): Promise<PredictionBrief | null> {
+      const p = await repo.prediction(ws, customerId);
+      if (!p) return null;
+      const { currency } = await workspaces.getWorkspaceOrThrow(ws);
+      return {
+        pAlive: p.p_alive === null ? null : Number(p.p_alive),
+        segment: p.segment,
+        lifecycleStage: p.lifecycle_stage,
+        explanation: p.explanation,
+        clv12m: p.clv_12m === null ? null : Number(p.clv_12m),
+        currency,
+      };
+    },
+
+    async getLatestRunOrThrow(ws: string): Promise<PredictionRun> {
+      const run = await repo.latestRun(ws, false);
+      if (!run) throw notFound('PREDICTION_RUN_NOT_FOUND', 'Prediction run');
+      return toRun(run);
+    },
+
+    async segments(ws: string) {
+      const { ref, insights } = await latestFinished(ws);
+      return { ...ref, segments: insights?.segments ?? [], grid: insights?.grid ?? [] };
+    },
+    async lifecycle(ws: string) {
+      const { ref, insights } = await latestFinished(ws);
+      return { ...ref, stages: insights?.lifecycle.stages ?? [], funnel: insights?.lifecycle.funnel ?? [] };
+    },
+    async cohorts(ws: string) {
+      const { ref, insights } = await latestFinished(ws);
+      return { ...ref, cohorts: insights?.cohorts ?? [] };
+    },
+    async revenue(ws: string) {
+      const { ref, insights } = await latestFinished(ws);
+      return { ...ref, months: insights?.revenue ?? [] };
+    },
+    rising: (ws: string, query: unknown) => list(ws, query, { trend: 'rising', orderBy: 'trend_slope' }),
+    atRisk: (ws: string, query: unknown) =>
+      list(ws, query, { stages: ['at risk'], orderBy: 'value_at_stake' }),
+    lapsed: (ws: string, query: unknown) =>
+      list(ws, query, { stages: ['lapsed'], orderBy: 'value_at_stake' }),
+
+    async getSettings(ws: string) {
+      return { monthlyDiscountRate: (await repo.discountRate(ws)) ?? DEFAULT_DISCOUNT_RATE };
+    },
+    async updateSettings(ws: string, input: unknown) {
+      const v = analyticsSettingsSchema.parse(input);
+      await repo.setDiscountRate(ws, v.monthlyDiscountRate, clock().toISOString());
+      return v;
+    },
+  };
+}
+export type AnalyticsService = ReturnType<typeof createAnalyticsService>;
