@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { VERSION } from '../app.ts';
 import { registerAccessCommands } from './access.ts';
+import { registerAnalyticsCommands } from './analytics.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerExportCommand } from './export.ts';
 import { registerImportCommand } from './import.ts';
@@ -20,6 +21,7 @@ registerAccessCommands(program);
 registerDemoCommand(program);
 registerImportCommand(program);
 registerExportCommand(program);
+registerAnalyticsCommands(program);
 
 program
   .command('migrate')
