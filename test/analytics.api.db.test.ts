@@ -236,6 +236,37 @@ for (const dialect of DIALECTS) {
       expect(p.lifecycleStage).toBeTruthy();
       const seg = (await get('/api/v1/analytics/segments', small.auth)).json();
       expect(seg.segments.every((g: { clv12m: number | null }) => g.clv12m === null)).toBe(true);
+      // customers who all buy like clockwork: the models cannot tell how people differ — no made-up fit
+      const clockwork = await t.newWorkspace();
+      const cids = await t.services.customers.createCustomers(
+        clockwork.workspaceId,
+        Array.from({ length: 30 }, (_, i) => ({ name: `Regular ${i}` })),
+        'test',
+      );
+      const orders = cids.flatMap((customerId, i) =>
+        Array.from({ length: 1 + (i % 4) }, (_, k) => ({
+          refunded: 0,
+          input: {
+            customerId,
+            placedAt: new Date((TODAY - 10 - 40 * k - i) * 86_400_000).toISOString(),
+            lines: [{ name: 'Bread', unitPrice: 1500 }],
+          },
+        })),
+      );
+      await t.conn.db
+        .transaction()
+        .execute((trx) =>
+          t.services.orders.importOrders(trx, clockwork.workspaceId, orders, {
+            ...system,
+            workspaceId: clockwork.workspaceId,
+          }),
+        );
+      expect(await analytics.runRefit(clockwork.workspaceId, { trigger: 'manual' })).toMatchObject({
+        status: 'insufficient_data',
+        customers: 30,
+      });
+      const cw = (await get('/api/v1/analytics/runs/latest', clockwork.auth)).json();
+      expect(cw.reason).toMatch(/edge of its parameters/);
       // and an empty workspace
       const empty = await t.newWorkspace();
       expect((await analytics.runRefit(empty.workspaceId, { trigger: 'nightly' })).status).toBe(

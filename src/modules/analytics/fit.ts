@@ -38,6 +38,13 @@ export type Fits = {
 };
 
 const finite = (o: object) => Object.values(o).every((v) => typeof v !== 'number' || Number.isFinite(v));
+/**
+ * Parameters an identified fit can have (time unit: days). A fit that runs off to the edge (e.g. r → ∞ when
+ * every customer buys at the same pace, s → 0 when nobody seems to leave) is not a model of the data: its
+ * forecasts would be made up, so the workspace gets descriptive scores only.
+ */
+const identified = (o: object) =>
+  Object.values(o).every((v) => typeof v !== 'number' || (Number.isFinite(v) && v >= 1e-5 && v <= 1e6));
 
 /** Indices of a uniform random sample of at most `max` of `n` rows (all of them when n ≤ max). */
 export function sampleRows(n: number, max: number, seed: number): Int32Array | undefined {
@@ -68,12 +75,19 @@ export function fitModels(
   const rows = sampleRows(s.x.length, maxCustomers, seed);
   const d = pick(s, rows);
   const compressed = compressRfm(d.x, d.tx, d.T);
+  const edge = (m: string, p: object) =>
+    `The ${m} fit ran to the edge of its parameters (${Object.entries(p)
+      .map(([k, v]) => `${k} ${Number(v).toPrecision(3)}`)
+      .join(
+        ', ',
+      )}): the purchase history does not yet show how buying rates and loyalty vary between customers`;
   const bg = fitBgNbd(compressed);
-  const pn = fitParetoNbd(compressed, { initial: { r: bg.params.r, alpha: bg.params.alpha } });
-  if (!finite(pn.params) || !Number.isFinite(pn.logLikelihood))
-    return { reason: 'The Pareto/NBD fit did not reach finite parameters on this data' };
-  if (!finite(bg.params) || !Number.isFinite(bg.logLikelihood))
-    return { reason: 'The BG/NBD fit did not reach finite parameters on this data' };
+  // checked before Pareto/NBD: its likelihood is slow to evaluate at extreme parameters
+  if (!identified(bg.params) || !Number.isFinite(bg.logLikelihood))
+    return { reason: edge('BG/NBD', bg.params) };
+  const pn = fitParetoNbd(compressed);
+  if (!identified(pn.params) || !Number.isFinite(pn.logLikelihood))
+    return { reason: edge('Pareto/NBD', pn.params) };
   let gammagamma: Fits['gammagamma'] = null;
   let spenders = 0;
   for (let i = 0; i < d.x.length; i++)
@@ -146,7 +160,7 @@ export function holdoutCheck(p: PurchaseDays, today: number, maxCustomers: numbe
   const d = pick(s, rows);
   const hold = rows ? Float64Array.from(rows, (i) => s.xHoldout[i] as number) : s.xHoldout;
   const fit = fitParetoNbd(compressRfm(d.x, d.tx, d.T));
-  if (!finite(fit.params)) return undefined;
+  if (!identified(fit.params)) return undefined;
   const sums = Array.from({ length: 8 }, () => ({ n: 0, actual: 0, predicted: 0 }));
   let totalActual = 0;
   let totalPredicted = 0;
