@@ -156,6 +156,24 @@ describe.skipIf(!available.run)('web app in chromium', () => {
     expect(await new CustomerForm(page).phone().inputValue()).toBe('+2348025550101');
   });
 
+  it('works on a 390 px phone: the navigation sits behind a burger', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    expect(await page.getByRole('button', { name: 'Menu' }).isVisible()).toBe(true);
+    // Closed, the navigation is slid off the screen to the left.
+    await page.waitForFunction(() => {
+      const r = document.querySelector('nav[aria-label="Main"]')?.getBoundingClientRect();
+      return !!r && r.right <= 0;
+    });
+    expect((await nav.boundingBox())?.x ?? 0).toBeLessThan(0);
+    await shell.openNav('Customers');
+    await page.getByRole('heading', { name: 'Customers', level: 1 }).waitFor();
+    await new CustomerList(page).row('Chidi Okafor').waitFor();
+    // The page fits the screen: nothing scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
   it('signs out', async () => {
     await shell.signOut();
     await new LoginPage(page).heading().waitFor();

@@ -1,15 +1,22 @@
 import '@mantine/core/styles.css';
 import './app.css';
 import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import { isApiError } from './lib/api.ts';
+import { ME_KEY } from './lib/session.ts';
 import { router } from './routes.tsx';
 import { theme } from './theme.ts';
 
-const queryClient = new QueryClient({
+// A 401 anywhere means the session ended (expired, signed out in another tab): back to sign-in.
+const onError = (e: unknown) => {
+  if (isApiError(e, 401) && queryClient.getQueryData(ME_KEY)) queryClient.setQueryData(ME_KEY, null);
+};
+const queryClient: QueryClient = new QueryClient({
+  queryCache: new QueryCache({ onError }),
+  mutationCache: new MutationCache({ onError }),
   defaultOptions: {
     queries: {
       staleTime: 15_000,

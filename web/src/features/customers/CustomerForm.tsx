@@ -5,6 +5,7 @@ import {
   Collapse,
   Fieldset,
   Group,
+  Input,
   SegmentedControl,
   Select,
   SimpleGrid,
@@ -107,16 +108,17 @@ export default function CustomerForm({
             {failure}
           </Alert>
         )}
-        <SegmentedControl
-          aria-label="Kind of customer"
-          data={[
-            { value: 'person', label: 'Person' },
-            { value: 'business', label: 'Business' },
-          ]}
-          {...form.getInputProps('kind')}
-          onChange={(k) => form.setFieldValue('kind', k as Kind)}
-          style={{ alignSelf: 'flex-start' }}
-        />
+        <Input.Wrapper label="Kind" style={{ alignSelf: 'flex-start' }}>
+          <SegmentedControl
+            aria-label="Kind of customer"
+            data={[
+              { value: 'person', label: 'Person' },
+              { value: 'business', label: 'Business' },
+            ]}
+            {...form.getInputProps('kind')}
+            onChange={(k) => form.setFieldValue('kind', k as Kind)}
+          />
+        </Input.Wrapper>
         <TextInput
           label={v.kind === 'business' ? 'Business name' : 'Full name'}
           required

@@ -1,4 +1,15 @@
-import { Badge, Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Input,
+  Group,
+  Paper,
+  SegmentedControl,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
@@ -19,7 +30,10 @@ export function CustomersPage() {
   const tagParam = params.get('tag') ?? '';
   const [tagInput, setTagInput] = useState(tagParam);
   const [tag] = useDebouncedValue(tagInput.trim().toLowerCase(), 250);
-  useEffect(() => setTagInput(tagParam), [tagParam]);
+  // Follow the address when it changes from elsewhere (a tag link, Clear filters), not after our own update.
+  useEffect(() => {
+    if (tagParam !== tag) setTagInput(tagParam);
+  }, [tagParam]);
   useEffect(() => {
     if (tag === tagParam) return;
     setParams(
@@ -98,16 +112,18 @@ export function CustomersPage() {
         </Button>
       </Group>
       <Group gap="sm" align="flex-end" wrap="wrap">
-        <SegmentedControl
-          aria-label="Kind"
-          value={kind ?? 'all'}
-          onChange={setKind}
-          data={[
-            { value: 'all', label: 'All' },
-            { value: 'person', label: 'People' },
-            { value: 'business', label: 'Businesses' },
-          ]}
-        />
+        <Input.Wrapper label="Kind">
+          <SegmentedControl
+            aria-label="Kind"
+            value={kind ?? 'all'}
+            onChange={setKind}
+            data={[
+              { value: 'all', label: 'All' },
+              { value: 'person', label: 'People' },
+              { value: 'business', label: 'Businesses' },
+            ]}
+          />
+        </Input.Wrapper>
         <TextInput
           label="Tag"
           placeholder="e.g. vip"

@@ -1,5 +1,6 @@
 import {
   Alert,
+  Input,
   Badge,
   Button,
   Group,
@@ -150,20 +151,22 @@ function NewUser() {
             <TextInput label="Email" type="email" autoComplete="off" {...form.getInputProps('email')} />
             <PasswordInput
               label="Password"
-              description="At least 8 characters"
+              placeholder="At least 8 characters"
               autoComplete="new-password"
               {...form.getInputProps('password')}
             />
           </SimpleGrid>
           <Group align="flex-end">
-            <SegmentedControl
-              aria-label="Role"
-              data={[
-                { value: 'staff', label: 'Staff' },
-                { value: 'owner', label: 'Owner' },
-              ]}
-              {...form.getInputProps('role')}
-            />
+            <Input.Wrapper label="Role">
+              <SegmentedControl
+                aria-label="Role"
+                data={[
+                  { value: 'staff', label: 'Staff' },
+                  { value: 'owner', label: 'Owner' },
+                ]}
+                {...form.getInputProps('role')}
+              />
+            </Input.Wrapper>
             <Button type="submit" loading={create.isPending}>
               Add user
             </Button>
