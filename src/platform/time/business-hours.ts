@@ -24,19 +24,50 @@ const minutesOf = (hhmm: string): number => {
   return (h ?? 0) * 60 + (m ?? 0);
 };
 
+type Window = { open: number; close: number } | null;
+
+/**
+ * Local calendar days, walked with plain UTC-calendar arithmetic (no time zone needed to step a date);
+ * only a day's open and close instants need the zone, and those are cached per zone, date and hours.
+ */
+type Day = { y: number; m: number; d: number; weekday: number; iso: string };
+function dayAt(y: number, m: number, d: number): Day {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  const [yy, mm, dd] = [t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate()];
+  const iso = `${String(yy).padStart(4, '0')}-${String(mm).padStart(2, '0')}-${String(dd).padStart(2, '0')}`;
+  return { y: yy, m: mm, d: dd, weekday: (t.getUTCDay() + 6) % 7, iso };
+}
+const localDayOf = (ms: number, zone: string): Day => {
+  const l = DateTime.fromMillis(ms, { zone });
+  return dayAt(l.year, l.month, l.day);
+};
+const nextDay = (day: Day): Day => dayAt(day.y, day.m, day.d + 1);
+
+const windows = new Map<string, Window>();
+
 /** The open and close instants (epoch ms) of one local calendar day, or null when closed that day. */
-function windowOf(day: DateTime, hours: BusinessHours): { open: number; close: number } | null {
-  const spec = hours.week[WEEKDAYS[day.weekday - 1] as Weekday];
-  if (!spec || hours.holidays.includes(day.toISODate() ?? '')) return null;
+function windowOf(day: Day, hours: BusinessHours): Window {
+  const spec = hours.week[WEEKDAYS[day.weekday] as Weekday];
+  if (!spec || hours.holidays.includes(day.iso)) return null;
+  const key = `${hours.timezone}|${day.iso}|${spec.open}|${spec.close}`;
+  const hit = windows.get(key);
+  if (hit !== undefined) return hit;
   const at = (minutes: number) =>
     minutes >= 24 * 60
-      ? day.plus({ days: 1 }).startOf('day').toMillis()
-      : day
-          .set({ hour: Math.floor(minutes / 60), minute: minutes % 60, second: 0, millisecond: 0 })
-          .toMillis();
+      ? DateTime.fromObject({ year: day.y, month: day.m, day: day.d }, { zone: hours.timezone })
+          .plus({ days: 1 })
+          .startOf('day')
+          .toMillis()
+      : DateTime.fromObject(
+          { year: day.y, month: day.m, day: day.d, hour: Math.floor(minutes / 60), minute: minutes % 60 },
+          { zone: hours.timezone },
+        ).toMillis();
   const open = at(minutesOf(spec.open));
   const close = at(minutesOf(spec.close));
-  return close > open ? { open, close } : null;
+  const w = close > open ? { open, close } : null;
+  if (windows.size > 100_000) windows.clear();
+  windows.set(key, w);
+  return w;
 }
 
 function hasOpenDay(hours: BusinessHours): boolean {
@@ -56,8 +87,8 @@ export function addBusinessMinutes(start: Date, minutes: number, hours: Business
   if (!hasOpenDay(hours)) throw new Error('Business hours have no open day');
   let remaining = Math.round(minutes * 60_000);
   let cursor = start.getTime();
-  let day = DateTime.fromMillis(cursor, { zone: hours.timezone }).startOf('day');
-  for (let i = 0; i < MAX_DAYS; i++, day = day.plus({ days: 1 }).startOf('day')) {
+  let day = localDayOf(cursor, hours.timezone);
+  for (let i = 0; i < MAX_DAYS; i++, day = nextDay(day)) {
     const w = windowOf(day, hours);
     if (!w || cursor >= w.close) continue;
     cursor = Math.max(cursor, w.open);
@@ -78,8 +109,8 @@ export function businessMinutesBetween(from: Date, to: Date, hours: BusinessHour
   let cursor = from.getTime();
   if (end <= cursor) return 0;
   let total = 0;
-  let day = DateTime.fromMillis(cursor, { zone: hours.timezone }).startOf('day');
-  for (let i = 0; i < MAX_DAYS * 10 && cursor < end; i++, day = day.plus({ days: 1 }).startOf('day')) {
+  let day = localDayOf(cursor, hours.timezone);
+  for (let i = 0; i < MAX_DAYS * 10 && cursor < end; i++, day = nextDay(day)) {
     const w = windowOf(day, hours);
     if (!w || cursor >= w.close) continue;
     cursor = Math.max(cursor, w.open);
