@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -100,6 +101,8 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    // schemas registered with .meta({ id }) become components, so every $ref resolves
+    transformObject: jsonSchemaTransformObject,
   });
 
   app.addHook('onRequest', async (request) => {
