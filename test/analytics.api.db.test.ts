@@ -96,7 +96,9 @@ for (const dialect of DIALECTS) {
       expect(res.statusCode).toBe(201);
       await new Promise((r) => setTimeout(r, 100));
       const jobs = await t.services.queue.list(shop.workspaceId, REFIT_JOB, 10);
-      expect(jobs.length).toBe(1); // the 1,000-order import batches and this order: one job
+      // the 1,000-order import batches and this order: one job per minute (two if a minute turned meanwhile)
+      expect(jobs.length).toBeGreaterThanOrEqual(1);
+      expect(jobs.length).toBeLessThanOrEqual(2);
       expect(Date.parse((jobs[0] as { runAt: string }).runAt)).toBeGreaterThanOrEqual(before + 50_000);
       expect(jobs[0]?.payload).toEqual({ trigger: 'orders' });
     });
@@ -253,14 +255,12 @@ for (const dialect of DIALECTS) {
           },
         })),
       );
-      await t.conn.db
-        .transaction()
-        .execute((trx) =>
-          t.services.orders.importOrders(trx, clockwork.workspaceId, orders, {
-            ...system,
-            workspaceId: clockwork.workspaceId,
-          }),
-        );
+      await t.conn.db.transaction().execute((trx) =>
+        t.services.orders.importOrders(trx, clockwork.workspaceId, orders, {
+          ...system,
+          workspaceId: clockwork.workspaceId,
+        }),
+      );
       expect(await analytics.runRefit(clockwork.workspaceId, { trigger: 'manual' })).toMatchObject({
         status: 'insufficient_data',
         customers: 30,

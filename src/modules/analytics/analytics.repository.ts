@@ -135,13 +135,18 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
     },
 
     /**
-     * Upsert predictions (one PredictionValues per customer) in batches: multi-row VALUES on SQLite, unnest
+     * Upsert predictions (row k from `rowAt(k)`) in batches: multi-row VALUES on SQLite, unnest
      * of column arrays on PostgreSQL; each group of `perTransaction` rows commits on its own, so the API's
      * writers never wait long behind a million-row refit.
      */
-    async upsertPredictions(rows: PredictionValues[], perTransaction = 10_000): Promise<void> {
-      for (let g = 0; g < rows.length; g += perTransaction) {
-        const group = rows.slice(g, g + perTransaction);
+    async upsertPredictions(
+      count: number,
+      rowAt: (k: number) => PredictionValues,
+      perTransaction = 10_000,
+    ): Promise<void> {
+      for (let g = 0; g < count; g += perTransaction) {
+        // rows are built a group at a time: a million customers never sit in memory as row arrays
+        const group = Array.from({ length: Math.min(perTransaction, count - g) }, (_, i) => rowAt(g + i));
         await db.transaction().execute(async (trx) => {
           if (dialect === 'sqlite') {
             for (let i = 0; i < group.length; i += SQLITE_BATCH) {

@@ -68,15 +68,14 @@ function toRun(r: Selectable<PredictionRunTable>): PredictionRun {
   };
 }
 
-/** The rows a refit writes, one per scored customer, in PREDICTION_COLUMNS order. */
-function predictionRows(ws: string, runId: string, r: RefitResult): PredictionValues[] {
+/** Row k of what a refit writes (one per scored customer), in PREDICTION_COLUMNS order. */
+function predictionRow(ws: string, runId: string, r: RefitResult) {
   const sc = r.scores;
   const ids = r.purchases.customerIds;
-  const out: PredictionValues[] = new Array(ids.length);
-  for (let k = 0; k < ids.length; k++) {
+  return (k: number): PredictionValues => {
     const clv = round(sc.clv[k] as number);
     const next = sc.nextDay[k] as number;
-    out[k] = [
+    return [
       ws,
       ids[k] as string,
       runId,
@@ -104,8 +103,7 @@ function predictionRows(ws: string, runId: string, r: RefitResult): PredictionVa
       sc.overdueDays[k] as number,
       sc.explanation[k] as string,
     ];
-  }
-  return out;
+  };
 }
 
 export function createAnalyticsService({
@@ -242,7 +240,7 @@ export function createAnalyticsService({
         const r = computeRefit(log, { today, discountRate });
         await o.onProgress?.('storing');
         const t1 = performance.now();
-        await repo.upsertPredictions(predictionRows(ws, runId, r));
+        await repo.upsertPredictions(r.purchases.customerIds.length, predictionRow(ws, runId, r));
         await repo.deleteOtherRuns(ws, runId);
         const timings = { readMs, ...r.timings, storeMs: Math.round(performance.now() - t1) };
         const totalMs = Math.round(performance.now() - t0);
