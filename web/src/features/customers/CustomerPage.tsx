@@ -6,6 +6,7 @@ import { api, isApiError } from '../../lib/api.ts';
 import { timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
 import type { Customer } from '../../lib/types.ts';
+import { OutlookCard } from '../analytics/OutlookCard.tsx';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { CustomerDetails } from './CustomerDetails.tsx';
 import { valuesOf } from './formModel.ts';
@@ -54,7 +55,10 @@ export function CustomerPage() {
               </Suspense>
             </Paper>
           ) : (
-            <CustomerDetails c={c} />
+            <Stack gap="md">
+              <OutlookCard customerId={c.id} />
+              <CustomerDetails c={c} />
+            </Stack>
           )}
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: editing ? 5 : 7 }}>

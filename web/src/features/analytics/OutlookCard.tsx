@@ -1,0 +1,97 @@
+import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { calendarDate, money } from '../../lib/format.ts';
+import { useMe } from '../../lib/session.ts';
+import { PageLoader, QueryError } from '../shell/RouteError.tsx';
+import { usePrediction, type CustomerPrediction } from './api.ts';
+import { asOfText, decimal, percent } from './format.ts';
+
+const TREND: Record<NonNullable<CustomerPrediction['trend']>, { label: string; color: string }> = {
+  rising: { label: 'Spending more', color: 'teal' },
+  flat: { label: 'Steady', color: 'gray' },
+  falling: { label: 'Spending less', color: 'orange' },
+};
+
+function Figure({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" tt="uppercase" fw={700} c="dimmed" lts={0.4}>
+        {label}
+      </Text>
+      <Text fw={600} size="lg">
+        {children}
+      </Text>
+    </div>
+  );
+}
+
+/** The customer's outlook from the latest refit: will they stay, buy again, and what are they worth. */
+export function OutlookCard({ customerId }: { customerId: string }) {
+  const { workspace } = useMe();
+  const q = usePrediction(customerId);
+  return (
+    <Paper withBorder p="md" component="section" aria-label="Outlook">
+      <Group justify="space-between" align="baseline" mb="sm" gap="xs">
+        <Title order={2} fz="lg">
+          Outlook
+        </Title>
+        {q.data?.asOf && (
+          <Text size="xs" c="dimmed">
+            {asOfText(q.data.asOf, workspace.timezone)}
+          </Text>
+        )}
+      </Group>
+      {q.isPending ? (
+        <PageLoader label="Loading outlook…" />
+      ) : q.isError ? (
+        <QueryError error={q.error} onRetry={() => void q.refetch()} />
+      ) : (
+        <Outlook p={q.data} />
+      )}
+    </Paper>
+  );
+}
+
+function Outlook({ p }: { p: CustomerPrediction }) {
+  const trend = p.trend ? TREND[p.trend] : null;
+  const badges = (
+    <Group gap={6}>
+      {p.rfm && (
+        <Badge variant="light" color="teal">
+          {p.rfm.segment}
+        </Badge>
+      )}
+      {trend && (
+        <Badge variant="light" color={trend.color}>
+          {trend.label}
+        </Badge>
+      )}
+    </Group>
+  );
+  if (p.status !== 'ready')
+    return (
+      <Stack gap="xs">
+        <Text size="sm" c="dimmed">
+          {p.reason ?? 'No forecast yet.'}
+        </Text>
+        {badges}
+        {p.explanation && <Text size="sm">{p.explanation}</Text>}
+      </Stack>
+    );
+  return (
+    <Stack gap="sm">
+      <SimpleGrid cols={{ base: 2, xs: 4 }} spacing="sm" verticalSpacing="sm">
+        <Figure label="Still a customer">{p.pAlive === null ? '—' : percent(p.pAlive)}</Figure>
+        <Figure label="Purchases, 90 days">
+          {p.expectedPurchases ? decimal(p.expectedPurchases.days90) : '—'}
+        </Figure>
+        <Figure label="Next purchase">
+          {p.expectedNextPurchaseOn ? calendarDate(p.expectedNextPurchaseOn) : 'Not expected'}
+        </Figure>
+        <Figure label="12-month value">{p.clv12m === null ? '—' : money(p.clv12m, p.currency)}</Figure>
+      </SimpleGrid>
+      {badges}
+      {p.explanation && <Text size="sm">{p.explanation}</Text>}
+    </Stack>
+  );
+}

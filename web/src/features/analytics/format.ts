@@ -1,0 +1,37 @@
+import { dateTime } from '../../lib/format.ts';
+
+const pct = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
+const num1 = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+
+/** 0.734 → "73%". */
+export const percent = (p: number) => pct.format(p);
+/** 2.345 → "2.3". */
+export const decimal = (n: number) => num1.format(n);
+/** "as of 3 Nov 2026, 04:00" (empty before the first refit). */
+export const asOfText = (asOf: string | null | undefined, timeZone?: string) =>
+  asOf ? `as of ${dateTime(asOf, timeZone)}` : '';
+
+/** Whole currency units for chart axes: minor units divided by the currency's fraction digits. */
+export function majorUnits(minor: number, currency: string): number {
+  try {
+    const digits = new Intl.NumberFormat(undefined, { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits;
+    return minor / 10 ** (digits ?? 2);
+  } catch {
+    return minor / 100;
+  }
+}
+
+/** A short money label for axes and tooltips ("₦12K"), from whole units. */
+export function compactMoney(major: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency,
+      notation: 'compact',
+      maximumFractionDigits: 1,
+    }).format(major);
+  } catch {
+    return `${num1.format(major)} ${currency}`;
+  }
+}
