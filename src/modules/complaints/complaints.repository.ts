@@ -145,91 +145,72 @@ export function createComplaintsRepository(db: Kysely<Database>) {
       return q.limit(limit).execute();
     },
 
-    /** Counts for the dashboard tile. */
+    /**
+     * Counts for the dashboard tile, each an index-only range count over the partial indexes of pending
+     * deadlines. A complaint still awaiting its first response is counted by that deadline (its resolution is
+     * never due earlier); one already answered, by its resolution deadline.
+     */
     async counts(ws: string, now: string, endOfDay: string) {
-      const r = await db
-        .selectFrom('complaints')
-        .select((eb) => [
-          eb.fn.countAll<number | string>().as('active'),
-          eb.fn
-            .sum<number | string | null>(
-              eb
-                .case()
-                .when(
-                  eb.or([
-                    eb.and([eb('first_responded_at', 'is', null), eb('first_response_due_at', '<=', now)]),
-                    eb.and([eb('resolved_at', 'is', null), eb('resolution_due_at', '<=', now)]),
-                  ]),
-                )
-                .then(1)
-                .else(0)
-                .end(),
-            )
-            .as('breached'),
-          eb.fn
-            .sum<number | string | null>(
-              eb
-                .case()
-                .when(
-                  eb.or([
-                    eb.and([
-                      eb('first_responded_at', 'is', null),
-                      eb('first_response_warn_at', '<=', now),
-                      eb('first_response_due_at', '>', now),
-                    ]),
-                    eb.and([
-                      eb('resolved_at', 'is', null),
-                      eb('resolution_warn_at', '<=', now),
-                      eb('resolution_due_at', '>', now),
-                    ]),
-                  ]),
-                )
-                .then(1)
-                .else(0)
-                .end(),
-            )
-            .as('due_soon'),
-          eb.fn
-            .sum<number | string | null>(
-              eb
-                .case()
-                .when(
-                  eb.or([
-                    eb.and([
-                      eb('first_responded_at', 'is', null),
-                      eb('first_response_due_at', '>', now),
-                      eb('first_response_due_at', '<=', endOfDay),
-                    ]),
-                    eb.and([
-                      eb('resolved_at', 'is', null),
-                      eb('resolution_due_at', '>', now),
-                      eb('resolution_due_at', '<=', endOfDay),
-                    ]),
-                  ]),
-                )
-                .then(1)
-                .else(0)
-                .end(),
-            )
-            .as('due_today'),
-        ])
-        .where('workspace_id', '=', ws)
-        .where('active', '=', 1)
-        .executeTakeFirstOrThrow();
-      const f = await db
-        .selectFrom('complaints')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('workspace_id', '=', ws)
-        .where('follow_up_due_at', '<=', now)
-        .where('follow_up_done_at', 'is', null)
-        .executeTakeFirstOrThrow();
-      return {
-        active: Number(r.active),
-        breached: Number(r.breached ?? 0),
-        dueSoon: Number(r.due_soon ?? 0),
-        dueToday: Number(r.due_today ?? 0),
-        followUpsDue: Number(f.n),
-      };
+      const n = async (q: Promise<{ n: number | string }>) => Number((await q).n);
+      const awaitingResponse = () =>
+        db
+          .selectFrom('complaints')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .where('workspace_id', '=', ws)
+          .where('first_responded_at', 'is', null);
+      const awaitingResolution = () =>
+        db
+          .selectFrom('complaints')
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .where('workspace_id', '=', ws)
+          .where('resolved_at', 'is', null)
+          .where('first_responded_at', 'is not', null);
+      const [active, b1, b2, s1, s2, t1, t2, followUpsDue] = await Promise.all([
+        n(
+          db
+            .selectFrom('complaints')
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .where('workspace_id', '=', ws)
+            .where('active', '=', 1)
+            .executeTakeFirstOrThrow(),
+        ),
+        n(awaitingResponse().where('first_response_due_at', '<=', now).executeTakeFirstOrThrow()),
+        n(awaitingResolution().where('resolution_due_at', '<=', now).executeTakeFirstOrThrow()),
+        n(
+          awaitingResponse()
+            .where('first_response_due_at', '>', now)
+            .where('first_response_warn_at', '<=', now)
+            .executeTakeFirstOrThrow(),
+        ),
+        n(
+          awaitingResolution()
+            .where('resolution_due_at', '>', now)
+            .where('resolution_warn_at', '<=', now)
+            .executeTakeFirstOrThrow(),
+        ),
+        n(
+          awaitingResponse()
+            .where('first_response_due_at', '>', now)
+            .where('first_response_due_at', '<=', endOfDay)
+            .executeTakeFirstOrThrow(),
+        ),
+        n(
+          awaitingResolution()
+            .where('resolution_due_at', '>', now)
+            .where('resolution_due_at', '<=', endOfDay)
+            .executeTakeFirstOrThrow(),
+        ),
+        n(
+          db
+            .selectFrom('complaints')
+            .select((eb) => eb.fn.countAll<number | string>().as('n'))
+            .where('workspace_id', '=', ws)
+            .where('follow_up_done_at', 'is', null)
+            .where('follow_up_due_at', '<=', now)
+            .executeTakeFirstOrThrow(),
+        ),
+      ]);
+      return { active, breached: b1 + b2, dueSoon: s1 + s2, dueToday: t1 + t2, followUpsDue };
     },
 
     async receivedSince(ws: string, since: string): Promise<string[]> {

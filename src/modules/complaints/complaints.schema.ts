@@ -272,7 +272,10 @@ export const complaintSummarySchema = z
     active: z.number().int(),
     breached: z.number().int(),
     dueSoon: z.number().int(),
-    dueToday: z.number().int().describe('Pending deadlines before the end of today (workspace time zone)'),
+    dueToday: z
+      .number()
+      .int()
+      .describe('Not yet breached, but will be before the end of today (workspace time zone) unless handled'),
     followUpsDue: z.number().int(),
     surge: surgeSchema,
   })

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations are frozen in time and not typed by the live schema */
 
@@ -79,6 +79,25 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex('complaints_queue_severity')
     .on('complaints')
     .columns(['workspace_id', 'active', 'severity_rank', 'next_due_at', 'id'])
+    .execute();
+  // Partial covering indexes of pending deadlines: the dashboard counts read only these, never the table.
+  await db.schema
+    .createIndex('complaints_awaiting_response')
+    .on('complaints')
+    .columns(['workspace_id', 'first_response_due_at', 'first_response_warn_at'])
+    .where(sql.ref('first_responded_at'), 'is', null)
+    .execute();
+  await db.schema
+    .createIndex('complaints_awaiting_resolution')
+    .on('complaints')
+    .columns(['workspace_id', 'resolution_due_at', 'resolution_warn_at', 'first_responded_at'])
+    .where(sql.ref('resolved_at'), 'is', null)
+    .execute();
+  await db.schema
+    .createIndex('complaints_follow_up')
+    .on('complaints')
+    .columns(['workspace_id', 'follow_up_due_at'])
+    .where(sql.ref('follow_up_done_at'), 'is', null)
     .execute();
   await db.schema
     .createIndex('complaints_customer')
