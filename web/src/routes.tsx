@@ -12,6 +12,7 @@ import { NotFound, RouteError } from './features/shell/RouteError.tsx';
 const SetupPage = lazy(() => import('./features/auth/SetupPage.tsx'));
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx'));
 const NewCustomerPage = lazy(() => import('./features/customers/NewCustomerPage.tsx'));
+const InsightsPage = lazy(() => import('./features/analytics/InsightsPage.tsx'));
 
 export const router = createBrowserRouter([
   {
@@ -34,6 +35,7 @@ export const router = createBrowserRouter([
               { path: 'customers', element: <CustomersPage /> },
               { path: 'customers/new', element: <NewCustomerPage /> },
               { path: 'customers/:id', element: <CustomerPage /> },
+              { path: 'insights', element: <InsightsPage /> },
               { path: 'settings/:tab?', element: <SettingsPage /> },
               { path: '*', element: <NotFound /> },
             ],

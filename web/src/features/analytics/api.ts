@@ -55,7 +55,13 @@ export type PredictionRun = {
 };
 
 export type Segments = RunRef & {
-  segments: { segment: string; customers: number; totalSpent: number; clv12m: number | null; averageSpent: number }[];
+  segments: {
+    segment: string;
+    customers: number;
+    totalSpent: number;
+    clv12m: number | null;
+    averageSpent: number;
+  }[];
 };
 export type Lifecycle = RunRef & {
   stages: { stage: string; customers: number; totalSpent: number }[];

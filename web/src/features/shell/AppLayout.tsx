@@ -27,6 +27,7 @@ import { PageLoader } from './RouteError.tsx';
 const NAV = [
   { to: '/', label: 'Home', match: (p: string) => p === '/' },
   { to: '/customers', label: 'Customers', match: (p: string) => p.startsWith('/customers') },
+  { to: '/insights', label: 'Insights', match: (p: string) => p.startsWith('/insights') },
   { to: '/settings', label: 'Settings', match: (p: string) => p.startsWith('/settings') },
 ];
 
