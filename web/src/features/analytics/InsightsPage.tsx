@@ -150,7 +150,8 @@ function CohortsCard() {
             data={data}
             dataKey="month"
             withLegend
-            unit="%"
+            curveType="linear"
+            yAxisProps={{ domain: [0, 100] }}
             xAxisLabel="Months after the first purchase"
             valueFormatter={(v) => `${Math.round(v)}%`}
             series={cohorts.map((c, i) => ({
@@ -174,7 +175,13 @@ function SegmentsCard() {
       query={q}
     >
       {(d) => {
-        const data = d.segments.filter((s) => s.customers > 0).sort((a, b) => b.customers - a.customers);
+        const data = d.segments
+          .filter((s) => s.customers > 0)
+          .sort((a, b) => b.customers - a.customers)
+          .map((s) => ({
+            segment: s.segment.charAt(0).toUpperCase() + s.segment.slice(1),
+            customers: s.customers,
+          }));
         if (data.length === 0) return null;
         return (
           <BarChart
@@ -208,28 +215,30 @@ function CustomersCard({
       {(d) =>
         d.items.length === 0 ? null : (
           <Stack gap="xs" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-            {d.items.map((c) => (
-              <li key={c.customerId}>
-                <Group justify="space-between" wrap="nowrap" gap="sm" align="flex-start">
-                  <div style={{ minWidth: 0 }}>
-                    <Anchor component={Link} to={`/customers/${c.customerId}`} fw={500}>
-                      {c.name}
-                    </Anchor>
-                    <Text size="xs" c="dimmed">
-                      {c.explanation}
+            {[...d.items]
+              .sort((a, b) => b.valueAtStake - a.valueAtStake)
+              .map((c) => (
+                <li key={c.customerId}>
+                  <Group justify="space-between" wrap="nowrap" gap="sm" align="flex-start">
+                    <div style={{ minWidth: 0 }}>
+                      <Anchor component={Link} to={`/customers/${c.customerId}`} fw={500}>
+                        {c.name}
+                      </Anchor>
+                      <Text size="xs" c="dimmed">
+                        {c.explanation}
+                      </Text>
+                    </div>
+                    <Text
+                      size="sm"
+                      fw={600}
+                      style={{ flexShrink: 0 }}
+                      title="Value at stake: a year at their past pace"
+                    >
+                      {money(c.valueAtStake, d.currency)}
                     </Text>
-                  </div>
-                  <Text
-                    size="sm"
-                    fw={600}
-                    style={{ flexShrink: 0 }}
-                    title="Value at stake: a year at their past pace"
-                  >
-                    {money(c.valueAtStake, d.currency)}
-                  </Text>
-                </Group>
-              </li>
-            ))}
+                  </Group>
+                </li>
+              ))}
           </Stack>
         )
       }
