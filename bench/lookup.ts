@@ -16,6 +16,7 @@
  * Results are printed as a Markdown table and saved to bench/out/lookup-results.json.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -113,6 +114,8 @@ async function benchDialect(dialect: Dialect): Promise<DialectResult> {
     cpuProfileDir: profileDir,
   });
   const bare = await startServer(path.join(import.meta.dirname, 'lookup/bare.ts'), {});
+  // Other work on the machine skews every figure: say how busy it was before the load started.
+  log(`${dialect}: load average before measuring ${os.loadavg()[0]?.toFixed(2)} (${os.cpus().length} cores)`);
   try {
     const cardBytes = await checkLookup(rapport.url, apiKey);
     const load = loads(rapport, bare, apiKey);
