@@ -31,15 +31,10 @@ type Page = { items: CustomerSummary[]; nextCursor: string | null };
 
 export function createCustomerService({ db, workspaces }: CustomerDeps) {
   const repo = createCustomersRepository(db);
-  const regions = new Map<string, { region: string; until: number }>();
 
   /** The workspace's phone region (cached a few seconds: it is read on every lookup). */
   async function regionOf(ws: string): Promise<string> {
-    const hit = regions.get(ws);
-    if (hit && hit.until > Date.now()) return hit.region;
-    const { region } = await workspaces.getWorkspaceOrThrow(ws);
-    regions.set(ws, { region, until: Date.now() + 5000 });
-    return region;
+    return (await workspaces.getWorkspaceCached(ws)).region;
   }
 
   async function getCustomerOrThrow(ws: string, id: string, trx: Kysely<Database> = db): Promise<Customer> {

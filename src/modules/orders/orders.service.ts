@@ -224,7 +224,7 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
 
     /** As getPurchaseSummary, for a customer known to exist (the caller card). */
     async purchaseSummary(ws: string, customerId: string): Promise<PurchaseSummary> {
-      const { currency } = await workspaces.getWorkspaceOrThrow(ws);
+      const { currency } = await workspaces.getWorkspaceCached(ws);
       return { currency, ...(await repo.summary(ws, customerId, currency)) };
     },
   };

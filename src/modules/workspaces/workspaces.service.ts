@@ -20,8 +20,19 @@ export function createWorkspaceService({ db }: { db: Kysely<Database> }) {
     return w;
   }
 
+  const recent = new Map<string, { w: Workspace; until: number }>();
+
   return {
     getWorkspaceOrThrow,
+
+    /** As getWorkspaceOrThrow, remembered for a few seconds: for hot paths (a caller card) that need its region or currency. */
+    async getWorkspaceCached(id: string): Promise<Workspace> {
+      const hit = recent.get(id);
+      if (hit && hit.until > Date.now()) return hit.w;
+      const w = await getWorkspaceOrThrow(id);
+      recent.set(id, { w, until: Date.now() + 5000 });
+      return w;
+    },
     listWorkspaces: () => repo.list(),
     countWorkspaces: (trx?: Kysely<Database>) => repo.count(trx),
 
@@ -67,6 +78,7 @@ export function createWorkspaceService({ db }: { db: Kysely<Database> }) {
     async updateWorkspace(id: string, input: unknown, actor: string): Promise<Workspace> {
       const v = updateWorkspaceSchema.parse(input);
       await getWorkspaceOrThrow(id);
+      recent.delete(id);
       await db.transaction().execute(async (t) => {
         await repo.update(t, id, { ...v, updatedAt: nowIso() });
         await recordAudit(t, {

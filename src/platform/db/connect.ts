@@ -55,6 +55,8 @@ export function connect(opts: ConnectOptions): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -32000');
+  // Let SQLite gather the statistics its planner needs (it otherwise guesses, and can pick a whole-table index).
+  sqlite.pragma('optimize = 0x10002');
   const db = new Kysely<Database>({ dialect: new RapportSqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', url: undefined, close: () => db.destroy() };
 }
