@@ -76,6 +76,7 @@ function RevenueCard() {
             dataKey="month"
             type="stacked"
             withLegend
+            yAxisProps={{ width: 76 }}
             valueFormatter={(v) => compactMoney(v, d.currency)}
             series={[
               { name: 'returningRevenue', label: 'Returning customers', color: 'teal.6' },

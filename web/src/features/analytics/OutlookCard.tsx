@@ -1,10 +1,10 @@
 import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { calendarDate, money } from '../../lib/format.ts';
+import { money } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { usePrediction, type CustomerPrediction } from './api.ts';
-import { asOfText, decimal, percent } from './format.ts';
+import { asOfText, decimal, percent, shortDate } from './format.ts';
 
 const TREND: Record<NonNullable<CustomerPrediction['trend']>, { label: string; color: string }> = {
   rising: { label: 'Spending more', color: 'teal' },
@@ -18,7 +18,7 @@ function Figure({ label, children }: { label: string; children: ReactNode }) {
       <Text size="xs" tt="uppercase" fw={700} c="dimmed" lts={0.4}>
         {label}
       </Text>
-      <Text fw={600} size="lg">
+      <Text fw={600} size="md" style={{ overflowWrap: 'anywhere' }}>
         {children}
       </Text>
     </div>
@@ -80,13 +80,15 @@ function Outlook({ p }: { p: CustomerPrediction }) {
     );
   return (
     <Stack gap="sm">
-      <SimpleGrid cols={{ base: 2, xs: 4 }} spacing="sm" verticalSpacing="sm">
-        <Figure label="Still a customer">{p.pAlive === null ? '—' : percent(p.pAlive)}</Figure>
+      <SimpleGrid cols={2} spacing="sm" verticalSpacing="sm">
+        <Figure label="Still a customer">
+          {p.pAlive === null ? '—' : p.pAlive >= 0.995 ? 'Over 99%' : percent(p.pAlive)}
+        </Figure>
         <Figure label="Purchases, 90 days">
           {p.expectedPurchases ? decimal(p.expectedPurchases.days90) : '—'}
         </Figure>
         <Figure label="Next purchase">
-          {p.expectedNextPurchaseOn ? calendarDate(p.expectedNextPurchaseOn) : 'Not expected'}
+          {p.expectedNextPurchaseOn ? shortDate(p.expectedNextPurchaseOn) : 'Not expected'}
         </Figure>
         <Figure label="12-month value">{p.clv12m === null ? '—' : money(p.clv12m, p.currency)}</Figure>
       </SimpleGrid>

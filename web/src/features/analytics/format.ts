@@ -35,3 +35,12 @@ export function compactMoney(major: number, currency: string): string {
     return `${num1.format(major)} ${currency}`;
   }
 }
+
+/** 'YYYY-MM-DD' → "Jan 29, 2027", never shifted by a time zone. */
+export function shortDate(ymd: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
+  if (!m) return ymd;
+  return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))),
+  );
+}
