@@ -158,6 +158,11 @@ describe.skipIf(!available.run)('web app in chromium', () => {
     expect(await new CustomerForm(page).phone().inputValue()).toBe('+2348025550101');
   });
 
+  it('opens the insights page', async () => {
+    await page.goto(`${server.url}/insights`);
+    await page.getByRole('heading', { name: 'Insights', level: 1 }).waitFor();
+  });
+
   it('works on a 390 px phone: the navigation sits behind a burger', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const nav = page.getByRole('navigation', { name: 'Main' });
