@@ -58,7 +58,7 @@ for (const dialect of DIALECTS) {
       const job = await q.enqueue({ workspaceId: ws, kind: 'double', payload: 21 });
       runner.start();
       runner.poke();
-      for (let i = 0; i < 100 && (await q.get(ws, job.id))?.status !== 'done'; i++)
+      for (let i = 0; i < 500 && (await q.get(ws, job.id))?.status !== 'done'; i++)
         await new Promise((r) => setTimeout(r, 20));
       await runner.stop();
       expect(await q.get(ws, job.id)).toMatchObject({
