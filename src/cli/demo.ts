@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import type { Kysely } from 'kysely';
 import type { Services } from '../app.ts';
+import { simulateBgNbdLog } from '../analytics/index.ts';
+import type { Database } from '../platform/db/schema.ts';
 import { BUSINESS_WORDS, FIRST_NAMES, JOB_TITLES, LAST_NAMES, NEEDS, NOTES, TAGS } from './demo-data.ts';
 import { withServices } from './context.ts';
 
@@ -57,7 +60,11 @@ function localPhone(r: ReturnType<typeof rng>): string {
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** Create the demo workspace: ~2,000 customers, businesses with people, two years of interactions. */
-export async function createDemo(s: Services, opts: { customers: number; log: (line: string) => void }) {
+export async function createDemo(
+  s: Services,
+  db: Kysely<Database>,
+  opts: { customers: number; log: (line: string) => void },
+) {
   const existing = await s.workspaces.findWorkspace(DEMO_WORKSPACE);
   if (existing) return { workspace: existing, created: false };
   const r = rng(20261123);
@@ -169,6 +176,63 @@ export async function createDemo(s: Services, opts: { customers: number; log: (l
     }
   }
   opts.log(`  ${touches} interactions over two years`);
+
+  // Two years of purchases, from a "buy till you die" process: regulars, occasional buyers, and some who stopped.
+  const people = ids.slice(nBusinesses);
+  const today = Math.floor(now / 86_400_000);
+  const purchases = simulateBgNbdLog(
+    { r: 0.6, alpha: 25, a: 0.5, b: 4 },
+    {
+      customers: people.length,
+      startDay: today - 730,
+      cohortDays: 600,
+      horizonDays: 729,
+      unitDays: 1,
+      spend: { p: 6, q: 4, gamma: 450_000 },
+      seed: 7,
+    },
+  );
+  const products = [
+    ['Sourdough loaf', 'bread', 250_000],
+    ['Chin-chin (large)', 'snacks', 180_000],
+    ['Meat pie', 'pastry', 80_000],
+    ['Birthday cake', 'cakes', 2_500_000],
+    ['Croissant', 'pastry', 120_000],
+    ['Coconut bread', 'bread', 200_000],
+  ] as const;
+  const inputs = Array.from(purchases.day, (day, i) => {
+    const budget = Math.max(80_000, Math.round(purchases.amount[i] ?? 0));
+    const lines = [];
+    let left = budget;
+    while (left > 0 && lines.length < 4) {
+      const [name, category, price] = r.pick(products);
+      const quantity = Math.max(1, Math.min(6, Math.round(left / price)));
+      lines.push({ name, category, quantity, unitPrice: price, unitCost: Math.round(price * 0.55) });
+      left -= quantity * price;
+    }
+    return {
+      input: {
+        customerId: people[purchases.customerId[i] ?? 0],
+        placedAt: new Date(day * 86_400_000 + (8 + r.int(0, 10)) * 3_600_000).toISOString(),
+        channel: r.pick(['counter', 'counter', 'phone', 'whatsapp']),
+        lines,
+        externalSource: 'demo',
+        externalId: `demo-${i}`,
+      },
+      refunded: 0,
+    };
+  });
+  const demoActor = {
+    workspaceId: ws.id,
+    kind: 'cli' as const,
+    id: 'demo',
+    scopes: new Set(['write'] as const),
+  };
+  for (let i = 0; i < inputs.length; i += 500)
+    await db
+      .transaction()
+      .execute((trx) => s.orders.importOrders(trx, ws.id, inputs.slice(i, i + 500), demoActor));
+  opts.log(`  ${inputs.length} orders`);
   return { workspace: ws, created: true };
 }
 
@@ -178,13 +242,13 @@ export function registerDemoCommand(program: Command) {
     .description(`Create the "${DEMO_WORKSPACE}" workspace with believable customers, and print its sign-in`)
     .option('--customers <n>', 'how many customers', '2000')
     .action((o: { customers: string }) =>
-      withServices(async (s) => {
+      withServices(async (s, conn) => {
         const n = Number(o.customers);
         if (!Number.isInteger(n) || n < 1 || n > 100_000)
           throw new Error('--customers must be a whole number from 1 to 100000');
         console.log(`Creating "${DEMO_WORKSPACE}"…`);
         const t0 = Date.now();
-        const { created } = await createDemo(s, { customers: n, log: (l) => console.log(l) });
+        const { created } = await createDemo(s, conn.db, { customers: n, log: (l) => console.log(l) });
         if (created) console.log(`Done in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
         else console.log(`"${DEMO_WORKSPACE}" already exists; nothing changed.`);
         console.log(
