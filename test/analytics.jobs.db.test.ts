@@ -90,7 +90,12 @@ for (const dialect of DIALECTS) {
       ).json();
       expect(p.status).toBe('ready');
       expect(p.explanation).toMatch(/^Buys about every/);
-      const job = await s.queue.get(w.id, res.json().jobId);
+      // the run is stored inside the job; the job is marked done just after the handler returns
+      let job = await s.queue.get(w.id, res.json().jobId);
+      for (let i = 0; i < 200 && job?.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        job = await s.queue.get(w.id, res.json().jobId);
+      }
       expect(job).toMatchObject({ status: 'done' });
     }, 180_000);
   });
