@@ -81,6 +81,14 @@ for (const dialect of DIALECTS) {
         payload: '',
       });
       expect(empty.statusCode).toBe(400);
+      const json = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/imports',
+        headers: w.auth,
+        payload: { rows: [] },
+      });
+      expect(json.statusCode).toBe(415);
+      expect(json.json().code).toBe('IMPORT_NOT_A_FILE');
     });
 
     it('exports CSV (formula-safe) and JSON', async () => {

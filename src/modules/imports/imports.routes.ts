@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -69,7 +69,13 @@ export type StartImport = (
 ) => Promise<ImportResult>;
 
 /** Write the request body to a file, refusing more than MAX_UPLOAD bytes. */
-async function saveUpload(body: Readable, file: string) {
+async function saveUpload(body: unknown, file: string) {
+  if (!(body instanceof Readable))
+    throw new AppError(
+      'IMPORT_NOT_A_FILE',
+      `Send the file itself as the body, with content-type ${UPLOAD_TYPES.slice(0, 3).join(', ')} or application/octet-stream`,
+      415,
+    );
   let n = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _e, cb) {
@@ -135,7 +141,7 @@ export function registerImportRoutes(
       const { workspaceId } = actorOf(request);
       const file = path.join(deps.uploadsDir, `${newId()}.preview`);
       try {
-        await saveUpload(request.body as Readable, file);
+        await saveUpload(request.body, file);
         return await deps.imports.previewImport({
           workspaceId,
           file,
@@ -170,7 +176,7 @@ export function registerImportRoutes(
       const { workspaceId } = actorOf(request);
       const id = newId();
       const file = path.join(deps.uploadsDir, `${id}.upload`);
-      await saveUpload(request.body as Readable, file);
+      await saveUpload(request.body, file);
       const q = request.query;
       const options = {
         workspaceId,
