@@ -13,7 +13,7 @@ import { createComplaintSchema, updateComplaintSchema, type ComplaintDetail } fr
 import { contactAttemptsSince, offersOf } from './ladder.ts';
 import { createComplaintQueries } from './queries.ts';
 import { nextDue, presentComplaint } from './present.ts';
-import { resolveOwner } from './owners.ts';
+import { resolveOwner } from '../access/index.ts';
 import * as rules from './steps.ts';
 import type { SlaContext, StepRule } from './steps.ts';
 import {

@@ -15,7 +15,7 @@ import {
   updateComplaintSchema,
 } from './complaints.schema.ts';
 import { checkOffer, chosenOption, contactAttemptsSince, offersOf, type Step } from './ladder.ts';
-import { resolveOwner } from './owners.ts';
+import { resolveOwner } from '../access/index.ts';
 import { severityRank, type ComplaintSettings } from './settings.ts';
 import type { BusinessHours } from '../../platform/time/business-hours.ts';
 import { deadlines } from './sla.ts';

@@ -52,6 +52,19 @@ export function createMergeRepository(db: Kysely<Database>) {
       ];
     },
 
+    async updateCustomer(trx: Kysely<Database>, ws: string, id: string, set: Partial<Database['customers']>) {
+      await trx
+        .updateTable('customers')
+        .set(set)
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .execute();
+    },
+    /** Remove the merged-away record (its phones, emails, tags and tokens go with it by cascade). */
+    async deleteCustomer(trx: Kysely<Database>, ws: string, id: string) {
+      await trx.deleteFrom('customers').where('workspace_id', '=', ws).where('id', '=', id).execute();
+    },
+
     /** Move the contact points, tags, links and people of `from` to `into` (skipping what `into` already has). */
     async moveCustomerData(trx: Kysely<Database>, ws: string, from: string, into: string) {
       const has = await trx

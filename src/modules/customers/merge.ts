@@ -62,16 +62,11 @@ export function createMerger({ db, findRow, hooks }: Deps) {
         if ((from.last_interaction_at ?? '') > (into.last_interaction_at ?? ''))
           set.last_interaction_at = from.last_interaction_at;
         set.updated_at = nowIso();
-        await trx
-          .updateTable('customers')
-          .set(set)
-          .where('workspace_id', '=', ws)
-          .where('id', '=', intoId)
-          .execute();
+        await repo.updateCustomer(trx, ws, intoId, set);
         await repo.moveCustomerData(trx, ws, fromId, intoId);
         for (const hook of hooks)
           await hook(trx, ws, { id: fromId, name: from.name }, { id: intoId, name: into.name });
-        await trx.deleteFrom('customers').where('workspace_id', '=', ws).where('id', '=', fromId).execute();
+        await repo.deleteCustomer(trx, ws, fromId);
         await recordAudit(trx, {
           workspaceId: ws,
           actor,

@@ -1,3 +1,4 @@
+// The users table belongs to this module: who may own a complaint or an enquiry is answered here.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import { badInput } from '../../platform/errors.ts';
