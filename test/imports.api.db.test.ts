@@ -28,6 +28,13 @@ for (const dialect of DIALECTS) {
       expect(res.json()).toMatchObject({ preset: 'shopify-orders', encoding: 'utf-8', delimiter: ',' });
       expect(res.json().headers).toContain('Lineitem name');
       expect(res.json().sample[0].order.lines).toHaveLength(2);
+      // the column mapping: which columns the layout reads, which it leaves out
+      const columns = new Map(
+        (res.json().columns as { header: string; used: boolean }[]).map((c) => [c.header, c.used]),
+      );
+      expect(columns.get('Lineitem name')).toBe(true);
+      expect(columns.get('Email')).toBe(true);
+      expect(columns.get('Lineitem requires shipping')).toBe(false);
       expect(
         (await t.app.inject({ method: 'GET', url: '/api/v1/customers', headers: w.auth })).json().items,
       ).toHaveLength(0);
@@ -61,6 +68,20 @@ for (const dialect of DIALECTS) {
       });
       expect(report.headers['content-type']).toContain('text/csv');
       expect(report.body).toContain('6,rejected');
+      const notes = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/imports/${id}/notes?kind=rejected&limit=5`,
+        headers: w.auth,
+      });
+      expect(notes.statusCode).toBe(200);
+      expect(notes.json().items).toEqual([{ line: 6, kind: 'rejected', reason: expect.any(String) }]);
+      const other = await t.newWorkspace();
+      const hidden = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/imports/${id}/notes`,
+        headers: other.auth,
+      });
+      expect(hidden.statusCode).toBe(404);
       expect(
         (await t.app.inject({ method: 'GET', url: '/api/v1/imports', headers: w.auth })).json().items[0].id,
       ).toBe(id);
@@ -81,6 +102,38 @@ for (const dialect of DIALECTS) {
         payload: '',
       });
       expect(empty.statusCode).toBe(400);
+      // a spreadsheet workbook (a zip) or other binary file: 415 saying how to make a CSV of it
+      for (const [payload, words] of [
+        [
+          Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(300, 1)]),
+          'save or export it as CSV',
+        ],
+        [Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0, 0]), 'save it as CSV'],
+        [Buffer.from(Array.from({ length: 600 }, (_, i) => (i * 7919) % 256)), 'not text'],
+      ] as const) {
+        const bad = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/imports/preview',
+          headers: { ...w.auth, 'content-type': 'application/octet-stream' },
+          payload,
+        });
+        expect(bad.statusCode).toBe(415);
+        expect(bad.json()).toMatchObject({ code: 'IMPORT_NOT_TEXT', detail: expect.stringContaining(words) });
+      }
+      // …while UTF-16 and Windows-1252 text is fine
+      const utf16 = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/imports/preview',
+        headers: { ...w.auth, 'content-type': 'text/csv' },
+        payload: Buffer.concat([
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from('Name,Email\r\nZoë,z@example.com\r\n', 'utf16le'),
+        ]),
+      });
+      expect(utf16.json()).toMatchObject({
+        headers: ['Name', 'Email'],
+        sample: [{ customer: { name: 'Zoë' } }],
+      });
       const json = await t.app.inject({
         method: 'POST',
         url: '/api/v1/imports',

@@ -148,15 +148,15 @@ export function createImportsRepository(db: Kysely<Database>) {
       ])
         await sql`ANALYZE ${sql.table(t)}`.execute(db);
     },
-    async notes(ws: string, runId: string) {
-      return db
+    async notes(ws: string, runId: string, only?: { kind: 'rejected' | 'warning'; limit: number }) {
+      let q = db
         .selectFrom('import_rejections')
         .select(['line', 'kind', 'reason'])
         .where('workspace_id', '=', ws)
-        .where('run_id', '=', runId)
-        .orderBy('line')
-        .orderBy('kind')
-        .execute();
+        .where('run_id', '=', runId);
+      if (only) q = q.where('kind', '=', only.kind).limit(only.limit);
+      const rows = await q.orderBy('line').orderBy('kind').execute();
+      return rows.map((r) => ({ ...r, line: Number(r.line) }));
     },
   };
 }

@@ -12,6 +12,7 @@ import { actorOf } from '../../platform/http/server.ts';
 import type { ImportOptions, ImportResult } from './imports.service.ts';
 import type { ImportService } from './imports.service.ts';
 import { PRESETS } from './presets/index.ts';
+import { fileNotTextReason } from './read.ts';
 
 /** Largest upload accepted (the importer streams, so this guards the disk rather than memory). */
 const MAX_UPLOAD = 2 * 1024 ** 3;
@@ -88,8 +89,14 @@ async function saveUpload(body: unknown, file: string) {
   });
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   await pipeline(body, limit, fs.createWriteStream(file));
-  if (n === 0)
-    throw new AppError('IMPORT_EMPTY', 'The upload is empty: send the file as the request body', 400);
+  const refused =
+    n === 0
+      ? new AppError('IMPORT_EMPTY', 'The upload is empty: send the file as the request body', 400)
+      : await fileNotTextReason(file).then((why) => why && new AppError('IMPORT_NOT_TEXT', why, 415));
+  if (refused) {
+    await fs.promises.rm(file, { force: true });
+    throw refused;
+  }
 }
 
 export function registerImportRoutes(
@@ -132,6 +139,7 @@ export function registerImportRoutes(
             encoding: z.string(),
             delimiter: z.string(),
             headers: z.array(z.string()),
+            columns: z.array(z.object({ header: z.string(), used: z.boolean() })),
             sample: z.array(z.record(z.string(), z.unknown())),
           }),
         },
@@ -231,6 +239,36 @@ export function registerImportRoutes(
       },
     },
     async (request) => deps.imports.getRunOrThrow(actorOf(request).workspaceId, request.params.id),
+  );
+
+  app.get(
+    '/api/v1/imports/:id/notes',
+    {
+      schema: {
+        tags,
+        summary: 'The first rejected rows (or rows imported with a warning) of an import, by line',
+        params: z.object({ id: z.string().max(100) }),
+        querystring: z.object({
+          kind: z.enum(['rejected', 'warning']).default('rejected'),
+          limit: z.coerce.number().int().min(1).max(1000).default(20),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({ line: z.number(), kind: z.enum(['rejected', 'warning']), reason: z.string() }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => ({
+      items: await deps.imports.firstNotes(
+        actorOf(request).workspaceId,
+        request.params.id,
+        request.query.kind,
+        request.query.limit,
+      ),
+    }),
   );
 
   app.get(

@@ -18,7 +18,7 @@ import {
 } from './imports.repository.ts';
 import { detectPreset, presetById } from './presets/index.ts';
 import { openCsv } from './read.ts';
-import type { ImportRecord } from './records.ts';
+import { normHeader, type ImportRecord } from './records.ts';
 import { readVcards } from './vcard.ts';
 
 export type ImportOptions = {
@@ -303,9 +303,11 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     const csv = await openCsv(opts.file);
     const preset = opts.preset ? presetById(opts.preset) : detectPreset(csv.headers);
     if (!preset) throw badInput('IMPORT_UNKNOWN_PRESET', `No preset "${opts.preset}"`, '/querystring/preset');
+    const seen = new Set<string>();
     for await (const r of preset.read(csv.rows(0), {
       currency,
       source: preset.id.split('-')[0] ?? preset.id,
+      seen,
     }))
       if (sample.push(r) >= 5) break;
     return {
@@ -313,6 +315,8 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       encoding: csv.encoding,
       delimiter: csv.delimiter,
       headers: csv.headers,
+      /** Which columns the preset reads; the others are left out of the import. */
+      columns: csv.headers.map((header) => ({ header, used: seen.has(normHeader(header)) })),
       sample,
     };
   }
@@ -326,6 +330,11 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       return r;
     },
     listRuns: (ws: string, limit = 50) => repo.list(ws, limit),
+    /** The first rejected rows (or warnings) of a run, by line: what the web app shows under the counts. */
+    async firstNotes(ws: string, id: string, kind: 'rejected' | 'warning', limit: number) {
+      if (!(await repo.get(ws, id))) throw notFound('IMPORT_NOT_FOUND', 'Import');
+      return repo.notes(ws, id, { kind, limit });
+    },
     async notes(ws: string, id: string) {
       if (!(await repo.get(ws, id))) throw notFound('IMPORT_NOT_FOUND', 'Import');
       return repo.notes(ws, id);

@@ -65,6 +65,36 @@ async function readHead(file: string, bytes = 65536): Promise<Buffer> {
   }
 }
 
+/**
+ * Why a file cannot be read as text (CSV or vCard), from its first bytes; undefined when it can. Spreadsheet
+ * workbooks are the usual mistake: say how to turn them into CSV.
+ */
+export function notTextReason(head: Uint8Array): string | undefined {
+  const starts = (...b: number[]) => b.every((x, i) => head[i] === x);
+  if (starts(0x50, 0x4b, 0x03, 0x04))
+    return 'This is a workbook or archive (.xlsx, .numbers, .ods or .zip), not a CSV file. Open it in your spreadsheet and save or export it as CSV, then import the CSV.';
+  if (starts(0xd0, 0xcf, 0x11, 0xe0))
+    return 'This is an old Excel workbook (.xls), not a CSV file. Open it in your spreadsheet and save it as CSV, then import the CSV.';
+  if (starts(0x25, 0x50, 0x44, 0x46)) return 'This is a PDF, not a CSV file. Import the CSV export instead.';
+  const encoding = detectEncoding(head);
+  if (encoding.startsWith('utf-16')) return undefined;
+  // control characters other than tab, newline, carriage return and form feed do not occur in text
+  let control = 0;
+  const n = Math.min(head.length, 8192);
+  for (let i = 0; i < n; i++) {
+    const b = head[i] ?? 0;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) control++;
+  }
+  if (n > 0 && control > Math.max(2, n / 100))
+    return 'This file is not text: import a CSV file (any delimiter) or a vCard (.vcf) file.';
+  return undefined;
+}
+
+/** The reason `file` is not a text file (see notTextReason); undefined when it is. */
+export async function fileNotTextReason(file: string): Promise<string | undefined> {
+  return notTextReason(await readHead(file, 8192));
+}
+
 export type CsvSource = {
   encoding: Encoding;
   delimiter: string;

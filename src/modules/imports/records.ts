@@ -40,7 +40,12 @@ export type ImportRecord = { line: number; index: number } & (
 /** A data row: its line in the file, its position among data rows (1-based) and its cells by header. */
 export type Row = { line: number; index: number; cells: Record<string, string> };
 
-export type PresetContext = { currency: string; source: string };
+export type PresetContext = {
+  currency: string;
+  source: string;
+  /** When given, collects the headers a preset reads (the preview's column mapping). */
+  seen?: Set<string> | undefined;
+};
 
 export type Preset = {
   id: string;
@@ -52,13 +57,18 @@ export type Preset = {
   read: (rows: AsyncIterable<Row>, ctx: PresetContext) => AsyncIterable<ImportRecord>;
 };
 
-/** Look up a cell by any of several header spellings (case, spaces, punctuation ignored). */
-export function cellGetter(cells: Record<string, string>) {
+/**
+ * Look up a cell by any of several header spellings (case, spaces, punctuation ignored). With `seen`, every
+ * header looked up that the file has is added to it (normalised), whether or not this row's cell is empty.
+ */
+export function cellGetter(cells: Record<string, string>, seen?: Set<string>) {
   const byKey = new Map<string, string>();
   for (const [k, v] of Object.entries(cells)) byKey.set(normHeader(k), v);
   return (...names: string[]): string | undefined => {
     for (const n of names) {
-      const v = byKey.get(normHeader(n));
+      const key = normHeader(n);
+      const v = byKey.get(key);
+      if (v !== undefined) seen?.add(key);
       if (v !== undefined && v.trim() !== '') return v;
     }
     return undefined;
@@ -78,7 +88,11 @@ export function perRow(
   return async function* (rows: AsyncIterable<Row>, ctx: PresetContext): AsyncIterable<ImportRecord> {
     for await (const row of rows) {
       try {
-        yield { line: row.line, index: row.index, ...map(cellGetter(row.cells), ctx, row) } as ImportRecord;
+        yield {
+          line: row.line,
+          index: row.index,
+          ...map(cellGetter(row.cells, ctx.seen), ctx, row),
+        } as ImportRecord;
       } catch (err) {
         yield { line: row.line, index: row.index, error: err instanceof Error ? err.message : String(err) };
       }
