@@ -298,7 +298,14 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     const sample: ImportRecord[] = [];
     if (await isVcard(opts.file)) {
       for await (const r of readVcards(opts.file)) if (sample.push(r) >= 5) break;
-      return { preset: 'vcard', encoding: 'utf-8', delimiter: '', headers: [] as string[], sample };
+      return {
+        preset: 'vcard',
+        encoding: 'utf-8',
+        delimiter: '',
+        headers: [] as string[],
+        columns: [] as { header: string; used: boolean }[],
+        sample,
+      };
     }
     const csv = await openCsv(opts.file);
     const preset = opts.preset ? presetById(opts.preset) : detectPreset(csv.headers);
