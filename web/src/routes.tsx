@@ -13,6 +13,7 @@ const SetupPage = lazy(() => import('./features/auth/SetupPage.tsx'));
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx'));
 const NewCustomerPage = lazy(() => import('./features/customers/NewCustomerPage.tsx'));
 const InsightsPage = lazy(() => import('./features/analytics/InsightsPage.tsx'));
+const DataPage = lazy(() => import('./features/imports/DataPage.tsx'));
 
 export const router = createBrowserRouter([
   {
@@ -36,6 +37,9 @@ export const router = createBrowserRouter([
               { path: 'customers/new', element: <NewCustomerPage /> },
               { path: 'customers/:id', element: <CustomerPage /> },
               { path: 'insights', element: <InsightsPage /> },
+              { path: 'import', element: <DataPage /> },
+              { path: 'export', element: <DataPage /> },
+              { path: 'duplicates', element: <DataPage /> },
               { path: 'settings/:tab?', element: <SettingsPage /> },
               { path: '*', element: <NotFound /> },
             ],

@@ -84,7 +84,38 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
   return data as T;
 }
 
-const qs = (params: Record<string, string | number | undefined | null>) => {
+/**
+ * Send a file as the request body (what the import endpoints take), reporting upload progress (0–1).
+ * Answers the parsed JSON; errors are ApiErrors like request()'s.
+ */
+export function uploadFile<T>(path: string, file: Blob, onProgress?: (fraction: number) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress?.(e.loaded / e.total);
+    };
+    xhr.onerror = () =>
+      reject(new ApiError({ status: 0, code: 'NETWORK', detail: 'Cannot reach the Rapport server.' }));
+    xhr.onload = () => {
+      let data: unknown = undefined;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        data = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(data as T);
+      const p = (data && typeof data === 'object' ? data : {}) as Partial<Problem>;
+      reject(new ApiError({ ...p, status: xhr.status, code: p.code ?? `HTTP_${xhr.status}` }));
+    };
+    xhr.send(file);
+  });
+}
+
+export const qs = (params: Record<string, string | number | undefined | null>) => {
   const u = new URLSearchParams();
   for (const [k, v] of Object.entries(params))
     if (v !== undefined && v !== null && v !== '') u.set(k, String(v));

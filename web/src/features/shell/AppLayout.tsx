@@ -28,6 +28,11 @@ const NAV = [
   { to: '/', label: 'Home', match: (p: string) => p === '/' },
   { to: '/customers', label: 'Customers', match: (p: string) => p.startsWith('/customers') },
   { to: '/insights', label: 'Insights', match: (p: string) => p.startsWith('/insights') },
+  {
+    to: '/import',
+    label: 'Import & export',
+    match: (p: string) => /^\/(import|export|duplicates)(\/|$)/.test(p),
+  },
   { to: '/settings', label: 'Settings', match: (p: string) => p.startsWith('/settings') },
 ];
 
