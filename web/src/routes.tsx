@@ -13,6 +13,10 @@ const SetupPage = lazy(() => import('./features/auth/SetupPage.tsx'));
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx'));
 const NewCustomerPage = lazy(() => import('./features/customers/NewCustomerPage.tsx'));
 const InsightsPage = lazy(() => import('./features/analytics/InsightsPage.tsx'));
+const QueuePage = lazy(() => import('./features/complaints/QueuePage.tsx'));
+const IntakePage = lazy(() => import('./features/complaints/IntakePage.tsx'));
+const ComplaintPage = lazy(() => import('./features/complaints/ComplaintPage.tsx'));
+const EnquiriesPage = lazy(() => import('./features/enquiries/EnquiriesPage.tsx'));
 const DataPage = lazy(() => import('./features/imports/DataPage.tsx'));
 
 export const router = createBrowserRouter([
@@ -37,6 +41,10 @@ export const router = createBrowserRouter([
               { path: 'customers/new', element: <NewCustomerPage /> },
               { path: 'customers/:id', element: <CustomerPage /> },
               { path: 'insights', element: <InsightsPage /> },
+              { path: 'complaints', element: <QueuePage /> },
+              { path: 'complaints/new', element: <IntakePage /> },
+              { path: 'complaints/:id', element: <ComplaintPage /> },
+              { path: 'enquiries', element: <EnquiriesPage /> },
               { path: 'import', element: <DataPage /> },
               { path: 'export', element: <DataPage /> },
               { path: 'duplicates', element: <DataPage /> },

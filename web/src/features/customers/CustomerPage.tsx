@@ -114,9 +114,14 @@ function Header({ c, editing, onEdit }: { c: Customer; editing: boolean; onEdit:
         )}
       </div>
       {!editing && (
-        <Button variant="default" onClick={onEdit} style={{ flexShrink: 0 }}>
-          Edit
-        </Button>
+        <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
+          <Button variant="light" color="orange" component={Link} to={`/complaints/new?customer=${c.id}`}>
+            Log complaint
+          </Button>
+          <Button variant="default" onClick={onEdit}>
+            Edit
+          </Button>
+        </Group>
       )}
     </Group>
   );

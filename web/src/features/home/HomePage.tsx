@@ -4,6 +4,7 @@ import { formatPhone } from '../../lib/phone.ts';
 import { timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
 import { useCalls } from '../calls/callStore.ts';
+import { ComplaintsTile } from '../complaints/ComplaintsTile.tsx';
 import { readRecent } from '../customers/queries.ts';
 
 /** Home: where to start — search, add, the calls that came in, the customers just seen. */
@@ -32,6 +33,7 @@ export function HomePage() {
         </Text>
       </Group>
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+        <ComplaintsTile />
         <Paper withBorder p="md">
           <Title order={2} fz="lg" mb="sm">
             Calls while you were here

@@ -27,6 +27,8 @@ import { PageLoader } from './RouteError.tsx';
 const NAV = [
   { to: '/', label: 'Home', match: (p: string) => p === '/' },
   { to: '/customers', label: 'Customers', match: (p: string) => p.startsWith('/customers') },
+  { to: '/complaints', label: 'Complaints', match: (p: string) => p.startsWith('/complaints') },
+  { to: '/enquiries', label: 'Enquiries', match: (p: string) => p.startsWith('/enquiries') },
   { to: '/insights', label: 'Insights', match: (p: string) => p.startsWith('/insights') },
   {
     to: '/import',

@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserAvailability, launchBrowser, type Browser } from './support/browser.ts';
+import { ensureWebBuilt, startServer, type TestServer } from './support/server.ts';
+import { LoginPage } from './pages/AuthPages.ts';
+import { AppShell } from './pages/AppShell.ts';
+import { CustomerPage } from './pages/CustomerPages.ts';
+import { ComplaintIntake, ComplaintQueue, ComplaintView } from './pages/ComplaintPages.ts';
+
+const available = browserAvailability();
+const OWNER = { name: 'Ada Obi', email: 'ada@example.com', password: 'correct horse 1' };
+
+/**
+ * A complaint from intake to confirmed close through the web app, in a real chromium against a real server:
+ * logged from the customer's page, followed step by step through the guided flow, with the rules' refusals
+ * shown next to the action that broke them; then the queue on a 390 px phone.
+ */
+describe.skipIf(!available.run)('complaints in chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let customerId = '';
+
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await page.request.fetch(`${server.url}${path}`, {
+      method,
+      ...(body !== undefined && {
+        headers: { 'content-type': 'application/json' },
+        data: JSON.stringify(body),
+      }),
+    });
+    if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
+    return res.status() === 204 ? {} : ((await res.json()) as Record<string, unknown>);
+  };
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    server = await startServer();
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${server.url}/login`);
+    await api('POST', '/api/v1/setup', {
+      workspace: { name: 'Demo Bakery', timezone: 'Africa/Lagos', currency: 'NGN', region: 'NG' },
+      owner: OWNER,
+    });
+    await api('POST', '/api/v1/auth/logout');
+    const login = new LoginPage(page);
+    await page.goto(`${server.url}/login`);
+    await login.signIn(OWNER.email, OWNER.password);
+    await new AppShell(page).greeting().waitFor();
+    customerId = String(
+      (
+        await api('POST', '/api/v1/customers', {
+          name: 'Chiamaka Obi',
+          phones: [{ number: '0803 111 2222' }],
+        })
+      ).id,
+    );
+    await api('POST', '/api/v1/orders', {
+      customerId,
+      placedAt: '2025-01-10T10:00:00Z',
+      lines: [{ name: 'Birthday cake', unitPrice: 4_500_000 }],
+    });
+    // Another customer's complaint, so the queue has more than one line.
+    const other = await api('POST', '/api/v1/customers', { name: 'Emeka Eze' });
+    await api('POST', '/api/v1/complaints', {
+      customerId: other.id,
+      channel: 'email',
+      words: 'The bread was stale',
+      severity: 'low',
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('logs a complaint from the customer page, with the playbook beside the form', async () => {
+    await page.goto(`${server.url}/customers/${customerId}`);
+    await new CustomerPage(page).name('Chiamaka Obi').waitFor();
+    await page.getByRole('link', { name: 'Log complaint' }).click();
+    const intake = new ComplaintIntake(page);
+    await intake.heading().waitFor();
+    await intake
+      .playbook()
+      .getByText(/last resort/)
+      .waitFor();
+    // The customer is filled in from the page the complaint was logged on.
+    await expect
+      .poll(() => page.getByRole('combobox', { name: 'Customer', exact: true }).inputValue())
+      .toBe('Chiamaka Obi');
+    await intake.fill({
+      words: 'The cake was the wrong flavour and the party was ruined!',
+      severity: 'High',
+      category: 'quality',
+    });
+    await intake.submit();
+    const c = new ComplaintView(page);
+    await c.heading('Chiamaka Obi').waitFor();
+    // The money at stake: her spend to date.
+    expect(await c.valueAtStake().textContent()).toMatch(/45,000/);
+    expect(await c.currentStep().textContent()).toContain('Greet');
+  });
+
+  it('follows the guided flow: respond, paraphrase, options refused, alternatives chosen', async () => {
+    const c = new ComplaintView(page);
+    await c.respond('Greeted her by name, listened without interrupting');
+    await c.step('Paraphrase').waitFor();
+    await c.paraphrase('Wrong flavour on the birthday cake collected Saturday');
+    await c.step('Offer options').waitFor();
+    await c.offer(
+      [
+        { kind: 'Redo', detail: 'New cake tomorrow' },
+        { kind: 'Credit', detail: 'On the next order' },
+      ],
+      'refused',
+    );
+    await c.offers().getByText('Refused', { exact: true }).waitFor();
+    await c.offer(
+      [
+        { kind: 'Replace', detail: 'Any cake from the counter today' },
+        { kind: 'Discount', detail: 'Half off the next order' },
+      ],
+      1,
+    );
+    await c.step('Confirm').waitFor();
+    await c
+      .step('Confirm')
+      .getByText(/The customer chose/)
+      .waitFor();
+  });
+
+  it('refuses to resolve without an apology and to close without confirmation, saying which rule', async () => {
+    const c = new ComplaintView(page);
+    await c.resolve('She took a chocolate cake from the counter', false);
+    await c
+      .refusal()
+      .getByText(/Apologise for the inconvenience/)
+      .waitFor();
+    expect(await c.refusal().textContent()).toContain('COMPLAINT_RESOLVE_NO_APOLOGY');
+    await c.resolve('She took a chocolate cake from the counter', true);
+    await c.step('Confirm').getByRole('button', { name: 'Close complaint' }).waitFor();
+    expect(await c.status().getAttribute('data-status')).toBe('resolved');
+
+    await c.close(false);
+    await c
+      .refusal()
+      .getByText(/closes only with the customer's confirmation/)
+      .waitFor();
+    expect(await c.refusal().textContent()).toContain('COMPLAINT_CLOSE_UNCONFIRMED');
+    expect(await c.status().getAttribute('data-status')).toBe('resolved');
+
+    await c.close(true);
+    await c
+      .step('Confirm')
+      .getByText(/Closed with the customer’s confirmation/)
+      .waitFor();
+    expect(await c.status().getAttribute('data-status')).toBe('closed');
+    const history = await c.history().textContent();
+    expect(history).toContain('Offered alternatives');
+    expect(history).toContain('Closed: the customer confirmed');
+  });
+
+  it('shows the queue ordered by value at stake, and the closed complaint has left it', async () => {
+    await new AppShell(page).openNav('Complaints');
+    const q = new ComplaintQueue(page);
+    await q.heading().waitFor();
+    await q.item('Emeka Eze').waitFor();
+    expect(await q.item('Chiamaka Obi').count()).toBe(0);
+    await q.item('Emeka Eze').getByText('The bread was stale').waitFor();
+  });
+
+  it('fits a 390 px phone: cards instead of a table, nothing scrolls sideways', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    const q = new ComplaintQueue(page);
+    await q.item('Emeka Eze').waitFor();
+    expect(await page.getByRole('table').count()).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+});

@@ -1,0 +1,104 @@
+import type { Page } from 'playwright-core';
+
+/** Pick an option of a Mantine Select by its label. */
+async function choose(page: Page, label: string, option: string | RegExp) {
+  await page.getByRole('combobox', { name: label, exact: true }).click();
+  await page.getByRole('option', { name: option }).click();
+}
+
+/** The new complaint form, with the playbook beside it. */
+export class ComplaintIntake {
+  constructor(readonly page: Page) {}
+  heading = () => this.page.getByRole('heading', { name: 'New complaint', level: 1 });
+  playbook = () => this.page.getByRole('complementary', { name: 'Playbook' });
+
+  async fill(v: {
+    words: string;
+    paraphrase?: string;
+    severity?: string;
+    channel?: string;
+    category?: string;
+  }) {
+    if (v.channel) await choose(this.page, 'Channel', v.channel);
+    if (v.severity)
+      await this.page
+        .getByRole('radiogroup', { name: 'Severity' })
+        .getByText(v.severity, { exact: true })
+        .click();
+    await this.page.getByLabel("The customer's own words", { exact: false }).fill(v.words);
+    if (v.paraphrase) await this.page.getByLabel(/^Your paraphrase/).fill(v.paraphrase);
+    if (v.category) {
+      await this.page.getByRole('combobox', { name: 'Category' }).fill(v.category);
+      await this.page.keyboard.press('Escape');
+    }
+  }
+  submit = () => this.page.getByRole('button', { name: 'Log complaint' }).click();
+}
+
+/** One complaint: header, value at stake, the guided flow with one action per step, history. */
+export class ComplaintView {
+  constructor(readonly page: Page) {}
+  heading = (customer: string) =>
+    this.page.getByRole('heading', { level: 1, name: `Complaint from ${customer}` });
+  valueAtStake = () => this.page.getByLabel('Value at stake').getByTestId('value-at-stake');
+  status = () => this.page.locator('[data-status]');
+  flow = () => this.page.getByRole('region', { name: 'Guided flow' });
+  step = (title: string) => this.page.getByRole('region', { name: `Step: ${title}` });
+  currentStep = () => this.flow().locator('[aria-current="step"]');
+  /** The offers made so far, each with the customer's answer. */
+  offers = () => this.page.getByLabel('Offers made');
+  history = () => this.page.getByRole('region', { name: 'History' });
+  /** The refusal shown next to the action that caused it. */
+  refusal = () => this.flow().getByRole('alert');
+
+  async respond(note: string) {
+    await this.step('Greet').getByLabel('What you said or sent').fill(note);
+    await this.step('Greet').getByRole('button', { name: 'Record response' }).click();
+  }
+
+  async paraphrase(text: string) {
+    await this.step('Paraphrase')
+      .getByRole('textbox', { name: /^Problem statement/ })
+      .fill(text);
+    await this.step('Paraphrase').getByRole('button', { name: 'Save problem statement' }).click();
+  }
+
+  /** Offer options (kind and detail each); answer: 'refused', an option number, or undefined (still deciding). */
+  async offer(options: { kind: string; detail: string }[], answer?: 'refused' | number) {
+    const s = this.step('Offer options');
+    for (const [i, o] of options.entries()) {
+      await choose(this.page, `Option ${i + 1}`, o.kind);
+      await s.getByLabel(`Option ${i + 1} detail`).fill(o.detail);
+    }
+    if (answer === 'refused') await s.getByLabel('Refused all of these').check();
+    else if (answer !== undefined) await s.getByLabel(new RegExp(`^Chose option ${answer}:`)).check();
+    await s.getByRole('button', { name: 'Record offer' }).click();
+  }
+
+  async resolve(summary: string, apologized: boolean) {
+    const s = this.step('Confirm');
+    await s.getByLabel('What was done').fill(summary);
+    const box = s.getByLabel('I apologised for the inconvenience');
+    if (apologized) await box.check();
+    else await box.uncheck();
+    await s.getByRole('button', { name: 'Resolve' }).click();
+  }
+
+  async close(confirmed: boolean) {
+    const s = this.step('Confirm');
+    const box = s.getByLabel(/^The customer confirmed/);
+    if (confirmed) await box.check();
+    else await box.uncheck();
+    await s.getByRole('button', { name: 'Close complaint' }).click();
+  }
+}
+
+/** The complaint queue: a table on wide screens, cards on a phone. */
+export class ComplaintQueue {
+  constructor(readonly page: Page) {}
+  heading = () => this.page.getByRole('heading', { name: 'Complaints', level: 1 });
+  queue = () => this.page.getByLabel('Complaint queue');
+  item = (customer: string) => this.page.locator('[data-complaint]').filter({ hasText: customer });
+  orderBy = (label: string) =>
+    this.page.getByRole('radiogroup', { name: 'Order by' }).getByText(label, { exact: true }).click();
+}

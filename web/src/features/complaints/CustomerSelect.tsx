@@ -1,0 +1,55 @@
+import { Select } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState, type ReactNode } from 'react';
+import { api } from '../../lib/api.ts';
+
+/** Pick the customer, searching as you type; a customer given in the address is named straight away. */
+export function CustomerSelect({
+  value,
+  onChange,
+  error,
+}: {
+  value: string | null;
+  onChange: (id: string | null) => void;
+  error?: ReactNode;
+}) {
+  const [search, setSearch] = useState('');
+  const [q] = useDebouncedValue(search, 150);
+  const preset = useQuery({
+    queryKey: ['customer', value],
+    queryFn: () => api.customer(value ?? ''),
+    enabled: !!value,
+    staleTime: 60_000,
+  });
+  const found = useQuery({
+    queryKey: ['customer-pick', q],
+    queryFn: () => api.customers({ q, limit: 20 }),
+    staleTime: 30_000,
+  });
+  const data = useMemo(() => {
+    const list = (found.data?.items ?? []).map((c) => ({
+      value: c.id,
+      label: c.phone ? `${c.name} · ${c.phone}` : c.name,
+    }));
+    if (preset.data && !list.some((o) => o.value === preset.data.id))
+      list.unshift({ value: preset.data.id, label: preset.data.name });
+    return list;
+  }, [found.data, preset.data]);
+  return (
+    <Select
+      label="Customer"
+      placeholder="Search by name or phone"
+      required
+      searchable
+      data={data}
+      value={value}
+      onChange={onChange}
+      searchValue={search}
+      onSearchChange={setSearch}
+      filter={({ options }) => options}
+      nothingFoundMessage={found.isFetching ? 'Searching…' : 'No customer found: add them first'}
+      error={error}
+    />
+  );
+}
