@@ -178,6 +178,153 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     await page.getByRole('button', { name: 'Menu' }).click();
     await shot('12-burger-nav');
   }
+  // Import & export: a CSV through preview and report, the downloads, a duplicate pair
+  if (first) {
+    for (const [name, phone] of [
+      ['Amaka Eze', '0803 555 0142'],
+      ['Amaka Eze-Obi', '+234 803 555 0142'],
+    ])
+      await api(page, 'POST', '/api/v1/customers', { name, phones: [{ number: phone }] });
+  }
+  await page.goto(`${url}/import`);
+  await page.getByRole('heading', { name: 'Import & export' }).waitFor();
+  await shot('14-import');
+  await page.getByLabel('File to import').setInputFiles({
+    name: 'salon-clients-export.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      [
+        'First name,Last name,Mobile,Email,Birthday,Tags,Notes,Stylist,Last visit',
+        'Yetunde,Bello,0802 555 0101,yetunde@example.com,1990-06-02,vip,Braids,Kemi,2024-05-01',
+        'Emeka,Nnadi,0803 555 0102,,,,"Fade, every 2 weeks",Tunde,2024-05-03',
+        ',,,,,,,,',
+        'Zainab,Sule,0805 555 0103,zainab@example.com,--12-25,regular,,Kemi,2024-04-28',
+      ].join('\n'),
+    ),
+  });
+  await page.getByLabel('Column mapping').waitFor();
+  await shot('15-import-preview', true);
+  await page.getByRole('button', { name: 'Start import' }).click();
+  await page.getByTestId('import-status').filter({ hasText: 'Done' }).waitFor({ timeout: 60_000 });
+  await page.getByLabel('Rejected rows').waitFor();
+  await shot('16-import-report', true);
+  await page.goto(`${url}/export`);
+  await page.getByRole('link', { name: 'Download customers CSV' }).waitFor();
+  await shot('17-export');
+  await page.goto(`${url}/duplicates`);
+  await page
+    .getByRole('button', { name: /^Merge into .*…$/ })
+    .first()
+    .waitFor();
+  await shot('18-duplicates', true);
+  await page
+    .getByRole('button', { name: /^Merge into .*…$/ })
+    .first()
+    .click();
+  await page.getByRole('dialog').waitFor();
+  await shot('19-merge-confirm');
+  await page.keyboard.press('Escape');
+
+  // Complaints and enquiries: the queue, one complaint mid-ladder, intake, learn, the inbox, the home tile
+  if (first) {
+    const cid = (name: string, phone: string) =>
+      api(page, 'POST', '/api/v1/customers', { name, phones: [{ number: phone }] }).then((c) =>
+        String(c?.id),
+      );
+    const order = (customerId: string, amount: number, daysAgo: number) =>
+      api(page, 'POST', '/api/v1/orders', {
+        customerId,
+        placedAt: new Date(Date.now() - daysAgo * 86400_000).toISOString(),
+        lines: [{ name: 'Cut and style', unitPrice: amount }],
+      });
+    const ngozi = await cid('Ngozi Adeyemi', '0809 123 4567');
+    const musa = await cid('Musa Danjuma', '0806 222 3333');
+    for (const [who, amount, days] of [
+      [ids.chidi, 2_500_000, 700],
+      [ids.chidi, 1_800_000, 90],
+      [ngozi, 900_000, 400],
+      [ngozi, 650_000, 20],
+      [musa, 300_000, 10],
+    ] as const)
+      await order(who, amount, days);
+    const complaint = (body: Record<string, unknown>) =>
+      api(page, 'POST', '/api/v1/complaints', body).then((c) => String(c?.id));
+    const main = await complaint({
+      customerId: ids.chidi,
+      channel: 'phone',
+      words:
+        'I waited 40 minutes past my booking and then the fade was uneven. I have been coming here for two years!',
+      paraphrase: 'Kept waiting 40 minutes on Saturday, and the fade came out uneven',
+      severity: 'high',
+      category: 'service',
+      product: 'Low-fade cut',
+    });
+    await api(page, 'POST', `/api/v1/complaints/${main}/respond`, {
+      note: 'Called him back, apologised for the wait',
+      channel: 'phone',
+    });
+    await api(page, 'POST', `/api/v1/complaints/${main}/offer`, {
+      options: [{ kind: 'redo', detail: 'Free touch-up this week' }],
+      refused: true,
+    });
+    await api(page, 'POST', `/api/v1/complaints/${main}/offer`, {
+      options: [
+        { kind: 'redo', detail: 'Touch-up with Kemi, Saturday 9 am, first slot' },
+        { kind: 'credit', amount: 500_000, detail: 'On his next visit' },
+      ],
+    });
+    await complaint({
+      customerId: ngozi,
+      channel: 'whatsapp',
+      words: 'The braids you did on Tuesday are already coming loose.',
+      severity: 'medium',
+      category: 'quality',
+      receivedAt: new Date(Date.now() - 3 * 86400_000).toISOString(),
+    });
+    await complaint({
+      customerId: musa,
+      channel: 'review',
+      words: 'Rude receptionist, will not be back.',
+      severity: 'critical',
+      category: 'staff',
+    });
+    await api(page, 'POST', '/api/v1/enquiries', {
+      customerId: ngozi,
+      kind: 'booking',
+      channel: 'whatsapp',
+      body: 'Can I book knotless braids for Saturday morning? Two of us.',
+      value: 3_000_000,
+    });
+    await api(page, 'POST', '/api/v1/enquiries', {
+      contact: { name: 'Halima Bello', phone: '0802 777 8888' },
+      kind: 'quote',
+      channel: 'phone',
+      body: 'How much for bridal hair and make-up for 6 people on 14 March?',
+      receivedAt: new Date(Date.now() - 2 * 86400_000).toISOString(),
+    });
+    fs.writeFileSync(path.join(OUT, '.complaint.json'), JSON.stringify({ main }));
+  }
+  const { main } = JSON.parse(fs.readFileSync(path.join(OUT, '.complaint.json'), 'utf8')) as { main: string };
+  await page.goto(`${url}/complaints`);
+  await page.locator('[data-complaint]').first().waitFor();
+  await shot('20-complaints-queue', true);
+  await page.goto(`${url}/complaints/${main}`);
+  await page.getByRole('region', { name: 'History' }).waitFor();
+  await shot('21-complaint');
+  await shot('21-complaint-full', true);
+  await page.goto(`${url}/complaints/new?customer=${ids.chidi}`);
+  await page.getByRole('complementary', { name: 'Playbook' }).waitFor();
+  await shot('22-complaint-intake', true);
+  await page.goto(`${url}/complaints?view=learn`);
+  await page.getByRole('region', { name: 'How fast' }).waitFor();
+  await shot('23-complaints-learn', true);
+  await page.goto(`${url}/enquiries`);
+  await page.getByRole('list', { name: 'Enquiries' }).waitFor();
+  await shot('24-enquiries', true);
+  await page.goto(`${url}/`);
+  await page.getByLabel('Breached:', { exact: false }).waitFor();
+  await shot('25-home-complaints');
+
   await page.goto(`${url}/customers/does-not-exist`);
   await page.getByRole('heading', { name: 'Customer not found' }).waitFor();
   await shot('13-not-found');

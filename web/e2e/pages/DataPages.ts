@@ -65,7 +65,7 @@ export class DuplicatesPage {
   async merge(a: string, b: string, keep: string) {
     const pair = this.pair(a, b);
     await pair.getByRole('radio', { name: `Keep ${keep}` }).check();
-    await pair.getByRole('button', { name: 'Merge…' }).click();
+    await pair.getByRole('button', { name: /^Merge into .*…$/ }).click();
     await this.dialog()
       .getByRole('button', { name: `Merge into ${keep}` })
       .click();

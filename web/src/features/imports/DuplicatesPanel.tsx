@@ -59,8 +59,9 @@ export function DuplicatesPanel() {
           onMerged={(keep, other) => {
             setMerged({ id: keep.id, name: keep.name, other: other.name });
             // the merged-away customer is gone: drop every pair it was in, then ask the server again
-            qc.setQueryData<{ items: DuplicatePair[] }>(['duplicates'], (d) =>
-              d && { items: d.items.filter((x) => !x.customers.some((c) => c.id === other.id)) },
+            qc.setQueryData<{ items: DuplicatePair[] }>(
+              ['duplicates'],
+              (d) => d && { items: d.items.filter((x) => !x.customers.some((c) => c.id === other.id)) },
             );
             void qc.invalidateQueries({ queryKey: ['duplicates'] });
             void qc.invalidateQueries({ queryKey: ['customers'] });
@@ -96,7 +97,13 @@ function PairCard({
   });
   const label = `${a.name} and ${b.name}`;
   return (
-    <Paper withBorder p={{ base: 'sm', sm: 'md' }} radius="md" component="section" aria-label={`Possible duplicate: ${label}`}>
+    <Paper
+      withBorder
+      p={{ base: 'sm', sm: 'md' }}
+      radius="md"
+      component="section"
+      aria-label={`Possible duplicate: ${label}`}
+    >
       <Stack gap="sm">
         <Group gap={6}>
           {pair.reasons.map((r) => (
@@ -105,7 +112,12 @@ function PairCard({
             </Badge>
           ))}
         </Group>
-        <Radio.Group value={keepId} onChange={setKeepId} label="Keep" aria-label={`Which to keep: ${label}`}>
+        <Radio.Group
+          value={keepId}
+          onChange={setKeepId}
+          label="Which one to keep?"
+          aria-label={`Which to keep: ${label}`}
+        >
           <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm" mt={6}>
             {[a, b].map((c) => (
               <Paper
@@ -130,7 +142,7 @@ function PairCard({
           </SimpleGrid>
         </Radio.Group>
         <Group>
-          <Button onClick={() => setConfirming(true)}>Merge…</Button>
+          <Button onClick={() => setConfirming(true)}>Merge into {keep.name}…</Button>
         </Group>
       </Stack>
       <Modal
@@ -141,8 +153,8 @@ function PairCard({
       >
         <Stack gap="sm">
           <Text size="sm">
-            <b>{keep.name}</b> keeps every phone, email, tag, timeline item and order of both. Where {keep.name}{' '}
-            has no address, birthday or notes, {other.name}&apos;s are taken.
+            <b>{keep.name}</b> keeps every phone, email, tag, timeline item and order of both. Where{' '}
+            {keep.name} has no address, birthday or notes, {other.name}&apos;s are taken.
           </Text>
           <Text size="sm">
             {other.name}&apos;s own page goes away; the merge is recorded on {keep.name}&apos;s timeline. It

@@ -28,7 +28,13 @@ export function ExportPanel() {
                   {WHAT[e.table]}
                 </Text>
               </div>
-              <Button component="a" href={e.href} download variant="light" aria-label={`Download ${e.table} CSV`}>
+              <Button
+                component="a"
+                href={e.href}
+                download
+                variant="light"
+                aria-label={`Download ${e.table} CSV`}
+              >
                 Download CSV
               </Button>
             </Stack>
@@ -44,7 +50,13 @@ export function ExportPanel() {
                 Customers, orders and timelines in one JSON file: for a backup or a move to another system.
               </Text>
             </div>
-            <Button component="a" href={EXPORT_JSON} download variant="light" aria-label="Download everything as JSON">
+            <Button
+              component="a"
+              href={EXPORT_JSON}
+              download
+              variant="light"
+              aria-label="Download everything as JSON"
+            >
               Download JSON
             </Button>
           </Stack>

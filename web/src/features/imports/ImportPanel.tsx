@@ -18,7 +18,7 @@ import { errorMessage } from '../../lib/api.ts';
 import { useMe } from '../../lib/session.ts';
 import { dataApi, type DryRun, type ImportPreview, type SampleRecord } from './api.ts';
 import { CountsTable, PastImports, RunReport } from './ImportReport.tsx';
-import { fileSize, presetLabel, RejectedList, usePresets } from './shared.tsx';
+import { fileSize, RejectedList, usePresets } from './shared.tsx';
 
 /** The preview reads only the start of the file: enough for the first records, however big the file is. */
 const PREVIEW_BYTES = 1024 * 1024;
@@ -201,9 +201,7 @@ function PreviewStep({
             </Title>
             <Text size="sm" c="dimmed">
               {fileSize(file.size)}
-              {preview.data && preview.data.preset !== 'vcard' && (
-                <> · {describeFormat(preview.data)}</>
-              )}
+              {preview.data && preview.data.preset !== 'vcard' && <> · {describeFormat(preview.data)}</>}
             </Text>
           </div>
           <Button variant="default" onClick={onCancel} disabled={busy}>
@@ -227,14 +225,12 @@ function PreviewStep({
               ) : (
                 <Select
                   label="Layout"
-                  description={
-                    preset ? 'Chosen by you' : `Detected from the column names: ${presetLabel(detected ?? '', presets.data?.items)}`
-                  }
+                  description={preset ? 'Chosen by you' : 'Detected from the column names'}
                   data={presetData}
                   value={preset ?? detected ?? null}
                   onChange={(v) => setPreset(v === detected ? null : v)}
                   allowDeselect={false}
-                  w={{ base: '100%', xs: 320 }}
+                  w={{ base: '100%', xs: 400 }}
                   disabled={busy}
                   comboboxProps={{ withinPortal: true }}
                 />
@@ -242,10 +238,10 @@ function PreviewStep({
               {kind === 'orders' && (
                 <TextInput
                   label="Currency"
-                  description="When the file has none"
+                  description="If the file has none"
                   value={currency}
                   maxLength={3}
-                  w={130}
+                  w={150}
                   onChange={(e) => setCurrency(e.currentTarget.value.toUpperCase())}
                   error={validCurrency ? undefined : 'Three letters, e.g. USD'}
                   disabled={busy}
@@ -300,7 +296,12 @@ function PreviewStep({
 }
 
 function describeFormat(p: ImportPreview): string {
-  const enc = { 'utf-8': 'UTF-8', 'utf-16le': 'UTF-16', 'utf-16be': 'UTF-16', 'windows-1252': 'Windows-1252' };
+  const enc = {
+    'utf-8': 'UTF-8',
+    'utf-16le': 'UTF-16',
+    'utf-16be': 'UTF-16',
+    'windows-1252': 'Windows-1252',
+  };
   const delim = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
   return `${enc[p.encoding as keyof typeof enc] ?? p.encoding}, ${delim[p.delimiter as keyof typeof delim] ?? p.delimiter}-separated, ${p.headers.length} columns`;
 }

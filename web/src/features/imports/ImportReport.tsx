@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Button, Group, Paper, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Paper, Progress, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { Link } from 'react-router';
@@ -80,14 +80,14 @@ export function RunReport({ id, onAnother }: { id: string; onAnother: () => void
             {r.status === 'running'
               ? `${pct} % · ${n(r.recordsDone)} rows so far. You can leave this page: the import carries on.`
               : r.status === 'done'
-                ? `Finished: ${n(r.recordsDone)} rows read${r.finishedAt ? `, ${timeAgo(r.finishedAt)}` : ''}.`
+                ? `Finished ${timeAgo(r.finishedAt ?? r.createdAt)}.`
                 : `Stopped after ${n(r.recordsDone)} rows.`}
           </Text>
         </Stack>
         {r.status === 'failed' && (
           <Alert color="red" title="The import stopped" role="alert">
-            {r.error ?? 'An unexpected error.'} Everything up to this point is saved. Import the same file again to
-            carry on from where it stopped; nothing will be doubled.
+            {r.error ?? 'An unexpected error.'} Everything up to this point is saved. Import the same file
+            again to carry on from where it stopped; nothing will be doubled.
           </Alert>
         )}
         <CountsTable counts={r.counts} />
@@ -120,7 +120,14 @@ export function CountsTable({ counts }: { counts: ImportCounts }) {
   const o = counts.orders;
   const hasOrders = o.created + o.unchanged > 0;
   const cell = (label: string, value: number, color?: string) => (
-    <Paper withBorder p="xs" radius="md" miw={108} style={{ flex: '1 1 108px' }} aria-label={`${label}: ${value}`}>
+    <Paper
+      withBorder
+      p="xs"
+      radius="md"
+      miw={108}
+      style={{ flex: '1 1 108px' }}
+      aria-label={`${label}: ${value}`}
+    >
       <Text size="xs" c="dimmed">
         {label}
       </Text>
@@ -177,38 +184,39 @@ export function PastImports({ current, onOpen }: { current: string | null; onOpe
       <Title order={2} fz="md">
         Past imports
       </Title>
-      <Table.ScrollContainer minWidth={0}>
-        <Table verticalSpacing={6} highlightOnHover>
-          <Table.Tbody>
-            {items.map((r) => (
-              <Table.Tr key={r.id} bg={r.id === current ? 'var(--mantine-color-teal-0)' : undefined}>
-                <Table.Td>
-                  <Anchor
-                    component="button"
-                    type="button"
-                    onClick={() => onOpen(r.id)}
-                    fw={500}
-                    style={{ overflowWrap: 'anywhere', textAlign: 'left' }}
-                  >
-                    {r.fileName}
-                  </Anchor>
-                  <Text size="xs" c="dimmed">
-                    {presetLabel(r.preset, presets.data?.items)} · {timeAgo(r.createdAt)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="xs">{summary(r)}</Text>
-                </Table.Td>
-                <Table.Td style={{ textAlign: 'right' }}>
-                  <Badge color={STATUS[r.status].color} variant="light">
-                    {r.status === 'running' ? `${percentOf(r)} %` : STATUS[r.status].label}
-                  </Badge>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <Stack gap={0}>
+        {items.map((r) => (
+          <Group
+            key={r.id}
+            justify="space-between"
+            wrap="nowrap"
+            gap="sm"
+            px="sm"
+            py={8}
+            bg={r.id === current ? 'var(--mantine-color-teal-0)' : undefined}
+            style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}
+          >
+            <div style={{ minWidth: 0 }}>
+              <Anchor
+                component="button"
+                type="button"
+                onClick={() => onOpen(r.id)}
+                fw={500}
+                style={{ overflowWrap: 'anywhere', textAlign: 'left' }}
+              >
+                {r.fileName}
+              </Anchor>
+              <Text size="xs" c="dimmed">
+                {presetLabel(r.preset, presets.data?.items)} · {timeAgo(r.createdAt)}
+              </Text>
+              <Text size="xs">{summary(r)}</Text>
+            </div>
+            <Badge color={STATUS[r.status].color} variant="light" style={{ flexShrink: 0 }}>
+              {r.status === 'running' ? `${percentOf(r)} %` : STATUS[r.status].label}
+            </Badge>
+          </Group>
+        ))}
+      </Stack>
     </Stack>
   );
 }

@@ -113,6 +113,10 @@ export const dataApi = {
 export const EXPORTS = [
   { table: 'customers', label: 'Customers', href: '/api/v1/export/customers.csv' },
   { table: 'orders', label: 'Orders', href: '/api/v1/export/orders.csv' },
-  { table: 'interactions', label: 'Timeline (calls, visits, notes…)', href: '/api/v1/export/interactions.csv' },
+  {
+    table: 'interactions',
+    label: 'Timeline (calls, visits, notes…)',
+    href: '/api/v1/export/interactions.csv',
+  },
 ] as const;
 export const EXPORT_JSON = '/api/v1/export.json';
