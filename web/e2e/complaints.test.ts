@@ -5,7 +5,7 @@ import { ensureWebBuilt, startServer, type TestServer } from './support/server.t
 import { LoginPage } from './pages/AuthPages.ts';
 import { AppShell } from './pages/AppShell.ts';
 import { CustomerPage } from './pages/CustomerPages.ts';
-import { ComplaintIntake, ComplaintQueue, ComplaintView } from './pages/ComplaintPages.ts';
+import { ComplaintIntake, ComplaintQueue, ComplaintView, EnquiriesInbox } from './pages/ComplaintPages.ts';
 
 const available = browserAvailability();
 const OWNER = { name: 'Ada Obi', email: 'ada@example.com', password: 'correct horse 1' };
@@ -171,9 +171,43 @@ describe.skipIf(!available.run)('complaints in chromium', () => {
     await q.item('Emeka Eze').getByText('The bread was stale').waitFor();
   });
 
+  it('counts the open complaints on the home tile, which links to the queue', async () => {
+    await new AppShell(page).openNav('Home');
+    const tile = page.getByRole('region', { name: 'Complaints today' });
+    await tile.getByLabel('Open: 1').waitFor();
+    await tile.getByRole('link', { name: 'Open the queue' }).click();
+    await new ComplaintQueue(page).heading().waitFor();
+  });
+
+  it('logs an enquiry from a new contact, refuses an outcome before an answer, then records it won', async () => {
+    await new AppShell(page).openNav('Enquiries');
+    const inbox = new EnquiriesInbox(page);
+    await inbox.heading().waitFor();
+    await inbox.create({
+      name: 'Halima Bello',
+      phone: '0802 777 8888',
+      kind: 'Booking',
+      body: 'Can I book a cake tasting for Saturday?',
+    });
+    const card = inbox.card('Halima Bello');
+    await card.getByText('Waiting for an answer').waitFor();
+    await inbox.outcome('Halima Bello', 'Won');
+    await card
+      .getByRole('alert')
+      .getByText(/Answer the enquiry/)
+      .waitFor();
+    await inbox.answer('Halima Bello', 'Yes: Saturday at 11');
+    await card.getByText('Answered', { exact: true }).waitFor();
+    await inbox.outcome('Halima Bello', 'Won');
+    // Done: it leaves the open list.
+    await card.waitFor({ state: 'detached' });
+    await page.getByRole('radiogroup', { name: 'Show' }).getByText('Done', { exact: true }).click();
+    await inbox.card('Halima Bello').getByText('Won', { exact: true }).waitFor();
+  });
+
   it('fits a 390 px phone: cards instead of a table, nothing scrolls sideways', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.reload();
+    await page.goto(`${server.url}/complaints`);
     const q = new ComplaintQueue(page);
     await q.item('Emeka Eze').waitFor();
     expect(await page.getByRole('table').count()).toBe(0);

@@ -102,3 +102,35 @@ export class ComplaintQueue {
   orderBy = (label: string) =>
     this.page.getByRole('radiogroup', { name: 'Order by' }).getByText(label, { exact: true }).click();
 }
+
+/** The enquiries inbox: cards with a first-response timer and the actions answer, outcome, transfer. */
+export class EnquiriesInbox {
+  constructor(readonly page: Page) {}
+  heading = () => this.page.getByRole('heading', { name: 'Enquiries', level: 1 });
+  card = (name: string) => this.page.getByRole('listitem', { name: `Enquiry from ${name}` });
+
+  async create(v: { name: string; phone: string; kind: string; body: string }) {
+    await this.page.getByRole('button', { name: 'New enquiry' }).click();
+    const form = this.page.getByRole('form', { name: 'New enquiry' });
+    await form.getByText('A new contact', { exact: true }).click();
+    await form.getByRole('textbox', { name: 'Name', exact: true }).fill(v.name);
+    await form.getByRole('textbox', { name: 'Phone', exact: true }).fill(v.phone);
+    await form.getByRole('radiogroup', { name: 'Kind' }).getByText(v.kind, { exact: true }).click();
+    await form.getByRole('textbox', { name: 'What they asked' }).fill(v.body);
+    await form.getByRole('button', { name: 'Log enquiry' }).click();
+  }
+
+  async answer(name: string, note: string) {
+    const card = this.card(name);
+    await card.getByRole('button', { name: 'Answer', exact: true }).click();
+    await card.getByRole('textbox', { name: 'What you answered' }).fill(note);
+    await card.getByRole('button', { name: 'Record answer' }).click();
+  }
+
+  async outcome(name: string, outcome: 'Won' | 'Lost' | 'No answer') {
+    const card = this.card(name);
+    const group = card.getByRole('group', { name: 'Outcome' });
+    if (!(await group.isVisible())) await card.getByRole('button', { name: 'Outcome', exact: true }).click();
+    await group.getByRole('button', { name: outcome, exact: true }).click();
+  }
+}

@@ -86,50 +86,39 @@ function Complaint({ c }: { c: ComplaintDetail }) {
               {channelLabel(c.channel)} · {dateTime(c.receivedAt, workspace.timezone)}
             </Text>
           </Group>
+          <Stack gap={0} mt={6} aria-label="Timers">
+            <TimerLine
+              label="First reply"
+              timer={c.sla.firstResponse}
+              now={now}
+              timeZone={workspace.timezone}
+            />
+            <TimerLine label="Resolution" timer={c.sla.resolution} now={now} timeZone={workspace.timezone} />
+            {c.followUp.dueAt && (
+              <Text size="sm" c={c.followUp.due ? 'blue.7' : 'dimmed'} fw={c.followUp.due ? 600 : 400}>
+                Follow-up check{' '}
+                {c.followUp.doneAt
+                  ? `done: ${c.followUp.outcome}`
+                  : `due ${dateTime(c.followUp.dueAt, workspace.timezone)}`}
+              </Text>
+            )}
+          </Stack>
         </div>
         <Paper withBorder p="sm" bg="teal.0" style={{ flexShrink: 0 }} aria-label="Value at stake">
           <ValueAtStake c={c} size="lg" />
+          <Text size="xs" c="teal.9" mt={4} maw={220}>
+            What this customer could spend with you. Don’t let it walk out the door.
+          </Text>
         </Paper>
       </Group>
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack gap="md">
             <GuidedFlow c={c} />
-            <History c={c} />
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Stack gap="md">
-            <Paper withBorder p="md" component="section" aria-label="Timers">
-              <Title order={2} fz="lg" mb="xs">
-                Timers
-              </Title>
-              <TimerLine
-                label="First reply"
-                timer={c.sla.firstResponse}
-                now={now}
-                timeZone={workspace.timezone}
-              />
-              <TimerLine
-                label="Resolution"
-                timer={c.sla.resolution}
-                now={now}
-                timeZone={workspace.timezone}
-              />
-              {c.followUp.dueAt && (
-                <Text
-                  size="sm"
-                  mt={4}
-                  c={c.followUp.due ? 'blue.7' : 'dimmed'}
-                  fw={c.followUp.due ? 600 : 400}
-                >
-                  Follow-up check{' '}
-                  {c.followUp.doneAt
-                    ? `done: ${c.followUp.outcome}`
-                    : `due ${dateTime(c.followUp.dueAt, workspace.timezone)}`}
-                </Text>
-              )}
-            </Paper>
             <Paper withBorder p="md" component="section" aria-label="Owner">
               <Group justify="space-between" gap="xs">
                 <div>
@@ -172,6 +161,7 @@ function Complaint({ c }: { c: ComplaintDetail }) {
                 <SeverityForm c={c} />
               </Stack>
             </Paper>
+            <History c={c} />
           </Stack>
         </Grid.Col>
       </Grid>
@@ -316,7 +306,10 @@ function StepPanel({ c, step, onNext }: { c: ComplaintDetail; step: PlaybookStep
             <ReopenForm c={c} />
           </Stack>
         ) : (
-          <ResolveForm c={c} />
+          <>
+            <OfferList c={c} />
+            <ResolveForm c={c} />
+          </>
         ))}
     </Stack>
   );

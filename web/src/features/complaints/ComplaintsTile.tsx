@@ -52,7 +52,7 @@ export function ComplaintsTile() {
               to="/complaints?sla=breached&order=due"
               color="red.7"
             />
-            <Figure label="Breach today" value={s.dueToday} to="/complaints?order=due" color="orange.8" />
+            <Figure label="Due today" value={s.dueToday} to="/complaints?order=due" color="orange.8" />
             <Figure label="Open" value={s.active} to="/complaints" color="dark" />
             <Figure label="Follow-ups" value={s.followUpsDue} to="/complaints?followUps=1" color="blue.7" />
           </SimpleGrid>

@@ -180,8 +180,9 @@ function Learned({ l }: { l: Learning }) {
               type="stacked"
               withLegend
               yAxisProps={{ width: 100 }}
+              xAxisProps={{ allowDecimals: false }}
               series={[
-                { name: 'others', label: 'Other resolutions', color: 'teal.6' },
+                { name: 'others', label: 'Not refunded', color: 'teal.6' },
                 { name: 'refunds', label: 'Refunds', color: 'red.6' },
               ]}
             />

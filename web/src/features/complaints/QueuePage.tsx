@@ -26,7 +26,7 @@ import {
   type ComplaintOrder,
   type ComplaintQuery,
 } from './api.ts';
-import { STATUS_LABEL, channelLabel, useNow } from './format.ts';
+import { STATUS_LABEL, channelLabel, tenureText, useNow } from './format.ts';
 import { ComplaintSlaBadge, SeverityBadge, TimerLine, ValueAtStake } from './parts.tsx';
 
 const LearnView = lazy(() => import('./LearnView.tsx'));
@@ -294,7 +294,7 @@ function QueueCards({ items, now }: { items: Complaint[]; now: number }) {
                 </Group>
               </div>
               <div style={{ textAlign: 'right', flexShrink: 0 }}>
-                <ValueAtStake c={c} />
+                <ValueAtStake c={c} tenure={false} />
               </div>
             </Group>
             <Text size="sm" lineClamp={2} mt={6}>
@@ -315,7 +315,7 @@ function QueueCards({ items, now }: { items: Complaint[]; now: number }) {
               />
             </Stack>
             <Text size="xs" c="dimmed" mt={4}>
-              {STATUS_LABEL[c.status]} · {c.ownerName}
+              {STATUS_LABEL[c.status]} · {c.ownerName} · {tenureText(c.value)}
               {c.followUp.due ? ' · follow-up due' : ''}
             </Text>
           </Link>

@@ -256,6 +256,7 @@ export function ResolveForm({ c }: { c: ComplaintDetail }) {
         ) : pending ? (
           <Select
             label="Which option did the customer accept?"
+            placeholder="Pick the option they chose"
             data={pending.options.map((o, i) => ({ value: String(i), label: optionText(o, c.currency) }))}
             value={choice}
             onChange={setChoice}

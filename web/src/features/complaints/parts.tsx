@@ -74,7 +74,15 @@ export function ComplaintSlaBadge({ c, now }: { c: Complaint; now: number }) {
 }
 
 /** The money at stake, big, with where the figure comes from and the customer's tenure. */
-export function ValueAtStake({ c, size = 'md' }: { c: Complaint; size?: 'md' | 'lg' }) {
+export function ValueAtStake({
+  c,
+  size = 'md',
+  tenure = true,
+}: {
+  c: Complaint;
+  size?: 'md' | 'lg';
+  tenure?: boolean;
+}) {
   return (
     <div>
       <Text fw={700} fz={size === 'lg' ? 28 : 'lg'} lh={1.1} c="teal.8" data-testid="value-at-stake">
@@ -83,9 +91,11 @@ export function ValueAtStake({ c, size = 'md' }: { c: Complaint; size?: 'md' | '
       <Text size="xs" c="dimmed">
         at stake · {valueSourceText(c)}
       </Text>
-      <Text size="xs" c="dimmed">
-        {tenureText(c.value)}
-      </Text>
+      {tenure && (
+        <Text size="xs" c="dimmed">
+          {tenureText(c.value)}
+        </Text>
+      )}
     </div>
   );
 }

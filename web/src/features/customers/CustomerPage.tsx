@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Flex, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
@@ -114,14 +114,14 @@ function Header({ c, editing, onEdit }: { c: Customer; editing: boolean; onEdit:
         )}
       </div>
       {!editing && (
-        <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
+        <Flex gap="xs" direction={{ base: 'column', xs: 'row' }} style={{ flexShrink: 0 }}>
           <Button variant="light" color="orange" component={Link} to={`/complaints/new?customer=${c.id}`}>
             Log complaint
           </Button>
           <Button variant="default" onClick={onEdit}>
             Edit
           </Button>
-        </Group>
+        </Flex>
       )}
     </Group>
   );
