@@ -9,9 +9,18 @@ import { buildServer } from './platform/http/server.ts';
 import { registerWebApp } from './platform/http/web.ts';
 import { createAccessService, registerAccessRoutes, SESSION_COOKIE } from './modules/access/index.ts';
 import { createAnalyticsService, REFIT_JOB, registerAnalyticsRoutes } from './modules/analytics/index.ts';
-import { createComplaintService, registerComplaintRoutes, spendToDate } from './modules/complaints/index.ts';
+import {
+  createComplaintService,
+  openComplaintsOnCard,
+  registerComplaintRoutes,
+  spendToDate,
+} from './modules/complaints/index.ts';
 import { createCustomerService, registerCustomerRoutes } from './modules/customers/index.ts';
-import { createEnquiryService, registerEnquiryRoutes } from './modules/enquiries/index.ts';
+import {
+  createEnquiryService,
+  openEnquiriesOnCard,
+  registerEnquiryRoutes,
+} from './modules/enquiries/index.ts';
 import { createExportService, registerExportRoutes } from './modules/exports/index.ts';
 import {
   createImportService,
@@ -22,7 +31,7 @@ import {
 import { createJobQueue } from './platform/jobs/queue.ts';
 import { createJobRunner } from './platform/jobs/runner.ts';
 import { runWorker } from './platform/jobs/worker.ts';
-import { createOrderService, registerOrderRoutes } from './modules/orders/index.ts';
+import { createOrderService, purchasesOnCard, registerOrderRoutes } from './modules/orders/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
 import { AppError } from './platform/errors.ts';
@@ -42,18 +51,17 @@ export function createServices(
   const workspaces = createWorkspaceService({ db });
   const access = createAccessService({ db, workspaces, sessionDays: config.sessionDays });
   const customers = createCustomerService({ db, workspaces });
-  // The caller card shows purchases while orders write to the timeline: the card calls orders lazily.
+  // The caller card reads other modules' parts (purchases, open items) in its one query; the prediction
+  // comes from the analytics service, created below (the card calls it lazily).
   const timeline = createTimelineService({
     db,
+    dialect: conn.dialect,
+    workspaces,
     customers,
     bus,
-    purchases: (ws, id) => orders.purchaseSummary(ws, id),
+    purchases: purchasesOnCard,
     prediction: (ws, id) => analytics.predictionBrief(ws, id),
-    // complaints and enquiries are created below: the card counts their open items lazily
-    openItemCounters: [
-      (ws, id) => complaints.openItemCounter(ws, id),
-      (ws, id) => enquiries.openItemCounter(ws, id),
-    ],
+    openItems: { complaints: openComplaintsOnCard, enquiries: openEnquiriesOnCard },
   });
   const orders = createOrderService({
     db,
@@ -81,7 +89,7 @@ export function createServices(
     customers,
     timeline,
     bus,
-    valueOf: async (ws, id) => spendToDate(await orders.purchaseSummary(ws, id)),
+    valueOf: async (ws, id) => spendToDate(await orders.getPurchaseSummary(ws, id)),
     orderCustomer: async (ws, orderId) => {
       try {
         return (await orders.getOrderOrThrow(ws, orderId)).customerId;

@@ -34,7 +34,7 @@ for (const dialect of DIALECTS) {
         workspaces: s.workspaces,
         customers: s.customers,
         timeline: s.timeline,
-        valueOf: async (w, id) => spendToDate(await s.orders.purchaseSummary(w, id)),
+        valueOf: async (w, id) => spendToDate(await s.orders.getPurchaseSummary(w, id)),
         clock,
       });
       enquiries = createEnquiryService({

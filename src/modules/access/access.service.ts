@@ -40,6 +40,11 @@ export type AccessDeps = { db: Kysely<Database>; workspaces: WorkspaceService; s
 export function createAccessService({ db, workspaces, sessionDays }: AccessDeps) {
   const repo = createAccessRepository(db);
   const touched = new Map<string, number>();
+  // Resolved API keys by their hash, for a few seconds: an integration calls many times a second, and the
+  // caller lookup is the hot path. A revocation here drops the entry at once; one made by another process
+  // (the CLI, a second server) takes effect within KEY_CACHE_MS.
+  const KEY_CACHE_MS = 5_000;
+  const resolvedKeys = new Map<string, { actor: Actor; until: number }>();
 
   /** Validate and hash outside any transaction (argon2 is slow on purpose); then `insertUser` inside one. */
   async function prepareUser(input: unknown) {
@@ -206,28 +211,35 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
         if (await repo.revokeApiKey(t, workspaceId, id, nowIso()))
           await recordAudit(t, { workspaceId, actor, action: 'revoke', entity: 'api_key', entityId: id });
       });
+      for (const [hash, hit] of resolvedKeys) if (hit.actor.id === id) resolvedKeys.delete(hash);
       return (await repo.findApiKey(workspaceId, id)) as ApiKey;
     },
 
     async resolveApiKey(key: string): Promise<Actor | undefined> {
       const m = /^rpk_([A-Za-z0-9]{12})_[A-Za-z0-9]{32}$/.exec(key);
       if (!m?.[1]) return undefined;
+      const hash = sha256(key);
+      const now = Date.now();
+      const hit = resolvedKeys.get(hash);
+      if (hit && hit.until > now) return hit.actor;
       const found = await repo.findApiKeyByPrefix(m[1]);
       if (!found || found.key.revokedAt) return undefined;
       const a = Buffer.from(found.keyHash, 'hex');
-      const b = Buffer.from(sha256(key), 'hex');
+      const b = Buffer.from(hash, 'hex');
       if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
-      const now = Date.now();
       if ((touched.get(found.key.id) ?? 0) < now - 60_000) {
         touched.set(found.key.id, now);
         void repo.touchApiKey(found.workspaceId, found.key.id, new Date(now).toISOString()).catch(() => {});
       }
-      return {
+      const actor: Actor = {
         workspaceId: found.workspaceId,
         kind: 'apikey',
         id: found.key.id,
         scopes: new Set(found.key.scopes),
       };
+      if (resolvedKeys.size >= 10_000) resolvedKeys.clear();
+      resolvedKeys.set(hash, { actor, until: now + KEY_CACHE_MS });
+      return actor;
     },
 
     deleteExpiredSessions: () => repo.deleteExpiredSessions(nowIso()),

@@ -1,4 +1,5 @@
 import type { Expression, Kysely, Selectable, SqlBool, Updateable } from 'kysely';
+import type { CardPart } from '../timeline/index.ts';
 import type { ComplaintEventTable, ComplaintTable, Database } from '../../platform/db/schema.ts';
 import type { Step } from './ladder.ts';
 
@@ -251,17 +252,6 @@ export function createComplaintsRepository(db: Kysely<Database>) {
         .execute();
     },
 
-    async countActiveOf(ws: string, customerId: string): Promise<number> {
-      const r = await db
-        .selectFrom('complaints')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('workspace_id', '=', ws)
-        .where('customer_id', '=', customerId)
-        .where('active', '=', 1)
-        .executeTakeFirstOrThrow();
-      return Number(r.n);
-    },
-
     async reassignCustomer(trx: Kysely<Database>, ws: string, from: string, into: string) {
       await trx
         .updateTable('complaints')
@@ -300,3 +290,16 @@ export function createComplaintsRepository(db: Kysely<Database>) {
   };
 }
 export type ComplaintsRepository = ReturnType<typeof createComplaintsRepository>;
+
+/** For the caller card: the customer's complaints not yet closed. */
+export const openComplaintsOnCard: CardPart<number> = {
+  columns: (eb) => ({
+    n: eb
+      .selectFrom('complaints as k')
+      .select((x) => x.fn.countAll<number | string>().as('n'))
+      .whereRef('k.workspace_id', '=', 'c.workspace_id')
+      .whereRef('k.customer_id', '=', 'c.id')
+      .where('k.active', '=', 1),
+  }),
+  read: (cols) => Number(cols.n),
+};

@@ -336,12 +336,6 @@ export function createComplaintService(deps: ComplaintDeps) {
     /** On a merge: the other record's complaints now belong to this customer. */
     moveOnMerge: (trx: Kysely<Database>, ws: string, from: { id: string }, into: { id: string }) =>
       repo.reassignCustomer(trx, ws, from.id, into.id),
-
-    /** For the caller card: the customer's complaints not yet closed. */
-    openItemCounter: async (ws: string, customerId: string): Promise<[string, number]> => [
-      'complaints',
-      await repo.countActiveOf(ws, customerId),
-    ],
   };
 }
 export type ComplaintService = ReturnType<typeof createComplaintService>;

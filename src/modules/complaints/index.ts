@@ -5,6 +5,7 @@ export {
   type CustomerValue,
 } from './complaints.service.ts';
 export { registerComplaintRoutes } from './complaints.routes.ts';
+export { openComplaintsOnCard } from './complaints.repository.ts';
 export {
   complaintSchema,
   complaintDetailSchema,

@@ -20,7 +20,7 @@ import {
   type CustomerSummary,
   type UpdateCustomerInput,
 } from './customers.schema.ts';
-import { normalizeEmail, normalizePhone, phoneCandidates } from './phones.ts';
+import { normalizeEmail, normalizePhone, readCallerNumber } from './phones.ts';
 import { searchCustomerIds } from './search.ts';
 import { createCustomerUpserter } from './upsert.ts';
 import { createMerger, type MergeHook } from './merge.ts';
@@ -382,13 +382,13 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
 
     /** The id of the customer with this phone (any format), if any. */
     async findIdByPhone(ws: string, raw: string): Promise<{ id: string | undefined; e164: string | null }> {
-      const region = await regionOf(ws);
-      const candidates = phoneCandidates(raw, region);
-      return {
-        id: await repo.findIdByE164(ws, candidates),
-        e164: normalizePhone(raw, region).e164 ?? candidates[0] ?? null,
-      };
+      const { e164, candidates } = readCallerNumber(raw, await regionOf(ws));
+      return { id: await repo.findIdByE164(ws, candidates), e164 };
     },
+
+    /** Every E.164 number a caller's text could mean in this workspace's region, best first. */
+    callerNumbers: async (ws: string, raw: string): Promise<string[]> =>
+      readCallerNumber(raw, await regionOf(ws)).candidates,
 
     /** Called by the timeline when something happens with a customer, in the same transaction. */
     touchLastInteraction: (trx: Kysely<Database>, ws: string, id: string, at: string) =>

@@ -26,6 +26,11 @@ export function normalizePhone(raw: string, region: string): NormalizedPhone {
  * reads it, and as an international number without its "+".
  */
 export function phoneCandidates(raw: string, region: string): string[] {
+  return readCallerNumber(raw, region).candidates;
+}
+
+/** A caller's number read once: its E.164 form (as stored for the call) and every number it could mean. */
+export function readCallerNumber(raw: string, region: string): { e164: string | null; candidates: string[] } {
   const out = new Set<string>();
   const n = normalizePhone(raw, region);
   if (n.e164) out.add(n.e164);
@@ -34,7 +39,8 @@ export function phoneCandidates(raw: string, region: string): string[] {
     const intl = parsePhoneNumberFromString('+' + digits);
     if (intl) out.add(intl.number);
   }
-  return [...out];
+  const candidates = [...out];
+  return { e164: n.e164 ?? candidates[0] ?? null, candidates };
 }
 
 /**

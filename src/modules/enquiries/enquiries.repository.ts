@@ -1,4 +1,5 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { CardPart } from '../timeline/index.ts';
 import type { Database, EnquiryTable } from '../../platform/db/schema.ts';
 
 export type EnquiryRow = Selectable<EnquiryTable> & { customer_name: string; owner_name: string };
@@ -60,16 +61,6 @@ export function createEnquiriesRepository(db: Kysely<Database>) {
         );
       return q.orderBy('e.first_response_due_at').orderBy('e.id').limit(limit).execute();
     },
-    async countActiveOf(ws: string, customerId: string): Promise<number> {
-      const r = await db
-        .selectFrom('enquiries')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('workspace_id', '=', ws)
-        .where('customer_id', '=', customerId)
-        .where('active', '=', 1)
-        .executeTakeFirstOrThrow();
-      return Number(r.n);
-    },
     async reassignCustomer(trx: Kysely<Database>, ws: string, from: string, into: string) {
       await trx
         .updateTable('enquiries')
@@ -80,3 +71,16 @@ export function createEnquiriesRepository(db: Kysely<Database>) {
     },
   };
 }
+
+/** For the caller card: the customer's enquiries still open. */
+export const openEnquiriesOnCard: CardPart<number> = {
+  columns: (eb) => ({
+    n: eb
+      .selectFrom('enquiries as q')
+      .select((x) => x.fn.countAll<number | string>().as('n'))
+      .whereRef('q.workspace_id', '=', 'c.workspace_id')
+      .whereRef('q.customer_id', '=', 'c.id')
+      .where('q.active', '=', 1),
+  }),
+  read: (cols) => Number(cols.n),
+};

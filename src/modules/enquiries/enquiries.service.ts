@@ -274,11 +274,6 @@ export function createEnquiryService(deps: EnquiryDeps) {
 
     moveOnMerge: (trx: Kysely<Database>, ws: string, from: { id: string }, into: { id: string }) =>
       repo.reassignCustomer(trx, ws, from.id, into.id),
-
-    openItemCounter: async (ws: string, customerId: string): Promise<[string, number]> => [
-      'enquiries',
-      await repo.countActiveOf(ws, customerId),
-    ],
   };
 }
 export type EnquiryService = ReturnType<typeof createEnquiryService>;

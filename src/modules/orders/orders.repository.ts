@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, OrderLineTable, OrderRefundTable, OrderTable } from '../../platform/db/schema.ts';
-import type { PurchaseSummary } from '../timeline/index.ts';
+import type { CardPart, PurchaseSummary } from '../timeline/index.ts';
 import type { Order } from './orders.schema.ts';
 
 const n = (v: number | string | null): number => Number(v ?? 0);
@@ -183,32 +183,45 @@ export function createOrdersRepository(db: Kysely<Database>) {
         .where('id', '=', r.order_id)
         .execute();
     },
-    /** Net spend, count and first/last purchase of one customer in one currency (cancelled orders excluded). */
-    async summary(
-      ws: string,
-      customerId: string,
-      currency: string,
-    ): Promise<Omit<PurchaseSummary, 'currency'>> {
+    /** Net spend, count and first/last purchase of one customer (the card's part, read on its own). */
+    async summary(ws: string, customerId: string, currency: string): Promise<PurchaseSummary | undefined> {
+      const ctx = { ws, currency };
       const r = await db
-        .selectFrom('orders')
-        .select((eb) => [
-          eb.fn.countAll<string | number>().as('count'),
-          eb.fn.sum<string | number | null>(eb('total', '-', eb.ref('refunded'))).as('spent'),
-          eb.fn.min<string | null>('placed_at').as('first'),
-          eb.fn.max<string | null>('placed_at').as('last'),
-        ])
-        .where('workspace_id', '=', ws)
-        .where('customer_id', '=', customerId)
-        .where('currency', '=', currency)
-        .where('status', '!=', 'cancelled')
-        .executeTakeFirstOrThrow();
-      return {
-        orderCount: n(r.count),
-        totalSpent: n(r.spent),
-        firstPurchaseAt: r.first,
-        lastPurchaseAt: r.last,
-      };
+        .selectFrom('customers as c')
+        .select((eb) => Object.entries(purchasesOnCard.columns(eb, ctx)).map(([k, e]) => e.as(k)))
+        .where('c.workspace_id', '=', ws)
+        .where('c.id', '=', customerId)
+        .executeTakeFirst();
+      return r && purchasesOnCard.read(r, ctx);
     },
   };
 }
 export type OrdersRepository = ReturnType<typeof createOrdersRepository>;
+
+/** For the caller card: net spend, count and first/last purchase in the workspace currency (cancelled orders excluded). */
+export const purchasesOnCard: CardPart<PurchaseSummary> = {
+  columns: (eb, { currency }) => {
+    const orders = () =>
+      eb
+        .selectFrom('orders as o')
+        .whereRef('o.workspace_id', '=', 'c.workspace_id')
+        .whereRef('o.customer_id', '=', 'c.id')
+        .where('o.currency', '=', currency)
+        .where('o.status', '!=', 'cancelled');
+    return {
+      count: orders().select((o) => o.fn.countAll<string | number>().as('v')),
+      spent: orders().select((o) =>
+        o.fn.sum<string | number | null>(o('o.total', '-', o.ref('o.refunded'))).as('v'),
+      ),
+      first: orders().select((o) => o.fn.min<string | null>('o.placed_at').as('v')),
+      last: orders().select((o) => o.fn.max<string | null>('o.placed_at').as('v')),
+    };
+  },
+  read: (cols, { currency }) => ({
+    currency,
+    orderCount: Number(cols.count ?? 0),
+    totalSpent: Number(cols.spent ?? 0),
+    firstPurchaseAt: (cols.first as string | null) ?? null,
+    lastPurchaseAt: (cols.last as string | null) ?? null,
+  }),
+};

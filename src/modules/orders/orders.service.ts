@@ -218,14 +218,10 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
 
     /** What a customer has bought: count, net spend, first and last purchase, in the workspace currency. */
     async getPurchaseSummary(ws: string, customerId: string): Promise<PurchaseSummary> {
-      await customers.existsOrThrow(ws, customerId);
-      return this.purchaseSummary(ws, customerId);
-    },
-
-    /** As getPurchaseSummary, for a customer known to exist (the caller card). */
-    async purchaseSummary(ws: string, customerId: string): Promise<PurchaseSummary> {
       const { currency } = await workspaces.getWorkspaceCached(ws);
-      return { currency, ...(await repo.summary(ws, customerId, currency)) };
+      const summary = await repo.summary(ws, customerId, currency);
+      if (!summary) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
+      return summary;
     },
   };
 }

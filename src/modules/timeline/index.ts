@@ -1,4 +1,5 @@
-export { createTimelineService, type TimelineService, type OpenItemCounter } from './timeline.service.ts';
+export { createTimelineService, type TimelineService } from './timeline.service.ts';
+export type { CardPart, CardContext, CardExpressions } from './card.repository.ts';
 export { registerTimelineRoutes } from './timeline.routes.ts';
 export {
   interactionSchema,

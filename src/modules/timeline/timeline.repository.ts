@@ -77,24 +77,6 @@ export function createTimelineRepository(db: Kysely<Database>) {
       const rows = await q.orderBy('i.occurred_at').orderBy('i.id').limit(limit).execute();
       return rows.map(toInteraction);
     },
-    async latest(ws: string, customerId: string) {
-      const r = await base(ws)
-        .where('i.customer_id', '=', customerId)
-        .orderBy('i.occurred_at', 'desc')
-        .orderBy('i.id', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      return r && toInteraction(r);
-    },
-    async count(ws: string, customerId: string): Promise<number> {
-      const r = await db
-        .selectFrom('interactions')
-        .select((eb) => eb.fn.countAll<string | number>().as('n'))
-        .where('workspace_id', '=', ws)
-        .where('customer_id', '=', customerId)
-        .executeTakeFirstOrThrow();
-      return Number(r.n);
-    },
     async reassignCustomer(trx: Kysely<Database>, ws: string, from: string, into: string) {
       await trx
         .updateTable('interactions')

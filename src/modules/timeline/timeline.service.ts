@@ -4,9 +4,18 @@ import type { Database } from '../../platform/db/schema.ts';
 import { decodeTimeCursor, encodeTimeCursor } from '../../platform/db/cursor.ts';
 import { badInput, notFound } from '../../platform/errors.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
+import type { DialectName } from '../../platform/db/connect.ts';
 import type { EventBus } from '../../platform/events/bus.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { CustomerService } from '../customers/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
+import {
+  createCardRepository,
+  fromJson,
+  type CardContext,
+  type CardPart,
+  type CardRow,
+} from './card.repository.ts';
 import { createTimelineRepository } from './timeline.repository.ts';
 import {
   callSchema,
@@ -19,53 +28,87 @@ import {
   type PurchaseSummary,
 } from './timeline.schema.ts';
 
-/** Another module's count of a customer's open items, e.g. `['complaints', 2]`. */
-export type OpenItemCounter = (ws: string, customerId: string) => Promise<[string, number]>;
-
 export type TimelineDeps = {
   db: Kysely<Database>;
+  dialect: DialectName;
+  workspaces: WorkspaceService;
   customers: CustomerService;
   bus: EventBus;
-  openItemCounters?: OpenItemCounter[];
+  /** Other modules' counts of a customer's open items for the card, e.g. `{ complaints: … }`. */
+  openItems?: Record<string, CardPart<number>>;
   /** The customer's purchases for the card (from the orders module, wired by the composition root). */
-  purchases?: (ws: string, customerId: string) => Promise<PurchaseSummary>;
+  purchases?: CardPart<PurchaseSummary>;
   /** The customer's prediction for the card (from the analytics module, wired by the composition root). */
   prediction?: (ws: string, customerId: string) => Promise<PredictionBrief | null>;
 };
 
 export function createTimelineService({
   db,
+  dialect,
+  workspaces,
   customers,
   bus,
-  openItemCounters = [],
+  openItems = {},
   purchases,
   prediction,
 }: TimelineDeps) {
   const repo = createTimelineRepository(db);
+  // The card's parts read in its one query, by key: `open_<kind>` and `purchases`.
+  const parts: Record<string, CardPart<unknown>> = Object.fromEntries([
+    ...Object.entries(openItems).map(([kind, part]) => [`open_${kind}`, part] as const),
+    ...(purchases ? [['purchases', purchases] as const] : []),
+  ]);
+  const cards = createCardRepository(db, dialect, parts);
 
-  async function getCallerCard(ws: string, customerId: string): Promise<CallerCard> {
-    const c = await customers.getCustomerOrThrow(ws, customerId);
-    const [last, count, counts, bought, predicted] = await Promise.all([
-      repo.latest(ws, customerId),
-      repo.count(ws, customerId),
-      Promise.all(openItemCounters.map((f) => f(ws, customerId))),
-      purchases ? purchases(ws, customerId) : null,
-      prediction ? prediction(ws, customerId) : undefined,
-    ]);
+  async function cardContext(ws: string): Promise<CardContext> {
+    return { ws, currency: (await workspaces.getWorkspaceCached(ws)).currency };
+  }
+
+  async function toCard(ctx: CardContext, r: CardRow): Promise<CallerCard> {
+    const partOf = (key: string) => {
+      const cols: Record<string, unknown> = {};
+      const prefix = `${key}__`;
+      for (const k in r) if (k.startsWith(prefix)) cols[k.slice(prefix.length)] = r[k];
+      return (parts[key] as CardPart<unknown>).read(cols, ctx);
+    };
+    const phones = fromJson<
+      { id: string; raw: string; e164: string | null; label: string | null; valid: number | boolean }[]
+    >(r.phones);
+    const last = fromJson<{ kind: string; occurred_at: string; body: string | null } | null>(r.last);
+    const predicted = prediction ? await prediction(ctx.ws, r.id) : undefined;
     return {
-      id: c.id,
-      name: c.name,
-      kind: c.kind,
-      tags: c.tags,
-      phones: c.phones,
-      business: c.business,
-      needs: c.needs,
-      lastInteraction: last ? { kind: last.kind, at: last.occurredAt, body: last.body } : null,
-      openItems: Object.fromEntries(counts),
-      interactionCount: count,
-      purchases: bought,
+      id: r.id,
+      name: r.name,
+      kind: r.kind as CallerCard['kind'],
+      tags: fromJson<{ tag: string }[]>(r.tags).map((t) => t.tag),
+      phones: phones.map((p) => ({
+        id: p.id,
+        number: p.raw,
+        e164: p.e164,
+        label: p.label,
+        valid: p.valid === 1 || p.valid === true,
+      })),
+      business:
+        r.business_id && r.business_name !== null
+          ? { id: r.business_id, name: r.business_name, jobTitle: r.business_job_title }
+          : null,
+      needs: r.needs,
+      lastInteraction: last ? { kind: last.kind, at: last.occurred_at, body: last.body } : null,
+      openItems: Object.fromEntries(
+        Object.keys(openItems).map((kind) => [kind, partOf(`open_${kind}`) as number]),
+      ),
+      interactionCount: Number(r.interaction_count),
+      purchases: purchases ? (partOf('purchases') as PurchaseSummary) : null,
       ...(predicted !== undefined && { prediction: predicted }),
     };
+  }
+
+  /** The caller card: everything but the prediction in one query. */
+  async function getCallerCard(ws: string, customerId: string): Promise<CallerCard> {
+    const ctx = await cardContext(ws);
+    const r = await cards.byId(ctx, customerId);
+    if (!r) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
+    return toCard(ctx, r);
   }
 
   async function insertInteraction(
@@ -226,9 +269,10 @@ export function createTimelineService({
 
     /** Recognise a caller: the card of the customer with this phone, in any format. */
     async lookup(ws: string, phone: string): Promise<CallerCard> {
-      const { id } = await customers.findIdByPhone(ws, phone);
-      if (!id) throw notFound('CUSTOMER_NOT_FOUND', 'No customer has this number; customer');
-      return getCallerCard(ws, id);
+      const [ctx, numbers] = await Promise.all([cardContext(ws), customers.callerNumbers(ws, phone)]);
+      const r = await cards.byE164(ctx, numbers);
+      if (!r) throw notFound('CUSTOMER_NOT_FOUND', 'No customer has this number; customer');
+      return toCard(ctx, r);
     },
 
     /** A call event from the phone system: on the caller's timeline (or as unknown), and on every staff screen. */

@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { withStatementCache } from './statement-cache.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -27,6 +28,19 @@ class RapportSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * The driver under a connection's Kysely instance, for the few bulk paths where Kysely's per-query work would
+ * dominate (a refit reads millions of orders and writes a million predictions). On SQLite, use the handle only
+ * inside `db.connection().execute(…)`: Kysely's single connection is then held, so no Kysely query (or open
+ * Kysely transaction) interleaves with the raw statements.
+ */
+export type RawDriver =
+  { dialect: 'sqlite'; sqlite: SqliteDatabase.Database } | { dialect: 'postgres'; pool: pg.Pool };
+const rawDrivers = new WeakMap<Kysely<Database>, RawDriver>();
+
+/** The driver of a Kysely instance made by `connect` (not of a transaction), or undefined. */
+export const rawDriver = (db: Kysely<Database>): RawDriver | undefined => rawDrivers.get(db);
+
 export type ConnectOptions = {
   databaseUrl?: string | undefined;
   dataDir?: string;
@@ -45,6 +59,7 @@ export function connect(opts: ConnectOptions): Db {
       /* an idle client died (server restart); the pool replaces it */
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    rawDrivers.set(db, { dialect: 'postgres', pool });
     return { db, dialect: 'postgres', url: opts.databaseUrl, close: () => db.destroy() };
   }
   const file = opts.sqliteFile ?? path.join(opts.dataDir ?? './data', 'rapport.db');
@@ -55,8 +70,22 @@ export function connect(opts: ConnectOptions): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -32000');
+  // Statistics without STAT4 samples (every ANALYZE on this connection is approximate): with samples, SQLite
+  // re-plans a statement each time a value it sampled is bound again, and a caller lookup's query cost 5× more
+  // to plan than to run. Samples left by earlier versions are dropped.
+  sqlite.pragma('analysis_limit = 1000');
+  dropStat4Samples(sqlite);
   // Let SQLite gather the statistics its planner needs (it otherwise guesses, and can pick a whole-table index).
   sqlite.pragma('optimize = 0x10002');
-  const db = new Kysely<Database>({ dialect: new RapportSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({
+    dialect: new RapportSqliteDialect({ database: withStatementCache(sqlite) }),
+  });
+  rawDrivers.set(db, { dialect: 'sqlite', sqlite });
   return { db, dialect: 'sqlite', url: undefined, close: () => db.destroy() };
+}
+
+function dropStat4Samples(sqlite: SqliteDatabase.Database) {
+  const exists = sqlite.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat4'").get();
+  if (!exists || !sqlite.prepare('SELECT 1 FROM sqlite_stat4 LIMIT 1').get()) return;
+  sqlite.exec('DELETE FROM sqlite_stat4; ANALYZE sqlite_schema;');
 }
