@@ -228,7 +228,10 @@ function PreviewStep({
                   description={preset ? 'Chosen by you' : 'Detected from the column names'}
                   data={presetData}
                   value={preset ?? detected ?? null}
-                  onChange={(v) => setPreset(v === detected ? null : v)}
+                  onChange={(v) => {
+                    setDry(null);
+                    setPreset(v === detected ? null : v);
+                  }}
                   allowDeselect={false}
                   w={{ base: '100%', xs: 400 }}
                   disabled={busy}
@@ -242,7 +245,10 @@ function PreviewStep({
                   value={currency}
                   maxLength={3}
                   w={150}
-                  onChange={(e) => setCurrency(e.currentTarget.value.toUpperCase())}
+                  onChange={(e) => {
+                    setDry(null);
+                    setCurrency(e.currentTarget.value.toUpperCase());
+                  }}
                   error={validCurrency ? undefined : 'Three letters, e.g. USD'}
                   disabled={busy}
                 />
