@@ -227,14 +227,18 @@ async function main() {
   const headers = { authorization: `Bearer ${key}` };
   let stop = false;
   const latencies = { predictions: [] as number[], healthz: [] as number[] };
+  const answers = { incomplete: 0, runs: new Set<string>() };
   async function client() {
     for (let i = 0; !stop; i++) {
       const id = sampleIds[i % sampleIds.length] as string;
       let t = performance.now();
       const r = await fetch(`${address}/api/v1/customers/${id}/predictions`, { headers });
-      await r.arrayBuffer();
+      const body = (await r.json()) as { status: string; runId: string | null };
       if (r.status !== 200) throw new Error(`predictions: ${r.status}`);
       latencies.predictions.push(performance.now() - t);
+      // readers see a whole run, the old one until the new one is complete: never a missing prediction
+      if (body.status !== 'ready' && body.status !== 'no_run') answers.incomplete++;
+      if (body.runId) answers.runs.add(body.runId);
       t = performance.now();
       await (await fetch(`${address}/healthz`)).arrayBuffer();
       latencies.healthz.push(performance.now() - t);
@@ -257,6 +261,8 @@ async function main() {
   for (let run = 0; run < RUNS; run++) {
     latencies.predictions = [];
     latencies.healthz = [];
+    answers.incomplete = 0;
+    answers.runs.clear();
     stop = false;
     c = client();
     const t0 = performance.now();
@@ -279,6 +285,13 @@ async function main() {
     log(
       `  API during the refit: predictions ${stats(latencies.predictions)}; healthz ${stats(latencies.healthz)}`,
     );
+    log(
+      `  predictions answered from ${answers.runs.size} run(s) (old, then new); answers without a prediction: ${answers.incomplete}`,
+    );
+    if (result.timings.visibleMs !== undefined)
+      log(
+        `  new run visible after ${(result.timings.visibleMs / 1000).toFixed(1)} s (in the worker), old run's rows deleted ${((result.timings.cleanupMs ?? NaN) / 1000).toFixed(1)} s later`,
+      );
   }
   const latest = await running.services.analytics.getLatestRunOrThrow(ws);
   log(`parameters: ${JSON.stringify(latest.parameters)}`);

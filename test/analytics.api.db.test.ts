@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateBgNbdLog } from '../src/analytics/index.ts';
 import { createAnalyticsService, REFIT_JOB, type AnalyticsService } from '../src/modules/analytics/index.ts';
+import { newId } from '../src/platform/db/ids.ts';
 import type { Actor } from '../src/platform/http/actor.ts';
 import { DIALECTS, startTestApp, type TestApp } from './kit.ts';
 
@@ -210,6 +211,105 @@ for (const dialect of DIALECTS) {
       expect(atRisk.items[0].name).toMatch(/^Customer /);
       const rising = (await get('/api/v1/analytics/customers/rising')).json();
       for (const i of rising.items) expect(i.trend).toBe('rising');
+    });
+
+    it("keeps each run's lists in the order of the values its predictions store", async () => {
+      const run = (await get('/api/v1/analytics/runs/latest')).json();
+      const lists = [
+        ['at-risk', 'lifecycle_stage', 'at risk', 'value_at_stake'],
+        ['lapsed', 'lifecycle_stage', 'lapsed', 'value_at_stake'],
+        ['rising', 'trend', 'rising', 'trend_slope'],
+      ] as const;
+      for (const [path, column, value, orderBy] of lists) {
+        const api = (await get(`/api/v1/analytics/customers/${path}?limit=500`)).json();
+        const rows = await t.conn.db
+          .selectFrom('customer_predictions')
+          .select('customer_id')
+          .where('workspace_id', '=', shop.workspaceId)
+          .where('run_id', '=', run.id)
+          .where(column, '=', value)
+          .orderBy(orderBy, 'desc')
+          .orderBy('customer_id')
+          .limit(500)
+          .execute();
+        expect(rows.length).toBeGreaterThan(0);
+        expect(api.items.map((i: { customerId: string }) => i.customerId)).toEqual(
+          rows.map((r) => r.customer_id),
+        );
+      }
+    });
+
+    it('readers see the newest finished run only; a refit then deletes the older runs', async () => {
+      const before = (await get(`/api/v1/customers/${ids[0]}/predictions`)).json();
+      // a refit still writing (or one that crashed): its rows are invisible
+      const running = newId();
+      await t.conn.db
+        .insertInto('prediction_runs')
+        .values({
+          workspace_id: shop.workspaceId,
+          id: running,
+          status: 'running',
+          trigger: 'manual',
+          model: 'paretonbd',
+          as_of: NOW.toISOString(),
+          currency: 'NGN',
+          parameters: '{}',
+          log_likelihood: null,
+          diagnostics: '{}',
+          insights: '{}',
+          customers: 0,
+          timings: '{}',
+          reason: null,
+          error: null,
+          created_at: new Date(NOW.getTime() + 1000).toISOString(),
+          finished_at: null,
+        })
+        .execute();
+      const current = await t.conn.db
+        .selectFrom('customer_predictions')
+        .selectAll()
+        .where('workspace_id', '=', shop.workspaceId)
+        .where('run_id', '=', before.runId)
+        .where('customer_id', '=', ids[0] as string)
+        .executeTakeFirstOrThrow();
+      await t.conn.db
+        .insertInto('customer_predictions')
+        .values({ ...current, run_id: running, explanation: 'half-written' })
+        .execute();
+      await t.conn.db
+        .insertInto('prediction_lists')
+        .values({
+          workspace_id: shop.workspaceId,
+          run_id: running,
+          list: 'at_risk',
+          position: 1,
+          customer_id: ids[0] as string,
+        })
+        .execute();
+      expect((await get(`/api/v1/customers/${ids[0]}/predictions`)).json()).toEqual(before);
+      const atRisk = (await get('/api/v1/analytics/customers/at-risk?limit=500')).json();
+      expect(atRisk.runId).toBe(before.runId);
+      expect(atRisk.items.some((i: { explanation: string }) => i.explanation === 'half-written')).toBe(false);
+
+      const out = await analytics.runRefit(shop.workspaceId, { trigger: 'manual' });
+      const after = (await get(`/api/v1/customers/${ids[0]}/predictions`)).json();
+      expect(after.runId).toBe(out.runId);
+      expect(after.explanation).toBe(before.explanation);
+      expect(out.timings.cleanupMs).toBeGreaterThanOrEqual(0);
+      const left = await t.conn.db
+        .selectFrom('customer_predictions')
+        .select(['run_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+        .where('workspace_id', '=', shop.workspaceId)
+        .groupBy('run_id')
+        .execute();
+      expect(left.map((r) => [r.run_id, Number(r.n)])).toEqual([[out.runId, N]]);
+      const lists = await t.conn.db
+        .selectFrom('prediction_lists')
+        .select('run_id')
+        .distinct()
+        .where('workspace_id', '=', shop.workspaceId)
+        .execute();
+      expect(lists.map((r) => r.run_id)).toEqual([out.runId]);
     });
 
     it('the caller card shows the prediction', async () => {

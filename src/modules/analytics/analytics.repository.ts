@@ -1,5 +1,6 @@
+import type { Database as SqliteDb, Statement as SqliteStatement } from 'better-sqlite3';
 import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
-import type { DialectName } from '../../platform/db/connect.ts';
+import { rawDriver, type DialectName } from '../../platform/db/connect.ts';
 import type { CustomerPredictionTable, Database, PredictionRunTable } from '../../platform/db/schema.ts';
 
 /** Columns of customer_predictions in insert order (bulk writes build their SQL from this list). */
@@ -63,47 +64,105 @@ const PG_TYPES: Record<(typeof PREDICTION_COLUMNS)[number], PgType> = {
 /** One value per column of PREDICTION_COLUMNS. */
 export type PredictionValues = (string | number | null)[];
 
-const COLS = PREDICTION_COLUMNS.join(', ');
-const UPDATE_SET = PREDICTION_COLUMNS.slice(2)
-  .map((c) => `${c} = excluded.${c}`)
-  .join(', ');
-const SQLITE_BATCH = 500; // 26 parameters a row: 13,000 per statement, under SQLite's 32,766
-const PG_BATCH = 5_000; // one array parameter per column (unnest)
+/** The lists kept with each run, best first: at risk and lapsed by value at stake, rising by trend slope. */
+export type PredictionList = 'at_risk' | 'lapsed' | 'rising';
+/** Customers kept per list and run: the API's largest page (500) and room for customers deleted since. */
+export const LIST_LENGTH = 1_000;
 
-/** The raw order fields a refit reads, a page at a time. */
-export type OrderPurchaseRow = { id: string; customer_id: string; placed_at: string; net: number | string };
+const COLS = PREDICTION_COLUMNS.join(', ');
+const ROW = `(${PREDICTION_COLUMNS.map(() => '?').join(', ')})`;
+const SQLITE_ROWS = 50; // rows per prepared multi-row insert (1,300 parameters)
+const PG_BATCH = 10_000; // rows per unnest insert (one array parameter per column)
+/** Orders a refit reads per query: a page holds the SQLite connection ~0.1 s, then the API's queries get a turn. */
+const READ_PAGE = 100_000;
+
+/** One order a refit reads: customer id, placed at (ISO instant), net amount (total − refunded). */
+export type PurchaseRow = [customerId: string, placedAt: string, net: number | string];
 
 export function createAnalyticsRepository(db: Kysely<Database>, dialect: DialectName) {
-  function sqliteUpsert(n: number): string {
-    const row = `(${PREDICTION_COLUMNS.map(() => '?').join(', ')})`;
-    return `insert into customer_predictions (${COLS}) values ${Array.from({ length: n }, () => row).join(', ')} on conflict (workspace_id, customer_id) do update set ${UPDATE_SET}`;
-  }
-  const pgUpsert = `insert into customer_predictions (${COLS}) select * from unnest(${PREDICTION_COLUMNS.map(
+  const pgInsert = `insert into customer_predictions (${COLS}) select * from unnest(${PREDICTION_COLUMNS.map(
     (c, i) => `$${i + 1}::${PG_TYPES[c]}[]`,
-  ).join(', ')}) on conflict (workspace_id, customer_id) do update set ${UPDATE_SET}`;
-  let sqliteFull: string | undefined;
+  ).join(', ')})`;
+  const driver = () => {
+    const d = rawDriver(db);
+    if (!d) throw new Error('analytics: bulk reads and writes need a connection opened by connect()');
+    return d;
+  };
+  /** Prepared once per connection and reused (preparing a statement costs more than running it). */
+  const prepared = new Map<string, SqliteStatement>();
+  const prepare = (sqlite: SqliteDb, text: string) => {
+    let st = prepared.get(text);
+    if (!st) prepared.set(text, (st = sqlite.prepare(text)));
+    return st;
+  };
+  /** Run synchronous raw SQLite work while holding Kysely's connection (no Kysely query interleaves). */
+  const withSqlite = <T>(work: (sqlite: SqliteDb) => T): Promise<T> => {
+    const d = driver();
+    if (d.dialect !== 'sqlite') throw new Error('not SQLite');
+    return db.connection().execute(async () => work(d.sqlite));
+  };
+  /** The newest finished run of a workspace: the one readers see (a running refit stays invisible). */
+  const currentRun = (ws: string) =>
+    db
+      .selectFrom('prediction_runs')
+      .select('id')
+      .where('workspace_id', '=', ws)
+      .where('status', 'in', ['done', 'insufficient_data'])
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1);
 
   return {
     /**
-     * Orders that count as purchases (not cancelled) in one currency, in id order after `afterId`; and how many
-     * orders of other currencies the workspace has (left out of the models).
+     * Orders that count as purchases (not cancelled) in one currency, in id order, a page at a time, as
+     * arrays: the raw driver (a reused statement on SQLite, a cursor on PostgreSQL), only the columns needed.
      */
-    async purchasePage(
-      ws: string,
-      currency: string,
-      afterId: string,
-      limit: number,
-    ): Promise<OrderPurchaseRow[]> {
-      return db
-        .selectFrom('orders')
-        .select((eb) => ['id', 'customer_id', 'placed_at', eb('total', '-', eb.ref('refunded')).as('net')])
-        .where('workspace_id', '=', ws)
-        .where('id', '>', afterId)
-        .where('status', '!=', 'cancelled')
-        .where('currency', '=', currency)
-        .orderBy('id')
-        .limit(limit)
-        .execute();
+    async *purchasePages(ws: string, currency: string): AsyncGenerator<PurchaseRow[]> {
+      const d = driver();
+      if (d.dialect === 'sqlite') {
+        const text = `select id, customer_id, placed_at, total - refunded from orders
+          where workspace_id = ? and id > ? and status != 'cancelled' and currency = ? order by id limit ?`;
+        for (let after = ''; ;) {
+          const page = await withSqlite(
+            (sqlite) =>
+              prepare(sqlite, text).raw(true).all(ws, after, currency, READ_PAGE) as [
+                string,
+                string,
+                string,
+                number,
+              ][],
+          );
+          const last = page.at(-1);
+          if (!last) return;
+          after = last[0];
+          yield page.map((r) => [r[1], r[2], r[3]]);
+          if (page.length < READ_PAGE) return;
+        }
+      }
+      const client = await d.pool.connect();
+      try {
+        // one snapshot for the whole read; the cursor streams the index order without re-seeking per page
+        await client.query('begin read only');
+        await client.query(
+          `declare refit_purchases no scroll cursor for select customer_id, placed_at, total - refunded
+           from orders where workspace_id = $1 and status != 'cancelled' and currency = $2 order by id`,
+          [ws, currency],
+        );
+        for (;;) {
+          const r = await client.query<PurchaseRow>({
+            text: `fetch ${READ_PAGE} from refit_purchases`,
+            rowMode: 'array',
+          });
+          if (r.rows.length) yield r.rows;
+          if (r.rows.length < READ_PAGE) break;
+        }
+        await client.query('commit');
+      } catch (err) {
+        await client.query('rollback').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
     },
     async otherCurrencyOrders(ws: string, currency: string): Promise<number> {
       const r = await db
@@ -135,73 +194,128 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
     },
 
     /**
-     * Upsert predictions (row k from `rowAt(k)`) in batches: multi-row VALUES on SQLite, unnest
-     * of column arrays on PostgreSQL; each group of `perTransaction` rows commits on its own, so the API's
-     * writers never wait long behind a million-row refit.
+     * Write a run's predictions (row `order[i]` from `rowAt`, i = 0 … count − 1) under its run id: reused
+     * prepared multi-row inserts on SQLite, unnest of column arrays on PostgreSQL. Nobody reads a run before it
+     * is marked finished, so the rows are plain inserts (no upsert) and each group of `perTransaction` rows
+     * commits on its own: the API's writers never wait long behind a million-row refit. Rows are built a group
+     * at a time (a million customers never sit in memory as row arrays).
      */
-    async upsertPredictions(
+    async insertPredictions(
       count: number,
       rowAt: (k: number) => PredictionValues,
+      order?: Int32Array,
       perTransaction = 10_000,
     ): Promise<void> {
+      const at = (i: number) => rowAt(order ? (order[i] as number) : i);
       for (let g = 0; g < count; g += perTransaction) {
-        // rows are built a group at a time: a million customers never sit in memory as row arrays
-        const group = Array.from({ length: Math.min(perTransaction, count - g) }, (_, i) => rowAt(g + i));
-        await db.transaction().execute(async (trx) => {
-          if (dialect === 'sqlite') {
-            for (let i = 0; i < group.length; i += SQLITE_BATCH) {
-              const batch = group.slice(i, i + SQLITE_BATCH);
-              const text =
-                batch.length === SQLITE_BATCH
-                  ? (sqliteFull ??= sqliteUpsert(SQLITE_BATCH))
-                  : sqliteUpsert(batch.length);
-              await trx.executeQuery(CompiledQuery.raw(text, batch.flat()));
-            }
-          } else {
-            for (let i = 0; i < group.length; i += PG_BATCH) {
-              const batch = group.slice(i, i + PG_BATCH);
-              const params = PREDICTION_COLUMNS.map((_, c) => batch.map((r) => r[c] ?? null));
-              await trx.executeQuery(CompiledQuery.raw(pgUpsert, params));
-            }
+        const end = Math.min(count, g + perTransaction);
+        if (dialect === 'sqlite') {
+          await withSqlite((sqlite) => {
+            const many = prepare(
+              sqlite,
+              `insert into customer_predictions (${COLS}) values ${Array(SQLITE_ROWS).fill(ROW).join(', ')}`,
+            );
+            const one = prepare(sqlite, `insert into customer_predictions (${COLS}) values ${ROW}`);
+            sqlite.transaction(() => {
+              let i = g;
+              const params: PredictionValues = [];
+              for (; i + SQLITE_ROWS <= end; i += SQLITE_ROWS) {
+                params.length = 0;
+                for (let j = i; j < i + SQLITE_ROWS; j++) params.push(...at(j));
+                many.run(params);
+              }
+              for (; i < end; i++) one.run(at(i));
+            })();
+          });
+        } else {
+          const rows = Array.from({ length: end - g }, (_, i) => at(g + i));
+          for (let i = 0; i < rows.length; i += PG_BATCH) {
+            const batch = rows.slice(i, i + PG_BATCH);
+            const params = PREDICTION_COLUMNS.map((_, c) => batch.map((r) => r[c] ?? null));
+            await db.executeQuery(CompiledQuery.raw(pgInsert, params));
           }
-        });
+        }
       }
     },
-    /** Drop predictions a run did not write (customers deleted, merged or without purchases now). */
-    async deleteOtherRuns(ws: string, runId: string): Promise<number> {
-      const r = await db
-        .deleteFrom('customer_predictions')
+    /** A run's lists (customer ids best first, at most LIST_LENGTH each). */
+    async insertLists(ws: string, runId: string, lists: Record<PredictionList, string[]>) {
+      for (const [list, ids] of Object.entries(lists))
+        for (let i = 0; i < ids.length; i += 1_000)
+          await db
+            .insertInto('prediction_lists')
+            .values(
+              ids.slice(i, i + 1_000).map((customer_id, k) => ({
+                workspace_id: ws,
+                run_id: runId,
+                list,
+                position: i + k + 1,
+                customer_id,
+              })),
+            )
+            .execute();
+    },
+    /**
+     * Delete the rows of runs that are no longer read: every run older than `runId` (run ids sort by creation
+     * time), or `runId` itself with `only` (a failed run). On SQLite a chunk at a time, so API writes interleave.
+     */
+    async deleteRuns(ws: string, runId: string, which: 'older' | 'only'): Promise<number> {
+      const op = which === 'older' ? '<' : '=';
+      await db
+        .deleteFrom('prediction_lists')
         .where('workspace_id', '=', ws)
-        .where('run_id', '!=', runId)
-        .executeTakeFirst();
-      return Number(r.numDeletedRows);
+        .where('run_id', op, runId)
+        .execute();
+      if (dialect === 'postgres') {
+        const r = await db
+          .deleteFrom('customer_predictions')
+          .where('workspace_id', '=', ws)
+          .where('run_id', op, runId)
+          .executeTakeFirst();
+        return Number(r.numDeletedRows);
+      }
+      const text = `delete from customer_predictions where (workspace_id, run_id, customer_id) in (
+        select workspace_id, run_id, customer_id from customer_predictions
+        where workspace_id = ? and run_id ${op} ? limit 20000)`;
+      let total = 0;
+      for (;;) {
+        const n = await withSqlite((sqlite) => prepare(sqlite, text).run(ws, runId).changes);
+        total += n;
+        if (n === 0) return total;
+      }
     },
 
+    /** A customer's prediction in the newest finished run. */
     async prediction(ws: string, customerId: string) {
       return db
         .selectFrom('customer_predictions')
         .selectAll()
         .where('workspace_id', '=', ws)
+        .where('run_id', '=', currentRun(ws))
         .where('customer_id', '=', customerId)
         .executeTakeFirst();
     },
 
-    /** Predictions joined with the customer's name, by lifecycle stages or trend, best first. */
-    async listPredictions(
-      ws: string,
-      f: { stages?: string[]; trend?: string; orderBy: 'value_at_stake' | 'trend_slope'; limit: number },
-    ) {
-      let q = db
-        .selectFrom('customer_predictions as p')
+    /** One of the newest finished run's lists, with each customer's name (customers deleted since drop out). */
+    async listPredictions(ws: string, list: PredictionList, limit: number) {
+      return db
+        .selectFrom('prediction_lists as l')
+        .innerJoin('customer_predictions as p', (j) =>
+          j
+            .onRef('p.workspace_id', '=', 'l.workspace_id')
+            .onRef('p.run_id', '=', 'l.run_id')
+            .onRef('p.customer_id', '=', 'l.customer_id'),
+        )
         .innerJoin('customers as c', (j) =>
-          j.onRef('c.workspace_id', '=', 'p.workspace_id').onRef('c.id', '=', 'p.customer_id'),
+          j.onRef('c.workspace_id', '=', 'l.workspace_id').onRef('c.id', '=', 'l.customer_id'),
         )
         .selectAll('p')
         .select('c.name')
-        .where('p.workspace_id', '=', ws);
-      if (f.stages) q = q.where('p.lifecycle_stage', 'in', f.stages);
-      if (f.trend) q = q.where('p.trend', '=', f.trend);
-      return q.orderBy(`p.${f.orderBy}`, 'desc').orderBy('p.customer_id').limit(f.limit).execute();
+        .where('l.workspace_id', '=', ws)
+        .where('l.run_id', '=', currentRun(ws))
+        .where('l.list', '=', list)
+        .orderBy('l.position')
+        .limit(limit)
+        .execute();
     },
 
     /** Workspaces with orders whose newest run started before `cutoff` (or that never had one). */

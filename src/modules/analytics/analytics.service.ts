@@ -8,7 +8,12 @@ import type { JobQueue } from '../../platform/jobs/queue.ts';
 import type { CustomerService } from '../customers/index.ts';
 import type { PredictionBrief } from '../timeline/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
-import { createAnalyticsRepository, type PredictionValues } from './analytics.repository.ts';
+import {
+  createAnalyticsRepository,
+  LIST_LENGTH,
+  type PredictionList,
+  type PredictionValues,
+} from './analytics.repository.ts';
 import {
   analyticsSettingsSchema,
   listQuery,
@@ -23,7 +28,6 @@ export const REFIT_JOB = 'analytics.refit';
 export const DEFAULT_DISCOUNT_RATE = 0.01;
 /** Orders changing schedule a refit this long after (one per workspace and minute): a burst costs one refit. */
 const DEBOUNCE_MS = 60_000;
-const READ_PAGE = 50_000;
 
 export type AnalyticsDeps = {
   db: Kysely<Database>;
@@ -72,6 +76,12 @@ function toRun(r: Selectable<PredictionRunTable>): PredictionRun {
 function predictionRow(ws: string, runId: string, r: RefitResult) {
   const sc = r.scores;
   const ids = r.purchases.customerIds;
+  const dates = new Map<number, string>(); // a few hundred distinct days for a million rows
+  const date = (day: number) => {
+    let s = dates.get(day);
+    if (s === undefined) dates.set(day, (s = dayToDate(day)));
+    return s;
+  };
   return (k: number): PredictionValues => {
     const clv = round(sc.clv[k] as number);
     const next = sc.nextDay[k] as number;
@@ -81,15 +91,15 @@ function predictionRow(ws: string, runId: string, r: RefitResult) {
       runId,
       sc.purchases[k] as number,
       Math.round(sc.totalSpent[k] as number),
-      dayToDate(sc.firstDay[k] as number),
-      dayToDate(sc.lastDay[k] as number),
+      date(sc.firstDay[k] as number),
+      date(sc.lastDay[k] as number),
       nn(sc.pAlive[k] as number),
       nn(sc.expected30[k] as number),
       nn(sc.expected90[k] as number),
       nn(sc.expected365[k] as number),
       nn(sc.pBuy30[k] as number),
       nn(sc.pBuy90[k] as number),
-      Number.isFinite(next) ? dayToDate(next) : null,
+      Number.isFinite(next) ? date(next) : null,
       round(sc.expectedSpend[k] as number),
       clv,
       Math.round(sc.valueAtStake[k] as number),
@@ -103,6 +113,56 @@ function predictionRow(ws: string, runId: string, r: RefitResult) {
       sc.overdueDays[k] as number,
       sc.explanation[k] as string,
     ];
+  };
+}
+
+/** Row order that sorts customer ids ascending (code-unit order, as the databases compare ids). */
+function byCustomerId(ids: string[]): Int32Array {
+  const order = Int32Array.from(ids, (_, i) => i);
+  return order.sort((a, b) => {
+    const x = ids[a] as string;
+    const y = ids[b] as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
+/**
+ * The first `LIST_LENGTH` customers passing `keep`, by `value` descending then customer id — exactly the order
+ * `order by value desc, customer_id` gives over the stored values.
+ */
+function topCustomers(ids: string[], keep: (k: number) => boolean, value: (k: number) => number): string[] {
+  const pick: number[] = [];
+  for (let k = 0; k < ids.length; k++) if (keep(k)) pick.push(k);
+  let candidates = pick;
+  if (pick.length > LIST_LENGTH) {
+    // only customers at or above the LIST_LENGTH-th largest value can make the list (ties included)
+    const values = Float64Array.from(pick, value).sort();
+    const threshold = values[values.length - LIST_LENGTH] as number;
+    candidates = pick.filter((k) => value(k) >= threshold);
+  }
+  candidates.sort((a, b) => {
+    const d = value(b) - value(a);
+    if (d !== 0) return d;
+    const x = ids[a] as string;
+    const y = ids[b] as string;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  return candidates.slice(0, LIST_LENGTH).map((k) => ids[k] as string);
+}
+
+/** A run's lists, from the values its prediction rows store (value at stake rounded, trend slope as is). */
+function predictionLists(r: RefitResult): Record<PredictionList, string[]> {
+  const sc = r.scores;
+  const ids = r.purchases.customerIds;
+  const stake = (k: number) => Math.round(sc.valueAtStake[k] as number);
+  return {
+    at_risk: topCustomers(ids, (k) => sc.stage[k] === 'at risk', stake),
+    lapsed: topCustomers(ids, (k) => sc.stage[k] === 'lapsed', stake),
+    rising: topCustomers(
+      ids,
+      (k) => sc.trend[k] === 'rising',
+      (k) => sc.trendSlope[k] as number,
+    ),
   };
 }
 
@@ -128,8 +188,7 @@ export function createAnalyticsService({
     let day = new Int32Array(cap);
     let amount = new Float64Array(cap);
     let n = 0;
-    for (let after = ''; ;) {
-      const rows = await repo.purchasePage(ws, currency, after, READ_PAGE);
+    for await (const rows of repo.purchasePages(ws, currency)) {
       if (n + rows.length > cap) {
         while (n + rows.length > cap) cap *= 2;
         const grow = <A extends Int32Array | Float64Array>(a: A, b: A): A => (b.set(a), b);
@@ -137,21 +196,18 @@ export function createAnalyticsService({
         day = grow(day, new Int32Array(cap));
         amount = grow(amount, new Float64Array(cap));
       }
-      for (const r of rows) {
-        let k = index.get(r.customer_id);
+      for (const [customerId, placedAt, net] of rows) {
+        let k = index.get(customerId);
         if (k === undefined) {
           k = customerIds.length;
-          index.set(r.customer_id, k);
-          customerIds.push(r.customer_id);
+          index.set(customerId, k);
+          customerIds.push(customerId);
         }
         customer[n] = k;
-        day[n] = Math.floor((Date.parse(r.placed_at) + offsetMs) / 86_400_000);
-        amount[n] = Number(r.net);
+        day[n] = Math.floor((Date.parse(placedAt) + offsetMs) / 86_400_000);
+        amount[n] = Number(net);
         n++;
       }
-      const last = rows.at(-1);
-      if (!last || rows.length < READ_PAGE) break;
-      after = last.id;
     }
     return { customerIds, customer, day, amount, length: n };
   }
@@ -184,14 +240,10 @@ export function createAnalyticsService({
     explanation: p.explanation,
   });
 
-  async function list(
-    ws: string,
-    query: unknown,
-    f: { stages?: string[]; trend?: string; orderBy: 'value_at_stake' | 'trend_slope' },
-  ) {
+  async function list(ws: string, query: unknown, which: PredictionList) {
     const { limit } = listQuery.parse(query ?? {});
     const { ref } = await latestFinished(ws);
-    const rows = await repo.listPredictions(ws, { ...f, limit });
+    const rows = await repo.listPredictions(ws, which, limit);
     return { ...ref, items: rows.map(listItem) };
   }
 
@@ -231,6 +283,7 @@ export function createAnalyticsService({
         created_at: now.toISOString(),
         finished_at: null,
       });
+      let visible = false;
       try {
         await o.onProgress?.('reading orders');
         const log = await readPurchases(ws, w.currency, offsetMs);
@@ -240,10 +293,17 @@ export function createAnalyticsService({
         const r = computeRefit(log, { today, discountRate });
         await o.onProgress?.('storing');
         const t1 = performance.now();
-        await repo.upsertPredictions(r.purchases.customerIds.length, predictionRow(ws, runId, r));
-        await repo.deleteOtherRuns(ws, runId);
-        const timings = { readMs, ...r.timings, storeMs: Math.round(performance.now() - t1) };
-        const totalMs = Math.round(performance.now() - t0);
+        const count = r.purchases.customerIds.length;
+        // in customer id order: the run's rows are appended to the (workspace, run, customer) key
+        await repo.insertPredictions(
+          count,
+          predictionRow(ws, runId, r),
+          byCustomerId(r.purchases.customerIds),
+        );
+        await repo.insertLists(ws, runId, predictionLists(r));
+        const storeMs = Math.round(performance.now() - t1);
+        const timings = { readMs, ...r.timings, storeMs, visibleMs: Math.round(performance.now() - t0) };
+        // the run becomes the one readers see, all rows at once
         await repo.updateRun(ws, runId, {
           status: r.status,
           parameters: JSON.stringify(r.parameters),
@@ -254,18 +314,29 @@ export function createAnalyticsService({
             otherCurrencyOrders: otherCurrency,
           }),
           insights: JSON.stringify(r.insights),
-          customers: r.purchases.customerIds.length,
-          timings: JSON.stringify({ ...timings, totalMs }),
+          customers: count,
+          timings: JSON.stringify(timings),
           reason: r.reason,
           finished_at: clock().toISOString(),
         });
-        return {
-          runId,
-          status: r.status,
-          customers: r.purchases.customerIds.length,
-          timings: { ...timings, totalMs },
+        visible = true;
+        await o.onProgress?.('cleaning up');
+        const t2 = performance.now();
+        // the previous run's rows are no longer read; a failure here leaves them for the next refit
+        const cleanupMs = await repo
+          .deleteRuns(ws, runId, 'older')
+          .then(() => Math.round(performance.now() - t2))
+          .catch((err: unknown) => (onError(err), null));
+        const all = {
+          ...timings,
+          ...(cleanupMs !== null && { cleanupMs }),
+          totalMs: Math.round(performance.now() - t0),
         };
+        await repo.updateRun(ws, runId, { timings: JSON.stringify(all) });
+        return { runId, status: r.status, customers: count, timings: all };
       } catch (err) {
+        if (visible) throw err;
+        await repo.deleteRuns(ws, runId, 'only').catch(() => {});
         await repo
           .updateRun(ws, runId, {
             status: 'failed',
@@ -416,11 +487,9 @@ export function createAnalyticsService({
       const { ref, insights } = await latestFinished(ws);
       return { ...ref, months: insights?.revenue ?? [] };
     },
-    rising: (ws: string, query: unknown) => list(ws, query, { trend: 'rising', orderBy: 'trend_slope' }),
-    atRisk: (ws: string, query: unknown) =>
-      list(ws, query, { stages: ['at risk'], orderBy: 'value_at_stake' }),
-    lapsed: (ws: string, query: unknown) =>
-      list(ws, query, { stages: ['lapsed'], orderBy: 'value_at_stake' }),
+    rising: (ws: string, query: unknown) => list(ws, query, 'rising'),
+    atRisk: (ws: string, query: unknown) => list(ws, query, 'at_risk'),
+    lapsed: (ws: string, query: unknown) => list(ws, query, 'lapsed'),
 
     async getSettings(ws: string) {
       return { monthlyDiscountRate: (await repo.discountRate(ws)) ?? DEFAULT_DISCOUNT_RATE };

@@ -331,7 +331,10 @@ export type PredictionRunTable = {
   finished_at: string | null;
 };
 
-/** The latest prediction per customer (customers with at least one purchase). Dates are 'YYYY-MM-DD'. */
+/**
+ * A run's prediction per customer (customers with at least one purchase), keyed by (workspace, run, customer)
+ * since 0007: readers read the newest finished run. Dates are 'YYYY-MM-DD'.
+ */
 export type CustomerPredictionTable = {
   workspace_id: string;
   customer_id: string;
@@ -359,6 +362,15 @@ export type CustomerPredictionTable = {
   trend_slope: number;
   overdue_days: number;
   explanation: string;
+};
+
+/** A run's at-risk, lapsed and rising lists: customers best first, position 1 … (0007). */
+export type PredictionListTable = {
+  workspace_id: string;
+  run_id: string;
+  list: string; // 'at_risk' | 'lapsed' | 'rising'
+  position: number;
+  customer_id: string;
 };
 
 export type AnalyticsSettingsTable = {
@@ -395,4 +407,5 @@ export type Database = {
   prediction_runs: PredictionRunTable; // 0006
   customer_predictions: CustomerPredictionTable; // 0006
   analytics_settings: AnalyticsSettingsTable; // 0006
+  prediction_lists: PredictionListTable; // 0007
 };

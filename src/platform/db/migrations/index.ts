@@ -5,6 +5,7 @@ import * as m0003 from './0003_jobs.ts';
 import * as m0004 from './0004_complaints.ts';
 import * as m0005 from './0005_imports.ts';
 import * as m0006 from './0006_analytics.ts';
+import * as m0007 from './0007_prediction_runs_keyed.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_complaints': m0004,
   '0005_imports': m0005,
   '0006_analytics': m0006,
+  '0007_prediction_runs_keyed': m0007,
 };
