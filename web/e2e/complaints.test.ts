@@ -62,6 +62,12 @@ describe.skipIf(!available.run)('complaints in chromium', () => {
       placedAt: '2025-01-10T10:00:00Z',
       lines: [{ name: 'Birthday cake', unitPrice: 4_500_000 }],
     });
+    await api('POST', '/api/v1/users', {
+      email: 'bisi@example.com',
+      name: 'Bisi',
+      password: 'correct horse 2',
+      role: 'staff',
+    });
     // Another customer's complaint, so the queue has more than one line.
     const other = await api('POST', '/api/v1/customers', { name: 'Emeka Eze' });
     await api('POST', '/api/v1/complaints', {
@@ -107,6 +113,14 @@ describe.skipIf(!available.run)('complaints in chromium', () => {
     const c = new ComplaintView(page);
     await c.respond('Greeted her by name, listened without interrupting');
     await c.step('Paraphrase').waitFor();
+    // Passing it on needs a reason ("don't refer him elsewhere without listening").
+    await c.transfer('Bisi', '');
+    await page
+      .getByRole('form', { name: 'Transfer' })
+      .getByRole('alert')
+      .getByText('A transfer needs a reason')
+      .waitFor();
+    await page.getByRole('form', { name: 'Transfer' }).getByRole('button', { name: 'Cancel' }).click();
     await c.paraphrase('Wrong flavour on the birthday cake collected Saturday');
     await c.step('Offer options').waitFor();
     await c.offer(

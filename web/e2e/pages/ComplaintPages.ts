@@ -56,6 +56,13 @@ export class ComplaintView {
     await this.step('Greet').getByRole('button', { name: 'Record response' }).click();
   }
 
+  async transfer(to: string, reason: string) {
+    await this.page.getByRole('button', { name: 'Transfer…' }).click();
+    await choose(this.page, 'Pass to', to);
+    await this.page.getByRole('textbox', { name: 'Reason' }).fill(reason);
+    await this.page.getByRole('form', { name: 'Transfer' }).getByRole('button', { name: 'Transfer' }).click();
+  }
+
   async paraphrase(text: string) {
     await this.step('Paraphrase')
       .getByRole('textbox', { name: /^Problem statement/ })

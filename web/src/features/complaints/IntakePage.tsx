@@ -181,7 +181,7 @@ export default function IntakePage() {
                   <TextInput
                     type="datetime-local"
                     label="Received"
-                    description="Leave empty for now; set it when logging after the fact."
+                    description="Leave empty for now; set it (your device’s time) when logging after the fact."
                     {...form.getInputProps('receivedAt')}
                   />
                 </Group>
