@@ -288,6 +288,13 @@ for (const [size, viewport] of Object.entries(SIZES)) {
       severity: 'critical',
       category: 'staff',
     });
+    await complaint({
+      customerId: ids.biz,
+      channel: 'email',
+      words: 'Your invoice for March charged us twice. Please fix it before our next order.',
+      severity: 'medium',
+      category: 'billing',
+    });
     await api(page, 'POST', '/api/v1/enquiries', {
       customerId: ngozi,
       kind: 'booking',

@@ -2,6 +2,7 @@ import { Alert, Anchor, Group, Paper, SimpleGrid, Text, Title } from '@mantine/c
 import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api.ts';
 import { useComplaintSummary } from './api.ts';
+import { usualDay } from './format.ts';
 
 function Figure({ label, value, to, color }: { label: string; value: number; to: string; color?: string }) {
   return (
@@ -42,7 +43,7 @@ export function ComplaintsTile() {
         <>
           {s.surge.surging && (
             <Alert color="red" p="xs" mb="sm" title="Surge">
-              {s.surge.last24h} complaints in 24 h (usual {Math.round(s.surge.dailyMedian * 10) / 10} a day)
+              {s.surge.last24h} complaints in 24 h, {usualDay(s.surge)}
             </Alert>
           )}
           <SimpleGrid cols={4} spacing="xs">

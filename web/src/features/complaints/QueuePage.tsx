@@ -26,7 +26,7 @@ import {
   type ComplaintOrder,
   type ComplaintQuery,
 } from './api.ts';
-import { STATUS_LABEL, channelLabel, tenureText, useNow } from './format.ts';
+import { STATUS_LABEL, channelLabel, tenureText, usualDay, useNow } from './format.ts';
 import { ComplaintSlaBadge, SeverityBadge, TimerLine, ValueAtStake } from './parts.tsx';
 
 const LearnView = lazy(() => import('./LearnView.tsx'));
@@ -89,9 +89,8 @@ function SurgeBanner() {
   if (!s?.surging) return null;
   return (
     <Alert color="red" title="Complaints are surging" role="status">
-      {s.last24h} complaints in the last 24 hours, against a usual {Math.round(s.dailyMedian * 10) / 10} a day
-      {s.ratio ? ` (${Math.round(s.ratio * 10) / 10}×)` : ''}. Check for a common cause: a batch, a delivery
-      round, a new member of staff.
+      {s.last24h} complaints in the last 24 hours, {usualDay(s)}. Check for a common cause: a batch, a
+      delivery round, a new member of staff.
     </Alert>
   );
 }

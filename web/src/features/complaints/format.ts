@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { money } from '../../lib/format.ts';
-import type { Complaint, SlaState, Severity, Timer } from './api.ts';
+import type { Complaint, SlaState, Severity, Surge, Timer } from './api.ts';
 
 export const SEVERITY_COLOR: Record<Severity, string> = {
   low: 'gray',
@@ -128,3 +128,10 @@ export const valueSourceText = (c: Complaint) =>
   c.value.source === 'predicted_clv' ? 'predicted lifetime value' : 'spent to date';
 
 export const valueText = (c: Complaint) => money(c.valueAtStake, c.currency);
+
+/** "against a usual 2 a day (3×)", or "where a usual day has none". */
+export function usualDay(s: Surge): string {
+  if (s.dailyMedian === 0) return 'where a usual day has none';
+  const ratio = s.ratio ? ` (${Math.round(s.ratio * 10) / 10}×)` : '';
+  return `against a usual ${Math.round(s.dailyMedian * 10) / 10} a day${ratio}`;
+}
