@@ -10,6 +10,8 @@
  *  - GET /api/v1/lookup?phone=… (random customers' numbers in four formats, ~10 % unknown → 404) and the
  *    bare server's fixed ~600-byte JSON, alternately, R runs each: req/s, p50, p99 (medians of the runs),
  *    and the ratio lookup ÷ bare. Client and servers share the machine's cores, for both, so the ratio is fair;
+ *  - the server-side CPU time per response of each (on PostgreSQL including the database server's processes):
+ *    what a request costs, whatever else the machine is doing;
  *  - the Rapport server's RSS once idle after the load and a full GC (and its peak);
  *  - POST /api/v1/calls → `call` event on an open GET /api/v1/events stream: median and max of 50 calls,
  *    on an idle server and while the lookup load runs.
@@ -20,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { startServer, type ServerProcess } from './lookup/child.ts';
+import { postgresCpuSeconds, startServer, type ServerProcess } from './lookup/child.ts';
 import { measureCallEvents, type EventDelays } from './lookup/events.ts';
 import { runLoad, type LoadResult } from './lookup/load.ts';
 import { lookupPaths, nationalOf, unknownNational } from './lookup/phones.ts';
@@ -44,10 +46,13 @@ const DIALECTS: Dialect[] = args.dialect === 'both' ? ['sqlite', 'postgres'] : [
 const WARMUP_S = 3;
 const log = (s: string) => console.log(s);
 
+/** A load run and the server-side CPU time it cost per response (µs): less sensitive to a busy machine. */
+type Measured = LoadResult & { cpuUs: number };
+
 type DialectResult = {
   dialect: Dialect;
-  lookup: LoadResult[];
-  bare: LoadResult[];
+  lookup: Measured[];
+  bare: Measured[];
   rssIdleMb: number;
   rssPeakMb: number;
   cardBytes: number;
@@ -123,16 +128,24 @@ async function benchDialect(dialect: Dialect): Promise<DialectResult> {
     await load.lookup(WARMUP_S);
     await load.bare(WARMUP_S);
 
-    const lookups: LoadResult[] = [];
-    const bares: LoadResult[] = [];
+    const lookups: Measured[] = [];
+    const bares: Measured[] = [];
+    // The Rapport server's CPU includes, on PostgreSQL, the database server's processes.
+    const rapportCpu = () => rapport.cpuSeconds() + (dialect === 'postgres' ? postgresCpuSeconds() : 0);
+    const measured = async (server: () => number, run: () => Promise<LoadResult>): Promise<Measured> => {
+      const before = server();
+      const result = await run();
+      return { ...result, cpuUs: ((server() - before) * 1e6) / Math.max(1, result.count) };
+    };
     for (let r = 1; r <= RUNS; r++) {
-      const b = await load.bare(DURATION);
-      const l = await load.lookup(DURATION);
+      const b = await measured(bare.cpuSeconds, () => load.bare(DURATION));
+      const l = await measured(rapportCpu, () => load.lookup(DURATION));
       bares.push(b);
       lookups.push(l);
       log(
         `${dialect} run ${r}/${RUNS}: lookup ${l.rps.toFixed(0)} req/s p50 ${l.p50.toFixed(2)} p99 ${l.p99.toFixed(2)} ms ` +
-          `${JSON.stringify(l.statuses)} errors ${l.errors} | bare ${b.rps.toFixed(0)} req/s p50 ${b.p50.toFixed(2)} p99 ${b.p99.toFixed(2)} ms`,
+          `${JSON.stringify(l.statuses)} errors ${l.errors}, server CPU ${l.cpuUs.toFixed(0)} µs/req | ` +
+          `bare ${b.rps.toFixed(0)} req/s p50 ${b.p50.toFixed(2)} p99 ${b.p99.toFixed(2)} ms, CPU ${b.cpuUs.toFixed(0)} µs/req`,
       );
     }
 
@@ -165,9 +178,10 @@ async function benchDialect(dialect: Dialect): Promise<DialectResult> {
 
 function table(results: DialectResult[]): string {
   const ms = (x: number) => x.toFixed(1);
+  const cpu = (runs: Measured[]) => median(runs.map((x) => x.cpuUs));
   const lines = [
-    '| dialect | Rapport lookup req/s | bare req/s | ratio | lookup p50 ms | lookup p99 ms | bare p50 / p99 ms | RSS idle (peak) MB | call → SSE median / max ms (idle; under load) |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| dialect | Rapport lookup req/s | bare req/s | ratio | lookup p50 ms | lookup p99 ms | bare p50 / p99 ms | server CPU µs/req: lookup / bare (ratio) | RSS idle (peak) MB | call → SSE median / max ms (idle; under load) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const r of results) {
     const l = median(r.lookup.map((x) => x.rps));
@@ -176,6 +190,7 @@ function table(results: DialectResult[]): string {
       `| ${r.dialect} | ${l.toFixed(0)} | ${b.toFixed(0)} | ${(l / b).toFixed(2)} | ` +
         `${ms(median(r.lookup.map((x) => x.p50)))} | ${ms(median(r.lookup.map((x) => x.p99)))} | ` +
         `${ms(median(r.bare.map((x) => x.p50)))} / ${ms(median(r.bare.map((x) => x.p99)))} | ` +
+        `${cpu(r.lookup).toFixed(0)} / ${cpu(r.bare).toFixed(0)} (${(cpu(r.bare) / cpu(r.lookup)).toFixed(2)}) | ` +
         `${r.rssIdleMb.toFixed(0)} (${r.rssPeakMb.toFixed(0)}) | ` +
         `${ms(r.callsIdle.median)} / ${ms(r.callsIdle.max)}; ${ms(r.callsUnderLoad.median)} / ${ms(r.callsUnderLoad.max)} |`,
     );

@@ -26,6 +26,8 @@ export type ServerProcess = {
   url: string;
   /** Resident set size now (VmRSS) and its peak so far (VmHWM), in MB. */
   rss: () => { now: number; peak: number };
+  /** CPU time the process has used so far (user + system), in seconds. */
+  cpuSeconds: () => number;
   gc: () => Promise<void>;
   stop: () => Promise<void>;
 };
@@ -51,6 +53,7 @@ export async function startServer(
     pid,
     url: `http://127.0.0.1:${port}`,
     rss: () => readRss(pid),
+    cpuSeconds: () => cpuSecondsOf(pid),
     gc: () => request(child, 'gc', 'gc-done'),
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -76,4 +79,29 @@ function readRss(pid: number): { now: number; peak: number } {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
   return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** User + system CPU time of a process so far, in seconds (from /proc/<pid>/stat). */
+export function cpuSecondsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // fields after the command name (which may contain spaces) start at field 3; utime, stime are 14, 15
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** The CPU time of every PostgreSQL server process so far, in seconds (a lookup's database work). */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        total += cpuSecondsOf(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return total;
 }

@@ -8,6 +8,8 @@ import autocannon from 'autocannon';
 export type LoadResult = {
   /** Completed responses per second over the whole measurement. */
   rps: number;
+  /** Completed responses. */
+  count: number;
   p50: number;
   p99: number;
   max: number;
@@ -54,6 +56,7 @@ export async function runLoad(opts: LoadOptions, signal?: AbortSignal): Promise<
   for (const [code, s] of Object.entries(result.statusCodeStats ?? {})) statuses[code] = s.count ?? 0;
   return {
     rps: sorted.length / result.duration,
+    count: sorted.length,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     max: sorted.at(-1) ?? NaN,

@@ -13,12 +13,20 @@ export function normalizePhone(raw: string, region: string): NormalizedPhone {
   const parsed = parsePhoneNumberFromString(text, region as CountryCode);
   if (parsed?.isValid()) return { e164: parsed.number, valid: true };
   // "2348031234567": an international number typed without its +
-  const digits = text.replace(/\D/g, '');
-  if (!text.startsWith('+') && digits.length >= 8) {
-    const intl = parsePhoneNumberFromString('+' + digits);
-    if (intl?.isValid()) return { e164: intl.number, valid: true };
-  }
+  const intl = asInternational(text);
+  if (intl?.isValid()) return { e164: intl.number, valid: true };
   return { e164: parsed?.number ?? null, valid: false };
+}
+
+/**
+ * The text read as an international number typed without its "+", when it could be one: 8+ digits, not
+ * written with a "+", not starting with 0 (no country code does; "0803…" is national, and parsing it
+ * as international only fails — slowly, by throwing inside libphonenumber).
+ */
+function asInternational(text: string) {
+  if (text.startsWith('+')) return undefined;
+  const digits = text.replace(/\D/g, '');
+  return digits.length >= 8 && digits[0] !== '0' ? parsePhoneNumberFromString('+' + digits) : undefined;
 }
 
 /**
@@ -31,16 +39,17 @@ export function phoneCandidates(raw: string, region: string): string[] {
 
 /** A caller's number read once: its E.164 form (as stored for the call) and every number it could mean. */
 export function readCallerNumber(raw: string, region: string): { e164: string | null; candidates: string[] } {
+  const text = raw.trim();
+  const national = text ? parsePhoneNumberFromString(text, region as CountryCode) : undefined;
+  const nationalValid = !!national?.isValid();
+  const intl = text ? asInternational(text) : undefined;
   const out = new Set<string>();
-  const n = normalizePhone(raw, region);
-  if (n.e164) out.add(n.e164);
-  const digits = raw.replace(/\D/g, '');
-  if (digits.length >= 8 && !raw.trim().startsWith('+')) {
-    const intl = parsePhoneNumberFromString('+' + digits);
-    if (intl) out.add(intl.number);
-  }
+  if (national && nationalValid) out.add(national.number);
+  else if (intl?.isValid()) out.add(intl.number);
+  else if (national) out.add(national.number);
+  if (intl) out.add(intl.number);
   const candidates = [...out];
-  return { e164: n.e164 ?? candidates[0] ?? null, candidates };
+  return { e164: candidates[0] ?? null, candidates };
 }
 
 /**
