@@ -83,6 +83,27 @@ for (const dialect of DIALECTS) {
       expect(limit.json().pointer).toBe('/querystring/limit');
     });
 
+    it('says what is wrong with a body that is not JSON, empty, or too large', async () => {
+      const raw = (payload: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/customers',
+          payload,
+          headers: { ...auth, 'content-type': 'application/json' },
+        });
+      const cases: [string, number, string][] = [
+        ['{"name": "Ada"', 400, 'INVALID_JSON'],
+        ['', 400, 'EMPTY_BODY'],
+        [JSON.stringify({ name: 'x'.repeat(2_000_000) }), 413, 'BODY_TOO_LARGE'],
+      ];
+      for (const [payload, status, code] of cases) {
+        const res = await raw(payload);
+        expect(res.statusCode, code).toBe(status);
+        expect(res.json().code).toBe(code);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+      }
+    });
+
     it('stores calendar dates as dates, with or without a year, plus consent with source and date', async () => {
       const res = await post('/api/v1/customers', {
         name: 'Ngozi Eze',

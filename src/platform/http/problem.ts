@@ -4,6 +4,14 @@ import { ZodError } from 'zod';
 import { AppError } from '../errors.ts';
 
 /** RFC 9457 problem details, with a stable `code` and the failing field's JSON pointer. */
+/** Fastify's own request errors, under codes that say what to fix. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'EMPTY_BODY',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+};
+
 export type Problem = {
   type: string;
   title: string;
@@ -80,11 +88,8 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     const code =
       fe.statusCode === 429
         ? 'RATE_LIMITED'
-        : fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-          ? 'UNSUPPORTED_MEDIA_TYPE'
-          : fe.code?.startsWith('FST_')
-            ? 'BAD_REQUEST'
-            : (fe.code ?? 'BAD_REQUEST');
+        : (FASTIFY_CODES[fe.code ?? ''] ??
+          (fe.code?.startsWith('FST_') ? 'BAD_REQUEST' : (fe.code ?? 'BAD_REQUEST')));
     return sendProblem(reply, { status: fe.statusCode, code, detail: fe.message, requestId });
   }
   request.log.error({ err: error }, 'unhandled error');
