@@ -24,6 +24,7 @@ import {
 import type { ComplaintService } from './complaints.service.ts';
 import { playbookSchema } from './playbook.ts';
 import { complaintSettingsOutSchema, updateComplaintSettingsSchema } from './settings.ts';
+import { settingsPreviewOutSchema, settingsPreviewSchema } from './preview.ts';
 
 const idParams = z.object({ id: z.string().max(100) });
 const RULES =
@@ -124,6 +125,20 @@ export function registerComplaintRoutes(
       const a = actorOf(request);
       return complaints.updateSettings(a.workspaceId, request.body, a);
     },
+  );
+  app.post(
+    '/api/v1/complaints/settings/preview',
+    {
+      config: { scope: 'read' },
+      schema: {
+        tags,
+        summary:
+          'Deadlines per severity for an example complaint received at a local time, under the saved settings or unsaved changes (nothing is stored)',
+        body: settingsPreviewSchema,
+        response: { 200: settingsPreviewOutSchema },
+      },
+    },
+    async (request) => complaints.previewSettings(actorOf(request).workspaceId, request.body),
   );
   app.get(
     '/api/v1/complaints/:id',

@@ -24,6 +24,7 @@ import {
   updateComplaintSettingsSchema,
 } from './settings.ts';
 import { deadlines } from './sla.ts';
+import { previewSettings, settingsPreviewSchema } from './preview.ts';
 
 /** A customer's value for "value at stake": predicted CLV once analytics provides it, else spend to date. */
 export type CustomerValue = {
@@ -198,6 +199,13 @@ export function createComplaintService(deps: ComplaintDeps) {
     async getSettings(ws: string) {
       const ctx = await slaContext(ws);
       return { ...ctx.settings, timezone: ctx.timezone };
+    },
+
+    /** The deadlines an example complaint would get under the saved settings, or under unsaved changes. */
+    async previewSettings(ws: string, input: unknown) {
+      const v = settingsPreviewSchema.parse(input);
+      const ctx = await slaContext(ws);
+      return previewSettings(ctx.settings, ctx.timezone, v);
     },
 
     /** Change SLA settings (partially); deadlines already computed stay as they are. */
