@@ -1,8 +1,9 @@
 /**
  * bench/analytics-refit (issue 5): the whole refit of a workspace — purchases read from the orders, summary,
- * fits (Pareto/NBD, BG/NBD, Gamma-Gamma, holdout check), scores and chart data for every customer, and the
- * bulk upsert of one prediction per customer — in a worker thread with its own connection, exactly as the
- * server runs it, while this process serves the API and measures its latency.
+ * fits (Pareto/NBD, BG/NBD, Gamma-Gamma, holdout check), scores and chart data for every customer, one
+ * prediction per customer written under the new run, the swap (the run marked finished) and the deletion of
+ * the previous run's rows — in a worker thread with its own connection, exactly as the server runs it, while
+ * this process serves the API and measures its latency (and checks every answer has a prediction).
  *
  *   node --import tsx bench/analytics-refit.ts [--customers 1000000] [--dialect sqlite|postgres] [--runs 2]
  *
@@ -265,6 +266,7 @@ async function main() {
     answers.runs.clear();
     stop = false;
     c = client();
+    const load = os.loadavg()[0] ?? NaN;
     const t0 = performance.now();
     let peakRss = 0;
     const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
@@ -279,7 +281,7 @@ async function main() {
     await c;
     const result = done.result as { status: string; customers: number; timings: Record<string, number> };
     log(
-      `refit ${run + 1}: ${(wall / 1000).toFixed(1)} s wall (incl. worker start), ${result.status}, ${result.customers.toLocaleString('en-US')} customers, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MB`,
+      `refit ${run + 1}: ${(wall / 1000).toFixed(1)} s wall (incl. worker start), ${result.status}, ${result.customers.toLocaleString('en-US')} customers, peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MB; load average ${load.toFixed(1)} before, ${os.loadavg()[0]?.toFixed(1)} after (${os.cpus().length} cores)`,
     );
     log(`  timings: ${JSON.stringify(result.timings)}`);
     log(

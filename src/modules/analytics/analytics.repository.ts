@@ -2,6 +2,7 @@ import type { Database as SqliteDb, Statement as SqliteStatement } from 'better-
 import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
 import { rawDriver, type DialectName } from '../../platform/db/connect.ts';
 import type { CustomerPredictionTable, Database, PredictionRunTable } from '../../platform/db/schema.ts';
+import type { CardPart, PredictionBrief } from '../timeline/index.ts';
 
 /** Columns of customer_predictions in insert order (bulk writes build their SQL from this list). */
 export const PREDICTION_COLUMNS = [
@@ -76,9 +77,6 @@ const PG_BATCH = 10_000; // rows per unnest insert (one array parameter per colu
 /** Orders a refit reads per query: a page holds the SQLite connection ~0.1 s, then the API's queries get a turn. */
 const READ_PAGE = 100_000;
 
-/** One order a refit reads: customer id, placed at (ISO instant), net amount (total − refunded). */
-export type PurchaseRow = [customerId: string, placedAt: string, net: number | string];
-
 export function createAnalyticsRepository(db: Kysely<Database>, dialect: DialectName) {
   const pgInsert = `insert into customer_predictions (${COLS}) select * from unnest(${PREDICTION_COLUMNS.map(
     (c, i) => `$${i + 1}::${PG_TYPES[c]}[]`,
@@ -114,30 +112,38 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
 
   return {
     /**
-     * Orders that count as purchases (not cancelled) in one currency, in id order, a page at a time, as
-     * arrays: the raw driver (a reused statement on SQLite, a cursor on PostgreSQL), only the columns needed.
+     * Orders that count as purchases (not cancelled) in one currency, in id order, each handed to `each` as it
+     * is read: the raw driver and only the columns needed (a reused statement's row iterator on SQLite, a
+     * cursor on PostgreSQL); no page of rows is materialised.
      */
-    async *purchasePages(ws: string, currency: string): AsyncGenerator<PurchaseRow[]> {
+    async eachPurchase(
+      ws: string,
+      currency: string,
+      each: (customerId: string, placedAt: string, net: number | string) => void,
+    ): Promise<void> {
       const d = driver();
       if (d.dialect === 'sqlite') {
         const text = `select id, customer_id, placed_at, total - refunded from orders
           where workspace_id = ? and id > ? and status != 'cancelled' and currency = ? order by id limit ?`;
+        // a chunk at a time: Kysely's connection is held ~0.1 s, then the API's queries get a turn
         for (let after = ''; ;) {
-          const page = await withSqlite(
-            (sqlite) =>
-              prepare(sqlite, text).raw(true).all(ws, after, currency, READ_PAGE) as [
-                string,
-                string,
-                string,
-                number,
-              ][],
-          );
-          const last = page.at(-1);
-          if (!last) return;
-          after = last[0];
-          yield page.map((r) => [r[1], r[2], r[3]]);
-          if (page.length < READ_PAGE) return;
+          const chunk = await withSqlite((sqlite) => {
+            let last = after;
+            let count = 0;
+            const rows = prepare(sqlite, text)
+              .raw(true)
+              .iterate(ws, after, currency, READ_PAGE) as IterableIterator<[string, string, string, number]>;
+            for (const r of rows) {
+              each(r[1], r[2], r[3]);
+              last = r[0];
+              count++;
+            }
+            return { last, count };
+          });
+          if (chunk.count < READ_PAGE) break;
+          after = chunk.last;
         }
+        return;
       }
       const client = await d.pool.connect();
       try {
@@ -149,11 +155,11 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
           [ws, currency],
         );
         for (;;) {
-          const r = await client.query<PurchaseRow>({
+          const r = await client.query<[string, string, string]>({
             text: `fetch ${READ_PAGE} from refit_purchases`,
             rowMode: 'array',
           });
-          if (r.rows.length) yield r.rows;
+          for (const row of r.rows) each(row[0], row[1], row[2]);
           if (r.rows.length < READ_PAGE) break;
         }
         await client.query('commit');
@@ -362,3 +368,47 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
   };
 }
 export type AnalyticsRepository = ReturnType<typeof createAnalyticsRepository>;
+
+/** For the caller card: the customer's line of the newest finished run (null before a refit covers them). */
+export const predictionOnCard: CardPart<PredictionBrief | null> = {
+  columns: (eb) => {
+    const run = eb
+      .selectFrom('prediction_runs as r')
+      .select('r.id')
+      .whereRef('r.workspace_id', '=', 'c.workspace_id')
+      .where('r.status', 'in', ['done', 'insufficient_data'])
+      .orderBy('r.created_at', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(sql.lit(1));
+    const pick = <
+      C extends 'customer_id' | 'p_alive' | 'segment' | 'lifecycle_stage' | 'explanation' | 'clv_12m',
+    >(
+      column: C,
+    ) =>
+      eb
+        .selectFrom('customer_predictions as p')
+        .select(`p.${column}`)
+        .whereRef('p.workspace_id', '=', 'c.workspace_id')
+        .where('p.run_id', '=', run)
+        .whereRef('p.customer_id', '=', 'c.id');
+    return {
+      found: pick('customer_id'),
+      p_alive: pick('p_alive'),
+      segment: pick('segment'),
+      lifecycle_stage: pick('lifecycle_stage'),
+      explanation: pick('explanation'),
+      clv_12m: pick('clv_12m'),
+    };
+  },
+  read: (p, { currency }) =>
+    p.found === null || p.found === undefined
+      ? null
+      : {
+          pAlive: p.p_alive === null ? null : Number(p.p_alive),
+          segment: String(p.segment),
+          lifecycleStage: String(p.lifecycle_stage),
+          explanation: String(p.explanation),
+          clv12m: p.clv_12m === null ? null : Number(p.clv_12m),
+          currency,
+        },
+};

@@ -6,7 +6,6 @@ import type { CustomerPredictionTable, Database, PredictionRunTable } from '../.
 import { notFound } from '../../platform/errors.ts';
 import type { JobQueue } from '../../platform/jobs/queue.ts';
 import type { CustomerService } from '../customers/index.ts';
-import type { PredictionBrief } from '../timeline/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import {
   createAnalyticsRepository,
@@ -118,12 +117,14 @@ function predictionRow(ws: string, runId: string, r: RefitResult) {
 
 /** Row order that sorts customer ids ascending (code-unit order, as the databases compare ids). */
 function byCustomerId(ids: string[]): Int32Array {
-  const order = Int32Array.from(ids, (_, i) => i);
-  return order.sort((a, b) => {
+  // an Array's sort (TimSort) takes runs already in order for free: customers mostly appear in id order;
+  // a typed array's sort with a comparator is twice as slow
+  const order = Array.from(ids, (_, i) => i).sort((a, b) => {
     const x = ids[a] as string;
     const y = ids[b] as string;
     return x < y ? -1 : x > y ? 1 : 0;
   });
+  return Int32Array.from(order);
 }
 
 /**
@@ -188,27 +189,25 @@ export function createAnalyticsService({
     let day = new Int32Array(cap);
     let amount = new Float64Array(cap);
     let n = 0;
-    for await (const rows of repo.purchasePages(ws, currency)) {
-      if (n + rows.length > cap) {
-        while (n + rows.length > cap) cap *= 2;
+    await repo.eachPurchase(ws, currency, (customerId, placedAt, net) => {
+      if (n === cap) {
+        cap *= 2;
         const grow = <A extends Int32Array | Float64Array>(a: A, b: A): A => (b.set(a), b);
         customer = grow(customer, new Int32Array(cap));
         day = grow(day, new Int32Array(cap));
         amount = grow(amount, new Float64Array(cap));
       }
-      for (const [customerId, placedAt, net] of rows) {
-        let k = index.get(customerId);
-        if (k === undefined) {
-          k = customerIds.length;
-          index.set(customerId, k);
-          customerIds.push(customerId);
-        }
-        customer[n] = k;
-        day[n] = Math.floor((Date.parse(placedAt) + offsetMs) / 86_400_000);
-        amount[n] = Number(net);
-        n++;
+      let k = index.get(customerId);
+      if (k === undefined) {
+        k = customerIds.length;
+        index.set(customerId, k);
+        customerIds.push(customerId);
       }
-    }
+      customer[n] = k;
+      day[n] = Math.floor((Date.parse(placedAt) + offsetMs) / 86_400_000);
+      amount[n] = Number(net);
+      n++;
+    });
     return { customerIds, customer, day, amount, length: n };
   }
 
@@ -447,21 +446,6 @@ export function createAnalyticsService({
         trend: p.trend as CustomerPrediction['trend'],
         overdueDays: Number(p.overdue_days),
         explanation: p.explanation,
-      };
-    },
-
-    /** The caller card's line, for a customer known to exist (null before any refit or purchase). */
-    async predictionBrief(ws: string, customerId: string): Promise<PredictionBrief | null> {
-      const p = await repo.prediction(ws, customerId);
-      if (!p) return null;
-      const { currency } = await workspaces.getWorkspaceOrThrow(ws);
-      return {
-        pAlive: p.p_alive === null ? null : Number(p.p_alive),
-        segment: p.segment,
-        lifecycleStage: p.lifecycle_stage,
-        explanation: p.explanation,
-        clv12m: p.clv_12m === null ? null : Number(p.clv_12m),
-        currency,
       };
     },
 
