@@ -8,7 +8,12 @@ import { registerEventStream } from './platform/events/sse.ts';
 import { buildServer } from './platform/http/server.ts';
 import { registerWebApp } from './platform/http/web.ts';
 import { createAccessService, registerAccessRoutes, SESSION_COOKIE } from './modules/access/index.ts';
-import { createAnalyticsService, REFIT_JOB, registerAnalyticsRoutes } from './modules/analytics/index.ts';
+import {
+  createAnalyticsService,
+  predictionOnCard,
+  REFIT_JOB,
+  registerAnalyticsRoutes,
+} from './modules/analytics/index.ts';
 import {
   createComplaintService,
   openComplaintsOnCard,
@@ -51,8 +56,7 @@ export function createServices(
   const workspaces = createWorkspaceService({ db });
   const access = createAccessService({ db, workspaces, sessionDays: config.sessionDays });
   const customers = createCustomerService({ db, workspaces });
-  // The caller card reads other modules' parts (purchases, open items) in its one query; the prediction
-  // comes from the analytics service, created below (the card calls it lazily).
+  // The caller card reads other modules' parts (purchases, prediction, open items) in its one query.
   const timeline = createTimelineService({
     db,
     dialect: conn.dialect,
@@ -60,7 +64,7 @@ export function createServices(
     customers,
     bus,
     purchases: purchasesOnCard,
-    prediction: (ws, id) => analytics.predictionBrief(ws, id),
+    prediction: predictionOnCard,
     openItems: { complaints: openComplaintsOnCard, enquiries: openEnquiriesOnCard },
   });
   const orders = createOrderService({

@@ -39,7 +39,7 @@ export type TimelineDeps = {
   /** The customer's purchases for the card (from the orders module, wired by the composition root). */
   purchases?: CardPart<PurchaseSummary>;
   /** The customer's prediction for the card (from the analytics module, wired by the composition root). */
-  prediction?: (ws: string, customerId: string) => Promise<PredictionBrief | null>;
+  prediction?: CardPart<PredictionBrief | null>;
 };
 
 export function createTimelineService({
@@ -57,6 +57,7 @@ export function createTimelineService({
   const parts: Record<string, CardPart<unknown>> = Object.fromEntries([
     ...Object.entries(openItems).map(([kind, part]) => [`open_${kind}`, part] as const),
     ...(purchases ? [['purchases', purchases] as const] : []),
+    ...(prediction ? [['prediction', prediction] as const] : []),
   ]);
   const cards = createCardRepository(db, dialect, parts);
 
@@ -64,7 +65,7 @@ export function createTimelineService({
     return { ws, currency: (await workspaces.getWorkspaceCached(ws)).currency };
   }
 
-  async function toCard(ctx: CardContext, r: CardRow): Promise<CallerCard> {
+  function toCard(ctx: CardContext, r: CardRow): CallerCard {
     const partOf = (key: string) => {
       const cols: Record<string, unknown> = {};
       const prefix = `${key}__`;
@@ -75,7 +76,6 @@ export function createTimelineService({
       { id: string; raw: string; e164: string | null; label: string | null; valid: number | boolean }[]
     >(r.phones);
     const last = fromJson<{ kind: string; occurred_at: string; body: string | null } | null>(r.last);
-    const predicted = prediction ? await prediction(ctx.ws, r.id) : undefined;
     return {
       id: r.id,
       name: r.name,
@@ -99,7 +99,7 @@ export function createTimelineService({
       ),
       interactionCount: Number(r.interaction_count),
       purchases: purchases ? (partOf('purchases') as PurchaseSummary) : null,
-      ...(predicted !== undefined && { prediction: predicted }),
+      ...(prediction && { prediction: partOf('prediction') as PredictionBrief | null }),
     };
   }
 
