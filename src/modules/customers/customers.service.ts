@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createBulkWriter } from '../../platform/db/bulk.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { badInput, notFound } from '../../platform/errors.ts';
@@ -130,7 +131,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
   const merger = createMerger({ db, findRow: (ws, id, trx) => repo.findRow(ws, id, trx), hooks: mergeHooks });
 
   const upsertCustomers = createCustomerUpserter({
-    insertMany: (trx, ws) => repo.insertMany(trx, ws),
+    bulk: createBulkWriter(db),
     newWrite: (ws, region, input) => {
       const v = createCustomerSchema.parse(input);
       return buildWrite(ws, region, newRow(ws, v), v, undefined);

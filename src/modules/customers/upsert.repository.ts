@@ -1,13 +1,74 @@
 import type { Kysely } from 'kysely';
+import type { BulkWriter } from '../../platform/db/bulk.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import type { CustomerWrite } from './customers.repository.ts';
 
 /** Split an IN list so no statement exceeds the databases' parameter limits. */
 const chunks = <T>(xs: T[], n = 500): T[][] =>
   Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
 /** SQL for matching incoming customers (imports) a batch at a time: ids in other systems, phones, emails. */
-export function createUpsertRepository() {
+export function createUpsertRepository(bulk: BulkWriter) {
   return {
+    /** Brand-new customers with their phones, emails, tags and name tokens (bulk statements). */
+    async insertNew(trx: Kysely<Database>, ws: CustomerWrite[]) {
+      if (!ws.length) return;
+      await bulk.insert(
+        trx,
+        'customers',
+        ws.map((w) => w.row),
+      );
+      await bulk.insert(
+        trx,
+        'customer_phones',
+        ws.flatMap((w) =>
+          w.phones.map((p, i) => ({
+            workspace_id: w.row.workspace_id,
+            id: p.id,
+            customer_id: w.row.id,
+            position: i,
+            raw: p.raw,
+            e164: p.e164,
+            label: p.label,
+            valid: p.valid ? 1 : 0,
+          })),
+        ),
+      );
+      await bulk.insert(
+        trx,
+        'customer_emails',
+        ws.flatMap((w) =>
+          w.emails.map((e, i) => ({
+            workspace_id: w.row.workspace_id,
+            id: e.id,
+            customer_id: w.row.id,
+            position: i,
+            address: e.address,
+            normalized: e.normalized,
+            label: e.label,
+          })),
+        ),
+      );
+      await bulk.insert(
+        trx,
+        'customer_tags',
+        ws.flatMap((w) =>
+          w.tags.map((tag) => ({ workspace_id: w.row.workspace_id, customer_id: w.row.id, tag })),
+        ),
+      );
+      const tokens = ws.flatMap((w) =>
+        w.tokens.map((token) => ({ workspace_id: w.row.workspace_id, customer_id: w.row.id, token })),
+      );
+      await bulk.insert(trx, 'customer_tokens', tokens);
+      // The dictionary (for typo-tolerant search) gets each word once; most names' words are already in it.
+      const vocab = new Map(
+        tokens.map((t) => [
+          `${t.workspace_id}|${t.token}`,
+          { workspace_id: t.workspace_id, token: t.token, length: t.token.length },
+        ]),
+      );
+      await bulk.insert(trx, 'customer_vocab', [...vocab.values()], { onConflict: 'nothing' });
+    },
     async idsByExternal(
       trx: Kysely<Database>,
       ws: string,
@@ -108,27 +169,18 @@ export function createUpsertRepository() {
       }
       return { rows, phones, emails, tags };
     },
+    /** Link ids in the source system to customers (a link already stored is kept). */
     async linkExternal(trx: Kysely<Database>, rows: Database['customer_external_ids'][]) {
-      for (const part of chunks(rows))
-        await trx
-          .insertInto('customer_external_ids')
-          .values(part)
-          .onConflict((oc) => oc.columns(['workspace_id', 'source', 'external_id']).doNothing())
-          .execute();
+      await bulk.insert(trx, 'customer_external_ids', rows, { onConflict: 'nothing' });
     },
     async addPhones(trx: Kysely<Database>, rows: Database['customer_phones'][]) {
-      for (const part of chunks(rows, 1000)) await trx.insertInto('customer_phones').values(part).execute();
+      await bulk.insert(trx, 'customer_phones', rows);
     },
     async addEmails(trx: Kysely<Database>, rows: Database['customer_emails'][]) {
-      for (const part of chunks(rows, 1000)) await trx.insertInto('customer_emails').values(part).execute();
+      await bulk.insert(trx, 'customer_emails', rows);
     },
     async addTags(trx: Kysely<Database>, rows: Database['customer_tags'][]) {
-      for (const part of chunks(rows, 1000))
-        await trx
-          .insertInto('customer_tags')
-          .values(part)
-          .onConflict((oc) => oc.doNothing())
-          .execute();
+      await bulk.insert(trx, 'customer_tags', rows, { onConflict: 'nothing' });
     },
     async fillBlanks(trx: Kysely<Database>, ws: string, id: string, set: Partial<Database['customers']>) {
       if (Object.keys(set).length)

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { BulkWriter } from '../../platform/db/bulk.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { CustomerTable, Database } from '../../platform/db/schema.ts';
 import type { CustomerRow, CustomerWrite } from './customers.repository.ts';
@@ -31,8 +32,8 @@ const emailOk = z.email();
 const FILLABLE = ['job_title', 'address', 'birthday', 'anniversary', 'needs'] as const;
 
 type Deps = {
-  /** Insert brand-new customers with multi-row statements. */
-  insertMany: (trx: Kysely<Database>, ws: CustomerWrite[]) => Promise<void>;
+  /** Bulk inserts of the database (prepared single-row statements on SQLite, one JSON batch on PostgreSQL). */
+  bulk: BulkWriter;
   /** Validate an input and build the rows of a new customer (throws a ZodError when invalid). */
   newWrite: (ws: string, region: string, input: unknown) => CustomerWrite;
 };
@@ -54,7 +55,7 @@ type Target = { kind: 'db'; id: string } | { kind: 'new'; write: CustomerWrite }
  * of a million rows is not a million round trips. Idempotent: the same records again come back 'unchanged'.
  */
 export function createCustomerUpserter(deps: Deps) {
-  const repo = createUpsertRepository();
+  const repo = createUpsertRepository(deps.bulk);
 
   return async function upsertCustomers(
     trx: Kysely<Database>,
@@ -219,7 +220,7 @@ export function createCustomerUpserter(deps: Deps) {
       return { id: t.id, outcome: changed ? 'updated' : 'unchanged', warnings: p.warnings };
     });
 
-    await deps.insertMany(trx, [...created]);
+    await repo.insertNew(trx, [...created]);
     await repo.addPhones(trx, newPhones);
     await repo.addEmails(trx, newEmails);
     await repo.addTags(trx, newTags);

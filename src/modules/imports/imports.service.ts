@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { rawDriver } from '../../platform/db/connect.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { AppError, badInput, notFound } from '../../platform/errors.ts';
@@ -55,6 +56,19 @@ type Deps = {
 
 class DryRunRollback extends Error {}
 
+/**
+ * A batch is one write transaction: at most this many records, or this many rows of the file (an order counts
+ * its lines), so the write lock is held for a fraction of a second and other writers (the server, a refit)
+ * get their turn well within SQLite's 5 s busy timeout.
+ */
+const BATCH_RECORDS = 4000;
+const BATCH_ROWS = 10000;
+/** Tries of a batch that found the database busy (each waits up to the busy timeout, then backs off). */
+const BUSY_ATTEMPTS = 8;
+const isBusy = (err: unknown) =>
+  /^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? '')) ||
+  /database is locked/i.test(err instanceof Error ? err.message : '');
+
 async function hashFile(file: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of fs.createReadStream(file)) h.update(chunk as Buffer);
@@ -81,6 +95,26 @@ async function isVcard(file: string): Promise<boolean> {
  */
 export function createImportService({ db, workspaces, customers, orders }: Deps) {
   const repo = createImportsRepository(db);
+  const sqlite = rawDriver(db)?.dialect === 'sqlite';
+
+  /**
+   * One batch's transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a deferred
+   * transaction that reads first and then writes fails at once with SQLITE_BUSY when another connection wrote in
+   * between, without waiting for the busy timeout.
+   */
+  async function inWriteTransaction(work: (trx: Kysely<Database>) => Promise<void>) {
+    if (!sqlite) return db.transaction().execute(work);
+    await db.connection().execute(async (conn) => {
+      await sql`BEGIN IMMEDIATE`.execute(conn);
+      try {
+        await work(conn);
+      } catch (err) {
+        await sql`ROLLBACK`.execute(conn).catch(() => {});
+        throw err;
+      }
+      await sql`COMMIT`.execute(conn);
+    });
+  }
 
   async function runImport(opts: ImportOptions): Promise<ImportResult> {
     const ws = await workspaces.getWorkspaceOrThrow(opts.workspaceId);
@@ -215,12 +249,18 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         if (opts.dryRun) throw new DryRunRollback();
       };
       const before = structuredClone(counts);
-      try {
-        await db.transaction().execute(work);
-      } catch (err) {
-        if (!(err instanceof DryRunRollback)) {
-          Object.assign(counts, before);
-          throw err;
+      const rejected = rejections.length;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await inWriteTransaction(work);
+          return;
+        } catch (err) {
+          if (err instanceof DryRunRollback) return;
+          Object.assign(counts, structuredClone(before));
+          rejections.length = rejected;
+          // Another writer held the database longer than the busy timeout (SQLite): wait and redo the batch.
+          if (!isBusy(err) || attempt >= BUSY_ATTEMPTS) throw err;
+          await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
         }
       }
     };
@@ -229,12 +269,16 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     let batches = 0;
     try {
       let batch: ImportRecord[] = [];
+      let weight = 0;
+      const maxRecords = opts.batchSize ?? BATCH_RECORDS;
       for await (const r of records) {
         batch.push(r);
-        if (batch.length >= (opts.batchSize ?? 500)) {
+        weight += 'order' in r ? 1 + r.order.lines.length : 1;
+        if (batch.length >= maxRecords || weight >= BATCH_ROWS) {
           await applyBatch(batch);
           processed += batch.length;
           batch = [];
+          weight = 0;
           // Tables grow from nothing during a first import: refresh the planner's statistics after batch 1, 4, 16, …
           // (PostgreSQL otherwise keeps foreign-key checks planned for empty tables: quadratic time).
           if (!opts.dryRun && (++batches & (batches - 1)) === 0 && Math.log2(batches) % 2 === 0)

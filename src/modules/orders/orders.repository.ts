@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { createBulkWriter } from '../../platform/db/bulk.ts';
 import type { Database, OrderLineTable, OrderRefundTable, OrderTable } from '../../platform/db/schema.ts';
 import type { CardPart, PurchaseSummary } from '../timeline/index.ts';
 import type { Order } from './orders.schema.ts';
@@ -53,6 +54,7 @@ function toOrder(
 }
 
 export function createOrdersRepository(db: Kysely<Database>) {
+  const bulk = createBulkWriter(db);
   async function hydrate(
     ws: string,
     rows: Selectable<OrderTable>[],
@@ -88,22 +90,14 @@ export function createOrdersRepository(db: Kysely<Database>) {
       await trx.insertInto('orders').values(order).execute();
       if (lines.length) await trx.insertInto('order_lines').values(lines).execute();
     },
-    /** Multi-row insert of new orders and their lines. */
+    /** Bulk insert of new orders and their lines (inside a transaction of `db`). */
     async insertMany(
       trx: Kysely<Database>,
       orders: Selectable<OrderTable>[],
       lines: Selectable<OrderLineTable>[],
     ) {
-      for (let i = 0; i < orders.length; i += 300)
-        await trx
-          .insertInto('orders')
-          .values(orders.slice(i, i + 300))
-          .execute();
-      for (let i = 0; i < lines.length; i += 500)
-        await trx
-          .insertInto('order_lines')
-          .values(lines.slice(i, i + 500))
-          .execute();
+      await bulk.insert(trx, 'orders', orders);
+      await bulk.insert(trx, 'order_lines', lines);
     },
     /** The stored orders among these (source, external id) pairs, keyed "source|id". */
     async idsByExternal(
