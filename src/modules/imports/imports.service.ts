@@ -61,8 +61,8 @@ class DryRunRollback extends Error {}
  * its lines), so the write lock is held for a fraction of a second and other writers (the server, a refit)
  * get their turn well within SQLite's 5 s busy timeout.
  */
-const BATCH_RECORDS = 4000;
-const BATCH_ROWS = 10000;
+const BATCH_RECORDS = 1000;
+const BATCH_ROWS = 2500;
 /** Tries of a batch that found the database busy (each waits up to the busy timeout, then backs off). */
 const BUSY_ATTEMPTS = 8;
 const isBusy = (err: unknown) =>
