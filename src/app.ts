@@ -94,6 +94,7 @@ export function createServices(
     timeline,
     bus,
     valueOf: async (ws, id) => spendToDate(await orders.getPurchaseSummary(ws, id)),
+    ...(opts.clock && { clock: opts.clock }),
     orderCustomer: async (ws, orderId) => {
       try {
         return (await orders.getOrderOrThrow(ws, orderId)).customerId;
@@ -109,6 +110,7 @@ export function createServices(
     timeline,
     bus,
     sla: (ws) => complaints.slaContext(ws),
+    ...(opts.clock && { clock: opts.clock }),
   });
   customers.onMerge(complaints.moveOnMerge);
   customers.onMerge(enquiries.moveOnMerge);

@@ -35,11 +35,14 @@ export function ensureWebBuilt() {
 
 export type TestServer = { url: string; dataDir: string; app: RunningApp; close: () => Promise<void> };
 
-/** A real Rapport server on a free port with a fresh data dir, serving the built web app. */
-export async function startServer(): Promise<TestServer> {
+/**
+ * A real Rapport server on a free port with a fresh data dir, serving the built web app. `clock`: the
+ * complaint and analytics clock (for tests that move time on, e.g. to a follow-up check days later).
+ */
+export async function startServer(opts: { clock?: () => Date } = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-e2e-'));
   const config = loadConfig({ RAPPORT_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
-  const app = await buildApp(config);
+  const app = await buildApp(config, opts.clock ? { clock: opts.clock } : {});
   await app.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('server has no port');
