@@ -150,9 +150,10 @@ export const listComplaintsQuery = z.object({
   customerId: z.string().max(100).optional(),
   severity: severitySchema.optional(),
   sla: z.enum(['breached', 'due_soon']).optional(),
+  // A boolean too: the route's validation has already turned the query string into one when the service
+  // parses the query again.
   followUpDue: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
+    .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
     .optional()
     .describe('Only complaints whose follow-up check is due'),
   order: z.enum(['due', 'valueAtStake', 'severity', 'received']).default('due'),
