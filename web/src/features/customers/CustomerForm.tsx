@@ -24,7 +24,16 @@ import { phoneWarning } from '../../lib/phone.ts';
 import { fieldErrors } from '../../lib/problems.ts';
 import type { Customer, CustomerInput, Kind } from '../../lib/types.ts';
 import { BusinessSelect } from './BusinessSelect.tsx';
-import { dateError, remapErrors, toInput, type FormValues } from './formModel.ts';
+import { CustomFieldsInput } from './CustomFieldsInput.tsx';
+import {
+  customFieldError,
+  customFieldErrors,
+  dateError,
+  remapErrors,
+  toInput,
+  type FormValues,
+} from './formModel.ts';
+import { useKnownCustomFieldNames } from './queries.ts';
 
 type Props = {
   initial: FormValues;
@@ -63,12 +72,16 @@ export default function CustomerForm({
       birthday: dateError,
       anniversary: dateError,
       tags: (v) => (v.some((t) => t.includes(',')) ? 'A tag cannot contain a comma' : null),
+      customFields: {
+        name: (_, values, path) => customFieldError(values.customFields, Number(path.split('.')[1])),
+      },
     },
   });
   const [showAddress, setShowAddress] = useState(Object.values(initial.address).some(Boolean));
   const [confirmPhones, setConfirmPhones] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const fieldNames = useKnownCustomFieldNames();
   const v = form.values;
   const warnings = v.phones.map((p) => phoneWarning(p.number, region));
   const badPhones = warnings.filter(Boolean).length;
@@ -84,7 +97,14 @@ export default function CustomerForm({
     try {
       onSaved(await onSubmit(body));
     } catch (e) {
-      const errs = remapErrors(fieldErrors(e), phoneRows, emailRows);
+      const errs = {
+        ...remapErrors(
+          Object.fromEntries(Object.entries(fieldErrors(e)).filter(([k]) => !k.startsWith('customFields'))),
+          phoneRows,
+          emailRows,
+        ),
+        ...customFieldErrors(e, values.customFields),
+      };
       if (errs['address'] || Object.keys(errs).some((k) => k.startsWith('address.'))) setShowAddress(true);
       form.setErrors(errs);
       setFailure(
@@ -263,6 +283,8 @@ export default function CustomerForm({
           )}
           <TextInput label="Anniversary" placeholder="YYYY-MM-DD" {...form.getInputProps('anniversary')} />
         </SimpleGrid>
+
+        <CustomFieldsInput form={form} suggestions={fieldNames} />
 
         <div>
           <Button

@@ -1,4 +1,19 @@
-import type { Address, Channel, Customer, CustomerInput, Kind } from '../../lib/types.ts';
+import { ApiError } from '../../lib/api.ts';
+import type { Address, Channel, Customer, CustomFieldValue, CustomerInput, Kind } from '../../lib/types.ts';
+
+/**
+ * One row of the customer's own fields ("Stylist: Kemi"). `saved` is the value as stored (a number or
+ * true/false from an import keeps its type while the text is unchanged); `key` keeps React rows stable.
+ */
+export type CustomFieldRow = { key: string; name: string; value: string; saved: CustomFieldValue };
+
+let rowSeq = 0;
+export const customFieldRow = (name = '', value = '', saved: CustomFieldValue = null): CustomFieldRow => ({
+  key: `cf${++rowSeq}`,
+  name,
+  value,
+  saved,
+});
 
 /** What the customer form edits: every field as the inputs hold it (strings, never undefined). */
 export type FormValues = {
@@ -14,6 +29,7 @@ export type FormValues = {
   preferredChannel: Channel | null;
   needs: string;
   tags: string[];
+  customFields: CustomFieldRow[];
   consent: { marketing: boolean; source: string };
 };
 
@@ -42,6 +58,7 @@ export function emptyValues(
     preferredChannel: null,
     needs: '',
     tags: [],
+    customFields: [],
     consent: { marketing: false, source: '' },
   };
 }
@@ -64,6 +81,10 @@ export function valuesOf(c: Customer): FormValues {
     preferredChannel: c.preferredChannel,
     needs: c.needs ?? '',
     tags: c.tags,
+    // an empty value is not shown on the page either; saving drops it
+    customFields: Object.entries(c.customFields)
+      .filter(([, x]) => x !== null && x !== '')
+      .map(([name, x]) => customFieldRow(name, String(x), x)),
     consent: { marketing: c.consent.marketing, source: c.consent.source ?? '' },
   };
 }
@@ -71,8 +92,33 @@ export function valuesOf(c: Customer): FormValues {
 const orNull = (s: string) => (s.trim() ? s.trim() : null);
 
 /**
+ * The customer's fields as the API takes them. A row whose value is cleared is left out, which removes the
+ * field (the API replaces the whole set). A value still reading as saved keeps its stored type.
+ */
+export function customFieldsOf(rows: CustomFieldRow[]): Record<string, CustomFieldValue> {
+  const out: Record<string, CustomFieldValue> = {};
+  for (const r of rows) {
+    const name = r.name.trim();
+    const value = r.value.trim();
+    if (!name || !value) continue;
+    out[name] = r.saved !== null && String(r.saved) === value ? r.saved : value;
+  }
+  return out;
+}
+
+/** Browser-side check of one row; lengths are left to the server, whose answer lands on the row. */
+export function customFieldError(rows: CustomFieldRow[], i: number): string | null {
+  const row = rows[i];
+  if (!row) return null;
+  const name = row.name.trim();
+  if (!name) return row.value.trim() ? 'Give this field a name' : null;
+  if (rows.slice(0, i).some((r) => r.name.trim() === name)) return 'This field is already above';
+  return null;
+}
+
+/**
  * The API body. Empty phone and email rows are dropped and their positions remembered, so a server
- * error at `/body/phones/1/number` can be shown on the row the user sees (see `rowOf`).
+ * error at `/body/phones/1/number` can be shown on the row the user sees (see `remapErrors`).
  */
 export function toInput(
   v: FormValues,
@@ -112,6 +158,7 @@ export function toInput(
     preferredChannel: v.preferredChannel,
     needs: orNull(v.needs),
     tags: v.tags.map((t) => t.trim().toLowerCase()).filter(Boolean),
+    customFields: customFieldsOf(v.customFields),
     ...(consentChanged && {
       consent: {
         marketing: v.consent.marketing,
@@ -132,6 +179,35 @@ export function remapErrors(errors: Record<string, string>, phoneRows: number[],
       const row = rows[Number(m[2])] ?? Number(m[2]);
       out[`${m[1]}.${row}${m[3] ?? (m[1] === 'phones' ? '.number' : '.address')}`] = msg;
     } else out[k] = msg;
+  }
+  return out;
+}
+
+/**
+ * Server errors on the customer's fields, on the row they concern: `/body/customFields/<name>` names the
+ * field (a name may hold '/' or '.', so the pointer is not split). A bad name lands on the name input.
+ */
+export function customFieldErrors(e: unknown, rows: CustomFieldRow[]): Record<string, string> {
+  if (!(e instanceof ApiError)) return {};
+  const list = e.problem.errors?.length
+    ? e.problem.errors
+    : e.problem.pointer
+      ? [{ pointer: e.problem.pointer, message: e.problem.detail ?? '' }]
+      : [];
+  const out: Record<string, string> = {};
+  const prefix = '/body/customFields';
+  for (const { pointer, message } of list) {
+    if (pointer !== prefix && !pointer.startsWith(`${prefix}/`)) continue;
+    const raw = pointer.slice(prefix.length + 1);
+    const names = [raw, raw.replaceAll('~1', '/').replaceAll('~0', '~')];
+    const row = rows.findIndex((r) => names.includes(r.name.trim()));
+    const badKey = /key/i.test(message);
+    const text = badKey
+      ? 'Name too long: at most 100 characters'
+      : /Too big|<=\d+ characters/i.test(message)
+        ? 'Too long: at most 2000 characters'
+        : message || 'Not accepted';
+    out[row < 0 ? 'customFields' : `customFields.${row}.${badKey ? 'name' : 'value'}`] ??= text;
   }
   return out;
 }

@@ -1,5 +1,6 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type CustomerQuery } from '../../lib/api.ts';
+import type { Customer } from '../../lib/types.ts';
 
 export function useCustomerList(q: Omit<CustomerQuery, 'cursor'>) {
   return useInfiniteQuery({
@@ -13,6 +14,18 @@ export function useCustomerList(q: Omit<CustomerQuery, 'cursor'>) {
 
 export function useCustomer(id: string) {
   return useQuery({ queryKey: ['customer', id], queryFn: () => api.customer(id) });
+}
+
+/**
+ * Names of the customers' own fields seen in this session (customers opened so far), most used first:
+ * suggestions for the form. The API has no workspace-wide list of field names.
+ */
+export function useKnownCustomFieldNames(): string[] {
+  const qc = useQueryClient();
+  const counts = new Map<string, number>();
+  for (const [, c] of qc.getQueriesData<Customer>({ queryKey: ['customer'] }))
+    for (const name of Object.keys(c?.customFields ?? {})) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
 }
 
 export function useTimeline(id: string) {
