@@ -6,8 +6,9 @@ import { useMe } from '../../lib/session.ts';
 import { useCalls } from '../calls/callStore.ts';
 import { ComplaintsTile } from '../complaints/ComplaintsTile.tsx';
 import { readRecent } from '../customers/queries.ts';
+import { AttentionTile } from './AttentionTile.tsx';
 
-/** Home: where to start — search, add, the calls that came in, the customers just seen. */
+/** Home: where to start — search, add, complaints, who needs attention, the calls that came in, the customers just seen. */
 export function HomePage() {
   const me = useMe();
   const { recent: calls } = useCalls();
@@ -70,6 +71,7 @@ export function HomePage() {
             </Stack>
           )}
         </Paper>
+        <AttentionTile />
         <Paper withBorder p="md">
           <Title order={2} fz="lg" mb="sm">
             Recently viewed
