@@ -211,6 +211,30 @@ async function prepare(): Promise<{ ws: string; key: string; sampleIds: string[]
   return { ws: w.id, key, sampleIds: sample.map((r) => r.id) };
 }
 
+/**
+ * CPU time of each thread of this process (Linux: /proc/self/task/<tid>/stat utime + stime, ms). Other sessions
+ * share the machine, so wall times stretch with its load; the refit thread's own CPU time does not.
+ */
+function threadCpuMs(): Map<string, number> {
+  const out = new Map<string, number>();
+  let tasks: string[] = [];
+  try {
+    tasks = fs.readdirSync('/proc/self/task');
+  } catch {
+    return out; // not Linux
+  }
+  for (const tid of tasks) {
+    try {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, ((Number(f[11]) + Number(f[12])) * 1000) / 100); // fields 14, 15 in clock ticks (100 Hz)
+    } catch {
+      /* the thread ended */
+    }
+  }
+  return out;
+}
+
 const pct = (xs: number[], p: number) => {
   const v = [...xs].sort((a, b) => a - b);
   return v[Math.min(v.length - 1, Math.floor((p / 100) * v.length))] ?? NaN;
@@ -270,11 +294,16 @@ async function main() {
     const t0 = performance.now();
     let peakRss = 0;
     const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 100);
+    // CPU of every thread at each step the worker reports: the refit thread is the one that used the most
+    const marks: { step: string; cpu: Map<string, number> }[] = [{ step: 'start', cpu: threadCpuMs() }];
     const done = await runWorker(
       new URL('../src/workers/analytics.ts', import.meta.url),
       { config: workerConfig, workspaceId: ws, trigger: 'manual' },
-      () => {},
+      (m) => {
+        if (m.type === 'progress') marks.push({ step: String(m.step), cpu: threadCpuMs() });
+      },
     );
+    const endCpu = threadCpuMs();
     const wall = performance.now() - t0;
     clearInterval(rssTimer);
     stop = true;
@@ -289,6 +318,20 @@ async function main() {
     );
     log(
       `  predictions answered from ${answers.runs.size} run(s) (old, then new); answers without a prediction: ${answers.incomplete}`,
+    );
+    let refitTid = '';
+    let most = -1;
+    for (const [tid, ms] of endCpu) {
+      const used = ms - (marks[0]?.cpu.get(tid) ?? 0);
+      if (used > most) [refitTid, most] = [tid, used];
+    }
+    const at = (cpu: Map<string, number>) => cpu.get(refitTid) ?? 0;
+    const steps = [...marks.slice(1), { step: 'end', cpu: endCpu }];
+    const perStep = steps
+      .slice(0, -1)
+      .map((m, i) => `${m.step} ${((at((steps[i + 1] as typeof m).cpu) - at(m.cpu)) / 1000).toFixed(1)} s`);
+    log(
+      `  CPU time of the refit thread: ${(most / 1000).toFixed(1)} s (${perStep.join(', ')}); the whole process: ${(([...endCpu.values()].reduce((a, b) => a + b, 0) - [...(marks[0]?.cpu.values() ?? [])].reduce((a, b) => a + b, 0)) / 1000).toFixed(1)} s`,
     );
     if (result.timings.visibleMs !== undefined)
       log(

@@ -114,17 +114,19 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
     /**
      * Orders that count as purchases (not cancelled) in one currency, in id order, each handed to `each` as it
      * is read: the raw driver and only the columns needed (a reused statement's row iterator on SQLite, a
-     * cursor on PostgreSQL); no page of rows is materialised.
+     * cursor on PostgreSQL); no page of rows is materialised. One pass over the workspace's orders: it answers
+     * how many orders of other currencies were left out of the models too.
      */
     async eachPurchase(
       ws: string,
       currency: string,
       each: (customerId: string, placedAt: string, net: number | string) => void,
-    ): Promise<void> {
+    ): Promise<{ otherCurrency: number }> {
       const d = driver();
+      let otherCurrency = 0;
       if (d.dialect === 'sqlite') {
-        const text = `select id, customer_id, placed_at, total - refunded from orders
-          where workspace_id = ? and id > ? and status != 'cancelled' and currency = ? order by id limit ?`;
+        const text = `select id, customer_id, placed_at, total - refunded, currency = ? from orders
+          where workspace_id = ? and id > ? and status != 'cancelled' order by id limit ?`;
         // a chunk at a time: Kysely's connection is held ~0.1 s, then the API's queries get a turn
         for (let after = ''; ;) {
           const chunk = await withSqlite((sqlite) => {
@@ -132,9 +134,12 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
             let count = 0;
             const rows = prepare(sqlite, text)
               .raw(true)
-              .iterate(ws, after, currency, READ_PAGE) as IterableIterator<[string, string, string, number]>;
+              .iterate(currency, ws, after, READ_PAGE) as IterableIterator<
+              [string, string, string, number, number]
+            >;
             for (const r of rows) {
-              each(r[1], r[2], r[3]);
+              if (r[4]) each(r[1], r[2], r[3]);
+              else otherCurrency++;
               last = r[0];
               count++;
             }
@@ -143,42 +148,36 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
           if (chunk.count < READ_PAGE) break;
           after = chunk.last;
         }
-        return;
+        return { otherCurrency };
       }
       const client = await d.pool.connect();
       try {
         // one snapshot for the whole read; the cursor streams the index order without re-seeking per page
         await client.query('begin read only');
         await client.query(
-          `declare refit_purchases no scroll cursor for select customer_id, placed_at, total - refunded
-           from orders where workspace_id = $1 and status != 'cancelled' and currency = $2 order by id`,
+          `declare refit_purchases no scroll cursor for
+           select customer_id, placed_at, total - refunded, currency = $2 from orders
+           where workspace_id = $1 and status != 'cancelled' order by id`,
           [ws, currency],
         );
         for (;;) {
-          const r = await client.query<[string, string, string]>({
+          const r = await client.query<[string, string, string, boolean]>({
             text: `fetch ${READ_PAGE} from refit_purchases`,
             rowMode: 'array',
           });
-          for (const row of r.rows) each(row[0], row[1], row[2]);
+          for (const row of r.rows)
+            if (row[3]) each(row[0], row[1], row[2]);
+            else otherCurrency++;
           if (r.rows.length < READ_PAGE) break;
         }
         await client.query('commit');
+        return { otherCurrency };
       } catch (err) {
         await client.query('rollback').catch(() => {});
         throw err;
       } finally {
         client.release();
       }
-    },
-    async otherCurrencyOrders(ws: string, currency: string): Promise<number> {
-      const r = await db
-        .selectFrom('orders')
-        .select((eb) => eb.fn.countAll<string | number>().as('n'))
-        .where('workspace_id', '=', ws)
-        .where('currency', '!=', currency)
-        .where('status', '!=', 'cancelled')
-        .executeTakeFirstOrThrow();
-      return Number(r.n);
     },
 
     async insertRun(run: Selectable<PredictionRunTable>) {

@@ -181,7 +181,11 @@ export function createAnalyticsService({
   const scheduled = new Map<string, number>();
 
   /** A workspace's orders as a purchase log: local calendar days in the workspace's time zone, net amounts. */
-  async function readPurchases(ws: string, currency: string, offsetMs: number): Promise<PurchaseLog> {
+  async function readPurchases(
+    ws: string,
+    currency: string,
+    offsetMs: number,
+  ): Promise<{ log: PurchaseLog; otherCurrency: number }> {
     const index = new Map<string, number>();
     const customerIds: string[] = [];
     let cap = 1 << 16;
@@ -189,7 +193,7 @@ export function createAnalyticsService({
     let day = new Int32Array(cap);
     let amount = new Float64Array(cap);
     let n = 0;
-    await repo.eachPurchase(ws, currency, (customerId, placedAt, net) => {
+    const { otherCurrency } = await repo.eachPurchase(ws, currency, (customerId, placedAt, net) => {
       if (n === cap) {
         cap *= 2;
         const grow = <A extends Int32Array | Float64Array>(a: A, b: A): A => (b.set(a), b);
@@ -208,7 +212,7 @@ export function createAnalyticsService({
       amount[n] = Number(net);
       n++;
     });
-    return { customerIds, customer, day, amount, length: n };
+    return { log: { customerIds, customer, day, amount, length: n }, otherCurrency };
   }
 
   async function latestFinished(ws: string) {
@@ -285,8 +289,7 @@ export function createAnalyticsService({
       let visible = false;
       try {
         await o.onProgress?.('reading orders');
-        const log = await readPurchases(ws, w.currency, offsetMs);
-        const otherCurrency = await repo.otherCurrencyOrders(ws, w.currency);
+        const { log, otherCurrency } = await readPurchases(ws, w.currency, offsetMs);
         const readMs = Math.round(performance.now() - t0);
         await o.onProgress?.('fitting');
         const r = computeRefit(log, { today, discountRate });
