@@ -19,6 +19,22 @@ export class CustomerForm {
   }
   save = (name: RegExp = /^(Create customer|Save changes|Save anyway)$/) =>
     this.page.getByRole('button', { name }).click();
+
+  /** Row i (from 1) of "Other details": the customer's own fields. */
+  field = (i: number) => ({
+    name: this.page.getByRole('combobox', { name: `Field ${i}`, exact: true }),
+    value: this.page.getByLabel(`Value of field ${i}`, { exact: true }),
+    remove: this.page.getByRole('button', { name: `Remove field ${i}`, exact: true }),
+  });
+  fieldRows = () => this.page.getByRole('group', { name: 'Other details' }).getByRole('combobox');
+  /** "+ Add field", then type the name and value from the keyboard (the new row takes the cursor). */
+  async addField(name: string, value: string) {
+    await this.page.getByRole('button', { name: '+ Add field' }).click();
+    await this.page.keyboard.type(name);
+    await this.page.keyboard.press('Escape'); // close the name suggestions, if any
+    await this.page.keyboard.press('Tab');
+    await this.page.keyboard.type(value);
+  }
 }
 
 /** The customer list (results of the header search). */
@@ -35,6 +51,8 @@ export class CustomerPage {
   phones = () => this.page.getByRole('region', { name: 'Phones' });
   timeline = () => this.page.locator('[aria-label="Timeline"]');
   timelineHeading = () => this.page.getByRole('heading', { name: 'Timeline' });
+  /** The customer's own fields, as shown on the page ("Stylist: Kemi"). */
+  otherDetails = () => this.page.getByRole('region', { name: 'Other', exact: true });
 
   async addNote(text: string) {
     await this.page
