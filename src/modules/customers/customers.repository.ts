@@ -554,6 +554,19 @@ export function createCustomersRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /** The same for many customers at once: one statement per 400 (an import's batch of orders). */
+    async touchLastInteractions(trx: Kysely<Database>, ws: string, items: { id: string; at: string }[]) {
+      for (let i = 0; i < items.length; i += 400) {
+        const values = sql.join(items.slice(i, i + 400).map((x) => sql`(${x.id}, ${x.at})`));
+        // VALUES columns are column1, column2 on both SQLite and PostgreSQL.
+        await sql`UPDATE customers SET last_interaction_at = v.column2 FROM (VALUES ${values}) AS v
+          WHERE customers.workspace_id = ${ws} AND customers.id = v.column1
+            AND (customers.last_interaction_at IS NULL OR customers.last_interaction_at < v.column2)`.execute(
+          trx,
+        );
+      }
+    },
+
     async count(ws: string): Promise<number> {
       const r = await db
         .selectFrom('customers')

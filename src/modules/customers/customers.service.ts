@@ -394,6 +394,9 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     /** Called by the timeline when something happens with a customer, in the same transaction. */
     touchLastInteraction: (trx: Kysely<Database>, ws: string, id: string, at: string) =>
       repo.touchLastInteraction(trx, ws, id, at),
+    /** The same for many customers (the latest time each), in one statement per few hundred. */
+    touchLastInteractions: (trx: Kysely<Database>, ws: string, items: { id: string; at: string }[]) =>
+      repo.touchLastInteractions(trx, ws, items),
     existsOrThrow: async (ws: string, id: string, trx: Kysely<Database> = db) => {
       if (!(await repo.findRow(ws, id, trx))) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
     },

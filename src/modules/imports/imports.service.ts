@@ -165,7 +165,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       ? skipRecords(readVcards(opts.file), skip)
       : (preset?.read(csv?.rows(skip) ?? emptyRows(), { currency, source }) ?? emptyRows());
 
-    const applyBatch = async (batch: ImportRecord[]) => {
+    const applyBatch = async (batch: ImportRecord[], bytesDone: number) => {
       const last = batch.at(-1);
       if (!last) return;
       const work = async (trx: Kysely<Database>) => {
@@ -241,7 +241,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           // resume from the start of the last record (re-done idempotently), so a grouped order is never split
           await repo.checkpoint(trx, ws.id, runId, {
             recordsDone: Math.max(skip, last.index - 1),
-            bytesDone: csv?.bytesRead() ?? 0,
+            bytesDone,
             counts,
             at: nowIso(),
           });
@@ -271,27 +271,36 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       let batch: ImportRecord[] = [];
       let weight = 0;
       const maxRecords = opts.batchSize ?? BATCH_RECORDS;
+      // One batch is written while the next is read and mapped (PostgreSQL works meanwhile in its own process);
+      // batches still commit one after another, in file order.
+      let writing: Promise<void> = Promise.resolve();
+      const write = (b: ImportRecord[], bytes: number) => {
+        const next = writing.then(async () => {
+          await applyBatch(b, bytes);
+          processed += b.length;
+          // Tables grow from nothing during a first import: refresh the planner's statistics after batch 1, 4,
+          // 16, … (PostgreSQL otherwise keeps foreign-key checks planned for empty tables: quadratic time).
+          if (!opts.dryRun && (++batches & (batches - 1)) === 0 && Math.log2(batches) % 2 === 0)
+            await repo.refreshStatistics();
+          opts.onProgress?.({ records: skip + processed, bytes, totalBytes: stat.size, counts });
+        });
+        next.catch(() => {}); // awaited below; this only keeps a failure from being reported as unhandled
+        return next;
+      };
       for await (const r of records) {
         batch.push(r);
         weight += 'order' in r ? 1 + r.order.lines.length : 1;
         if (batch.length >= maxRecords || weight >= BATCH_ROWS) {
-          await applyBatch(batch);
-          processed += batch.length;
+          await writing;
+          writing = write(batch, csv?.bytesRead() ?? stat.size);
+          // SQLite works in this thread: reading ahead would only stretch the time its write lock is held.
+          if (sqlite) await writing;
           batch = [];
           weight = 0;
-          // Tables grow from nothing during a first import: refresh the planner's statistics after batch 1, 4, 16, …
-          // (PostgreSQL otherwise keeps foreign-key checks planned for empty tables: quadratic time).
-          if (!opts.dryRun && (++batches & (batches - 1)) === 0 && Math.log2(batches) % 2 === 0)
-            await repo.refreshStatistics();
-          opts.onProgress?.({
-            records: skip + processed,
-            bytes: csv?.bytesRead() ?? stat.size,
-            totalBytes: stat.size,
-            counts,
-          });
         }
       }
-      await applyBatch(batch);
+      await writing;
+      await applyBatch(batch, stat.size);
       processed += batch.length;
       opts.onProgress?.({ records: skip + processed, bytes: stat.size, totalBytes: stat.size, counts });
       if (runId) {

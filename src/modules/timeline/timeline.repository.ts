@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { createBulkWriter } from '../../platform/db/bulk.ts';
 import type { Database, InteractionTable } from '../../platform/db/schema.ts';
 import type { Interaction } from './timeline.schema.ts';
 
@@ -17,6 +18,7 @@ const toInteraction = (r: Row): Interaction => ({
 });
 
 export function createTimelineRepository(db: Kysely<Database>) {
+  const bulk = createBulkWriter(db);
   const base = (ws: string) =>
     db
       .selectFrom('interactions as i')
@@ -31,12 +33,9 @@ export function createTimelineRepository(db: Kysely<Database>) {
     async insert(trx: Kysely<Database>, row: Selectable<InteractionTable>) {
       await trx.insertInto('interactions').values(row).execute();
     },
+    /** Many rows at once, inside a transaction of `db` (an import's batch of orders). */
     async insertMany(trx: Kysely<Database>, rows: Selectable<InteractionTable>[]) {
-      for (let i = 0; i < rows.length; i += 500)
-        await trx
-          .insertInto('interactions')
-          .values(rows.slice(i, i + 500))
-          .execute();
+      await bulk.insert(trx, 'interactions', rows);
     },
     async find(ws: string, id: string, trx: Kysely<Database> = db) {
       const r = await trx

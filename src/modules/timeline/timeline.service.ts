@@ -179,7 +179,11 @@ export function createTimelineService({
     const latest = new Map<string, string>();
     for (const i of items)
       if ((latest.get(i.customerId) ?? '') < i.occurredAt) latest.set(i.customerId, i.occurredAt);
-    for (const [id, when] of latest) await customers.touchLastInteraction(trx, ws, id, when);
+    await customers.touchLastInteractions(
+      trx,
+      ws,
+      [...latest].map(([id, at]) => ({ id, at })),
+    );
   }
 
   return {
