@@ -76,6 +76,39 @@ for (const dialect of DIALECTS) {
       ).toHaveLength(2);
     });
 
+    it('reads the customer from a Shopify order: billing address, tags, marketing consent; Paid at settles the status', async () => {
+      const w = await t.newWorkspace({ region: 'US' });
+      const r = await run(w.workspaceId, fixture('shopify-orders-customer.csv'), { currency: 'USD' });
+      expect(r.counts).toMatchObject({ customers: { created: 2 }, orders: { created: 3 }, rejected: 0 });
+      const list = await customers(w.auth);
+      const kemi = await full(w.auth, list.find((c) => c.name === 'Kemi Balogun')?.id ?? '');
+      expect(kemi).toMatchObject({
+        address: {
+          line1: '14 Marina Rd',
+          line2: 'Flat 2',
+          city: 'Lagos',
+          region: 'LA',
+          postalCode: '101241',
+          country: 'NG',
+        },
+        tags: expect.arrayContaining(['vip', 'wholesale']),
+        consent: { marketing: true, source: 'import:shopify' },
+        customFields: { company: 'Balogun Foods' },
+        // the newest of her orders, though an older one came later in the file
+        lastInteractionAt: '2024-03-01T10:00:00.000Z',
+      });
+      const tunde = await full(w.auth, list.find((c) => c.name === 'Tunde Eze')?.id ?? '');
+      expect(tunde.consent.marketing).toBe(false);
+      expect(tunde.address).toBeNull();
+      const orders = (await t.app.inject({ method: 'GET', url: '/api/v1/orders', headers: w.auth })).json()
+        .items as { number: string; status: string; placedAt: string }[];
+      const by = new Map(orders.map((o) => [o.number, o]));
+      expect(by.get('#2001')?.status).toBe('placed'); // pending, not paid yet
+      // pending in Shopify's column, but paid: Paid at is set, and dates it without a Created at
+      expect(by.get('#2002')).toMatchObject({ status: 'paid', placedAt: '2024-02-10T09:30:00.000Z' });
+      expect(by.get('#2003')?.status).toBe('paid');
+    });
+
     it('detects each preset from its header row and maps by column name', async () => {
       const cases: [string, string][] = [
         ['shopify-customers-2023.csv', 'shopify-customers'],

@@ -27,7 +27,7 @@ export function externalId(get: Get, ...names: string[]): { id?: string; warning
   return { id: raw };
 }
 
-const tagsOf = (v: string | undefined) =>
+export const tagsOf = (v: string | undefined) =>
   (text(v) ?? '')
     .split(/[,;]| ::: /)
     .map((t) => t.trim().toLowerCase())
@@ -91,7 +91,8 @@ export const genericCustomers: Preset = {
   }),
 };
 
-function addressOf(
+/** A postal address from the first non-empty column of each part; undefined when every part is empty. */
+export function addressOf(
   get: Get,
   l1: string[],
   l2: string[],

@@ -1,4 +1,4 @@
-import { instant, money, quantity, text } from '../values.ts';
+import { instant, money, quantity, text, yes } from '../values.ts';
 import {
   cellGetter,
   type ImportedCustomer,
@@ -9,7 +9,7 @@ import {
   type PresetContext,
   type Row,
 } from '../records.ts';
-import { externalId, personName } from './customers.ts';
+import { addressOf, externalId, personName, tagsOf } from './customers.ts';
 
 type Get = ReturnType<typeof cellGetter>;
 
@@ -94,17 +94,20 @@ export const shopifyOrders: Preset = {
       const id = externalId(get, 'Id');
       const name = required(text(get('Name')), 'Name');
       const financial = text(get('Financial Status'))?.toLowerCase();
+      // Paid at: when the money came in. An order with it is paid whatever the financial status says (a
+      // "pending" or "authorized" one without it is only placed); it dates the order when Created at is empty.
+      const paidAt = instant(get('Paid at'));
       return {
         externalId: id.id ? `id:${id.id}` : `name:${name}`,
         number: name,
-        placedAt: required(instant(get('Created at', 'Paid at')), 'Created at'),
+        placedAt: required(instant(get('Created at')) ?? paidAt, 'Created at'),
         currency,
         status:
           text(get('Cancelled at')) || financial === 'voided'
             ? 'cancelled'
             : text(get('Fulfillment Status'))?.toLowerCase() === 'fulfilled'
               ? 'fulfilled'
-              : financial === 'pending'
+              : (financial === 'pending' || financial === 'authorized') && !paidAt
                 ? 'placed'
                 : 'paid',
         channel: text(get('Source')),
@@ -116,10 +119,24 @@ export const shopifyOrders: Preset = {
         note: text(get('Notes')),
         customer: customerOf({
           name: text(get('Billing Name', 'Shipping Name')),
+          company: text(get('Billing Company')),
           emails: one(text(get('Email'))).map((address) => ({ address })),
           phones: [...one(text(get('Phone'))), ...one(text(get('Billing Phone')))].map((number) => ({
             number,
           })),
+          // The billing address is the customer's (the shipping address may be a gift's recipient).
+          address: addressOf(
+            get,
+            ['Billing Address1', 'Billing Street'],
+            ['Billing Address2'],
+            ['Billing City'],
+            ['Billing Province', 'Billing Province Name'],
+            ['Billing Zip'],
+            ['Billing Country'],
+          ),
+          // Shopify's order tags, kept on the customer (orders have no tags here).
+          tags: tagsOf(get('Tags')),
+          marketingConsent: yes(get('Accepts Marketing', 'Accepts Email Marketing')),
         }),
       };
     },
