@@ -10,7 +10,7 @@
  *  - GET /api/v1/lookup?phone=… (random customers' numbers in four formats, ~10 % unknown → 404) and the
  *    bare server's fixed ~600-byte JSON, alternately, R runs each: req/s, p50, p99 (medians of the runs),
  *    and the ratio lookup ÷ bare. Client and servers share the machine's cores, for both, so the ratio is fair;
- *  - the server-side CPU time per response of each (on PostgreSQL including the database server's processes):
+ *  - the server-side CPU time per response of each (on PostgreSQL including the backends serving its database):
  *    what a request costs, whatever else the machine is doing;
  *  - the Rapport server's RSS once idle after the load and a full GC (and its peak);
  *  - POST /api/v1/calls → `call` event on an open GET /api/v1/events stream: median and max of 50 calls,
@@ -131,7 +131,8 @@ async function benchDialect(dialect: Dialect): Promise<DialectResult> {
     const lookups: Measured[] = [];
     const bares: Measured[] = [];
     // The Rapport server's CPU includes, on PostgreSQL, the database server's processes.
-    const rapportCpu = () => rapport.cpuSeconds() + (dialect === 'postgres' ? postgresCpuSeconds() : 0);
+    const database = env.DATABASE_URL ? new URL(env.DATABASE_URL).pathname.slice(1) : '';
+    const rapportCpu = () => rapport.cpuSeconds() + (database ? postgresCpuSeconds(database) : 0);
     const measured = async (server: () => number, run: () => Promise<LoadResult>): Promise<Measured> => {
       const before = server();
       const result = await run();

@@ -91,13 +91,15 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
-/** The CPU time of every PostgreSQL server process so far, in seconds (a lookup's database work). */
-export function postgresCpuSeconds(): number {
+/** The CPU time so far of the PostgreSQL backends serving one database (a lookup's database work), in seconds. */
+export function postgresCpuSeconds(database: string): number {
   let total = 0;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+      // a backend's title: "postgres: [<cluster>: ]<user> <database> <client> <state>"
+      const title = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (/^postgres: (?:\S+: )?\S+ (\S+) /.exec(title)?.[1] === database)
         total += cpuSecondsOf(Number(entry));
     } catch {
       // the process ended while we looked
