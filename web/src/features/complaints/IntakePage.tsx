@@ -8,6 +8,7 @@ import {
   Paper,
   SegmentedControl,
   Select,
+  SimpleGrid,
   Stack,
   Text,
   TextInput,
@@ -20,6 +21,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../../lib/api.ts';
 import { money } from '../../lib/format.ts';
 import { fieldErrors } from '../../lib/problems.ts';
+import { useMe } from '../../lib/session.ts';
 import {
   COMPLAINT_CHANNELS,
   SEVERITIES,
@@ -31,6 +33,7 @@ import {
 import { SEVERITY_LABEL, channelLabel } from './format.ts';
 import { PlaybookPanel } from './PlaybookPanel.tsx';
 import { CustomerSelect } from './CustomerSelect.tsx';
+import { nowInputValue, zoneCity, zonedInputToIso } from './zone.ts';
 
 const CATEGORIES = ['quality', 'delivery', 'service', 'billing', 'wrong order', 'hygiene', 'staff', 'other'];
 
@@ -52,6 +55,8 @@ export default function IntakePage() {
   const presetCustomer = params.get('customer') ?? '';
   const navigate = useNavigate();
   const qc = useQueryClient();
+  // "Received" is wall-clock time at the shop (the workspace's zone), whatever zone this device is in.
+  const zone = useMe().workspace.timezone;
   const form = useForm<Values>({
     initialValues: {
       customerId: presetCustomer,
@@ -67,7 +72,12 @@ export default function IntakePage() {
     validate: {
       customerId: (v) => (v ? null : 'Pick the customer who is complaining'),
       words: (v) => (v.trim() ? null : "Write down the customer's own words"),
-      receivedAt: (v) => (v && Date.parse(v) > Date.now() ? 'Cannot be in the future' : null),
+      receivedAt: (v) => {
+        if (!v) return null;
+        const iso = zonedInputToIso(v, zone);
+        if (!iso) return 'Not a date and time';
+        return Date.parse(iso) > Date.now() ? 'Cannot be in the future' : null;
+      },
     },
   });
   const create = useMutation({
@@ -82,7 +92,8 @@ export default function IntakePage() {
       if (v.category.trim()) body.category = v.category.trim();
       if (v.product.trim()) body.product = v.product.trim();
       if (v.orderId) body.orderId = v.orderId;
-      if (v.receivedAt) body.receivedAt = new Date(v.receivedAt).toISOString();
+      const received = v.receivedAt ? zonedInputToIso(v.receivedAt, zone) : null;
+      if (received) body.receivedAt = received;
       return complaintsApi.create(body);
     },
     onSuccess: (c) => {
@@ -171,7 +182,7 @@ export default function IntakePage() {
                     {...form.getInputProps('product')}
                   />
                 </Group>
-                <Group gap="md" grow wrap="wrap" align="flex-start">
+                <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="md">
                   <OrderSelect
                     customerId={form.values.customerId}
                     value={form.values.orderId}
@@ -180,11 +191,12 @@ export default function IntakePage() {
                   />
                   <TextInput
                     type="datetime-local"
-                    label="Received"
-                    description="Leave empty for now; set it (your device’s time) when logging after the fact."
+                    label={`Received (${zoneCity(zone)} time)`}
+                    description={`Leave empty for now; set it when logging after the fact. Shop time: ${zone}.`}
+                    max={nowInputValue(zone)}
                     {...form.getInputProps('receivedAt')}
                   />
-                </Group>
+                </SimpleGrid>
                 {create.isError && Object.keys(fieldErrors(create.error)).length === 0 && (
                   <Alert color="red" role="alert">
                     {errorMessage(create.error)}
