@@ -201,6 +201,26 @@ export type CustomerOrder = {
   lines: { name: string }[];
 };
 
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+export type Target = { firstResponseMinutes: number; resolutionMinutes: number };
+/** src/modules/complaints/settings.ts: SLA targets (business minutes), opening hours, holidays. */
+export type ComplaintSettings = {
+  targets: Record<Severity, Target>;
+  /** Local 'HH:MM' ('24:00' = midnight); null = closed that day. */
+  businessHours: Record<Weekday, { open: string; close: string } | null>;
+  holidays: string[];
+  dueSoonPercent: number;
+  followUpDays: number;
+  enquiryFirstResponseMinutes: number;
+};
+export type ComplaintSettingsView = ComplaintSettings & { timezone: string };
+export type SettingsPreview = {
+  timezone: string;
+  receivedAt: string;
+  targets: Record<Severity, { firstResponseDueAt: string; resolutionDueAt: string }>;
+};
+
 const C = '/api/v1/complaints';
 const one = (id: string, step = '') => `${C}/${encodeURIComponent(id)}${step}`;
 const qs = (params: Record<string, string | number | boolean | undefined | null>) => {
@@ -238,6 +258,12 @@ export const complaintsApi = {
     request<ComplaintDetail>('POST', one(id, '/reopen'), body),
   followUp: (id: string, body: { outcome: 'satisfied' | 'unhappy' | 'unreachable'; note?: string }) =>
     request<ComplaintDetail>('POST', one(id, '/follow-up'), body),
+  settings: () => request<ComplaintSettingsView>('GET', `${C}/settings`),
+  updateSettings: (body: Partial<ComplaintSettings>) =>
+    request<ComplaintSettingsView>('PATCH', `${C}/settings`, body),
+  /** Deadlines per severity for an example receipt (local 'YYYY-MM-DDTHH:MM'), under unsaved changes. */
+  previewSettings: (body: { receivedAt: string; settings?: Partial<ComplaintSettings> }) =>
+    request<SettingsPreview>('POST', `${C}/settings/preview`, body),
   customerOrders: (customerId: string) =>
     request<Page<CustomerOrder>>(
       'GET',

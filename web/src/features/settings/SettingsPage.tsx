@@ -1,12 +1,13 @@
 import { Stack, Tabs, Title } from '@mantine/core';
 import { useNavigate, useParams } from 'react-router';
 import { ApiKeysSettings } from './ApiKeysSettings.tsx';
+import { ComplaintSettings } from './ComplaintSettings.tsx';
 import { UsersSettings } from './UsersSettings.tsx';
 import { WorkspaceSettings } from './WorkspaceSettings.tsx';
 
-const TABS = ['workspace', 'users', 'api-keys'] as const;
+const TABS = ['workspace', 'users', 'api-keys', 'complaints'] as const;
 
-/** Settings (loaded on demand): the workspace, its users and its API keys. */
+/** Settings (loaded on demand): the workspace, its users, its API keys and the complaint SLA settings. */
 export default function SettingsPage() {
   const { tab } = useParams();
   const navigate = useNavigate();
@@ -25,6 +26,7 @@ export default function SettingsPage() {
           <Tabs.Tab value="workspace">Workspace</Tabs.Tab>
           <Tabs.Tab value="users">Users</Tabs.Tab>
           <Tabs.Tab value="api-keys">API keys</Tabs.Tab>
+          <Tabs.Tab value="complaints">Complaints</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="workspace" pt="md">
           <WorkspaceSettings />
@@ -34,6 +36,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="api-keys" pt="md">
           <ApiKeysSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="complaints" pt="md">
+          <ComplaintSettings />
         </Tabs.Panel>
       </Tabs>
     </Stack>
