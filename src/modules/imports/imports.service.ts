@@ -69,6 +69,18 @@ const isBusy = (err: unknown) =>
   /^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? '')) ||
   /database is locked/i.test(err instanceof Error ? err.message : '');
 
+/** Run a write; when another writer held the database past the busy timeout (SQLite), wait and run it again. */
+async function whenNotBusy<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!isBusy(err) || attempt >= BUSY_ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
+    }
+  }
+}
+
 async function hashFile(file: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of fs.createReadStream(file)) h.update(chunk as Buffer);
@@ -139,25 +151,27 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     const skip = resumable?.recordsDone ?? 0;
     let runId = resumable?.id;
     if (!opts.dryRun && !runId) {
-      runId = opts.runId ?? newId();
+      const id = (runId = opts.runId ?? newId());
       const at = nowIso();
-      await repo.insertRun({
-        workspace_id: ws.id,
-        id: runId,
-        file_name: opts.fileName ?? path.basename(opts.file),
-        file_hash: hash,
-        file_bytes: stat.size,
-        preset: presetId,
-        options: JSON.stringify({ currency, preset: presetId }),
-        status: 'running',
-        records_done: 0,
-        bytes_done: 0,
-        counts: JSON.stringify(counts),
-        error: null,
-        created_at: at,
-        updated_at: at,
-        finished_at: null,
-      });
+      await whenNotBusy(() =>
+        repo.insertRun({
+          workspace_id: ws.id,
+          id,
+          file_name: opts.fileName ?? path.basename(opts.file),
+          file_hash: hash,
+          file_bytes: stat.size,
+          preset: presetId,
+          options: JSON.stringify({ currency, preset: presetId }),
+          status: 'running',
+          records_done: 0,
+          bytes_done: 0,
+          counts: JSON.stringify(counts),
+          error: null,
+          created_at: at,
+          updated_at: at,
+          finished_at: null,
+        }),
+      );
     }
     opts.onStarted?.(runId ?? null);
     const rejections: { line: number; reason: string }[] = [];
@@ -250,19 +264,16 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       };
       const before = structuredClone(counts);
       const rejected = rejections.length;
-      for (let attempt = 1; ; attempt++) {
+      await whenNotBusy(async () => {
         try {
           await inWriteTransaction(work);
-          return;
         } catch (err) {
           if (err instanceof DryRunRollback) return;
           Object.assign(counts, structuredClone(before));
           rejections.length = rejected;
-          // Another writer held the database longer than the busy timeout (SQLite): wait and redo the batch.
-          if (!isBusy(err) || attempt >= BUSY_ATTEMPTS) throw err;
-          await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
+          throw err;
         }
-      }
+      });
     };
 
     let processed = 0;
@@ -303,9 +314,10 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       await applyBatch(batch, stat.size);
       processed += batch.length;
       opts.onProgress?.({ records: skip + processed, bytes: stat.size, totalBytes: stat.size, counts });
-      if (runId) {
-        await repo.finish(ws.id, runId, 'done', counts, nowIso(), null);
-        await recordAuditOutside(ws.id, runId, presetId, counts);
+      const id = runId;
+      if (id) {
+        await whenNotBusy(() => repo.finish(ws.id, id, 'done', counts, nowIso(), null));
+        await whenNotBusy(() => recordAuditOutside(ws.id, id, presetId, counts));
       }
     } catch (err) {
       if (runId)
