@@ -83,6 +83,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
       needs: 'Low-fade cut every second Saturday, morning slots only.\nAllergic to lavender oil.',
       tags: ['vip', 'regular'],
       consent: { marketing: true, source: 'in store' },
+      customFields: { Stylist: 'Kemi', 'Loyalty card': 1042 },
     });
     for (const n of [
       'Amaka Eze',
@@ -331,6 +332,59 @@ for (const [size, viewport] of Object.entries(SIZES)) {
   await page.goto(`${url}/`);
   await page.getByLabel('Breached:', { exact: false }).waitFor();
   await shot('25-home-complaints');
+
+  // Who needs attention, after a refit (this server runs no job runner: the refit runs in process); then the
+  // customer's own fields in the edit form, one being added from the keyboard
+  if (first) {
+    const { items } = (await api(page, 'GET', '/api/v1/customers?limit=100')) as unknown as {
+      items: { id: string; name: string }[];
+    };
+    const idOf = (name: string) => items.find((c) => c.name === name)?.id;
+    for (const [name, orders] of [
+      ['Bola Adeyemi', [240, 210, 180, 150, 120, 90, 60].map((d) => [d, 1_200_000])],
+      ['Ibrahim Musa', [90, 70, 50].map((d) => [d, 2_500_000])],
+      [
+        'Funmi Johnson',
+        [
+          [150, 500_000],
+          [100, 1_000_000],
+          [40, 2_000_000],
+          [5, 4_000_000],
+        ],
+      ],
+      [
+        'Tunde Bakare',
+        [
+          [120, 300_000],
+          [60, 600_000],
+          [30, 900_000],
+          [3, 1_500_000],
+        ],
+      ],
+    ] as const)
+      for (const [daysAgo, amount] of orders)
+        await api(page, 'POST', '/api/v1/orders', {
+          customerId: idOf(name),
+          placedAt: new Date(Date.now() - daysAgo * 86400_000).toISOString(),
+          lines: [{ name: 'Cut and style', unitPrice: amount }],
+        });
+    const me = await api(page, 'GET', '/api/v1/me');
+    await server.app.services.analytics.runRefit((me?.workspace as { id: string }).id, { trigger: 'manual' });
+  }
+  await page.goto(`${url}/`);
+  await page.getByRole('region', { name: 'At risk' }).getByRole('link').first().waitFor();
+  await shot('28-home-attention', true);
+  await page.goto(`${url}/customers/${ids.chidi}`);
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('button', { name: '+ Add field' }).click();
+  await page.keyboard.type('Hair type');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('4C, natural');
+  await page
+    .getByRole('group', { name: 'Other details' })
+    .evaluate((e) => e.scrollIntoView({ block: 'center' }));
+  await shot('29-customer-fields');
 
   await page.goto(`${url}/customers/does-not-exist`);
   await page.getByRole('heading', { name: 'Customer not found' }).waitFor();

@@ -3,10 +3,22 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { errorMessage, isApiError } from '../../lib/api.ts';
 import { analyticsApi, type CustomerList, type InsightCustomer } from '../analytics/api.ts';
-import { compactMoney, majorUnits } from '../analytics/format.ts';
+import { majorUnits } from '../analytics/format.ts';
 
 const TOP = 5;
-/** Before the first refit the lists answer with no run (older servers: 404 PREDICTION_RUN_NOT_FOUND). */
+
+/** "NGN 84K", "NGN 929": short, and no fraction of a unit below a thousand. */
+function short(minor: number, currency: string): string {
+  const major = majorUnits(minor, currency);
+  const o = { notation: 'compact', maximumFractionDigits: Math.abs(major) < 1000 ? 0 : 1 } as const;
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency, ...o }).format(major);
+  } catch {
+    return `${new Intl.NumberFormat(undefined, o).format(major)} ${currency}`;
+  }
+}
+
+/** Before the first refit the lists answer with no run; a 404 (as /runs/latest answers then) reads the same. */
 const noRun = (limit: number, fetch: (n: number) => Promise<CustomerList>) => () =>
   fetch(limit).catch((e: unknown) => {
     if (isApiError(e, 404)) return null;
@@ -82,7 +94,6 @@ export function AttentionTile() {
   });
   const error = atRisk.error ?? rising.error;
   const [a, r] = [atRisk.data, rising.data];
-  const short = (minor: number, currency: string) => compactMoney(majorUnits(minor, currency), currency);
   const before = atRisk.data !== undefined && rising.data !== undefined && !a?.runId && !r?.runId;
   return (
     <Paper
