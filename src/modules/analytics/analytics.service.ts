@@ -159,9 +159,10 @@ function predictionLists(r: RefitResult): Record<PredictionList, string[]> {
   return {
     at_risk: topCustomers(ids, (k) => sc.stage[k] === 'at risk', stake),
     lapsed: topCustomers(ids, (k) => sc.stage[k] === 'lapsed', stake),
+    // Growing spend, and still buying: someone overdue or gone is not "rising", whatever their past trend.
     rising: topCustomers(
       ids,
-      (k) => sc.trend[k] === 'rising',
+      (k) => sc.trend[k] === 'rising' && sc.stage[k] !== 'at risk' && sc.stage[k] !== 'lapsed',
       (k) => sc.trendSlope[k] as number,
     ),
   };
