@@ -332,6 +332,18 @@ for (const [size, viewport] of Object.entries(SIZES)) {
   await page.goto(`${url}/`);
   await page.getByLabel('Breached:', { exact: false }).waitFor();
   await shot('25-home-complaints');
+  // Settings → Complaints: SLA targets, opening hours, closed days, what they mean; then a refused save
+  if (first)
+    await api(page, 'PATCH', '/api/v1/complaints/settings', { holidays: ['2026-12-25', '2027-01-01'] });
+  await page.goto(`${url}/settings/complaints`);
+  await page.getByRole('region', { name: 'What this means' }).locator('[data-severity="high"]').waitFor();
+  await shot('26-settings-complaints', true);
+  await page.getByRole('textbox', { name: 'Low: resolved within (hours)' }).fill('1');
+  await page.getByRole('checkbox', { name: 'Saturday' }).check();
+  await page.getByLabel('Saturday closes').fill('08:00');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('Not saved: correct the settings marked in red.').waitFor();
+  await shot('27-settings-complaints-refused', true);
 
   // Who needs attention, after a refit (this server runs no job runner: the refit runs in process); then the
   // customer's own fields in the edit form, one being added from the keyboard

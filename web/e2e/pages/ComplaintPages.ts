@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** Pick an option of a Mantine Select by its label. */
 async function choose(page: Page, label: string, option: string | RegExp) {
@@ -32,6 +32,8 @@ export class ComplaintIntake {
       await this.page.keyboard.press('Escape');
     }
   }
+  /** The "Received (<city> time)" box: a datetime-local value, wall-clock time of the workspace. */
+  received = () => this.page.getByLabel(/^Received \(.* time\)/);
   submit = () => this.page.getByRole('button', { name: 'Log complaint' }).click();
 }
 
@@ -70,13 +72,22 @@ export class ComplaintView {
     await this.step('Paraphrase').getByRole('button', { name: 'Save problem statement' }).click();
   }
 
-  /** Offer options (kind and detail each); answer: 'refused', an option number, or undefined (still deciding). */
-  async offer(options: { kind: string; detail: string }[], answer?: 'refused' | number) {
+  /**
+   * Offer options (kind, detail, amount for money options); answer: 'refused', an option number, or undefined
+   * (still deciding); refundReason: typed in the box a refund option brings up.
+   */
+  async offer(
+    options: { kind: string; detail: string; amount?: number }[],
+    answer?: 'refused' | number,
+    refundReason?: string,
+  ) {
     const s = this.step('Offer options');
     for (const [i, o] of options.entries()) {
       await choose(this.page, `Option ${i + 1}`, o.kind);
       await s.getByLabel(`Option ${i + 1} detail`).fill(o.detail);
+      if (o.amount !== undefined) await s.getByLabel(`Option ${i + 1} amount`).fill(String(o.amount));
     }
+    if (refundReason !== undefined) await s.getByLabel('Why a refund? (the last resort)').fill(refundReason);
     if (answer === 'refused') await s.getByLabel('Refused all of these').check();
     else if (answer !== undefined) await s.getByLabel(new RegExp(`^Chose option ${answer}:`)).check();
     await s.getByRole('button', { name: 'Record offer' }).click();
@@ -90,6 +101,15 @@ export class ComplaintView {
     else await box.uncheck();
     await s.getByRole('button', { name: 'Resolve' }).click();
   }
+
+  async reopen(reason: string) {
+    const form = this.page.getByRole('form', { name: 'Reopen' });
+    await form.getByLabel('Reopen because').fill(reason);
+    await form.getByRole('button', { name: 'Reopen' }).click();
+  }
+
+  followUp = (outcome: 'Satisfied' | 'Still unhappy (reopen)' | 'Could not reach') =>
+    this.page.getByRole('group', { name: 'Follow-up check' }).getByRole('button', { name: outcome }).click();
 
   async close(confirmed: boolean) {
     const s = this.step('Confirm');
@@ -108,6 +128,43 @@ export class ComplaintQueue {
   item = (customer: string) => this.page.locator('[data-complaint]').filter({ hasText: customer });
   orderBy = (label: string) =>
     this.page.getByRole('radiogroup', { name: 'Order by' }).getByText(label, { exact: true }).click();
+}
+
+/** Settings → Complaints: SLA targets per severity (hours), opening hours, closed days, and what they mean. */
+export class ComplaintSettingsTab {
+  constructor(readonly page: Page) {}
+  form = () => this.page.getByRole('form', { name: 'Complaint settings' });
+  /** A target's box, e.g. ('High', 'first answer') or ('Low', 'resolved'). */
+  target = (severity: string, which: 'first answer' | 'resolved') =>
+    this.page.getByRole('textbox', { name: `${severity}: ${which} within (hours)` });
+  async setTarget(severity: string, which: 'first answer' | 'resolved', hours: number) {
+    const box = this.target(severity, which);
+    await box.fill(String(hours));
+    await box.blur();
+  }
+  /** The error shown with a box (the error its aria-describedby points at), or '' when it has none. */
+  async errorOf(box: Locator): Promise<string> {
+    if ((await box.getAttribute('aria-invalid')) !== 'true') return '';
+    const ids =
+      (await box.getAttribute('aria-describedby'))?.split(/\s+/).filter((id) => id.endsWith('-error')) ?? [];
+    const texts = await Promise.all(
+      ids.map((id) =>
+        this.page
+          .locator(`[id="${id}"]`)
+          .textContent()
+          .catch(() => ''),
+      ),
+    );
+    return texts.join(' ').trim();
+  }
+  closes = (day: string) => this.page.getByLabel(`${day} closes`);
+  opens = (day: string) => this.page.getByLabel(`${day} opens`);
+  dayOpen = (day: string) => this.page.getByRole('group', { name: day }).getByRole('checkbox', { name: day });
+  /** The plain-language line of one severity in "What this means". */
+  meaning = (severity: 'critical' | 'high' | 'medium' | 'low') =>
+    this.page.getByRole('region', { name: 'What this means' }).locator(`[data-severity="${severity}"]`);
+  saveButton = () => this.page.getByRole('button', { name: 'Save', exact: true });
+  saved = () => this.page.getByRole('status').filter({ hasText: 'Saved.' });
 }
 
 /** The enquiries inbox: cards with a first-response timer and the actions answer, outcome, transfer. */

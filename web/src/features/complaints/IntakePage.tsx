@@ -182,7 +182,7 @@ export default function IntakePage() {
                     {...form.getInputProps('product')}
                   />
                 </Group>
-                <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="md">
+                <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="md" style={{ alignItems: 'end' }}>
                   <OrderSelect
                     customerId={form.values.customerId}
                     value={form.values.orderId}
