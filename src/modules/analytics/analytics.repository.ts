@@ -1,6 +1,9 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Database as SqliteDb, Statement as SqliteStatement } from 'better-sqlite3';
-import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
-import { rawDriver, type DialectName } from '../../platform/db/connect.ts';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { from as copyFrom } from 'pg-copy-streams';
+import { rawDriver, type DialectName, type RawDriver } from '../../platform/db/connect.ts';
 import type { CustomerPredictionTable, Database, PredictionRunTable } from '../../platform/db/schema.ts';
 import type { CardPart, PredictionBrief } from '../timeline/index.ts';
 
@@ -33,35 +36,6 @@ export const PREDICTION_COLUMNS = [
   'overdue_days',
   'explanation',
 ] as const satisfies readonly (keyof CustomerPredictionTable)[];
-type PgType = 'text' | 'int' | 'bigint' | 'float8';
-const PG_TYPES: Record<(typeof PREDICTION_COLUMNS)[number], PgType> = {
-  workspace_id: 'text',
-  customer_id: 'text',
-  run_id: 'text',
-  purchases: 'int',
-  total_spent: 'bigint',
-  first_purchase_on: 'text',
-  last_purchase_on: 'text',
-  p_alive: 'float8',
-  expected_30: 'float8',
-  expected_90: 'float8',
-  expected_365: 'float8',
-  p_buy_30: 'float8',
-  p_buy_90: 'float8',
-  expected_next_purchase_on: 'text',
-  expected_spend: 'bigint',
-  clv_12m: 'bigint',
-  value_at_stake: 'bigint',
-  rfm_r: 'int',
-  rfm_f: 'int',
-  rfm_m: 'int',
-  segment: 'text',
-  lifecycle_stage: 'text',
-  trend: 'text',
-  trend_slope: 'float8',
-  overdue_days: 'int',
-  explanation: 'text',
-};
 /** One value per column of PREDICTION_COLUMNS. */
 export type PredictionValues = (string | number | null)[];
 
@@ -73,14 +47,12 @@ export const LIST_LENGTH = 1_000;
 const COLS = PREDICTION_COLUMNS.join(', ');
 const ROW = `(${PREDICTION_COLUMNS.map(() => '?').join(', ')})`;
 const SQLITE_ROWS = 50; // rows per prepared multi-row insert (1,300 parameters)
-const PG_BATCH = 10_000; // rows per unnest insert (one array parameter per column)
+/** Rows per piece of COPY text handed to the stream (~200 kB): memory stays flat whatever the run's size. */
+const COPY_ROWS = 1_000;
 /** Orders a refit reads per query: a page holds the SQLite connection ~0.1 s, then the API's queries get a turn. */
 const READ_PAGE = 100_000;
 
 export function createAnalyticsRepository(db: Kysely<Database>, dialect: DialectName) {
-  const pgInsert = `insert into customer_predictions (${COLS}) select * from unnest(${PREDICTION_COLUMNS.map(
-    (c, i) => `$${i + 1}::${PG_TYPES[c]}[]`,
-  ).join(', ')})`;
   const driver = () => {
     const d = rawDriver(db);
     if (!d) throw new Error('analytics: bulk reads and writes need a connection opened by connect()');
@@ -200,10 +172,11 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
 
     /**
      * Write a run's predictions (row `order[i]` from `rowAt`, i = 0 … count − 1) under its run id: reused
-     * prepared multi-row inserts on SQLite, unnest of column arrays on PostgreSQL. Nobody reads a run before it
-     * is marked finished, so the rows are plain inserts (no upsert) and each group of `perTransaction` rows
-     * commits on its own: the API's writers never wait long behind a million-row refit. Rows are built a group
-     * at a time (a million customers never sit in memory as row arrays).
+     * prepared multi-row inserts on SQLite, `COPY … FROM STDIN` (text format, streamed) on PostgreSQL. Nobody reads a run before it
+     * is marked finished, so the rows are plain inserts (no upsert). On SQLite each group of `perTransaction`
+     * rows commits on its own: the API's writers never wait long behind a million-row refit. PostgreSQL's
+     * writers do not wait on these inserts at all, so the run is one COPY. Rows are built a group at a time (a
+     * million customers never sit in memory as row arrays or as text).
      */
     async insertPredictions(
       count: number,
@@ -212,34 +185,27 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
       perTransaction = 10_000,
     ): Promise<void> {
       const at = (i: number) => rowAt(order ? (order[i] as number) : i);
+      // PostgreSQL: one COPY for the run (its writers never wait on inserts into a run nobody reads yet)
+      if (dialect === 'postgres') return copyPredictions(driver(), 0, count, at);
       for (let g = 0; g < count; g += perTransaction) {
         const end = Math.min(count, g + perTransaction);
-        if (dialect === 'sqlite') {
-          await withSqlite((sqlite) => {
-            const many = prepare(
-              sqlite,
-              `insert into customer_predictions (${COLS}) values ${Array(SQLITE_ROWS).fill(ROW).join(', ')}`,
-            );
-            const one = prepare(sqlite, `insert into customer_predictions (${COLS}) values ${ROW}`);
-            sqlite.transaction(() => {
-              let i = g;
-              const params: PredictionValues = [];
-              for (; i + SQLITE_ROWS <= end; i += SQLITE_ROWS) {
-                params.length = 0;
-                for (let j = i; j < i + SQLITE_ROWS; j++) params.push(...at(j));
-                many.run(params);
-              }
-              for (; i < end; i++) one.run(at(i));
-            })();
-          });
-        } else {
-          const rows = Array.from({ length: end - g }, (_, i) => at(g + i));
-          for (let i = 0; i < rows.length; i += PG_BATCH) {
-            const batch = rows.slice(i, i + PG_BATCH);
-            const params = PREDICTION_COLUMNS.map((_, c) => batch.map((r) => r[c] ?? null));
-            await db.executeQuery(CompiledQuery.raw(pgInsert, params));
-          }
-        }
+        await withSqlite((sqlite) => {
+          const many = prepare(
+            sqlite,
+            `insert into customer_predictions (${COLS}) values ${Array(SQLITE_ROWS).fill(ROW).join(', ')}`,
+          );
+          const one = prepare(sqlite, `insert into customer_predictions (${COLS}) values ${ROW}`);
+          sqlite.transaction(() => {
+            let i = g;
+            const params: PredictionValues = [];
+            for (; i + SQLITE_ROWS <= end; i += SQLITE_ROWS) {
+              params.length = 0;
+              for (let j = i; j < i + SQLITE_ROWS; j++) params.push(...at(j));
+              many.run(params);
+            }
+            for (; i < end; i++) one.run(at(i));
+          })();
+        });
       }
     },
     /** A run's lists (customer ids best first, at most LIST_LENGTH each). */
@@ -367,6 +333,49 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
   };
 }
 export type AnalyticsRepository = ReturnType<typeof createAnalyticsRepository>;
+
+/** A value in COPY's text format: `\\N` for null; backslash, tab, newline and carriage return escaped. */
+function copyText(v: string | number | null): string {
+  if (v === null) return '\\N';
+  if (typeof v === 'number') return String(v); // NaN / Infinity are spelled as PostgreSQL's float8 reads them
+  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c] as string) : v;
+}
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * Rows `from` … `end − 1` into customer_predictions by one `COPY … FROM STDIN` on a pooled client: the text is
+ * built COPY_ROWS rows at a time and handed to the stream as it drains (the server parses plain text instead of
+ * 26 arrays a batch; nothing of the run but the current piece is held as text).
+ */
+async function copyPredictions(
+  d: RawDriver,
+  from: number,
+  end: number,
+  at: (i: number) => PredictionValues,
+): Promise<void> {
+  if (d.dialect !== 'postgres') throw new Error('not PostgreSQL');
+  function* pieces() {
+    for (let i = from; i < end; i += COPY_ROWS) {
+      let text = '';
+      for (let j = i, stop = Math.min(end, i + COPY_ROWS); j < stop; j++) {
+        const row = at(j);
+        let line = copyText(row[0] as string | number | null);
+        for (let c = 1; c < row.length; c++) line += '\t' + copyText(row[c] as string | number | null);
+        text += line + '\n';
+      }
+      yield text;
+    }
+  }
+  const client = await d.pool.connect();
+  try {
+    await pipeline(
+      Readable.from(pieces(), { objectMode: false }),
+      client.query(copyFrom(`copy customer_predictions (${COLS}) from stdin`)),
+    );
+  } finally {
+    client.release();
+  }
+}
 
 /** For the caller card: the customer's line of the newest finished run (null before a refit covers them). */
 export const predictionOnCard: CardPart<PredictionBrief | null> = {
