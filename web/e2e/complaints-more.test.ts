@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserAvailability, launchBrowser, type Browser } from './support/browser.ts';
 import { ensureWebBuilt, startServer, type TestServer } from './support/server.ts';
+import { callApi } from './support/api.ts';
 import { LoginPage } from './pages/AuthPages.ts';
 import { AppShell } from './pages/AppShell.ts';
 import {
@@ -35,17 +36,8 @@ describe.skipIf(!available.run)('complaints in chromium: refunds, reopen, follow
     return d.toISOString().slice(0, 16);
   };
 
-  const api = async (method: string, path: string, body?: unknown, p: Page = page) => {
-    const res = await p.request.fetch(`${server.url}${path}`, {
-      method,
-      ...(body !== undefined && {
-        headers: { 'content-type': 'application/json' },
-        data: JSON.stringify(body),
-      }),
-    });
-    if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
-    return res.status() === 204 ? {} : ((await res.json()) as Record<string, unknown>);
-  };
+  const api = (method: string, path: string, body?: unknown, p: Page = page) =>
+    callApi(p, `${server.url}${path}`, method, body);
 
   beforeAll(async () => {
     ensureWebBuilt();

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserAvailability, launchBrowser, type Browser } from './support/browser.ts';
 import { ensureWebBuilt, startServer, type TestServer } from './support/server.ts';
+import { callApi } from './support/api.ts';
 import { LoginPage } from './pages/AuthPages.ts';
 import { AppShell } from './pages/AppShell.ts';
 import { CustomerForm, CustomerPage } from './pages/CustomerPages.ts';
@@ -22,17 +23,8 @@ describe.skipIf(!available.run)('customer fields and who needs attention, in chr
   let workspaceId = '';
   let customerId = '';
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await page.request.fetch(`${server.url}${path}`, {
-      method,
-      ...(body !== undefined && {
-        headers: { 'content-type': 'application/json' },
-        data: JSON.stringify(body),
-      }),
-    });
-    if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
-    return res.status() === 204 ? {} : ((await res.json()) as Record<string, unknown>);
-  };
+  const api = (method: string, path: string, body?: unknown) =>
+    callApi(page, `${server.url}${path}`, method, body);
   const fitsWidth = (px: number) =>
     page.waitForFunction((w) => document.documentElement.scrollWidth <= w, px, { timeout: 5_000 });
   const customFieldsOf = async (id: string) =>

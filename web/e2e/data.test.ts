@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserAvailability, launchBrowser, type Browser } from './support/browser.ts';
 import { ensureWebBuilt, startServer, type TestServer } from './support/server.ts';
+import { sendJson } from './support/api.ts';
 import { AppShell } from './pages/AppShell.ts';
 import { DuplicatesPage, ExportPage, ImportPage } from './pages/DataPages.ts';
 
@@ -29,13 +30,7 @@ describe.skipIf(!available.run)('import, export and duplicates in chromium', () 
   let imports: ImportPage;
 
   const api = async (method: string, p: string, body?: unknown) => {
-    const res = await page.request.fetch(`${server.url}${p}`, {
-      method,
-      ...(body !== undefined && {
-        headers: { 'content-type': 'application/json' },
-        data: JSON.stringify(body),
-      }),
-    });
+    const res = await sendJson(page, `${server.url}${p}`, method, body);
     return { status: res.status(), json: res.status() === 204 ? null : ((await res.json()) as unknown) };
   };
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from './support/browser.ts';
 import { ensureWebBuilt, startServer } from './support/server.ts';
+import { callApi } from './support/api.ts';
 
 const OUT = path.resolve(import.meta.dirname, '../../.screenshots');
 const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
@@ -16,17 +17,8 @@ fs.mkdirSync(OUT, { recursive: true });
 const server = await startServer();
 const { url } = server;
 
-async function api(page: Page, method: string, p: string, body?: unknown) {
-  const res = await page.request.fetch(`${url}${p}`, {
-    method,
-    ...(body !== undefined && {
-      headers: { 'content-type': 'application/json' },
-      data: JSON.stringify(body),
-    }),
-  });
-  if (!res.ok()) throw new Error(`${method} ${p}: ${res.status()} ${await res.text()}`);
-  return res.status() === 204 ? null : ((await res.json()) as Record<string, unknown>);
-}
+const api = (page: Page, method: string, p: string, body?: unknown) =>
+  callApi(page, `${url}${p}`, method, body);
 
 let first = true;
 for (const [size, viewport] of Object.entries(SIZES)) {
