@@ -84,10 +84,12 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
 
   return {
     /**
-     * Orders that count as purchases (not cancelled) in one currency, in id order, each handed to `each` as it
-     * is read: the raw driver and only the columns needed (a reused statement's row iterator on SQLite, a
-     * cursor on PostgreSQL); no page of rows is materialised. One pass over the workspace's orders: it answers
-     * how many orders of other currencies were left out of the models too.
+     * Orders that count as purchases (not cancelled) in one currency, **grouped by customer** (each customer's
+     * orders one after another, in time order), each handed to `each` as it is read: the raw driver, only the
+     * columns needed, through the (workspace, customer, placed_at) index (a reused statement's row iterator
+     * on SQLite, a page at a time by (customer, placed_at, rowid); a cursor on PostgreSQL); no page of rows is
+     * materialised. One pass over the workspace's orders: it also answers how many orders of other currencies
+     * were left out of the models.
      */
     async eachPurchase(
       ws: string,
@@ -97,39 +99,41 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
       const d = driver();
       let otherCurrency = 0;
       if (d.dialect === 'sqlite') {
-        const text = `select id, customer_id, placed_at, total - refunded, currency = ? from orders
-          where workspace_id = ? and id > ? and status != 'cancelled' order by id limit ?`;
+        const text = `select customer_id, placed_at, rowid, total - refunded, currency = ? from orders
+          where workspace_id = ? and (customer_id, placed_at, rowid) > (?, ?, ?) and status != 'cancelled'
+          order by customer_id, placed_at, rowid limit ?`;
         // a chunk at a time: Kysely's connection is held ~0.1 s, then the API's queries get a turn
-        for (let after = ''; ;) {
-          const chunk = await withSqlite((sqlite) => {
-            let last = after;
-            let count = 0;
+        let after: [string, string, number] = ['', '', 0];
+        for (;;) {
+          const count = await withSqlite((sqlite) => {
+            let n = 0;
+            let last: [string, string, number, number, number] | undefined;
             const rows = prepare(sqlite, text)
               .raw(true)
-              .iterate(currency, ws, after, READ_PAGE) as IterableIterator<
-              [string, string, string, number, number]
+              .iterate(currency, ws, ...after, READ_PAGE) as IterableIterator<
+              [string, string, number, number, number]
             >;
             for (const r of rows) {
-              if (r[4]) each(r[1], r[2], r[3]);
+              if (r[4]) each(r[0], r[1], r[3]);
               else otherCurrency++;
-              last = r[0];
-              count++;
+              last = r;
+              n++;
             }
-            return { last, count };
+            if (last) after = [last[0], last[1], last[2]];
+            return n;
           });
-          if (chunk.count < READ_PAGE) break;
-          after = chunk.last;
+          if (count < READ_PAGE) break;
         }
         return { otherCurrency };
       }
       const client = await d.pool.connect();
       try {
-        // one snapshot for the whole read; the cursor streams the index order without re-seeking per page
+        // one snapshot for the whole read; the cursor streams the customer index's order without re-seeking
         await client.query('begin read only');
         await client.query(
           `declare refit_purchases no scroll cursor for
            select customer_id, placed_at, total - refunded, currency = $2 from orders
-           where workspace_id = $1 and status != 'cancelled' order by id`,
+           where workspace_id = $1 and status != 'cancelled' order by customer_id, placed_at`,
           [ws, currency],
         );
         for (;;) {

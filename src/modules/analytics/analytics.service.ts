@@ -20,7 +20,7 @@ import {
   type PredictionRun,
 } from './analytics.schema.ts';
 import type { Insights } from './insights.ts';
-import { dayToDate, type PurchaseLog } from './purchases.ts';
+import { dayToDate, purchaseDaysBuilder, type PurchaseDays } from './purchases.ts';
 import { computeRefit, type RefitResult } from './refit.ts';
 
 export const REFIT_JOB = 'analytics.refit';
@@ -181,39 +181,23 @@ export function createAnalyticsService({
   /** The minute bucket each workspace last scheduled a refit for: an import's thousand batches enqueue once. */
   const scheduled = new Map<string, number>();
 
-  /** A workspace's orders as a purchase log: local calendar days in the workspace's time zone, net amounts. */
+  /**
+   * A workspace's purchase days up to `today`: local calendar days in the workspace's time zone, net amounts,
+   * built in one pass as the orders arrive grouped by customer (no map of customer ids).
+   */
   async function readPurchases(
     ws: string,
     currency: string,
     offsetMs: number,
-  ): Promise<{ log: PurchaseLog; otherCurrency: number }> {
-    const index = new Map<string, number>();
-    const customerIds: string[] = [];
-    let cap = 1 << 16;
-    let customer = new Int32Array(cap);
-    let day = new Int32Array(cap);
-    let amount = new Float64Array(cap);
-    let n = 0;
+    today: number,
+  ): Promise<{ purchases: PurchaseDays; orders: number; otherCurrency: number }> {
+    const days = purchaseDaysBuilder(today);
+    let orders = 0;
     const { otherCurrency } = await repo.eachPurchase(ws, currency, (customerId, placedAt, net) => {
-      if (n === cap) {
-        cap *= 2;
-        const grow = <A extends Int32Array | Float64Array>(a: A, b: A): A => (b.set(a), b);
-        customer = grow(customer, new Int32Array(cap));
-        day = grow(day, new Int32Array(cap));
-        amount = grow(amount, new Float64Array(cap));
-      }
-      let k = index.get(customerId);
-      if (k === undefined) {
-        k = customerIds.length;
-        index.set(customerId, k);
-        customerIds.push(customerId);
-      }
-      customer[n] = k;
-      day[n] = Math.floor((Date.parse(placedAt) + offsetMs) / 86_400_000);
-      amount[n] = Number(net);
-      n++;
+      days.add(customerId, Math.floor((Date.parse(placedAt) + offsetMs) / 86_400_000), Number(net));
+      orders++;
     });
-    return { log: { customerIds, customer, day, amount, length: n }, otherCurrency };
+    return { purchases: days.finish(), orders, otherCurrency };
   }
 
   async function latestFinished(ws: string) {
@@ -290,10 +274,10 @@ export function createAnalyticsService({
       let visible = false;
       try {
         await o.onProgress?.('reading orders');
-        const { log, otherCurrency } = await readPurchases(ws, w.currency, offsetMs);
+        const { purchases, orders, otherCurrency } = await readPurchases(ws, w.currency, offsetMs, today);
         const readMs = Math.round(performance.now() - t0);
         await o.onProgress?.('fitting');
-        const r = computeRefit(log, { today, discountRate });
+        const r = computeRefit(purchases, { today, discountRate });
         await o.onProgress?.('storing');
         const t1 = performance.now();
         const count = r.purchases.customerIds.length;
@@ -313,7 +297,7 @@ export function createAnalyticsService({
           log_likelihood: r.logLikelihood,
           diagnostics: JSON.stringify({
             ...r.diagnostics,
-            ordersRead: log.length,
+            ordersRead: orders,
             otherCurrencyOrders: otherCurrency,
           }),
           insights: JSON.stringify(r.insights),

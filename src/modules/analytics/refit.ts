@@ -1,16 +1,10 @@
 /**
- * The computing half of a refit: purchase log in, parameters, diagnostics, chart data and per-customer
+ * The computing half of a refit: purchase days in, parameters, diagnostics, chart data and per-customer
  * scores out. Pure (the service reads the orders and stores the result).
  */
 import { fitModels, holdoutCheck, MIN_CUSTOMERS, MIN_REPEAT_BUYERS, type Fits, type Holdout } from './fit.ts';
 import { computeInsights, type Insights } from './insights.ts';
-import {
-  dayToDate,
-  groupPurchaseDays,
-  summarizeDays,
-  type PurchaseDays,
-  type PurchaseLog,
-} from './purchases.ts';
+import { dayToDate, summarizeDays, type PurchaseDays } from './purchases.ts';
 import { scoreCustomers, type Scores } from './score.ts';
 
 export type RefitOptions = {
@@ -59,9 +53,10 @@ export type RefitResult = {
 /**
  * Fit and score a workspace. Too little data (fewer than 20 customers or 2 repeat buyers, or a fit that
  * does not reach finite parameters) gives `insufficient_data` with RFM, lifecycle and rhythm only — never a
- * made-up forecast.
+ * made-up forecast. `purchases` holds the purchase days up to `o.today` (see `groupPurchaseDays` or
+ * `purchaseDaysBuilder`).
  */
-export function computeRefit(log: PurchaseLog, o: RefitOptions): RefitResult {
+export function computeRefit(purchases: PurchaseDays, o: RefitOptions): RefitResult {
   const months = o.months ?? 12;
   const timings: Record<string, number> = {};
   let t0 = performance.now();
@@ -70,7 +65,6 @@ export function computeRefit(log: PurchaseLog, o: RefitOptions): RefitResult {
     timings[name] = Math.round(t - t0);
     t0 = t;
   };
-  const purchases = groupPurchaseDays(log, o.today);
   const summary = summarizeDays(purchases, o.today);
   lap('summaryMs');
   let repeatBuyers = 0;
