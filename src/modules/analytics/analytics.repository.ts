@@ -85,44 +85,45 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
   return {
     /**
      * Orders that count as purchases (not cancelled) in one currency, **grouped by customer** (each customer's
-     * orders one after another, in time order), each handed to `each` as it is read: the raw driver, only the
-     * columns needed, through the (workspace, customer, placed_at) index (a reused statement's row iterator
-     * on SQLite, a page at a time by (customer, placed_at, rowid); a cursor on PostgreSQL); no page of rows is
-     * materialised. One pass over the workspace's orders: it also answers how many orders of other currencies
-     * were left out of the models.
+     * orders one after another, in time order), each handed to `each` as (customer id, local epoch day, net
+     * amount) as it is read: the raw driver, only what the summary needs (the day is worked out by the
+     * database: `offsetSeconds` is the workspace zone's offset), through the (workspace, customer, placed_at)
+     * index — on SQLite a reused statement's row iterator over one range of customers at a time (about
+     * READ_PAGE orders), on PostgreSQL a cursor; no page of rows is materialised. One pass over the workspace's
+     * orders: it also answers how many orders of other currencies were left out of the models.
      */
     async eachPurchase(
       ws: string,
       currency: string,
-      each: (customerId: string, placedAt: string, net: number | string) => void,
+      offsetSeconds: number,
+      each: (customerId: string, day: number, net: number | string) => void,
     ): Promise<{ otherCurrency: number }> {
       const d = driver();
       let otherCurrency = 0;
       if (d.dialect === 'sqlite') {
-        const text = `select customer_id, placed_at, rowid, total - refunded, currency = ? from orders
-          where workspace_id = ? and (customer_id, placed_at, rowid) > (?, ?, ?) and status != 'cancelled'
-          order by customer_id, placed_at, rowid limit ?`;
-        // a chunk at a time: Kysely's connection is held ~0.1 s, then the API's queries get a turn
-        let after: [string, string, number] = ['', '', 0];
-        for (;;) {
-          const count = await withSqlite((sqlite) => {
-            let n = 0;
-            let last: [string, string, number, number, number] | undefined;
-            const rows = prepare(sqlite, text)
+        // INDEXED BY: walked in this index's order no sort is needed (a missing index fails loudly instead)
+        const from = `from orders indexed by orders_customer where workspace_id = ? and customer_id > ?`;
+        const read = (upTo: boolean) =>
+          `select customer_id, cast(floor((unixepoch(placed_at) + ?) / 86400.0) as integer), total - refunded,
+          currency = ? ${from} ${upTo ? 'and customer_id <= ?' : ''} and status != 'cancelled'
+          order by customer_id, placed_at`;
+        // the customer whose orders include the READ_PAGE-th after `after` ends the range (index only)
+        const bound = `select customer_id ${from} order by customer_id limit 1 offset ${READ_PAGE - 1}`;
+        // a range at a time: Kysely's connection is held ~0.1 s, then the API's queries get a turn
+        for (let after = ''; ;) {
+          const next = await withSqlite((sqlite) => {
+            const upTo = prepare(sqlite, bound).pluck().get(ws, after) as string | undefined;
+            const params = [offsetSeconds, currency, ws, after, ...(upTo === undefined ? [] : [upTo])];
+            const rows = prepare(sqlite, read(upTo !== undefined))
               .raw(true)
-              .iterate(currency, ws, ...after, READ_PAGE) as IterableIterator<
-              [string, string, number, number, number]
-            >;
-            for (const r of rows) {
-              if (r[4]) each(r[0], r[1], r[3]);
+              .iterate(...params) as IterableIterator<[string, number, number, number]>;
+            for (const r of rows)
+              if (r[3]) each(r[0], r[1], r[2]);
               else otherCurrency++;
-              last = r;
-              n++;
-            }
-            if (last) after = [last[0], last[1], last[2]];
-            return n;
+            return upTo;
           });
-          if (count < READ_PAGE) break;
+          if (next === undefined) break;
+          after = next;
         }
         return { otherCurrency };
       }
@@ -132,12 +133,13 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
         await client.query('begin read only');
         await client.query(
           `declare refit_purchases no scroll cursor for
-           select customer_id, placed_at, total - refunded, currency = $2 from orders
-           where workspace_id = $1 and status != 'cancelled' order by customer_id, placed_at`,
-          [ws, currency],
+           select customer_id, floor((extract(epoch from placed_at::timestamptz) + $3) / 86400)::int,
+             total - refunded, currency = $2
+           from orders where workspace_id = $1 and status != 'cancelled' order by customer_id, placed_at`,
+          [ws, currency, offsetSeconds],
         );
         for (;;) {
-          const r = await client.query<[string, string, string, boolean]>({
+          const r = await client.query<[string, number, string, boolean]>({
             text: `fetch ${READ_PAGE} from refit_purchases`,
             rowMode: 'array',
           });

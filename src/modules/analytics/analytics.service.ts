@@ -193,10 +193,15 @@ export function createAnalyticsService({
   ): Promise<{ purchases: PurchaseDays; orders: number; otherCurrency: number }> {
     const days = purchaseDaysBuilder(today);
     let orders = 0;
-    const { otherCurrency } = await repo.eachPurchase(ws, currency, (customerId, placedAt, net) => {
-      days.add(customerId, Math.floor((Date.parse(placedAt) + offsetMs) / 86_400_000), Number(net));
-      orders++;
-    });
+    const { otherCurrency } = await repo.eachPurchase(
+      ws,
+      currency,
+      offsetMs / 1000,
+      (customerId, day, net) => {
+        days.add(customerId, day, Number(net));
+        orders++;
+      },
+    );
     return { purchases: days.finish(), orders, otherCurrency };
   }
 
