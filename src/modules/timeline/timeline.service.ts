@@ -53,7 +53,7 @@ export function createTimelineService({
   prediction,
 }: TimelineDeps) {
   const repo = createTimelineRepository(db);
-  // The card's parts read in its one query, by key: `open_<kind>` and `purchases`.
+  // The card's parts read in its one query, by key: `open_<kind>`, `purchases` and `prediction`.
   const parts: Record<string, CardPart<unknown>> = Object.fromEntries([
     ...Object.entries(openItems).map(([kind, part]) => [`open_${kind}`, part] as const),
     ...(purchases ? [['purchases', purchases] as const] : []),
@@ -103,7 +103,7 @@ export function createTimelineService({
     };
   }
 
-  /** The caller card: everything but the prediction in one query. */
+  /** The caller card, in one query. */
   async function getCallerCard(ws: string, customerId: string): Promise<CallerCard> {
     const ctx = await cardContext(ws);
     const r = await cards.byId(ctx, customerId);
