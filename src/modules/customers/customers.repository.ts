@@ -384,7 +384,12 @@ export function createCustomersRepository(db: Kysely<Database>) {
           eb.or([eb('c.sort_name', '>', sort), eb.and([eb('c.sort_name', '=', sort), eb('c.id', '>', id)])]),
         );
       }
-      const rows = await q.orderBy('c.sort_name').orderBy('c.id').limit(f.limit).execute();
+      // Within a given set of ids (a search tier, ≤ 2,000), fetch them by key and sort them: ordered by the bare
+      // column, PostgreSQL walked the whole name index hunting for the scattered ids (0.3 s at 1M customers).
+      const rows = await (f.ids ? q.orderBy(sql`${sql.ref('c.sort_name')} || ''`) : q.orderBy('c.sort_name'))
+        .orderBy('c.id')
+        .limit(f.limit)
+        .execute();
       return this.summarize(ws, rows);
     },
 
