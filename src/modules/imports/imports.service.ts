@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { rawDriver } from '../../platform/db/connect.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { AppError, badInput, notFound } from '../../platform/errors.ts';
@@ -107,26 +108,8 @@ async function isVcard(file: string): Promise<boolean> {
  */
 export function createImportService({ db, workspaces, customers, orders }: Deps) {
   const repo = createImportsRepository(db);
-  const sqlite = rawDriver(db)?.dialect === 'sqlite';
-
-  /**
-   * One batch's transaction. On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a deferred
-   * transaction that reads first and then writes fails at once with SQLITE_BUSY when another connection wrote in
-   * between, without waiting for the busy timeout.
-   */
-  async function inWriteTransaction(work: (trx: Kysely<Database>) => Promise<void>) {
-    if (!sqlite) return db.transaction().execute(work);
-    await db.connection().execute(async (conn) => {
-      await sql`BEGIN IMMEDIATE`.execute(conn);
-      try {
-        await work(conn);
-      } catch (err) {
-        await sql`ROLLBACK`.execute(conn).catch(() => {});
-        throw err;
-      }
-      await sql`COMMIT`.execute(conn);
-    });
-  }
+  // SQLite works in this thread: reading the next batch ahead would only stretch its write lock.
+  const readAhead = rawDriver(db)?.dialect !== 'sqlite';
 
   async function runImport(opts: ImportOptions): Promise<ImportResult> {
     const ws = await workspaces.getWorkspaceOrThrow(opts.workspaceId);
@@ -266,7 +249,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       const rejected = rejections.length;
       await whenNotBusy(async () => {
         try {
-          await inWriteTransaction(work);
+          await writeTransaction(db, work);
         } catch (err) {
           if (err instanceof DryRunRollback) return;
           Object.assign(counts, structuredClone(before));
@@ -304,8 +287,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         if (batch.length >= maxRecords || weight >= BATCH_ROWS) {
           await writing;
           writing = write(batch, csv?.bytesRead() ?? stat.size);
-          // SQLite works in this thread: reading ahead would only stretch the time its write lock is held.
-          if (sqlite) await writing;
+          if (!readAhead) await writing;
           batch = [];
           weight = 0;
         }
