@@ -380,6 +380,27 @@ export type AnalyticsSettingsTable = {
 };
 // --- end analytics ---
 
+/** A pair of customers someone said are different people (0008); customer_a < customer_b. */
+export type DuplicateDismissalTable = {
+  workspace_id: string;
+  customer_a: string;
+  customer_b: string;
+  dismissed_by: string;
+  created_at: string;
+};
+
+/** A saved column mapping for generic CSV files (0009); columns: JSON object { column name: field | 'ignore' }. */
+export type ImportMappingTable = {
+  workspace_id: string;
+  id: string;
+  name: string;
+  header_key: string;
+  columns: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+};
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -408,4 +429,6 @@ export type Database = {
   customer_predictions: CustomerPredictionTable; // 0006
   analytics_settings: AnalyticsSettingsTable; // 0006
   prediction_lists: PredictionListTable; // 0007
+  duplicate_dismissals: DuplicateDismissalTable; // 0008
+  import_mappings: ImportMappingTable; // 0009
 };

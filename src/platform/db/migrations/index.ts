@@ -6,6 +6,8 @@ import * as m0004 from './0004_complaints.ts';
 import * as m0005 from './0005_imports.ts';
 import * as m0006 from './0006_analytics.ts';
 import * as m0007 from './0007_prediction_runs_keyed.ts';
+import * as m0008 from './0008_duplicate_dismissals.ts';
+import * as m0009 from './0009_import_mappings.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,4 +18,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005_imports': m0005,
   '0006_analytics': m0006,
   '0007_prediction_runs_keyed': m0007,
+  '0008_duplicate_dismissals': m0008,
+  '0009_import_mappings': m0009,
 };
