@@ -5,8 +5,10 @@ import { actorRef } from '../../platform/http/actor.ts';
 import { actorOf } from '../../platform/http/server.ts';
 import {
   createCustomerSchema,
+  customerPairSchema,
   customerSchema,
   customerSummarySchema,
+  duplicateDismissalSchema,
   listCustomersQuery,
   pageOf,
   updateCustomerSchema,
@@ -69,6 +71,61 @@ export function registerCustomerRoutes(root: FastifyInstance, { customers }: { c
     async (request) => ({
       items: await customers.findDuplicates(actorOf(request).workspaceId, request.query.limit),
     }),
+  );
+  app.get(
+    '/api/v1/customers/duplicates/dismissals',
+    {
+      schema: {
+        tags,
+        summary: 'Pairs said to be different people (never suggested as duplicates), newest first',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: { 200: z.object({ items: z.array(duplicateDismissalSchema) }) },
+      },
+    },
+    async (request) => ({
+      items: await customers.listDuplicateDismissals(actorOf(request).workspaceId, request.query.limit),
+    }),
+  );
+  app.post(
+    '/api/v1/customers/duplicates/dismissals',
+    {
+      schema: {
+        tags,
+        summary:
+          'Not duplicates: these two are different people; the pair (in either order) is never suggested again. 201 the first time, 200 when already dismissed',
+        body: customerPairSchema,
+        response: { 201: duplicateDismissalSchema, 200: duplicateDismissalSchema },
+      },
+    },
+    async (request, reply) => {
+      const a = actorOf(request);
+      const { created, ...d } = await customers.dismissDuplicate(
+        a.workspaceId,
+        request.body.customerIds,
+        actorRef(a),
+      );
+      return reply.code(created ? 201 : 200).send(d);
+    },
+  );
+  app.delete(
+    '/api/v1/customers/duplicates/dismissals/:a/:b',
+    {
+      schema: {
+        tags,
+        summary: 'Undo "not duplicates": the pair (ids in either order) may be suggested again',
+        params: z.object({ a: z.string().max(100), b: z.string().max(100) }),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const a = actorOf(request);
+      await customers.undoDuplicateDismissal(
+        a.workspaceId,
+        [request.params.a, request.params.b],
+        actorRef(a),
+      );
+      return reply.code(204).send(null);
+    },
   );
   app.post(
     '/api/v1/customers/:id/merge',

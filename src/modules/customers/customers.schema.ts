@@ -174,3 +174,17 @@ export type ListCustomersQuery = z.output<typeof listCustomersQuery>;
 
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** Two different customers of the workspace, in either order (duplicates: "these are different people"). */
+export const customerPairSchema = z.object({
+  customerIds: z
+    .tuple([z.string().min(1).max(100), z.string().min(1).max(100)])
+    .describe('The two customers of the pair, in either order'),
+});
+export const duplicateDismissalSchema = z
+  .object({
+    customers: z.array(customerSummarySchema).length(2),
+    dismissedBy: z.string().describe('Who said they are different people (user:…, apikey:… or cli)'),
+    dismissedAt: z.string(),
+  })
+  .meta({ id: 'DuplicateDismissal' });

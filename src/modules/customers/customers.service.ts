@@ -128,7 +128,12 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
   }
 
   const mergeHooks: MergeHook[] = [];
-  const merger = createMerger({ db, findRow: (ws, id, trx) => repo.findRow(ws, id, trx), hooks: mergeHooks });
+  const merger = createMerger({
+    db,
+    findRow: (ws, id, trx) => repo.findRow(ws, id, trx),
+    summarize: async (ws, ids) => (await repo.summarize(ws, await repo.rowsFor(ws, ids))).map(strip),
+    hooks: mergeHooks,
+  });
 
   const upsertCustomers = createCustomerUpserter({
     bulk: createBulkWriter(db),
@@ -153,30 +158,12 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
       return getCustomerOrThrow(ws, id);
     },
 
-    /** Likely duplicates: pairs sharing a phone or an email, or with the same name. */
-    async findDuplicates(ws: string, limit = 100) {
-      const pairs = await merger.findDuplicatePairs(ws, limit);
-      const byPair = new Map<
-        string,
-        { a: string; b: string; reasons: { reason: string; value: string }[] }
-      >();
-      for (const p of pairs) {
-        const key = `${p.a}|${p.b}`;
-        const entry = byPair.get(key) ?? { a: p.a, b: p.b, reasons: [] };
-        entry.reasons.push({ reason: p.reason, value: p.value });
-        byPair.set(key, entry);
-      }
-      const ranked = [...byPair.values()].sort((x, y) => y.reasons.length - x.reasons.length).slice(0, limit);
-      const ids = [...new Set(ranked.flatMap((p) => [p.a, p.b]))];
-      const summaries = new Map(
-        (await repo.summarize(ws, await repo.rowsFor(ws, ids))).map((s) => [s.id, strip(s)]),
-      );
-      return ranked.flatMap((p) => {
-        const a = summaries.get(p.a);
-        const b = summaries.get(p.b);
-        return a && b ? [{ customers: [a, b], reasons: p.reasons }] : [];
-      });
-    },
+    /** Likely duplicates: pairs sharing a phone or an email, or with the same name (dismissed pairs left out). */
+    findDuplicates: (ws: string, limit = 100) => merger.findDuplicates(ws, limit),
+    /** "Not duplicates": never suggest this pair again (undo with undoDuplicateDismissal). */
+    dismissDuplicate: merger.dismissDuplicate,
+    undoDuplicateDismissal: merger.undoDismissal,
+    listDuplicateDismissals: (ws: string, limit = 100) => merger.listDismissals(ws, limit),
 
     async createCustomer(ws: string, input: unknown, actor: string): Promise<Customer> {
       const v = createCustomerSchema.parse(input);

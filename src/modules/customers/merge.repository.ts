@@ -1,7 +1,20 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 
 export type DuplicatePair = { a: string; b: string; reason: 'phone' | 'email' | 'name'; value: string };
+export type Dismissal = { a: string; b: string; dismissedBy: string; dismissedAt: string };
+
+/**
+ * Nobody said x and y are different people, in either order of the pair. Rows are stored with
+ * customer_a < customer_b as JavaScript compares strings; the suggestion queries order pairs by the database's
+ * collation, which on PostgreSQL may disagree, so both orders are looked up (each a primary-key probe).
+ */
+function notDismissed(ws: string, x: string, y: string) {
+  const probe = (first: string, second: string) =>
+    sql`not exists (select 1 from duplicate_dismissals d where d.workspace_id = ${ws}
+      and d.customer_a = ${sql.ref(first)} and d.customer_b = ${sql.ref(second)})`;
+  return sql<SqlBool>`${probe(x, y)} and ${probe(y, x)}`;
+}
 
 /** SQL for finding likely duplicates and folding one customer into another. */
 export function createMergeRepository(db: Kysely<Database>) {
@@ -19,6 +32,7 @@ export function createMergeRepository(db: Kysely<Database>) {
         .select(['a.customer_id as a', 'b.customer_id as b', 'a.e164 as value'])
         .where('a.workspace_id', '=', ws)
         .where('a.valid', '=', 1)
+        .where(notDismissed(ws, 'a.customer_id', 'b.customer_id'))
         .limit(limit)
         .execute();
       const emails = await db
@@ -31,6 +45,7 @@ export function createMergeRepository(db: Kysely<Database>) {
         )
         .select(['a.customer_id as a', 'b.customer_id as b', 'a.normalized as value'])
         .where('a.workspace_id', '=', ws)
+        .where(notDismissed(ws, 'a.customer_id', 'b.customer_id'))
         .limit(limit)
         .execute();
       const names = await db
@@ -43,6 +58,7 @@ export function createMergeRepository(db: Kysely<Database>) {
         )
         .select(['a.id as a', 'b.id as b', 'a.name as value'])
         .where('a.workspace_id', '=', ws)
+        .where(notDismissed(ws, 'a.id', 'b.id'))
         .limit(limit)
         .execute();
       return [
@@ -50,6 +66,63 @@ export function createMergeRepository(db: Kysely<Database>) {
         ...emails.map((e) => ({ a: e.a, b: e.b, reason: 'email' as const, value: e.value })),
         ...names.map((n) => ({ a: n.a, b: n.b, reason: 'name' as const, value: n.value })),
       ];
+    },
+
+    /** Remember that a and b (a < b) are different people; false when that was already known. */
+    async insertDismissal(ws: string, d: Dismissal): Promise<boolean> {
+      const r = await db
+        .insertInto('duplicate_dismissals')
+        .values({
+          workspace_id: ws,
+          customer_a: d.a,
+          customer_b: d.b,
+          dismissed_by: d.dismissedBy,
+          created_at: d.dismissedAt,
+        })
+        .onConflict((oc) => oc.columns(['workspace_id', 'customer_a', 'customer_b']).doNothing())
+        .executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async findDismissal(ws: string, a: string, b: string): Promise<Dismissal | undefined> {
+      const r = await db
+        .selectFrom('duplicate_dismissals')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('customer_a', '=', a), eb('customer_b', '=', b)]),
+            eb.and([eb('customer_a', '=', b), eb('customer_b', '=', a)]),
+          ]),
+        )
+        .executeTakeFirst();
+      return r && toDismissal(r);
+    },
+    /** Forget a dismissal (either order); true when there was one. */
+    async deleteDismissal(ws: string, a: string, b: string): Promise<boolean> {
+      const r = await db
+        .deleteFrom('duplicate_dismissals')
+        .where('workspace_id', '=', ws)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('customer_a', '=', a), eb('customer_b', '=', b)]),
+            eb.and([eb('customer_a', '=', b), eb('customer_b', '=', a)]),
+          ]),
+        )
+        .executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+    /** The dismissed pairs, newest first. */
+    async listDismissals(ws: string, limit: number): Promise<Dismissal[]> {
+      const rows = await db
+        .selectFrom('duplicate_dismissals')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .orderBy('created_at', 'desc')
+        .orderBy('customer_a')
+        .orderBy('customer_b')
+        .limit(limit)
+        .execute();
+      return rows.map(toDismissal);
     },
 
     async updateCustomer(trx: Kysely<Database>, ws: string, id: string, set: Partial<Database['customers']>) {
@@ -152,3 +225,10 @@ export function createMergeRepository(db: Kysely<Database>) {
     },
   };
 }
+
+const toDismissal = (r: Database['duplicate_dismissals']): Dismissal => ({
+  a: r.customer_a,
+  b: r.customer_b,
+  dismissedBy: r.dismissed_by,
+  dismissedAt: r.created_at,
+});

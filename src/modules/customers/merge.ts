@@ -4,6 +4,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import { badInput, conflict, notFound } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { CustomerRow } from './customers.repository.ts';
+import type { CustomerSummary } from './customers.schema.ts';
 import { createMergeRepository } from './merge.repository.ts';
 
 /** Another module moving its rows from one customer to another inside the merge transaction. */
@@ -17,7 +18,16 @@ export type MergeHook = (
 type Deps = {
   db: Kysely<Database>;
   findRow: (ws: string, id: string, trx: Kysely<Database>) => Promise<CustomerRow | undefined>;
+  /** Summaries of these customers of the workspace (unknown ids left out). */
+  summarize: (ws: string, ids: string[]) => Promise<CustomerSummary[]>;
   hooks: MergeHook[];
+};
+
+/** A pair someone said are different people: never suggested again until the dismissal is undone. */
+export type DuplicateDismissal = {
+  customers: [CustomerSummary, CustomerSummary];
+  dismissedBy: string;
+  dismissedAt: string;
 };
 
 const fillable = ['job_title', 'address', 'birthday', 'anniversary', 'preferred_channel', 'needs'] as const;
@@ -26,10 +36,117 @@ const fillable = ['job_title', 'address', 'birthday', 'anniversary', 'preferred_
  * Duplicates (A4): suggestions, and a merge that keeps every timeline item, order, phone and email of both.
  * The surviving customer keeps its own values and takes the other's where its own are blank.
  */
-export function createMerger({ db, findRow, hooks }: Deps) {
+export function createMerger({ db, findRow, summarize, hooks }: Deps) {
   const repo = createMergeRepository(db);
+
+  const byId = async (ws: string, ids: string[]) =>
+    new Map((await summarize(ws, [...new Set(ids)])).map((s) => [s.id, s]));
+
+  /** Both customers of a pair, in this workspace; 400 for the same id twice, 404 for an unknown one. */
+  async function checkPair(
+    ws: string,
+    [x, y]: readonly [string, string],
+    pointer: string,
+  ): Promise<[string, string]> {
+    if (x === y) throw badInput('DISMISS_SAME', 'Give two different customers', pointer);
+    const [first, second] = await Promise.all([findRow(ws, x, db), findRow(ws, y, db)]);
+    if (!first || !second) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
+    // the canonical order: (a, b) and (b, a) are one row
+    return x < y ? [x, y] : [y, x];
+  }
+
   return {
-    findDuplicatePairs: (ws: string, limit: number) => repo.duplicatePairs(ws, limit),
+    /** Likely duplicates: pairs sharing a phone or an email, or with the same name; dismissed pairs never. */
+    async findDuplicates(ws: string, limit: number) {
+      const pairs = await repo.duplicatePairs(ws, limit);
+      const byPair = new Map<
+        string,
+        { a: string; b: string; reasons: { reason: string; value: string }[] }
+      >();
+      for (const p of pairs) {
+        const key = `${p.a}|${p.b}`;
+        const entry = byPair.get(key) ?? { a: p.a, b: p.b, reasons: [] };
+        entry.reasons.push({ reason: p.reason, value: p.value });
+        byPair.set(key, entry);
+      }
+      const ranked = [...byPair.values()].sort((x, y) => y.reasons.length - x.reasons.length).slice(0, limit);
+      const summaries = await byId(
+        ws,
+        ranked.flatMap((p) => [p.a, p.b]),
+      );
+      return ranked.flatMap((p) => {
+        const a = summaries.get(p.a);
+        const b = summaries.get(p.b);
+        return a && b ? [{ customers: [a, b], reasons: p.reasons }] : [];
+      });
+    },
+
+    /**
+     * "These are different people": the pair (in either order) is never suggested again. Idempotent:
+     * `created` is false when it was already dismissed. Deleting or merging away either customer forgets it.
+     */
+    async dismissDuplicate(
+      ws: string,
+      ids: readonly [string, string],
+      actor: string,
+    ): Promise<DuplicateDismissal & { created: boolean }> {
+      const [a, b] = await checkPair(ws, ids, '/body/customerIds/1');
+      const created = await db.transaction().execute(async (trx) => {
+        const inserted = await createMergeRepository(trx).insertDismissal(ws, {
+          a,
+          b,
+          dismissedBy: actor,
+          dismissedAt: nowIso(),
+        });
+        if (inserted)
+          await recordAudit(trx, {
+            workspaceId: ws,
+            actor,
+            action: 'dismiss_duplicate',
+            entity: 'customer',
+            entityId: a,
+            data: { otherId: b },
+          });
+        return inserted;
+      });
+      const d = await repo.findDismissal(ws, a, b);
+      const s = await byId(ws, [a, b]);
+      const sa = s.get(a);
+      const sb = s.get(b);
+      // a customer deleted in between: the cascade took the row with it
+      if (!d || !sa || !sb) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
+      return { customers: [sa, sb], dismissedBy: d.dismissedBy, dismissedAt: d.dismissedAt, created };
+    },
+
+    /** Undo "not duplicates": the pair may be suggested again. Idempotent (nothing to undo is fine). */
+    async undoDismissal(ws: string, ids: readonly [string, string], actor: string): Promise<void> {
+      const [a, b] = await checkPair(ws, ids, '/params/b');
+      await db.transaction().execute(async (trx) => {
+        if (await createMergeRepository(trx).deleteDismissal(ws, a, b))
+          await recordAudit(trx, {
+            workspaceId: ws,
+            actor,
+            action: 'undo_dismiss_duplicate',
+            entity: 'customer',
+            entityId: a,
+            data: { otherId: b },
+          });
+      });
+    },
+
+    /** The pairs said to be different people, newest first. */
+    async listDismissals(ws: string, limit: number): Promise<DuplicateDismissal[]> {
+      const rows = await repo.listDismissals(ws, limit);
+      const s = await byId(
+        ws,
+        rows.flatMap((r) => [r.a, r.b]),
+      );
+      return rows.flatMap((r) => {
+        const a = s.get(r.a);
+        const b = s.get(r.b);
+        return a && b ? [{ customers: [a, b], dismissedBy: r.dismissedBy, dismissedAt: r.dismissedAt }] : [];
+      });
+    },
 
     async mergeCustomers(ws: string, intoId: string, fromId: string, actor: string): Promise<void> {
       if (intoId === fromId)
