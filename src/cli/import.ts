@@ -15,13 +15,24 @@ export function registerImportCommand(program: Command) {
       '--preset <name>',
       `the export's layout (default: detected from the header row): ${PRESETS.map((p) => p.id).join(', ')}`,
     )
+    .option(
+      '--mapping <name>',
+      'a saved column mapping (name or id, saved in the web app or with POST /api/v1/imports/mappings) to read a CSV with; default: the mapping saved for exactly these column names, if any',
+    )
     .option('--currency <iso4217>', "currency of amounts without one (default: the workspace's)")
     .option('--dry-run', 'read and check everything, change nothing')
     .option('--report <file>', 'write every rejected row (line, reason) to this CSV')
     .action(
       (
         file: string,
-        o: { workspace: string; preset?: string; currency?: string; dryRun?: boolean; report?: string },
+        o: {
+          workspace: string;
+          preset?: string;
+          mapping?: string;
+          currency?: string;
+          dryRun?: boolean;
+          report?: string;
+        },
       ) =>
         withServices(async (s) => {
           const w = await findWorkspaceOrThrow(s, o.workspace);
@@ -39,6 +50,7 @@ export function registerImportCommand(program: Command) {
             workspaceId: w.id,
             file,
             preset: o.preset,
+            mapping: o.mapping,
             currency: o.currency,
             dryRun: o.dryRun,
             onProgress: (p) => {

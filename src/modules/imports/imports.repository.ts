@@ -49,14 +49,19 @@ export function createImportsRepository(db: Kysely<Database>) {
     async insertRun(r: Selectable<ImportRunTable>) {
       await db.insertInto('import_runs').values(r).execute();
     },
-    /** An unfinished run of the same file and preset (a crash or a kill): the import resumes it. */
-    async findResumable(ws: string, hash: string, preset: string) {
-      const r = await db
+    /**
+     * An unfinished run of the same file and preset (a crash or a kill): the import resumes it. With `options`,
+     * only a run started with the same options (a column mapping's columns).
+     */
+    async findResumable(ws: string, hash: string, preset: string, options?: string) {
+      let q = db
         .selectFrom('import_runs')
         .selectAll()
         .where('workspace_id', '=', ws)
         .where('file_hash', '=', hash)
-        .where('preset', '=', preset)
+        .where('preset', '=', preset);
+      if (options !== undefined) q = q.where('options', '=', options);
+      const r = await q
         .where('status', 'in', ['running', 'failed'])
         .orderBy('created_at', 'desc')
         .limit(1)

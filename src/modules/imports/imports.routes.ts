@@ -7,12 +7,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { newId } from '../../platform/db/ids.ts';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, badInput } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/server.ts';
 import type { ImportOptions, ImportResult } from './imports.service.ts';
 import type { ImportService } from './imports.service.ts';
 import { PRESETS } from './presets/index.ts';
 import { fileNotTextReason } from './read.ts';
+import { registerMappingRoutes } from './mappings.routes.ts';
 
 /** Largest upload accepted (the importer streams, so this guards the disk rather than memory). */
 const MAX_UPLOAD = 2 * 1024 ** 3;
@@ -57,12 +58,52 @@ const uploadQuery = z.object({
     .string()
     .regex(/^[A-Za-z]{3}$/)
     .optional(),
+  mapping: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe(
+      'A saved column mapping (id or name) to read a CSV with; default: one saved for exactly these columns',
+    ),
+  columns: z
+    .string()
+    .max(100_000)
+    .optional()
+    .describe(
+      'A column mapping for this file, as JSON: {"column name": "field" | "ignore"} (fields: GET /api/v1/imports/fields). Columns are matched by name, never by position',
+    ),
   fileName: z.string().max(300).optional(),
   dryRun: z
     .enum(['true', 'false'])
     .optional()
     .describe('true: check everything and answer the counts; nothing is saved'),
 });
+
+/** The layout parameters of a query: preset, saved mapping, or the columns given as JSON. */
+function layoutOf(q: {
+  preset?: string | undefined;
+  mapping?: string | undefined;
+  columns?: string | undefined;
+}) {
+  let columns: Record<string, string> | undefined;
+  if (q.columns !== undefined) {
+    try {
+      columns = JSON.parse(q.columns) as Record<string, string>;
+    } catch {
+      throw badInput(
+        'MAPPING_INVALID_JSON',
+        'columns must be JSON: {"column name": "field" | "ignore"}',
+        '/querystring/columns',
+      );
+    }
+  }
+  return {
+    ...(q.preset !== undefined && { preset: q.preset }),
+    ...(q.mapping !== undefined && { mapping: q.mapping }),
+    ...(columns !== undefined && { columns }),
+  };
+}
 
 export type StartImport = (
   o: Omit<ImportOptions, 'onProgress' | 'onStarted'>,
@@ -106,6 +147,7 @@ export function registerImportRoutes(
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['imports'];
   root.addContentTypeParser(UPLOAD_TYPES, (_req, payload, done) => done(null, payload));
+  registerMappingRoutes(root, deps.imports.mappings);
 
   app.get(
     '/api/v1/imports/presets',
@@ -135,11 +177,27 @@ export function registerImportRoutes(
         querystring: uploadQuery.omit({ dryRun: true, fileName: true }),
         response: {
           200: z.object({
-            preset: z.string(),
+            preset: z
+              .string()
+              .describe("The preset's id; mapping:<name> for a saved mapping, mapping for columns given"),
+            mapping: z
+              .object({ id: z.string(), name: z.string() })
+              .nullable()
+              .describe('The saved mapping the file is read with (detected from its columns, or chosen)'),
             encoding: z.string(),
             delimiter: z.string(),
             headers: z.array(z.string()),
-            columns: z.array(z.object({ header: z.string(), used: z.boolean() })),
+            columns: z.array(
+              z.object({
+                header: z.string(),
+                used: z.boolean(),
+                field: z
+                  .string()
+                  .optional()
+                  .describe('Generic files and mappings: the field this column is read as, or ignore'),
+                examples: z.array(z.string()).describe('Up to 3 values of the first rows'),
+              }),
+            ),
             sample: z.array(z.record(z.string(), z.unknown())),
           }),
         },
@@ -153,8 +211,8 @@ export function registerImportRoutes(
         return await deps.imports.previewImport({
           workspaceId,
           file,
-          preset: request.query.preset,
           currency: request.query.currency,
+          ...layoutOf(request.query),
         });
       } finally {
         await fs.promises.rm(file, { force: true });
@@ -184,13 +242,19 @@ export function registerImportRoutes(
       const { workspaceId } = actorOf(request);
       const id = newId();
       const file = path.join(deps.uploadsDir, `${id}.upload`);
-      await saveUpload(request.body, file);
       const q = request.query;
+      const layout = layoutOf(q);
+      await saveUpload(request.body, file);
+      // a wrong preset, mapping or column is refused here, with its pointer, before a worker starts
+      await deps.imports.checkLayout({ workspaceId, file, ...layout }).catch(async (err: unknown) => {
+        await fs.promises.rm(file, { force: true });
+        throw err;
+      });
       const options = {
         workspaceId,
         file,
         fileName: q.fileName ?? 'upload',
-        preset: q.preset,
+        ...layout,
         currency: q.currency,
         dryRun: q.dryRun === 'true',
         runId: id,

@@ -18,7 +18,9 @@ import {
   type ImportCounts,
   type ImportRun,
 } from './imports.repository.ts';
-import { detectPreset, presetById } from './presets/index.ts';
+import { chooseLayout, type LayoutChoice } from './layout.ts';
+import { createMappingService } from './mappings.ts';
+import { resolveColumns, suggestColumns } from './presets/mapped.ts';
 import { openCsv } from './read.ts';
 import { normHeader, type ImportRecord } from './records.ts';
 import { readVcards } from './vcard.ts';
@@ -28,6 +30,10 @@ export type ImportOptions = {
   file: string;
   fileName?: string | undefined;
   preset?: string | undefined;
+  /** A saved column mapping, by id or name (generic CSV files). */
+  mapping?: string | undefined;
+  /** A column mapping given with the import: { "column name": "field id" | "ignore" }. */
+  columns?: Record<string, string> | undefined;
   currency?: string | undefined;
   dryRun?: boolean | undefined;
   batchSize?: number | undefined;
@@ -108,6 +114,7 @@ async function isVcard(file: string): Promise<boolean> {
  */
 export function createImportService({ db, workspaces, customers, orders }: Deps) {
   const repo = createImportsRepository(db);
+  const mappings = createMappingService(db);
   // SQLite works in this thread: reading the next batch ahead would only stretch its write lock.
   const readAhead = rawDriver(db)?.dialect !== 'sqlite';
 
@@ -117,19 +124,24 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     if (!stat?.isFile()) throw badInput('IMPORT_NO_FILE', `No file at ${opts.file}`);
     const currency = (opts.currency ?? ws.currency).toUpperCase();
     const vcard = await isVcard(opts.file);
+    if (vcard) refuseMappingForVcard(opts);
     const csv = vcard ? undefined : await openCsv(opts.file);
-    const preset = vcard
-      ? undefined
-      : opts.preset
-        ? presetById(opts.preset)
-        : detectPreset(csv?.headers ?? []);
-    if (!vcard && !preset) throw badInput('IMPORT_UNKNOWN_PRESET', `No preset "${opts.preset}"`, '/preset');
-    const presetId = vcard ? 'vcard' : (preset?.id ?? 'generic');
-    const source = presetId.split('-')[0] ?? presetId;
+    const layout = csv ? await chooseLayout(mappings, ws.id, csv.headers, choiceOf(opts)) : undefined;
+    const preset = layout?.preset;
+    const presetId = layout?.presetId ?? 'vcard';
+    const source = layout?.source ?? 'vcard';
+    const options = JSON.stringify({
+      currency,
+      preset: presetId,
+      ...(layout?.columns && { columns: layout.columns }),
+    });
     const actor: Actor = { workspaceId: ws.id, kind: 'cli', id: 'import', scopes: new Set(['write']) };
 
     const hash = await hashFile(opts.file);
-    const resumable = opts.dryRun ? undefined : await repo.findResumable(ws.id, hash, presetId);
+    // a mapped file resumes only under the same mapping
+    const resumable = opts.dryRun
+      ? undefined
+      : await repo.findResumable(ws.id, hash, presetId, layout?.columns ? options : undefined);
     const counts = resumable?.counts ?? emptyCounts();
     const skip = resumable?.recordsDone ?? 0;
     let runId = resumable?.id;
@@ -144,7 +156,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           file_hash: hash,
           file_bytes: stat.size,
           preset: presetId,
-          options: JSON.stringify({ currency, preset: presetId }),
+          options,
           status: 'running',
           records_done: 0,
           bytes_done: 0,
@@ -334,43 +346,67 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
   }
 
   /** What an upload looks like before importing it: encoding, delimiter, preset, headers, and a few mapped records. */
-  async function previewImport(opts: {
-    workspaceId: string;
-    file: string;
-    preset?: string | undefined;
-    currency?: string | undefined;
-  }) {
+  async function previewImport(
+    opts: {
+      workspaceId: string;
+      file: string;
+      currency?: string | undefined;
+    } & LayoutChoice,
+  ) {
     const ws = await workspaces.getWorkspaceOrThrow(opts.workspaceId);
     const currency = (opts.currency ?? ws.currency).toUpperCase();
     const sample: ImportRecord[] = [];
     if (await isVcard(opts.file)) {
+      refuseMappingForVcard(opts);
       for await (const r of readVcards(opts.file)) if (sample.push(r) >= 5) break;
       return {
         preset: 'vcard',
+        mapping: null,
         encoding: 'utf-8',
         delimiter: '',
         headers: [] as string[],
-        columns: [] as { header: string; used: boolean }[],
+        columns: [] as PreviewColumn[],
         sample,
       };
     }
     const csv = await openCsv(opts.file);
-    const preset = opts.preset ? presetById(opts.preset) : detectPreset(csv.headers);
-    if (!preset) throw badInput('IMPORT_UNKNOWN_PRESET', `No preset "${opts.preset}"`, '/querystring/preset');
+    const layout = await chooseLayout(mappings, ws.id, csv.headers, opts);
     const seen = new Set<string>();
-    for await (const r of preset.read(csv.rows(0), {
-      currency,
-      source: preset.id.split('-')[0] ?? preset.id,
-      seen,
-    }))
+    for await (const r of layout.preset.read(csv.rows(0), { currency, source: layout.source, seen }))
       if (sample.push(r) >= 5) break;
+    // the first values of each column: what the mapping editor shows beside each column
+    const examples = new Map<string, string[]>(csv.headers.map((h) => [h, []]));
+    let rows = 0;
+    for await (const row of csv.rows(0)) {
+      for (const [h, v] of Object.entries(row.cells)) {
+        const list = examples.get(h);
+        const t = v.trim().replace(/\s+/g, ' ').slice(0, 60);
+        if (list && t && list.length < 3 && !list.includes(t)) list.push(t);
+      }
+      if (++rows >= 20) break;
+    }
+    // what each column is read as, where a column is read as one field (generic files and mappings)
+    const targets = layout.columns
+      ? resolveColumns(layout.columns, csv.headers).targetOf
+      : layout.preset.id === 'generic'
+        ? new Map(Object.entries(suggestColumns(csv.headers)))
+        : undefined;
+    const used = (h: string) =>
+      layout.columns ? (targets?.get(h) ?? 'ignore') !== 'ignore' : seen.has(normHeader(h));
     return {
-      preset: preset.id,
+      preset: layout.presetId,
+      /** The saved mapping the file is read with (detected by its columns, or chosen). */
+      mapping: layout.mapping,
       encoding: csv.encoding,
       delimiter: csv.delimiter,
       headers: csv.headers,
-      /** Which columns the preset reads; the others are left out of the import. */
-      columns: csv.headers.map((header) => ({ header, used: seen.has(normHeader(header)) })),
+      /** Which columns the layout reads (the others are left out of the import), and as what. */
+      columns: csv.headers.map((header): PreviewColumn => ({
+        header,
+        used: used(header),
+        ...(targets && { field: used(header) ? (targets.get(header) ?? 'ignore') : 'ignore' }),
+        examples: examples.get(header) ?? [],
+      })),
       sample,
     };
   }
@@ -378,6 +414,17 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
   return {
     runImport,
     previewImport,
+    /** Saved column mappings for generic CSV files. */
+    mappings,
+    /**
+     * Check how a file would be read (preset, saved mapping or columns) before handing it to a worker, so a
+     * bad choice is refused with its pointer.
+     */
+    async checkLayout(opts: { workspaceId: string; file: string } & LayoutChoice) {
+      if (await isVcard(opts.file)) return refuseMappingForVcard(opts);
+      const csv = await openCsv(opts.file);
+      await chooseLayout(mappings, opts.workspaceId, csv.headers, opts);
+    },
     async getRunOrThrow(ws: string, id: string) {
       const r = await repo.get(ws, id);
       if (!r) throw notFound('IMPORT_NOT_FOUND', 'Import');
@@ -405,6 +452,23 @@ function describe(err: unknown): string {
 }
 
 async function* emptyRows(): AsyncIterable<never> {}
+
+export type PreviewColumn = { header: string; used: boolean; field?: string; examples: string[] };
+
+const choiceOf = (o: ImportOptions): LayoutChoice => ({
+  ...(o.preset !== undefined && { preset: o.preset }),
+  ...(o.mapping !== undefined && { mapping: o.mapping }),
+  ...(o.columns !== undefined && { columns: o.columns }),
+});
+
+function refuseMappingForVcard(o: LayoutChoice) {
+  if (o.mapping !== undefined || o.columns !== undefined)
+    throw badInput(
+      'MAPPING_NOT_CSV',
+      'A column mapping reads CSV files; this is a vCard file',
+      '/querystring/mapping',
+    );
+}
 
 async function* skipRecords(src: AsyncIterable<ImportRecord>, skip: number): AsyncIterable<ImportRecord> {
   for await (const r of src) if (r.index > skip) yield r;

@@ -1,5 +1,6 @@
 import { calendarDate, isMangledNumber, multi, text, yes } from '../values.ts';
 import { cellGetter, perRow, type ImportedCustomer, type Preset } from '../records.ts';
+import { aliasesOf, type FieldId, type FieldValues } from './fields.ts';
 
 type Get = ReturnType<typeof cellGetter>;
 
@@ -47,47 +48,62 @@ function record(c: ImportedCustomer, warning?: string) {
   return warning ? { customer: c, warnings: [warning] } : { customer: c };
 }
 
+/**
+ * A customer from a row's values by Rapport field (the generic preset and saved column mappings): a full name,
+ * else first and last name; phones and emails of every column given; tags of every tags column; notes joined.
+ */
+export function customerOf(v: FieldValues) {
+  const id = externalId(() => v.first('externalId'));
+  const name =
+    text(v.first('name')) ??
+    ([text(v.first('firstName')), text(v.first('lastName'))].filter(Boolean).join(' ') || undefined);
+  const notes = v.all('notes').flatMap((n) => text(n) ?? []);
+  return record(
+    build({
+      externalId: id.id,
+      name,
+      company: text(v.first('company')),
+      jobTitle: text(v.first('jobTitle')),
+      phones: phones(
+        ...v.all('phone').map((x): [string, string] => [x, 'phone']),
+        ...v.all('mobile').map((x): [string, string] => [x, 'mobile']),
+        ...v.all('workPhone').map((x): [string, string] => [x, 'work']),
+      ),
+      emails: emails(...v.all('email').map((x): [string, undefined] => [x, undefined])),
+      address: addressOf(
+        (field) => (field ? v.first(field as FieldId) : undefined),
+        ['addressLine1'],
+        ['addressLine2'],
+        ['city'],
+        ['region'],
+        ['postalCode'],
+        ['country'],
+      ),
+      birthday: calendarDate(v.first('birthday')),
+      anniversary: calendarDate(v.first('anniversary')),
+      tags: [...new Set(v.all('tags').flatMap(tagsOf))],
+      needs: notes.length ? notes.join('\n') : undefined,
+      marketingConsent: yes(v.first('marketingConsent')),
+    }),
+    id.warning,
+  );
+}
+
+/** Any spreadsheet: columns recognised by their names (see FIELDS for the names of each field). */
 export const genericCustomers: Preset = {
   id: 'generic',
   label: 'Generic CSV (columns recognised by name)',
   kind: 'customers',
   signature: [],
   read: perRow((get) => {
-    const id = externalId(get, 'id', 'customer id', 'customer_id', 'external id', 'reference');
-    return record(
-      build({
-        externalId: id.id,
-        name: personName(
-          get,
-          ['first name', 'firstname', 'given name'],
-          ['last name', 'lastname', 'surname', 'family name'],
-          ['name', 'full name', 'customer name', 'contact name'],
-        ),
-        company: text(get('company', 'company name', 'organization', 'business')),
-        jobTitle: text(get('job title', 'title', 'position')),
-        phones: phones(
-          [get('phone', 'phone number', 'telephone', 'tel'), 'phone'],
-          [get('mobile', 'mobile phone', 'cell'), 'mobile'],
-          [get('work phone', 'business phone'), 'work'],
-        ),
-        emails: emails([get('email', 'e-mail', 'email address'), undefined]),
-        address: addressOf(
-          get,
-          ['address', 'address1', 'street', 'address line 1'],
-          ['address2', 'address line 2'],
-          ['city', 'town'],
-          ['state', 'province', 'region'],
-          ['zip', 'postcode', 'postal code'],
-          ['country'],
-        ),
-        birthday: calendarDate(get('birthday', 'date of birth', 'dob')),
-        anniversary: calendarDate(get('anniversary')),
-        tags: tagsOf(get('tags', 'labels', 'groups')),
-        needs: text(get('notes', 'note', 'needs', 'preferences')),
-        marketingConsent: yes(get('accepts marketing', 'marketing', 'newsletter', 'opt in')),
-      }),
-      id.warning,
-    );
+    const first = (f: FieldId) => get(...aliasesOf(f));
+    return customerOf({
+      first,
+      all: (f) => {
+        const x = first(f);
+        return x === undefined ? [] : [x];
+      },
+    });
   }),
 };
 
