@@ -121,8 +121,9 @@ export async function prepareDatabase(
     await dropDatabase(dialect, config);
     if (dialect === 'postgres') await ensurePgDatabase();
     bench = await seed(config, customers, log);
-    if (dialect === 'postgres') await analyze(config);
   } else log(`${dialect}: reusing the cached database of ${customers.toLocaleString('en')} customers`);
+  // Also on reuse: earlier runs' calls left a few interactions, and a table analyzed empty gets odd plans.
+  if (dialect === 'postgres') await analyze(config);
 
   const { services, close } = await buildApp(config, { serveWeb: false });
   try {
@@ -139,7 +140,7 @@ export async function prepareDatabase(
 
 /**
  * Postgres: fresh planner statistics after the bulk load, as autovacuum would gather shortly after.
- * (SQLite gets none: Rapport never runs ANALYZE there, so the bench measures what users get.)
+ * (SQLite gets what Rapport's own `PRAGMA optimize` at connect gathers, so the bench measures what users get.)
  */
 async function analyze(config: Config) {
   const { conn, close } = await buildApp(config, { serveWeb: false });

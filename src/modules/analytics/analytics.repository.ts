@@ -5,7 +5,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
 import { rawDriver, type DialectName, type RawDriver } from '../../platform/db/connect.ts';
 import type { CustomerPredictionTable, Database, PredictionRunTable } from '../../platform/db/schema.ts';
-import type { CardPart, PredictionBrief } from '../timeline/index.ts';
+import { fromJson, type CardPart, type PredictionBrief } from '../timeline/index.ts';
 
 /** Columns of customer_predictions in insert order (bulk writes build their SQL from this list). */
 export const PREDICTION_COLUMNS = [
@@ -385,44 +385,43 @@ async function copyPredictions(
 
 /** For the caller card: the customer's line of the newest finished run (null before a refit covers them). */
 export const predictionOnCard: CardPart<PredictionBrief | null> = {
-  columns: (eb) => {
-    const run = eb
-      .selectFrom('prediction_runs as r')
-      .select('r.id')
-      .whereRef('r.workspace_id', '=', 'c.workspace_id')
-      .where('r.status', 'in', ['done', 'insufficient_data'])
-      .orderBy('r.created_at', 'desc')
-      .orderBy('r.id', 'desc')
-      .limit(sql.lit(1));
-    const pick = <
-      C extends 'customer_id' | 'p_alive' | 'segment' | 'lifecycle_stage' | 'explanation' | 'clv_12m',
-    >(
-      column: C,
-    ) =>
+  // The customer's row of the newest finished run: one subquery, read back as one JSON object (or null).
+  columns: (eb, _ctx, { object }) => ({
+    row: object(
       eb
         .selectFrom('customer_predictions as p')
-        .select(`p.${column}`)
+        .select(['p.p_alive', 'p.segment', 'p.lifecycle_stage', 'p.explanation', 'p.clv_12m'])
         .whereRef('p.workspace_id', '=', 'c.workspace_id')
-        .where('p.run_id', '=', run)
-        .whereRef('p.customer_id', '=', 'c.id');
-    return {
-      found: pick('customer_id'),
-      p_alive: pick('p_alive'),
-      segment: pick('segment'),
-      lifecycle_stage: pick('lifecycle_stage'),
-      explanation: pick('explanation'),
-      clv_12m: pick('clv_12m'),
-    };
-  },
-  read: (p, { currency }) =>
-    p.found === null || p.found === undefined
-      ? null
-      : {
+        .where('p.run_id', '=', (x) =>
+          x
+            .selectFrom('prediction_runs as r')
+            .select('r.id')
+            .whereRef('r.workspace_id', '=', 'c.workspace_id')
+            .where('r.status', 'in', ['done', 'insufficient_data'])
+            .orderBy('r.created_at', 'desc')
+            .orderBy('r.id', 'desc')
+            .limit(sql.lit(1)),
+        )
+        .whereRef('p.customer_id', '=', 'c.id'),
+    ),
+  }),
+  read: (cols, { currency }) => {
+    const p = fromJson<{
+      p_alive: number | string | null;
+      segment: string;
+      lifecycle_stage: string;
+      explanation: string;
+      clv_12m: number | string | null;
+    } | null>(cols.row);
+    return p
+      ? {
           pAlive: p.p_alive === null ? null : Number(p.p_alive),
           segment: String(p.segment),
           lifecycleStage: String(p.lifecycle_stage),
           explanation: String(p.explanation),
           clv12m: p.clv_12m === null ? null : Number(p.clv_12m),
           currency,
-        },
+        }
+      : null;
+  },
 };

@@ -1,7 +1,7 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
 import { createBulkWriter } from '../../platform/db/bulk.ts';
 import type { Database, OrderLineTable, OrderRefundTable, OrderTable } from '../../platform/db/schema.ts';
-import type { CardPart, PurchaseSummary } from '../timeline/index.ts';
+import { fromJson, type CardPart, type PurchaseSummary } from '../timeline/index.ts';
 import type { Order } from './orders.schema.ts';
 
 const n = (v: number | string | null): number => Number(v ?? 0);
@@ -177,45 +177,70 @@ export function createOrdersRepository(db: Kysely<Database>) {
         .where('id', '=', r.order_id)
         .execute();
     },
-    /** Net spend, count and first/last purchase of one customer (the card's part, read on its own). */
+    /** Net spend, count and first/last purchase of one customer (what the card shows, read on its own). */
     async summary(ws: string, customerId: string, currency: string): Promise<PurchaseSummary | undefined> {
-      const ctx = { ws, currency };
-      const r = await db
-        .selectFrom('customers as c')
-        .select((eb) => Object.entries(purchasesOnCard.columns(eb, ctx)).map(([k, e]) => e.as(k)))
-        .where('c.workspace_id', '=', ws)
-        .where('c.id', '=', customerId)
+      const exists = await db
+        .selectFrom('customers')
+        .select('id')
+        .where('workspace_id', '=', ws)
+        .where('id', '=', customerId)
         .executeTakeFirst();
-      return r && purchasesOnCard.read(r, ctx);
+      if (!exists) return undefined;
+      const totals = await purchaseTotals(
+        db.selectFrom('orders as o').where('o.workspace_id', '=', ws).where('o.customer_id', '=', customerId),
+        currency,
+      ).executeTakeFirst();
+      return toPurchaseSummary(totals, currency);
     },
   };
 }
 export type OrdersRepository = ReturnType<typeof createOrdersRepository>;
 
+type PurchaseTotals = {
+  count: string | number;
+  spent: string | number | null;
+  first: string | null;
+  last: string | null;
+};
+
+/** Count, net spend and first/last purchase over the orders `q` selects, in one currency, cancelled ones excluded. */
+function purchaseTotals<DB extends Database, TB extends keyof DB & string>(
+  q: SelectQueryBuilder<DB & { o: OrderTable }, TB | 'o', object>,
+  currency: string,
+) {
+  const orders = q as unknown as SelectQueryBuilder<Database & { o: OrderTable }, 'o', object>;
+  return orders
+    .where('o.currency', '=', currency)
+    .where('o.status', '!=', 'cancelled')
+    .select((o) => [
+      o.fn.countAll<string | number>().as('count'),
+      o.fn.sum<string | number | null>(o('o.total', '-', o.ref('o.refunded'))).as('spent'),
+      o.fn.min<string | null>('o.placed_at').as('first'),
+      o.fn.max<string | null>('o.placed_at').as('last'),
+    ]);
+}
+
+const toPurchaseSummary = (t: PurchaseTotals | null | undefined, currency: string): PurchaseSummary => ({
+  currency,
+  orderCount: Number(t?.count ?? 0),
+  totalSpent: Number(t?.spent ?? 0),
+  firstPurchaseAt: t?.first ?? null,
+  lastPurchaseAt: t?.last ?? null,
+});
+
 /** For the caller card: net spend, count and first/last purchase in the workspace currency (cancelled orders excluded). */
 export const purchasesOnCard: CardPart<PurchaseSummary> = {
-  columns: (eb, { currency }) => {
-    const orders = () =>
-      eb
-        .selectFrom('orders as o')
-        .whereRef('o.workspace_id', '=', 'c.workspace_id')
-        .whereRef('o.customer_id', '=', 'c.id')
-        .where('o.currency', '=', currency)
-        .where('o.status', '!=', 'cancelled');
-    return {
-      count: orders().select((o) => o.fn.countAll<string | number>().as('v')),
-      spent: orders().select((o) =>
-        o.fn.sum<string | number | null>(o('o.total', '-', o.ref('o.refunded'))).as('v'),
+  // One aggregate over the customer's orders (one index range), read back as one JSON object.
+  columns: (eb, { currency }, { object }) => ({
+    totals: object(
+      purchaseTotals(
+        eb
+          .selectFrom('orders as o')
+          .whereRef('o.workspace_id', '=', 'c.workspace_id')
+          .whereRef('o.customer_id', '=', 'c.id'),
+        currency,
       ),
-      first: orders().select((o) => o.fn.min<string | null>('o.placed_at').as('v')),
-      last: orders().select((o) => o.fn.max<string | null>('o.placed_at').as('v')),
-    };
-  },
-  read: (cols, { currency }) => ({
-    currency,
-    orderCount: Number(cols.count ?? 0),
-    totalSpent: Number(cols.spent ?? 0),
-    firstPurchaseAt: (cols.first as string | null) ?? null,
-    lastPurchaseAt: (cols.last as string | null) ?? null,
+    ),
   }),
+  read: (cols, { currency }) => toPurchaseSummary(fromJson<PurchaseTotals | null>(cols.totals), currency),
 };

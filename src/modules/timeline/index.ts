@@ -1,5 +1,6 @@
 export { createTimelineService, type TimelineService } from './timeline.service.ts';
-export type { CardPart, CardContext, CardExpressions } from './card.repository.ts';
+export type { CardPart, CardContext, CardExpressions, CardJson } from './card.repository.ts';
+export { fromJson } from './card.repository.ts';
 export { registerTimelineRoutes } from './timeline.routes.ts';
 export {
   interactionSchema,

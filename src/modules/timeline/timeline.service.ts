@@ -75,7 +75,12 @@ export function createTimelineService({
     const phones = fromJson<
       { id: string; raw: string; e164: string | null; label: string | null; valid: number | boolean }[]
     >(r.phones);
-    const last = fromJson<{ kind: string; occurred_at: string; body: string | null } | null>(r.last);
+    const last = fromJson<{
+      kind: string;
+      occurred_at: string;
+      body: string | null;
+      n: number | string;
+    } | null>(r.last);
     return {
       id: r.id,
       name: r.name,
@@ -97,7 +102,7 @@ export function createTimelineService({
       openItems: Object.fromEntries(
         Object.keys(openItems).map((kind) => [kind, partOf(`open_${kind}`) as number]),
       ),
-      interactionCount: Number(r.interaction_count),
+      interactionCount: last ? Number(last.n) : 0,
       purchases: purchases ? (partOf('purchases') as PurchaseSummary) : null,
       ...(prediction && { prediction: partOf('prediction') as PredictionBrief | null }),
     };
