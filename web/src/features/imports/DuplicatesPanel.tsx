@@ -18,16 +18,31 @@ import { errorMessage } from '../../lib/api.ts';
 import { timeAgo } from '../../lib/format.ts';
 import type { CustomerSummary } from '../../lib/types.ts';
 import { QueryError } from '../shell/RouteError.tsx';
-import { dataApi, type DuplicatePair } from './api.ts';
+import { dataApi, type DuplicateDismissal, type DuplicatePair } from './api.ts';
 
 const REASON: Record<string, string> = { phone: 'Same phone', email: 'Same email', name: 'Same name' };
 const pairKey = (p: DuplicatePair) => p.customers.map((c) => c.id).join('|');
 
-/** Duplicates: likely pairs side by side with why, and a merge that keeps everything of both. */
+/**
+ * Duplicates: likely pairs side by side with why, a merge that keeps everything of both, and "not the same
+ * person" for pairs that only look alike (never suggested again; undo from the notice or the list below).
+ */
 export function DuplicatesPanel() {
   const qc = useQueryClient();
   const pairs = useQuery({ queryKey: ['duplicates'], queryFn: () => dataApi.duplicates(100) });
   const [merged, setMerged] = useState<{ id: string; name: string; other: string } | null>(null);
+  const [dismissed, setDismissed] = useState<[CustomerSummary, CustomerSummary] | null>(null);
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: ['duplicates'] });
+    void qc.invalidateQueries({ queryKey: ['duplicate-dismissals'] });
+  };
+  const undo = useMutation({
+    mutationFn: ([a, b]: [CustomerSummary, CustomerSummary]) => dataApi.undoDismiss(a.id, b.id),
+    onSuccess: () => {
+      setDismissed(null);
+      refresh();
+    },
+  });
 
   if (pairs.isError) return <QueryError error={pairs.error} onRetry={() => void pairs.refetch()} />;
   if (!pairs.data) return <Text c="dimmed">Looking for duplicates…</Text>;
@@ -47,6 +62,29 @@ export function DuplicatesPanel() {
           .
         </Alert>
       )}
+      {dismissed && (
+        <Alert
+          color="blue"
+          title="Marked as different people"
+          withCloseButton
+          onClose={() => setDismissed(null)}
+          role="status"
+        >
+          <Group gap="sm" justify="space-between" wrap="wrap">
+            <Text size="sm">
+              {dismissed[0].name} and {dismissed[1].name} will not be suggested as duplicates again.
+            </Text>
+            <Button size="xs" variant="white" onClick={() => undo.mutate(dismissed)} loading={undo.isPending}>
+              Undo
+            </Button>
+          </Group>
+          {undo.isError && (
+            <Text size="sm" c="red" role="alert">
+              {errorMessage(undo.error)}
+            </Text>
+          )}
+        </Alert>
+      )}
       {items.length === 0 && (
         <Paper withBorder p="lg" radius="md">
           <Text>No likely duplicates. Nothing to merge.</Text>
@@ -56,7 +94,17 @@ export function DuplicatesPanel() {
         <PairCard
           key={pairKey(p)}
           pair={p}
+          onDismissed={(a, b) => {
+            setMerged(null);
+            setDismissed([a, b]);
+            qc.setQueryData<{ items: DuplicatePair[] }>(
+              ['duplicates'],
+              (d) => d && { items: d.items.filter((x) => pairKey(x) !== pairKey(p)) },
+            );
+            refresh();
+          }}
           onMerged={(keep, other) => {
+            setDismissed(null);
             setMerged({ id: keep.id, name: keep.name, other: other.name });
             // the merged-away customer is gone: drop every pair it was in, then ask the server again
             qc.setQueryData<{ items: DuplicatePair[] }>(
@@ -66,9 +114,78 @@ export function DuplicatesPanel() {
             void qc.invalidateQueries({ queryKey: ['duplicates'] });
             void qc.invalidateQueries({ queryKey: ['customers'] });
             void qc.invalidateQueries({ queryKey: ['customer', keep.id] });
+            void qc.invalidateQueries({ queryKey: ['duplicate-dismissals'] });
           }}
         />
       ))}
+      <DismissedPairs
+        onUndone={(pair) => {
+          if (dismissed && pair.every((c) => dismissed.some((d) => d.id === c.id))) setDismissed(null);
+          refresh();
+        }}
+      />
+    </Stack>
+  );
+}
+
+/** The pairs said to be different people, newest first, each with an undo. */
+function DismissedPairs({ onUndone }: { onUndone: (pair: CustomerSummary[]) => void }) {
+  const list = useQuery({ queryKey: ['duplicate-dismissals'], queryFn: () => dataApi.dismissals(100) });
+  const undo = useMutation({
+    mutationFn: (d: DuplicateDismissal) =>
+      dataApi.undoDismiss(d.customers[0]?.id ?? '', d.customers[1]?.id ?? ''),
+    onSuccess: (_r, d) => onUndone(d.customers),
+  });
+  const items = list.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <Stack gap="xs" component="section" aria-label="Not duplicates" mt="md">
+      <Text fw={600}>Not duplicates ({items.length})</Text>
+      <Text size="sm" c="dimmed">
+        Pairs you said are different people. They are not suggested again unless you undo.
+      </Text>
+      {undo.isError && (
+        <Alert color="red" role="alert">
+          {errorMessage(undo.error)}
+        </Alert>
+      )}
+      {items.map((d) => {
+        const [a, b] = d.customers as [CustomerSummary, CustomerSummary];
+        return (
+          <Group
+            key={`${a.id}|${b.id}`}
+            gap="sm"
+            justify="space-between"
+            wrap="nowrap"
+            aria-label={`Not duplicates: ${a.name} and ${b.name}`}
+            role="group"
+          >
+            <div style={{ minWidth: 0 }}>
+              <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                <Anchor component={Link} to={`/customers/${a.id}`}>
+                  {a.name}
+                </Anchor>{' '}
+                and{' '}
+                <Anchor component={Link} to={`/customers/${b.id}`}>
+                  {b.name}
+                </Anchor>
+              </Text>
+              <Text size="xs" c="dimmed">
+                Marked {timeAgo(d.dismissedAt)}
+              </Text>
+            </div>
+            <Button
+              size="xs"
+              variant="default"
+              onClick={() => undo.mutate(d)}
+              loading={undo.isPending && undo.variables === d}
+              aria-label={`Undo: suggest ${a.name} and ${b.name} again`}
+            >
+              Undo
+            </Button>
+          </Group>
+        );
+      })}
     </Stack>
   );
 }
@@ -76,9 +193,11 @@ export function DuplicatesPanel() {
 function PairCard({
   pair,
   onMerged,
+  onDismissed,
 }: {
   pair: DuplicatePair;
   onMerged: (keep: CustomerSummary, other: CustomerSummary) => void;
+  onDismissed: (a: CustomerSummary, b: CustomerSummary) => void;
 }) {
   const [a, b] = pair.customers as [CustomerSummary, CustomerSummary];
   // keep the one that was in touch most recently by default
@@ -94,6 +213,10 @@ function PairCard({
       setConfirming(false);
       onMerged(keep, other);
     },
+  });
+  const dismiss = useMutation({
+    mutationFn: () => dataApi.dismiss(a.id, b.id),
+    onSuccess: () => onDismissed(a, b),
   });
   const label = `${a.name} and ${b.name}`;
   return (
@@ -141,9 +264,19 @@ function PairCard({
             ))}
           </SimpleGrid>
         </Radio.Group>
-        <Group>
-          <Button onClick={() => setConfirming(true)}>Merge into {keep.name}…</Button>
+        <Group gap="sm">
+          <Button onClick={() => setConfirming(true)} disabled={dismiss.isPending}>
+            Merge into {keep.name}…
+          </Button>
+          <Button variant="default" onClick={() => dismiss.mutate()} loading={dismiss.isPending}>
+            Not the same person
+          </Button>
         </Group>
+        {dismiss.isError && (
+          <Alert color="red" role="alert">
+            {errorMessage(dismiss.error)}
+          </Alert>
+        )}
       </Stack>
       <Modal
         opened={confirming}

@@ -11,12 +11,19 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type DragEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { errorMessage } from '../../lib/api.ts';
 import { useMe } from '../../lib/session.ts';
-import { dataApi, type DryRun, type ImportPreview, type SampleRecord } from './api.ts';
+import {
+  dataApi,
+  type ColumnMapping as Mapping,
+  type DryRun,
+  type ImportPreview,
+  type SampleRecord,
+} from './api.ts';
+import { MappingEditor, mappingFromPreview } from './MappingEditor.tsx';
 import { CountsTable, PastImports, RunReport } from './ImportReport.tsx';
 import { fileSize, RejectedList, usePresets } from './shared.tsx';
 
@@ -145,24 +152,52 @@ function PreviewStep({
   const me = useMe();
   const qc = useQueryClient();
   const presets = usePresets();
+  const saved = useQuery({ queryKey: ['import-mappings'], queryFn: dataApi.mappings });
+  // how to read the file: detected unless the user chose a preset, a saved mapping, or mapped the columns
   const [preset, setPreset] = useState<string | null>(null);
+  const [mappingId, setMappingId] = useState<string | null>(null);
+  const [columns, setColumns] = useState<Mapping | null>(null);
+  const [editing, setEditing] = useState(false);
+  /** The saved mapping the user's changes started from (saving under its name updates it). */
+  const [origin, setOrigin] = useState<{ id: string; name: string } | null>(null);
   const [currency, setCurrency] = useState(me.workspace.currency);
   const [upload, setUpload] = useState<number | null>(null);
   const [dry, setDry] = useState<DryRun | null>(null);
   const validCurrency = /^[A-Za-z]{3}$/.test(currency);
-  const options = { preset: preset ?? undefined, currency: validCurrency ? currency : undefined };
+  const layout = columns ? { columns } : mappingId ? { mapping: mappingId } : preset ? { preset } : {};
+  const options = { ...layout, currency: validCurrency ? currency : undefined };
 
   const preview = useQuery({
-    queryKey: ['import-preview', file.name, file.size, file.lastModified, preset, options.currency],
+    queryKey: ['import-preview', file.name, file.size, file.lastModified, layout, options.currency],
     queryFn: () => dataApi.preview(file.slice(0, PREVIEW_BYTES), options),
     retry: false,
     staleTime: Infinity,
+    placeholderData: keepPreviousData,
   });
-  const detected = preview.data?.preset;
-  const kind = presets.data?.items.find((p) => p.id === (preset ?? detected))?.kind;
+  // the last preview that worked: the mapping stays on screen while a bad choice in it is explained
+  const lastGood = useRef<ImportPreview | undefined>(undefined);
+  if (preview.data && !preview.isPlaceholderData) lastGood.current = preview.data;
+  const shown = preview.data ?? (columns || mappingId ? lastGood.current : undefined);
+  const detected = shown?.preset;
+  const kind = detected?.startsWith('mapping')
+    ? 'customers'
+    : presets.data?.items.find((p) => p.id === detected)?.kind;
+  const generic = detected === 'generic';
+  // a generic file with columns it cannot place opens the mapping at once
+  const showEditor =
+    !!shown && (editing || (generic && shown.columns.some((c) => c.header.trim() && !c.used)));
+  // what to import with: the choice made, else what the preview detected (a saved mapping by its id)
+  const startOptions = {
+    ...options,
+    ...(Object.keys(layout).length || detected === 'vcard'
+      ? {}
+      : shown?.mapping
+        ? { mapping: shown.mapping.id }
+        : { preset: detected }),
+  };
 
   const start = useMutation({
-    mutationFn: () => dataApi.start(file, { ...options, preset: preset ?? detected }, setUpload),
+    mutationFn: () => dataApi.start(file, startOptions, setUpload),
     onSuccess: (run) => {
       void qc.invalidateQueries({ queryKey: ['imports'] });
       onStarted(run.id);
@@ -170,13 +205,24 @@ function PreviewStep({
     onSettled: () => setUpload(null),
   });
   const check = useMutation({
-    mutationFn: () => dataApi.dryRun(file, { ...options, preset: preset ?? detected }, setUpload),
+    mutationFn: () => dataApi.dryRun(file, startOptions, setUpload),
     onSuccess: setDry,
     onSettled: () => setUpload(null),
   });
   const busy = start.isPending || check.isPending;
 
   const presetData = [
+    ...(columns
+      ? [{ group: 'Your mapping', items: [{ value: 'mapping', label: 'Your column mapping (below)' }] }]
+      : []),
+    ...((saved.data?.items.length ?? 0) > 0
+      ? [
+          {
+            group: 'Your saved mappings',
+            items: (saved.data?.items ?? []).map((m) => ({ value: `mapping:${m.id}`, label: m.name })),
+          },
+        ]
+      : []),
     {
       group: 'Customers and contacts',
       items: (presets.data?.items ?? [])
@@ -190,6 +236,28 @@ function PreviewStep({
         .map((p) => ({ value: p.id, label: p.label })),
     },
   ];
+  const detectedValue = shown?.mapping ? `mapping:${shown.mapping.id}` : (detected ?? null);
+  const layoutValue = columns ? 'mapping' : mappingId ? `mapping:${mappingId}` : (preset ?? detectedValue);
+  const chooseLayout = (v: string | null) => {
+    setDry(null);
+    setColumns(null);
+    setEditing(false);
+    setOrigin(null);
+    if (!v || v === 'mapping') return;
+    const isDetected = !preset && !mappingId && !columns && v === detectedValue;
+    if (isDetected) return;
+    if (v.startsWith('mapping:')) {
+      setMappingId(v.slice('mapping:'.length));
+      setPreset(null);
+    } else {
+      setPreset(v);
+      setMappingId(null);
+    }
+  };
+  const savedAs =
+    shown?.mapping ??
+    (mappingId ? (saved.data?.items.find((m) => m.id === mappingId) ?? null) : null) ??
+    origin;
 
   return (
     <Paper withBorder p={{ base: 'sm', sm: 'lg' }} radius="md" component="section" aria-label="Preview">
@@ -201,7 +269,7 @@ function PreviewStep({
             </Title>
             <Text size="sm" c="dimmed">
               {fileSize(file.size)}
-              {preview.data && preview.data.preset !== 'vcard' && <> · {describeFormat(preview.data)}</>}
+              {shown && shown.preset !== 'vcard' && <> · {describeFormat(shown)}</>}
             </Text>
           </div>
           <Button variant="default" onClick={onCancel} disabled={busy}>
@@ -209,29 +277,34 @@ function PreviewStep({
           </Button>
         </Group>
 
-        {preview.isPending && <Text c="dimmed">Reading the start of the file…</Text>}
-        {preview.isError && (
+        {!shown && preview.isPending && <Text c="dimmed">Reading the start of the file…</Text>}
+        {preview.isError && !shown && (
           <Alert color="red" title="This file cannot be imported" role="alert">
             {errorMessage(preview.error)}
           </Alert>
         )}
-        {preview.data && (
+        {shown && (
           <>
             <Group align="flex-end" gap="md" wrap="wrap">
-              {preview.data.preset === 'vcard' ? (
+              {shown.preset === 'vcard' ? (
                 <Text>
                   Read as <b>vCard contacts</b>
                 </Text>
               ) : (
                 <Select
                   label="Layout"
-                  description={preset ? 'Chosen by you' : 'Detected from the column names'}
+                  description={
+                    columns
+                      ? 'Mapped by you'
+                      : preset || mappingId
+                        ? 'Chosen by you'
+                        : shown.mapping
+                          ? 'Your saved mapping, found by the column names'
+                          : 'Detected from the column names'
+                  }
                   data={presetData}
-                  value={preset ?? detected ?? null}
-                  onChange={(v) => {
-                    setDry(null);
-                    setPreset(v === detected ? null : v);
-                  }}
+                  value={layoutValue}
+                  onChange={chooseLayout}
                   allowDeselect={false}
                   w={{ base: '100%', xs: 400 }}
                   disabled={busy}
@@ -254,8 +327,43 @@ function PreviewStep({
                 />
               )}
             </Group>
-            <ColumnMapping preview={preview.data} generic={(preset ?? detected) === 'generic'} />
-            <SampleRows sample={preview.data.sample} />
+            {showEditor ? (
+              <MappingEditor
+                columns={shown.columns}
+                value={columns ?? mappingFromPreview(shown.columns)}
+                onChange={(next) => {
+                  setDry(null);
+                  setEditing(true);
+                  setOrigin((o) => o ?? savedAs);
+                  setColumns(next);
+                }}
+                savedAs={savedAs}
+                onSaved={(m) => {
+                  setEditing(true);
+                  setColumns(null);
+                  setPreset(null);
+                  setOrigin({ id: m.id, name: m.name });
+                  setMappingId(m.id);
+                }}
+                disabled={busy}
+              />
+            ) : (
+              <ColumnMapping
+                preview={shown}
+                generic={generic}
+                onChange={
+                  kind === 'customers' && (generic || shown.preset.startsWith('mapping'))
+                    ? () => setEditing(true)
+                    : undefined
+                }
+              />
+            )}
+            {preview.isError && (
+              <Alert color="red" title="This mapping cannot be used" role="alert">
+                {errorMessage(preview.error)}
+              </Alert>
+            )}
+            <SampleRows sample={shown.sample} stale={preview.isPlaceholderData || preview.isError} />
           </>
         )}
 
@@ -283,7 +391,7 @@ function PreviewStep({
           <Button
             onClick={() => start.mutate()}
             loading={start.isPending}
-            disabled={!preview.data || !validCurrency || check.isPending}
+            disabled={!preview.data || preview.isPlaceholderData || !validCurrency || check.isPending}
           >
             Start import
           </Button>
@@ -291,7 +399,7 @@ function PreviewStep({
             variant="default"
             onClick={() => check.mutate()}
             loading={check.isPending}
-            disabled={!preview.data || !validCurrency || start.isPending}
+            disabled={!preview.data || preview.isPlaceholderData || !validCurrency || start.isPending}
           >
             Check the whole file first
           </Button>
@@ -313,7 +421,16 @@ function describeFormat(p: ImportPreview): string {
 }
 
 /** Which columns are read and which are left out (the layouts map columns by their names). */
-function ColumnMapping({ preview, generic }: { preview: ImportPreview; generic: boolean }) {
+function ColumnMapping({
+  preview,
+  generic,
+  onChange,
+}: {
+  preview: ImportPreview;
+  generic: boolean;
+  /** Open the mapping editor (generic files and saved mappings). */
+  onChange?: (() => void) | undefined;
+}) {
   if (preview.columns.length === 0) return null;
   const used = preview.columns.filter((c) => c.used);
   const unused = preview.columns.filter((c) => !c.used && c.header);
@@ -351,15 +468,21 @@ function ColumnMapping({ preview, generic }: { preview: ImportPreview; generic: 
       {generic && (
         <Text size="xs" c="dimmed">
           Columns are recognised by their names: Name (or First name and Last name), Phone, Mobile, Email,
-          Company, Address, City, Postcode, Country, Birthday, Tags, Notes. To have a left-out column read,
-          rename it in your spreadsheet to one of these.
+          Company, Address, City, Postcode, Country, Birthday, Tags, Notes. Other names: change the mapping.
         </Text>
+      )}
+      {onChange && (
+        <Group>
+          <Button variant="default" size="xs" onClick={onChange}>
+            Change mapping
+          </Button>
+        </Group>
       )}
     </Stack>
   );
 }
 
-function recordText(r: SampleRecord): { who: string; detail: string } | { error: string } {
+function recordText(r: SampleRecord): { who: string; detail: string; notes?: string } | { error: string } {
   if ('error' in r) return { error: r.error };
   const c = 'customer' in r ? r.customer : r.order.customer;
   const contact = [c.phones?.[0]?.number, c.emails?.[0]?.address].filter(Boolean).join(' · ');
@@ -371,12 +494,16 @@ function recordText(r: SampleRecord): { who: string; detail: string } | { error:
       detail: `Order ${o.number ?? o.externalId} · ${o.placedAt.slice(0, 10)} · ${items} item${items === 1 ? '' : 's'}${contact ? ` · ${contact}` : ''}`,
     };
   }
-  return { who: c.name, detail: [contact, c.company].filter(Boolean).join(' · ') };
+  return {
+    who: c.name,
+    detail: [contact, c.company, c.tags?.length ? c.tags.join(', ') : undefined].filter(Boolean).join(' · '),
+    ...(c.needs && { notes: c.needs }),
+  };
 }
 
-function SampleRows({ sample }: { sample: SampleRecord[] }) {
+function SampleRows({ sample, stale }: { sample: SampleRecord[]; stale?: boolean }) {
   return (
-    <Stack gap={6} aria-label="First rows">
+    <Stack gap={6} aria-label="First rows" aria-busy={stale} style={{ opacity: stale ? 0.6 : 1 }}>
       <Text fw={600} size="sm">
         How the first rows will be read
       </Text>
@@ -400,6 +527,11 @@ function SampleRows({ sample }: { sample: SampleRecord[] }) {
                 {t.detail && (
                   <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
                     {t.detail}
+                  </Text>
+                )}
+                {t.notes && (
+                  <Text size="xs" c="dimmed" lineClamp={1} title={t.notes}>
+                    Notes: {t.notes}
                   </Text>
                 )}
                 {r.warnings?.map((w) => (

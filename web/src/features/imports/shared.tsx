@@ -3,7 +3,13 @@ import { useQuery } from '@tanstack/react-query';
 import { dataApi, type ImportPreset } from './api.ts';
 
 export const presetLabel = (id: string, presets: ImportPreset[] | undefined) =>
-  id === 'vcard' ? 'vCard contacts' : (presets?.find((p) => p.id === id)?.label ?? id);
+  id === 'vcard'
+    ? 'vCard contacts'
+    : id === 'mapping'
+      ? 'Your column mapping'
+      : id.startsWith('mapping:')
+        ? `Saved mapping "${id.slice('mapping:'.length)}"`
+        : (presets?.find((p) => p.id === id)?.label ?? id);
 
 export function fileSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
