@@ -24,6 +24,7 @@ const VALID_BODIES: Record<string, object> = {
   'post /api/v1/enquiries/{id}/respond': { note: 'hijack' },
   'post /api/v1/enquiries/{id}/outcome': { outcome: 'won' },
   'post /api/v1/enquiries/{id}/transfer': { toUserId: 'someone' },
+  'put /api/v1/imports/mappings/{id}': { name: 'Hijack', columns: { Name: 'name' } },
 };
 
 for (const dialect of DIALECTS) {
@@ -101,6 +102,14 @@ for (const dialect of DIALECTS) {
             payload: 'Name,Phone\nImported Person,0803 777 0000\n',
           })
         ).json().id,
+        'imports/mappings': (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/imports/mappings',
+            headers: a.auth,
+            payload: { name: 'Private mapping', columns: { Name: 'name' } },
+          })
+        ).json().id,
       };
 
       const doc = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
@@ -110,7 +119,8 @@ for (const dialect of DIALECTS) {
       for (const [path, ops] of Object.entries(doc.paths)) {
         if (!path.includes('{id}')) continue;
         const resource = path.split('/')[3] ?? '';
-        const id = ids[resource];
+        // a sub-resource's own ids where it has them (e.g. imports/mappings/{id})
+        const id = ids[path.split('/').slice(3, 5).join('/')] ?? ids[resource];
         expect(id, `the sweep needs an id for /${resource}: add one above`).toBeDefined();
         for (const method of Object.keys(ops)) {
           const url = path.replace('{id}', id as string);
@@ -153,6 +163,10 @@ for (const dialect of DIALECTS) {
         await t.app.inject({ method: 'GET', url: `/api/v1/customers/${customer.id}`, headers: a.auth })
       ).json();
       expect(after.name).toBe('Private Person');
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/imports/mappings', headers: a.auth })).json()
+          .items,
+      ).toMatchObject([{ name: 'Private mapping', columns: { Name: 'name' } }]);
       const timeline = (
         await t.app.inject({
           method: 'GET',
