@@ -289,6 +289,32 @@ for (const dialect of DIALECTS) {
       expect((await upload('/api/v1/imports/preview', w.auth, SHEET)).json().preset).toBe('generic');
     });
 
+    it('resumes an interrupted mapped import only under the same mapping', async () => {
+      const w = await t.newWorkspace();
+      const dir = tmpDir();
+      const file = path.join(dir, 'sheet.csv');
+      fs.writeFileSync(file, SHEET);
+      const run = (columns: Record<string, string>) =>
+        t.services.imports.runImport({ workspaceId: w.workspaceId, file, columns });
+      // a first run that stopped after the first row (as a kill would leave it)
+      const first = await run(MAPPING);
+      expect(first.resumed).toBe(false);
+      await t.conn.db
+        .updateTable('import_runs')
+        .set({ status: 'failed', records_done: 1 })
+        .where('workspace_id', '=', w.workspaceId)
+        .execute();
+      // another mapping of the same file starts afresh (all three rows read again)…
+      const other = await run({ ...MAPPING, Since: 'tags' });
+      expect(other).toMatchObject({ resumed: false, counts: { customers: { updated: 2 }, rejected: 1 } });
+      // …the same mapping resumes after the first row
+      const same = await run(MAPPING);
+      expect(same.resumed).toBe(true);
+      expect(same.run?.id).toBe(first.run?.id);
+      expect(other.run?.id).not.toBe(first.run?.id);
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
     it('imports from the command line with --mapping <name>, and says which column a file lacks', async () => {
       const w = await t.newWorkspace({ name: 'Cli Shop' });
       await send('POST', '/api/v1/imports/mappings', w.auth, { name: 'Shop sheet', columns: MAPPING });

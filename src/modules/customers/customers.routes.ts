@@ -54,7 +54,7 @@ export function registerCustomerRoutes(root: FastifyInstance, { customers }: { c
       schema: {
         tags,
         summary:
-          'Likely duplicates: pairs sharing a phone or an email, or with the same name (most reasons first)',
+          'Likely duplicates: pairs sharing a phone or an email, or with the same name (most reasons first); pairs dismissed as different people are left out',
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
         response: {
           200: z.object({
