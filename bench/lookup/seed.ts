@@ -11,7 +11,8 @@ export type Dialect = 'sqlite' | 'postgres';
 /** Where each dialect's benchmark database lives (cached between runs). */
 export const OUT_DIR = path.resolve(import.meta.dirname, '../out');
 const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
-const PG_BENCH_DB = 'rapport_bench';
+/** The benchmark database (BENCH_PG_DB: another name, for a second checkout benchmarking beside this one). */
+const PG_BENCH_DB = process.env.BENCH_PG_DB ?? 'rapport_bench';
 const WORKSPACE = 'Lookup bench';
 const BATCH = 5_000;
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect } from './connect.ts';
+import { connect, rawDriver } from './connect.ts';
 import { withStatementCache } from './statement-cache.ts';
 
 const dirs: string[] = [];
@@ -33,6 +33,31 @@ describe('SQLite connection', () => {
     db.prepare('SELECT 4');
     expect(db.prepare('SELECT 1 AS x')).not.toBe(a);
     db.close();
+  });
+
+  it('has a read-only second connection that sees committed rows only (none for an in-memory database)', async () => {
+    const conn = connect({ dataDir: tmp() });
+    try {
+      await sql`CREATE TABLE t (x INTEGER)`.execute(conn.db);
+      const driver = rawDriver(conn.db);
+      if (driver?.dialect !== 'sqlite') throw new Error('expected SQLite');
+      const reader = driver.reader();
+      if (!reader) throw new Error('expected a reader');
+      expect(driver.reader()).toBe(reader);
+      const count = () => (reader.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+      await conn.db.transaction().execute(async (trx) => {
+        await sql`INSERT INTO t VALUES (1)`.execute(trx);
+        expect(count()).toBe(0); // not yet committed
+      });
+      expect(count()).toBe(1);
+      expect(() => reader.exec('INSERT INTO t VALUES (2)')).toThrow(/readonly/);
+    } finally {
+      await conn.close();
+    }
+    const memory = connect({ sqliteFile: ':memory:' });
+    const driver = rawDriver(memory.db);
+    expect(driver?.dialect === 'sqlite' && driver.reader()).toBeUndefined();
+    await memory.close();
   });
 
   it('keeps planner statistics without STAT4 samples, and drops samples an older version left', async () => {

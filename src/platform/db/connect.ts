@@ -35,7 +35,16 @@ class RapportSqliteDialect extends SqliteDialect {
  * Kysely transaction) interleaves with the raw statements.
  */
 export type RawDriver =
-  { dialect: 'sqlite'; sqlite: SqliteDatabase.Database } | { dialect: 'postgres'; pool: pg.Pool };
+  | {
+      dialect: 'sqlite';
+      sqlite: SqliteDatabase.Database;
+      /**
+       * A second, read-only connection to the same file, opened on first use (none for `:memory:`): for hot
+       * reads that must not wait behind Kysely's one connection, and that see only committed data.
+       */
+      reader: () => SqliteDatabase.Database | undefined;
+    }
+  | { dialect: 'postgres'; pool: pg.Pool };
 const rawDrivers = new WeakMap<Kysely<Database>, RawDriver>();
 
 /** The driver of a Kysely instance made by `connect` (not of a transaction), or undefined. */
@@ -47,6 +56,9 @@ export type ConnectOptions = {
   poolSize?: number;
   sqliteFile?: string;
 };
+
+/** The read-only connection's page cache (KiB): the caller card's pages, not whole tables. */
+const READER_CACHE_KB = 16_000;
 
 /**
  * Open the database: PostgreSQL when a URL is given, else the SQLite file `<dataDir>/rapport.db`
@@ -80,8 +92,26 @@ export function connect(opts: ConnectOptions): Db {
   const db = new Kysely<Database>({
     dialect: new RapportSqliteDialect({ database: withStatementCache(sqlite) }),
   });
-  rawDrivers.set(db, { dialect: 'sqlite', sqlite });
-  return { db, dialect: 'sqlite', url: undefined, close: () => db.destroy() };
+  let reader: SqliteDatabase.Database | undefined;
+  const openReader = () => {
+    if (file === ':memory:') return undefined;
+    if (!reader) {
+      reader = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+      reader.pragma('busy_timeout = 5000');
+      reader.pragma(`cache_size = -${READER_CACHE_KB}`);
+    }
+    return reader;
+  };
+  rawDrivers.set(db, { dialect: 'sqlite', sqlite, reader: openReader });
+  return {
+    db,
+    dialect: 'sqlite',
+    url: undefined,
+    close: async () => {
+      reader?.close();
+      await db.destroy();
+    },
+  };
 }
 
 function dropStat4Samples(sqlite: SqliteDatabase.Database) {

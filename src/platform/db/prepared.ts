@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 import { rawDriver } from './connect.ts';
 import type { Database } from './schema.ts';
@@ -13,11 +14,15 @@ const nameOf = (sql: string) => 'rapport_' + createHash('sha1').update(sql).dige
  * `build` receives `value(name)`, a placeholder to use wherever that value goes in the query; it must be
  * passed through untouched (compared, not transformed). Queries are kept per `shape` — a key that must
  * change whenever the built SQL would (e.g. the number of items in an `in` list). On PostgreSQL they run as
- * named statements on the pool, outside any transaction; on SQLite through Kysely (its one connection is
- * shared with transactions, which must not interleave).
+ * named statements on the pool, outside any transaction; on SQLite as statements of the read-only second
+ * connection (Kysely's one connection is shared with transactions, which must not interleave; an in-memory
+ * database has no second connection and runs them through Kysely). Either way they read committed data only.
  */
 export function preparedQueries(db: Kysely<Database>) {
-  const compiled = new Map<string, { q: CompiledQuery; name: string }>();
+  const compiled = new Map<
+    string,
+    { q: CompiledQuery; name: string; statement?: SqliteDatabase.Statement }
+  >();
   return async function run<R>(
     shape: string,
     build: (value: (name: string) => string) => Compilable<R>,
@@ -42,6 +47,12 @@ export function preparedQueries(db: Kysely<Database>) {
       // planning the caller card took 10× longer than running it.
       const result = await driver.pool.query({ name, text: q.sql, values: parameters });
       return result.rows as R[];
+    }
+    const reader = driver?.dialect === 'sqlite' ? driver.reader() : undefined;
+    if (reader) {
+      // Synchronous, on the read-only connection: no queueing behind Kysely's connection, no promises.
+      entry.statement ??= reader.prepare(q.sql);
+      return entry.statement.all(parameters) as R[];
     }
     const result = await db.executeQuery<R>(CompiledQuery.raw(q.sql, parameters));
     return result.rows;
