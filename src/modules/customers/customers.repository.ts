@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CustomerTable, Database } from '../../platform/db/schema.ts';
 import type { Customer, CustomerSummary } from './customers.schema.ts';
+import type { Key } from './postings.ts';
 
 export type PhoneRow = { id: string; raw: string; e164: string | null; label: string | null; valid: boolean };
 export type EmailRow = { id: string; address: string; normalized: string; label: string | null };
@@ -30,13 +31,87 @@ export function decodeCursor(s: string): Cursor | undefined {
 
 const parseJson = <T>(s: string | null, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
 
+/**
+ * A condition on a customer's name words: one of `tokens`, or (`prefix`) any word starting with it — for a short
+ * prefix that too many words share to list.
+ */
+export type NameProbe = { tokens: string[] } | { prefix: string };
+
+/** Which customers a list shows. */
+export type ListFilter = {
+  tag?: string | undefined;
+  kind?: string | undefined;
+  businessId?: string | undefined;
+  ids?: string[] | undefined;
+  /** Customers satisfying every probe (search words matched per customer). */
+  probes?: NameProbe[] | undefined;
+  notIds?: string[] | undefined;
+  after?: Key | undefined;
+};
+
+/** The smallest string after every string starting with `prefix` (by code point), if any. */
+export function prefixEnd(prefix: string): string | undefined {
+  const cps = [...prefix];
+  while (cps.length) {
+    const last = (cps.pop() as string).codePointAt(0) as number;
+    if (last < 0x10ffff) return cps.join('') + String.fromCodePoint(last === 0xd7ff ? 0xe000 : last + 1);
+  }
+  return undefined;
+}
+
 export function createCustomersRepository(db: Kysely<Database>) {
+  /** The customers of a list (no columns selected yet). */
+  function listQuery(ws: string, f: ListFilter) {
+    let q = db.selectFrom('customers as c').where('c.workspace_id', '=', ws);
+    if (f.kind) q = q.where('c.kind', '=', f.kind as 'person' | 'business');
+    if (f.businessId) q = q.where('c.business_id', '=', f.businessId);
+    if (f.tag) {
+      const tag = f.tag;
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('customer_tags as t')
+            .select('t.tag')
+            .where('t.workspace_id', '=', ws)
+            .whereRef('t.customer_id', '=', 'c.id')
+            .where('t.tag', '=', tag),
+        ),
+      );
+    }
+    if (f.ids) q = q.where('c.id', 'in', f.ids);
+    for (const probe of f.probes ?? [])
+      q = q.where((eb) => {
+        let k = eb
+          .selectFrom('customer_tokens as k')
+          .select('k.token')
+          .where('k.workspace_id', '=', ws)
+          .whereRef('k.customer_id', '=', 'c.id');
+        if ('tokens' in probe) k = k.where('k.token', 'in', probe.tokens);
+        else {
+          // by code point on both databases (PostgreSQL: the column's collation is "C")
+          k = k.where('k.token', '>=', probe.prefix);
+          const end = prefixEnd(probe.prefix);
+          if (end !== undefined) k = k.where('k.token', '<', end);
+        }
+        return eb.exists(k);
+      });
+    if (f.notIds?.length) q = q.where('c.id', 'not in', f.notIds);
+    if (f.after) {
+      const { sort, id } = f.after;
+      q = q.where((eb) =>
+        eb.or([eb('c.sort_name', '>', sort), eb.and([eb('c.sort_name', '=', sort), eb('c.id', '>', id)])]),
+      );
+    }
+    return q;
+  }
+
   async function writeChildren(
     trx: Kysely<Database>,
     ws: string,
     id: string,
     w: Omit<CustomerWrite, 'row'>,
     replace: { phones: boolean; emails: boolean; tags: boolean; tokens: boolean },
+    sortName: string,
     existing = true,
   ) {
     if (replace.phones) {
@@ -109,7 +184,9 @@ export function createCustomersRepository(db: Kysely<Database>) {
       if (w.tokens.length) {
         await trx
           .insertInto('customer_tokens')
-          .values(w.tokens.map((token) => ({ workspace_id: ws, customer_id: id, token })))
+          .values(
+            w.tokens.map((token) => ({ workspace_id: ws, customer_id: id, token, sort_name: sortName })),
+          )
           .execute();
         await trx
           .insertInto('customer_vocab')
@@ -124,7 +201,7 @@ export function createCustomersRepository(db: Kysely<Database>) {
     async insert(trx: Kysely<Database>, w: CustomerWrite) {
       await trx.insertInto('customers').values(w.row).execute();
       const all = { phones: true, emails: true, tags: true, tokens: true };
-      await writeChildren(trx, w.row.workspace_id, w.row.id, w, all, false);
+      await writeChildren(trx, w.row.workspace_id, w.row.id, w, all, w.row.sort_name, false);
     },
 
     /** Insert many new customers with multi-row statements (bulk loads: demo, imports, benchmarks). */
@@ -166,7 +243,12 @@ export function createCustomersRepository(db: Kysely<Database>) {
       );
       for (const part of chunks(tags, 2000)) await trx.insertInto('customer_tags').values(part).execute();
       const tokens = ws.flatMap((w) =>
-        w.tokens.map((token) => ({ workspace_id: w.row.workspace_id, customer_id: w.row.id, token })),
+        w.tokens.map((token) => ({
+          workspace_id: w.row.workspace_id,
+          customer_id: w.row.id,
+          token,
+          sort_name: w.row.sort_name,
+        })),
       );
       for (const part of chunks(tokens, 2000)) await trx.insertInto('customer_tokens').values(part).execute();
       const vocab = [
@@ -197,7 +279,16 @@ export function createCustomersRepository(db: Kysely<Database>) {
         .where('workspace_id', '=', ws)
         .where('id', '=', id)
         .execute();
-      await writeChildren(trx, ws, id, w, replace);
+      await writeChildren(trx, ws, id, w, replace, rest.sort_name);
+      // the name postings carry the sort key: kept equal to the row's even when they are not rewritten
+      if (!replace.tokens)
+        await trx
+          .updateTable('customer_tokens')
+          .set({ sort_name: rest.sort_name })
+          .where('workspace_id', '=', ws)
+          .where('customer_id', '=', id)
+          .where('sort_name', '<>', rest.sort_name)
+          .execute();
     },
 
     /** Delete a customer; their people (if a business) stay, without the link. */
@@ -325,65 +416,18 @@ export function createCustomersRepository(db: Kysely<Database>) {
     /** List rows as summaries, in (sort_name, id) order, optionally within a set of ids. */
     async page(
       ws: string,
-      f: {
-        tag?: string | undefined;
-        kind?: string | undefined;
-        businessId?: string | undefined;
-        ids?: string[] | undefined;
-        /** Customers having, for every group, one of its name tokens (a common word: matched in SQL). */
-        tokenGroups?: string[][] | undefined;
-        notIds?: string[] | undefined;
-        after?: { sort: string; id: string } | undefined;
-        limit: number;
-      },
+      f: ListFilter & { limit: number },
     ): Promise<(CustomerSummary & { sort: string })[]> {
       if (f.ids && f.ids.length === 0) return [];
-      let q = db
-        .selectFrom('customers as c')
-        .select([
-          'c.id',
-          'c.kind',
-          'c.name',
-          'c.sort_name',
-          'c.business_id',
-          'c.job_title',
-          'c.last_interaction_at',
-        ])
-        .where('c.workspace_id', '=', ws);
-      if (f.kind) q = q.where('c.kind', '=', f.kind as 'person' | 'business');
-      if (f.businessId) q = q.where('c.business_id', '=', f.businessId);
-      if (f.tag) {
-        const tag = f.tag;
-        q = q.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('customer_tags as t')
-              .select('t.tag')
-              .where('t.workspace_id', '=', ws)
-              .whereRef('t.customer_id', '=', 'c.id')
-              .where('t.tag', '=', tag),
-          ),
-        );
-      }
-      if (f.ids) q = q.where('c.id', 'in', f.ids);
-      for (const g of f.tokenGroups ?? [])
-        q = q.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('customer_tokens as k')
-              .select('k.token')
-              .where('k.workspace_id', '=', ws)
-              .whereRef('k.customer_id', '=', 'c.id')
-              .where('k.token', 'in', g),
-          ),
-        );
-      if (f.notIds?.length) q = q.where('c.id', 'not in', f.notIds);
-      if (f.after) {
-        const { sort, id } = f.after;
-        q = q.where((eb) =>
-          eb.or([eb('c.sort_name', '>', sort), eb.and([eb('c.sort_name', '=', sort), eb('c.id', '>', id)])]),
-        );
-      }
+      const q = listQuery(ws, f).select([
+        'c.id',
+        'c.kind',
+        'c.name',
+        'c.sort_name',
+        'c.business_id',
+        'c.job_title',
+        'c.last_interaction_at',
+      ]);
       // Within a given set of ids (a search tier, ≤ 2,000), fetch them by key and sort them: ordered by the bare
       // column, PostgreSQL walked the whole name index hunting for the scattered ids (0.3 s at 1M customers).
       const rows = await (f.ids ? q.orderBy(sql`${sql.ref('c.sort_name')} || ''`) : q.orderBy('c.sort_name'))
@@ -391,6 +435,63 @@ export function createCustomersRepository(db: Kysely<Database>) {
         .limit(f.limit)
         .execute();
       return this.summarize(ws, rows);
+    },
+
+    /** The positions (sort key, id) of the listed customers in name order: the walk without the summaries. */
+    async pageKeys(ws: string, f: ListFilter & { limit: number }): Promise<Key[]> {
+      const rows = await listQuery(ws, f)
+        .select(['c.sort_name', 'c.id'])
+        .orderBy('c.sort_name')
+        .orderBy('c.id')
+        .limit(f.limit)
+        .execute();
+      return rows.map((r) => ({ sort: r.sort_name, id: r.id }));
+    },
+
+    /**
+     * Up to `n` customers having one of these name tokens, in name order (sort key, then id, by code point),
+     * from `from` on (after it when `strict`), read from the postings: one ordered index range per token,
+     * merged by the database. A customer with two of the tokens comes twice, adjacent.
+     */
+    async postingsFrom(
+      ws: string,
+      tokens: string[],
+      from: Key | undefined,
+      strict: boolean,
+      n: number,
+    ): Promise<Key[]> {
+      const bound = from
+        ? strict
+          ? sql` AND (sort_name, customer_id) > (${from.sort}, ${from.id})`
+          : sql` AND (sort_name, customer_id) >= (${from.sort}, ${from.id})`
+        : sql``;
+      const one = (token: string) =>
+        sql`SELECT sort_name, customer_id FROM customer_tokens
+          WHERE workspace_id = ${ws} AND token = ${token}${bound}
+          ORDER BY sort_name, customer_id LIMIT ${n}`;
+      const [first] = tokens;
+      if (first === undefined) return [];
+      const query =
+        tokens.length === 1
+          ? one(first)
+          : sql`${sql.join(
+              tokens.map((t) => sql`SELECT * FROM (${one(t)}) AS p`),
+              sql` UNION ALL `,
+            )} ORDER BY sort_name, customer_id LIMIT ${n}`;
+      const { rows } = await query.execute(db);
+      return (rows as { sort_name: string; customer_id: string }[]).map((r) => ({
+        sort: r.sort_name,
+        id: r.customer_id,
+      }));
+    },
+
+    /** Which of these customers pass the filters (kind, business, tag, name probes). */
+    async idsPassing(ws: string, ids: string[], f: ListFilter): Promise<Set<string>> {
+      if (!ids.length) return new Set();
+      const rows = await listQuery(ws, { ...f, ids })
+        .select('c.id')
+        .execute();
+      return new Set(rows.map((r) => r.id));
     },
 
     async summarize(
@@ -458,6 +559,20 @@ export function createCustomersRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /** Dictionary tokens starting with `prefix`, in order, at most `limit`. */
+    async vocabularyWithPrefix(ws: string, prefix: string, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('customer_vocab')
+        .select('token')
+        .where('workspace_id', '=', ws)
+        .where('token', '>=', prefix)
+        .where('token', '<', prefix + '\uffff')
+        .orderBy('token')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.token);
+    },
+
     /** Dictionary tokens that could be what a (possibly mistyped) query token meant. */
     async vocabularyNear(ws: string, token: string, maxTypos: number): Promise<string[]> {
       const firsts = [...new Set([token[0], token[1]].filter((c): c is string => !!c))];
@@ -472,22 +587,6 @@ export function createCustomersRepository(db: Kysely<Database>) {
         .where('length', '<=', token.length + Math.max(maxTypos, 40))
         .execute();
       return rows.map((r) => r.token);
-    },
-
-    /** Customers having, for every group, at least one of its tokens (AND of ORs). */
-    async idsWithTokens(ws: string, groups: string[][], cap: number): Promise<string[]> {
-      if (!groups.length || groups.some((g) => g.length === 0)) return [];
-      const sub = (g: string[]) =>
-        db
-          .selectFrom('customer_tokens')
-          .select('customer_id')
-          .where('workspace_id', '=', ws)
-          .where('token', 'in', g);
-      const [first, ...rest] = groups as [string[], ...string[][]];
-      let q = sub(first);
-      for (const g of rest) q = q.intersect(sub(g));
-      const rows = await db.selectFrom(q.as('m')).select('m.customer_id').limit(cap).execute();
-      return rows.map((r) => r.customer_id);
     },
 
     async idsByPhones(ws: string, e164s: string[], prefixes: string[], cap: number): Promise<string[]> {

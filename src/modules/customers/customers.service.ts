@@ -22,7 +22,7 @@ import {
   type UpdateCustomerInput,
 } from './customers.schema.ts';
 import { normalizeEmail, normalizePhone, readCallerNumber } from './phones.ts';
-import { searchCustomerIds } from './search.ts';
+import { pageOfTerms, searchCustomerIds } from './search.ts';
 import { createCustomerUpserter } from './upsert.ts';
 import { createMerger, type MergeHook } from './merge.ts';
 import { nameTokens, sortKey } from './tokens.ts';
@@ -333,14 +333,16 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
       for (let tier = cursor?.tier ?? 0; tier < tiers.length && items.length <= f.limit; tier++) {
         const t = tiers[tier] ?? { ids: [] };
         const after = cursor && cursor.tier === tier ? cursor : undefined;
-        const match =
+        const limit = f.limit + 1 - items.length;
+        const rows =
           'ids' in t
-            ? { ids: t.ids }
-            : {
-                tokenGroups: t.groups,
+            ? await repo.page(ws, { ...filters, ids: t.ids, after, limit })
+            : await pageOfTerms(repo, ws, t.terms, {
+                filters,
                 notIds: tiers.slice(0, tier).flatMap((x) => ('ids' in x ? x.ids : [])),
-              };
-        const rows = await repo.page(ws, { ...filters, ...match, after, limit: f.limit + 1 - items.length });
+                after,
+                limit,
+              });
         items.push(...rows.map((r) => ({ ...r, tier })));
       }
       const more = items.length > f.limit;

@@ -1,18 +1,35 @@
-import type { CustomersRepository } from './customers.repository.ts';
+import type { CustomersRepository, ListFilter, NameProbe } from './customers.repository.ts';
 import { normalizeEmail, phoneCandidates, phonePrefixes } from './phones.ts';
-import { allowedTypos, editDistance, nameTokens } from './tokens.ts';
+import { compareKeys, Intersection, type Key, type ReadSorted } from './postings.ts';
+import { editDistance, nameTokens, typosFor } from './tokens.ts';
+import type { CustomerSummary } from './customers.schema.ts';
 
 /** Past this many matches a word is common ("jo" among a million customers): page through it in SQL instead. */
 export const SEARCH_CAP = 2_000;
 
-/** One relevance tier of results: a set of ids, or (when too many match to list) the token groups to match in SQL. */
-export type SearchTier = { ids: string[] } | { groups: string[][] };
+/**
+ * A query word with up to this many spellings in the dictionary is read as a list of its customers in name order
+ * (one index range per spelling); with more (a short prefix: "a", "jo"), each candidate is checked for it instead.
+ */
+export const LIST_MAX_TOKENS = 32;
+
+/**
+ * What one query word matches: a customer having one of `tokens` (dictionary words). With `prefix`, those are all
+ * the dictionary's words starting with it, and a list longer than LIST_MAX_TOKENS may stop there: the prefix says
+ * the rest.
+ */
+export type Term = { tokens: string[]; prefix?: string };
+
+/** One relevance tier of results: a set of ids, or (when too many match to list) the words to match. */
+export type SearchTier = { ids: string[] } | { terms: Term[] };
+
+type Filters = Pick<ListFilter, 'tag' | 'kind' | 'businessId'>;
 
 /**
  * Find customers for a free-text query, in two relevance tiers: tier 0 are exact hits (phone, email, tag,
  * or every word matching a name word exactly or as a prefix); tier 1 are hits that needed typo forgiveness.
- * Same SQL on SQLite and PostgreSQL: an inverted index of name tokens plus a per-workspace dictionary
- * that the edit distance runs over.
+ * Same SQL on SQLite and PostgreSQL: an inverted index of name tokens (kept in name order per token) plus a
+ * per-workspace dictionary that the edit distance runs over.
  */
 export async function searchCustomerIds(
   repo: CustomersRepository,
@@ -44,28 +61,129 @@ export async function searchCustomerIds(
     if (q.length >= 3)
       for (const id of await repo.idsByEmailPrefix(ws, normalizeEmail(q), SEARCH_CAP)) exact.add(id);
   }
-  const prefixGroups: string[][] = [];
-  const fuzzyGroups: string[][] = [];
+  const prefixTerms: Term[] = [];
+  const fuzzyTerms: Term[] = [];
   for (const t of tokens) {
-    const typos = allowedTypos(t.length);
+    const typos = typosFor(t);
+    if (typos === 0) {
+      // prefix matches only: the dictionary's words starting with t (enough of them to know if they are many)
+      const term = { tokens: await repo.vocabularyWithPrefix(ws, t, LIST_MAX_TOKENS + 1), prefix: t };
+      prefixTerms.push(term);
+      fuzzyTerms.push(term);
+      continue;
+    }
     const near = await repo.vocabularyNear(ws, t, typos);
-    prefixGroups.push(near.filter((v) => v.startsWith(t)));
-    fuzzyGroups.push(
-      near.filter(
-        (v) =>
-          v.startsWith(t) ||
-          (typos > 0 && editDistance(t, v.slice(0, Math.max(t.length, v.length)), typos) <= typos),
+    prefixTerms.push({ tokens: near.filter((v) => v.startsWith(t)), prefix: t });
+    fuzzyTerms.push({
+      tokens: near.filter(
+        (v) => v.startsWith(t) || editDistance(t, v.slice(0, Math.max(t.length, v.length)), typos) <= typos,
       ),
-    );
+    });
   }
-  const byName = await repo.idsWithTokens(ws, prefixGroups, SEARCH_CAP);
-  // A common word: tags and emails first, then every name match in name order, straight from SQL (no typo tier)
-  if (byName.length >= SEARCH_CAP) return [{ ids: [...exact] }, { groups: prefixGroups }];
-  for (const id of byName) exact.add(id);
+  const byName = await matchingKeys(repo, ws, prefixTerms, { limit: SEARCH_CAP });
+  // A common word: tags and emails first, then every name match in name order, read page by page (no typo tier)
+  if (byName.length >= SEARCH_CAP) return [{ ids: [...exact] }, { terms: prefixTerms }];
+  for (const k of byName) exact.add(k.id);
   const fuzzy: string[] = [];
-  if (fuzzyGroups.some((g, i) => g.length > (prefixGroups[i]?.length ?? 0))) {
-    for (const id of await repo.idsWithTokens(ws, fuzzyGroups, SEARCH_CAP))
-      if (!exact.has(id)) fuzzy.push(id);
+  if (fuzzyTerms.some((g, i) => g.tokens.length > (prefixTerms[i]?.tokens.length ?? 0))) {
+    for (const k of await matchingKeys(repo, ws, fuzzyTerms, { limit: SEARCH_CAP }))
+      if (!exact.has(k.id)) fuzzy.push(k.id);
   }
   return [{ ids: [...exact] }, { ids: fuzzy }];
+}
+
+/** A list of keys already in memory, in key order. */
+function listInMemory(keys: Key[]): ReadSorted {
+  return async (from, strict, n) => {
+    let i = 0;
+    if (from) while (i < keys.length && compareKeys(keys[i] as Key, from) < (strict ? 1 : 0)) i++;
+    return keys.slice(i, i + n);
+  };
+}
+
+/**
+ * The customers matching every term and the filters, in name order, after `after`, at most `limit` (and none of
+ * `notIds`). Terms with few spellings are read as lists of their customers in name order and intersected (work
+ * proportional to the matches, not to the customers); terms with many spellings and the filters are checked on
+ * the intersection's candidates, a batch at a time; a rare tag filter becomes one more list. When every term has
+ * many spellings (short prefixes, which most names match), customers are walked in name order instead.
+ */
+export async function matchingKeys(
+  repo: CustomersRepository,
+  ws: string,
+  terms: Term[],
+  o: {
+    filters?: Filters;
+    notIds?: string[] | undefined;
+    after?: Key | undefined;
+    limit: number;
+    /** A tag filter with fewer customers than this is read as one more list (default SEARCH_CAP). */
+    tagListMax?: number;
+  },
+): Promise<Key[]> {
+  if (!terms.length || terms.some((t) => t.tokens.length === 0)) return [];
+  const listed = terms.filter((t) => t.tokens.length <= LIST_MAX_TOKENS);
+  const probes: NameProbe[] = terms
+    .filter((t) => t.tokens.length > LIST_MAX_TOKENS)
+    .map((t) => (t.prefix !== undefined ? { prefix: t.prefix } : { tokens: t.tokens }));
+  const filters: ListFilter = { ...o.filters, probes };
+  if (!listed.length)
+    return repo.pageKeys(ws, { ...filters, notIds: o.notIds, after: o.after, limit: o.limit });
+
+  const lists: ReadSorted[] = listed.map(
+    (t) => (from, strict, n) => repo.postingsFrom(ws, t.tokens, from, strict, n),
+  );
+  if (filters.tag) {
+    const max = o.tagListMax ?? SEARCH_CAP;
+    const tagged = await repo.idsByTag(ws, filters.tag, max);
+    if (tagged.length < max) {
+      const keys = (await repo.rowsFor(ws, tagged)).map((r) => ({ sort: r.sort_name, id: r.id }));
+      lists.push(listInMemory(keys.sort(compareKeys)));
+      filters.tag = undefined;
+    }
+  }
+  const check = !!(filters.kind || filters.businessId || filters.tag || probes.length);
+  const skip = new Set(o.notIds);
+  const matches = new Intersection(lists, o.after, Math.min(Math.max(o.limit + 1, 32), 1000));
+  const out: Key[] = [];
+  for (let want = o.limit; out.length < o.limit; want = Math.min(want * 2, 1000)) {
+    const got = await matches.next(want);
+    let keep = got.filter((k) => !skip.has(k.id));
+    if (check && keep.length) {
+      const ok = await repo.idsPassing(
+        ws,
+        keep.map((k) => k.id),
+        filters,
+      );
+      keep = keep.filter((k) => ok.has(k.id));
+    }
+    out.push(...keep);
+    if (got.length < want) break;
+  }
+  return out.slice(0, o.limit);
+}
+
+/** A page of a common-word tier: the matches in name order, as list summaries. */
+export async function pageOfTerms(
+  repo: CustomersRepository,
+  ws: string,
+  terms: Term[],
+  o: { filters: Filters; notIds: string[]; after: Key | undefined; limit: number },
+): Promise<(CustomerSummary & { sort: string })[]> {
+  const keys = await matchingKeys(repo, ws, terms, o);
+  const rows = new Map(
+    (
+      await repo.rowsFor(
+        ws,
+        keys.map((k) => k.id),
+      )
+    ).map((r) => [r.id, r]),
+  );
+  return repo.summarize(
+    ws,
+    keys.flatMap((k) => {
+      const r = rows.get(k.id);
+      return r ? [r] : [];
+    }),
+  );
 }

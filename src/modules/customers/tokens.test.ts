@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allowedTypos, editDistance, nameTokens, sortKey } from './tokens.ts';
+import { allowedTypos, editDistance, nameTokens, sortKey, typosFor } from './tokens.ts';
 
 describe('name tokens', () => {
   it('folds case and accents and splits on punctuation', () => {
@@ -34,5 +34,6 @@ describe('edit distance (with transpositions)', () => {
 
   it('forgives more typos in longer words', () => {
     expect([3, 4, 6, 7, 12].map(allowedTypos)).toEqual([0, 1, 1, 2, 2]);
+    expect(['smiht', 'okonkwo', '424200', 'unit12'].map(typosFor)).toEqual([1, 2, 0, 1]);
   });
 });

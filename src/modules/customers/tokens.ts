@@ -45,3 +45,9 @@ export function editDistance(a: string, b: string, max: number): number {
 
 /** How many typos a query token of this length may carry. */
 export const allowedTypos = (len: number): number => (len < 4 ? 0 : len < 7 ? 1 : 2);
+
+/**
+ * How many typos this query token may carry: by its length, but none in a number ("Unit 12" is not "Unit 13";
+ * phone numbers are searched as phones).
+ */
+export const typosFor = (token: string): number => (/^\p{N}+$/u.test(token) ? 0 : allowedTypos(token.length));

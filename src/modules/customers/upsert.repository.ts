@@ -57,7 +57,12 @@ export function createUpsertRepository(bulk: BulkWriter) {
         ),
       );
       const tokens = ws.flatMap((w) =>
-        w.tokens.map((token) => ({ workspace_id: w.row.workspace_id, customer_id: w.row.id, token })),
+        w.tokens.map((token) => ({
+          workspace_id: w.row.workspace_id,
+          customer_id: w.row.id,
+          token,
+          sort_name: w.row.sort_name,
+        })),
       );
       await bulk.insert(trx, 'customer_tokens', tokens);
       // The dictionary (for typo-tolerant search) gets each word once; most names' words are already in it.

@@ -90,8 +90,16 @@ export type CustomerEmailTable = {
 
 export type CustomerTagTable = { workspace_id: string; customer_id: string; tag: string };
 
-/** Search index: one row per distinct name token of a customer (see customers/search.ts). */
-export type CustomerTokenTable = { workspace_id: string; token: string; customer_id: string };
+/**
+ * Search index: one row per distinct name token of a customer (see customers/search.ts), with the customer's
+ * sort key (always equal to customers.sort_name) so that a token's customers are read in name order.
+ */
+export type CustomerTokenTable = {
+  workspace_id: string;
+  token: string;
+  customer_id: string;
+  sort_name: string;
+};
 
 /** Distinct name tokens of a workspace (the typo-tolerant search's dictionary). */
 export type CustomerVocabTable = { workspace_id: string; token: string; length: number };
