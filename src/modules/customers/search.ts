@@ -84,6 +84,12 @@ export async function searchCustomerIds(
       ),
     });
   }
+  // One word of one spelling: count its customers up to the cap in the index (no rows sent back) before listing them
+  const [only] = prefixTerms;
+  if (prefixTerms.length === 1 && only?.tokens.length === 1) {
+    const n = await repo.countWithToken(ws, only.tokens[0] as string, SEARCH_CAP);
+    if (n >= SEARCH_CAP) return [{ ids: [...exact] }, { terms: prefixTerms, first: [] }];
+  }
   const byName = await matchingKeys(repo, ws, prefixTerms, { limit: SEARCH_CAP });
   const inOrder = listable(prefixTerms);
   // A common word: tags and emails first, then every name match in name order, read page by page (no typo tier)
