@@ -204,6 +204,9 @@ for (const dialect of DIALECTS) {
             ...sorted(inputs.filter((x) => !x.tags.length && x.kind === 'business')),
           ],
         ],
+        // two words: the first 2,000 matches come from ranking the query, the rest from the lists
+        ['q=common p', 300, sorted(inputs)],
+        ['q=common p&kind=person', 201, sorted(inputs.filter((x) => x.kind === 'person'))],
         [
           'q=common place&tag=common',
           40,
