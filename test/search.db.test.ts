@@ -174,6 +174,63 @@ for (const dialect of DIALECTS) {
     });
   });
 
+  describe(`search API over a common word (${dialect})`, () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp(dialect);
+    });
+    afterAll(() => t.closeAll());
+
+    it('pages tag hits first, then every other name match in name order, with filters, never twice', async () => {
+      const w = await t.newWorkspace();
+      const inputs = Array.from({ length: 2150 }, (_, i) => ({
+        kind: i % 3 === 0 ? 'business' : 'person',
+        name: `Common ${i % 2 ? 'Person' : 'Place'} ${String(i).padStart(4, '0')}`,
+        tags: i % 10 === 0 ? ['common'] : [],
+      }));
+      await t.services.customers.createCustomers(w.workspaceId, inputs, 'test');
+      const sorted = (xs: typeof inputs) => xs.map((x) => x.name).sort();
+      for (const [query, limit, expected] of [
+        [
+          'q=common',
+          300,
+          [...sorted(inputs.filter((x) => x.tags.length)), ...sorted(inputs.filter((x) => !x.tags.length))],
+        ],
+        [
+          'q=common&kind=business',
+          97,
+          [
+            ...sorted(inputs.filter((x) => x.tags.length && x.kind === 'business')),
+            ...sorted(inputs.filter((x) => !x.tags.length && x.kind === 'business')),
+          ],
+        ],
+        // two words: the first 2,000 matches come from ranking the query, the rest from the lists
+        ['q=common p', 300, sorted(inputs)],
+        ['q=common p&kind=person', 201, sorted(inputs.filter((x) => x.kind === 'person'))],
+        [
+          'q=common place&tag=common',
+          40,
+          sorted(inputs.filter((x) => x.tags.length && x.name.includes('Place'))),
+        ],
+      ] as const) {
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const res: { statusCode: number; json: () => unknown } = await t.app.inject({
+            method: 'GET',
+            url: `/api/v1/customers?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+            headers: w.auth,
+          });
+          expect(res.statusCode).toBe(200);
+          const body = res.json() as { items: { name: string }[]; nextCursor: string | null };
+          seen.push(...body.items.map((i) => i.name));
+          cursor = body.nextCursor;
+        } while (cursor);
+        expect(seen, query).toEqual(expected);
+      }
+    });
+  });
+
   describe(`migration 0010: name postings in name order (${dialect})`, () => {
     const cleanups: (() => Promise<void>)[] = [];
     afterEach(async () => {

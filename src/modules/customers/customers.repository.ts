@@ -485,6 +485,25 @@ export function createCustomersRepository(db: Kysely<Database>) {
       }));
     },
 
+    /** How many customers have this name token, counting up to `cap`. */
+    async countWithToken(ws: string, token: string, cap: number): Promise<number> {
+      const r = await db
+        .selectFrom((eb) =>
+          eb
+            .selectFrom('customer_tokens')
+            .select('customer_id')
+            .where('workspace_id', '=', ws)
+            .where('token', '=', token)
+            // in index order: without it PostgreSQL may scan the table, expecting the token's rows early in it
+            .orderBy('sort_name')
+            .limit(cap)
+            .as('p'),
+        )
+        .select(sql<string | number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+
     /** Which of these customers pass the filters (kind, business, tag, name probes). */
     async idsPassing(ws: string, ids: string[], f: ListFilter): Promise<Set<string>> {
       if (!ids.length) return new Set();

@@ -22,7 +22,7 @@ import {
   type UpdateCustomerInput,
 } from './customers.schema.ts';
 import { normalizeEmail, normalizePhone, readCallerNumber } from './phones.ts';
-import { pageOfTerms, searchCustomerIds } from './search.ts';
+import { pageOfKeys, pageOfTerms, searchCustomerIds } from './search.ts';
 import { createCustomerUpserter } from './upsert.ts';
 import { createMerger, type MergeHook } from './merge.ts';
 import { nameTokens, sortKey } from './tokens.ts';
@@ -337,12 +337,16 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
         const rows =
           'ids' in t
             ? await repo.page(ws, { ...filters, ids: t.ids, after, limit })
-            : await pageOfTerms(repo, ws, t.terms, {
-                filters,
-                notIds: tiers.slice(0, tier).flatMap((x) => ('ids' in x ? x.ids : [])),
-                after,
-                limit,
-              });
+            : 'keys' in t
+              ? await pageOfKeys(repo, ws, t.keys, { filters, after, limit })
+              : await pageOfTerms(repo, ws, t, {
+                  filters,
+                  notIds: tiers
+                    .slice(0, tier)
+                    .flatMap((x) => ('ids' in x ? x.ids : 'keys' in x ? x.keys.map((k) => k.id) : [])),
+                  after,
+                  limit,
+                });
         items.push(...rows.map((r) => ({ ...r, tier })));
       }
       const more = items.length > f.limit;

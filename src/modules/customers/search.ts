@@ -20,8 +20,12 @@ export const LIST_MAX_TOKENS = 32;
  */
 export type Term = { tokens: string[]; prefix?: string };
 
-/** One relevance tier of results: a set of ids, or (when too many match to list) the words to match. */
-export type SearchTier = { ids: string[] } | { terms: Term[] };
+/**
+ * One relevance tier of results: a set of ids (ordered by the database); all its matches, in code point order;
+ * or (when too many match to list) the words to match, with the first SEARCH_CAP matches when those are in code
+ * point order.
+ */
+export type SearchTier = { ids: string[] } | { keys: Key[] } | { terms: Term[]; first: Key[] };
 
 type Filters = Pick<ListFilter, 'tag' | 'kind' | 'businessId'>;
 
@@ -80,69 +84,64 @@ export async function searchCustomerIds(
       ),
     });
   }
-  const byName = await matchingKeys(repo, ws, prefixTerms, { limit: SEARCH_CAP });
-  // A common word: tags and emails first, then every name match in name order, read page by page (no typo tier)
-  if (byName.length >= SEARCH_CAP) return [{ ids: [...exact] }, { terms: prefixTerms }];
-  for (const k of byName) exact.add(k.id);
-  const fuzzy: string[] = [];
-  if (fuzzyTerms.some((g, i) => g.tokens.length > (prefixTerms[i]?.tokens.length ?? 0))) {
-    for (const k of await matchingKeys(repo, ws, fuzzyTerms, { limit: SEARCH_CAP }))
-      if (!exact.has(k.id)) fuzzy.push(k.id);
+  // One word of one spelling: count its customers up to the cap in the index (no rows sent back) before listing them
+  const [only] = prefixTerms;
+  if (prefixTerms.length === 1 && only?.tokens.length === 1) {
+    const n = await repo.countWithToken(ws, only.tokens[0] as string, SEARCH_CAP);
+    if (n >= SEARCH_CAP) return [{ ids: [...exact] }, { terms: prefixTerms, first: [] }];
   }
-  return [{ ids: [...exact] }, { ids: fuzzy }];
+  const byName = await matchingKeys(repo, ws, prefixTerms, { limit: SEARCH_CAP });
+  const inOrder = listable(prefixTerms);
+  // A common word: tags and emails first, then every name match in name order, read page by page (no typo tier)
+  if (byName.length >= SEARCH_CAP)
+    return [{ ids: [...exact] }, { terms: prefixTerms, first: inOrder ? byName : [] }];
+  const exactTier: SearchTier =
+    exact.size || !inOrder ? { ids: [...exact, ...byName.map((k) => k.id)] } : { keys: byName };
+  for (const k of byName) exact.add(k.id);
+  if (!fuzzyTerms.some((g, i) => g.tokens.length > (prefixTerms[i]?.tokens.length ?? 0)))
+    return [exactTier, { ids: [] }];
+  const fuzzy = (await matchingKeys(repo, ws, fuzzyTerms, { limit: SEARCH_CAP })).filter(
+    (k) => !exact.has(k.id),
+  );
+  return [exactTier, listable(fuzzyTerms) ? { keys: fuzzy } : { ids: fuzzy.map((k) => k.id) }];
 }
 
 /** A list of keys already in memory, in key order. */
 function listInMemory(keys: Key[]): ReadSorted {
   return async (from, strict, n) => {
-    let i = 0;
-    if (from) while (i < keys.length && compareKeys(keys[i] as Key, from) < (strict ? 1 : 0)) i++;
-    return keys.slice(i, i + n);
+    let lo = 0;
+    let hi = keys.length;
+    while (from && lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareKeys(keys[mid] as Key, from) < (strict ? 1 : 0)) lo = mid + 1;
+      else hi = mid;
+    }
+    return keys.slice(lo, lo + n);
   };
 }
 
+/** Whether terms are matched by reading lists in code point order (else by walking customers in the database's). */
+const listable = (terms: Term[]) => terms.some((t) => t.tokens.length <= LIST_MAX_TOKENS);
+
+type PageOptions = {
+  filters?: Filters;
+  notIds?: string[] | undefined;
+  after?: Key | undefined;
+  limit: number;
+};
+
 /**
- * The customers matching every term and the filters, in name order, after `after`, at most `limit` (and none of
- * `notIds`). Terms with few spellings are read as lists of their customers in name order and intersected (work
- * proportional to the matches, not to the customers); terms with many spellings and the filters are checked on
- * the intersection's candidates, a batch at a time; a rare tag filter becomes one more list. When every term has
- * many spellings (short prefixes, which most names match), customers are walked in name order instead.
+ * The keys every list has, in order, after `after`, at most `limit`, leaving out `notIds` and those failing the
+ * filters (checked in the database a batch of candidates at a time).
  */
-export async function matchingKeys(
+async function collect(
   repo: CustomersRepository,
   ws: string,
-  terms: Term[],
-  o: {
-    filters?: Filters;
-    notIds?: string[] | undefined;
-    after?: Key | undefined;
-    limit: number;
-    /** A tag filter with fewer customers than this is read as one more list (default SEARCH_CAP). */
-    tagListMax?: number;
-  },
+  lists: ReadSorted[],
+  filters: ListFilter,
+  o: PageOptions,
 ): Promise<Key[]> {
-  if (!terms.length || terms.some((t) => t.tokens.length === 0)) return [];
-  const listed = terms.filter((t) => t.tokens.length <= LIST_MAX_TOKENS);
-  const probes: NameProbe[] = terms
-    .filter((t) => t.tokens.length > LIST_MAX_TOKENS)
-    .map((t) => (t.prefix !== undefined ? { prefix: t.prefix } : { tokens: t.tokens }));
-  const filters: ListFilter = { ...o.filters, probes };
-  if (!listed.length)
-    return repo.pageKeys(ws, { ...filters, notIds: o.notIds, after: o.after, limit: o.limit });
-
-  const lists: ReadSorted[] = listed.map(
-    (t) => (from, strict, n) => repo.postingsFrom(ws, t.tokens, from, strict, n),
-  );
-  if (filters.tag) {
-    const max = o.tagListMax ?? SEARCH_CAP;
-    const tagged = await repo.idsByTag(ws, filters.tag, max);
-    if (tagged.length < max) {
-      const keys = (await repo.rowsFor(ws, tagged)).map((r) => ({ sort: r.sort_name, id: r.id }));
-      lists.push(listInMemory(keys.sort(compareKeys)));
-      filters.tag = undefined;
-    }
-  }
-  const check = !!(filters.kind || filters.businessId || filters.tag || probes.length);
+  const check = !!(filters.kind || filters.businessId || filters.tag || filters.probes?.length);
   const skip = new Set(o.notIds);
   const matches = new Intersection(lists, o.after, Math.min(Math.max(o.limit + 1, 32), 1000));
   const out: Key[] = [];
@@ -163,14 +162,47 @@ export async function matchingKeys(
   return out.slice(0, o.limit);
 }
 
-/** A page of a common-word tier: the matches in name order, as list summaries. */
-export async function pageOfTerms(
+/**
+ * The customers matching every term and the filters, in name order, after `after`, at most `limit` (and none of
+ * `notIds`). Terms with few spellings are read as lists of their customers in name order and intersected (work
+ * proportional to the matches, not to the customers); terms with many spellings and the filters are checked on
+ * the intersection's candidates, a batch at a time; a rare tag filter becomes one more list. When every term has
+ * many spellings (short prefixes, which most names match), customers are walked in name order instead.
+ */
+export async function matchingKeys(
   repo: CustomersRepository,
   ws: string,
   terms: Term[],
-  o: { filters: Filters; notIds: string[]; after: Key | undefined; limit: number },
-): Promise<(CustomerSummary & { sort: string })[]> {
-  const keys = await matchingKeys(repo, ws, terms, o);
+  o: PageOptions & {
+    /** A tag filter with fewer customers than this is read as one more list (default SEARCH_CAP). */
+    tagListMax?: number;
+  },
+): Promise<Key[]> {
+  if (!terms.length || terms.some((t) => t.tokens.length === 0)) return [];
+  const probes: NameProbe[] = terms
+    .filter((t) => t.tokens.length > LIST_MAX_TOKENS)
+    .map((t) => (t.prefix !== undefined ? { prefix: t.prefix } : { tokens: t.tokens }));
+  const filters: ListFilter = { ...o.filters, probes };
+  if (!listable(terms))
+    return repo.pageKeys(ws, { ...filters, notIds: o.notIds, after: o.after, limit: o.limit });
+
+  const lists: ReadSorted[] = terms
+    .filter((t) => t.tokens.length <= LIST_MAX_TOKENS)
+    .map((t) => (from, strict, n) => repo.postingsFrom(ws, t.tokens, from, strict, n));
+  if (filters.tag) {
+    const max = o.tagListMax ?? SEARCH_CAP;
+    const tagged = await repo.idsByTag(ws, filters.tag, max);
+    if (tagged.length < max) {
+      const keys = (await repo.rowsFor(ws, tagged)).map((r) => ({ sort: r.sort_name, id: r.id }));
+      lists.push(listInMemory(keys.sort(compareKeys)));
+      filters.tag = undefined;
+    }
+  }
+  return collect(repo, ws, lists, filters, o);
+}
+
+/** List summaries of these customers, in this order. */
+async function summaries(repo: CustomersRepository, ws: string, keys: Key[]) {
   const rows = new Map(
     (
       await repo.rowsFor(
@@ -186,4 +218,35 @@ export async function pageOfTerms(
       return r ? [r] : [];
     }),
   );
+}
+
+/** A page of a tier whose matches are all known, in order (filters checked a batch at a time). */
+export async function pageOfKeys(
+  repo: CustomersRepository,
+  ws: string,
+  keys: Key[],
+  o: PageOptions,
+): Promise<(CustomerSummary & { sort: string })[]> {
+  return summaries(repo, ws, await collect(repo, ws, [listInMemory(keys)], { ...o.filters }, o));
+}
+
+/**
+ * A page of a common-word tier, in name order: from the first matches found while ranking the query when the page
+ * lies among them (page 1 and the next ones cost no list reads), then read from the lists.
+ */
+export async function pageOfTerms(
+  repo: CustomersRepository,
+  ws: string,
+  tier: { terms: Term[]; first: Key[] },
+  o: PageOptions,
+): Promise<(CustomerSummary & { sort: string })[]> {
+  const last = tier.first.at(-1);
+  if (!last) return summaries(repo, ws, await matchingKeys(repo, ws, tier.terms, o));
+  const keys = await collect(repo, ws, [listInMemory(tier.first)], { ...o.filters }, o);
+  if (keys.length < o.limit) {
+    // past the first matches: on from the later of the cursor and the last of them
+    const after = o.after && compareKeys(o.after, last) > 0 ? o.after : last;
+    keys.push(...(await matchingKeys(repo, ws, tier.terms, { ...o, after, limit: o.limit - keys.length })));
+  }
+  return summaries(repo, ws, keys);
 }
