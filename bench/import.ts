@@ -7,7 +7,7 @@
  *   (bench/import/ceiling.ts). An upper bound for any importer of this schema.
  *
  *   node --import tsx bench/import.ts [--customers 1000000] [--lines 5000000] [--dialect sqlite|postgres|both]
- *     [--runs 1] [--api yes|no] [--ceiling yes|no]
+ *     [--runs 1] [--api yes|no] [--ceiling yes|no] [--raw yes|no]
  *
  * Files are generated once into bench/out/ (customers.csv: generic layout; orders.csv: Shopify layout, one row per
  * line item, 1–9 lines per order). Targets: import ≥ 0.3 × raw rate; peak RSS < 500 MB; API p99 < 100 ms during an
@@ -34,6 +34,7 @@ const DIALECTS = arg('dialect', 'both') === 'both' ? ['sqlite', 'postgres'] : [a
 const RUNS = Number(arg('runs', '1'));
 const API = arg('api', 'yes') !== 'no';
 const CEILING = arg('ceiling', 'yes') !== 'no';
+const RAW = arg('raw', 'yes') !== 'no';
 const PG_ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PG_PREFIX = process.env.BENCH_PG_PREFIX ?? 'rapport_bench';
 if (!/^[a-z_][a-z0-9_]*$/.test(PG_PREFIX))
@@ -262,9 +263,9 @@ const f = await files();
 const results: string[] = [];
 const rates: string[] = [];
 for (const dialect of DIALECTS) {
-  console.log(`\n${dialect}: raw bulk load…`);
+  if (RAW) console.log(`\n${dialect}: raw bulk load…`);
   const raws: { c: RawResult; o: RawResult }[] = [];
-  for (let k = 0; k < RUNS; k++) {
+  for (let k = 0; k < (RAW ? RUNS : 0); k++) {
     const c = await raw(dialect, f.customers);
     const o = await raw(dialect, f.orders);
     raws.push({ c, o });
