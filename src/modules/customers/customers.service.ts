@@ -21,7 +21,7 @@ import {
   type CustomerSummary,
   type UpdateCustomerInput,
 } from './customers.schema.ts';
-import { normalizeEmail, normalizePhone, readCallerNumber } from './phones.ts';
+import { normalizeEmail, normalizePhone, readCallerNumber, type NormalizedPhone } from './phones.ts';
 import { pageOfKeys, pageOfTerms, searchCustomerIds } from './search.ts';
 import { createCustomerUpserter } from './upsert.ts';
 import { createMerger, type MergeHook } from './merge.ts';
@@ -69,6 +69,8 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     row: CustomerRow,
     v: Pick<UpdateCustomerInput, 'phones' | 'emails' | 'tags'>,
     businessName: string | undefined,
+    /** Numbers already normalised in `region` (an import matched by them), by trimmed number. */
+    normalized?: ReadonlyMap<string, NormalizedPhone>,
   ): CustomerWrite {
     return {
       row,
@@ -76,7 +78,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
         id: newId(),
         raw: p.number,
         label: p.label ?? null,
-        ...normalizePhone(p.number, region),
+        ...(normalized?.get(p.number.trim()) ?? normalizePhone(p.number, region)),
       })),
       emails: (v.emails ?? []).map((e) => ({
         id: newId(),
@@ -137,9 +139,9 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
 
   const upsertCustomers = createCustomerUpserter({
     bulk: createBulkWriter(db),
-    newWrite: (ws, region, input) => {
+    newWrite: (ws, region, input, phones) => {
       const v = createCustomerSchema.parse(input);
-      return buildWrite(ws, region, newRow(ws, v), v, undefined);
+      return buildWrite(ws, region, newRow(ws, v), v, undefined, phones);
     },
   });
 

@@ -4,7 +4,7 @@ import type { BulkWriter } from '../../platform/db/bulk.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { CustomerTable, Database } from '../../platform/db/schema.ts';
 import type { CustomerRow, CustomerWrite } from './customers.repository.ts';
-import { normalizeEmail, normalizePhone } from './phones.ts';
+import { normalizeEmail, normalizePhone, type NormalizedPhone } from './phones.ts';
 import { createUpsertRepository } from './upsert.repository.ts';
 
 /** A customer arriving from another system (an import). */
@@ -34,8 +34,16 @@ const FILLABLE = ['job_title', 'address', 'birthday', 'anniversary', 'needs'] as
 type Deps = {
   /** Bulk inserts of the database (prepared single-row statements on SQLite, one JSON batch on PostgreSQL). */
   bulk: BulkWriter;
-  /** Validate an input and build the rows of a new customer (throws a ZodError when invalid). */
-  newWrite: (ws: string, region: string, input: unknown) => CustomerWrite;
+  /**
+   * Validate an input and build the rows of a new customer (throws a ZodError when invalid); `phones` are
+   * numbers already normalised in `region`, by trimmed number (the others are normalised there).
+   */
+  newWrite: (
+    ws: string,
+    region: string,
+    input: unknown,
+    phones?: ReadonlyMap<string, NormalizedPhone>,
+  ) => CustomerWrite;
 };
 
 type Prepared = {
@@ -127,14 +135,18 @@ export function createCustomerUpserter(deps: Deps) {
     const cur = dbIds.length
       ? await repo.current(trx, ws, dbIds)
       : { rows: [], phones: [], emails: [], tags: [] };
+    const rowOf = new Map(cur.rows.map((r) => [r.id, r]));
+    const phonesOf = byCustomer(cur.phones, (p) => p.e164 ?? p.raw);
+    const emailsOf = byCustomer(cur.emails, (e) => e.normalized);
+    const tagsOf = byCustomer(cur.tags, (t) => t.tag);
     const state = new Map(
       dbIds.map((id) => [
         id,
         {
-          row: cur.rows.find((r) => r.id === id) as CustomerRow,
-          phones: new Set(cur.phones.filter((p) => p.customer_id === id).map((p) => p.e164 ?? p.raw)),
-          emails: new Set(cur.emails.filter((e) => e.customer_id === id).map((e) => e.normalized)),
-          tags: new Set(cur.tags.filter((t) => t.customer_id === id).map((t) => t.tag)),
+          row: rowOf.get(id) as CustomerRow,
+          phones: phonesOf.get(id) ?? new Set<string>(),
+          emails: emailsOf.get(id) ?? new Set<string>(),
+          tags: tagsOf.get(id) ?? new Set<string>(),
           blanks: {} as Partial<CustomerTable>,
           changed: false,
         },
@@ -277,21 +289,39 @@ export function createCustomerUpserter(deps: Deps) {
 
   function newWriteFor(ws: string, region: string, source: string, p: Prepared): CustomerWrite {
     const c = p.c;
-    return deps.newWrite(ws, region, {
-      kind: c.kind ?? (c.name ? 'person' : 'business'),
-      name: c.name ?? c.company,
-      jobTitle: c.jobTitle,
-      phones: c.phones.map((x) => ({ number: x.number, ...(x.label && { label: x.label }) })),
-      emails: p.emails.map((e) => ({ address: e.address, ...(e.label && { label: e.label }) })),
-      address: c.address,
-      birthday: c.birthday,
-      anniversary: c.anniversary,
-      tags: c.tags,
-      needs: c.needs,
-      customFields: { ...(c.company && c.name ? { company: c.company } : {}), ...c.customFields },
-      ...(c.marketingConsent !== undefined && {
-        consent: { marketing: c.marketingConsent, source: `import:${source}` },
-      }),
-    });
+    // the phones were normalised to match them: hand that on rather than parsing each number again
+    const normalized = new Map(p.phones.map((x) => [x.number.trim(), { e164: x.e164, valid: x.valid }]));
+    return deps.newWrite(
+      ws,
+      region,
+      {
+        kind: c.kind ?? (c.name ? 'person' : 'business'),
+        name: c.name ?? c.company,
+        jobTitle: c.jobTitle,
+        phones: c.phones.map((x) => ({ number: x.number, ...(x.label && { label: x.label }) })),
+        emails: p.emails.map((e) => ({ address: e.address, ...(e.label && { label: e.label }) })),
+        address: c.address,
+        birthday: c.birthday,
+        anniversary: c.anniversary,
+        tags: c.tags,
+        needs: c.needs,
+        customFields: { ...(c.company && c.name ? { company: c.company } : {}), ...c.customFields },
+        ...(c.marketingConsent !== undefined && {
+          consent: { marketing: c.marketingConsent, source: `import:${source}` },
+        }),
+      },
+      normalized,
+    );
   }
+}
+
+/** For each customer, the set of `key` of its rows (in row order). */
+function byCustomer<T extends { customer_id: string }>(rows: T[], key: (r: T) => string) {
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    let set = out.get(r.customer_id);
+    if (!set) out.set(r.customer_id, (set = new Set()));
+    set.add(key(r));
+  }
+  return out;
 }
