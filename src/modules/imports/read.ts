@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
-import type { Row } from './records.ts';
+import { headerIndex, type HeaderIndex, type Row } from './records.ts';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
@@ -144,16 +144,20 @@ export async function openCsv(file: string): Promise<CsvSource> {
     bytesRead: () => bytes,
     rows: async function* (skip: number) {
       let index = -1;
+      // every row has the same cells (the first column of each header), so their index is built once
+      let keys: HeaderIndex | undefined;
       for await (const rec of open() as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
         // the record ends on info.lines; it starts as many lines earlier as its quoted fields hold newlines
-        const start = rec.info.lines - rec.record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0);
+        let start = rec.info.lines;
+        for (const f of rec.record) if (f.includes('\n')) start -= f.match(/\n/g)?.length ?? 0;
         if (index++ === -1) continue; // the header
         if (index <= skip) continue;
         const cells: Record<string, string> = {};
         headers.forEach((h, i) => {
           if (h && cells[h] === undefined) cells[h] = rec.record[i] ?? '';
         });
-        yield { line: start, index, cells };
+        keys ??= headerIndex(cells);
+        yield { line: start, index, cells, keys };
       }
     },
   };

@@ -37,8 +37,14 @@ export type ImportRecord = { line: number; index: number } & (
   | { error: string }
 );
 
-/** A data row: its line in the file, its position among data rows (1-based) and its cells by header. */
-export type Row = { line: number; index: number; cells: Record<string, string> };
+/**
+ * A data row: its line in the file, its position among data rows (1-based) and its cells by header; `keys`,
+ * when the reader gives it, is `headerIndex` of the cells (the same for every row of a file: built once).
+ */
+export type Row = { line: number; index: number; cells: Record<string, string>; keys?: HeaderIndex };
+
+/** Each normalised header of a row's cells → the header whose cell a lookup by that name reads. */
+export type HeaderIndex = ReadonlyMap<string, string>;
 
 export type PresetContext = {
   currency: string;
@@ -61,13 +67,16 @@ export type Preset = {
  * Look up a cell by any of several header spellings (case, spaces, punctuation ignored). With `seen`, every
  * header looked up that the file has is added to it (normalised), whether or not this row's cell is empty.
  */
-export function cellGetter(cells: Record<string, string>, seen?: Set<string>) {
-  const byKey = new Map<string, string>();
-  for (const [k, v] of Object.entries(cells)) byKey.set(normHeader(k), v);
+export function cellGetter(
+  cells: Record<string, string>,
+  seen?: Set<string>,
+  keys: HeaderIndex = headerIndex(cells),
+) {
   return (...names: string[]): string | undefined => {
     for (const n of names) {
       const key = normHeader(n);
-      const v = byKey.get(key);
+      const h = keys.get(key);
+      const v = h === undefined ? undefined : cells[h];
       if (v !== undefined) seen?.add(key);
       if (v !== undefined && v.trim() !== '') return v;
     }
@@ -75,7 +84,24 @@ export function cellGetter(cells: Record<string, string>, seen?: Set<string>) {
   };
 }
 
-export const normHeader = (h: string): string => h.toLowerCase().replace(/[^a-z0-9]+/g, '');
+/** Headers that normalise to the same key read the last of them (in the cells' key order), as they always have. */
+export function headerIndex(cells: Record<string, string>): HeaderIndex {
+  const out = new Map<string, string>();
+  for (const k of Object.keys(cells)) out.set(normHeader(k), k);
+  return out;
+}
+
+// A file has a handful of headers and presets look up a few dozen names, each for every row: normalise once.
+const normalized = new Map<string, string>();
+export const normHeader = (h: string): string => {
+  let n = normalized.get(h);
+  if (n === undefined) {
+    n = h.toLowerCase().replace(/[^a-z0-9]+/g, '');
+    if (normalized.size >= 10_000) normalized.clear();
+    normalized.set(h, n);
+  }
+  return n;
+};
 
 /** Map every row on its own; a thrown error rejects that row with its message. */
 export function perRow(
@@ -91,7 +117,7 @@ export function perRow(
         yield {
           line: row.line,
           index: row.index,
-          ...map(cellGetter(row.cells, ctx.seen), ctx, row),
+          ...map(cellGetter(row.cells, ctx.seen, row.keys), ctx, row),
         } as ImportRecord;
       } catch (err) {
         yield { line: row.line, index: row.index, error: err instanceof Error ? err.message : String(err) };

@@ -41,7 +41,7 @@ function grouped(
       return { ...at, order: { ...current.order, lines: current.lines } };
     };
     for await (const row of rows) {
-      const get = cellGetter(row.cells, ctx.seen);
+      const get = cellGetter(row.cells, ctx.seen, row.keys);
       const k = key(get);
       if (!k) {
         yield { line: row.line, index: row.index, error: 'no order number or id on this row' };
