@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { Parser, type Options } from 'csv-parse';
 import { headerIndex, type HeaderIndex, type Row } from './records.ts';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -40,6 +40,20 @@ function decoder(encoding: Encoding): Transform {
       cb(null, d.decode());
     },
   });
+}
+
+/**
+ * csv-parse's stream, each record with the file line it ends on: csv-parse's `info` option would copy its whole
+ * state into two new objects per record for the one number read here.
+ */
+class LineParser extends Parser {
+  constructor(opts: Options) {
+    super(opts);
+  }
+  override push(record: unknown): boolean {
+    // called once per record as it completes (the line count is then the record's last line), and with null at the end
+    return super.push(record === null ? null : { record, info: { lines: this.info.lines } });
+  }
 }
 
 /** The delimiter of a CSV from its header line: the most frequent of , ; tab | outside quotes. */
@@ -120,12 +134,11 @@ export async function openCsv(file: string): Promise<CsvSource> {
     const input = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
     input.on('data', (c) => (bytes += (c as Buffer).length));
     return input.pipe(decoder(encoding)).pipe(
-      parse({
+      new LineParser({
         delimiter,
         relax_column_count: true,
         relax_quotes: true,
         skip_empty_lines: true,
-        info: true,
         bom: true,
       }),
     );
