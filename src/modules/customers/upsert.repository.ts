@@ -155,10 +155,13 @@ export function createUpsertRepository(bulk: BulkWriter) {
             .where('customer_id', 'in', part)
             .execute()),
         );
+        // `id` keeps SQLite off the (workspace, normalized, customer) index: it covers these two columns, and
+        // with approximate statistics (analysis_limit) SQLite chose to scan the whole workspace in it for every
+        // batch rather than look up each customer in (workspace, customer).
         emails.push(
           ...(await trx
             .selectFrom('customer_emails')
-            .select(['customer_id', 'normalized'])
+            .select(['customer_id', 'normalized', 'id'])
             .where('workspace_id', '=', ws)
             .where('customer_id', 'in', part)
             .execute()),
