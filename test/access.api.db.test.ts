@@ -183,7 +183,9 @@ for (const dialect of DIALECTS) {
       );
       expect(JSON.stringify(doc.paths['/api/v1/customers'].post)).toContain('phones');
       // every $ref points at a component that exists
-      const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1] ?? '');
+      const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
+        (m) => m[1] ?? '',
+      );
       expect(refs.length).toBeGreaterThan(10);
       for (const r of new Set(refs)) expect(doc.components.schemas, r).toHaveProperty(r);
     });
