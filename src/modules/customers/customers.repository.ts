@@ -14,6 +14,58 @@ export type CustomerWrite = {
   tokens: string[];
 };
 
+/**
+ * The table rows of brand-new customers: the customer, its phones, emails, tags, name postings, and each name
+ * word once for the typo dictionary (most are already in it: insert with "on conflict do nothing").
+ */
+export function newCustomerRows(ws: CustomerWrite[]) {
+  const tokens = ws.flatMap((w) =>
+    w.tokens.map((token) => ({
+      workspace_id: w.row.workspace_id,
+      customer_id: w.row.id,
+      token,
+      sort_name: w.row.sort_name,
+    })),
+  );
+  const vocab = new Map(
+    tokens.map((t) => [
+      `${t.workspace_id}|${t.token}`,
+      { workspace_id: t.workspace_id, token: t.token, length: t.token.length },
+    ]),
+  );
+  return {
+    customers: ws.map((w) => w.row),
+    phones: ws.flatMap((w) =>
+      w.phones.map((p, i) => ({
+        workspace_id: w.row.workspace_id,
+        id: p.id,
+        customer_id: w.row.id,
+        position: i,
+        raw: p.raw,
+        e164: p.e164,
+        label: p.label,
+        valid: p.valid ? 1 : 0,
+      })),
+    ),
+    emails: ws.flatMap((w) =>
+      w.emails.map((e, i) => ({
+        workspace_id: w.row.workspace_id,
+        id: e.id,
+        customer_id: w.row.id,
+        position: i,
+        address: e.address,
+        normalized: e.normalized,
+        label: e.label,
+      })),
+    ),
+    tags: ws.flatMap((w) =>
+      w.tags.map((tag) => ({ workspace_id: w.row.workspace_id, customer_id: w.row.id, tag })),
+    ),
+    tokens,
+    vocab: [...vocab.values()],
+  };
+}
+
 /** A page position: the last row's sort key and id (and, in search, its relevance tier). */
 export type Cursor = { tier: number; sort: string; id: string };
 export const encodeCursor = (c: Cursor) =>
@@ -206,60 +258,20 @@ export function createCustomersRepository(db: Kysely<Database>) {
 
     /** Insert many new customers with multi-row statements (bulk loads: demo, imports, benchmarks). */
     async insertMany(trx: Kysely<Database>, ws: CustomerWrite[]) {
+      const rows = newCustomerRows(ws);
       const chunks = <T>(xs: T[], n: number) =>
         Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
-      for (const part of chunks(
-        ws.map((w) => w.row),
-        500,
-      ))
+      for (const part of chunks(rows.customers, 500))
         await trx.insertInto('customers').values(part).execute();
-      const phones = ws.flatMap((w) =>
-        w.phones.map((p, i) => ({
-          workspace_id: w.row.workspace_id,
-          id: p.id,
-          customer_id: w.row.id,
-          position: i,
-          raw: p.raw,
-          e164: p.e164,
-          label: p.label,
-          valid: p.valid ? 1 : 0,
-        })),
-      );
-      for (const part of chunks(phones, 1000)) await trx.insertInto('customer_phones').values(part).execute();
-      const emails = ws.flatMap((w) =>
-        w.emails.map((e, i) => ({
-          workspace_id: w.row.workspace_id,
-          id: e.id,
-          customer_id: w.row.id,
-          position: i,
-          address: e.address,
-          normalized: e.normalized,
-          label: e.label,
-        })),
-      );
-      for (const part of chunks(emails, 1000)) await trx.insertInto('customer_emails').values(part).execute();
-      const tags = ws.flatMap((w) =>
-        w.tags.map((tag) => ({ workspace_id: w.row.workspace_id, customer_id: w.row.id, tag })),
-      );
-      for (const part of chunks(tags, 2000)) await trx.insertInto('customer_tags').values(part).execute();
-      const tokens = ws.flatMap((w) =>
-        w.tokens.map((token) => ({
-          workspace_id: w.row.workspace_id,
-          customer_id: w.row.id,
-          token,
-          sort_name: w.row.sort_name,
-        })),
-      );
-      for (const part of chunks(tokens, 2000)) await trx.insertInto('customer_tokens').values(part).execute();
-      const vocab = [
-        ...new Map(
-          tokens.map((t) => [
-            `${t.workspace_id}|${t.token}`,
-            { workspace_id: t.workspace_id, token: t.token, length: t.token.length },
-          ]),
-        ).values(),
-      ];
-      for (const part of chunks(vocab, 2000))
+      for (const part of chunks(rows.phones, 1000))
+        await trx.insertInto('customer_phones').values(part).execute();
+      for (const part of chunks(rows.emails, 1000))
+        await trx.insertInto('customer_emails').values(part).execute();
+      for (const part of chunks(rows.tags, 2000))
+        await trx.insertInto('customer_tags').values(part).execute();
+      for (const part of chunks(rows.tokens, 2000))
+        await trx.insertInto('customer_tokens').values(part).execute();
+      for (const part of chunks(rows.vocab, 2000))
         await trx
           .insertInto('customer_vocab')
           .values(part)

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { BulkWriter } from '../../platform/db/bulk.ts';
 import type { Database } from '../../platform/db/schema.ts';
-import type { CustomerWrite } from './customers.repository.ts';
+import { newCustomerRows, type CustomerWrite } from './customers.repository.ts';
 
 /** Split an IN list so no statement exceeds the databases' parameter limits. */
 const chunks = <T>(xs: T[], n = 500): T[][] =>
@@ -13,66 +13,13 @@ export function createUpsertRepository(bulk: BulkWriter) {
     /** Brand-new customers with their phones, emails, tags and name tokens (bulk statements). */
     async insertNew(trx: Kysely<Database>, ws: CustomerWrite[]) {
       if (!ws.length) return;
-      await bulk.insert(
-        trx,
-        'customers',
-        ws.map((w) => w.row),
-      );
-      await bulk.insert(
-        trx,
-        'customer_phones',
-        ws.flatMap((w) =>
-          w.phones.map((p, i) => ({
-            workspace_id: w.row.workspace_id,
-            id: p.id,
-            customer_id: w.row.id,
-            position: i,
-            raw: p.raw,
-            e164: p.e164,
-            label: p.label,
-            valid: p.valid ? 1 : 0,
-          })),
-        ),
-      );
-      await bulk.insert(
-        trx,
-        'customer_emails',
-        ws.flatMap((w) =>
-          w.emails.map((e, i) => ({
-            workspace_id: w.row.workspace_id,
-            id: e.id,
-            customer_id: w.row.id,
-            position: i,
-            address: e.address,
-            normalized: e.normalized,
-            label: e.label,
-          })),
-        ),
-      );
-      await bulk.insert(
-        trx,
-        'customer_tags',
-        ws.flatMap((w) =>
-          w.tags.map((tag) => ({ workspace_id: w.row.workspace_id, customer_id: w.row.id, tag })),
-        ),
-      );
-      const tokens = ws.flatMap((w) =>
-        w.tokens.map((token) => ({
-          workspace_id: w.row.workspace_id,
-          customer_id: w.row.id,
-          token,
-          sort_name: w.row.sort_name,
-        })),
-      );
-      await bulk.insert(trx, 'customer_tokens', tokens);
-      // The dictionary (for typo-tolerant search) gets each word once; most names' words are already in it.
-      const vocab = new Map(
-        tokens.map((t) => [
-          `${t.workspace_id}|${t.token}`,
-          { workspace_id: t.workspace_id, token: t.token, length: t.token.length },
-        ]),
-      );
-      await bulk.insert(trx, 'customer_vocab', [...vocab.values()], { onConflict: 'nothing' });
+      const rows = newCustomerRows(ws);
+      await bulk.insert(trx, 'customers', rows.customers);
+      await bulk.insert(trx, 'customer_phones', rows.phones);
+      await bulk.insert(trx, 'customer_emails', rows.emails);
+      await bulk.insert(trx, 'customer_tags', rows.tags);
+      await bulk.insert(trx, 'customer_tokens', rows.tokens);
+      await bulk.insert(trx, 'customer_vocab', rows.vocab, { onConflict: 'nothing' });
     },
     async idsByExternal(
       trx: Kysely<Database>,
