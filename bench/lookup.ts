@@ -5,7 +5,7 @@
  *                                     [--dialect sqlite|postgres|both] [--connections 50] [--cpu-prof DIR]
  *
  * For each dialect: a workspace of N customers (cached under bench/out/ for SQLite, in the Postgres
- * database rapport_bench), the Rapport server in one process and a bare node:http JSON server in another,
+ * database rapport_bench, or $BENCH_PG_DB for a second checkout benchmarking beside this one), the Rapport server in one process and a bare node:http JSON server in another,
  * and autocannon in this process as the client. Measured:
  *  - GET /api/v1/lookup?phone=… (random customers' numbers in four formats, ~10 % unknown → 404) and the
  *    bare server's fixed ~600-byte JSON, alternately, R runs each: req/s, p50, p99 (medians of the runs),
