@@ -92,7 +92,7 @@ const { url } = server;
 const post = async (p: string, body: unknown, headers: Record<string, string> = {}) => {
   const res = await fetch(`${url}${p}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', origin: url, ...headers },
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`POST ${p}: ${res.status} ${await res.text()}`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from './platform/config.ts';
@@ -211,21 +212,23 @@ export async function buildApp(
   const services = createServices(conn, bus, config, opts.clock ? { clock: opts.clock } : {});
   const { access } = services;
 
-  const authenticate = async (request: FastifyRequest) => {
+  /** The request's credential: a bearer API key, else the session cookie. */
+  const credentialOf = (request: FastifyRequest) => {
     const header = request.headers.authorization;
-    if (header) {
-      const m = /^Bearer\s+(\S+)$/i.exec(header);
-      return m?.[1] ? access.resolveApiKey(m[1]) : undefined;
-    }
-    const token = request.cookies[SESSION_COOKIE];
-    return token ? access.resolveSession(token) : undefined;
+    if (header) return { kind: 'key' as const, secret: /^Bearer\s+(\S+)$/i.exec(header)?.[1] };
+    return { kind: 'session' as const, secret: request.cookies[SESSION_COOKIE] };
+  };
+  const authenticate = async (request: FastifyRequest, opts: { fresh?: boolean } = {}) => {
+    const c = credentialOf(request);
+    if (!c.secret) return undefined;
+    return c.kind === 'key' ? access.resolveApiKey(c.secret, opts) : access.resolveSession(c.secret);
   };
 
   const app = await buildServer({
     logLevel: config.logLevel,
     trustProxy: config.trustProxy,
     version: VERSION,
-    authenticate,
+    authenticate: (request) => authenticate(request),
     ready: async () => {
       await services.workspaces.countWorkspaces();
       return true;
@@ -249,7 +252,16 @@ export async function buildApp(
       registerComplaintRoutes(api, services);
       registerEnquiryRoutes(api, services);
       registerAnalyticsRoutes(api, services);
-      registerEventStream(api, bus);
+      registerEventStream(api, bus, {
+        recheck: (request) => authenticate(request, { fresh: true }),
+        onRevoked: (listener) => access.onRevoked(listener),
+        credentialId: (request) => {
+          const c = credentialOf(request);
+          return `${c.kind}:${createHash('sha256')
+            .update(c.secret ?? '')
+            .digest('hex')}`;
+        },
+      });
     },
     afterRoutes: async (a) => {
       if (opts.serveWeb !== false) await registerWebApp(a, WEB_DIST);

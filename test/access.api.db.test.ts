@@ -141,8 +141,9 @@ for (const dialect of DIALECTS) {
         password: 'staffpass1',
       });
       const cookie = `rapport_session=${login.cookies.find((c) => c.name === 'rapport_session')?.value}`;
-      expect((await json('POST', '/api/v1/customers', { name: 'Walk-in' }, { cookie })).statusCode).toBe(201);
-      expect((await json('POST', '/api/v1/api-keys', { name: 'k' }, { cookie })).statusCode).toBe(403);
+      const browser = { cookie, origin: 'http://localhost' }; // a browser sends Origin with every write
+      expect((await json('POST', '/api/v1/customers', { name: 'Walk-in' }, browser)).statusCode).toBe(201);
+      expect((await json('POST', '/api/v1/api-keys', { name: 'k' }, browser)).statusCode).toBe(403);
       expect(
         (await json('POST', `/api/v1/users/${created.json().id}/disable`, undefined, w.auth)).json()
           .disabledAt,

@@ -39,7 +39,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     await page.setViewportSize(viewport);
     await api(page, 'POST', '/api/v1/setup', {
       workspace: { name: "Ada's Hair Studio", timezone: 'Africa/Lagos', currency: 'NGN', region: 'NG' },
-      owner: { email: 'ada@example.com', name: 'Ada Obi', password: 'password123' },
+      owner: { email: 'ada@example.com', name: 'Ada Obi', password: 'plum-velvet-42' },
     });
     await api(page, 'POST', '/api/v1/auth/logout');
   }
@@ -47,7 +47,7 @@ for (const [size, viewport] of Object.entries(SIZES)) {
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await shot('02-login');
   await page.getByLabel('Email', { exact: true }).fill('ada@example.com');
-  await page.getByLabel('Password', { exact: true }).fill('password123');
+  await page.getByLabel('Password', { exact: true }).fill('plum-velvet-42');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: /^Hello/ }).waitFor();
 

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ApiKeyTable, Database, UserTable } from '../../platform/db/schema.ts';
 import type { Scope } from '../../platform/http/actor.ts';
 import type { ApiKey, User } from './access.schema.ts';
@@ -138,6 +138,46 @@ export function createAccessRepository(db: Kysely<Database>) {
     },
     async deleteExpiredSessions(now: string) {
       await db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+    },
+
+    /**
+     * Count one sign-in attempt of this email, atomically (one statement, whatever the concurrency or the
+     * process): a new window when the last one ended, nothing while locked, and a lock from `lockUntil` when
+     * the count passes `max`. Answers the count and the lock after this attempt.
+     */
+    async countSignInAttempt(
+      email: string,
+      a: { now: string; windowStart: string; lockUntil: string; max: number },
+    ) {
+      const t = sql.ref('sign_in_attempts');
+      const locked = sql`${t}.locked_until > ${a.now}`;
+      const expired = sql`${t}.window_started_at <= ${a.windowStart}`;
+      return db
+        .insertInto('sign_in_attempts')
+        .values({ email, failures: 1, window_started_at: a.now, locked_until: a.max < 1 ? a.lockUntil : null })
+        .onConflict((oc) =>
+          oc.column('email').doUpdateSet({
+            failures: sql<number>`CASE WHEN ${locked} THEN ${t}.failures WHEN ${expired} THEN 1
+              ELSE ${t}.failures + 1 END`,
+            window_started_at: sql<string>`CASE WHEN ${locked} THEN ${t}.window_started_at
+              WHEN ${expired} THEN ${a.now} ELSE ${t}.window_started_at END`,
+            locked_until: sql<string | null>`CASE WHEN ${locked} THEN ${t}.locked_until
+              WHEN ${expired} THEN NULL WHEN ${t}.failures + 1 > ${a.max} THEN ${a.lockUntil} ELSE NULL END`,
+          }),
+        )
+        .returning(['failures', 'locked_until'])
+        .executeTakeFirstOrThrow();
+    },
+    async clearSignInAttempts(email: string) {
+      await db.deleteFrom('sign_in_attempts').where('email', '=', email).execute();
+    },
+    /** Forget attempts whose window and lock are both over. */
+    async deleteStaleSignInAttempts(now: string, windowStart: string) {
+      await db
+        .deleteFrom('sign_in_attempts')
+        .where('window_started_at', '<=', windowStart)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+        .execute();
     },
 
     async insertApiKey(

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { actorOf } from '../../platform/http/server.ts';
 import { actorRef } from '../../platform/http/actor.ts';
 import { workspaceSchema, type WorkspaceService } from '../workspaces/index.ts';
-import type { AccessService } from './access.service.ts';
+import { SignInLocked, type AccessService } from './access.service.ts';
 import {
   apiKeySchema,
   createApiKeySchema,
@@ -16,7 +16,7 @@ import {
 
 export const SESSION_COOKIE = 'rapport_session';
 const idParams = z.object({ id: z.string().max(100) });
-/** Password guessing is slowed per client address. */
+/** Password guessing is slowed per client address (in this process); the per-account lockout is in the service. */
 const SIGN_IN_LIMIT = { max: 10, timeWindow: '1 minute' };
 
 export function registerAccessRoutes(
@@ -75,12 +75,17 @@ export function registerAccessRoutes(
       schema: {
         tags: ['access'],
         summary: 'Sign in (sets the session cookie)',
+        description:
+          'After 10 failed tries for one email in 15 minutes the account is locked for 15 minutes: 429 SIGN_IN_LOCKED with Retry-After.',
         body: loginSchema,
         response: { 200: z.object({ user: userSchema }) },
       },
     },
     async (request, reply) => {
-      const s = await access.login(request.body);
+      const s = await access.login(request.body).catch((e: unknown) => {
+        if (e instanceof SignInLocked) reply.header('retry-after', String(e.retryAfterSeconds));
+        throw e;
+      });
       setCookie(request, reply, s.token, s.expiresAt);
       return { user: s.user };
     },

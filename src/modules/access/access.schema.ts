@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SCOPES } from '../../platform/http/actor.ts';
 import { createWorkspaceSchema } from '../workspaces/index.ts';
+import { isCommonPassword } from './common-passwords.ts';
 
 export const roleSchema = z.enum(['owner', 'staff']);
 export const scopeSchema = z.enum(SCOPES as ['read', 'write', 'admin']);
@@ -9,7 +10,14 @@ export const emailSchema = z
   .trim()
   .toLowerCase()
   .pipe(z.email({ message: 'Not a valid email address' }));
-export const passwordSchema = z.string().min(8, { message: 'Use at least 8 characters' }).max(200);
+/** A new password: at least 8 characters, and not one of the 10,000 most common passwords. */
+export const passwordSchema = z
+  .string()
+  .min(8, { message: 'Use at least 8 characters' })
+  .max(200)
+  .refine((p) => !isCommonPassword(p), {
+    message: 'This password is one of the most common ones, so it is easy to guess: choose another',
+  });
 
 export const userSchema = z
   .object({

@@ -35,10 +35,40 @@ function randomText(n: number): string {
 // A real hash, used when the email is unknown, so sign-in takes the same time either way.
 const DUMMY_HASH = argonHash('not-a-password-' + randomText(16));
 
-export type AccessDeps = { db: Kysely<Database>; workspaces: WorkspaceService; sessionDays: number };
+/** Sign-in guessing, per account and shared by every process: 10 tries in 15 minutes, then locked 15 minutes. */
+export const SIGN_IN_MAX_FAILURES = 10;
+export const SIGN_IN_WINDOW_MS = 15 * 60_000;
+export const SIGN_IN_LOCK_MS = 15 * 60_000;
 
-export function createAccessService({ db, workspaces, sessionDays }: AccessDeps) {
+/** Too many failed sign-ins for one account: answered 429 with Retry-After (seconds). */
+export class SignInLocked extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(until: string, now: number) {
+    const seconds = Math.max(1, Math.ceil((Date.parse(until) - now) / 1000));
+    super(
+      'SIGN_IN_LOCKED',
+      `Too many failed sign-ins for this account: it is locked for ${Math.ceil(seconds / 60)} min. Try again after ${until}`,
+      429,
+    );
+    this.retryAfterSeconds = seconds;
+  }
+}
+
+export type AccessDeps = {
+  db: Kysely<Database>;
+  workspaces: WorkspaceService;
+  sessionDays: number;
+  clock?: () => Date;
+};
+
+export function createAccessService({ db, workspaces, sessionDays, clock = () => new Date() }: AccessDeps) {
   const repo = createAccessRepository(db);
+  // Told when a credential stops being valid in this process (key revoked, user disabled, signed out), so that
+  // open event streams re-check theirs at once.
+  const revokedListeners = new Set<() => void>();
+  const revoked = () => {
+    for (const l of revokedListeners) l();
+  };
   const touched = new Map<string, number>();
   // Resolved API keys by their hash, for a few seconds: an integration calls many times a second, and the
   // caller lookup is the hot path. A revocation here drops the entry at once; one made by another process
@@ -125,6 +155,7 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
           entityId: id,
         });
       });
+      if (disabled) revoked();
       return (await repo.findUser(workspaceId, id)) as User;
     },
 
@@ -143,18 +174,44 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
       return startSession(user);
     },
 
-    /** Sign in with email and password; the same answer for an unknown email and a wrong password. */
+    /**
+     * Sign in with email and password; the same answer for an unknown email and a wrong password. Every try
+     * is counted against the email in the database before the password is checked (so parallel guesses and
+     * other processes count too); past SIGN_IN_MAX_FAILURES in the window the account is locked (429) for
+     * SIGN_IN_LOCK_MS, whatever the password. A successful sign-in clears the count.
+     */
     async login(input: unknown) {
       const v = loginSchema.parse(input);
+      const now = clock().getTime();
+      const attempt = await repo.countSignInAttempt(v.email, {
+        now: new Date(now).toISOString(),
+        windowStart: new Date(now - SIGN_IN_WINDOW_MS).toISOString(),
+        lockUntil: new Date(now + SIGN_IN_LOCK_MS).toISOString(),
+        max: SIGN_IN_MAX_FAILURES,
+      });
+      if (attempt.locked_until && Date.parse(attempt.locked_until) > now)
+        throw new SignInLocked(attempt.locked_until, now);
       const candidates = await repo.findLoginCandidates(v.email);
       if (candidates.length === 0) await argonVerify(await DUMMY_HASH, v.password).catch(() => false);
       for (const c of candidates) {
-        if (await argonVerify(c.passwordHash, v.password).catch(() => false)) return startSession(c.user);
+        if (await argonVerify(c.passwordHash, v.password).catch(() => false)) {
+          await repo.clearSignInAttempts(v.email);
+          return startSession(c.user);
+        }
       }
       throw new AppError('LOGIN_FAILED', 'Email or password is not right', 401);
     },
 
-    logout: (token: string) => repo.deleteSession(sha256(token)),
+    async logout(token: string) {
+      await repo.deleteSession(sha256(token));
+      revoked();
+    },
+
+    /** Listen for credentials revoked in this process; answers the unsubscribe. */
+    onRevoked(listener: () => void): () => void {
+      revokedListeners.add(listener);
+      return () => revokedListeners.delete(listener);
+    },
 
     async resolveSession(token: string): Promise<Actor | undefined> {
       if (token.length > 100) return undefined;
@@ -212,18 +269,23 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
           await recordAudit(t, { workspaceId, actor, action: 'revoke', entity: 'api_key', entityId: id });
       });
       for (const [hash, hit] of resolvedKeys) if (hit.actor.id === id) resolvedKeys.delete(hash);
+      revoked();
       return (await repo.findApiKey(workspaceId, id)) as ApiKey;
     },
 
-    async resolveApiKey(key: string): Promise<Actor | undefined> {
+    /** The actor of an API key. `fresh`: read the database, not the few-seconds cache (event streams re-check). */
+    async resolveApiKey(key: string, opts: { fresh?: boolean } = {}): Promise<Actor | undefined> {
       const m = /^rpk_([A-Za-z0-9]{12})_[A-Za-z0-9]{32}$/.exec(key);
       if (!m?.[1]) return undefined;
       const hash = sha256(key);
       const now = Date.now();
       const hit = resolvedKeys.get(hash);
-      if (hit && hit.until > now) return hit.actor;
+      if (hit && hit.until > now && !opts.fresh) return hit.actor;
       const found = await repo.findApiKeyByPrefix(m[1]);
-      if (!found || found.key.revokedAt) return undefined;
+      if (!found || found.key.revokedAt) {
+        resolvedKeys.delete(hash);
+        return undefined;
+      }
       const a = Buffer.from(found.keyHash, 'hex');
       const b = Buffer.from(hash, 'hex');
       if (a.length !== b.length || !timingSafeEqual(a, b)) return undefined;
@@ -242,7 +304,14 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
       return actor;
     },
 
-    deleteExpiredSessions: () => repo.deleteExpiredSessions(nowIso()),
+    async deleteExpiredSessions() {
+      await repo.deleteExpiredSessions(nowIso());
+      const now = clock().getTime();
+      await repo.deleteStaleSignInAttempts(
+        new Date(now).toISOString(),
+        new Date(now - SIGN_IN_WINDOW_MS).toISOString(),
+      );
+    },
   };
 }
 export type AccessService = ReturnType<typeof createAccessService>;

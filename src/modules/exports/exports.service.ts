@@ -137,7 +137,7 @@ async function writeCsv(
   columns: readonly string[],
   rows: AsyncIterable<string[]>,
 ): Promise<number> {
-  const out = fs.createWriteStream(file);
+  const out = fs.createWriteStream(file, { mode: 0o600 }); // customers' details: the owner's eyes only
   const csv = stringify({ header: true, columns: [...columns], bom: true });
   csv.pipe(out);
   let n = 0;

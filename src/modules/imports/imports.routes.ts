@@ -128,8 +128,10 @@ async function saveUpload(body: unknown, file: string) {
       );
     },
   });
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  await pipeline(body, limit, fs.createWriteStream(file));
+  // Uploads hold customers' details: a folder only the server's user can enter, files only it can read.
+  await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await fs.promises.chmod(path.dirname(file), 0o700);
+  await pipeline(body, limit, fs.createWriteStream(file, { mode: 0o600 }));
   const refused =
     n === 0
       ? new AppError('IMPORT_EMPTY', 'The upload is empty: send the file as the request body', 400)

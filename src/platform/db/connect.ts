@@ -75,9 +75,10 @@ export function connect(opts: ConnectOptions): Db {
     return { db, dialect: 'postgres', url: opts.databaseUrl, close: () => db.destroy() };
   }
   const file = opts.sqliteFile ?? path.join(opts.dataDir ?? './data', 'rapport.db');
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') createPrivately(file);
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
+  if (file !== ':memory:') restrictToOwner(file);
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
@@ -112,6 +113,26 @@ export function connect(opts: ConnectOptions): Db {
       await db.destroy();
     },
   };
+}
+
+/**
+ * The database holds every customer's phone and history: its folder is created 0700 and the file 0600 before
+ * SQLite opens it (SQLite gives the -wal and -shm files the database file's mode).
+ */
+function createPrivately(file: string) {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+}
+
+/** Files made by an earlier version (or another umask) are narrowed to their owner too. */
+function restrictToOwner(file: string) {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if ((fs.statSync(f).mode & 0o077) !== 0) fs.chmodSync(f, 0o600);
+    } catch {
+      /* absent, or not ours to change */
+    }
+  }
 }
 
 function dropStat4Samples(sqlite: SqliteDatabase.Database) {

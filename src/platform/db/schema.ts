@@ -32,6 +32,14 @@ export type SessionTable = {
   expires_at: string;
 };
 
+/** Sign-in attempts of one account (email) in the current window, and its lockout (migration 0013). */
+export type SignInAttemptTable = {
+  email: string;
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
+};
+
 export type ApiKeyTable = {
   workspace_id: string;
   id: string;
@@ -413,6 +421,7 @@ export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
   sessions: SessionTable;
+  sign_in_attempts: SignInAttemptTable;
   api_keys: ApiKeyTable;
   customers: CustomerTable;
   customer_phones: CustomerPhoneTable;

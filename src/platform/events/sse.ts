@@ -1,22 +1,58 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../errors.ts';
+import type { Actor } from '../http/actor.ts';
 import { actorOf } from '../http/server.ts';
 import type { EventBus } from './bus.ts';
+
+/** How an event stream keeps its credential honest while it is open. */
+export type StreamGuard = {
+  /** Resolve the request's credential again, from the database (no cache); undefined = no longer valid. */
+  recheck: (request: FastifyRequest) => Promise<Actor | undefined>;
+  /** Called when a credential is revoked in this process (key revoked, user disabled, signed out). */
+  onRevoked: (listener: () => void) => () => void;
+  /** A stable id of the request's credential (API key or session), for the per-credential cap. */
+  credentialId: (request: FastifyRequest) => string;
+  /** Open streams allowed per credential (default 10). */
+  maxPerCredential?: number;
+  /** How often an open stream re-checks its credential (default 5 s, the API key cache's lifetime). */
+  recheckMs?: number;
+  heartbeatMs?: number;
+};
 
 /**
  * GET /api/v1/events: Server-Sent Events of the caller's workspace (calls, timeline changes, …).
  * Each message has `event: <type>` and `data: <json>`; a comment line every 15 s keeps proxies from closing it.
+ * The stream's credential is re-checked every few seconds and at once when one is revoked in this process:
+ * when it is no longer valid, the stream says `event: closed` and ends. At most 10 open streams per key or
+ * session (the next answers 429).
  */
-export function registerEventStream(app: FastifyInstance, bus: EventBus, heartbeatMs = 15_000) {
+export function registerEventStream(app: FastifyInstance, bus: EventBus, guard: StreamGuard) {
+  const max = guard.maxPerCredential ?? 10;
+  const recheckMs = guard.recheckMs ?? 5_000;
+  const heartbeatMs = guard.heartbeatMs ?? 15_000;
+  const open = new Map<string, number>();
+
   app.get(
     '/api/v1/events',
     {
       schema: {
         tags: ['events'],
         summary: 'Live events of this workspace (text/event-stream): call, interaction.created, …',
+        description:
+          'The stream ends (event: closed) within 5 s of its API key being revoked, its user disabled or its session signed out. At most 10 open streams per key or session: the next answers 429 TOO_MANY_STREAMS.',
       },
     },
     (request, reply) => {
-      const { workspaceId } = actorOf(request);
+      const actor = actorOf(request);
+      const credential = guard.credentialId(request);
+      const count = open.get(credential) ?? 0;
+      if (count >= max)
+        throw new AppError(
+          'TOO_MANY_STREAMS',
+          `This key or session already has ${max} open event streams: close one first`,
+          429,
+        );
+      open.set(credential, count + 1);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -27,15 +63,39 @@ export function registerEventStream(app: FastifyInstance, bus: EventBus, heartbe
         'x-request-id': String(request.id),
       });
       res.write(': connected\n\n');
-      const unsubscribe = bus.subscribe(workspaceId, (e) => {
+      const unsubscribe = bus.subscribe(actor.workspaceId, (e) => {
         res.write(`event: ${e.type}\ndata: ${JSON.stringify({ ...(e.data as object), at: e.at })}\n\n`);
       });
       const beat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+      let every: ReturnType<typeof setInterval> | undefined;
+      let stopListening = () => {};
+      let checking = false;
+      let stopped = false;
       const stop = () => {
+        if (stopped) return;
+        stopped = true;
         clearInterval(beat);
+        clearInterval(every);
         unsubscribe();
+        stopListening();
+        const n = (open.get(credential) ?? 1) - 1;
+        if (n > 0) open.set(credential, n);
+        else open.delete(credential);
       };
+      const recheck = async () => {
+        if (checking || stopped) return;
+        checking = true;
+        const now = await guard.recheck(request).catch(() => undefined); // cannot tell: end it (fail closed)
+        checking = false;
+        if (stopped) return;
+        if (now && now.workspaceId === actor.workspaceId && now.scopes.has('read')) return;
+        stop();
+        res.end('event: closed\ndata: {"reason":"credential no longer valid"}\n\n');
+      };
+      every = setInterval(() => void recheck(), recheckMs);
+      stopListening = guard.onRevoked(() => void recheck());
       request.raw.on('close', stop);
+      res.on('close', stop);
       res.on('error', stop);
     },
   );

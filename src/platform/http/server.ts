@@ -1,4 +1,5 @@
 import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -12,6 +13,7 @@ import {
 import { newId } from '../db/ids.ts';
 import { AppError } from '../errors.ts';
 import type { Actor, Scope } from './actor.ts';
+import { assertNotCrossSite, assertSameOriginCookieWrite, loggableUrl } from './guard.ts';
 import { handleError, sendProblem } from './problem.ts';
 
 declare module 'fastify' {
@@ -53,6 +55,16 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
         censor: '[redacted]',
       },
+      // Fastify's request serializer, with the query's values redacted (phone numbers, search terms).
+      serializers: {
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: loggableUrl(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+          ...(req.socket?.remotePort !== undefined && { remotePort: req.socket.remotePort }),
+        }),
+      },
     },
     trustProxy: opts.trustProxy,
     genReqId: () => newId(),
@@ -78,6 +90,30 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
 
   await app.register(cookie);
+  // Security headers on every answer. The web app is a Vite build: scripts only from this origin (no inline
+  // script), inline styles allowed (Mantine writes style attributes and <style> tags), no framing at all.
+  // No HSTS or upgrade-insecure-requests here: a shop may serve Rapport over plain HTTP on its own network;
+  // the TLS-terminating proxy sets HSTS.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+    strictTransportSecurity: false,
+  });
   // Off by default; routes that guess secrets (sign-in, setup) opt in with `config.rateLimit`.
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
@@ -105,10 +141,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
     transformObject: jsonSchemaTransformObject,
   });
 
+  // Authentication is decided on the route fastify matched (its pattern, after percent-decoding), never on the
+  // raw URL: `/%61pi/v1/…` reaches the same handler as `/api/v1/…` and needs the same key.
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    const route = request.routeOptions.url;
+    if (route === undefined || !route.startsWith('/api/')) return;
     const cfg = request.routeOptions.config;
-    if (cfg?.public) return;
+    if (cfg?.public) return assertNotCrossSite(request);
     const actor = await opts.authenticate(request);
     if (!actor)
       throw new AppError(
@@ -120,6 +159,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       cfg?.scope ?? (request.method === 'GET' || request.method === 'HEAD' ? 'read' : 'write');
     if (!actor.scopes.has(needed))
       throw new AppError('FORBIDDEN_SCOPE', `This needs the "${needed}" scope`, 403);
+    if (actor.kind === 'user') assertSameOriginCookieWrite(request); // signed in by cookie: CSRF checks
     request.actor = actor;
   });
 

@@ -1,13 +1,17 @@
 import type { APIResponse, Page } from 'playwright-core';
 
-/** A JSON request with the page's session cookie, as the web app sends it. */
+/**
+ * A JSON request with the page's session cookie, as the web app sends it: with the Origin a browser adds
+ * (the server refuses signed-in changes without it).
+ */
 export const sendJson = (page: Page, url: string, method: string, body?: unknown): Promise<APIResponse> =>
   page.request.fetch(url, {
     method,
-    ...(body !== undefined && {
-      headers: { 'content-type': 'application/json' },
-      data: JSON.stringify(body),
-    }),
+    headers: {
+      origin: new URL(url, page.url()).origin,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(body !== undefined && { data: JSON.stringify(body) }),
   });
 
 /** A request that must succeed: its JSON answer (`{}` for 204), or an error saying what the server answered. */
