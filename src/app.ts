@@ -204,6 +204,8 @@ export async function buildApp(
     /** Run background jobs (prediction refits) and the nightly scheduler in this process. Off by default (tests, CLI); src/main.ts turns it on. */
     jobs?: boolean;
     clock?: () => Date;
+    /** Where the server's logs go (default: stdout); tests read them. */
+    logStream?: NodeJS.WritableStream;
   } = {},
 ): Promise<RunningApp> {
   const conn = opts.conn ?? (await openDatabase(config));
@@ -226,6 +228,7 @@ export async function buildApp(
 
   const app = await buildServer({
     logLevel: config.logLevel,
+    ...(opts.logStream && { logStream: opts.logStream }),
     trustProxy: config.trustProxy,
     version: VERSION,
     authenticate: (request) => authenticate(request),

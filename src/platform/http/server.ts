@@ -32,6 +32,8 @@ export type App = FastifyInstance;
 
 export type ServerOptions = {
   logLevel: string;
+  /** Where logs go (default: stdout). */
+  logStream?: NodeJS.WritableStream;
   trustProxy: boolean;
   /** Resolve the caller from a bearer key or session cookie; undefined = not signed in. */
   authenticate: (request: FastifyRequest) => Promise<Actor | undefined>;
@@ -51,6 +53,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   const app = Fastify({
     logger: {
       level: opts.logLevel,
+      ...(opts.logStream && { stream: opts.logStream }),
       redact: {
         paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
         censor: '[redacted]',
