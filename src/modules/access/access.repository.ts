@@ -154,7 +154,12 @@ export function createAccessRepository(db: Kysely<Database>) {
       const expired = sql`${t}.window_started_at <= ${a.windowStart}`;
       return db
         .insertInto('sign_in_attempts')
-        .values({ email, failures: 1, window_started_at: a.now, locked_until: a.max < 1 ? a.lockUntil : null })
+        .values({
+          email,
+          failures: 1,
+          window_started_at: a.now,
+          locked_until: a.max < 1 ? a.lockUntil : null,
+        })
         .onConflict((oc) =>
           oc.column('email').doUpdateSet({
             failures: sql<number>`CASE WHEN ${locked} THEN ${t}.failures WHEN ${expired} THEN 1

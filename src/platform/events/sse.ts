@@ -66,12 +66,22 @@ export function registerEventStream(app: FastifyInstance, bus: EventBus, guard: 
       const unsubscribe = bus.subscribe(actor.workspaceId, (e) => {
         res.write(`event: ${e.type}\ndata: ${JSON.stringify({ ...(e.data as object), at: e.at })}\n\n`);
       });
-      const beat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
-      let every: ReturnType<typeof setInterval> | undefined;
-      let stopListening = () => {};
       let checking = false;
       let stopped = false;
-      const stop = () => {
+      async function recheck() {
+        if (checking || stopped) return;
+        checking = true;
+        const now = await guard.recheck(request).catch(() => undefined); // cannot tell: end it (fail closed)
+        checking = false;
+        if (stopped) return;
+        if (now && now.workspaceId === actor.workspaceId && now.scopes.has('read')) return;
+        stop();
+        res.end('event: closed\ndata: {"reason":"credential no longer valid"}\n\n');
+      }
+      const beat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+      const every = setInterval(() => void recheck(), recheckMs);
+      const stopListening = guard.onRevoked(() => void recheck());
+      function stop() {
         if (stopped) return;
         stopped = true;
         clearInterval(beat);
@@ -81,19 +91,7 @@ export function registerEventStream(app: FastifyInstance, bus: EventBus, guard: 
         const n = (open.get(credential) ?? 1) - 1;
         if (n > 0) open.set(credential, n);
         else open.delete(credential);
-      };
-      const recheck = async () => {
-        if (checking || stopped) return;
-        checking = true;
-        const now = await guard.recheck(request).catch(() => undefined); // cannot tell: end it (fail closed)
-        checking = false;
-        if (stopped) return;
-        if (now && now.workspaceId === actor.workspaceId && now.scopes.has('read')) return;
-        stop();
-        res.end('event: closed\ndata: {"reason":"credential no longer valid"}\n\n');
-      };
-      every = setInterval(() => void recheck(), recheckMs);
-      stopListening = guard.onRevoked(() => void recheck());
+      }
       request.raw.on('close', stop);
       res.on('close', stop);
       res.on('error', stop);
