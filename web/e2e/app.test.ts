@@ -20,6 +20,8 @@ describe.skipIf(!available.run)('web app in chromium', () => {
   let page: Page;
   let shell: AppShell;
   let apiKey = '';
+  /** What chromium reports as blocked by the Content-Security-Policy, over the whole run. */
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     ensureWebBuilt();
@@ -27,6 +29,9 @@ describe.skipIf(!available.run)('web app in chromium', () => {
     browser = await launchBrowser();
     page = await browser.context.newPage();
     page.setDefaultTimeout(10_000);
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+    });
     shell = new AppShell(page);
   });
   afterAll(async () => {
@@ -186,5 +191,14 @@ describe.skipIf(!available.run)('web app in chromium', () => {
     await new LoginPage(page).heading().waitFor();
     const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
     expect(me).toBe(401);
+  });
+
+  it('ran every page above under its Content-Security-Policy, with nothing blocked', async () => {
+    const res = await page.request.get(`${server.url}/customers`);
+    const csp = res.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(res.headers()['x-content-type-options']).toBe('nosniff');
+    expect(cspViolations).toEqual([]);
   });
 });
