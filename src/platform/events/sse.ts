@@ -23,8 +23,8 @@ export type StreamGuard = {
  * GET /api/v1/events: Server-Sent Events of the caller's workspace (calls, timeline changes, …).
  * Each message has `event: <type>` and `data: <json>`; a comment line every 15 s keeps proxies from closing it.
  * The stream's credential is re-checked every few seconds and at once when one is revoked in this process:
- * when it is no longer valid, the stream says `event: closed` and ends. At most 10 open streams per key or
- * session (the next answers 429).
+ * when it is no longer valid (or cannot be checked 3 times running), the stream says `event: closed` and ends.
+ * At most 10 open streams per key or session (the next answers 429).
  */
 export function registerEventStream(app: FastifyInstance, bus: EventBus, guard: StreamGuard) {
   const max = guard.maxPerCredential ?? 10;
@@ -68,13 +68,21 @@ export function registerEventStream(app: FastifyInstance, bus: EventBus, guard: 
       });
       let checking = false;
       let stopped = false;
+      let failedChecks = 0;
       async function recheck() {
         if (checking || stopped) return;
         checking = true;
-        const now = await guard.recheck(request).catch(() => undefined); // cannot tell: end it (fail closed)
+        const now = await guard.recheck(request).then(
+          (a) => ({ ok: true as const, actor: a }),
+          () => ({ ok: false as const }),
+        );
         checking = false;
         if (stopped) return;
-        if (now && now.workspaceId === actor.workspaceId && now.scopes.has('read')) return;
+        // The database cannot say (a blip): keep the stream for up to 3 checks (15 s), then end it.
+        if (!now.ok && ++failedChecks < 3) return;
+        if (now.ok) failedChecks = 0;
+        const a = now.ok ? now.actor : undefined;
+        if (a && a.workspaceId === actor.workspaceId && a.scopes.has('read')) return;
         stop();
         res.end('event: closed\ndata: {"reason":"credential no longer valid"}\n\n');
       }
