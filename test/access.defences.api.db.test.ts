@@ -392,6 +392,17 @@ for (const dialect of DIALECTS) {
           expect(res.json().pointer).toBe('/body/password');
           expect(res.json().detail).toMatch(/most common/);
         }
+        const setup = await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/setup',
+          payload: {
+            workspace: { name: 'Weak', timezone: 'UTC', currency: 'USD', region: 'US' },
+            owner: { email: 'weak@example.com', password: 'baseball1' },
+          },
+          remoteAddress: nextAddress(),
+        });
+        expect(setup.statusCode).toBe(400);
+        expect(setup.json().pointer).toBe('/body/owner/password');
         const fine = await t.app.inject({
           method: 'POST',
           url: '/api/v1/users',
