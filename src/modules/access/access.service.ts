@@ -45,9 +45,10 @@ export class SignInLocked extends AppError {
   readonly retryAfterSeconds: number;
   constructor(until: string, now: number) {
     const seconds = Math.max(1, Math.ceil((Date.parse(until) - now) / 1000));
+    const minutes = Math.ceil(seconds / 60);
     super(
       'SIGN_IN_LOCKED',
-      `Too many failed sign-ins for this account: it is locked for ${Math.ceil(seconds / 60)} min. Try again after ${until}`,
+      `Too many failed sign-ins for this account. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
       429,
     );
     this.retryAfterSeconds = seconds;
