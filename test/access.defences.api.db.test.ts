@@ -187,6 +187,16 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    /** Wait for a workspace's imports to finish (their worker writes beside the tests that follow). */
+    const importsDone = (auth: Record<string, string>) =>
+      until(async () =>
+        (
+          (await t.app.inject({ method: 'GET', url: '/api/v1/imports', headers: auth })).json().items as {
+            status: string;
+          }[]
+        ).every((r) => r.status !== 'running'),
+      );
+
     describe('cross-site requests (CSRF)', () => {
       const importAs = (headers: Record<string, string>, type = 'text/plain') =>
         t.app.inject({
@@ -250,6 +260,7 @@ for (const dialect of DIALECTS) {
         expect(byFetchSite.statusCode).toBe(200);
         const upload = await importAs({ cookie, origin: 'http://localhost' }, 'application/octet-stream');
         expect(upload.statusCode).toBe(202);
+        await importsDone(w.auth);
         // behind a proxy the Host is the public one
         const proxied = await t.app.inject({
           method: 'POST',
@@ -271,6 +282,7 @@ for (const dialect of DIALECTS) {
         const w = await t.newWorkspace();
         const res = await importAs({ ...w.auth, origin: 'http://localhost:8080' });
         expect(res.statusCode).toBe(202);
+        await importsDone(w.auth);
         const login = await t.app.inject({
           method: 'POST',
           url: '/api/v1/auth/login',
