@@ -1,3 +1,4 @@
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
@@ -107,7 +108,7 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
     async createUser(workspaceId: string, input: unknown, actor: string): Promise<User> {
       await workspaces.getWorkspaceOrThrow(workspaceId);
       const v = await prepareUser(input);
-      return db.transaction().execute((t) => insertUser(t, workspaceId, v, actor));
+      return writeTransaction(db, (t) => insertUser(t, workspaceId, v, actor));
     },
 
     async setUserDisabled(workspaceId: string, id: string, disabled: boolean, actor: string): Promise<User> {
@@ -115,7 +116,7 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
       if (!u) throw notFound('USER_NOT_FOUND', 'User');
       if (disabled && u.role === 'owner' && !u.disabledAt && (await repo.countOwners(workspaceId)) <= 1)
         throw conflict('USER_LAST_OWNER', 'A workspace keeps at least one active owner');
-      await db.transaction().execute(async (t) => {
+      await writeTransaction(db, async (t) => {
         await repo.setUserDisabled(t, workspaceId, id, disabled ? nowIso() : null);
         await recordAudit(t, {
           workspaceId,
@@ -134,7 +135,7 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
       if ((await workspaces.countWorkspaces()) > 0)
         throw conflict('SETUP_DONE', 'Rapport is already set up; sign in instead');
       const owner = await prepareUser({ ...v.owner, role: 'owner' });
-      const user = await db.transaction().execute(async (t) => {
+      const user = await writeTransaction(db, async (t) => {
         if ((await workspaces.countWorkspaces(t)) > 0)
           throw conflict('SETUP_DONE', 'Rapport is already set up; sign in instead');
         const ws = await workspaces.createWorkspace(v.workspace, 'setup', t);
@@ -188,7 +189,7 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
         lastUsedAt: null,
         revokedAt: null,
       };
-      await db.transaction().execute(async (t) => {
+      await writeTransaction(db, async (t) => {
         await repo.insertApiKey(t, { ...apiKey, workspaceId, keyHash: sha256(key), createdBy: actor });
         await recordAudit(t, {
           workspaceId,
@@ -207,7 +208,7 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
     async revokeApiKey(workspaceId: string, id: string, actor: string): Promise<ApiKey> {
       const existing = await repo.findApiKey(workspaceId, id);
       if (!existing) throw notFound('API_KEY_NOT_FOUND', 'API key');
-      await db.transaction().execute(async (t) => {
+      await writeTransaction(db, async (t) => {
         if (await repo.revokeApiKey(t, workspaceId, id, nowIso()))
           await recordAudit(t, { workspaceId, actor, action: 'revoke', entity: 'api_key', entityId: id });
       });

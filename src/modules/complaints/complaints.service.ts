@@ -1,3 +1,4 @@
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { Kysely } from 'kysely';
 import { newId } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -168,7 +169,7 @@ export function createComplaintService(deps: ComplaintDeps) {
       customers.getCustomerOrThrow(ws, before.customer_id),
       slaContext(ws),
     ]);
-    await db.transaction().execute(async (trx) => {
+    await writeTransaction(db, async (trx) => {
       const row = await getRowOrThrow(ws, id, trx);
       const steps = await repo.steps(ws, id, trx);
       const now = clock();
@@ -213,7 +214,7 @@ export function createComplaintService(deps: ComplaintDeps) {
       const patch = updateComplaintSettingsSchema.parse(input);
       const current = await slaContext(ws);
       const next = complaintSettingsSchema.parse({ ...current.settings, ...patch });
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         await repo.saveSettings(trx, ws, JSON.stringify(next), clock().toISOString());
         await recordAudit(trx, {
           workspaceId: ws,
@@ -242,7 +243,7 @@ export function createComplaintService(deps: ComplaintDeps) {
       const res = deadlines(received, target.resolutionMinutes, ctx.settings.dueSoonPercent, ctx.hours);
       const id = newId();
       const at = now.toISOString();
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         const owner = await resolveOwner(trx, ws, v.ownerId, actor);
         const row = {
           workspace_id: ws,

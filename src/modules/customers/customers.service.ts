@@ -1,3 +1,4 @@
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { Kysely } from 'kysely';
 import { createBulkWriter } from '../../platform/db/bulk.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
@@ -170,7 +171,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     async createCustomer(ws: string, input: unknown, actor: string): Promise<Customer> {
       const v = createCustomerSchema.parse(input);
       const region = await regionOf(ws);
-      return db.transaction().execute(async (trx) => {
+      return writeTransaction(db, async (trx) => {
         const business = v.kind === 'person' ? await checkBusiness(trx, ws, v.businessId) : undefined;
         if (v.kind === 'business' && v.businessId)
           throw badInput(
@@ -217,7 +218,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
           );
         return buildWrite(ws, region, newRow(ws, r.data), r.data, undefined);
       });
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         await repo.insertMany(trx, writes);
         await recordAudit(trx, {
           workspaceId: ws,
@@ -233,7 +234,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     async updateCustomer(ws: string, id: string, input: unknown, actor: string): Promise<Customer> {
       const v = updateCustomerSchema.parse(input);
       const region = await regionOf(ws);
-      return db.transaction().execute(async (trx) => {
+      return writeTransaction(db, async (trx) => {
         const cur = await repo.findRow(ws, id, trx);
         if (!cur) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
         const kind = v.kind ?? cur.kind;
@@ -293,7 +294,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     },
 
     async deleteCustomer(ws: string, id: string, actor: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         const cur = await repo.findRow(ws, id, trx);
         if (!cur) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
         const people = cur.kind === 'business' ? await repo.listPeopleIds(trx, ws, id) : [];

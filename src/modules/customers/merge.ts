@@ -1,3 +1,4 @@
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -91,7 +92,7 @@ export function createMerger({ db, findRow, summarize, hooks }: Deps) {
       actor: string,
     ): Promise<DuplicateDismissal & { created: boolean }> {
       const [a, b] = await checkPair(ws, ids, '/body/customerIds/1');
-      const created = await db.transaction().execute(async (trx) => {
+      const created = await writeTransaction(db, async (trx) => {
         const inserted = await createMergeRepository(trx).insertDismissal(ws, {
           a,
           b,
@@ -121,7 +122,7 @@ export function createMerger({ db, findRow, summarize, hooks }: Deps) {
     /** Undo "not duplicates": the pair may be suggested again. Idempotent (nothing to undo is fine). */
     async undoDismissal(ws: string, ids: readonly [string, string], actor: string): Promise<void> {
       const [a, b] = await checkPair(ws, ids, '/params/b');
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         if (await createMergeRepository(trx).deleteDismissal(ws, a, b))
           await recordAudit(trx, {
             workspaceId: ws,
@@ -151,7 +152,7 @@ export function createMerger({ db, findRow, summarize, hooks }: Deps) {
     async mergeCustomers(ws: string, intoId: string, fromId: string, actor: string): Promise<void> {
       if (intoId === fromId)
         throw badInput('MERGE_SAME', 'A customer cannot be merged into itself', '/body/otherId');
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         const into = await findRow(ws, intoId, trx);
         const from = await findRow(ws, fromId, trx);
         if (!into || !from) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');

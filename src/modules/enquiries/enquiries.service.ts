@@ -1,3 +1,4 @@
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { Kysely, Updateable } from 'kysely';
 import { newId } from '../../platform/db/ids.ts';
 import type { Database, EnquiryTable } from '../../platform/db/schema.ts';
@@ -90,7 +91,7 @@ export function createEnquiryService(deps: EnquiryDeps) {
       trx: Kysely<Database>,
     ) => Promise<{ patch: Updateable<EnquiryTable>; body: string; data: object; direction?: 'outbound' }>,
   ): Promise<Enquiry> {
-    await db.transaction().execute(async (trx) => {
+    await writeTransaction(db, async (trx) => {
       const r = await repo.get(ws, id, trx);
       if (!r) throw notFound('ENQUIRY_NOT_FOUND', 'Enquiry');
       const now = clock();
@@ -160,7 +161,7 @@ export function createEnquiryService(deps: EnquiryDeps) {
       );
       const id = newId();
       const at = now.toISOString();
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         const owner = await resolveOwner(trx, ws, v.ownerId, actor);
         await repo.insert(trx, {
           workspace_id: ws,

@@ -261,7 +261,12 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       const rejected = rejections.length;
       await whenNotBusy(async () => {
         try {
-          await writeTransaction(db, work);
+          await writeTransaction(db, async (trx) => {
+            // an attempt run again (busy database, deadlock) counts from where this batch began
+            Object.assign(counts, structuredClone(before));
+            rejections.length = rejected;
+            await work(trx);
+          });
         } catch (err) {
           if (err instanceof DryRunRollback) return;
           Object.assign(counts, structuredClone(before));
@@ -333,7 +338,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
   }
 
   async function recordAuditOutside(ws: string, runId: string, preset: string, counts: ImportCounts) {
-    await db.transaction().execute((trx) =>
+    await writeTransaction(db, (trx) =>
       recordAudit(trx, {
         workspaceId: ws,
         actor: 'import',

@@ -1,3 +1,4 @@
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { Kysely } from 'kysely';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -85,7 +86,7 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
       const v = createOrderSchema.parse(input);
       const currency = v.currency ?? (await workspaces.getWorkspaceOrThrow(ws)).currency;
       const built = buildOrder(ws, v, currency, 0);
-      const result = await db.transaction().execute(async (trx) => {
+      const result = await writeTransaction(db, async (trx) => {
         await customers.existsOrThrow(ws, v.customerId, trx);
         if (v.externalSource && v.externalId) {
           const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
@@ -147,7 +148,7 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
     /** Refund or return part or all of an order; never more than was paid. */
     async refundOrder(ws: string, orderId: string, input: unknown, actor: Actor): Promise<Order> {
       const v = refundSchema.parse(input);
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         const o = await repo.get(ws, orderId, trx);
         if (!o) throw notFound('ORDER_NOT_FOUND', 'Order');
         if (o.status === 'cancelled')

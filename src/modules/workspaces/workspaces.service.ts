@@ -1,3 +1,4 @@
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { Kysely } from 'kysely';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
@@ -56,8 +57,7 @@ export function createWorkspaceService({ db }: { db: Kysely<Database> }) {
           data: v,
         });
       };
-      if (trx.isTransaction) await run(trx);
-      else await trx.transaction().execute(run);
+      await writeTransaction(trx, run); // joins the caller's transaction when given one
       return w;
     },
 
@@ -79,7 +79,7 @@ export function createWorkspaceService({ db }: { db: Kysely<Database> }) {
       const v = updateWorkspaceSchema.parse(input);
       await getWorkspaceOrThrow(id);
       recent.delete(id);
-      await db.transaction().execute(async (t) => {
+      await writeTransaction(db, async (t) => {
         await repo.update(t, id, { ...v, updatedAt: nowIso() });
         await recordAudit(t, {
           workspaceId: id,
