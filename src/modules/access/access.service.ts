@@ -108,7 +108,9 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
     async createUser(workspaceId: string, input: unknown, actor: string): Promise<User> {
       await workspaces.getWorkspaceOrThrow(workspaceId);
       const v = await prepareUser(input);
-      return writeTransaction(db, (t) => insertUser(t, workspaceId, v, actor));
+      return writeTransaction(db, (t) => insertUser(t, workspaceId, v, actor), {
+        rerunOnUniqueViolation: true,
+      });
     },
 
     async setUserDisabled(workspaceId: string, id: string, disabled: boolean, actor: string): Promise<User> {
@@ -136,6 +138,7 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
         throw conflict('SETUP_DONE', 'Rapport is already set up; sign in instead');
       const owner = await prepareUser({ ...v.owner, role: 'owner' });
       const user = await writeTransaction(db, async (t) => {
+        await workspaces.lockCreation(t); // a parallel setup waits here, then finds the workspace (409)
         if ((await workspaces.countWorkspaces(t)) > 0)
           throw conflict('SETUP_DONE', 'Rapport is already set up; sign in instead');
         const ws = await workspaces.createWorkspace(v.workspace, 'setup', t);

@@ -170,7 +170,9 @@ export function createComplaintService(deps: ComplaintDeps) {
       slaContext(ws),
     ]);
     await writeTransaction(db, async (trx) => {
-      const row = await getRowOrThrow(ws, id, trx);
+      // locked: a parallel step waits here, then checks its rule against this step's result
+      const row = await repo.lock(trx, ws, id);
+      if (!row) throw notFound('COMPLAINT_NOT_FOUND', 'Complaint');
       const steps = await repo.steps(ws, id, trx);
       const now = clock();
       const at = now.toISOString();

@@ -133,7 +133,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
   const mergeHooks: MergeHook[] = [];
   const merger = createMerger({
     db,
-    findRow: (ws, id, trx) => repo.findRow(ws, id, trx),
+    findRow: (ws, id, trx, lock) => repo.findRow(ws, id, trx, lock),
     summarize: async (ws, ids) => (await repo.summarize(ws, await repo.rowsFor(ws, ids))).map(strip),
     hooks: mergeHooks,
   });
@@ -235,7 +235,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
       const v = updateCustomerSchema.parse(input);
       const region = await regionOf(ws);
       return writeTransaction(db, async (trx) => {
-        const cur = await repo.findRow(ws, id, trx);
+        const cur = await repo.findRow(ws, id, trx, true);
         if (!cur) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
         const kind = v.kind ?? cur.kind;
         const businessId = v.businessId === undefined ? cur.business_id : v.businessId;
@@ -295,7 +295,8 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
 
     async deleteCustomer(ws: string, id: string, actor: string): Promise<void> {
       await writeTransaction(db, async (trx) => {
-        const cur = await repo.findRow(ws, id, trx);
+        // locked: a parallel delete waits, then finds nothing (404)
+        const cur = await repo.findRow(ws, id, trx, true);
         if (!cur) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
         const people = cur.kind === 'business' ? await repo.listPeopleIds(trx, ws, id) : [];
         await repo.delete(trx, ws, id);

@@ -18,7 +18,13 @@ export type MergeHook = (
 
 type Deps = {
   db: Kysely<Database>;
-  findRow: (ws: string, id: string, trx: Kysely<Database>) => Promise<CustomerRow | undefined>;
+  /** With `lock`, the row stays locked until the transaction ends. */
+  findRow: (
+    ws: string,
+    id: string,
+    trx: Kysely<Database>,
+    lock?: boolean,
+  ) => Promise<CustomerRow | undefined>;
   /** Summaries of these customers of the workspace (unknown ids left out). */
   summarize: (ws: string, ids: string[]) => Promise<CustomerSummary[]>;
   hooks: MergeHook[];
@@ -153,8 +159,12 @@ export function createMerger({ db, findRow, summarize, hooks }: Deps) {
       if (intoId === fromId)
         throw badInput('MERGE_SAME', 'A customer cannot be merged into itself', '/body/otherId');
       await writeTransaction(db, async (trx) => {
-        const into = await findRow(ws, intoId, trx);
-        const from = await findRow(ws, fromId, trx);
+        // both rows locked, always in id order: a merge of the same pair (either way round) waits, then finds
+        // one of them gone (404); two merges never lock the pair crosswise (deadlock)
+        const rows = new Map<string, CustomerRow | undefined>();
+        for (const cid of [intoId, fromId].sort()) rows.set(cid, await findRow(ws, cid, trx, true));
+        const into = rows.get(intoId);
+        const from = rows.get(fromId);
         if (!into || !from) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
         if (into.kind !== from.kind)
           throw conflict(

@@ -92,7 +92,7 @@ export function createEnquiryService(deps: EnquiryDeps) {
     ) => Promise<{ patch: Updateable<EnquiryTable>; body: string; data: object; direction?: 'outbound' }>,
   ): Promise<Enquiry> {
     await writeTransaction(db, async (trx) => {
-      const r = await repo.get(ws, id, trx);
+      const r = await repo.lock(trx, ws, id); // a parallel step waits, then sees this one's result
       if (!r) throw notFound('ENQUIRY_NOT_FOUND', 'Enquiry');
       const now = clock();
       const out = await run(r, now, trx);

@@ -149,7 +149,8 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
     async refundOrder(ws: string, orderId: string, input: unknown, actor: Actor): Promise<Order> {
       const v = refundSchema.parse(input);
       await writeTransaction(db, async (trx) => {
-        const o = await repo.get(ws, orderId, trx);
+        // locked: a parallel refund waits, then recomputes what is left from this one's result
+        const o = await repo.get(ws, orderId, trx, true);
         if (!o) throw notFound('ORDER_NOT_FOUND', 'Order');
         if (o.status === 'cancelled')
           throw conflict('ORDER_CANCELLED', 'A cancelled order has nothing to refund');

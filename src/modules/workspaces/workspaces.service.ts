@@ -36,6 +36,8 @@ export function createWorkspaceService({ db }: { db: Kysely<Database> }) {
     },
     listWorkspaces: () => repo.list(),
     countWorkspaces: (trx?: Kysely<Database>) => repo.count(trx),
+    /** Inside a write transaction: no other workspace is created until it ends. */
+    lockCreation: (trx: Kysely<Database>) => repo.lockCreation(trx),
 
     /** Create a workspace (validated: IANA zone, ISO 4217 currency, phone region). */
     async createWorkspace(

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, type Kysely } from 'kysely';
 import { AppError } from '../errors.ts';
 import type { Database } from './schema.ts';
 
@@ -19,9 +19,29 @@ export function isRetryable(err: unknown): boolean {
   );
 }
 
+/** Postgres-only SQL (row and table locks) in a repository: is this connection or transaction PostgreSQL? */
+export const isPostgres = (db: Kysely<Database>) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/**
+ * A unique key refused a row that a parallel unit of work inserted first (PostgreSQL 23505, SQLite
+ * SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY).
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 /** The answer when every attempt met a busy database: 503, so a client may try again; nothing was written. */
 export const databaseBusy = () =>
   new AppError('DATABASE_BUSY', 'The database is busy; nothing was saved. Try again.', 503);
+
+export type WriteOptions = {
+  /**
+   * For a check-then-insert ("refuse if it exists, else create") guarded by a unique key: a parallel unit that
+   * inserted first makes this one fail on the key; run it again, and its check now sees the row (a clean 409).
+   */
+  rerunOnUniqueViolation?: boolean;
+};
 
 /**
  * THE way a module writes: one unit of work, all or nothing, exactly once.
@@ -48,13 +68,14 @@ export const databaseBusy = () =>
 export async function writeTransaction<T>(
   db: Kysely<Database>,
   work: (trx: Kysely<Database>) => Promise<T>,
+  opts: WriteOptions = {},
 ): Promise<T> {
   if (db.isTransaction) return work(db);
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute(work);
     } catch (err) {
-      if (!isRetryable(err)) throw err;
+      if (!isRetryable(err) && !(opts.rerunOnUniqueViolation && isUniqueViolation(err))) throw err;
       if (attempt >= WRITE_ATTEMPTS) throw databaseBusy();
       // full jitter over an exponential ceiling: 10, 20, 40, 80 ms
       await sleep(Math.random() * 10 * 2 ** (attempt - 1));
