@@ -73,7 +73,8 @@ const BATCH_ROWS = 2500;
 /** Tries of a batch that found the database busy (each waits up to the busy timeout, then backs off). */
 const BUSY_ATTEMPTS = 8;
 const isBusy = (err: unknown) =>
-  /^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? '')) ||
+  // DATABASE_BUSY: writeTransaction's own retries ran out
+  /^(SQLITE_BUSY|DATABASE_BUSY$)/.test(String((err as { code?: unknown } | null)?.code ?? '')) ||
   /database is locked/i.test(err instanceof Error ? err.message : '');
 
 /** Run a write; when another writer held the database past the busy timeout (SQLite), wait and run it again. */
