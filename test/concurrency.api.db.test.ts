@@ -446,6 +446,33 @@ async function refundInParts(c: Ctx, base: string, headers: Record<string, strin
   return statuses;
 }
 
+/** The same order of another system (one externalId) sent N times at once: one order, N answers naming it. */
+async function sameExternalOrder(c: Ctx, base: string, headers: Record<string, string>) {
+  const customerId = await customer(c, 'Shopify Buyer');
+  const res = await Promise.all(
+    Array.from({ length: N }, () =>
+      fetch(`${base}/api/v1/orders`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          customerId,
+          externalSource: 'shopify',
+          externalId: '#1001',
+          lines: [{ name: 'Cake', unitPrice: 2500 }],
+        }),
+      }),
+    ),
+  );
+  const bodies = await Promise.all(res.map((r) => r.json() as Promise<{ id: string }>));
+  const statuses = res.map((r) => r.status);
+  expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+  expect(statuses.filter((s) => s === 200)).toHaveLength(N - 1);
+  expect(new Set(bodies.map((b) => b.id)).size).toBe(1);
+  const list = await c.call('GET', `/api/v1/orders?customerId=${customerId}`);
+  expect(list.items).toHaveLength(1);
+  return statuses;
+}
+
 const tally = (route: string, statuses: number[]): Figures => ({
   route,
   n: statuses.length,
@@ -594,6 +621,35 @@ for (const dialect of DIALECTS) {
         return [];
       });
       figures.push(tally('post /api/v1/orders/{id}/refunds (300 of 1,000 each)', partial));
+
+      // the same external order sent N times at once: one order
+      const external = await sameExternalOrder(ctxOf(ws), base, (ws as Ws).auth).catch((err: Error) => {
+        failures.push(`same external order: ${err.message.split('\n')[0]}`);
+        return [];
+      });
+      figures.push(tally('post /api/v1/orders (same externalId)', external));
+
+      // the last two owners disabled at once: one stays
+      const owners: number[] = [];
+      for (let round = 0; round < 5; round++) {
+        const w = await t.newWorkspace();
+        const second = (
+          await ctxOf(w).call('POST', '/api/v1/users', {
+            email: `second-owner${round}@example.com`,
+            password: 'correct horse',
+            role: 'owner',
+          })
+        ).id;
+        const res = await Promise.all(
+          [w.ownerId, second].map((id) =>
+            fetch(`${base}/api/v1/users/${id}/disable`, { method: 'POST', headers: w.auth }),
+          ),
+        );
+        owners.push(...res.map((r) => r.status));
+      }
+      figures.push(tally('post /api/v1/users/{id}/disable (both owners, 5 × 2)', owners));
+      if (owners.filter((s) => s === 200).length !== 5 || owners.filter((s) => s === 409).length !== 5)
+        failures.push(`last owner: ${owners.join(',')}`);
 
       // a pair merged both ways at once: one merge, no deadlock
       const both = await mergeBothWays(ctxOf(ws), base, (ws as Ws).auth).catch((err: Error) => {

@@ -91,8 +91,17 @@ export function createAccessRepository(db: Kysely<Database>) {
           .where('user_id', '=', id)
           .execute();
     },
-    async countOwners(workspaceId: string) {
-      const r = await db
+    /** Active owners; in a write transaction, `lock` holds the owners' rows until it ends. */
+    async countOwners(workspaceId: string, trx: Kysely<Database> = db, lock = false) {
+      if (lock)
+        await trx
+          .selectFrom('users')
+          .select('id')
+          .where('workspace_id', '=', workspaceId)
+          .where('role', '=', 'owner')
+          .forUpdate()
+          .execute();
+      const r = await trx
         .selectFrom('users')
         .select((eb) => eb.fn.countAll<string | number>().as('n'))
         .where('workspace_id', '=', workspaceId)

@@ -116,9 +116,15 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
     async setUserDisabled(workspaceId: string, id: string, disabled: boolean, actor: string): Promise<User> {
       const u = await repo.findUser(workspaceId, id);
       if (!u) throw notFound('USER_NOT_FOUND', 'User');
-      if (disabled && u.role === 'owner' && !u.disabledAt && (await repo.countOwners(workspaceId)) <= 1)
-        throw conflict('USER_LAST_OWNER', 'A workspace keeps at least one active owner');
       await writeTransaction(db, async (t) => {
+        // under the owners' row locks: two owners disabled at once never leave the workspace without one
+        if (
+          disabled &&
+          u.role === 'owner' &&
+          !u.disabledAt &&
+          (await repo.countOwners(workspaceId, t, true)) <= 1
+        )
+          throw conflict('USER_LAST_OWNER', 'A workspace keeps at least one active owner');
         await repo.setUserDisabled(t, workspaceId, id, disabled ? nowIso() : null);
         await recordAudit(t, {
           workspaceId,

@@ -86,15 +86,20 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
       const v = createOrderSchema.parse(input);
       const currency = v.currency ?? (await workspaces.getWorkspaceOrThrow(ws)).currency;
       const built = buildOrder(ws, v, currency, 0);
-      const result = await writeTransaction(db, async (trx) => {
-        await customers.existsOrThrow(ws, v.customerId, trx);
-        if (v.externalSource && v.externalId) {
-          const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
-          if (existing) return { id: existing.id, created: false };
-        }
-        await writeOrders(trx, ws, [built], actor);
-        return { id: built.order.id, created: true };
-      });
+      const result = await writeTransaction(
+        db,
+        async (trx) => {
+          await customers.existsOrThrow(ws, v.customerId, trx);
+          if (v.externalSource && v.externalId) {
+            const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
+            if (existing) return { id: existing.id, created: false };
+          }
+          await writeOrders(trx, ws, [built], actor);
+          return { id: built.order.id, created: true };
+          // the same external order sent twice at once: the second runs again on the unique key, finds the first
+        },
+        { rerunOnUniqueViolation: true },
+      );
       if (result.created) onOrdersChanged?.(ws);
       return { order: await getOrderOrThrow(ws, result.id), created: result.created };
     },
