@@ -1,9 +1,9 @@
-import { writeTransaction } from '../../platform/db/transaction.ts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import type { Actor, Scope } from '../../platform/http/actor.ts';
 import { recordAudit } from '../audit/index.ts';

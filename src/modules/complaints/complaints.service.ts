@@ -1,7 +1,7 @@
-import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { Kysely } from 'kysely';
 import { newId } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { badInput, notFound } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events/bus.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';

@@ -1,8 +1,8 @@
-import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { Kysely } from 'kysely';
 import { createBulkWriter } from '../../platform/db/bulk.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { badInput, notFound } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';

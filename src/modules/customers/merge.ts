@@ -1,7 +1,7 @@
-import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { badInput, conflict, notFound } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { CustomerRow } from './customers.repository.ts';

@@ -1,8 +1,8 @@
-import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { Kysely } from 'kysely';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { decodeTimeCursor, encodeTimeCursor } from '../../platform/db/cursor.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
 import { formatMoney } from '../../platform/money.ts';

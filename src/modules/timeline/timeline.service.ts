@@ -1,4 +1,3 @@
-import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { Kysely } from 'kysely';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
@@ -6,6 +5,7 @@ import { decodeTimeCursor, encodeTimeCursor } from '../../platform/db/cursor.ts'
 import { badInput, notFound } from '../../platform/errors.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
 import type { DialectName } from '../../platform/db/connect.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { EventBus } from '../../platform/events/bus.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { CustomerService } from '../customers/index.ts';
