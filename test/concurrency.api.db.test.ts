@@ -124,7 +124,11 @@ const CASES: Record<string, Case> = {
   'post /api/v1/users/{id}/disable': {
     kind: 'same',
     setup: async (c) => ({ url: `/api/v1/users/${await staff(c)}/disable` }),
-    check: async (_c, results) => expect(results.every((r) => r.json().disabledAt)).toBe(true),
+    // disabled once: every answer shows the same moment
+    check: async (_c, results) => {
+      expect(results.every((r) => r.json().disabledAt)).toBe(true);
+      expect(new Set(results.map((r) => r.json().disabledAt)).size).toBe(1);
+    },
   },
   'post /api/v1/users/{id}/enable': {
     kind: 'same',
@@ -147,13 +151,20 @@ const CASES: Record<string, Case> = {
       const { apiKey } = await c.call('POST', '/api/v1/api-keys', { name: 'old', scopes: ['read'] });
       return { url: `/api/v1/api-keys/${apiKey.id}` };
     },
+    // revoked once: every answer shows the same moment
+    check: async (_c, results) => expect(new Set(results.map((r) => r.json().revokedAt)).size).toBe(1),
   },
   // workspace, analytics
   'patch /api/v1/workspace': {
     kind: 'same',
     setup: async () => ({ url: '/api/v1/workspace', body: { name: 'Renamed Bakery' } }),
   },
-  'post /api/v1/analytics/refit': { kind: 'same', setup: async () => ({ url: '/api/v1/analytics/refit' }) },
+  'post /api/v1/analytics/refit': {
+    kind: 'same',
+    setup: async () => ({ url: '/api/v1/analytics/refit' }),
+    // one job, whoever asked
+    check: async (_c, results) => expect(new Set(results.map((r) => r.json().jobId)).size).toBe(1),
+  },
   'put /api/v1/analytics/settings': {
     kind: 'same',
     setup: async () => ({ url: '/api/v1/analytics/settings', body: { monthlyDiscountRate: 0.02 } }),

@@ -114,18 +114,15 @@ export function createAccessService({ db, workspaces, sessionDays }: AccessDeps)
     },
 
     async setUserDisabled(workspaceId: string, id: string, disabled: boolean, actor: string): Promise<User> {
-      const u = await repo.findUser(workspaceId, id);
-      if (!u) throw notFound('USER_NOT_FOUND', 'User');
       await writeTransaction(db, async (t) => {
         // under the owners' row locks: two owners disabled at once never leave the workspace without one
-        if (
-          disabled &&
-          u.role === 'owner' &&
-          !u.disabledAt &&
-          (await repo.countOwners(workspaceId, t, true)) <= 1
-        )
+        const owners = disabled ? await repo.countOwners(workspaceId, t, true) : 0;
+        const u = await repo.findUser(workspaceId, id, t, true);
+        if (!u) throw notFound('USER_NOT_FOUND', 'User');
+        if (disabled && u.role === 'owner' && !u.disabledAt && owners <= 1)
           throw conflict('USER_LAST_OWNER', 'A workspace keeps at least one active owner');
-        await repo.setUserDisabled(t, workspaceId, id, disabled ? nowIso() : null);
+        // already so: nothing changes, nothing is logged
+        if (!(await repo.setUserDisabled(t, workspaceId, id, disabled ? nowIso() : null))) return;
         await recordAudit(t, {
           workspaceId,
           actor,
