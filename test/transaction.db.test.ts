@@ -156,6 +156,17 @@ for (const dialect of DIALECTS)
       expect(runs).toBe(1);
     });
 
+    it('keeps row locks on PostgreSQL and leaves them out on SQLite (whose write transactions run alone)', async () => {
+      const c = await freshDb(dialect);
+      open.push(c);
+      const q = c.db.selectFrom('customers').select('id').where('id', '=', 'x').forUpdate().compile().sql;
+      if (dialect === 'postgres') expect(q).toMatch(/ for update$/);
+      else expect(q).not.toMatch(/for update/i);
+      await writeTransaction(c.db, (trx) =>
+        trx.selectFrom('customers').select('id').where('id', '=', 'x').forUpdate().execute(),
+      );
+    });
+
     it('joins an outer unit of work instead of nesting', async () => {
       const c = await freshDb(dialect);
       open.push(c);
