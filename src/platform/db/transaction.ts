@@ -46,9 +46,9 @@ export type WriteOptions = {
 /**
  * THE way a module writes: one unit of work, all or nothing, exactly once.
  *
- * - On SQLite the write lock is taken up front (`BEGIN IMMEDIATE`, see connect.ts), so every unit of work runs alone: a read
- *   then a write never meets `SQLITE_BUSY_SNAPSHOT` because another connection (the CLI, a worker) committed in
- *   between, and a state checked inside the unit cannot change before it commits.
+ * - On SQLite every transaction takes the write lock up front (`BEGIN IMMEDIATE`, see connect.ts), so every
+ *   unit of work runs alone: a read then a write never meets `SQLITE_BUSY_SNAPSHOT` because another connection
+ *   (the CLI, a worker) committed in between, and a state checked inside the unit cannot change before it commits.
  * - On PostgreSQL an ordinary (read committed) transaction: state that decides a one-time change is read with
  *   `.forUpdate()` (a row lock; ignored on SQLite, where the immediate transaction serialises) or checked and
  *   changed in one conditional `UPDATE … WHERE … RETURNING`.
@@ -59,9 +59,10 @@ export type WriteOptions = {
  *
  * @example
  * const refunded = await writeTransaction(db, async (trx) => {
- *   const order = await repo.get(ws, id, trx, { lock: true });
+ *   const order = await repo.get(ws, id, trx, true); // locked until commit (PostgreSQL)
  *   if (!order) throw notFound('ORDER_NOT_FOUND', 'Order');
- *   ...
+ *   if (order.refunded + amount > order.total) throw conflict('REFUND_EXCEEDS_TOTAL', '…');
+ *   await repo.addRefund(trx, …);
  *   return order.refunded + amount;
  * });
  */
