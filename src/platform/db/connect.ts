@@ -45,7 +45,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
-/** Row locks (`.forUpdate()`, for PostgreSQL) mean nothing to SQLite, whose write transactions run one at a time. */
+/** Row locks (`.forUpdate()`) are for PostgreSQL: SQLite write transactions run one at a time anyway. */
 const ROW_LOCKS = new Set(['ForUpdate', 'ForShare', 'ForKeyShare', 'ForNoKeyUpdate', 'NoWait', 'SkipLocked']);
 class RapportSqliteQueryCompiler extends SqliteQueryCompiler {
   protected override visitSelectQuery(node: SelectQueryNode): void {
