@@ -27,6 +27,27 @@ export default tseslint.config(
     },
   },
   {
+    // modules write through one unit-of-work API: immediate on SQLite, retried on busy/serialization/deadlock
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use string-literal unions.' },
+        {
+          selector: 'CallExpression[callee.property.name=/^(transaction|startTransaction)$/]',
+          message:
+            'Write through writeTransaction (src/platform/db/transaction.ts): immediate, retried, exactly once.',
+        },
+        {
+          selector:
+            'TaggedTemplateExpression[tag.name="sql"] TemplateElement[value.raw=/^\\s*(begin|commit|rollback)\\b/i]',
+          message:
+            'Write through writeTransaction (src/platform/db/transaction.ts), not hand-made transactions.',
+        },
+      ],
+    },
+  },
+  {
     // analytics is pure: no I/O, no platform, no modules
     files: ['src/analytics/**/*.ts'],
     ignores: ['src/analytics/**/*.test.ts'],

@@ -59,12 +59,14 @@ export function createAccessRepository(db: Kysely<Database>) {
         .execute();
       return rows.map((r) => ({ user: toUser(r), passwordHash: r.password_hash }));
     },
-    async findUser(workspaceId: string, id: string) {
-      const r = await db
+    /** With `lock`, the user's row stays locked until the transaction ends (PostgreSQL; SQLite's is alone). */
+    async findUser(workspaceId: string, id: string, trx: Kysely<Database> = db, lock = false) {
+      const r = await trx
         .selectFrom('users')
         .selectAll()
         .where('workspace_id', '=', workspaceId)
         .where('id', '=', id)
+        .$if(lock, (q) => q.forUpdate())
         .executeTakeFirst();
       return r && toUser(r);
     },
@@ -77,22 +79,34 @@ export function createAccessRepository(db: Kysely<Database>) {
         .execute();
       return rows.map(toUser);
     },
+    /** Disable (at) or enable (null) a user that is not so already; the number of rows changed (0 or 1). */
     async setUserDisabled(trx: Kysely<Database>, workspaceId: string, id: string, at: string | null) {
-      await trx
+      const r = await trx
         .updateTable('users')
         .set({ disabled_at: at })
         .where('workspace_id', '=', workspaceId)
         .where('id', '=', id)
-        .execute();
+        .where('disabled_at', at ? 'is' : 'is not', null)
+        .executeTakeFirst();
       if (at)
         await trx
           .deleteFrom('sessions')
           .where('workspace_id', '=', workspaceId)
           .where('user_id', '=', id)
           .execute();
+      return Number(r.numUpdatedRows);
     },
-    async countOwners(workspaceId: string) {
-      const r = await db
+    /** Active owners; in a write transaction, `lock` holds the owners' rows until it ends. */
+    async countOwners(workspaceId: string, trx: Kysely<Database> = db, lock = false) {
+      if (lock)
+        await trx
+          .selectFrom('users')
+          .select('id')
+          .where('workspace_id', '=', workspaceId)
+          .where('role', '=', 'owner')
+          .forUpdate()
+          .execute();
+      const r = await trx
         .selectFrom('users')
         .select((eb) => eb.fn.countAll<string | number>().as('n'))
         .where('workspace_id', '=', workspaceId)

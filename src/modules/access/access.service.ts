@@ -3,6 +3,7 @@ import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { AppError, conflict, notFound } from '../../platform/errors.ts';
 import type { Actor, Scope } from '../../platform/http/actor.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -138,16 +139,21 @@ export function createAccessService({ db, workspaces, sessionDays, clock = () =>
     async createUser(workspaceId: string, input: unknown, actor: string): Promise<User> {
       await workspaces.getWorkspaceOrThrow(workspaceId);
       const v = await prepareUser(input);
-      return db.transaction().execute((t) => insertUser(t, workspaceId, v, actor));
+      return writeTransaction(db, (t) => insertUser(t, workspaceId, v, actor), {
+        rerunOnUniqueViolation: true,
+      });
     },
 
     async setUserDisabled(workspaceId: string, id: string, disabled: boolean, actor: string): Promise<User> {
-      const u = await repo.findUser(workspaceId, id);
-      if (!u) throw notFound('USER_NOT_FOUND', 'User');
-      if (disabled && u.role === 'owner' && !u.disabledAt && (await repo.countOwners(workspaceId)) <= 1)
-        throw conflict('USER_LAST_OWNER', 'A workspace keeps at least one active owner');
-      await db.transaction().execute(async (t) => {
-        await repo.setUserDisabled(t, workspaceId, id, disabled ? nowIso() : null);
+      await writeTransaction(db, async (t) => {
+        // under the owners' row locks: two owners disabled at once never leave the workspace without one
+        const owners = disabled ? await repo.countOwners(workspaceId, t, true) : 0;
+        const u = await repo.findUser(workspaceId, id, t, true);
+        if (!u) throw notFound('USER_NOT_FOUND', 'User');
+        if (disabled && u.role === 'owner' && !u.disabledAt && owners <= 1)
+          throw conflict('USER_LAST_OWNER', 'A workspace keeps at least one active owner');
+        // already so: nothing changes, nothing is logged
+        if (!(await repo.setUserDisabled(t, workspaceId, id, disabled ? nowIso() : null))) return;
         await recordAudit(t, {
           workspaceId,
           actor,
@@ -166,7 +172,8 @@ export function createAccessService({ db, workspaces, sessionDays, clock = () =>
       if ((await workspaces.countWorkspaces()) > 0)
         throw conflict('SETUP_DONE', 'Rapport is already set up; sign in instead');
       const owner = await prepareUser({ ...v.owner, role: 'owner' });
-      const user = await db.transaction().execute(async (t) => {
+      const user = await writeTransaction(db, async (t) => {
+        await workspaces.lockCreation(t); // a parallel setup waits here, then finds the workspace (409)
         if ((await workspaces.countWorkspaces(t)) > 0)
           throw conflict('SETUP_DONE', 'Rapport is already set up; sign in instead');
         const ws = await workspaces.createWorkspace(v.workspace, 'setup', t);
@@ -246,7 +253,7 @@ export function createAccessService({ db, workspaces, sessionDays, clock = () =>
         lastUsedAt: null,
         revokedAt: null,
       };
-      await db.transaction().execute(async (t) => {
+      await writeTransaction(db, async (t) => {
         await repo.insertApiKey(t, { ...apiKey, workspaceId, keyHash: sha256(key), createdBy: actor });
         await recordAudit(t, {
           workspaceId,
@@ -265,7 +272,7 @@ export function createAccessService({ db, workspaces, sessionDays, clock = () =>
     async revokeApiKey(workspaceId: string, id: string, actor: string): Promise<ApiKey> {
       const existing = await repo.findApiKey(workspaceId, id);
       if (!existing) throw notFound('API_KEY_NOT_FOUND', 'API key');
-      await db.transaction().execute(async (t) => {
+      await writeTransaction(db, async (t) => {
         if (await repo.revokeApiKey(t, workspaceId, id, nowIso()))
           await recordAudit(t, { workspaceId, actor, action: 'revoke', entity: 'api_key', entityId: id });
       });

@@ -201,16 +201,21 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
             `insert into customer_predictions (${COLS}) values ${Array(SQLITE_ROWS).fill(ROW).join(', ')}`,
           );
           const one = prepare(sqlite, `insert into customer_predictions (${COLS}) values ${ROW}`);
-          sqlite.transaction(() => {
-            let i = g;
-            const params: PredictionValues = [];
-            for (; i + SQLITE_ROWS <= end; i += SQLITE_ROWS) {
-              params.length = 0;
-              for (let j = i; j < i + SQLITE_ROWS; j++) params.push(...at(j));
-              many.run(params);
-            }
-            for (; i < end; i++) one.run(at(i));
-          })();
+          // a synchronous bulk write on the raw driver (Kysely's connection held by withSqlite): better-sqlite3's
+          // own transaction, immediate like every other SQLite write transaction
+          // eslint-disable-next-line no-restricted-syntax -- writeTransaction is asynchronous; this must not yield
+          sqlite
+            .transaction(() => {
+              let i = g;
+              const params: PredictionValues = [];
+              for (; i + SQLITE_ROWS <= end; i += SQLITE_ROWS) {
+                params.length = 0;
+                for (let j = i; j < i + SQLITE_ROWS; j++) params.push(...at(j));
+                many.run(params);
+              }
+              for (; i < end; i++) one.run(at(i));
+            })
+            .immediate();
         });
       }
     },

@@ -55,6 +55,19 @@ export function createComplaintsRepository(db: Kysely<Database>) {
     async get(ws: string, id: string, trx: Kysely<Database> = db): Promise<ComplaintRow | undefined> {
       return base(trx, ws).where('k.id', '=', id).executeTakeFirst();
     },
+    /** The complaint, its row locked until the transaction ends (PostgreSQL; SQLite's write transaction is alone). */
+    async lock(trx: Kysely<Database>, ws: string, id: string): Promise<ComplaintRow | undefined> {
+      // the row alone first: PostgreSQL re-checks a locked row that changed meanwhile, but not the rows it was
+      // joined with, so a joined lock can lose a complaint whose owner just changed; then read it afresh
+      const locked = await trx
+        .selectFrom('complaints')
+        .select('id')
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      return locked && base(trx, ws).where('k.id', '=', id).executeTakeFirst();
+    },
     async insert(trx: Kysely<Database>, row: Selectable<ComplaintTable>) {
       await trx.insertInto('complaints').values(row).execute();
     },
@@ -269,23 +282,13 @@ export function createComplaintsRepository(db: Kysely<Database>) {
         .executeTakeFirst();
       return r?.settings;
     },
+    /** One statement, so two saves at once never both insert. */
     async saveSettings(trx: Kysely<Database>, ws: string, settings: string, at: string) {
-      const exists = await trx
-        .selectFrom('complaint_settings')
-        .select('workspace_id')
-        .where('workspace_id', '=', ws)
-        .executeTakeFirst();
-      if (exists)
-        await trx
-          .updateTable('complaint_settings')
-          .set({ settings, updated_at: at })
-          .where('workspace_id', '=', ws)
-          .execute();
-      else
-        await trx
-          .insertInto('complaint_settings')
-          .values({ workspace_id: ws, settings, updated_at: at })
-          .execute();
+      await trx
+        .insertInto('complaint_settings')
+        .values({ workspace_id: ws, settings, updated_at: at })
+        .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ settings, updated_at: at }))
+        .execute();
     },
   };
 }

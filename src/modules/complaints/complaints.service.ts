@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { newId } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { badInput, notFound } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events/bus.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
@@ -168,8 +169,10 @@ export function createComplaintService(deps: ComplaintDeps) {
       customers.getCustomerOrThrow(ws, before.customer_id),
       slaContext(ws),
     ]);
-    await db.transaction().execute(async (trx) => {
-      const row = await getRowOrThrow(ws, id, trx);
+    await writeTransaction(db, async (trx) => {
+      // locked: a parallel step waits here, then checks its rule against this step's result
+      const row = await repo.lock(trx, ws, id);
+      if (!row) throw notFound('COMPLAINT_NOT_FOUND', 'Complaint');
       const steps = await repo.steps(ws, id, trx);
       const now = clock();
       const at = now.toISOString();
@@ -213,7 +216,7 @@ export function createComplaintService(deps: ComplaintDeps) {
       const patch = updateComplaintSettingsSchema.parse(input);
       const current = await slaContext(ws);
       const next = complaintSettingsSchema.parse({ ...current.settings, ...patch });
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         await repo.saveSettings(trx, ws, JSON.stringify(next), clock().toISOString());
         await recordAudit(trx, {
           workspaceId: ws,
@@ -242,7 +245,7 @@ export function createComplaintService(deps: ComplaintDeps) {
       const res = deadlines(received, target.resolutionMinutes, ctx.settings.dueSoonPercent, ctx.hours);
       const id = newId();
       const at = now.toISOString();
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         const owner = await resolveOwner(trx, ws, v.ownerId, actor);
         const row = {
           workspace_id: ws,

@@ -319,12 +319,14 @@ export function createCustomersRepository(db: Kysely<Database>) {
       return Number(r.numDeletedRows) > 0;
     },
 
-    async findRow(ws: string, id: string, trx: Kysely<Database> = db) {
+    /** With `lock`, the row stays locked until the transaction ends (PostgreSQL; SQLite's is alone). */
+    async findRow(ws: string, id: string, trx: Kysely<Database> = db, lock = false) {
       return trx
         .selectFrom('customers')
         .selectAll()
         .where('workspace_id', '=', ws)
         .where('id', '=', id)
+        .$if(lock, (q) => q.forUpdate())
         .executeTakeFirst();
     },
 

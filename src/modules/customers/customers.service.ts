@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { createBulkWriter } from '../../platform/db/bulk.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { badInput, notFound } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
@@ -132,7 +133,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
   const mergeHooks: MergeHook[] = [];
   const merger = createMerger({
     db,
-    findRow: (ws, id, trx) => repo.findRow(ws, id, trx),
+    findRow: (ws, id, trx, lock) => repo.findRow(ws, id, trx, lock),
     summarize: async (ws, ids) => (await repo.summarize(ws, await repo.rowsFor(ws, ids))).map(strip),
     hooks: mergeHooks,
   });
@@ -170,7 +171,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     async createCustomer(ws: string, input: unknown, actor: string): Promise<Customer> {
       const v = createCustomerSchema.parse(input);
       const region = await regionOf(ws);
-      return db.transaction().execute(async (trx) => {
+      return writeTransaction(db, async (trx) => {
         const business = v.kind === 'person' ? await checkBusiness(trx, ws, v.businessId) : undefined;
         if (v.kind === 'business' && v.businessId)
           throw badInput(
@@ -217,7 +218,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
           );
         return buildWrite(ws, region, newRow(ws, r.data), r.data, undefined);
       });
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         await repo.insertMany(trx, writes);
         await recordAudit(trx, {
           workspaceId: ws,
@@ -233,8 +234,8 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     async updateCustomer(ws: string, id: string, input: unknown, actor: string): Promise<Customer> {
       const v = updateCustomerSchema.parse(input);
       const region = await regionOf(ws);
-      return db.transaction().execute(async (trx) => {
-        const cur = await repo.findRow(ws, id, trx);
+      return writeTransaction(db, async (trx) => {
+        const cur = await repo.findRow(ws, id, trx, true);
         if (!cur) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
         const kind = v.kind ?? cur.kind;
         const businessId = v.businessId === undefined ? cur.business_id : v.businessId;
@@ -293,8 +294,9 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     },
 
     async deleteCustomer(ws: string, id: string, actor: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
-        const cur = await repo.findRow(ws, id, trx);
+      await writeTransaction(db, async (trx) => {
+        // locked: a parallel delete waits, then finds nothing (404)
+        const cur = await repo.findRow(ws, id, trx, true);
         if (!cur) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
         const people = cur.kind === 'business' ? await repo.listPeopleIds(trx, ws, id) : [];
         await repo.delete(trx, ws, id);

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { badInput, conflict, notFound } from '../../platform/errors.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { CustomerRow } from './customers.repository.ts';
@@ -17,7 +18,13 @@ export type MergeHook = (
 
 type Deps = {
   db: Kysely<Database>;
-  findRow: (ws: string, id: string, trx: Kysely<Database>) => Promise<CustomerRow | undefined>;
+  /** With `lock`, the row stays locked until the transaction ends. */
+  findRow: (
+    ws: string,
+    id: string,
+    trx: Kysely<Database>,
+    lock?: boolean,
+  ) => Promise<CustomerRow | undefined>;
   /** Summaries of these customers of the workspace (unknown ids left out). */
   summarize: (ws: string, ids: string[]) => Promise<CustomerSummary[]>;
   hooks: MergeHook[];
@@ -91,7 +98,7 @@ export function createMerger({ db, findRow, summarize, hooks }: Deps) {
       actor: string,
     ): Promise<DuplicateDismissal & { created: boolean }> {
       const [a, b] = await checkPair(ws, ids, '/body/customerIds/1');
-      const created = await db.transaction().execute(async (trx) => {
+      const created = await writeTransaction(db, async (trx) => {
         const inserted = await createMergeRepository(trx).insertDismissal(ws, {
           a,
           b,
@@ -121,7 +128,7 @@ export function createMerger({ db, findRow, summarize, hooks }: Deps) {
     /** Undo "not duplicates": the pair may be suggested again. Idempotent (nothing to undo is fine). */
     async undoDismissal(ws: string, ids: readonly [string, string], actor: string): Promise<void> {
       const [a, b] = await checkPair(ws, ids, '/params/b');
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         if (await createMergeRepository(trx).deleteDismissal(ws, a, b))
           await recordAudit(trx, {
             workspaceId: ws,
@@ -151,9 +158,13 @@ export function createMerger({ db, findRow, summarize, hooks }: Deps) {
     async mergeCustomers(ws: string, intoId: string, fromId: string, actor: string): Promise<void> {
       if (intoId === fromId)
         throw badInput('MERGE_SAME', 'A customer cannot be merged into itself', '/body/otherId');
-      await db.transaction().execute(async (trx) => {
-        const into = await findRow(ws, intoId, trx);
-        const from = await findRow(ws, fromId, trx);
+      await writeTransaction(db, async (trx) => {
+        // both rows locked, always in id order: a merge of the same pair (either way round) waits, then finds
+        // one of them gone (404); two merges never lock the pair crosswise (deadlock)
+        const rows = new Map<string, CustomerRow | undefined>();
+        for (const cid of [intoId, fromId].sort()) rows.set(cid, await findRow(ws, cid, trx, true));
+        const into = rows.get(intoId);
+        const from = rows.get(fromId);
         if (!into || !from) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
         if (into.kind !== from.kind)
           throw conflict(

@@ -20,6 +20,18 @@ export function createEnquiriesRepository(db: Kysely<Database>) {
   return {
     get: (ws: string, id: string, trx: Kysely<Database> = db): Promise<EnquiryRow | undefined> =>
       base(trx, ws).where('e.id', '=', id).executeTakeFirst(),
+    /** The enquiry, its row locked until the transaction ends (PostgreSQL; SQLite's write transaction is alone). */
+    // the row alone first (PostgreSQL re-checks a locked row that changed, not the rows joined to it), then afresh
+    lock: async (trx: Kysely<Database>, ws: string, id: string): Promise<EnquiryRow | undefined> => {
+      const locked = await trx
+        .selectFrom('enquiries')
+        .select('id')
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      return locked && base(trx, ws).where('e.id', '=', id).executeTakeFirst();
+    },
     async insert(trx: Kysely<Database>, row: Selectable<EnquiryTable>) {
       await trx.insertInto('enquiries').values(row).execute();
     },

@@ -1,6 +1,7 @@
 import type { Kysely, Updateable } from 'kysely';
 import { newId } from '../../platform/db/ids.ts';
 import type { Database, EnquiryTable } from '../../platform/db/schema.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { AppError, badInput, conflict, notFound } from '../../platform/errors.ts';
 import type { EventBus } from '../../platform/events/bus.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
@@ -90,8 +91,8 @@ export function createEnquiryService(deps: EnquiryDeps) {
       trx: Kysely<Database>,
     ) => Promise<{ patch: Updateable<EnquiryTable>; body: string; data: object; direction?: 'outbound' }>,
   ): Promise<Enquiry> {
-    await db.transaction().execute(async (trx) => {
-      const r = await repo.get(ws, id, trx);
+    await writeTransaction(db, async (trx) => {
+      const r = await repo.lock(trx, ws, id); // a parallel step waits, then sees this one's result
       if (!r) throw notFound('ENQUIRY_NOT_FOUND', 'Enquiry');
       const now = clock();
       const out = await run(r, now, trx);
@@ -160,7 +161,7 @@ export function createEnquiryService(deps: EnquiryDeps) {
       );
       const id = newId();
       const at = now.toISOString();
-      await db.transaction().execute(async (trx) => {
+      await writeTransaction(db, async (trx) => {
         const owner = await resolveOwner(trx, ws, v.ownerId, actor);
         await repo.insert(trx, {
           workspace_id: ws,

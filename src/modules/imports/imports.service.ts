@@ -73,7 +73,8 @@ const BATCH_ROWS = 2500;
 /** Tries of a batch that found the database busy (each waits up to the busy timeout, then backs off). */
 const BUSY_ATTEMPTS = 8;
 const isBusy = (err: unknown) =>
-  /^SQLITE_BUSY/.test(String((err as { code?: unknown } | null)?.code ?? '')) ||
+  // DATABASE_BUSY: writeTransaction's own retries ran out
+  /^(SQLITE_BUSY|DATABASE_BUSY$)/.test(String((err as { code?: unknown } | null)?.code ?? '')) ||
   /database is locked/i.test(err instanceof Error ? err.message : '');
 
 /** Run a write; when another writer held the database past the busy timeout (SQLite), wait and run it again. */
@@ -261,7 +262,12 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       const rejected = rejections.length;
       await whenNotBusy(async () => {
         try {
-          await writeTransaction(db, work);
+          await writeTransaction(db, async (trx) => {
+            // an attempt run again (busy database, deadlock) counts from where this batch began
+            Object.assign(counts, structuredClone(before));
+            rejections.length = rejected;
+            await work(trx);
+          });
         } catch (err) {
           if (err instanceof DryRunRollback) return;
           Object.assign(counts, structuredClone(before));
@@ -333,7 +339,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
   }
 
   async function recordAuditOutside(ws: string, runId: string, preset: string, counts: ImportCounts) {
-    await db.transaction().execute((trx) =>
+    await writeTransaction(db, (trx) =>
       recordAudit(trx, {
         workspaceId: ws,
         actor: 'import',

@@ -130,12 +130,14 @@ export function createOrdersRepository(db: Kysely<Database>) {
         .where('external_id', '=', externalId)
         .executeTakeFirst();
     },
-    async get(ws: string, id: string, trx: Kysely<Database> = db): Promise<Order | undefined> {
+    /** With `lock`, the order row stays locked until the transaction ends (PostgreSQL; SQLite's is alone). */
+    async get(ws: string, id: string, trx: Kysely<Database> = db, lock = false): Promise<Order | undefined> {
       const row = await trx
         .selectFrom('orders')
         .selectAll()
         .where('workspace_id', '=', ws)
         .where('id', '=', id)
+        .$if(lock, (q) => q.forUpdate())
         .executeTakeFirst();
       return row ? (await hydrate(ws, [row], trx))[0] : undefined;
     },

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { decodeTimeCursor, encodeTimeCursor } from '../../platform/db/cursor.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
 import { formatMoney } from '../../platform/money.ts';
@@ -85,15 +86,20 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
       const v = createOrderSchema.parse(input);
       const currency = v.currency ?? (await workspaces.getWorkspaceOrThrow(ws)).currency;
       const built = buildOrder(ws, v, currency, 0);
-      const result = await db.transaction().execute(async (trx) => {
-        await customers.existsOrThrow(ws, v.customerId, trx);
-        if (v.externalSource && v.externalId) {
-          const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
-          if (existing) return { id: existing.id, created: false };
-        }
-        await writeOrders(trx, ws, [built], actor);
-        return { id: built.order.id, created: true };
-      });
+      const result = await writeTransaction(
+        db,
+        async (trx) => {
+          await customers.existsOrThrow(ws, v.customerId, trx);
+          if (v.externalSource && v.externalId) {
+            const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
+            if (existing) return { id: existing.id, created: false };
+          }
+          await writeOrders(trx, ws, [built], actor);
+          return { id: built.order.id, created: true };
+          // the same external order sent twice at once: the second runs again on the unique key, finds the first
+        },
+        { rerunOnUniqueViolation: true },
+      );
       if (result.created) onOrdersChanged?.(ws);
       return { order: await getOrderOrThrow(ws, result.id), created: result.created };
     },
@@ -147,8 +153,9 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
     /** Refund or return part or all of an order; never more than was paid. */
     async refundOrder(ws: string, orderId: string, input: unknown, actor: Actor): Promise<Order> {
       const v = refundSchema.parse(input);
-      await db.transaction().execute(async (trx) => {
-        const o = await repo.get(ws, orderId, trx);
+      await writeTransaction(db, async (trx) => {
+        // locked: a parallel refund waits, then recomputes what is left from this one's result
+        const o = await repo.get(ws, orderId, trx, true);
         if (!o) throw notFound('ORDER_NOT_FOUND', 'Order');
         if (o.status === 'cancelled')
           throw conflict('ORDER_CANCELLED', 'A cancelled order has nothing to refund');

@@ -5,6 +5,7 @@ import { decodeTimeCursor, encodeTimeCursor } from '../../platform/db/cursor.ts'
 import { badInput, notFound } from '../../platform/errors.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
 import type { DialectName } from '../../platform/db/connect.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { EventBus } from '../../platform/events/bus.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { CustomerService } from '../customers/index.ts';
@@ -221,7 +222,7 @@ export function createTimelineService({
       const authorId = v.authorId ?? (actor.kind === 'user' ? actor.id : null);
       if (v.authorId && !(await repo.userExists(ws, v.authorId)))
         throw badInput('AUTHOR_NOT_FOUND', 'authorId is not a user of this workspace', '/body/authorId');
-      const id = await db.transaction().execute(async (trx) => {
+      const id = await writeTransaction(db, async (trx) => {
         const id = await insertInteraction(trx, ws, {
           customerId,
           kind: v.kind,
@@ -292,7 +293,7 @@ export function createTimelineService({
         throw badInput('CALL_NO_TO', 'An outbound call needs "to"', '/body/to');
       const { id: customerId, e164 } = await customers.findIdByPhone(ws, phone);
       const occurredAt = v.at ? new Date(v.at).toISOString() : nowIso();
-      const interactionId = await db.transaction().execute(async (trx) => {
+      const interactionId = await writeTransaction(db, async (trx) => {
         const iid = await insertInteraction(trx, ws, {
           customerId: customerId ?? null,
           kind: 'call',

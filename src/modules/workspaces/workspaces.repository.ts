@@ -1,4 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { isPostgres } from '../../platform/db/transaction.ts';
 import type { Database, WorkspaceTable } from '../../platform/db/schema.ts';
 import type { Workspace } from './workspaces.schema.ts';
 
@@ -14,6 +15,13 @@ const toWorkspace = (r: Selectable<WorkspaceTable>): Workspace => ({
 
 export function createWorkspacesRepository(db: Kysely<Database>) {
   return {
+    /**
+     * Until the transaction ends, no other one creates a workspace (first-run setup checks "none yet" under it).
+     * SQLite's write transactions already run one at a time.
+     */
+    async lockCreation(trx: Kysely<Database>): Promise<void> {
+      if (isPostgres(trx)) await sql`lock table workspaces in share row exclusive mode`.execute(trx);
+    },
     async insert(trx: Kysely<Database>, w: Workspace): Promise<void> {
       await trx
         .insertInto('workspaces')

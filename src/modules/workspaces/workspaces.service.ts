@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 import { recordAudit } from '../audit/index.ts';
 import { createWorkspacesRepository } from './workspaces.repository.ts';
 import {
@@ -35,6 +36,8 @@ export function createWorkspaceService({ db }: { db: Kysely<Database> }) {
     },
     listWorkspaces: () => repo.list(),
     countWorkspaces: (trx?: Kysely<Database>) => repo.count(trx),
+    /** Inside a write transaction: no other workspace is created until it ends. */
+    lockCreation: (trx: Kysely<Database>) => repo.lockCreation(trx),
 
     /** Create a workspace (validated: IANA zone, ISO 4217 currency, phone region). */
     async createWorkspace(
@@ -56,8 +59,7 @@ export function createWorkspaceService({ db }: { db: Kysely<Database> }) {
           data: v,
         });
       };
-      if (trx.isTransaction) await run(trx);
-      else await trx.transaction().execute(run);
+      await writeTransaction(trx, run); // joins the caller's transaction when given one
       return w;
     },
 
@@ -79,7 +81,7 @@ export function createWorkspaceService({ db }: { db: Kysely<Database> }) {
       const v = updateWorkspaceSchema.parse(input);
       await getWorkspaceOrThrow(id);
       recent.delete(id);
-      await db.transaction().execute(async (t) => {
+      await writeTransaction(db, async (t) => {
         await repo.update(t, id, { ...v, updatedAt: nowIso() });
         await recordAudit(t, {
           workspaceId: id,

@@ -1,7 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  type QueryCompiler,
+  type SelectQueryNode,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { withStatementCache } from './statement-cache.ts';
@@ -22,9 +35,39 @@ class TransactionalSqliteAdapter extends SqliteAdapter {
     return true;
   }
 }
+/**
+ * Every SQLite transaction takes the write lock up front (`BEGIN IMMEDIATE`): a deferred transaction that reads
+ * and then writes fails at once with SQLITE_BUSY_SNAPSHOT when another connection (the CLI, a worker) committed
+ * in between, without waiting for the busy timeout; an immediate one waits its turn and then runs alone.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+/** Row locks (`.forUpdate()`) are for PostgreSQL: SQLite write transactions run one at a time anyway. */
+const ROW_LOCKS = new Set(['ForUpdate', 'ForShare', 'ForKeyShare', 'ForNoKeyUpdate', 'NoWait', 'SkipLocked']);
+class RapportSqliteQueryCompiler extends SqliteQueryCompiler {
+  protected override visitSelectQuery(node: SelectQueryNode): void {
+    const { endModifiers, ...rest } = node;
+    const kept = endModifiers?.filter((m) => !m.modifier || !ROW_LOCKS.has(m.modifier));
+    super.visitSelectQuery(kept?.length ? { ...rest, endModifiers: kept } : rest);
+  }
+}
 class RapportSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
   override createAdapter(): DialectAdapter {
     return new TransactionalSqliteAdapter();
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+  override createQueryCompiler(): QueryCompiler {
+    return new RapportSqliteQueryCompiler();
   }
 }
 
