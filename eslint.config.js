@@ -16,6 +16,13 @@ export default tseslint.config(
     },
   },
   {
+    // plain-JavaScript entry points and build scripts run by Node itself
+    files: ['bin/**/*.js', 'scripts/**/*.js'],
+    languageOptions: {
+      globals: { console: 'readonly', process: 'readonly', URL: 'readonly' },
+    },
+  },
+  {
     // process.env is read only in platform/config.ts
     files: ['src/**/*.ts'],
     ignores: ['src/platform/config.ts'],

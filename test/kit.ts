@@ -10,8 +10,14 @@ import { migrateToLatest } from '../src/platform/db/migrate.ts';
 
 /** Every database the suites run on: SQLite always, PostgreSQL when TEST_DATABASE_URL is set (CI sets it). */
 export const DIALECTS: DialectName[] = ['sqlite', ...(testDatabaseUrl() ? (['postgres'] as const) : [])];
-if (!testDatabaseUrl())
+if (!testDatabaseUrl()) {
+  // In CI a missing PostgreSQL is a failure, never a quietly smaller run (as a missing chromium is).
+  if (process.env.CI)
+    throw new Error(
+      'CI is set but TEST_DATABASE_URL is not: the PostgreSQL suites cannot run (.ci/run sets it)',
+    );
   console.warn('[rapport tests] TEST_DATABASE_URL is not set: PostgreSQL suites are skipped (CI runs them).');
+}
 
 export const tmpDir = (prefix = 'rapport-test-') => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 

@@ -86,6 +86,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
+/**
+ * Test-only knob: RAPPORT_TEST_DIST, the compiled build (dist/) that the test setup has just brought up to date
+ * with src/. Worker threads started from the TypeScript sources then run their compiled copy from it (plain
+ * Node) instead of loading the sources through tsx, which cost seconds per worker.
+ */
+export function testCompiledDist(): string | undefined {
+  return process.env.RAPPORT_TEST_DIST || undefined;
+}
+
 /** Test-only knob: the Postgres URL the database suites run against (unset = SQLite only). */
 export function testDatabaseUrl(): string | undefined {
   return process.env.TEST_DATABASE_URL || undefined;

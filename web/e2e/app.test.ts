@@ -1,20 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAvailability, launchBrowser, type Browser } from './support/browser.ts';
+import { launchBrowser, type Browser } from './support/browser.ts';
+import { journey } from './support/journey.ts';
+import { callApi } from './support/api.ts';
 import { ensureWebBuilt, startServer, type TestServer } from './support/server.ts';
 import { LoginPage, SetupPage } from './pages/AuthPages.ts';
 import { AppShell } from './pages/AppShell.ts';
 import { CustomerForm, CustomerList, CustomerPage } from './pages/CustomerPages.ts';
 import { SettingsPage } from './pages/SettingsPage.ts';
 
-const available = browserAvailability();
 const OWNER = { name: 'Ada Obi', email: 'ada@example.com', password: 'correct horse 1' };
 
 /**
  * The web app end to end, in a real chromium against a real server: first run, sign-in, a customer with a
  * local number found by its international form, the caller pop-up, the timeline, and sign-out.
  */
-describe.skipIf(!available.run)('web app in chromium', () => {
+journey('web app in chromium', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;
@@ -39,6 +40,8 @@ describe.skipIf(!available.run)('web app in chromium', () => {
     await server?.close();
   });
 
+  const api = (method: string, path: string, body?: unknown) =>
+    callApi(page, `${server.url}${path}`, method, body);
   const postCall = (from: string) =>
     fetch(`${server.url}/api/v1/calls`, {
       method: 'POST',
@@ -163,9 +166,77 @@ describe.skipIf(!available.run)('web app in chromium', () => {
     expect(await new CustomerForm(page).phone().inputValue()).toBe('+2348025550101');
   });
 
-  it('opens the insights page', async () => {
+  it("draws the insights charts from the workspace's orders, with the API's figures", async () => {
+    // 30 customers over ten months (named to sort after Chidi in the lists of the steps after this one): a
+    // third bought once, a third twice, a third monthly (four times)
+    const DAY = 86_400_000;
+    for (let i = 0; i < 30; i++) {
+      const id = String((await api('POST', '/api/v1/customers', { name: `Yetunde Buyer ${i + 1}` })).id);
+      const visits = [1, 2, 4][i % 3] as number;
+      for (let v = 0; v < visits; v++)
+        await api('POST', '/api/v1/orders', {
+          customerId: id,
+          placedAt: new Date(Date.now() - (300 - i * 7 - v * 30) * DAY).toISOString(),
+          lines: [{ name: 'Cut and style', unitPrice: 500_000 + i * 10_000 }],
+        });
+    }
+    // the e2e server runs no job runner: run the refit the worker would run, in process
+    const workspaceId = String(((await api('GET', '/api/v1/me')).workspace as { id: string }).id);
+    expect((await server.app.services.analytics.runRefit(workspaceId, { trigger: 'manual' })).customers).toBe(
+      30,
+    );
+    const lifecycle = (await api('GET', '/api/v1/analytics/lifecycle')) as {
+      funnel: { customers: number }[];
+    };
+    const segments = (await api('GET', '/api/v1/analytics/segments')) as {
+      segments: { segment: string; customers: number }[];
+    };
+    const run = (await api('GET', '/api/v1/analytics/runs/latest')) as {
+      reason: string | null;
+      diagnostics: { holdout?: { groups?: unknown[] } };
+    };
+
     await page.goto(`${server.url}/insights`);
     await page.getByRole('heading', { name: 'Insights', level: 1 }).waitFor();
+    const card = (title: string) => page.getByRole('region', { name: title });
+    /** How many of the chart's data marks are drawn (visible: a zero-height bar is not). */
+    const drawn = async (title: string, marks: string) => {
+      const visible = card(title).locator(`svg.recharts-surface ${marks}`).filter({ visible: true });
+      await visible.first().waitFor();
+      return visible.count();
+    };
+    // revenue by month, new vs returning: bars and both series named in the legend
+    expect(await drawn('Revenue: new vs returning', '.recharts-bar-rectangle path')).toBeGreaterThan(1);
+    const legend = await card('Revenue: new vs returning').locator('.recharts-legend-wrapper').innerText();
+    expect(legend).toContain('Returning customers');
+    expect(legend).toContain('New customers');
+    // the funnel: an area with a point per step, and the sentence with the API's numbers (all 30 bought)
+    expect(await drawn('From first purchase to loyal', '.recharts-area-area')).toBeGreaterThan(0);
+    expect(await drawn('From first purchase to loyal', '.recharts-area-dot')).toBe(lifecycle.funnel.length);
+    const top = lifecycle.funnel[0]?.customers ?? 0;
+    const loyal = lifecycle.funnel[lifecycle.funnel.length - 1]?.customers ?? 0;
+    expect(top).toBe(30);
+    await card('From first purchase to loyal')
+      .getByText(`of first-time buyers became loyal (${loyal} of ${top})`)
+      .waitFor();
+    // retention: a line per monthly cohort
+    expect(await drawn('Who keeps buying', '.recharts-line-curve')).toBeGreaterThan(0);
+    // segments: a bar per segment with customers, the largest first
+    const shown = segments.segments.filter((g) => g.customers > 0).sort((a, b) => b.customers - a.customers);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(await drawn('Customer segments', '.recharts-bar-rectangle path')).toBe(shown.length);
+    // …labelled with the API's segments, largest first (long labels wrap into lines: compare without spaces)
+    const squash = (t: string) => t.replace(/\s+/g, '').toLowerCase();
+    const labels = await card('Customer segments')
+      .locator('.recharts-yAxis-tick-labels text')
+      .allTextContents();
+    expect(labels.map(squash)).toEqual(shown.map((g) => squash(g.segment)));
+    // the model's own check: its bars, or why there is none yet, as the run says
+    const holdout = page.getByRole('region', { name: 'Does the model predict well?' });
+    if ((run.diagnostics.holdout?.groups ?? []).length > 0)
+      await holdout.locator('svg.recharts-surface .recharts-bar-rectangle path').first().waitFor();
+    else
+      await holdout.getByText(run.reason ?? 'Not enough purchase history yet to check the model.').waitFor();
   });
 
   it('works on a 390 px phone: the navigation sits behind a burger', async () => {

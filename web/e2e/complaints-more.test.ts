@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAvailability, launchBrowser, type Browser } from './support/browser.ts';
+import { launchBrowser, type Browser } from './support/browser.ts';
+import { journey } from './support/journey.ts';
 import { ensureWebBuilt, startServer, type TestServer } from './support/server.ts';
 import { callApi } from './support/api.ts';
 import { LoginPage } from './pages/AuthPages.ts';
@@ -12,7 +13,6 @@ import {
   ComplaintView,
 } from './pages/ComplaintPages.ts';
 
-const available = browserAvailability();
 const OWNER = { name: 'Ada Obi', email: 'ada@example.com', password: 'correct horse 1' };
 const STAFF = { name: 'Bisi', email: 'bisi@example.com', password: 'correct horse 2' };
 const DAY = 86_400_000;
@@ -23,7 +23,7 @@ const DAY = 86_400_000;
  * the follow-up check landing in the owner's queue days later, and the SLA settings tab for the owner and for
  * staff.
  */
-describe.skipIf(!available.run)('complaints in chromium: refunds, reopen, follow-ups, SLA settings', () => {
+journey('complaints in chromium: refunds, reopen, follow-ups, SLA settings', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAvailability, launchBrowser, type Browser } from './support/browser.ts';
+import { launchBrowser, type Browser } from './support/browser.ts';
+import { journey } from './support/journey.ts';
 import { ensureWebBuilt, startServer, type TestServer } from './support/server.ts';
 import { callApi } from './support/api.ts';
 import { LoginPage } from './pages/AuthPages.ts';
@@ -8,7 +9,6 @@ import { AppShell } from './pages/AppShell.ts';
 import { CustomerPage } from './pages/CustomerPages.ts';
 import { ComplaintIntake, ComplaintQueue, ComplaintView, EnquiriesInbox } from './pages/ComplaintPages.ts';
 
-const available = browserAvailability();
 const OWNER = { name: 'Ada Obi', email: 'ada@example.com', password: 'correct horse 1' };
 
 /**
@@ -16,7 +16,7 @@ const OWNER = { name: 'Ada Obi', email: 'ada@example.com', password: 'correct ho
  * logged from the customer's page, followed step by step through the guided flow, with the rules' refusals
  * shown next to the action that broke them; then the queue on a 390 px phone.
  */
-describe.skipIf(!available.run)('complaints in chromium', () => {
+journey('complaints in chromium', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;

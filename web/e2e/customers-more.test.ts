@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAvailability, launchBrowser, type Browser } from './support/browser.ts';
+import { launchBrowser, type Browser } from './support/browser.ts';
+import { journey } from './support/journey.ts';
 import { ensureWebBuilt, startServer, type TestServer } from './support/server.ts';
 import { callApi } from './support/api.ts';
 import { LoginPage } from './pages/AuthPages.ts';
@@ -8,7 +9,6 @@ import { AppShell } from './pages/AppShell.ts';
 import { CustomerForm, CustomerPage } from './pages/CustomerPages.ts';
 import { AttentionTile } from './pages/HomePage.ts';
 
-const available = browserAvailability();
 const OWNER = { name: 'Ada Obi', email: 'ada@example.com', password: 'correct horse 1' };
 const DAY = 86_400_000;
 
@@ -16,7 +16,7 @@ const DAY = 86_400_000;
  * The customer's own fields edited in the form (kept across a reload, refused values shown on their row), and
  * the home page's "Who needs attention" tile before and after the first prediction refit.
  */
-describe.skipIf(!available.run)('customer fields and who needs attention, in chromium', () => {
+journey('customer fields and who needs attention, in chromium', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;

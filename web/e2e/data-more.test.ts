@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAvailability, launchBrowser, type Browser } from './support/browser.ts';
+import { launchBrowser, type Browser } from './support/browser.ts';
+import { journey } from './support/journey.ts';
 import { ensureWebBuilt, startServer, type TestServer } from './support/server.ts';
 import { callApi } from './support/api.ts';
 import { ImportPage } from './pages/DataPages.ts';
 import { DismissalsPage, MappingEditor } from './pages/MappingPages.ts';
-
-const available = browserAvailability();
 
 /** A spreadsheet with column names the generic layout does not know (only "Notes" and "E-mail address"). */
 const SHEET = [
@@ -26,7 +25,7 @@ const NEXT_MONTH = [
  * More of import & duplicates in chromium: "not the same person" with undo (from the notice and from the list,
  * after a reload), and a spreadsheet mapped column by column, saved, imported, and recognised next time.
  */
-describe.skipIf(!available.run)('duplicates dismissed and CSV columns mapped, in chromium', () => {
+journey('duplicates dismissed and CSV columns mapped, in chromium', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAvailability, launchBrowser, type Browser } from './support/browser.ts';
+import { launchBrowser, type Browser } from './support/browser.ts';
+import { journey } from './support/journey.ts';
 import { ensureWebBuilt, startServer, type TestServer } from './support/server.ts';
 import { sendJson } from './support/api.ts';
 import { AppShell } from './pages/AppShell.ts';
 import { DuplicatesPage, ExportPage, ImportPage } from './pages/DataPages.ts';
-
-const available = browserAvailability();
 
 // Line 4 has nothing to know a customer by: it must be rejected with its line and reason.
 const CUSTOMERS_CSV = [
@@ -23,7 +22,7 @@ const CUSTOMERS_CSV = [
  * Import & export in a real chromium against a real server: a CSV through preview, progress and report; the
  * same file again (no duplicates); a bad file; the CSV export; a duplicate pair merged.
  */
-describe.skipIf(!available.run)('import, export and duplicates in chromium', () => {
+journey('import, export and duplicates in chromium', () => {
   let server: TestServer;
   let browser: Browser;
   let page: Page;

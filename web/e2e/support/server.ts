@@ -1,37 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type RunningApp } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/platform/config.ts';
 
-const WEB = path.resolve(import.meta.dirname, '../..');
-const ROOT = path.resolve(WEB, '..');
-
-function newestMtime(p: string): number {
-  const st = fs.statSync(p);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let max = st.mtimeMs;
-  for (const e of fs.readdirSync(p)) max = Math.max(max, newestMtime(path.join(p, e)));
-  return max;
-}
-
-/** Build web/dist when it is missing or older than the sources (a few seconds). */
-export function ensureWebBuilt() {
-  const index = path.join(WEB, 'dist', 'index.html');
-  const sources = Math.max(
-    newestMtime(path.join(WEB, 'src')),
-    newestMtime(path.join(WEB, 'index.html')),
-    newestMtime(path.join(WEB, 'vite.config.ts')),
-  );
-  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;
-  // vitest sets NODE_ENV=test, which would make vite bundle React's development build.
-  execFileSync('npm', ['run', 'build'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-}
+/**
+ * Build web/dist when it is missing or older than the sources (the browser project's global setup already
+ * did, once per run; here for a suite run on its own).
+ */
+export { ensureWebBuilt } from '../../../scripts/build.js';
 
 export type TestServer = { url: string; dataDir: string; app: RunningApp; close: () => Promise<void> };
 
