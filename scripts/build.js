@@ -84,6 +84,22 @@ function run(label, args, env = process.env) {
   process.stderr.write(`[build] ${label} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
+/**
+ * Copy the files under src/ that the server reads at run time and tsc does not emit (e.g. the common-password
+ * list, `src/modules/access/common-passwords/*`): everything but TypeScript sources.
+ */
+function copyAssets(from, to) {
+  for (const e of fs.readdirSync(from, { withFileTypes: true })) {
+    const src = path.join(from, e.name);
+    const dest = path.join(to, e.name);
+    if (e.isDirectory()) copyAssets(src, dest);
+    else if (!e.name.endsWith('.ts')) {
+      fs.mkdirSync(to, { recursive: true });
+      fs.copyFileSync(src, dest);
+    }
+  }
+}
+
 /** Compile src/ to dist/ (type-checked unless `check` is false) and stamp the build. */
 export function buildServer({ check = true } = {}) {
   let tsc;
@@ -100,6 +116,7 @@ export function buildServer({ check = true } = {}) {
     path.join(ROOT, 'tsconfig.build.json'),
     ...(check ? [] : ['--noCheck']),
   ]);
+  copyAssets(path.join(ROOT, 'src'), path.join(ROOT, 'dist'));
   fs.writeFileSync(SERVER_STAMP, `${new Date().toISOString()}\n`);
 }
 
