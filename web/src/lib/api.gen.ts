@@ -2134,9 +2134,98 @@ export interface paths {
                 /** @description Up to 3 values of the first rows */
                 examples: string[];
               }[];
-              sample: {
-                [key: string]: unknown;
-              }[];
+              /** @description The first records as they would be imported */
+              sample: (
+                | {
+                    line: number;
+                    index: number;
+                    customer: {
+                      /** @enum {string} */
+                      kind?: 'person' | 'business';
+                      externalId?: string;
+                      name?: string;
+                      company?: string;
+                      jobTitle?: string;
+                      phones: {
+                        number: string;
+                        label?: string;
+                      }[];
+                      emails: {
+                        address: string;
+                        label?: string;
+                      }[];
+                      address?: {
+                        [key: string]: string;
+                      };
+                      birthday?: string;
+                      anniversary?: string;
+                      tags: string[];
+                      needs?: string;
+                      marketingConsent?: boolean;
+                      customFields?: {
+                        [key: string]: unknown;
+                      };
+                    } & {
+                      [key: string]: unknown;
+                    };
+                    warnings?: string[];
+                  }
+                | {
+                    line: number;
+                    index: number;
+                    order: {
+                      externalId: string;
+                      number?: string;
+                      placedAt: string;
+                      currency: string;
+                      status?: string;
+                      lines: ({
+                        name: string;
+                        quantity: number;
+                        unitPrice: number;
+                      } & {
+                        [key: string]: unknown;
+                      })[];
+                      customer: {
+                        /** @enum {string} */
+                        kind?: 'person' | 'business';
+                        externalId?: string;
+                        name?: string;
+                        company?: string;
+                        jobTitle?: string;
+                        phones: {
+                          number: string;
+                          label?: string;
+                        }[];
+                        emails: {
+                          address: string;
+                          label?: string;
+                        }[];
+                        address?: {
+                          [key: string]: string;
+                        };
+                        birthday?: string;
+                        anniversary?: string;
+                        tags: string[];
+                        needs?: string;
+                        marketingConsent?: boolean;
+                        customFields?: {
+                          [key: string]: unknown;
+                        };
+                      } & {
+                        [key: string]: unknown;
+                      };
+                    } & {
+                      [key: string]: unknown;
+                    };
+                    warnings?: string[];
+                  }
+                | {
+                    line: number;
+                    index: number;
+                    error: string;
+                  }
+              )[];
             };
           };
         };
@@ -4877,6 +4966,24 @@ export interface components {
       logLikelihood: number | null;
       /** @description Fit diagnostics: each model’s parameters, log-likelihood, convergence; the holdout check (holdout.groups: actual vs predicted mean purchases by calibration purchases — the holdout chart) */
       diagnostics: {
+        /** @description null: too little history to hold a period out */
+        holdout?:
+          | ({
+              holdoutDays: number;
+              groups: {
+                /** @description Repeat purchases in calibration ("7+" for seven or more) */
+                purchases: string;
+                customers: number;
+                /** @description Mean purchases in the holdout */
+                actual: number;
+                /** @description Mean purchases the model predicted for the holdout */
+                predicted: number;
+              }[];
+            } & {
+              [key: string]: unknown;
+            })
+          | null;
+      } & {
         [key: string]: unknown;
       };
       timings: {
@@ -5899,6 +6006,24 @@ export interface components {
       logLikelihood: number | null;
       /** @description Fit diagnostics: each model’s parameters, log-likelihood, convergence; the holdout check (holdout.groups: actual vs predicted mean purchases by calibration purchases — the holdout chart) */
       diagnostics: {
+        /** @description null: too little history to hold a period out */
+        holdout?:
+          | ({
+              holdoutDays: number;
+              groups: {
+                /** @description Repeat purchases in calibration ("7+" for seven or more) */
+                purchases: string;
+                customers: number;
+                /** @description Mean purchases in the holdout */
+                actual: number;
+                /** @description Mean purchases the model predicted for the holdout */
+                predicted: number;
+              }[];
+            } & {
+              [key: string]: unknown;
+            })
+          | null;
+      } & {
         [key: string]: unknown;
       };
       timings: {

@@ -1,6 +1,6 @@
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, isApiError } from './api.ts';
-import type { Me } from './types.ts';
+import type { Me } from './api.ts';
 
 export const ME_KEY = ['me'] as const;
 

@@ -5,7 +5,7 @@ import { api } from '../../lib/api.ts';
 import { formatPhone } from '../../lib/phone.ts';
 import { kindLabel, money, timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
-import type { CallEvent } from '../../lib/types.ts';
+import type { CallEvent } from '../../lib/api.ts';
 import { callStore, useCalls } from './callStore.ts';
 
 /** Who is calling: a card at the top right of every screen for each incoming call, until dismissed. */

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import type { CallEvent, Interaction } from '../../lib/types.ts';
+import type { CallEvent, Interaction } from '../../lib/api.ts';
 import { callStore } from './callStore.ts';
 
 export type LiveState = 'connecting' | 'live' | 'down';

@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { api, isApiError } from '../../lib/api.ts';
 import { timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
-import type { Customer } from '../../lib/types.ts';
+import type { Customer } from '../../lib/api.ts';
 import { OutlookCard } from '../analytics/OutlookCard.tsx';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { CustomerDetails } from './CustomerDetails.tsx';

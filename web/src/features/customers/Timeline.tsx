@@ -18,7 +18,7 @@ import { api, errorMessage } from '../../lib/api.ts';
 import { dateTime, kindLabel, timeAgo } from '../../lib/format.ts';
 import { formatPhone } from '../../lib/phone.ts';
 import { useMe } from '../../lib/session.ts';
-import type { Interaction, InteractionKind } from '../../lib/types.ts';
+import type { Interaction, InteractionKind } from '../../lib/api.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { useTimeline } from './queries.ts';
 

@@ -1,6 +1,6 @@
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type CustomerQuery } from '../../lib/api.ts';
-import type { Customer } from '../../lib/types.ts';
+import type { Customer } from '../../lib/api.ts';
 
 export function useCustomerList(q: Omit<CustomerQuery, 'cursor'>) {
   return useInfiniteQuery({

@@ -16,7 +16,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api.ts';
 import { timeAgo } from '../../lib/format.ts';
-import type { CustomerSummary } from '../../lib/types.ts';
+import type { CustomerSummary } from '../../lib/api.ts';
 import { QueryError } from '../shell/RouteError.tsx';
 import { dataApi, type DuplicateDismissal, type DuplicatePair } from './api.ts';
 

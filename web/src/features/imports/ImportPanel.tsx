@@ -490,12 +490,12 @@ function recordText(r: SampleRecord): { who: string; detail: string; notes?: str
     const o = r.order;
     const items = o.lines.reduce((n, l) => n + l.quantity, 0);
     return {
-      who: c.name,
+      who: c.name ?? '',
       detail: `Order ${o.number ?? o.externalId} · ${o.placedAt.slice(0, 10)} · ${items} item${items === 1 ? '' : 's'}${contact ? ` · ${contact}` : ''}`,
     };
   }
   return {
-    who: c.name,
+    who: c.name ?? '',
     detail: [contact, c.company, c.tags?.length ? c.tags.join(', ') : undefined].filter(Boolean).join(' · '),
     ...(c.needs && { notes: c.needs }),
   };
@@ -534,7 +534,7 @@ function SampleRows({ sample, stale }: { sample: SampleRecord[]; stale?: boolean
                     Notes: {t.notes}
                   </Text>
                 )}
-                {r.warnings?.map((w) => (
+                {('warnings' in r ? r.warnings : undefined)?.map((w) => (
                   <Text key={w} size="xs" c="orange.8">
                     {w}
                   </Text>

@@ -18,7 +18,7 @@ import { useState } from 'react';
 import { api, errorMessage } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
 import { isOwner, useMe } from '../../lib/session.ts';
-import type { Scope } from '../../lib/types.ts';
+import type { Scope } from '../../lib/api.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 
 export function ApiKeysSettings() {

@@ -20,7 +20,7 @@ import { api, errorMessage } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
 import { fieldErrors } from '../../lib/problems.ts';
 import { isOwner, useMe } from '../../lib/session.ts';
-import type { Role } from '../../lib/types.ts';
+import type { Role } from '../../lib/api.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 
 export function UsersSettings() {
