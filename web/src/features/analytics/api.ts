@@ -15,6 +15,20 @@ export type Revenue = Schemas['RevenueNewVsReturning'];
 export type CustomerList = Schemas['InsightCustomerList'];
 export type InsightCustomer = CustomerList['items'][number];
 
+/** The analytics query keys ('analytics' first: a refit invalidates them all). */
+export const analyticsKeys = {
+  all: ['analytics'] as const,
+  prediction: (id: string) => ['analytics', 'prediction', id] as const,
+  run: ['analytics', 'run'] as const,
+  revenue: ['analytics', 'revenue'] as const,
+  lifecycle: ['analytics', 'lifecycle'] as const,
+  cohorts: ['analytics', 'cohorts'] as const,
+  segments: ['analytics', 'segments'] as const,
+  /** A list of customers (at-risk, rising), optionally its top n. */
+  customers: (list: string, top?: number) =>
+    top === undefined ? (['analytics', list] as const) : (['analytics', list, top] as const),
+};
+
 const limit = (n: number) => ({ params: { query: { limit: n } } });
 
 export const analyticsApi = {
@@ -31,4 +45,4 @@ export const analyticsApi = {
 };
 
 export const usePrediction = (id: string) =>
-  useQuery({ queryKey: ['analytics', 'prediction', id], queryFn: () => analyticsApi.prediction(id) });
+  useQuery({ queryKey: analyticsKeys.prediction(id), queryFn: () => analyticsApi.prediction(id) });

@@ -105,15 +105,30 @@ export const complaintsApi = {
     ),
 };
 
+/** The complaints' query keys ('complaints' first: invalidating it refreshes every list, tile and view). */
+export const complaintKeys = {
+  all: ['complaints'] as const,
+  queue: (q: ComplaintQuery) => ['complaints', 'queue', q] as const,
+  summary: ['complaints', 'summary'] as const,
+  learn: (days: string) => ['complaints', 'learn', days] as const,
+  playbook: ['complaints', 'playbook'] as const,
+  settings: ['complaints', 'settings'] as const,
+  settingsPreview: (receivedAt: string, settings: unknown) =>
+    ['complaints', 'settings-preview', receivedAt, settings] as const,
+  detail: (id: string | undefined) => ['complaint', id] as const,
+};
+/** The workspace's people (the owners complaints and enquiries are given to). */
+export const userKeys = { all: ['users'] as const };
+
 export const usePlaybook = () =>
-  useQuery({ queryKey: ['complaints', 'playbook'], queryFn: complaintsApi.playbook, staleTime: Infinity });
+  useQuery({ queryKey: complaintKeys.playbook, queryFn: complaintsApi.playbook, staleTime: Infinity });
 
 /** The workspace's people (owners of complaints and enquiries), enabled ones first. */
-export const useUsers = () => useQuery({ queryKey: ['users'], queryFn: api.users, staleTime: 60_000 });
+export const useUsers = () => useQuery({ queryKey: userKeys.all, queryFn: api.users, staleTime: 60_000 });
 
 export const useComplaintSummary = () =>
   useQuery({
-    queryKey: ['complaints', 'summary'],
+    queryKey: complaintKeys.summary,
     queryFn: complaintsApi.summary,
     refetchInterval: 60_000,
   });

@@ -1,5 +1,6 @@
 import { Anchor, Badge, Button, Flex, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
+import { customerKeys } from './queries.ts';
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, isApiError } from '../../lib/api.ts';
@@ -141,8 +142,8 @@ function EditForm({ c, onDone }: { c: Customer; onDone: () => void }) {
       onSubmit={(body) => api.updateCustomer(c.id, body)}
       onCancel={onDone}
       onSaved={(updated) => {
-        qc.setQueryData(['customer', c.id], updated);
-        void qc.invalidateQueries({ queryKey: ['customers'] });
+        qc.setQueryData(customerKeys.detail(c.id), updated);
+        void qc.invalidateQueries({ queryKey: customerKeys.lists });
         onDone();
       }}
     />

@@ -13,6 +13,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { customerKeys } from './queries.ts';
 import { useMemo, useRef, useState } from 'react';
 import { api, errorMessage } from '../../lib/api.ts';
 import { dateTime, kindLabel, timeAgo } from '../../lib/format.ts';
@@ -144,8 +145,8 @@ function QuickLog({ customerId }: { customerId: string }) {
     onSuccess: () => {
       setBody('');
       setSaved(`${kindLabel(kind)} saved.`);
-      void qc.invalidateQueries({ queryKey: ['timeline', customerId] });
-      void qc.invalidateQueries({ queryKey: ['customer', customerId] });
+      void qc.invalidateQueries({ queryKey: customerKeys.timeline(customerId) });
+      void qc.invalidateQueries({ queryKey: customerKeys.detail(customerId) });
     },
   });
   const canSave = kind !== 'note' || body.trim().length > 0;

@@ -24,6 +24,12 @@ export const ENQUIRY_CHANNELS = allOf<EnquiryChannel>()([
   'other',
 ]);
 
+/** The enquiries' query keys. */
+export const enquiryKeys = {
+  all: ['enquiries'] as const,
+  list: (q: { state: EnquiryState; ownerId?: string | undefined }) => ['enquiries', q] as const,
+};
+
 const one = (id: string) => ({ params: { path: { id } } });
 
 export const enquiriesApi = {

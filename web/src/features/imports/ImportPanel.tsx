@@ -12,6 +12,7 @@ import {
   Title,
 } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { importKeys } from './api.ts';
 import { useRef, useState, type DragEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { errorMessage } from '../../lib/api.ts';
@@ -152,7 +153,7 @@ function PreviewStep({
   const me = useMe();
   const qc = useQueryClient();
   const presets = usePresets();
-  const saved = useQuery({ queryKey: ['import-mappings'], queryFn: dataApi.mappings });
+  const saved = useQuery({ queryKey: importKeys.mappings, queryFn: dataApi.mappings });
   // how to read the file: detected unless the user chose a preset, a saved mapping, or mapped the columns
   const [preset, setPreset] = useState<string | null>(null);
   const [mappingId, setMappingId] = useState<string | null>(null);
@@ -168,7 +169,7 @@ function PreviewStep({
   const options = { ...layout, currency: validCurrency ? currency : undefined };
 
   const preview = useQuery({
-    queryKey: ['import-preview', file.name, file.size, file.lastModified, layout, options.currency],
+    queryKey: importKeys.preview(file.name, file.size, file.lastModified, layout, options.currency),
     queryFn: () => dataApi.preview(file.slice(0, PREVIEW_BYTES), options),
     retry: false,
     staleTime: Infinity,
@@ -199,7 +200,7 @@ function PreviewStep({
   const start = useMutation({
     mutationFn: () => dataApi.start(file, startOptions, setUpload),
     onSuccess: (run) => {
-      void qc.invalidateQueries({ queryKey: ['imports'] });
+      void qc.invalidateQueries({ queryKey: importKeys.runs });
       onStarted(run.id);
     },
     onSettled: () => setUpload(null),

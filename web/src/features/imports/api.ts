@@ -38,6 +38,20 @@ export type DuplicateDismissal = components['schemas']['DuplicateDismissal'];
 
 const id = (value: string) => ({ params: { path: { id: value } } });
 
+/** The query keys of imports, mappings and duplicates. */
+export const importKeys = {
+  runs: ['imports'] as const,
+  run: (id: string) => ['import-run', id] as const,
+  rejected: (id: string) => ['import-run', id, 'rejected'] as const,
+  presets: ['import-presets'] as const,
+  fields: ['import-fields'] as const,
+  mappings: ['import-mappings'] as const,
+  /** A file's preview under a layout: the file by name, size and date, the layout and the currency. */
+  preview: (...parts: unknown[]) => ['import-preview', ...parts] as const,
+  duplicates: ['duplicates'] as const,
+  dismissals: ['duplicate-dismissals'] as const,
+};
+
 export const dataApi = {
   presets: () => ok(client.GET('/api/v1/imports/presets')),
   preview: (file: Blob, o: ImportOptions, onProgress?: (f: number) => void) =>
