@@ -259,6 +259,7 @@ for (const dialect of DIALECTS) {
           name: '=HYPERLINK("http://evil.example")',
           phones: [{ number: '+234 803 123 4567' }],
           needs: '-5 degrees please',
+          jobTitle: '＝SUM(A1)',
           tags: ['@home'],
           emails: [{ address: 'x@y.ng' }],
         },
@@ -270,6 +271,7 @@ for (const dialect of DIALECTS) {
       expect(text).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
       expect(text).toContain("'-5 degrees please");
       expect(text).toContain("'+234 803 123 4567");
+      expect(text).toContain("'＝SUM(A1)"); // the full-width form a spreadsheet also runs
       expect(text).not.toMatch(/(^|,)=HYPERLINK/m);
 
       const fresh = await t.newWorkspace();
@@ -280,6 +282,7 @@ for (const dialect of DIALECTS) {
       expect(back).toMatchObject({
         name: '=HYPERLINK("http://evil.example")',
         needs: '-5 degrees please',
+        jobTitle: '＝SUM(A1)',
         tags: ['@home'],
       });
       expect(back.phones[0].number).toBe('+234 803 123 4567');

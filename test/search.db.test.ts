@@ -2,7 +2,8 @@ import { Migrator, sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createCustomersRepository } from '../src/modules/customers/customers.repository.ts';
 import { compareKeys, type Key } from '../src/modules/customers/postings.ts';
-import { LIST_MAX_TOKENS, matchingKeys, type Term } from '../src/modules/customers/search.ts';
+import { LIST_MAX_TOKENS, matchingKeys, searchSource, type Term } from '../src/modules/customers/search.ts';
+import { createSearchRepository } from '../src/modules/customers/search.repository.ts';
 import { sortKey } from '../src/modules/customers/tokens.ts';
 import { MIGRATIONS } from '../src/platform/db/migrations/index.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
@@ -104,7 +105,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('finds exactly what a full scan finds, page by page, for any mix of words and filters', async () => {
-      const repo = createCustomersRepository(t.conn.db);
+      const repo = searchSource(createSearchRepository(t.conn.db), createCustomersRepository(t.conn.db));
       const all = await everyone();
       const prefix = async (p: string): Promise<Term> => ({
         tokens: await repo.vocabularyWithPrefix(ws, p, LIST_MAX_TOKENS + 1),

@@ -150,9 +150,9 @@ for (const dialect of DIALECTS)
       await expect(
         writeTransaction(c.db, async () => {
           runs++;
-          throw new AppError('NOPE', 'no', 409);
+          throw new AppError('USER_EMAIL_TAKEN', 'no', 409);
         }),
-      ).rejects.toMatchObject({ code: 'NOPE' });
+      ).rejects.toMatchObject({ code: 'USER_EMAIL_TAKEN' });
       expect(runs).toBe(1);
     });
 

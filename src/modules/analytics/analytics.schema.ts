@@ -64,7 +64,23 @@ export const predictionRunSchema = z
     parameters: z.record(z.string(), z.unknown()).describe('Fitted parameters per model (time unit: days)'),
     logLikelihood: z.number().nullable(),
     diagnostics: z
-      .record(z.string(), z.unknown())
+      .looseObject({
+        holdout: z
+          .looseObject({
+            holdoutDays: z.number(),
+            groups: z.array(
+              z.object({
+                purchases: z.string().describe('Repeat purchases in calibration ("7+" for seven or more)'),
+                customers: z.number(),
+                actual: z.number().describe('Mean purchases in the holdout'),
+                predicted: z.number().describe('Mean purchases the model predicted for the holdout'),
+              }),
+            ),
+          })
+          .nullable()
+          .optional()
+          .describe('null: too little history to hold a period out'),
+      })
       .describe(
         'Fit diagnostics: each model’s parameters, log-likelihood, convergence; the holdout check (holdout.groups: actual vs predicted mean purchases by calibration purchases — the holdout chart)',
       ),

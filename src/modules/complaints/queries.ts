@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { decodeCursor, encodeCursor, type CursorValue } from '../../platform/db/cursor.ts';
 import { badInput } from '../../platform/errors.ts';
 import type { ComplaintsRepository, QueueOrder } from './complaints.repository.ts';
 import { QUEUE_ORDERS } from './complaints.repository.ts';
@@ -11,23 +12,13 @@ import { surge } from './sla.ts';
 
 const DAY = 86_400_000;
 
-function encodeCursor(order: QueueOrder, values: (string | number)[]) {
-  return Buffer.from(JSON.stringify([order, ...values])).toString('base64url');
-}
-function decodeCursor(order: QueueOrder, s: string): (string | number)[] {
-  try {
-    const [o, ...values] = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown[];
-    if (
-      o === order &&
-      values.length === QUEUE_ORDERS[order].length &&
-      values.every((v) => typeof v === 'string' || typeof v === 'number')
-    )
-      return values as (string | number)[];
-  } catch {
-    /* fall through */
-  }
-  throw badInput('BAD_CURSOR', 'cursor is not one this API gave out for this order', '/querystring/cursor');
-}
+const queueCursor = (order: QueueOrder, values: CursorValue[]) => encodeCursor([order, ...values]);
+const readQueueCursor = (order: QueueOrder, s: string): CursorValue[] =>
+  decodeCursor(
+    s,
+    ([o, ...values]) => (o === order && values.length === QUEUE_ORDERS[order].length ? values : undefined),
+    'cursor is not one this API gave out for this order',
+  );
 
 /** The read side: the queue, the dashboard tile, learning, the playbook. */
 export function createComplaintQueries(deps: {
@@ -55,7 +46,7 @@ export function createComplaintQueries(deps: {
         { ...q, status },
         now.toISOString(),
         q.order,
-        q.cursor ? decodeCursor(q.order, q.cursor) : undefined,
+        q.cursor ? readQueueCursor(q.order, q.cursor) : undefined,
         q.limit + 1,
       );
       const page = rows.slice(0, q.limit);
@@ -64,7 +55,7 @@ export function createComplaintQueries(deps: {
         items: page.map((r) => presentComplaint(r, now, ctx.hours)),
         nextCursor:
           rows.length > q.limit && last
-            ? encodeCursor(
+            ? queueCursor(
                 q.order,
                 QUEUE_ORDERS[q.order].map(([col]) => {
                   const v = last[col];

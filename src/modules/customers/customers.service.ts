@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { createBulkWriter } from '../../platform/db/bulk.ts';
+import { decodeCursor, encodeCursor } from '../../platform/db/cursor.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { writeTransaction } from '../../platform/db/transaction.ts';
@@ -8,8 +9,7 @@ import { recordAudit } from '../audit/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import {
   createCustomersRepository,
-  decodeCursor,
-  encodeCursor,
+  type Cursor,
   type CustomerRow,
   type CustomerWrite,
 } from './customers.repository.ts';
@@ -23,7 +23,8 @@ import {
   type UpdateCustomerInput,
 } from './customers.schema.ts';
 import { normalizeEmail, normalizePhone, readCallerNumber, type NormalizedPhone } from './phones.ts';
-import { pageOfKeys, pageOfTerms, searchCustomerIds } from './search.ts';
+import { pageOfKeys, pageOfTerms, searchCustomerIds, searchSource } from './search.ts';
+import { createSearchRepository } from './search.repository.ts';
 import { createCustomerUpserter } from './upsert.ts';
 import { createMerger, type MergeHook } from './merge.ts';
 import { nameTokens, sortKey } from './tokens.ts';
@@ -31,8 +32,17 @@ import { nameTokens, sortKey } from './tokens.ts';
 export type CustomerDeps = { db: Kysely<Database>; workspaces: WorkspaceService };
 type Page = { items: CustomerSummary[]; nextCursor: string | null };
 
+const writeCursor = (c: Cursor) => encodeCursor([c.tier, c.sort, c.id]);
+const readCursor = (s: string): Cursor =>
+  decodeCursor(s, ([tier, sort, id]) =>
+    typeof tier === 'number' && typeof sort === 'string' && typeof id === 'string'
+      ? { tier, sort, id }
+      : undefined,
+  );
+
 export function createCustomerService({ db, workspaces }: CustomerDeps) {
   const repo = createCustomersRepository(db);
+  const search = searchSource(createSearchRepository(db), repo);
 
   /** The workspace's phone region (cached a few seconds: it is read on every lookup). */
   async function regionOf(ws: string): Promise<string> {
@@ -324,15 +334,13 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     /** List or search customers, a page at a time (keyset cursor). */
     async listCustomers(ws: string, query: unknown): Promise<Page> {
       const f = listCustomersQuery.parse(query);
-      const cursor = f.cursor ? decodeCursor(f.cursor) : undefined;
-      if (f.cursor && !cursor)
-        throw badInput('BAD_CURSOR', 'cursor is not one this API gave out', '/querystring/cursor');
+      const cursor = f.cursor ? readCursor(f.cursor) : undefined;
       const filters = { tag: f.tag, kind: f.kind, businessId: f.businessId };
       if (!f.q) {
         const rows = await repo.page(ws, { ...filters, after: cursor, limit: f.limit + 1 });
         return finish(rows, f.limit, 0);
       }
-      const tiers = await searchCustomerIds(repo, ws, f.q, await regionOf(ws));
+      const tiers = await searchCustomerIds(search, ws, f.q, await regionOf(ws));
       const items: (CustomerSummary & { sort: string; tier: number })[] = [];
       for (let tier = cursor?.tier ?? 0; tier < tiers.length && items.length <= f.limit; tier++) {
         const t = tiers[tier] ?? { ids: [] };
@@ -342,8 +350,8 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
           'ids' in t
             ? await repo.page(ws, { ...filters, ids: t.ids, after, limit })
             : 'keys' in t
-              ? await pageOfKeys(repo, ws, t.keys, { filters, after, limit })
-              : await pageOfTerms(repo, ws, t, {
+              ? await pageOfKeys(search, ws, t.keys, { filters, after, limit })
+              : await pageOfTerms(search, ws, t, {
                   filters,
                   notIds: tiers
                     .slice(0, tier)
@@ -358,7 +366,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
       const last = page.at(-1);
       return {
         items: page.map(strip),
-        nextCursor: more && last ? encodeCursor({ tier: last.tier, sort: last.sort, id: last.id }) : null,
+        nextCursor: more && last ? writeCursor({ tier: last.tier, sort: last.sort, id: last.id }) : null,
       };
     },
 
@@ -406,7 +414,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     const last = page.at(-1);
     return {
       items: page.map(strip),
-      nextCursor: more && last ? encodeCursor({ tier, sort: last.sort, id: last.id }) : null,
+      nextCursor: more && last ? writeCursor({ tier, sort: last.sort, id: last.id }) : null,
     };
   }
 }

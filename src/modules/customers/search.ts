@@ -1,4 +1,5 @@
 import type { CustomersRepository, ListFilter, NameProbe } from './customers.repository.ts';
+import type { SearchRepository } from './search.repository.ts';
 import { normalizeEmail, phoneCandidates, phonePrefixes } from './phones.ts';
 import { compareKeys, Intersection, type Key, type ReadSorted } from './postings.ts';
 import { editDistance, nameTokens, typosFor } from './tokens.ts';
@@ -29,6 +30,17 @@ export type SearchTier = { ids: string[] } | { keys: Key[] } | { terms: Term[]; 
 
 type Filters = Pick<ListFilter, 'tag' | 'kind' | 'businessId'>;
 
+/** What a search reads: the search index, and the customer list's walk, filters and summaries. */
+export type SearchSource = SearchRepository &
+  Pick<CustomersRepository, 'pageKeys' | 'rowsFor' | 'summarize' | 'idsPassing'>;
+export const searchSource = (index: SearchRepository, list: CustomersRepository): SearchSource => ({
+  ...index,
+  pageKeys: (ws, f) => list.pageKeys(ws, f),
+  rowsFor: (ws, ids) => list.rowsFor(ws, ids),
+  summarize: (ws, rows) => list.summarize(ws, rows),
+  idsPassing: (ws, ids, f) => list.idsPassing(ws, ids, f),
+});
+
 /**
  * Find customers for a free-text query, in two relevance tiers: tier 0 are exact hits (phone, email, tag,
  * or every word matching a name word exactly or as a prefix); tier 1 are hits that needed typo forgiveness.
@@ -36,7 +48,7 @@ type Filters = Pick<ListFilter, 'tag' | 'kind' | 'businessId'>;
  * per-workspace dictionary that the edit distance runs over.
  */
 export async function searchCustomerIds(
-  repo: CustomersRepository,
+  repo: SearchSource,
   ws: string,
   q: string,
   region: string,
@@ -135,7 +147,7 @@ type PageOptions = {
  * filters (checked in the database a batch of candidates at a time).
  */
 async function collect(
-  repo: CustomersRepository,
+  repo: SearchSource,
   ws: string,
   lists: ReadSorted[],
   filters: ListFilter,
@@ -170,7 +182,7 @@ async function collect(
  * many spellings (short prefixes, which most names match), customers are walked in name order instead.
  */
 export async function matchingKeys(
-  repo: CustomersRepository,
+  repo: SearchSource,
   ws: string,
   terms: Term[],
   o: PageOptions & {
@@ -202,7 +214,7 @@ export async function matchingKeys(
 }
 
 /** List summaries of these customers, in this order. */
-async function summaries(repo: CustomersRepository, ws: string, keys: Key[]) {
+async function summaries(repo: SearchSource, ws: string, keys: Key[]) {
   const rows = new Map(
     (
       await repo.rowsFor(
@@ -222,7 +234,7 @@ async function summaries(repo: CustomersRepository, ws: string, keys: Key[]) {
 
 /** A page of a tier whose matches are all known, in order (filters checked a batch at a time). */
 export async function pageOfKeys(
-  repo: CustomersRepository,
+  repo: SearchSource,
   ws: string,
   keys: Key[],
   o: PageOptions,
@@ -235,7 +247,7 @@ export async function pageOfKeys(
  * lies among them (page 1 and the next ones cost no list reads), then read from the lists.
  */
 export async function pageOfTerms(
-  repo: CustomersRepository,
+  repo: SearchSource,
   ws: string,
   tier: { terms: Term[]; first: Key[] },
   o: PageOptions,

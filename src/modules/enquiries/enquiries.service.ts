@@ -1,4 +1,5 @@
 import type { Kysely, Updateable } from 'kysely';
+import { decodeCursor, encodeCursor } from '../../platform/db/cursor.ts';
 import { newId } from '../../platform/db/ids.ts';
 import type { Database, EnquiryTable } from '../../platform/db/schema.ts';
 import { writeTransaction } from '../../platform/db/transaction.ts';
@@ -59,12 +60,11 @@ function present(r: EnquiryRow, now: Date, ctx: SlaContext): Enquiry {
   };
 }
 
-const encode = (due: string, id: string) => Buffer.from(`${due}|${id}`).toString('base64url');
-function decode(s: string) {
-  const [due, id] = Buffer.from(s, 'base64url').toString('utf8').split('|');
-  if (!due || !id) throw badInput('BAD_CURSOR', 'cursor is not one this API gave out', '/querystring/cursor');
-  return { due, id };
-}
+const encode = (due: string, id: string) => encodeCursor([due, id]);
+const decode = (s: string) =>
+  decodeCursor(s, ([due, id]) =>
+    typeof due === 'string' && due && typeof id === 'string' && id ? { due, id } : undefined,
+  );
 
 /** Enquiries (I1): questions, quote and booking requests, each with a first-response timer and one owner. */
 export function createEnquiryService(deps: EnquiryDeps) {

@@ -1,10 +1,9 @@
 import { PassThrough } from 'node:stream';
-import { stringify } from 'csv-stringify';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { actorOf } from '../../platform/http/server.ts';
-import type { ExportService } from './exports.service.ts';
+import { exportCsv, type ExportService } from './exports.service.ts';
 
 /** Downloads of everything a workspace holds. Streamed: memory stays flat however many customers there are. */
 export function registerExportRoutes(root: FastifyInstance, { exports }: { exports: ExportService }) {
@@ -41,7 +40,7 @@ export function registerExportRoutes(root: FastifyInstance, { exports }: { expor
     async (request, reply) => {
       const { workspaceId } = actorOf(request);
       const { columns, rows } = exports.csvRows(workspaceId, request.params.table);
-      const csv = stringify({ header: true, columns: [...columns], bom: true });
+      const csv = exportCsv(columns);
       void (async () => {
         for await (const row of rows) if (!csv.write(row)) await new Promise((r) => csv.once('drain', r));
         csv.end();

@@ -5,7 +5,6 @@ import { stringify } from 'csv-stringify';
 import type { Customer, CustomerService } from '../customers/index.ts';
 import type { Order, OrderService } from '../orders/index.ts';
 import type { Interaction, TimelineService } from '../timeline/index.ts';
-import { safeCell } from './csv-safe.ts';
 
 type Deps = { customers: CustomerService; orders: OrderService; timeline: TimelineService };
 
@@ -123,22 +122,36 @@ const interactionRow = (i: Interaction) => [
   i.body,
 ];
 
-/** Rows of a table, each cell made safe for spreadsheets. */
-async function* safeRows<T>(
+/**
+ * A CSV writer for an export. Spreadsheets run a cell that starts with = + - @, a tab or a carriage return
+ * (or their full-width forms) as a formula: csv-stringify's `escape_formulas` gives such a text cell a leading
+ * apostrophe, which spreadsheets hide and Rapport's importer removes again. Numbers are not formulas (-5 stays
+ * -5); booleans are written true/false. Objects (custom fields) are JSON.
+ */
+export const exportCsv = (columns: readonly string[]) =>
+  stringify({
+    header: true,
+    columns: [...columns],
+    bom: true,
+    escape_formulas: true,
+    cast: { boolean: (v) => String(v) },
+  });
+
+/** Rows of a table: its cells as they are (exportCsv makes them safe for spreadsheets). */
+async function* tableRows<T>(
   pages: AsyncIterable<T[]>,
   toRows: (x: T) => unknown[][],
-): AsyncIterable<string[]> {
-  for await (const page of pages)
-    for (const item of page) for (const row of toRows(item)) yield row.map(safeCell);
+): AsyncIterable<unknown[]> {
+  for await (const page of pages) for (const item of page) yield* toRows(item);
 }
 
 async function writeCsv(
   file: string,
   columns: readonly string[],
-  rows: AsyncIterable<string[]>,
+  rows: AsyncIterable<unknown[]>,
 ): Promise<number> {
   const out = fs.createWriteStream(file, { mode: 0o600 }); // customers' details: the owner's eyes only
-  const csv = stringify({ header: true, columns: [...columns], bom: true });
+  const csv = exportCsv(columns);
   csv.pipe(out);
   let n = 0;
   for await (const row of rows) {
@@ -152,21 +165,21 @@ async function writeCsv(
 
 /** Export everything a workspace holds: CSV files (customers, orders, interactions) or one JSON document. */
 export function createExportService({ customers, orders, timeline }: Deps) {
-  /** The columns and (safe) rows of one table. */
+  /** The columns and rows of one table (write them with exportCsv). */
   function csvRows(
     ws: string,
     table: 'customers' | 'orders' | 'interactions',
-  ): { columns: readonly string[]; rows: AsyncIterable<string[]> } {
+  ): { columns: readonly string[]; rows: AsyncIterable<unknown[]> } {
     if (table === 'customers')
       return {
         columns: CUSTOMER_COLUMNS,
-        rows: safeRows(customers.allCustomers(ws), (c) => [customerRow(c)]),
+        rows: tableRows(customers.allCustomers(ws), (c) => [customerRow(c)]),
       };
     if (table === 'orders')
-      return { columns: ORDER_COLUMNS, rows: safeRows(orders.allOrders(ws), orderRows) };
+      return { columns: ORDER_COLUMNS, rows: tableRows(orders.allOrders(ws), orderRows) };
     return {
       columns: INTERACTION_COLUMNS,
-      rows: safeRows(timeline.allInteractions(ws), (i) => [interactionRow(i)]),
+      rows: tableRows(timeline.allInteractions(ws), (i) => [interactionRow(i)]),
     };
   }
 

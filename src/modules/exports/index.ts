@@ -1,3 +1,2 @@
-export { createExportService, type ExportService, CUSTOMER_COLUMNS } from './exports.service.ts';
-export { safeCell } from './csv-safe.ts';
+export { createExportService, type ExportService, CUSTOMER_COLUMNS, exportCsv } from './exports.service.ts';
 export { registerExportRoutes } from './exports.routes.ts';

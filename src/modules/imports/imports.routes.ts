@@ -28,6 +28,48 @@ const UPLOAD_TYPES = [
   'application/octet-stream',
 ];
 
+/** A customer as a file gives it (records.ts ImportedCustomer); loose: a preset may add fields. */
+const sampleCustomerSchema = z.looseObject({
+  kind: z.enum(['person', 'business']).optional(),
+  externalId: z.string().optional(),
+  name: z.string().optional(),
+  company: z.string().optional(),
+  jobTitle: z.string().optional(),
+  phones: z.array(z.object({ number: z.string(), label: z.string().optional() })),
+  emails: z.array(z.object({ address: z.string(), label: z.string().optional() })),
+  address: z.record(z.string(), z.string().optional()).optional(),
+  birthday: z.string().optional(),
+  anniversary: z.string().optional(),
+  tags: z.array(z.string()),
+  needs: z.string().optional(),
+  marketingConsent: z.boolean().optional(),
+  customFields: z.record(z.string(), z.unknown()).optional(),
+});
+/** One record of a preview (records.ts ImportRecord): a customer, an order with its buyer, or a rejected row. */
+const sampleRecordSchema = z.union([
+  z.object({
+    line: z.number(),
+    index: z.number(),
+    customer: sampleCustomerSchema,
+    warnings: z.array(z.string()).optional(),
+  }),
+  z.object({
+    line: z.number(),
+    index: z.number(),
+    order: z.looseObject({
+      externalId: z.string(),
+      number: z.string().optional(),
+      placedAt: z.string(),
+      currency: z.string(),
+      status: z.string().optional(),
+      lines: z.array(z.looseObject({ name: z.string(), quantity: z.number(), unitPrice: z.number() })),
+      customer: sampleCustomerSchema,
+    }),
+    warnings: z.array(z.string()).optional(),
+  }),
+  z.object({ line: z.number(), index: z.number(), error: z.string() }),
+]);
+
 const countsSchema = z.object({
   customers: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }),
   orders: z.object({ created: z.number(), unchanged: z.number() }),
@@ -200,7 +242,7 @@ export function registerImportRoutes(
                 examples: z.array(z.string()).describe('Up to 3 values of the first rows'),
               }),
             ),
-            sample: z.array(z.record(z.string(), z.unknown())),
+            sample: z.array(sampleRecordSchema).describe('The first records as they would be imported'),
           }),
         },
       },

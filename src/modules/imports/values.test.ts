@@ -44,6 +44,9 @@ describe('reading messy export values', () => {
     expect(text("'+2348031234567")).toBe('+2348031234567');
     expect(text("'0803")).toBe('0803');
     expect(text("O'Brien")).toBe("O'Brien");
+    // Rapport's own export escapes the full-width forms too (escape_formulas): the import restores them
+    expect(text("'＝SUM(A1)")).toBe('＝SUM(A1)');
+    expect(text("'＠home")).toBe('＠home');
     expect(multi('a@x.com ::: b@y.com')).toEqual(['a@x.com', 'b@y.com']);
     expect(isMangledNumber('7.02255E+12')).toBe(true);
     expect(isMangledNumber('7022550000000')).toBe(false);

@@ -6,11 +6,14 @@ import { currencyExponent } from '../../platform/money.ts';
  */
 export class ValueError extends Error {}
 
-/** Trim, drop Shopify's protective leading apostrophe, and treat blank as missing. */
+/**
+ * Trim, drop the protective leading apostrophe (Shopify's, and Rapport's own export before a cell a
+ * spreadsheet would run as a formula: = + - @, tab, CR or their full-width forms), and treat blank as missing.
+ */
 export function text(v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
   let s = v.trim();
-  if (s.startsWith("'") && s.length > 1 && /^'[=+\-@\d(]/.test(s)) s = s.slice(1);
+  if (s.startsWith("'") && s.length > 1 && /^'[=+\-@\d(\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(s)) s = s.slice(1);
   return s === '' ? undefined : s;
 }
 

@@ -1,27 +1,33 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ZodError } from 'zod';
-import { AppError } from '../errors.ts';
+import { z, ZodError } from 'zod';
+import { AppError, ERROR_CODES, isErrorCode, type ErrorCode } from '../errors.ts';
 
-/** RFC 9457 problem details, with a stable `code` and the failing field's JSON pointer. */
 /** Fastify's own request errors, under codes that say what to fix. */
-const FASTIFY_CODES: Record<string, string> = {
+const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'EMPTY_BODY',
   FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
 };
 
-export type Problem = {
-  type: string;
-  title: string;
-  status: number;
-  code: string;
-  detail?: string;
-  pointer?: string;
-  errors?: { pointer: string; message: string }[];
-  requestId?: string;
-};
+/**
+ * RFC 9457 problem details, with a stable `code` (one of the catalogue, src/platform/error-codes.ts) and the
+ * failing field's JSON pointer. Registered as components.schemas.Problem: every operation's error answer.
+ */
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.enum(ERROR_CODES).describe('Stable and machine-readable: switch on this, not on the text'),
+    detail: z.string().optional(),
+    pointer: z.string().optional().describe('JSON pointer to the failing part of the request'),
+    errors: z.array(z.object({ pointer: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .meta({ id: 'Problem', description: 'An error answer (application/problem+json, RFC 9457)' });
+export type Problem = z.infer<typeof ProblemSchema>;
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -88,8 +94,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     const code =
       fe.statusCode === 429
         ? 'RATE_LIMITED'
-        : (FASTIFY_CODES[fe.code ?? ''] ??
-          (fe.code?.startsWith('FST_') ? 'BAD_REQUEST' : (fe.code ?? 'BAD_REQUEST')));
+        : (FASTIFY_CODES[fe.code ?? ''] ?? (fe.code && isErrorCode(fe.code) ? fe.code : 'BAD_REQUEST'));
     return sendProblem(reply, { status: fe.statusCode, code, detail: fe.message, requestId });
   }
   request.log.error({ err: error }, 'unhandled error');

@@ -30,6 +30,24 @@ declare module 'fastify' {
 
 export type App = FastifyInstance;
 
+/**
+ * zod → OpenAPI for each route, and its error answer: every documented operation may answer a problem
+ * (components.schemas.Problem, whose `code` is the error catalogue), so typed clients see the error shape.
+ */
+const withProblemAnswers: typeof jsonSchemaTransform = (input) => {
+  const out = jsonSchemaTransform(input);
+  const schema = out.schema as { hide?: boolean; response?: Record<string, unknown> } | undefined;
+  if (!schema || schema.hide) return out;
+  schema.response = {
+    ...(schema.response ?? { 200: { description: 'Default Response', type: 'null' } }),
+    default: {
+      description: 'An error (RFC 9457 problem details; `code` is one of the error catalogue)',
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    },
+  };
+  return out;
+};
+
 export type ServerOptions = {
   logLevel: string;
   /** Where logs go (default: stdout). */
@@ -139,7 +157,7 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       },
       security: [{ apiKey: [] }, { session: [] }],
     },
-    transform: jsonSchemaTransform,
+    transform: withProblemAnswers,
     // schemas registered with .meta({ id }) become components, so every $ref resolves
     transformObject: jsonSchemaTransformObject,
   });

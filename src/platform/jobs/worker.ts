@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { testCompiledDist } from '../config.ts';
-import { AppError } from '../errors.ts';
+import { AppError, isErrorCode } from '../errors.ts';
 
 export type WorkerMessage = { type: string; [k: string]: unknown };
 
@@ -27,7 +27,7 @@ export function runWorker(
       if (m.type === 'done') last = m;
       if (m.type === 'error')
         reject(
-          typeof m.code === 'string' && typeof m.status === 'number'
+          typeof m.code === 'string' && isErrorCode(m.code) && typeof m.status === 'number'
             ? new AppError(m.code, String(m.message), m.status)
             : new Error(String(m.message)),
         );

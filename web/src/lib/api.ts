@@ -1,34 +1,100 @@
-import type {
-  ApiKey,
-  CallerCard,
-  Customer,
-  CustomerInput,
-  CustomerSummary,
-  Interaction,
-  InteractionKind,
-  Kind,
-  Me,
-  Page,
-  Role,
-  Scope,
-  User,
-  Workspace,
-} from './types.ts';
+import createClient from 'openapi-fetch';
+import type { components, paths } from './api.gen.ts';
+
+/*
+ * The web app's side of the API contract. Every shape here comes from api.gen.ts, which `npm run gen:api`
+ * generates from the server's OpenAPI document (the zod schemas of src/modules): nothing is written twice,
+ * and a server change that breaks the web app fails its type check.
+ */
+type Schemas = components['schemas'];
+/** The JSON a path answers with 2xx to a method. */
+export type Answer<
+  P extends keyof paths,
+  M extends 'get' | 'post' | 'put' | 'patch' | 'delete',
+> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? R extends { 200: { content: { 'application/json': infer J } } }
+    ? J
+    : R extends { 201: { content: { 'application/json': infer J } } }
+      ? J
+      : R extends { 202: { content: { 'application/json': infer J } } }
+        ? J
+        : never
+  : never;
+/** The JSON a path answers to a method with one status. */
+export type AnswerAt<
+  P extends keyof paths,
+  M extends 'get' | 'post' | 'put' | 'patch' | 'delete',
+  S extends number,
+> = paths[P][M] extends { responses: { [K in S]: { content: { 'application/json': infer J } } } } ? J : never;
+/** The JSON body a path takes for a method. */
+export type BodyOf<P extends keyof paths, M extends 'post' | 'put' | 'patch'> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;
+
+export type User = Schemas['User'];
+export type Role = User['role'];
+export type Workspace = Schemas['Workspace'];
+export type Me = Answer<'/api/v1/me', 'get'>;
+export type ApiKey = Schemas['ApiKey'];
+export type Scope = ApiKey['scopes'][number];
+export type Customer = Schemas['Customer'];
+export type Kind = Customer['kind'];
+export type Channel = NonNullable<Customer['preferredChannel']>;
+export type Phone = Schemas['Phone'];
+export type Email = Schemas['Email'];
+export type Address = Schemas['Address'];
+export type CustomerRef = NonNullable<Customer['business']>;
+export type CustomFieldValue = Customer['customFields'][string];
+export type CustomerSummary = Schemas['CustomerSummary'];
+/** What creating a customer takes (the PATCH takes any part of it). */
+export type CustomerInput = BodyOf<'/api/v1/customers/{id}', 'patch'> & BodyOf<'/api/v1/customers', 'post'>;
+export type Interaction = Schemas['Interaction'];
+export type InteractionKind = BodyOf<'/api/v1/customers/{id}/interactions', 'post'>['kind'];
+export type PurchaseSummary = Schemas['PurchaseSummary'];
+export type CallerCard = Schemas['CallerCard'];
+export type CallEvent = Schemas['CallEvent'];
+/** A page of a list: its items and the cursor of the next page (null on the last). */
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+/**
+ * Every member of a server enum, listed once for the UI (menus, chips): the type check fails when the list
+ * misses a member or has one the server does not know.
+ */
+export const allOf =
+  <T extends string>() =>
+  <const L extends readonly T[]>(
+    list: L & ([T] extends [L[number]] ? unknown : { missing: Exclude<T, L[number]> }),
+  ) =>
+    list;
+
+export const INTERACTION_KINDS = allOf<InteractionKind>()([
+  'call',
+  'visit',
+  'message',
+  'email',
+  'sms',
+  'whatsapp',
+  'note',
+  'meeting',
+]);
+
+/** Every code an API error can carry (the server's error catalogue), and those the web app adds. */
+export type ErrorCode = Schemas['Problem']['code'] | 'NETWORK' | `HTTP_${number}`;
 
 /** An RFC 9457 problem from the API: a stable code, a sentence, and the failing fields' pointers. */
-export type Problem = {
-  status: number;
-  code: string;
+export type Problem = Omit<Schemas['Problem'], 'code' | 'type' | 'title'> & {
+  code: ErrorCode;
+  type?: string;
   title?: string;
-  detail?: string;
-  pointer?: string;
-  errors?: { pointer: string; message: string }[];
-  requestId?: string;
 };
 
 export class ApiError extends Error {
   readonly status: number;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly problem: Problem;
   constructor(problem: Problem) {
     super(problem.detail ?? problem.title ?? `Request failed (${problem.status})`);
@@ -52,8 +118,47 @@ export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+const unreachable = () =>
+  new ApiError({ status: 0, code: 'NETWORK', detail: 'Cannot reach the Rapport server.' });
+const problemOf = (status: number, data: unknown) => {
+  const p = (data && typeof data === 'object' ? data : {}) as Partial<Problem>;
+  return new ApiError({ ...p, status, code: p.code ?? `HTTP_${status}` });
+};
+
+/** Query strings leave out what is not set (undefined, null, '' and false). */
+function queryString(params: Record<string, unknown>): string {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params))
+    if (v !== undefined && v !== null && v !== '' && v !== false) u.set(k, String(v));
+  return u.toString();
+}
+export const qs = (params: Record<string, string | number | boolean | undefined | null>) => {
+  const s = queryString(params);
+  return s ? `?${s}` : '';
+};
+
+/** The typed client of the API (openapi-fetch over api.gen.ts): paths, parameters and bodies are checked. */
+export const client = createClient<paths>({
+  credentials: 'same-origin',
+  headers: { accept: 'application/json' },
+  querySerializer: queryString,
+});
+
+/** The data of a typed call, or an ApiError (status 0 when the server cannot be reached). */
+export async function ok<D>(pending: Promise<{ data?: D; error?: unknown; response: Response }>): Promise<D> {
+  let r: { data?: D; error?: unknown; response: Response };
+  try {
+    r = await pending;
+  } catch {
+    throw unreachable();
+  }
+  if (!r.response.ok) throw problemOf(r.response.status, r.error);
+  return r.data as D;
+}
+
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** An untyped call, for paths the typed client cannot describe. Prefer `client` with `ok()`. */
 export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
   let res: Response;
   try {
@@ -67,7 +172,7 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
   } catch {
-    throw new ApiError({ status: 0, code: 'NETWORK', detail: 'Cannot reach the Rapport server.' });
+    throw unreachable();
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
@@ -77,16 +182,13 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
   } catch {
     data = undefined;
   }
-  if (!res.ok) {
-    const p = (data && typeof data === 'object' ? data : {}) as Partial<Problem>;
-    throw new ApiError({ ...p, status: res.status, code: p.code ?? `HTTP_${res.status}` });
-  }
+  if (!res.ok) throw problemOf(res.status, data);
   return data as T;
 }
 
 /**
  * Send a file as the request body (what the import endpoints take), reporting upload progress (0–1).
- * Answers the parsed JSON; errors are ApiErrors like request()'s.
+ * Answers the parsed JSON (typed by the path's answer); errors are ApiErrors like ok()'s.
  */
 export function uploadFile<T>(path: string, file: Blob, onProgress?: (fraction: number) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -98,8 +200,7 @@ export function uploadFile<T>(path: string, file: Blob, onProgress?: (fraction: 
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && e.total > 0) onProgress?.(e.loaded / e.total);
     };
-    xhr.onerror = () =>
-      reject(new ApiError({ status: 0, code: 'NETWORK', detail: 'Cannot reach the Rapport server.' }));
+    xhr.onerror = () => reject(unreachable());
     xhr.onload = () => {
       let data: unknown = undefined;
       try {
@@ -108,69 +209,69 @@ export function uploadFile<T>(path: string, file: Blob, onProgress?: (fraction: 
         data = undefined;
       }
       if (xhr.status >= 200 && xhr.status < 300) return resolve(data as T);
-      const p = (data && typeof data === 'object' ? data : {}) as Partial<Problem>;
-      reject(new ApiError({ ...p, status: xhr.status, code: p.code ?? `HTTP_${xhr.status}` }));
+      reject(problemOf(xhr.status, data));
     };
     xhr.send(file);
   });
 }
 
-export const qs = (params: Record<string, string | number | undefined | null>) => {
-  const u = new URLSearchParams();
-  for (const [k, v] of Object.entries(params))
-    if (v !== undefined && v !== null && v !== '') u.set(k, String(v));
-  const s = u.toString();
-  return s ? `?${s}` : '';
-};
-
 export type CustomerQuery = { q?: string; tag?: string; kind?: Kind; limit?: number; cursor?: string | null };
 
-/** Every call the web app makes, in one place. */
+const id = (value: string) => ({ path: { id: value } });
+
+/** Every call of the web app's core (sign-in, settings, customers), in one place. */
 export const api = {
-  setupStatus: () => request<{ needsSetup: boolean }>('GET', '/api/v1/setup'),
-  setup: (body: {
-    workspace: { name: string; timezone: string; currency: string; region: string };
-    owner: { email: string; name?: string; password: string };
-  }) => request<{ user: User }>('POST', '/api/v1/setup', body),
+  setupStatus: () => ok(client.GET('/api/v1/setup')),
+  setup: (body: BodyOf<'/api/v1/setup', 'post'>) => ok(client.POST('/api/v1/setup', { body })),
   login: (email: string, password: string) =>
-    request<{ user: User }>('POST', '/api/v1/auth/login', { email, password }),
-  logout: () => request<void>('POST', '/api/v1/auth/logout'),
-  me: () => request<Me>('GET', '/api/v1/me'),
+    ok(client.POST('/api/v1/auth/login', { body: { email, password } })),
+  logout: () => ok(client.POST('/api/v1/auth/logout')),
+  me: () => ok(client.GET('/api/v1/me')),
 
-  workspace: () => request<Workspace>('GET', '/api/v1/workspace'),
-  updateWorkspace: (body: Partial<Pick<Workspace, 'name' | 'timezone' | 'currency' | 'region'>>) =>
-    request<Workspace>('PATCH', '/api/v1/workspace', body),
+  workspace: () => ok(client.GET('/api/v1/workspace')),
+  updateWorkspace: (body: BodyOf<'/api/v1/workspace', 'patch'>) =>
+    ok(client.PATCH('/api/v1/workspace', { body })),
 
-  users: () => request<{ items: User[] }>('GET', '/api/v1/users'),
-  createUser: (body: { email: string; name?: string; password: string; role: Role }) =>
-    request<{ user: User } | User>('POST', '/api/v1/users', body),
-  setUserEnabled: (id: string, enabled: boolean) =>
-    request<unknown>('POST', `/api/v1/users/${encodeURIComponent(id)}/${enabled ? 'enable' : 'disable'}`),
+  users: () => ok(client.GET('/api/v1/users')),
+  createUser: (body: BodyOf<'/api/v1/users', 'post'>) => ok(client.POST('/api/v1/users', { body })),
+  setUserEnabled: (userId: string, enabled: boolean) =>
+    enabled
+      ? ok(client.POST('/api/v1/users/{id}/enable', { params: id(userId) }))
+      : ok(client.POST('/api/v1/users/{id}/disable', { params: id(userId) })),
 
-  apiKeys: () => request<{ items: ApiKey[] }>('GET', '/api/v1/api-keys'),
+  apiKeys: () => ok(client.GET('/api/v1/api-keys')),
   createApiKey: (name: string, scopes: Scope[]) =>
-    request<{ key: string; apiKey: ApiKey }>('POST', '/api/v1/api-keys', { name, scopes }),
-  revokeApiKey: (id: string) => request<unknown>('DELETE', `/api/v1/api-keys/${encodeURIComponent(id)}`),
+    ok(client.POST('/api/v1/api-keys', { body: { name, scopes } })),
+  revokeApiKey: (keyId: string) => ok(client.DELETE('/api/v1/api-keys/{id}', { params: id(keyId) })),
 
   customers: (q: CustomerQuery) =>
-    request<Page<CustomerSummary>>(
-      'GET',
-      `/api/v1/customers${qs({ q: q.q?.trim(), tag: q.tag, kind: q.kind, limit: q.limit ?? 30, cursor: q.cursor })}`,
+    ok(
+      client.GET('/api/v1/customers', {
+        params: {
+          query: {
+            q: q.q?.trim(),
+            tag: q.tag,
+            kind: q.kind,
+            limit: q.limit ?? 30,
+            cursor: q.cursor ?? undefined,
+          },
+        },
+      }),
     ),
-  customer: (id: string) => request<Customer>('GET', `/api/v1/customers/${encodeURIComponent(id)}`),
-  createCustomer: (body: CustomerInput) => request<Customer>('POST', '/api/v1/customers', body),
-  updateCustomer: (id: string, body: Partial<CustomerInput>) =>
-    request<Customer>('PATCH', `/api/v1/customers/${encodeURIComponent(id)}`, body),
-  deleteCustomer: (id: string) => request<unknown>('DELETE', `/api/v1/customers/${encodeURIComponent(id)}`),
-  timeline: (id: string, cursor?: string | null, limit = 20) =>
-    request<Page<Interaction>>(
-      'GET',
-      `/api/v1/customers/${encodeURIComponent(id)}/timeline${qs({ limit, cursor })}`,
+  customer: (customerId: string) => ok(client.GET('/api/v1/customers/{id}', { params: id(customerId) })),
+  createCustomer: (body: CustomerInput) => ok(client.POST('/api/v1/customers', { body })),
+  updateCustomer: (customerId: string, body: Partial<CustomerInput>) =>
+    ok(client.PATCH('/api/v1/customers/{id}', { params: id(customerId), body })),
+  deleteCustomer: (customerId: string) =>
+    ok(client.DELETE('/api/v1/customers/{id}', { params: id(customerId) })),
+  timeline: (customerId: string, cursor?: string | null, limit = 20) =>
+    ok(
+      client.GET('/api/v1/customers/{id}/timeline', {
+        params: { path: { id: customerId }, query: { limit, cursor: cursor ?? undefined } },
+      }),
     ),
-  addInteraction: (
-    id: string,
-    body: { kind: InteractionKind; direction?: 'inbound' | 'outbound'; body?: string; occurredAt?: string },
-  ) => request<Interaction>('POST', `/api/v1/customers/${encodeURIComponent(id)}/interactions`, body),
-  card: (id: string) => request<CallerCard>('GET', `/api/v1/customers/${encodeURIComponent(id)}/card`),
-  lookup: (phone: string) => request<CallerCard>('GET', `/api/v1/lookup${qs({ phone })}`),
+  addInteraction: (customerId: string, body: BodyOf<'/api/v1/customers/{id}/interactions', 'post'>) =>
+    ok(client.POST('/api/v1/customers/{id}/interactions', { params: id(customerId), body })),
+  card: (customerId: string) => ok(client.GET('/api/v1/customers/{id}/card', { params: id(customerId) })),
+  lookup: (phone: string) => ok(client.GET('/api/v1/lookup', { params: { query: { phone } } })),
 };

@@ -1,8 +1,13 @@
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { api, isApiError } from './api.ts';
-import type { Me } from './types.ts';
+import type { Me } from './api.ts';
 
 export const ME_KEY = ['me'] as const;
+/** The query keys of the session and the workspace's access settings. */
+export const accessKeys = {
+  me: ME_KEY,
+  apiKeys: ['api-keys'] as const,
+};
 
 /** The signed-in user and workspace; `data` is null when nobody is signed in. */
 export function useMeQuery() {

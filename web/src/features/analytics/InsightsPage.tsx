@@ -2,6 +2,7 @@ import '@mantine/charts/styles.css';
 import { AreaChart, BarChart, LineChart } from '@mantine/charts';
 import { Anchor, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { analyticsKeys } from './api.ts';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage, isApiError } from '../../lib/api.ts';
@@ -54,7 +55,7 @@ export default function InsightsPage() {
 }
 
 function RevenueCard() {
-  const q = useQuery({ queryKey: ['analytics', 'revenue'], queryFn: analyticsApi.revenue });
+  const q = useQuery({ queryKey: analyticsKeys.revenue, queryFn: analyticsApi.revenue });
   return (
     <InsightCard
       title="Revenue: new vs returning"
@@ -90,7 +91,7 @@ function RevenueCard() {
 }
 
 function FunnelCard() {
-  const q = useQuery({ queryKey: ['analytics', 'lifecycle'], queryFn: analyticsApi.lifecycle });
+  const q = useQuery({ queryKey: analyticsKeys.lifecycle, queryFn: analyticsApi.lifecycle });
   return (
     <InsightCard
       title="From first purchase to loyal"
@@ -127,7 +128,7 @@ function FunnelCard() {
 }
 
 function CohortsCard() {
-  const q = useQuery({ queryKey: ['analytics', 'cohorts'], queryFn: analyticsApi.cohorts });
+  const q = useQuery({ queryKey: analyticsKeys.cohorts, queryFn: analyticsApi.cohorts });
   return (
     <InsightCard
       title="Who keeps buying"
@@ -168,7 +169,7 @@ function CohortsCard() {
 }
 
 function SegmentsCard() {
-  const q = useQuery({ queryKey: ['analytics', 'segments'], queryFn: analyticsApi.segments });
+  const q = useQuery({ queryKey: analyticsKeys.segments, queryFn: analyticsApi.segments });
   return (
     <InsightCard
       title="Customer segments"
@@ -210,7 +211,7 @@ function CustomersCard({
   queryKey: string;
   fetch: () => Promise<CustomerList>;
 }) {
-  const q = useQuery({ queryKey: ['analytics', queryKey], queryFn: fetch });
+  const q = useQuery({ queryKey: analyticsKeys.customers(queryKey), queryFn: fetch });
   return (
     <InsightCard title={title} caption={caption} query={q} empty="Nobody here right now.">
       {(d) =>
@@ -253,7 +254,7 @@ function HoldoutCard() {
   const qc = useQueryClient();
   const [waiting, setWaiting] = useState(false);
   const q = useQuery({
-    queryKey: ['analytics', 'run'],
+    queryKey: analyticsKeys.run,
     queryFn: analyticsApi.latestRun,
     refetchInterval: waiting ? 3000 : false,
   });
@@ -263,7 +264,7 @@ function HoldoutCard() {
     if (runId && runId !== seen.current) {
       seen.current = runId;
       setWaiting(false);
-      void qc.invalidateQueries({ queryKey: ['analytics'] });
+      void qc.invalidateQueries({ queryKey: analyticsKeys.all });
     }
   }, [runId, qc]);
   const refit = useMutation({ mutationFn: analyticsApi.refit, onSuccess: () => setWaiting(true) });

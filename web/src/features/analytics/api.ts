@@ -1,113 +1,48 @@
 import { useQuery } from '@tanstack/react-query';
-import { request } from '../../lib/api.ts';
+import type { components } from '../../lib/api.gen.ts';
+import { client, ok } from '../../lib/api.ts';
 
-/** The shapes of src/modules/analytics/analytics.schema.ts; money is in minor units of `currency`. */
-export type PredictionStatus = 'ready' | 'descriptive_only' | 'no_purchases' | 'no_run';
+/** The shapes of the analytics API (generated from the server's schemas); money is in minor units of `currency`. */
+type Schemas = components['schemas'];
+export type CustomerPrediction = Schemas['CustomerPrediction'];
+export type PredictionStatus = CustomerPrediction['status'];
+export type PredictionRun = Schemas['PredictionRun'];
+export type HoldoutGroup = NonNullable<PredictionRun['diagnostics']['holdout']>['groups'][number];
+export type Segments = Schemas['RfmSegments'];
+export type Lifecycle = Schemas['LifecycleFunnel'];
+export type Cohorts = Schemas['CohortRetention'];
+export type Revenue = Schemas['RevenueNewVsReturning'];
+export type CustomerList = Schemas['InsightCustomerList'];
+export type InsightCustomer = CustomerList['items'][number];
 
-export type CustomerPrediction = {
-  customerId: string;
-  status: PredictionStatus;
-  reason: string | null;
-  runId: string | null;
-  asOf: string | null;
-  model: string | null;
-  currency: string;
-  purchases: number | null;
-  totalSpent: number | null;
-  firstPurchaseOn: string | null;
-  lastPurchaseOn: string | null;
-  pAlive: number | null;
-  expectedPurchases: { days30: number; days90: number; days365: number } | null;
-  pBuyWithin: { days30: number; days90: number } | null;
-  expectedNextPurchaseOn: string | null;
-  expectedSpend: number | null;
-  clv12m: number | null;
-  valueAtStake: number | null;
-  rfm: { r: number; f: number; m: number; segment: string } | null;
-  lifecycleStage: string | null;
-  trend: 'rising' | 'flat' | 'falling' | null;
-  overdueDays: number | null;
-  explanation: string | null;
+/** The analytics query keys ('analytics' first: a refit invalidates them all). */
+export const analyticsKeys = {
+  all: ['analytics'] as const,
+  prediction: (id: string) => ['analytics', 'prediction', id] as const,
+  run: ['analytics', 'run'] as const,
+  revenue: ['analytics', 'revenue'] as const,
+  lifecycle: ['analytics', 'lifecycle'] as const,
+  cohorts: ['analytics', 'cohorts'] as const,
+  segments: ['analytics', 'segments'] as const,
+  /** A list of customers (at-risk, rising), optionally its top n. */
+  customers: (list: string, top?: number) =>
+    top === undefined ? (['analytics', list] as const) : (['analytics', list, top] as const),
 };
 
-type RunRef = {
-  runId: string | null;
-  asOf: string | null;
-  status: 'done' | 'insufficient_data' | null;
-  currency: string;
-};
-
-export type HoldoutGroup = { purchases: string; customers: number; actual: number; predicted: number };
-
-export type PredictionRun = {
-  id: string;
-  status: 'running' | 'done' | 'insufficient_data' | 'failed';
-  trigger: string;
-  model: string;
-  asOf: string;
-  currency: string;
-  customers: number;
-  diagnostics: { holdout?: { holdoutDays?: number; groups?: HoldoutGroup[] } } & Record<string, unknown>;
-  reason: string | null;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-};
-
-export type Segments = RunRef & {
-  segments: {
-    segment: string;
-    customers: number;
-    totalSpent: number;
-    clv12m: number | null;
-    averageSpent: number;
-  }[];
-};
-export type Lifecycle = RunRef & {
-  stages: { stage: string; customers: number; totalSpent: number }[];
-  funnel: { step: 'new' | 'repeat' | 'loyal'; minPurchases: number; customers: number }[];
-};
-export type Cohorts = RunRef & { cohorts: { cohort: string; customers: number; retention: number[] }[] };
-export type Revenue = RunRef & {
-  months: {
-    month: string;
-    newRevenue: number;
-    returningRevenue: number;
-    newCustomers: number;
-    returningCustomers: number;
-  }[];
-};
-export type InsightCustomer = {
-  customerId: string;
-  name: string;
-  lifecycleStage: string;
-  segment: string;
-  trend: string;
-  trendSlope: number;
-  pAlive: number | null;
-  clv12m: number | null;
-  valueAtStake: number;
-  totalSpent: number;
-  lastPurchaseOn: string;
-  overdueDays: number;
-  explanation: string;
-};
-export type CustomerList = RunRef & { items: InsightCustomer[] };
-
-const A = '/api/v1/analytics';
+const limit = (n: number) => ({ params: { query: { limit: n } } });
 
 export const analyticsApi = {
   prediction: (id: string) =>
-    request<CustomerPrediction>('GET', `/api/v1/customers/${encodeURIComponent(id)}/predictions`),
-  latestRun: () => request<PredictionRun>('GET', `${A}/runs/latest`),
-  refit: () => request<{ jobId: string; status: string; runAt: string }>('POST', `${A}/refit`),
-  segments: () => request<Segments>('GET', `${A}/segments`),
-  lifecycle: () => request<Lifecycle>('GET', `${A}/lifecycle`),
-  cohorts: () => request<Cohorts>('GET', `${A}/cohorts`),
-  revenue: () => request<Revenue>('GET', `${A}/revenue`),
-  atRisk: (limit = 10) => request<CustomerList>('GET', `${A}/customers/at-risk?limit=${limit}`),
-  rising: (limit = 10) => request<CustomerList>('GET', `${A}/customers/rising?limit=${limit}`),
+    ok(client.GET('/api/v1/customers/{id}/predictions', { params: { path: { id } } })),
+  latestRun: () => ok(client.GET('/api/v1/analytics/runs/latest')),
+  refit: () => ok(client.POST('/api/v1/analytics/refit')),
+  segments: () => ok(client.GET('/api/v1/analytics/segments')),
+  lifecycle: () => ok(client.GET('/api/v1/analytics/lifecycle')),
+  cohorts: () => ok(client.GET('/api/v1/analytics/cohorts')),
+  revenue: () => ok(client.GET('/api/v1/analytics/revenue')),
+  atRisk: (n = 10) => ok(client.GET('/api/v1/analytics/customers/at-risk', limit(n))),
+  rising: (n = 10) => ok(client.GET('/api/v1/analytics/customers/rising', limit(n))),
 };
 
 export const usePrediction = (id: string) =>
-  useQuery({ queryKey: ['analytics', 'prediction', id], queryFn: () => analyticsApi.prediction(id) });
+  useQuery({ queryKey: analyticsKeys.prediction(id), queryFn: () => analyticsApi.prediction(id) });

@@ -1,11 +1,12 @@
 import { Badge, Button, CloseButton, Group, Paper, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { customerKeys } from '../customers/queries.ts';
 import { Link } from 'react-router';
 import { api } from '../../lib/api.ts';
 import { formatPhone } from '../../lib/phone.ts';
 import { kindLabel, money, timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
-import type { CallEvent } from '../../lib/types.ts';
+import type { CallEvent } from '../../lib/api.ts';
 import { callStore, useCalls } from './callStore.ts';
 
 /** Who is calling: a card at the top right of every screen for each incoming call, until dismissed. */
@@ -119,7 +120,7 @@ function LastContact({ call }: { call: CallEvent }) {
   const c = call.customer;
   const isThisCall = !!c?.lastInteraction && c.lastInteraction.at === call.interaction.occurredAt;
   const previous = useQuery({
-    queryKey: ['timeline-before', call.interaction.id],
+    queryKey: customerKeys.timelineBefore(call.interaction.id),
     queryFn: () => api.timeline(c?.id ?? '', null, 3),
     enabled: !!c && isThisCall,
     staleTime: Infinity,

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import type { CallEvent } from '../../lib/types.ts';
+import type { CallEvent } from '../../lib/api.ts';
 
 /** Calls received while this tab is open: the pop-ups (until dismissed) and the home page's recent calls. */
 type State = { open: CallEvent[]; recent: CallEvent[] };

@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
+import { customerKeys } from '../customers/queries.ts';
 import { useEffect, useState } from 'react';
-import type { CallEvent, Interaction } from '../../lib/types.ts';
+import type { CallEvent, Interaction } from '../../lib/api.ts';
 import { callStore } from './callStore.ts';
 
 export type LiveState = 'connecting' | 'live' | 'down';
@@ -16,8 +17,8 @@ export function useLiveEvents(): LiveState {
     const es = new EventSource('/api/v1/events', { withCredentials: true });
     const refresh = (customerId: string | null) => {
       if (!customerId) return;
-      void qc.invalidateQueries({ queryKey: ['timeline', customerId] });
-      void qc.invalidateQueries({ queryKey: ['customer', customerId] });
+      void qc.invalidateQueries({ queryKey: customerKeys.timeline(customerId) });
+      void qc.invalidateQueries({ queryKey: customerKeys.detail(customerId) });
     };
     es.onopen = () => setStatus('live');
     es.onerror = () => setStatus(es.readyState === EventSource.CLOSED ? 'down' : 'connecting');

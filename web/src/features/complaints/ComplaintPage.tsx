@@ -13,6 +13,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { complaintKeys } from './api.ts';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isApiError } from '../../lib/api.ts';
@@ -38,7 +39,7 @@ import { ComplaintSlaBadge, SeverityBadge, TimerLine, ValueAtStake } from './par
 export default function ComplaintPage() {
   const { id = '' } = useParams();
   const q = useQuery({
-    queryKey: ['complaint', id],
+    queryKey: complaintKeys.detail(id),
     queryFn: () => complaintsApi.get(id),
     refetchInterval: 60_000,
   });

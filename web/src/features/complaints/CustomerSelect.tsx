@@ -1,6 +1,7 @@
 import { Select } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
+import { customerKeys } from '../customers/queries.ts';
 import { useMemo, useState, type ReactNode } from 'react';
 import { api } from '../../lib/api.ts';
 
@@ -17,13 +18,13 @@ export function CustomerSelect({
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search, 150);
   const preset = useQuery({
-    queryKey: ['customer', value],
+    queryKey: customerKeys.detail(value),
     queryFn: () => api.customer(value ?? ''),
     enabled: !!value,
     staleTime: 60_000,
   });
   const found = useQuery({
-    queryKey: ['customer-pick', q],
+    queryKey: customerKeys.pick(q),
     queryFn: () => api.customers({ q, limit: 20 }),
     staleTime: 30_000,
   });

@@ -17,6 +17,8 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { complaintKeys } from './api.ts';
+import { customerKeys } from '../customers/queries.ts';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { errorMessage } from '../../lib/api.ts';
 import { money } from '../../lib/format.ts';
@@ -97,9 +99,9 @@ export default function IntakePage() {
       return complaintsApi.create(body);
     },
     onSuccess: (c) => {
-      qc.setQueryData(['complaint', c.id], c);
-      void qc.invalidateQueries({ queryKey: ['complaints'] });
-      void qc.invalidateQueries({ queryKey: ['timeline', c.customerId] });
+      qc.setQueryData(complaintKeys.detail(c.id), c);
+      void qc.invalidateQueries({ queryKey: complaintKeys.all });
+      void qc.invalidateQueries({ queryKey: customerKeys.timeline(c.customerId) });
       void navigate(`/complaints/${c.id}`);
     },
     onError: (e) => form.setErrors(fieldErrors(e)),
@@ -238,7 +240,7 @@ function OrderSelect({
   error?: React.ReactNode;
 }) {
   const orders = useQuery({
-    queryKey: ['customer-orders', customerId],
+    queryKey: customerKeys.orders(customerId),
     queryFn: () => complaintsApi.customerOrders(customerId),
     enabled: !!customerId,
   });

@@ -2,6 +2,7 @@ import '@mantine/charts/styles.css';
 import { BarChart } from '@mantine/charts';
 import { Anchor, Group, List, Paper, SegmentedControl, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { complaintKeys } from './api.ts';
 import { useMemo, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
@@ -26,7 +27,7 @@ export default function LearnView() {
     d.setSeconds(0, 0);
     return d.toISOString();
   }, [days]);
-  const q = useQuery({ queryKey: ['complaints', 'learn', days], queryFn: () => complaintsApi.learn(from) });
+  const q = useQuery({ queryKey: complaintKeys.learn(days), queryFn: () => complaintsApi.learn(from) });
   return (
     <Stack gap="md">
       <Group justify="space-between" gap="sm">

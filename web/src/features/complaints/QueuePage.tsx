@@ -15,6 +15,7 @@ import {
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { complaintKeys } from './api.ts';
 import { Suspense, lazy, useMemo } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useMe } from '../../lib/session.ts';
@@ -110,7 +111,7 @@ function Queue() {
     followUpDue: followUps || undefined,
   };
   const list = useInfiniteQuery({
-    queryKey: ['complaints', 'queue', query],
+    queryKey: complaintKeys.queue(query),
     queryFn: ({ pageParam }) => complaintsApi.list(query, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,

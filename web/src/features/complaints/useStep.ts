@@ -1,4 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { complaintKeys } from './api.ts';
+import { customerKeys } from '../customers/queries.ts';
 import type { ComplaintDetail } from './api.ts';
 
 /**
@@ -15,9 +17,9 @@ export function useStep<I>(
   return useMutation({
     mutationFn: (input: I) => run(c.id, input),
     onSuccess: (next) => {
-      qc.setQueryData(['complaint', c.id], next);
-      void qc.invalidateQueries({ queryKey: ['complaints'] });
-      void qc.invalidateQueries({ queryKey: ['timeline', c.customerId] });
+      qc.setQueryData(complaintKeys.detail(c.id), next);
+      void qc.invalidateQueries({ queryKey: complaintKeys.all });
+      void qc.invalidateQueries({ queryKey: customerKeys.timeline(c.customerId) });
       onDone?.();
     },
   });

@@ -1,6 +1,7 @@
 import { Select } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
+import { customerKeys } from './queries.ts';
 import { useMemo, useState } from 'react';
 import { api } from '../../lib/api.ts';
 
@@ -19,7 +20,7 @@ export function BusinessSelect({ value, initialLabel, onChange, error }: Props) 
     value && initialLabel ? { value, label: initialLabel } : null,
   );
   const found = useQuery({
-    queryKey: ['businesses', q],
+    queryKey: customerKeys.businesses(q),
     queryFn: () => api.customers({ kind: 'business', q, limit: 20 }),
     staleTime: 30_000,
   });

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { CHANNEL_LABELS, calendarDate, dateTime } from '../../lib/format.ts';
 import { formatPhone } from '../../lib/phone.ts';
 import { useMe } from '../../lib/session.ts';
-import type { Customer } from '../../lib/types.ts';
+import type { Customer } from '../../lib/api.ts';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (

@@ -22,7 +22,7 @@ import { errorMessage } from '../../lib/api.ts';
 import { CHANNEL_LABELS } from '../../lib/format.ts';
 import { phoneWarning } from '../../lib/phone.ts';
 import { fieldErrors } from '../../lib/problems.ts';
-import type { Customer, CustomerInput, Kind } from '../../lib/types.ts';
+import type { Customer, CustomerInput, Kind } from '../../lib/api.ts';
 import { BusinessSelect } from './BusinessSelect.tsx';
 import { CustomFieldsInput } from './CustomFieldsInput.tsx';
 import {

@@ -1,11 +1,12 @@
 import { Anchor, Badge, Button, Flex, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
+import { customerKeys } from './queries.ts';
 import { Suspense, lazy, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, isApiError } from '../../lib/api.ts';
 import { timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
-import type { Customer } from '../../lib/types.ts';
+import type { Customer } from '../../lib/api.ts';
 import { OutlookCard } from '../analytics/OutlookCard.tsx';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { CustomerDetails } from './CustomerDetails.tsx';
@@ -141,8 +142,8 @@ function EditForm({ c, onDone }: { c: Customer; onDone: () => void }) {
       onSubmit={(body) => api.updateCustomer(c.id, body)}
       onCancel={onDone}
       onSaved={(updated) => {
-        qc.setQueryData(['customer', c.id], updated);
-        void qc.invalidateQueries({ queryKey: ['customers'] });
+        qc.setQueryData(customerKeys.detail(c.id), updated);
+        void qc.invalidateQueries({ queryKey: customerKeys.lists });
         onDone();
       }}
     />

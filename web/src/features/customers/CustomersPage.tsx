@@ -16,7 +16,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { formatPhone } from '../../lib/phone.ts';
 import { timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
-import type { CustomerSummary, Kind } from '../../lib/types.ts';
+import type { CustomerSummary, Kind } from '../../lib/api.ts';
 import { SEARCH_INPUT_ID } from '../shell/HeaderSearch.tsx';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { useCustomerList } from './queries.ts';

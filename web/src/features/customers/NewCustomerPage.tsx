@@ -1,5 +1,6 @@
 import { Paper, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { customerKeys } from './queries.ts';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../lib/api.ts';
 import { useMe } from '../../lib/session.ts';
@@ -15,7 +16,7 @@ export default function NewCustomerPage() {
   const phone = params.get('phone');
   const businessId = params.get('businessId');
   const business = useQuery({
-    queryKey: ['customer', businessId],
+    queryKey: customerKeys.detail(businessId),
     queryFn: () => api.customer(businessId ?? ''),
     enabled: !!businessId,
   });
@@ -41,8 +42,8 @@ export default function NewCustomerPage() {
           onSubmit={api.createCustomer}
           onCancel={() => void navigate(-1)}
           onSaved={(c) => {
-            qc.setQueryData(['customer', c.id], c);
-            void qc.invalidateQueries({ queryKey: ['customers'] });
+            qc.setQueryData(customerKeys.detail(c.id), c);
+            void qc.invalidateQueries({ queryKey: customerKeys.lists });
             void navigate(`/customers/${c.id}`, { replace: true });
           }}
         />

@@ -13,12 +13,13 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { customerKeys } from './queries.ts';
 import { useMemo, useRef, useState } from 'react';
 import { api, errorMessage } from '../../lib/api.ts';
 import { dateTime, kindLabel, timeAgo } from '../../lib/format.ts';
 import { formatPhone } from '../../lib/phone.ts';
 import { useMe } from '../../lib/session.ts';
-import type { Interaction, InteractionKind } from '../../lib/types.ts';
+import type { Interaction, InteractionKind } from '../../lib/api.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { useTimeline } from './queries.ts';
 
@@ -144,8 +145,8 @@ function QuickLog({ customerId }: { customerId: string }) {
     onSuccess: () => {
       setBody('');
       setSaved(`${kindLabel(kind)} saved.`);
-      void qc.invalidateQueries({ queryKey: ['timeline', customerId] });
-      void qc.invalidateQueries({ queryKey: ['customer', customerId] });
+      void qc.invalidateQueries({ queryKey: customerKeys.timeline(customerId) });
+      void qc.invalidateQueries({ queryKey: customerKeys.detail(customerId) });
     },
   });
   const canSave = kind !== 'note' || body.trim().length > 0;

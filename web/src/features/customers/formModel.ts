@@ -1,5 +1,5 @@
 import { ApiError } from '../../lib/api.ts';
-import type { Address, Channel, Customer, CustomFieldValue, CustomerInput, Kind } from '../../lib/types.ts';
+import type { Address, Channel, Customer, CustomFieldValue, CustomerInput, Kind } from '../../lib/api.ts';
 
 /**
  * One row of the customer's own fields ("Stylist: Kemi"). `saved` is the value as stored (a number or

@@ -1,10 +1,25 @@
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type CustomerQuery } from '../../lib/api.ts';
-import type { Customer } from '../../lib/types.ts';
+import type { Customer } from '../../lib/api.ts';
+
+/** The customers' query keys: reads and cache updates name a query the same way through these. */
+export const customerKeys = {
+  lists: ['customers'] as const,
+  list: (q: Omit<CustomerQuery, 'cursor'>) => ['customers', q] as const,
+  details: ['customer'] as const,
+  detail: (id: string | null | undefined) => ['customer', id] as const,
+  timeline: (id: string | null | undefined) => ['timeline', id] as const,
+  /** The caller's timeline before this call (the caller popup). */
+  timelineBefore: (interactionId: string) => ['timeline-before', interactionId] as const,
+  businesses: (q: string) => ['businesses', q] as const,
+  /** The customers a picker offers for a query. */
+  pick: (q: string) => ['customer-pick', q] as const,
+  orders: (id: string) => ['customer-orders', id] as const,
+};
 
 export function useCustomerList(q: Omit<CustomerQuery, 'cursor'>) {
   return useInfiniteQuery({
-    queryKey: ['customers', q],
+    queryKey: customerKeys.list(q),
     queryFn: ({ pageParam }) => api.customers({ ...q, cursor: pageParam }),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
@@ -13,7 +28,7 @@ export function useCustomerList(q: Omit<CustomerQuery, 'cursor'>) {
 }
 
 export function useCustomer(id: string) {
-  return useQuery({ queryKey: ['customer', id], queryFn: () => api.customer(id) });
+  return useQuery({ queryKey: customerKeys.detail(id), queryFn: () => api.customer(id) });
 }
 
 /**
@@ -23,14 +38,14 @@ export function useCustomer(id: string) {
 export function useKnownCustomFieldNames(): string[] {
   const qc = useQueryClient();
   const counts = new Map<string, number>();
-  for (const [, c] of qc.getQueriesData<Customer>({ queryKey: ['customer'] }))
+  for (const [, c] of qc.getQueriesData<Customer>({ queryKey: customerKeys.details }))
     for (const name of Object.keys(c?.customFields ?? {})) counts.set(name, (counts.get(name) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([name]) => name);
 }
 
 export function useTimeline(id: string) {
   return useInfiniteQuery({
-    queryKey: ['timeline', id],
+    queryKey: customerKeys.timeline(id),
     queryFn: ({ pageParam }) => api.timeline(id, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,

@@ -11,6 +11,7 @@ import {
   Title,
 } from '@mantine/core';
 import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { enquiryKeys } from './api.ts';
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { dateTime, money } from '../../lib/format.ts';
@@ -44,7 +45,7 @@ export default function EnquiriesPage() {
   const mine = params.get('mine') === '1';
   const query = { state, ownerId: mine ? me.user?.id : undefined };
   const list = useInfiniteQuery({
-    queryKey: ['enquiries', query],
+    queryKey: enquiryKeys.list(query),
     queryFn: ({ pageParam }) => enquiriesApi.list(query, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,

@@ -12,6 +12,8 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { enquiryKeys } from './api.ts';
+import { customerKeys } from '../customers/queries.ts';
 import { useState } from 'react';
 import { useMe } from '../../lib/session.ts';
 import { useUsers } from '../complaints/api.ts';
@@ -48,8 +50,8 @@ function useEnquiryStep<I>(e: Enquiry, run: (id: string, input: I) => Promise<En
   return useMutation({
     mutationFn: (input: I) => run(e.id, input),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['enquiries'] });
-      void qc.invalidateQueries({ queryKey: ['timeline', e.customerId] });
+      void qc.invalidateQueries({ queryKey: enquiryKeys.all });
+      void qc.invalidateQueries({ queryKey: customerKeys.timeline(e.customerId) });
       onDone();
     },
   });
@@ -70,7 +72,7 @@ export function NewEnquiryForm({ onDone }: { onDone: () => void }) {
   const create = useMutation({
     mutationFn: (b: NewEnquiry) => enquiriesApi.create(b),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ['enquiries'] });
+      void qc.invalidateQueries({ queryKey: enquiryKeys.all });
       onDone();
     },
   });

@@ -1,11 +1,18 @@
-import { request } from '../../lib/api.ts';
-import type { Page } from '../../lib/types.ts';
-import type { SlaState, Timer } from '../complaints/api.ts';
+import type { components, paths } from '../../lib/api.gen.ts';
+import { allOf, client, ok, type BodyOf } from '../../lib/api.ts';
 
-/** The shapes of src/modules/enquiries/enquiries.schema.ts; money in minor units of the workspace currency. */
-export const ENQUIRY_KINDS = ['question', 'quote', 'booking'] as const;
-export type EnquiryKind = (typeof ENQUIRY_KINDS)[number];
-export const ENQUIRY_CHANNELS = [
+/** The shapes of the enquiries API (generated from the server's schemas); money in minor units of the workspace currency. */
+export type Enquiry = components['schemas']['Enquiry'];
+export type EnquiryKind = Enquiry['kind'];
+export type EnquiryChannel = Enquiry['channel'];
+export type EnquiryOutcome = NonNullable<Enquiry['outcome']>;
+export type EnquiryState = NonNullable<
+  NonNullable<paths['/api/v1/enquiries']['get']['parameters']['query']>['state']
+>;
+export type NewEnquiry = BodyOf<'/api/v1/enquiries', 'post'>;
+
+export const ENQUIRY_KINDS = allOf<EnquiryKind>()(['question', 'quote', 'booking']);
+export const ENQUIRY_CHANNELS = allOf<EnquiryChannel>()([
   'phone',
   'visit',
   'email',
@@ -15,56 +22,28 @@ export const ENQUIRY_CHANNELS = [
   'social',
   'web_form',
   'other',
-] as const;
-export type EnquiryChannel = (typeof ENQUIRY_CHANNELS)[number];
-export type EnquiryOutcome = 'won' | 'lost' | 'no_answer';
-export type EnquiryState = 'active' | 'waiting' | 'answered' | 'done' | 'all';
+]);
 
-export type Enquiry = {
-  id: string;
-  customerId: string;
-  customerName: string;
-  kind: EnquiryKind;
-  channel: EnquiryChannel;
-  body: string;
-  ownerId: string;
-  ownerName: string;
-  receivedAt: string;
-  status: 'waiting' | 'answered' | 'won' | 'lost' | 'no_answer';
-  slaState: SlaState;
-  firstResponse: Timer;
-  outcome: EnquiryOutcome | null;
-  outcomeAt: string | null;
-  outcomeNote: string | null;
-  value: number | null;
-  createdAt: string;
-  updatedAt: string;
+/** The enquiries' query keys. */
+export const enquiryKeys = {
+  all: ['enquiries'] as const,
+  list: (q: { state: EnquiryState; ownerId?: string | undefined }) => ['enquiries', q] as const,
 };
 
-export type NewEnquiry = {
-  customerId?: string;
-  contact?: { name: string; phone: string };
-  kind: EnquiryKind;
-  channel: EnquiryChannel;
-  body: string;
-  value?: number;
-};
-
-const E = '/api/v1/enquiries';
-const one = (id: string, step: string) => `${E}/${encodeURIComponent(id)}${step}`;
+const one = (id: string) => ({ params: { path: { id } } });
 
 export const enquiriesApi = {
-  list: (q: { state: EnquiryState; ownerId?: string | undefined }, cursor: string | null) => {
-    const u = new URLSearchParams({ state: q.state, limit: '30' });
-    if (q.ownerId) u.set('ownerId', q.ownerId);
-    if (cursor) u.set('cursor', cursor);
-    return request<Page<Enquiry>>('GET', `${E}?${u.toString()}`);
-  },
-  create: (body: NewEnquiry) => request<Enquiry>('POST', E, body),
-  respond: (id: string, body: { note: string; channel?: EnquiryChannel }) =>
-    request<Enquiry>('POST', one(id, '/respond'), body),
-  outcome: (id: string, body: { outcome: EnquiryOutcome; note?: string; value?: number }) =>
-    request<Enquiry>('POST', one(id, '/outcome'), body),
-  transfer: (id: string, body: { toUserId: string; reason?: string }) =>
-    request<Enquiry>('POST', one(id, '/transfer'), body),
+  list: (q: { state: EnquiryState; ownerId?: string | undefined }, cursor: string | null) =>
+    ok(
+      client.GET('/api/v1/enquiries', {
+        params: { query: { state: q.state, limit: 30, ownerId: q.ownerId, cursor: cursor ?? undefined } },
+      }),
+    ),
+  create: (body: NewEnquiry) => ok(client.POST('/api/v1/enquiries', { body })),
+  respond: (id: string, body: BodyOf<'/api/v1/enquiries/{id}/respond', 'post'>) =>
+    ok(client.POST('/api/v1/enquiries/{id}/respond', { ...one(id), body })),
+  outcome: (id: string, body: BodyOf<'/api/v1/enquiries/{id}/outcome', 'post'>) =>
+    ok(client.POST('/api/v1/enquiries/{id}/outcome', { ...one(id), body })),
+  transfer: (id: string, body: BodyOf<'/api/v1/enquiries/{id}/transfer', 'post'>) =>
+    ok(client.POST('/api/v1/enquiries/{id}/transfer', { ...one(id), body })),
 };

@@ -1,5 +1,6 @@
 import { Anchor, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { analyticsKeys } from '../analytics/api.ts';
 import { Link } from 'react-router';
 import { errorMessage, isApiError } from '../../lib/api.ts';
 import { analyticsApi, type CustomerList, type InsightCustomer } from '../analytics/api.ts';
@@ -85,11 +86,11 @@ function List({
  */
 export function AttentionTile() {
   const atRisk = useQuery({
-    queryKey: ['analytics', 'at-risk', TOP],
+    queryKey: analyticsKeys.customers('at-risk', TOP),
     queryFn: noRun(TOP, analyticsApi.atRisk),
   });
   const rising = useQuery({
-    queryKey: ['analytics', 'rising', TOP],
+    queryKey: analyticsKeys.customers('rising', TOP),
     queryFn: noRun(TOP, analyticsApi.rising),
   });
   const error = atRisk.error ?? rising.error;

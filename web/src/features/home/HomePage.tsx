@@ -64,7 +64,7 @@ export function HomePage() {
                     </Anchor>
                   )}
                   <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-                    {timeAgo(c.at ?? c.interaction.occurredAt)}
+                    {timeAgo(c.interaction.occurredAt)}
                   </Text>
                 </Group>
               ))}

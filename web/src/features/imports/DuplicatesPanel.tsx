@@ -12,11 +12,13 @@ import {
   Text,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { importKeys } from './api.ts';
+import { customerKeys } from '../customers/queries.ts';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api.ts';
 import { timeAgo } from '../../lib/format.ts';
-import type { CustomerSummary } from '../../lib/types.ts';
+import type { CustomerSummary } from '../../lib/api.ts';
 import { QueryError } from '../shell/RouteError.tsx';
 import { dataApi, type DuplicateDismissal, type DuplicatePair } from './api.ts';
 
@@ -29,12 +31,12 @@ const pairKey = (p: DuplicatePair) => p.customers.map((c) => c.id).join('|');
  */
 export function DuplicatesPanel() {
   const qc = useQueryClient();
-  const pairs = useQuery({ queryKey: ['duplicates'], queryFn: () => dataApi.duplicates(100) });
+  const pairs = useQuery({ queryKey: importKeys.duplicates, queryFn: () => dataApi.duplicates(100) });
   const [merged, setMerged] = useState<{ id: string; name: string; other: string } | null>(null);
   const [dismissed, setDismissed] = useState<[CustomerSummary, CustomerSummary] | null>(null);
   const refresh = () => {
-    void qc.invalidateQueries({ queryKey: ['duplicates'] });
-    void qc.invalidateQueries({ queryKey: ['duplicate-dismissals'] });
+    void qc.invalidateQueries({ queryKey: importKeys.duplicates });
+    void qc.invalidateQueries({ queryKey: importKeys.dismissals });
   };
   const undo = useMutation({
     mutationFn: ([a, b]: [CustomerSummary, CustomerSummary]) => dataApi.undoDismiss(a.id, b.id),
@@ -111,10 +113,10 @@ export function DuplicatesPanel() {
               ['duplicates'],
               (d) => d && { items: d.items.filter((x) => !x.customers.some((c) => c.id === other.id)) },
             );
-            void qc.invalidateQueries({ queryKey: ['duplicates'] });
-            void qc.invalidateQueries({ queryKey: ['customers'] });
-            void qc.invalidateQueries({ queryKey: ['customer', keep.id] });
-            void qc.invalidateQueries({ queryKey: ['duplicate-dismissals'] });
+            void qc.invalidateQueries({ queryKey: importKeys.duplicates });
+            void qc.invalidateQueries({ queryKey: customerKeys.lists });
+            void qc.invalidateQueries({ queryKey: customerKeys.detail(keep.id) });
+            void qc.invalidateQueries({ queryKey: importKeys.dismissals });
           }}
         />
       ))}
@@ -130,7 +132,7 @@ export function DuplicatesPanel() {
 
 /** The pairs said to be different people, newest first, each with an undo. */
 function DismissedPairs({ onUndone }: { onUndone: (pair: CustomerSummary[]) => void }) {
-  const list = useQuery({ queryKey: ['duplicate-dismissals'], queryFn: () => dataApi.dismissals(100) });
+  const list = useQuery({ queryKey: importKeys.dismissals, queryFn: () => dataApi.dismissals(100) });
   const undo = useMutation({
     mutationFn: (d: DuplicateDismissal) =>
       dataApi.undoDismiss(d.customers[0]?.id ?? '', d.customers[1]?.id ?? ''),

@@ -12,6 +12,7 @@ import {
   Title,
 } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { importKeys } from './api.ts';
 import { useRef, useState, type DragEvent } from 'react';
 import { useSearchParams } from 'react-router';
 import { errorMessage } from '../../lib/api.ts';
@@ -152,7 +153,7 @@ function PreviewStep({
   const me = useMe();
   const qc = useQueryClient();
   const presets = usePresets();
-  const saved = useQuery({ queryKey: ['import-mappings'], queryFn: dataApi.mappings });
+  const saved = useQuery({ queryKey: importKeys.mappings, queryFn: dataApi.mappings });
   // how to read the file: detected unless the user chose a preset, a saved mapping, or mapped the columns
   const [preset, setPreset] = useState<string | null>(null);
   const [mappingId, setMappingId] = useState<string | null>(null);
@@ -168,7 +169,7 @@ function PreviewStep({
   const options = { ...layout, currency: validCurrency ? currency : undefined };
 
   const preview = useQuery({
-    queryKey: ['import-preview', file.name, file.size, file.lastModified, layout, options.currency],
+    queryKey: importKeys.preview(file.name, file.size, file.lastModified, layout, options.currency),
     queryFn: () => dataApi.preview(file.slice(0, PREVIEW_BYTES), options),
     retry: false,
     staleTime: Infinity,
@@ -199,7 +200,7 @@ function PreviewStep({
   const start = useMutation({
     mutationFn: () => dataApi.start(file, startOptions, setUpload),
     onSuccess: (run) => {
-      void qc.invalidateQueries({ queryKey: ['imports'] });
+      void qc.invalidateQueries({ queryKey: importKeys.runs });
       onStarted(run.id);
     },
     onSettled: () => setUpload(null),
@@ -490,12 +491,12 @@ function recordText(r: SampleRecord): { who: string; detail: string; notes?: str
     const o = r.order;
     const items = o.lines.reduce((n, l) => n + l.quantity, 0);
     return {
-      who: c.name,
+      who: c.name ?? '',
       detail: `Order ${o.number ?? o.externalId} · ${o.placedAt.slice(0, 10)} · ${items} item${items === 1 ? '' : 's'}${contact ? ` · ${contact}` : ''}`,
     };
   }
   return {
-    who: c.name,
+    who: c.name ?? '',
     detail: [contact, c.company, c.tags?.length ? c.tags.join(', ') : undefined].filter(Boolean).join(' · '),
     ...(c.needs && { notes: c.needs }),
   };
@@ -534,7 +535,7 @@ function SampleRows({ sample, stale }: { sample: SampleRecord[]; stale?: boolean
                     Notes: {t.notes}
                   </Text>
                 )}
-                {r.warnings?.map((w) => (
+                {('warnings' in r ? r.warnings : undefined)?.map((w) => (
                   <Text key={w} size="xs" c="orange.8">
                     {w}
                   </Text>

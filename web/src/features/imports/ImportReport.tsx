@@ -1,5 +1,7 @@
 import { Alert, Anchor, Badge, Button, Group, Paper, Progress, Stack, Text, Title } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { importKeys } from './api.ts';
+import { customerKeys } from '../customers/queries.ts';
 import { useEffect } from 'react';
 import { Link } from 'react-router';
 import { timeAgo } from '../../lib/format.ts';
@@ -28,21 +30,21 @@ export function RunReport({ id, onAnother }: { id: string; onAnother: () => void
   const qc = useQueryClient();
   const presets = usePresets();
   const run = useQuery({
-    queryKey: ['import-run', id],
+    queryKey: importKeys.run(id),
     queryFn: () => dataApi.run(id),
     refetchInterval: (q) => (q.state.data?.status === 'running' ? 700 : false),
   });
   const status = run.data?.status;
   const rejected = useQuery({
-    queryKey: ['import-run', id, 'rejected'],
+    queryKey: importKeys.rejected(id),
     queryFn: () => dataApi.rejected(id, 20),
     enabled: status !== undefined && status !== 'running' && (run.data?.counts.rejected ?? 0) > 0,
   });
   useEffect(() => {
     if (status === 'done' || status === 'failed') {
-      void qc.invalidateQueries({ queryKey: ['imports'] });
-      void qc.invalidateQueries({ queryKey: ['customers'] });
-      void qc.invalidateQueries({ queryKey: ['duplicates'] });
+      void qc.invalidateQueries({ queryKey: importKeys.runs });
+      void qc.invalidateQueries({ queryKey: customerKeys.lists });
+      void qc.invalidateQueries({ queryKey: importKeys.duplicates });
     }
   }, [status, qc]);
 
@@ -172,7 +174,7 @@ export function CountsTable({ counts }: { counts: ImportCounts }) {
 export function PastImports({ current, onOpen }: { current: string | null; onOpen: (id: string) => void }) {
   const presets = usePresets();
   const runs = useQuery({
-    queryKey: ['imports'],
+    queryKey: importKeys.runs,
     queryFn: dataApi.runs,
     refetchInterval: (q) => (q.state.data?.items.some((r) => r.status === 'running') ? 2000 : false),
   });

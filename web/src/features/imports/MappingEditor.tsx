@@ -1,5 +1,6 @@
 import { Alert, Button, Group, NativeSelect, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { importKeys } from './api.ts';
 import { useState, type FormEvent } from 'react';
 import { errorMessage, isApiError } from '../../lib/api.ts';
 import { dataApi, type ColumnMapping, type ImportMapping, type PreviewColumn } from './api.ts';
@@ -23,7 +24,7 @@ export function mappingFromPreview(columns: PreviewColumn[]): ColumnMapping {
 }
 
 export function useImportFields() {
-  return useQuery({ queryKey: ['import-fields'], queryFn: dataApi.fields, staleTime: Infinity });
+  return useQuery({ queryKey: importKeys.fields, queryFn: dataApi.fields, staleTime: Infinity });
 }
 
 /**
@@ -58,7 +59,7 @@ export function MappingEditor({
     },
     onSuccess: (m) => {
       setTaken(null);
-      void qc.invalidateQueries({ queryKey: ['import-mappings'] });
+      void qc.invalidateQueries({ queryKey: importKeys.mappings });
       onSaved(m);
     },
     onError: async (e) => {

@@ -1,90 +1,22 @@
-import { qs, request, uploadFile } from '../../lib/api.ts';
-import type { Customer, CustomerSummary } from '../../lib/types.ts';
+import type { components } from '../../lib/api.gen.ts';
+import { client, ok, qs, uploadFile, type Answer, type AnswerAt } from '../../lib/api.ts';
 
-/** The shapes of src/modules/imports/imports.routes.ts and the customers' duplicates/merge routes. */
-export type ImportPreset = { id: string; label: string; kind: string };
-
-export type ImportCounts = {
-  customers: { created: number; updated: number; unchanged: number };
-  orders: { created: number; unchanged: number };
-  rejected: number;
-  warnings: number;
-};
-
-export type ImportRun = {
-  id: string;
-  fileName: string;
-  fileBytes: number;
-  preset: string;
-  status: 'running' | 'done' | 'failed';
-  recordsDone: number;
-  bytesDone: number;
-  counts: ImportCounts;
-  error: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-};
-
+/** The shapes of the imports API and the customers' duplicates/merge routes (generated from the server's schemas). */
+export type ImportPreset = Answer<'/api/v1/imports/presets', 'get'>['items'][number];
+export type ImportRun = components['schemas']['ImportRun'];
+export type ImportCounts = ImportRun['counts'];
+export type ImportPreview = Answer<'/api/v1/imports/preview', 'post'>;
 /** A mapped record of the preview: a customer, an order with its buyer, or a row that would be rejected. */
-export type SampleCustomer = {
-  name: string;
-  company?: string;
-  phones?: { number: string; label?: string }[];
-  emails?: { address: string; label?: string }[];
-  tags?: string[];
-  address?: Record<string, string>;
-  birthday?: string;
-  needs?: string;
-};
-export type SampleRecord = { line: number; index: number; warnings?: string[] } & (
-  | { customer: SampleCustomer }
-  | {
-      order: {
-        number?: string;
-        externalId: string;
-        placedAt: string;
-        currency: string;
-        lines: { name: string; quantity: number; unitPrice: number }[];
-        customer: SampleCustomer;
-      };
-    }
-  | { error: string }
-);
-
+export type SampleRecord = ImportPreview['sample'][number];
 /** A column of the file: whether it is read, as which field (generic files and mappings), its first values. */
-export type PreviewColumn = { header: string; used: boolean; field?: string; examples: string[] };
-
-export type ImportPreview = {
-  /** The preset's id; `mapping:<name>` for a saved mapping, `mapping` for columns given with the request. */
-  preset: string;
-  /** The saved mapping the file is read with (detected from its columns, or chosen). */
-  mapping: { id: string; name: string } | null;
-  encoding: string;
-  delimiter: string;
-  headers: string[];
-  columns: PreviewColumn[];
-  sample: SampleRecord[];
-};
-
+export type PreviewColumn = ImportPreview['columns'][number];
 /** A Rapport field a column can be read as; `names` are the column names recognised for it without a mapping. */
-export type ImportField = { id: string; label: string; names: string[] };
+export type ImportField = Answer<'/api/v1/imports/fields', 'get'>['items'][number];
+export type ImportMapping = components['schemas']['ImportMapping'];
 /** Each column of a file, by name, to a field id or 'ignore'. */
-export type ColumnMapping = Record<string, string>;
-export type ImportMapping = {
-  id: string;
-  name: string;
-  columns: ColumnMapping;
-  createdAt: string;
-  updatedAt: string;
-};
-
-export type DryRun = {
-  preset: string;
-  counts: ImportCounts;
-  rejections: { line: number; reason: string }[];
-};
-
-export type ImportNote = { line: number; kind: 'rejected' | 'warning'; reason: string };
+export type ColumnMapping = ImportMapping['columns'];
+export type DryRun = AnswerAt<'/api/v1/imports', 'post', 200>;
+export type ImportNote = Answer<'/api/v1/imports/{id}/notes', 'get'>['items'][number];
 
 /** How to read the file: a preset, a saved mapping (id), or a mapping of its columns; else detected. */
 export type ImportOptions = {
@@ -100,19 +32,28 @@ const layoutQuery = (o: ImportOptions) => ({
   currency: o.currency,
 });
 
-export type DuplicatePair = {
-  customers: CustomerSummary[];
-  reasons: { reason: string; value: string }[];
-};
+export type DuplicatePair = Answer<'/api/v1/customers/duplicates', 'get'>['items'][number];
 /** A pair someone said are different people: never suggested again until undone. */
-export type DuplicateDismissal = {
-  customers: CustomerSummary[];
-  dismissedBy: string;
-  dismissedAt: string;
+export type DuplicateDismissal = components['schemas']['DuplicateDismissal'];
+
+const id = (value: string) => ({ params: { path: { id: value } } });
+
+/** The query keys of imports, mappings and duplicates. */
+export const importKeys = {
+  runs: ['imports'] as const,
+  run: (id: string) => ['import-run', id] as const,
+  rejected: (id: string) => ['import-run', id, 'rejected'] as const,
+  presets: ['import-presets'] as const,
+  fields: ['import-fields'] as const,
+  mappings: ['import-mappings'] as const,
+  /** A file's preview under a layout: the file by name, size and date, the layout and the currency. */
+  preview: (...parts: unknown[]) => ['import-preview', ...parts] as const,
+  duplicates: ['duplicates'] as const,
+  dismissals: ['duplicate-dismissals'] as const,
 };
 
 export const dataApi = {
-  presets: () => request<{ items: ImportPreset[] }>('GET', '/api/v1/imports/presets'),
+  presets: () => ok(client.GET('/api/v1/imports/presets')),
   preview: (file: Blob, o: ImportOptions, onProgress?: (f: number) => void) =>
     uploadFile<ImportPreview>(`/api/v1/imports/preview${qs(layoutQuery(o))}`, file, onProgress),
   start: (file: File, o: ImportOptions, onProgress?: (f: number) => void) =>
@@ -127,44 +68,36 @@ export const dataApi = {
       file,
       onProgress,
     ),
-  runs: () => request<{ items: ImportRun[] }>('GET', '/api/v1/imports'),
-  run: (id: string) => request<ImportRun>('GET', `/api/v1/imports/${encodeURIComponent(id)}`),
-  rejected: (id: string, limit = 20) =>
-    request<{ items: ImportNote[] }>(
-      'GET',
-      `/api/v1/imports/${encodeURIComponent(id)}/notes${qs({ kind: 'rejected', limit })}`,
+  runs: () => ok(client.GET('/api/v1/imports')),
+  run: (runId: string) => ok(client.GET('/api/v1/imports/{id}', id(runId))),
+  rejected: (runId: string, limit = 20) =>
+    ok(
+      client.GET('/api/v1/imports/{id}/notes', {
+        params: { path: { id: runId }, query: { kind: 'rejected', limit } },
+      }),
     ),
-  reportUrl: (id: string) => `/api/v1/imports/${encodeURIComponent(id)}/report.csv`,
+  reportUrl: (runId: string) => `/api/v1/imports/${encodeURIComponent(runId)}/report.csv`,
 
-  fields: () => request<{ items: ImportField[] }>('GET', '/api/v1/imports/fields'),
-  mappings: () => request<{ items: ImportMapping[] }>('GET', '/api/v1/imports/mappings'),
+  fields: () => ok(client.GET('/api/v1/imports/fields')),
+  mappings: () => ok(client.GET('/api/v1/imports/mappings')),
   saveMapping: (name: string, columns: ColumnMapping) =>
-    request<ImportMapping>('POST', '/api/v1/imports/mappings', { name, columns }),
-  updateMapping: (id: string, name: string, columns: ColumnMapping) =>
-    request<ImportMapping>('PUT', `/api/v1/imports/mappings/${encodeURIComponent(id)}`, { name, columns }),
-  deleteMapping: (id: string) =>
-    request<void>('DELETE', `/api/v1/imports/mappings/${encodeURIComponent(id)}`),
+    ok(client.POST('/api/v1/imports/mappings', { body: { name, columns } })),
+  updateMapping: (mappingId: string, name: string, columns: ColumnMapping) =>
+    ok(client.PUT('/api/v1/imports/mappings/{id}', { ...id(mappingId), body: { name, columns } })),
+  deleteMapping: (mappingId: string) => ok(client.DELETE('/api/v1/imports/mappings/{id}', id(mappingId))),
 
   duplicates: (limit = 100) =>
-    request<{ items: DuplicatePair[] }>('GET', `/api/v1/customers/duplicates${qs({ limit })}`),
+    ok(client.GET('/api/v1/customers/duplicates', { params: { query: { limit } } })),
   /** Merge `otherId` into `keepId`; answers the surviving customer. */
   merge: (keepId: string, otherId: string) =>
-    request<Customer>('POST', `/api/v1/customers/${encodeURIComponent(keepId)}/merge`, { otherId }),
+    ok(client.POST('/api/v1/customers/{id}/merge', { ...id(keepId), body: { otherId } })),
   dismissals: (limit = 100) =>
-    request<{ items: DuplicateDismissal[] }>(
-      'GET',
-      `/api/v1/customers/duplicates/dismissals${qs({ limit })}`,
-    ),
+    ok(client.GET('/api/v1/customers/duplicates/dismissals', { params: { query: { limit } } })),
   /** "Not the same person": the pair is never suggested again (until undone). */
   dismiss: (a: string, b: string) =>
-    request<DuplicateDismissal>('POST', '/api/v1/customers/duplicates/dismissals', {
-      customerIds: [a, b],
-    }),
+    ok(client.POST('/api/v1/customers/duplicates/dismissals', { body: { customerIds: [a, b] } })),
   undoDismiss: (a: string, b: string) =>
-    request<void>(
-      'DELETE',
-      `/api/v1/customers/duplicates/dismissals/${encodeURIComponent(a)}/${encodeURIComponent(b)}`,
-    ),
+    ok(client.DELETE('/api/v1/customers/duplicates/dismissals/{a}/{b}', { params: { path: { a, b } } })),
 };
 
 export const EXPORTS = [

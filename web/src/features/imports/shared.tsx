@@ -1,5 +1,6 @@
 import { Group, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { importKeys } from './api.ts';
 import { dataApi, type ImportPreset } from './api.ts';
 
 export const presetLabel = (id: string, presets: ImportPreset[] | undefined) =>
@@ -19,7 +20,7 @@ export function fileSize(bytes: number): string {
 }
 
 export function usePresets() {
-  return useQuery({ queryKey: ['import-presets'], queryFn: dataApi.presets, staleTime: Infinity });
+  return useQuery({ queryKey: importKeys.presets, queryFn: dataApi.presets, staleTime: Infinity });
 }
 
 export function RejectedList({ rows }: { rows: { line: number; reason: string }[] }) {

@@ -14,11 +14,12 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { accessKeys } from '../../lib/session.ts';
 import { useState } from 'react';
 import { api, errorMessage } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
 import { isOwner, useMe } from '../../lib/session.ts';
-import type { Scope } from '../../lib/types.ts';
+import type { Scope } from '../../lib/api.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 
 export function ApiKeysSettings() {
@@ -30,7 +31,7 @@ export function ApiKeysSettings() {
 function ApiKeys() {
   const me = useMe();
   const qc = useQueryClient();
-  const keys = useQuery({ queryKey: ['api-keys'], queryFn: api.apiKeys });
+  const keys = useQuery({ queryKey: accessKeys.apiKeys, queryFn: api.apiKeys });
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<Scope[]>(['read', 'write']);
   const [created, setCreated] = useState<{ key: string; name: string } | null>(null);
@@ -39,12 +40,12 @@ function ApiKeys() {
     onSuccess: (r) => {
       setCreated({ key: r.key, name: r.apiKey.name });
       setName('');
-      void qc.invalidateQueries({ queryKey: ['api-keys'] });
+      void qc.invalidateQueries({ queryKey: accessKeys.apiKeys });
     },
   });
   const revoke = useMutation({
     mutationFn: api.revokeApiKey,
-    onSettled: () => void qc.invalidateQueries({ queryKey: ['api-keys'] }),
+    onSettled: () => void qc.invalidateQueries({ queryKey: accessKeys.apiKeys }),
   });
   return (
     <Stack>

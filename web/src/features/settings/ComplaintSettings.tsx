@@ -17,6 +17,7 @@ import {
 import { useForm } from '@mantine/form';
 import { useMediaQuery } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { complaintKeys } from '../complaints/api.ts';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage } from '../../lib/api.ts';
@@ -35,7 +36,7 @@ import {
 } from './complaintSettingsForm.ts';
 import { SlaPreview } from './SlaPreview.tsx';
 
-const KEY = ['complaints', 'settings'] as const;
+const KEY = complaintKeys.settings;
 /** Time boxes share a phone's row with the day: they shrink (12-hour clocks need ~110 px), up to 130 px. */
 const TIME_BOX = { flex: '1 1 0', minWidth: 0, maxWidth: 130 };
 const TIME_INPUT = { input: { paddingInline: 8 } };

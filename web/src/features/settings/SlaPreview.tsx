@@ -1,6 +1,7 @@
 import { Group, Loader, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { complaintKeys } from '../complaints/api.ts';
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../../lib/api.ts';
 import { SEVERITIES, complaintsApi, type ComplaintSettings } from '../complaints/api.ts';
@@ -29,7 +30,7 @@ export function SlaPreview({ draft, timezone }: { draft: ComplaintSettings | nul
   const [settings] = useDebouncedValue(draft, 400);
   const receivedAt = date && time ? `${date}T${time}` : '';
   const preview = useQuery({
-    queryKey: ['complaints', 'settings-preview', receivedAt, settings],
+    queryKey: complaintKeys.settingsPreview(receivedAt, settings),
     queryFn: () => complaintsApi.previewSettings({ receivedAt, settings: settings ?? {} }),
     enabled: !!receivedAt && settings !== null,
     placeholderData: keepPreviousData,

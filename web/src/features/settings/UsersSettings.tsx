@@ -16,20 +16,21 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { userKeys } from '../complaints/api.ts';
 import { api, errorMessage } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
 import { fieldErrors } from '../../lib/problems.ts';
 import { isOwner, useMe } from '../../lib/session.ts';
-import type { Role } from '../../lib/types.ts';
+import type { Role } from '../../lib/api.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 
 export function UsersSettings() {
   const me = useMe();
   const qc = useQueryClient();
-  const users = useQuery({ queryKey: ['users'], queryFn: api.users });
+  const users = useQuery({ queryKey: userKeys.all, queryFn: api.users });
   const toggle = useMutation({
     mutationFn: ({ id, enabled }: { id: string; enabled: boolean }) => api.setUserEnabled(id, enabled),
-    onSettled: () => void qc.invalidateQueries({ queryKey: ['users'] }),
+    onSettled: () => void qc.invalidateQueries({ queryKey: userKeys.all }),
   });
   const owner = isOwner(me);
   return (
@@ -125,7 +126,7 @@ function NewUser() {
       }),
     onSuccess: () => {
       form.reset();
-      void qc.invalidateQueries({ queryKey: ['users'] });
+      void qc.invalidateQueries({ queryKey: userKeys.all });
     },
     onError: (e) => form.setErrors(fieldErrors(e)),
   });
