@@ -39,6 +39,8 @@ function codesInSource(): Map<string, string> {
         const patterns = [
           // new AppError('X', …), notFound('X', …), conflict('X', …), badInput('X', …), ruleBroken('X', …)
           /\b(?:new AppError|notFound|conflict|badInput|ruleBroken)\(\s*'([A-Z][A-Z0-9_]*)'/g,
+          // class X extends AppError { constructor() { super('X', …) } }
+          /\bsuper\(\s*'([A-Z][A-Z0-9_]*)'/g,
           // { code: 'X' } (problems answered directly)
           /\bcode:\s*'([A-Z][A-Z0-9_]*)'/g,
         ];
