@@ -41,8 +41,11 @@ export type PredictionValues = (string | number | null)[];
 
 /** The lists kept with each run, best first: at risk and lapsed by value at stake, rising by trend slope. */
 export type PredictionList = 'at_risk' | 'lapsed' | 'rising';
-/** Customers kept per list and run: the API's largest page (500) and room for customers deleted since. */
-export const LIST_LENGTH = 1_000;
+/**
+ * Customers kept per list and run (the API pages through them with a cursor). A list longer than this keeps
+ * the ones with the most at stake; the response's `total` says how many there were in all.
+ */
+export const LIST_LENGTH = 10_000;
 
 const COLS = PREDICTION_COLUMNS.join(', ');
 const ROW = `(${PREDICTION_COLUMNS.map(() => '?').join(', ')})`;
@@ -272,8 +275,11 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
         .executeTakeFirst();
     },
 
-    /** One of the newest finished run's lists, with each customer's name (customers deleted since drop out). */
-    async listPredictions(ws: string, list: PredictionList, limit: number) {
+    /**
+     * One of the newest finished run's lists after position `after` (0: from the start), with each customer's
+     * name and list position (customers deleted since drop out).
+     */
+    async listPredictions(ws: string, list: PredictionList, limit: number, after = 0) {
       return db
         .selectFrom('prediction_lists as l')
         .innerJoin('customer_predictions as p', (j) =>
@@ -286,10 +292,11 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
           j.onRef('c.workspace_id', '=', 'l.workspace_id').onRef('c.id', '=', 'l.customer_id'),
         )
         .selectAll('p')
-        .select('c.name')
+        .select(['c.name', 'l.position'])
         .where('l.workspace_id', '=', ws)
         .where('l.run_id', '=', currentRun(ws))
         .where('l.list', '=', list)
+        .where('l.position', '>', after)
         .orderBy('l.position')
         .limit(limit)
         .execute();

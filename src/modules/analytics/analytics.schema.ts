@@ -137,8 +137,15 @@ export const revenueSplitSchema = runRef
         returningRevenue: money,
         newCustomers: z.number().int(),
         returningCustomers: z.number().int(),
+        partial: z.boolean().describe('The current month, still filling in'),
+        daysCovered: z.number().int().describe('Days of the month the figures cover'),
+        daysInMonth: z.number().int(),
       }),
     ),
+    sameDaysLastMonth: z
+      .object({ month: z.string(), days: z.number().int(), revenue: money })
+      .nullable()
+      .describe('The previous month over the same days as the current month so far (fair comparison)'),
   })
   .meta({ id: 'RevenueNewVsReturning' });
 
@@ -158,13 +165,30 @@ export const customerListSchema = runRef
         totalSpent: money,
         lastPurchaseOn: z.string(),
         overdueDays: z.number().int(),
+        expectedPurchases365: z
+          .number()
+          .nullable()
+          .describe('Expected purchases in the next 365 days (null without a model)'),
         explanation: z.string(),
       }),
     ),
+    total: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Customers in this list at the last refit (the first 10,000 are kept); null before it'),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
   })
   .meta({ id: 'InsightCustomerList' });
 
-export const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z
+    .string()
+    .regex(/^p[0-9]{1,9}$/, 'Not a cursor from this list')
+    .optional()
+    .describe('The `nextCursor` of the previous page'),
+});
 
 export const refitAcceptedSchema = z
   .object({ jobId: z.string(), status: z.string(), runAt: z.string() })
