@@ -156,14 +156,12 @@ for (const dialect of DIALECTS) {
         input: { customerId: o.customerId, placedAt: at(o.day), lines: [{ name: 'Bread', unitPrice: 1500 }] },
       }));
       for (let i = 0; i < inputs.length; i += 1000)
-        await t.conn.db
-          .transaction()
-          .execute((trx) =>
-            t.services.orders.importOrders(trx, ws, inputs.slice(i, i + 1000), {
-              ...system,
-              workspaceId: ws,
-            }),
-          );
+        await t.conn.db.transaction().execute((trx) =>
+          t.services.orders.importOrders(trx, ws, inputs.slice(i, i + 1000), {
+            ...system,
+            workspaceId: ws,
+          }),
+        );
       const analytics = createAnalyticsService({
         db: t.conn.db,
         dialect,
@@ -180,6 +178,40 @@ for (const dialect of DIALECTS) {
         expectedPurchases: { days365: number };
       };
       if (heavy.expectedPurchases.days365 >= 1) expect(heavy.lifecycleStage).not.toBe('lapsed');
+
+      // clicking a segment's bar lists exactly its customers, page by page
+      const segments = (
+        await t.app.inject({ method: 'GET', url: '/api/v1/analytics/segments', headers: shop.auth })
+      ).json() as { segments: { segment: string; customers: number }[] };
+      const champions = segments.segments.find((g) => g.segment === 'champions');
+      expect(champions?.customers).toBeGreaterThan(10);
+      const members: string[] = [];
+      let next: string | null = null;
+      do {
+        const qs: string = `segment=champions&limit=10${next ? `&cursor=${encodeURIComponent(next)}` : ''}`;
+        const res = await t.app.inject({
+          method: 'GET',
+          url: `/api/v1/analytics/customers?${qs}`,
+          headers: shop.auth,
+        });
+        expect(res.statusCode).toBe(200);
+        const body = res.json() as {
+          items: { customerId: string; segment: string }[];
+          nextCursor: string | null;
+        };
+        for (const i of body.items) {
+          expect(i.segment).toBe('champions');
+          members.push(i.customerId);
+        }
+        next = body.nextCursor;
+      } while (next);
+      expect(new Set(members).size).toBe(champions?.customers);
+      const both = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/analytics/customers?segment=champions&stage=lapsed',
+        headers: shop.auth,
+      });
+      expect(both.statusCode).toBe(400);
 
       const bad = await t.app.inject({
         method: 'GET',

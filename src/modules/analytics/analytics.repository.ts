@@ -302,6 +302,36 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
         .execute();
     },
 
+    /**
+     * The newest run's customers in one segment or lifecycle stage, most at stake first (then by id), after the
+     * keyset cursor `after` (value at stake, customer id), with their names.
+     */
+    async members(
+      ws: string,
+      by: { column: 'segment' | 'lifecycle_stage'; value: string },
+      limit: number,
+      after: { stake: number; id: string } | null,
+    ) {
+      let q = db
+        .selectFrom('customer_predictions as p')
+        .innerJoin('customers as c', (j) =>
+          j.onRef('c.workspace_id', '=', 'p.workspace_id').onRef('c.id', '=', 'p.customer_id'),
+        )
+        .selectAll('p')
+        .select('c.name')
+        .where('p.workspace_id', '=', ws)
+        .where('p.run_id', '=', currentRun(ws))
+        .where(`p.${by.column}`, '=', by.value);
+      if (after)
+        q = q.where((eb) =>
+          eb.or([
+            eb('p.value_at_stake', '<', after.stake),
+            eb.and([eb('p.value_at_stake', '=', after.stake), eb('p.customer_id', '>', after.id)]),
+          ]),
+        );
+      return q.orderBy('p.value_at_stake', 'desc').orderBy('p.customer_id').limit(limit).execute();
+    },
+
     /** Workspaces with orders whose newest run started before `cutoff` (or that never had one). */
     async workspacesDue(cutoff: string): Promise<string[]> {
       const rows = await db

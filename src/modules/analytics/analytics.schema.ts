@@ -203,3 +203,22 @@ export const analyticsSettingsSchema = z
       .describe('Monthly discount rate of the 12-month CLV (default 0.01 = 1 % a month)'),
   })
   .meta({ id: 'AnalyticsSettings' });
+
+export const membersQuery = z
+  .object({
+    segment: z.string().min(1).max(40).optional().describe('An RFM segment, e.g. "champions"'),
+    stage: z
+      .enum(['new', 'repeat', 'loyal', 'at risk', 'lapsed', 'won back'])
+      .optional()
+      .describe('A lifecycle stage'),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z
+      .string()
+      .regex(/^-?[0-9]{1,15}~[0-9A-Za-z_-]{1,64}$/, 'Not a cursor from this list')
+      .optional()
+      .describe('The `nextCursor` of the previous page'),
+  })
+  .refine((q) => (q.segment === undefined) !== (q.stage === undefined), {
+    message: 'Give exactly one of segment or stage',
+    path: ['segment'],
+  });

@@ -16,6 +16,7 @@ import {
 import {
   analyticsSettingsSchema,
   listQuery,
+  membersQuery,
   type CustomerPrediction,
   type PredictionRun,
 } from './analytics.schema.ts';
@@ -489,6 +490,26 @@ export function createAnalyticsService({
         daysInMonth: m.daysInMonth ?? 0,
       }));
       return { ...ref, months, sameDaysLastMonth: insights?.sameDaysLastMonth ?? null };
+    },
+    /** The customers of one segment or stage (clicking a bar), most at stake first, page by page. */
+    async members(ws: string, query: unknown) {
+      const q = membersQuery.parse(query ?? {});
+      const { ref } = await latestFinished(ws);
+      const by = q.stage
+        ? { column: 'lifecycle_stage' as const, value: q.stage }
+        : { column: 'segment' as const, value: q.segment as string };
+      const [stake, id] = q.cursor ? q.cursor.split('~') : [];
+      const after = stake !== undefined && id !== undefined ? { stake: Number(stake), id } : null;
+      const rows = await repo.members(ws, by, q.limit + 1, after);
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return {
+        ...ref,
+        items: page.map(listItem),
+        total: null,
+        nextCursor:
+          rows.length > q.limit && last ? `${Number(last.value_at_stake)}~${last.customer_id}` : null,
+      };
     },
     rising: (ws: string, query: unknown) => list(ws, query, 'rising'),
     atRisk: (ws: string, query: unknown) => list(ws, query, 'at_risk'),
