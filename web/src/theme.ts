@@ -1,4 +1,9 @@
-import { createTheme, DEFAULT_THEME, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
+import {
+  createTheme,
+  DEFAULT_THEME,
+  type CSSVariablesResolver,
+  type MantineColorsTuple,
+} from '@mantine/core';
 
 /**
  * Mantine's palettes with shades 6–9 (filled buttons, links, light badges' text, `c="teal.8"`) darkened so text
@@ -13,8 +18,8 @@ const darker = (
   eight: string,
   nine: string,
 ): MantineColorsTuple => {
-  const base = DEFAULT_THEME.colors[name];
-  return [base[0], base[1], base[2], base[3], base[4], base[5], six, seven, eight, nine];
+  const [a, b, c, d, e, f] = DEFAULT_THEME.colors[name] as MantineColorsTuple;
+  return [a, b, c, d, e, f, six, seven, eight, nine];
 };
 
 export const theme = createTheme({

@@ -146,6 +146,15 @@ export type CallerCard = {
   openItems: Record<string, number>;
   interactionCount: number;
   purchases?: PurchaseSummary | null;
+  /** From the last refit (null before one). */
+  prediction?: {
+    pAlive: number | null;
+    segment: string;
+    lifecycleStage: string;
+    explanation: string;
+    clv12m: number | null;
+    currency: string;
+  } | null;
 };
 
 export type CallEvent = {

@@ -75,7 +75,11 @@ export type Revenue = RunRef & {
     returningRevenue: number;
     newCustomers: number;
     returningCustomers: number;
+    partial: boolean;
+    daysCovered: number;
+    daysInMonth: number;
   }[];
+  sameDaysLastMonth: { month: string; days: number; revenue: number } | null;
 };
 export type InsightCustomer = {
   customerId: string;
@@ -90,11 +94,18 @@ export type InsightCustomer = {
   totalSpent: number;
   lastPurchaseOn: string;
   overdueDays: number;
+  expectedPurchases365: number | null;
   explanation: string;
 };
-export type CustomerList = RunRef & { items: InsightCustomer[] };
+export type CustomerList = RunRef & {
+  items: InsightCustomer[];
+  total: number | null;
+  nextCursor: string | null;
+};
 
 const A = '/api/v1/analytics';
+const page = (limit: number, cursor?: string) =>
+  `limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
 
 export const analyticsApi = {
   prediction: (id: string) =>
@@ -105,8 +116,18 @@ export const analyticsApi = {
   lifecycle: () => request<Lifecycle>('GET', `${A}/lifecycle`),
   cohorts: () => request<Cohorts>('GET', `${A}/cohorts`),
   revenue: () => request<Revenue>('GET', `${A}/revenue`),
-  atRisk: (limit = 10) => request<CustomerList>('GET', `${A}/customers/at-risk?limit=${limit}`),
-  rising: (limit = 10) => request<CustomerList>('GET', `${A}/customers/rising?limit=${limit}`),
+  atRisk: (limit = 10, cursor?: string) =>
+    request<CustomerList>('GET', `${A}/customers/at-risk?${page(limit, cursor)}`),
+  lapsed: (limit = 10, cursor?: string) =>
+    request<CustomerList>('GET', `${A}/customers/lapsed?${page(limit, cursor)}`),
+  /** The customers of one segment (`segment`) or status (`stage`), most at stake first. */
+  members: (by: { segment: string } | { stage: string }, limit = 20, cursor?: string) =>
+    request<CustomerList>(
+      'GET',
+      `${A}/customers?${new URLSearchParams(by).toString()}&${page(limit, cursor)}`,
+    ),
+  rising: (limit = 10, cursor?: string) =>
+    request<CustomerList>('GET', `${A}/customers/rising?${page(limit, cursor)}`),
 };
 
 export const usePrediction = (id: string) =>
