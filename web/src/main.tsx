@@ -7,7 +7,7 @@ import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import { isApiError } from './lib/api.ts';
 import { ME_KEY } from './lib/session.ts';
-import { router } from './routes.tsx';
+import { prefetchCustomerPages, router } from './routes.tsx';
 import { cssVariablesResolver, theme } from './theme.ts';
 
 // A 401 anywhere means the session ended (expired, signed out in another tab): back to sign-in.
@@ -38,3 +38,4 @@ createRoot(root).render(
     </MantineProvider>
   </StrictMode>,
 );
+prefetchCustomerPages();
