@@ -158,7 +158,9 @@ export type Playbook = {
   dos: string[];
   donts: string[];
   refund: string;
+  /** `{amount}` stands for valueAmount (whole units) in the workspace currency. */
   value: string;
+  valueAmount: number;
   steps: PlaybookStep[];
 };
 
