@@ -99,7 +99,6 @@ export default function SetupPage() {
           )}
           <TextInput
             label="Business name"
-            withAsterisk
             placeholder="Ada's Hair Studio"
             autoFocus
             {...form.getInputProps('workspace.name')}
@@ -141,14 +140,12 @@ export default function SetupPage() {
           <TextInput label="Your name" autoComplete="name" {...form.getInputProps('owner.name')} />
           <TextInput
             label="Email"
-            withAsterisk
             type="email"
             autoComplete="username"
             {...form.getInputProps('owner.email')}
           />
           <PasswordInput
             label="Password"
-            withAsterisk
             description="At least 8 characters"
             autoComplete="new-password"
             {...form.getInputProps('owner.password')}

@@ -1,6 +1,7 @@
 import { Alert, Badge, Group, Text, Tooltip } from '@mantine/core';
 import { ApiError } from '../../lib/api.ts';
 import { problemSentence } from '../../lib/problems.ts';
+import { wholeMoney } from '../analytics/format.ts';
 import { dateTime } from '../../lib/format.ts';
 import type { Complaint, SlaState, Timer } from './api.ts';
 import {
@@ -86,8 +87,15 @@ export function ValueAtStake({
 }) {
   return (
     <div>
-      <Text fw={700} fz={size === 'lg' ? 28 : 'lg'} lh={1.1} c="teal.8" data-testid="value-at-stake">
-        {valueText(c)}
+      <Text
+        fw={700}
+        fz={size === 'lg' ? 28 : 'lg'}
+        lh={1.1}
+        c="teal.8"
+        data-testid="value-at-stake"
+        title={valueText(c)}
+      >
+        {wholeMoney(c.valueAtStake, c.currency)}
       </Text>
       <Text size="xs" c="dimmed">
         at stake · {valueSourceText(c)}
