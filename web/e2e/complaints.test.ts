@@ -110,7 +110,7 @@ describe.skipIf(!available.run)('complaints in chromium', () => {
     await page
       .getByRole('form', { name: 'Transfer' })
       .getByRole('alert')
-      .getByText('A transfer needs a reason')
+      .getByText('Say why you are passing this complaint on.')
       .waitFor();
     await page.getByRole('form', { name: 'Transfer' }).getByRole('button', { name: 'Cancel' }).click();
     await c.paraphrase('Wrong flavour on the birthday cake collected Saturday');
@@ -179,6 +179,14 @@ describe.skipIf(!available.run)('complaints in chromium', () => {
     const q = new ComplaintQueue(page);
     await q.heading().waitFor();
     await q.item('Emeka Eze').waitFor();
+    // Most urgent first by default (deadlines already passed, then the soonest due); here: by value
+    await q.orderBy('Value at stake');
+    await page.waitForURL(/order=valueAtStake/);
+    await page
+      .locator('[data-complaint]')
+      .first()
+      .getByText(/closes early/)
+      .waitFor();
     // Her lifetime value comes first; the closed complaint has left the queue.
     const rows = await page.locator('[data-complaint]').allTextContents();
     expect(rows).toHaveLength(2);
