@@ -13,6 +13,7 @@
  * bench/RESULTS.md (the section keeps one row per --label).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser } from '../web/e2e/support/browser.ts';
 import { ensureWebBuilt, startServer } from '../web/e2e/support/server.ts';
@@ -95,7 +96,8 @@ for (let r = 0; r < RUNS; r++) {
 }
 await server.close();
 
-const row = `| ${LABEL} | ${median(times).toFixed(0)} ms | ${times.map((x) => x.toFixed(0)).join(', ')} | ${(bytes / 1024).toFixed(0)} kB | ${[...encodings].join(', ') || 'none'} |`;
+const load = os.loadavg()[0]?.toFixed(1) ?? '?';
+const row = `| ${LABEL} | ${median(times).toFixed(0)} ms | ${times.map((x) => x.toFixed(0)).join(', ')} | ${(bytes / 1024).toFixed(0)} kB | ${[...encodings].join(', ') || 'none'} | ${load} |`;
 console.log(row);
 
 if (argv.includes('--write')) {
@@ -108,8 +110,8 @@ ${NET.latencyMs} ms round trip, CPU throttled ${CPU_SLOWDOWN}×; server on the s
 other work while measured). Usable = navigation start → greeting and "Find a customer" on screen, median of
 ${RUNS} runs. Transferred = bytes on the wire for the whole first visit (one run). Budget: under 2 s.
 
-| build | usable (median) | runs (ms) | transferred | content-encoding |
-| ----- | --------------- | --------- | ----------- | ---------------- |
+| build | usable (median) | runs (ms) | transferred | content-encoding | load average (1 min, 2 cores) |
+| ----- | --------------- | --------- | ----------- | ---------------- | ----------------------------- |
 `;
   const resultsPath = path.join(ROOT, 'bench', 'RESULTS.md');
   const existing = fs.readFileSync(resultsPath, 'utf8');
@@ -126,7 +128,7 @@ ${RUNS} runs. Transferred = bytes on the wire for the whole first visit (one run
     before = existing.slice(0, start).trimEnd();
     after = end < 0 ? '' : existing.slice(end + 1);
   }
-  rows = rows.filter((l) => !l.startsWith(`| ${LABEL} |`));
+  rows = rows.filter((l) => l.split('|')[1]?.trim() !== LABEL);
   rows.push(row);
   const out = `${before}\n\n${head}${rows.join('\n')}\n${after ? `\n${after}` : ''}`;
   fs.writeFileSync(resultsPath, out.endsWith('\n') ? out : `${out}\n`);
