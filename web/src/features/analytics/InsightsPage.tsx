@@ -168,6 +168,7 @@ function FunnelCard() {
               data={data}
               dataKey="step"
               curveType="linear"
+              yAxisProps={{ allowDecimals: false }}
               series={[{ name: 'customers', label: 'Customers', color: 'teal.6' }]}
             />
             {last && top > 0 && (
