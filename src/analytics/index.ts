@@ -77,6 +77,7 @@ export {
   rfmSegment,
   customerRhythm,
   lifecycleStage,
+  STATUS_RULE,
   spendTrend,
   formatDays,
   explainRhythm,

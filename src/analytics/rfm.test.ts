@@ -67,8 +67,24 @@ describe('rhythm, lifecycle, trend', () => {
     expect(lifecycleStage(customerRhythm([0, 30, 60, 90], 160))).toBe('at risk');
     expect(lifecycleStage(customerRhythm([0, 30, 60, 90], 400))).toBe('lapsed');
     expect(lifecycleStage(customerRhythm([0, 10, 20, 200], 210))).toBe('won back');
-    expect(lifecycleStage(customerRhythm([0, 30, 60, 90], 100), { pAlive: 0.2 })).toBe('lapsed');
-    expect(lifecycleStage(customerRhythm([0, 30, 60, 90], 100), { pAlive: 0.5 })).toBe('at risk');
+  });
+
+  it('at risk and lapsed need the rhythm and the model to agree', () => {
+    const onRhythm = customerRhythm([0, 30, 60, 90], 100);
+    const late = customerRhythm([0, 30, 60, 90], 160); // 70 days silent, usual gap 30: 2.3×
+    const silent = customerRhythm([0, 30, 60, 90], 400); // 10× their gap
+    // a low P(alive) alone does not make an on-rhythm customer at risk or lapsed
+    expect(lifecycleStage(onRhythm, { pAlive: 0.1, expected365: 0.2 })).toBe('loyal');
+    // overdue but the model is confident they are still buying: not at risk
+    expect(lifecycleStage(late, { pAlive: 0.9, expected365: 9 })).toBe('loyal');
+    expect(lifecycleStage(late, { pAlive: 0.5, expected365: 4 })).toBe('at risk');
+    // long silent, P(alive) low, but still expected to buy at least once next year: at risk, never lapsed
+    expect(lifecycleStage(silent, { pAlive: 0.1, expected365: 31 })).toBe('at risk');
+    expect(lifecycleStage(silent, { pAlive: 0.1, expected365: 0.4 })).toBe('lapsed');
+    expect(lifecycleStage(silent, { pAlive: 0.7, expected365: 3 })).toBe('loyal');
+    expect(lifecycleStage(customerRhythm([0], 400), { pAlive: 0.3, expected365: 0.2 })).toBe('at risk');
+    expect(lifecycleStage(customerRhythm([0], 400), { pAlive: 0.1, expected365: 0.2 })).toBe('lapsed');
+    expect(lifecycleStage(customerRhythm([0], 200), { pAlive: 0.8, expected365: 0.5 })).toBe('new');
   });
   it('spend trend: slope of spend per period', () => {
     const up = spendTrend([10, 40, 70], [10, 20, 30], 90, 30, 3);

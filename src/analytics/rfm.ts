@@ -146,51 +146,65 @@ export function customerRhythm(times: ArrayLike<number>, asOf: number): Rhythm {
 
 export type LifecycleStage = 'new' | 'repeat' | 'loyal' | 'at risk' | 'lapsed' | 'won back';
 
+/**
+ * The thresholds of the one at-risk / lapsed rule (days for durations). Every screen that says "at risk" or
+ * "lapsed" (lifecycle chart, the lists, the customer's badge, the caller card) means exactly this.
+ */
+export const STATUS_RULE = {
+  /** At risk: P(alive) below this … */
+  atRiskPAlive: 0.6,
+  /** … and overdue: silent at least this many times their own usual gap between purchases … */
+  atRiskOverdueRatio: 1.5,
+  /** … or, bought once, silent for more than this many days. */
+  atRiskSingleDays: 90,
+  /** Lapsed: P(alive) below this … */
+  lapsedPAlive: 0.2,
+  /** … and expected purchases over the next 365 days below this … */
+  lapsedExpected365: 1,
+  /** … and silent at least this many times their usual gap … */
+  lapsedOverdueRatio: 3,
+  /** … or, bought once, silent for more than this many days. */
+  lapsedSingleDays: 365,
+} as const;
+
 export interface LifecycleOptions {
   /** Probability of being alive from a model (Pareto/NBD recommended), if available. */
   readonly pAlive?: number;
-  /** A one-time buyer is 'new' up to this age (same unit as the rhythm). Default 90 (days). */
-  readonly newWindow?: number;
-  /** A one-time buyer is 'lapsed' after this long (same unit). Default 365 (days). */
-  readonly lapseAfter?: number;
+  /** The model's expected purchases over the next 365 days, if available. */
+  readonly expected365?: number;
   /** Purchases needed to be 'loyal'. Default 4. */
   readonly loyalPurchases?: number;
 }
 
 /**
- * Lifecycle stage. Rules, first match wins:
- * 1. lapsed   — pAlive < 0.3; or ≥2 purchases and sinceLast ≥ 3× meanInterval; or a one-time
- *               buyer silent for more than `lapseAfter`.
- * 2. at risk  — pAlive < 0.6; or ≥2 purchases and sinceLast ≥ 1.5× meanInterval; or a
- *               one-time buyer older than `newWindow`.
- * 3. new      — one purchase (within `newWindow`).
- * 4. won back — the latest gap was ≥ 3× the mean of the earlier gaps (they had lapsed and
- *               came back), and they are not at risk now.
- * 5. loyal    — at least `loyalPurchases` purchases and on rhythm.
- * 6. repeat   — otherwise (2+ purchases, on rhythm).
+ * Lifecycle stage: the customer's own rhythm and the model must agree before a customer is called at risk or
+ * lapsed, so the label never contradicts the numbers shown beside it. `overdue` = silence ÷ their usual gap
+ * (a one-time buyer: days since the purchase). First match wins (thresholds in STATUS_RULE):
+ * 1. lapsed   — long silent (≥ 3× their usual gap; bought once: > 365 days) AND, with a model,
+ *               P(alive) < 0.2 AND fewer than 1 purchase expected in the next year.
+ * 2. at risk  — overdue (≥ 1.5× their usual gap; bought once: > 90 days) AND, with a model, P(alive) < 0.6.
+ * 3. new      — bought once (and not at risk or lapsed).
+ * 4. won back — the latest gap was ≥ 3× the mean of the earlier gaps (they had lapsed and came back).
+ * 5. loyal    — at least `loyalPurchases` purchases.
+ * 6. repeat   — otherwise.
+ * Without a model (too little data in the workspace) the rhythm alone decides.
  * @example lifecycleStage(customerRhythm([0, 30, 60, 90], 100)) // 'loyal'
  */
 export function lifecycleStage(rhythm: Rhythm, options: LifecycleOptions = {}): LifecycleStage {
-  const pAlive = options.pAlive;
-  const newWindow = options.newWindow ?? 90;
-  const lapseAfter = options.lapseAfter ?? 365;
+  const { pAlive, expected365 } = options;
   const loyal = options.loyalPurchases ?? 4;
+  const R = STATUS_RULE;
   const single = rhythm.purchases < 2;
   const ratio = rhythm.overdueRatio;
-  if (
-    (pAlive !== undefined && pAlive < 0.3) ||
-    (!single && ratio >= 3) ||
-    (single && rhythm.sinceLast > lapseAfter)
-  ) {
-    return 'lapsed';
-  }
-  if (
-    (pAlive !== undefined && pAlive < 0.6) ||
-    (!single && ratio >= 1.5) ||
-    (single && rhythm.sinceLast > newWindow)
-  ) {
-    return 'at risk';
-  }
+  const modelled = pAlive !== undefined && Number.isFinite(pAlive);
+  const longSilent = single ? rhythm.sinceLast > R.lapsedSingleDays : ratio >= R.lapsedOverdueRatio;
+  const overdue = single ? rhythm.sinceLast > R.atRiskSingleDays : ratio >= R.atRiskOverdueRatio;
+  // compared as shown (a whole percent, one decimal), so "59.7 %" never reads "60 %" beside "under 60 %"
+  const pct = modelled ? Math.round((pAlive as number) * 100) : NaN;
+  const expected = Math.round((expected365 ?? 0) * 10) / 10;
+  const gone = !modelled || (pct < R.lapsedPAlive * 100 && !(expected >= R.lapsedExpected365));
+  if (longSilent && gone) return 'lapsed';
+  if (overdue && (!modelled || pct < R.atRiskPAlive * 100)) return 'at risk';
   if (single) return 'new';
   if (rhythm.lastGapRatio >= 3) return 'won back';
   return rhythm.purchases >= loyal ? 'loyal' : 'repeat';

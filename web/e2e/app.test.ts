@@ -108,7 +108,7 @@ journey('web app in chromium', () => {
     await shell.searchFor('+234 803 123 4567');
     const list = new CustomerList(page);
     await list.row('Chidi Okafor').waitFor();
-    expect(await list.list().getByRole('option').count()).toBe(1);
+    expect(await list.list().getByRole('listitem').count()).toBe(1);
     await page.keyboard.press('Enter');
     await new CustomerPage(page).name('Chidi Okafor').waitFor();
   });

@@ -112,7 +112,8 @@ journey('complaints in chromium: refunds, reopen, follow-ups, SLA settings', () 
       .refusal()
       .getByText(/A refund is the last resort/)
       .waitFor();
-    expect(await c.refusal().textContent()).toContain('COMPLAINT_REFUND_NO_REASON');
+    // a sentence for the shop, never the API's code
+    expect(await c.refusal().textContent()).not.toContain('COMPLAINT_');
     expect(await c.offers().count()).toBe(0);
 
     await page

@@ -110,7 +110,7 @@ journey('complaints in chromium', () => {
     await page
       .getByRole('form', { name: 'Transfer' })
       .getByRole('alert')
-      .getByText('A transfer needs a reason')
+      .getByText('Say why you are passing this complaint on.')
       .waitFor();
     await page.getByRole('form', { name: 'Transfer' }).getByRole('button', { name: 'Cancel' }).click();
     await c.paraphrase('Wrong flavour on the birthday cake collected Saturday');
@@ -137,14 +137,14 @@ journey('complaints in chromium', () => {
       .waitFor();
   });
 
-  it('refuses to resolve without an apology and to close without confirmation, saying which rule', async () => {
+  it('refuses to resolve without an apology and to close without confirmation, in a sentence', async () => {
     const c = new ComplaintView(page);
     await c.resolve('She took a chocolate cake from the counter', false);
     await c
       .refusal()
-      .getByText(/Apologise for the inconvenience/)
+      .getByText(/Apologise to the customer for the trouble/)
       .waitFor();
-    expect(await c.refusal().textContent()).toContain('COMPLAINT_RESOLVE_NO_APOLOGY');
+    expect(await c.refusal().textContent()).not.toContain('COMPLAINT_');
     await c.resolve('She took a chocolate cake from the counter', true);
     await c.step('Confirm').getByRole('button', { name: 'Close complaint' }).waitFor();
     expect(await c.status().getAttribute('data-status')).toBe('resolved');
@@ -152,9 +152,9 @@ journey('complaints in chromium', () => {
     await c.close(false);
     await c
       .refusal()
-      .getByText(/closes only with the customer's confirmation/)
+      .getByText(/once the customer confirms it is sorted/)
       .waitFor();
-    expect(await c.refusal().textContent()).toContain('COMPLAINT_CLOSE_UNCONFIRMED');
+    expect(await c.refusal().textContent()).not.toContain('COMPLAINT_');
     expect(await c.status().getAttribute('data-status')).toBe('resolved');
 
     await c.close(true);
@@ -179,6 +179,14 @@ journey('complaints in chromium', () => {
     const q = new ComplaintQueue(page);
     await q.heading().waitFor();
     await q.item('Emeka Eze').waitFor();
+    // Most urgent first by default (deadlines already passed, then the soonest due); here: by value
+    await q.orderBy('Value at stake');
+    await page.waitForURL(/order=valueAtStake/);
+    await page
+      .locator('[data-complaint]')
+      .first()
+      .getByText(/closes early/)
+      .waitFor();
     // Her lifetime value comes first; the closed complaint has left the queue.
     const rows = await page.locator('[data-complaint]').allTextContents();
     expect(rows).toHaveLength(2);

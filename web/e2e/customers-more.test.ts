@@ -62,9 +62,9 @@ journey('customer fields and who needs attention, in chromium', () => {
     await server?.close();
   });
 
-  it('says on a fresh workspace that predictions come after the first refit', async () => {
+  it('says on a fresh workspace that predictions come once customers have sales', async () => {
     const tile = new AttentionTile(page);
-    await tile.tile().getByText('Predictions appear after the first nightly refit').waitFor();
+    await tile.tile().getByText('Predictions appear once customers have sales').waitFor();
     expect(await tile.atRisk().count()).toBe(0);
     expect(await tile.insightsLink().getAttribute('href')).toBe('/insights');
   });

@@ -118,11 +118,11 @@ for (const [size, viewport] of Object.entries(SIZES)) {
   await shot('03-home');
 
   await page.goto(`${url}/customers`);
-  await page.getByRole('listbox', { name: 'Customers' }).waitFor();
+  await page.getByRole('list', { name: 'Customers' }).waitFor();
   await shot('04-customers');
   await page.keyboard.press('/');
   await page.keyboard.type('chidi okafr');
-  await page.getByRole('option').first().waitFor();
+  await page.getByRole('list', { name: 'Customers' }).getByRole('listitem').first().waitFor();
   await page.waitForTimeout(400);
   await shot('05-search');
 

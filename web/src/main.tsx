@@ -7,8 +7,8 @@ import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
 import { isApiError } from './lib/api.ts';
 import { ME_KEY } from './lib/session.ts';
-import { router } from './routes.tsx';
-import { theme } from './theme.ts';
+import { prefetchCustomerPages, router } from './routes.tsx';
+import { cssVariablesResolver, theme } from './theme.ts';
 
 // A 401 anywhere means the session ended (expired, signed out in another tab): back to sign-in.
 const onError = (e: unknown) => {
@@ -31,10 +31,11 @@ const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
 createRoot(root).render(
   <StrictMode>
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />
       </QueryClientProvider>
     </MantineProvider>
   </StrictMode>,
 );
+prefetchCustomerPages();

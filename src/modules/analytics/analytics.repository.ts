@@ -41,8 +41,11 @@ export type PredictionValues = (string | number | null)[];
 
 /** The lists kept with each run, best first: at risk and lapsed by value at stake, rising by trend slope. */
 export type PredictionList = 'at_risk' | 'lapsed' | 'rising';
-/** Customers kept per list and run: the API's largest page (500) and room for customers deleted since. */
-export const LIST_LENGTH = 1_000;
+/**
+ * Customers kept per list and run (the API pages through them with a cursor). A list longer than this keeps
+ * the ones with the most at stake; the response's `total` says how many there were in all.
+ */
+export const LIST_LENGTH = 10_000;
 
 const COLS = PREDICTION_COLUMNS.join(', ');
 const ROW = `(${PREDICTION_COLUMNS.map(() => '?').join(', ')})`;
@@ -277,8 +280,11 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
         .executeTakeFirst();
     },
 
-    /** One of the newest finished run's lists, with each customer's name (customers deleted since drop out). */
-    async listPredictions(ws: string, list: PredictionList, limit: number) {
+    /**
+     * One of the newest finished run's lists after position `after` (0: from the start), with each customer's
+     * name and list position (customers deleted since drop out).
+     */
+    async listPredictions(ws: string, list: PredictionList, limit: number, after = 0) {
       return db
         .selectFrom('prediction_lists as l')
         .innerJoin('customer_predictions as p', (j) =>
@@ -291,13 +297,44 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
           j.onRef('c.workspace_id', '=', 'l.workspace_id').onRef('c.id', '=', 'l.customer_id'),
         )
         .selectAll('p')
-        .select('c.name')
+        .select(['c.name', 'l.position'])
         .where('l.workspace_id', '=', ws)
         .where('l.run_id', '=', currentRun(ws))
         .where('l.list', '=', list)
+        .where('l.position', '>', after)
         .orderBy('l.position')
         .limit(limit)
         .execute();
+    },
+
+    /**
+     * The newest run's customers in one segment or lifecycle stage, most at stake first (then by id), after the
+     * keyset cursor `after` (value at stake, customer id), with their names.
+     */
+    async members(
+      ws: string,
+      by: { column: 'segment' | 'lifecycle_stage'; value: string },
+      limit: number,
+      after: { stake: number; id: string } | null,
+    ) {
+      let q = db
+        .selectFrom('customer_predictions as p')
+        .innerJoin('customers as c', (j) =>
+          j.onRef('c.workspace_id', '=', 'p.workspace_id').onRef('c.id', '=', 'p.customer_id'),
+        )
+        .selectAll('p')
+        .select('c.name')
+        .where('p.workspace_id', '=', ws)
+        .where('p.run_id', '=', currentRun(ws))
+        .where(`p.${by.column}`, '=', by.value);
+      if (after)
+        q = q.where((eb) =>
+          eb.or([
+            eb('p.value_at_stake', '<', after.stake),
+            eb.and([eb('p.value_at_stake', '=', after.stake), eb('p.customer_id', '>', after.id)]),
+          ]),
+        );
+      return q.orderBy('p.value_at_stake', 'desc').orderBy('p.customer_id').limit(limit).execute();
     },
 
     /** Workspaces with orders whose newest run started before `cutoff` (or that never had one). */

@@ -9,6 +9,7 @@ import {
   customerPredictionSchema,
   lifecycleSchema,
   listQuery,
+  membersQuery,
   predictionRunSchema,
   refitAcceptedSchema,
   revenueSplitSchema,
@@ -104,6 +105,18 @@ export function registerAnalyticsRoutes(
       },
     },
     async (request) => analytics.revenue(ws(request)),
+  );
+  app.get(
+    '/api/v1/analytics/customers',
+    {
+      schema: {
+        tags,
+        summary: 'Customers of one RFM segment or lifecycle stage, most at stake first (cursor paging)',
+        querystring: membersQuery,
+        response: { 200: customerListSchema },
+      },
+    },
+    async (request) => analytics.members(ws(request), request.query),
   );
   for (const [path, summary, get] of [
     ['rising', 'Rising customers: spend growing, steepest first', analytics.rising],

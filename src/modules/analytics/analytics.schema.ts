@@ -153,8 +153,15 @@ export const revenueSplitSchema = runRef
         returningRevenue: money,
         newCustomers: z.number().int(),
         returningCustomers: z.number().int(),
+        partial: z.boolean().describe('The current month, still filling in'),
+        daysCovered: z.number().int().describe('Days of the month the figures cover'),
+        daysInMonth: z.number().int(),
       }),
     ),
+    sameDaysLastMonth: z
+      .object({ month: z.string(), days: z.number().int(), revenue: money })
+      .nullable()
+      .describe('The previous month over the same days as the current month so far (fair comparison)'),
   })
   .meta({ id: 'RevenueNewVsReturning' });
 
@@ -174,13 +181,30 @@ export const customerListSchema = runRef
         totalSpent: money,
         lastPurchaseOn: z.string(),
         overdueDays: z.number().int(),
+        expectedPurchases365: z
+          .number()
+          .nullable()
+          .describe('Expected purchases in the next 365 days (null without a model)'),
         explanation: z.string(),
       }),
     ),
+    total: z
+      .number()
+      .int()
+      .nullable()
+      .describe('Customers in this list at the last refit (the first 10,000 are kept); null before it'),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
   })
   .meta({ id: 'InsightCustomerList' });
 
-export const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z
+    .string()
+    .regex(/^p[0-9]{1,9}$/, 'Not a cursor from this list')
+    .optional()
+    .describe('The `nextCursor` of the previous page'),
+});
 
 export const refitAcceptedSchema = z
   .object({ jobId: z.string(), status: z.string(), runAt: z.string() })
@@ -195,3 +219,22 @@ export const analyticsSettingsSchema = z
       .describe('Monthly discount rate of the 12-month CLV (default 0.01 = 1 % a month)'),
   })
   .meta({ id: 'AnalyticsSettings' });
+
+export const membersQuery = z
+  .object({
+    segment: z.string().min(1).max(40).optional().describe('An RFM segment, e.g. "champions"'),
+    stage: z
+      .enum(['new', 'repeat', 'loyal', 'at risk', 'lapsed', 'won back'])
+      .optional()
+      .describe('A lifecycle stage'),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: z
+      .string()
+      .regex(/^-?[0-9]{1,15}~[0-9A-Za-z_-]{1,64}$/, 'Not a cursor from this list')
+      .optional()
+      .describe('The `nextCursor` of the previous page'),
+  })
+  .refine((q) => (q.segment === undefined) !== (q.stage === undefined), {
+    message: 'Give exactly one of segment or stage',
+    path: ['segment'],
+  });

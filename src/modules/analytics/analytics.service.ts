@@ -16,6 +16,7 @@ import {
 import {
   analyticsSettingsSchema,
   listQuery,
+  membersQuery,
   type CustomerPrediction,
   type PredictionRun,
 } from './analytics.schema.ts';
@@ -152,19 +153,29 @@ function topCustomers(ids: string[], keep: (k: number) => boolean, value: (k: nu
 }
 
 /** A run's lists, from the values its prediction rows store (value at stake rounded, trend slope as is). */
-function predictionLists(r: RefitResult): Record<PredictionList, string[]> {
+function predictionLists(r: RefitResult): {
+  lists: Record<PredictionList, string[]>;
+  totals: Record<PredictionList, number>;
+} {
   const sc = r.scores;
   const ids = r.purchases.customerIds;
   const stake = (k: number) => Math.round(sc.valueAtStake[k] as number);
-  return {
-    at_risk: topCustomers(ids, (k) => sc.stage[k] === 'at risk', stake),
-    lapsed: topCustomers(ids, (k) => sc.stage[k] === 'lapsed', stake),
+  const rule: Record<PredictionList, (k: number) => boolean> = {
+    at_risk: (k) => sc.stage[k] === 'at risk',
+    lapsed: (k) => sc.stage[k] === 'lapsed',
     // Growing spend, and still buying: someone overdue or gone is not "rising", whatever their past trend.
-    rising: topCustomers(
-      ids,
-      (k) => sc.trend[k] === 'rising' && sc.stage[k] !== 'at risk' && sc.stage[k] !== 'lapsed',
-      (k) => sc.trendSlope[k] as number,
-    ),
+    rising: (k) => sc.trend[k] === 'rising' && sc.stage[k] !== 'at risk' && sc.stage[k] !== 'lapsed',
+  };
+  const totals = { at_risk: 0, lapsed: 0, rising: 0 };
+  for (let k = 0; k < ids.length; k++)
+    for (const l of ['at_risk', 'lapsed', 'rising'] as const) if (rule[l](k)) totals[l]++;
+  return {
+    lists: {
+      at_risk: topCustomers(ids, rule.at_risk, stake),
+      lapsed: topCustomers(ids, rule.lapsed, stake),
+      rising: topCustomers(ids, rule.rising, (k) => sc.trendSlope[k] as number),
+    },
+    totals,
   };
 }
 
@@ -230,14 +241,22 @@ export function createAnalyticsService({
     totalSpent: Number(p.total_spent),
     lastPurchaseOn: p.last_purchase_on,
     overdueDays: Number(p.overdue_days),
+    expectedPurchases365: p.expected_365 === null ? null : Number(p.expected_365),
     explanation: p.explanation,
   });
 
   async function list(ws: string, query: unknown, which: PredictionList) {
-    const { limit } = listQuery.parse(query ?? {});
-    const { ref } = await latestFinished(ws);
-    const rows = await repo.listPredictions(ws, which, limit);
-    return { ...ref, items: rows.map(listItem) };
+    const { limit, cursor } = listQuery.parse(query ?? {});
+    const { ref, insights } = await latestFinished(ws);
+    const rows = await repo.listPredictions(ws, which, limit + 1, cursor ? Number(cursor.slice(1)) : 0);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      ...ref,
+      items: page.map(listItem),
+      total: insights?.lists?.[which] ?? null,
+      nextCursor: rows.length > limit && last ? `p${Number(last.position)}` : null,
+    };
   }
 
   return {
@@ -292,7 +311,8 @@ export function createAnalyticsService({
           predictionRow(ws, runId, r),
           byCustomerId(r.purchases.customerIds),
         );
-        await repo.insertLists(ws, runId, predictionLists(r));
+        const { lists, totals } = predictionLists(r);
+        await repo.insertLists(ws, runId, lists);
         const storeMs = Math.round(performance.now() - t1);
         const timings = { readMs, ...r.timings, storeMs, visibleMs: Math.round(performance.now() - t0) };
         // the run becomes the one readers see, all rows at once
@@ -305,7 +325,7 @@ export function createAnalyticsService({
             ordersRead: orders,
             otherCurrencyOrders: otherCurrency,
           }),
-          insights: JSON.stringify(r.insights),
+          insights: JSON.stringify({ ...r.insights, lists: totals } satisfies Insights),
           customers: count,
           timings: JSON.stringify(timings),
           reason: r.reason,
@@ -462,7 +482,34 @@ export function createAnalyticsService({
     },
     async revenue(ws: string) {
       const { ref, insights } = await latestFinished(ws);
-      return { ...ref, months: insights?.revenue ?? [] };
+      // runs stored before the partial-month fields: every month but the last was complete
+      const months = (insights?.revenue ?? []).map((m, i, all) => ({
+        ...m,
+        partial: m.partial ?? i === all.length - 1,
+        daysCovered: m.daysCovered ?? 0,
+        daysInMonth: m.daysInMonth ?? 0,
+      }));
+      return { ...ref, months, sameDaysLastMonth: insights?.sameDaysLastMonth ?? null };
+    },
+    /** The customers of one segment or stage (clicking a bar), most at stake first, page by page. */
+    async members(ws: string, query: unknown) {
+      const q = membersQuery.parse(query ?? {});
+      const { ref } = await latestFinished(ws);
+      const by = q.stage
+        ? { column: 'lifecycle_stage' as const, value: q.stage }
+        : { column: 'segment' as const, value: q.segment as string };
+      const [stake, id] = q.cursor ? q.cursor.split('~') : [];
+      const after = stake !== undefined && id !== undefined ? { stake: Number(stake), id } : null;
+      const rows = await repo.members(ws, by, q.limit + 1, after);
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return {
+        ...ref,
+        items: page.map(listItem),
+        total: null,
+        nextCursor:
+          rows.length > q.limit && last ? `${Number(last.value_at_stake)}~${last.customer_id}` : null,
+      };
     },
     rising: (ws: string, query: unknown) => list(ws, query, 'rising'),
     atRisk: (ws: string, query: unknown) => list(ws, query, 'at_risk'),

@@ -37,19 +37,33 @@ export type Insights = {
     /** Customers who ever bought once, twice or more, four times or more. */
     funnel: { step: 'new' | 'repeat' | 'loyal'; minPurchases: number; customers: number }[];
   };
-  /** By first-purchase month (the last 24): share of the cohort buying in each following month (0 = first). */
+  /**
+   * By first-purchase month (the last 24): share of the cohort buying in each following month (0 = first).
+   * Complete months only: the current month is still filling in, so no curve shows it as a drop.
+   */
   cohorts: { cohort: string; customers: number; retention: number[] }[];
   /** Per calendar month (the last 24): revenue from customers in their first month vs returning ones. */
+  /** Customers in each list of the run (before the lists are cut to their stored length); set by the service. */
+  lists?: { at_risk: number; lapsed: number; rising: number };
   revenue: {
     month: string;
     newRevenue: number;
     returningRevenue: number;
     newCustomers: number;
     returningCustomers: number;
+    /** The current month, still filling in: `daysCovered` of `daysInMonth` days so far. */
+    partial: boolean;
+    daysCovered: number;
+    daysInMonth: number;
   }[];
+  /** The previous month's revenue over the same days of the month as the current (partial) one. */
+  sameDaysLastMonth: { month: string; days: number; revenue: number };
 };
 
 const MONTHS = 24;
+/** Days in a month index (year × 12 + month). */
+const daysIn = (month: number) =>
+  new Date(Date.UTC(Math.floor(month / 12), (month % 12) + 1, 0)).getUTCDate();
 
 export function computeInsights(p: PurchaseDays, sc: Scores, today: number): Insights {
   const m = p.customerIds.length;
@@ -99,6 +113,9 @@ export function computeInsights(p: PurchaseDays, sc: Scores, today: number): Ins
   const cohortSize = new Float64Array(MONTHS);
   const active = Array.from({ length: MONTHS }, (_, c) => new Float64Array(MONTHS - c));
   const rev = Array.from({ length: MONTHS }, () => ({ nr: 0, rr: 0, nc: 0, rc: 0 }));
+  const dayOfMonth = (d: number) => new Date(d * 86_400_000).getUTCDate();
+  const todayOfMonth = dayOfMonth(today);
+  let sameDays = 0;
   for (let k = 0; k < m; k++) {
     const s = p.start[k] as number;
     const e = p.start[k + 1] as number;
@@ -111,6 +128,8 @@ export function computeInsights(p: PurchaseDays, sc: Scores, today: number): Ins
       const i = mo - from;
       if (i < 0) continue;
       const r = rev[i] as { nr: number; rr: number; nc: number; rc: number };
+      if (mo === last - 1 && dayOfMonth(p.day[j] as number) <= todayOfMonth)
+        sameDays += p.amount[j] as number;
       const newcomer = mo === first;
       if (newcomer) r.nr += p.amount[j] as number;
       else r.rr += p.amount[j] as number;
@@ -151,8 +170,10 @@ export function computeInsights(p: PurchaseDays, sc: Scores, today: number): Ins
     },
     cohorts: active.flatMap((row, c) => {
       const n = cohortSize[c] as number;
-      return n
-        ? [{ cohort: monthLabel(from + c), customers: n, retention: Array.from(row, (v) => round4(v / n)) }]
+      // the last entry of every row is the current month: partial, left out
+      const done = row.subarray(0, row.length - 1);
+      return n && done.length
+        ? [{ cohort: monthLabel(from + c), customers: n, retention: Array.from(done, (v) => round4(v / n)) }]
         : [];
     }),
     revenue: rev.map((r, i) => ({
@@ -161,6 +182,14 @@ export function computeInsights(p: PurchaseDays, sc: Scores, today: number): Ins
       returningRevenue: Math.round(r.rr),
       newCustomers: r.nc,
       returningCustomers: r.rc,
+      partial: i === MONTHS - 1,
+      daysCovered: i === MONTHS - 1 ? todayOfMonth : daysIn(from + i),
+      daysInMonth: daysIn(from + i),
     })),
+    sameDaysLastMonth: {
+      month: monthLabel(last - 1),
+      days: Math.min(todayOfMonth, daysIn(last - 1)),
+      revenue: Math.round(sameDays),
+    },
   };
 }

@@ -200,7 +200,10 @@ export function scoreCustomers(
     sc.segment[k] = rfmSegment({ r: rfm.r[k] as number, f: rfm.f[k] as number, m: rfm.m[k] as number });
     const rhythm = customerRhythm(days, o.today);
     const pa = sc.pAlive[k] as number;
-    sc.stage[k] = lifecycleStage(rhythm, Number.isNaN(pa) ? {} : { pAlive: pa });
+    sc.stage[k] = lifecycleStage(
+      rhythm,
+      Number.isNaN(pa) ? {} : { pAlive: pa, expected365: sc.expected365[k] as number },
+    );
     sc.overdueDays[k] = Math.round(rhythm.overdueBy);
     sc.explanation[k] = explainRhythm(rhythm);
     // one purchase is not a trend (a first order would read as "rising")

@@ -25,13 +25,14 @@ export const PLAYBOOK: Playbook = {
   refund:
     'A refund is the last resort: first look for a solution that leaves everyone happy (repair, replace, redo, a discount or credit). If a refund it must be, record why.',
   value:
-    '"When I see a frown on a customer\'s face, I see $50,000 about to walk out the door." The value at stake on each complaint is what this customer could spend with you over a lifetime.',
+    '"When I see a frown on a customer\'s face, I see {amount} about to walk out the door." The value at stake on each complaint is what this customer could spend with you over a lifetime.',
+  valueAmount: 50_000,
   steps: [
     {
       key: 'greet',
       title: 'Greet',
       prompt: 'Recognise the customer: greet them by name and make them feel comfortable.',
-      example: 'Good morning Mrs Okafor, thank you for coming to us with this.',
+      example: 'Good {timeOfDay} {name}, thank you for coming to us with this.',
       records: null,
     },
     {
@@ -81,13 +82,19 @@ export const playbookSchema = z
     dos: z.array(z.string()),
     donts: z.array(z.string()),
     refund: z.string(),
-    value: z.string(),
+    value: z.string().describe('`{amount}`: valueAmount in the workspace currency'),
+    valueAmount: z.number().describe('Whole units of the workspace currency'),
     steps: z.array(
       z.object({
         key: z.string(),
         title: z.string(),
         prompt: z.string(),
-        example: z.string().nullable(),
+        example: z
+          .string()
+          .nullable()
+          .describe(
+            "`{name}`: the customer's name; `{timeOfDay}`: morning, afternoon or evening where the shop is",
+          ),
         records: z.string().nullable().describe('The field or action this step fills in'),
       }),
     ),

@@ -40,8 +40,8 @@ export class CustomerForm {
 /** The customer list (results of the header search). */
 export class CustomerList {
   constructor(readonly page: Page) {}
-  list = () => this.page.getByRole('listbox', { name: 'Customers' });
-  row = (name: string) => this.list().getByRole('option').filter({ hasText: name });
+  list = () => this.page.getByRole('list', { name: 'Customers' });
+  row = (name: string) => this.list().getByRole('listitem').filter({ hasText: name });
 }
 
 /** One customer's page. */

@@ -4351,6 +4351,59 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/analytics/customers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Customers of one RFM segment or lifecycle stage, most at stake first (cursor paging) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description An RFM segment, e.g. "champions" */
+          segment?: string;
+          /** @description A lifecycle stage */
+          stage?: 'new' | 'repeat' | 'loyal' | 'at risk' | 'lapsed' | 'won back';
+          limit?: number;
+          /** @description The `nextCursor` of the previous page */
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['InsightCustomerList'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/analytics/customers/rising': {
     parameters: {
       query?: never;
@@ -4363,6 +4416,8 @@ export interface paths {
       parameters: {
         query?: {
           limit?: number;
+          /** @description The `nextCursor` of the previous page */
+          cursor?: string;
         };
         header?: never;
         path?: never;
@@ -4410,6 +4465,8 @@ export interface paths {
       parameters: {
         query?: {
           limit?: number;
+          /** @description The `nextCursor` of the previous page */
+          cursor?: string;
         };
         header?: never;
         path?: never;
@@ -4457,6 +4514,8 @@ export interface paths {
       parameters: {
         query?: {
           limit?: number;
+          /** @description The `nextCursor` of the previous page */
+          cursor?: string;
         };
         header?: never;
         path?: never;
@@ -5072,7 +5131,19 @@ export interface components {
         returningRevenue: number;
         newCustomers: number;
         returningCustomers: number;
+        /** @description The current month, still filling in */
+        partial: boolean;
+        /** @description Days of the month the figures cover */
+        daysCovered: number;
+        daysInMonth: number;
       }[];
+      /** @description The previous month over the same days as the current month so far (fair comparison) */
+      sameDaysLastMonth: {
+        month: string;
+        days: number;
+        /** @description Minor units of `currency` */
+        revenue: number;
+      } | null;
     };
     InsightCustomerListInput: {
       runId: string | null;
@@ -5095,8 +5166,14 @@ export interface components {
         totalSpent: number;
         lastPurchaseOn: string;
         overdueDays: number;
+        /** @description Expected purchases in the next 365 days (null without a model) */
+        expectedPurchases365: number | null;
         explanation: string;
       }[];
+      /** @description Customers in this list at the last refit (the first 10,000 are kept); null before it */
+      total: number | null;
+      /** @description Pass as `cursor` for the next page; null on the last page */
+      nextCursor: string | null;
     };
     RefitAcceptedInput: {
       jobId: string;
@@ -5524,11 +5601,15 @@ export interface components {
       dos: string[];
       donts: string[];
       refund: string;
+      /** @description `{amount}`: valueAmount in the workspace currency */
       value: string;
+      /** @description Whole units of the workspace currency */
+      valueAmount: number;
       steps: {
         key: string;
         title: string;
         prompt: string;
+        /** @description `{name}`: the customer's name; `{timeOfDay}`: morning, afternoon or evening where the shop is */
         example: string | null;
         /** @description The field or action this step fills in */
         records: string | null;
@@ -6117,7 +6198,19 @@ export interface components {
         returningRevenue: number;
         newCustomers: number;
         returningCustomers: number;
+        /** @description The current month, still filling in */
+        partial: boolean;
+        /** @description Days of the month the figures cover */
+        daysCovered: number;
+        daysInMonth: number;
       }[];
+      /** @description The previous month over the same days as the current month so far (fair comparison) */
+      sameDaysLastMonth: {
+        month: string;
+        days: number;
+        /** @description Minor units of `currency` */
+        revenue: number;
+      } | null;
     };
     InsightCustomerList: {
       runId: string | null;
@@ -6140,8 +6233,14 @@ export interface components {
         totalSpent: number;
         lastPurchaseOn: string;
         overdueDays: number;
+        /** @description Expected purchases in the next 365 days (null without a model) */
+        expectedPurchases365: number | null;
         explanation: string;
       }[];
+      /** @description Customers in this list at the last refit (the first 10,000 are kept); null before it */
+      total: number | null;
+      /** @description Pass as `cursor` for the next page; null on the last page */
+      nextCursor: string | null;
     };
     RefitAccepted: {
       jobId: string;
@@ -6569,11 +6668,15 @@ export interface components {
       dos: string[];
       donts: string[];
       refund: string;
+      /** @description `{amount}`: valueAmount in the workspace currency */
       value: string;
+      /** @description Whole units of the workspace currency */
+      valueAmount: number;
       steps: {
         key: string;
         title: string;
         prompt: string;
+        /** @description `{name}`: the customer's name; `{timeOfDay}`: morning, afternoon or evening where the shop is */
         example: string | null;
         /** @description The field or action this step fills in */
         records: string | null;

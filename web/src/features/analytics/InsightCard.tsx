@@ -1,9 +1,14 @@
 import { Group, Paper, Stack, Text, Title } from '@mantine/core';
-import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useMe } from '../../lib/session.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { asOfText } from './format.ts';
+
+/** What the card reads of a query (a TanStack query result, or an infinite one's pages joined). */
+export type QueryLike<T> =
+  | { isPending: true; isError: false; data: undefined; error: null; refetch: () => unknown }
+  | { isPending: false; isError: true; data: T | undefined; error: Error; refetch: () => unknown }
+  | { isPending: false; isError: false; data: T; error: null; refetch: () => unknown };
 
 /** One insight: a title, a one-line caption in plain words, "as of", then the chart (or its loading/error state). */
 export function InsightCard<T extends { asOf: string | null }>({
@@ -15,7 +20,7 @@ export function InsightCard<T extends { asOf: string | null }>({
 }: {
   title: string;
   caption: string;
-  query: UseQueryResult<T>;
+  query: QueryLike<T>;
   /** The chart, given the data; return null when there is nothing to show. */
   children: (data: T) => ReactNode;
   /** What to say when the chart has nothing to show. */

@@ -1,8 +1,19 @@
 import '@mantine/charts/styles.css';
 import { AreaChart, BarChart, LineChart } from '@mantine/charts';
-import { Anchor, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { analyticsKeys } from './api.ts';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+  UnstyledButton,
+} from '@mantine/core';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { analyticsKeys, type MembersOf, type Stage } from './api.ts';
 import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { errorMessage, isApiError } from '../../lib/api.ts';
@@ -10,12 +21,25 @@ import { money } from '../../lib/format.ts';
 import { isOwner, useMe } from '../../lib/session.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { analyticsApi, type CustomerList, type PredictionRun } from './api.ts';
-import { asOfText, compactMoney, decimal, majorUnits, percent } from './format.ts';
-import { InsightCard } from './InsightCard.tsx';
+import { asOfText, compactMoney, decimal, majorUnits, percent, wholeMoney } from './format.ts';
+import { InsightCard, type QueryLike } from './InsightCard.tsx';
+import { RULE_TEXT, segmentWords, stageWords } from './words.ts';
+
+/** Money rounded for reading, the exact figure on hover. */
+export function Money({ minor, currency }: { minor: number; currency: string }) {
+  return <span title={money(minor, currency)}>{wholeMoney(minor, currency)}</span>;
+}
 
 const H = 240;
 const COHORT_COLORS = ['teal.6', 'blue.6', 'violet.6', 'orange.6', 'pink.6', 'yellow.7'];
 const STEP_LABELS = { new: 'Bought once', repeat: 'Came back', loyal: 'Loyal' } as const;
+const monthName = (ym: string) => {
+  const [y, m] = ym.split('-').map(Number);
+  if (!y || !m) return ym;
+  return new Intl.DateTimeFormat(undefined, { month: 'long', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(y, m - 1, 1)),
+  );
+};
 const monthLabel = (ym: string) => {
   const [y, m] = ym.split('-').map(Number);
   if (!y || !m) return ym;
@@ -35,18 +59,28 @@ export default function InsightsPage() {
         <RevenueCard />
         <FunnelCard />
         <CohortsCard />
+        <StatusCard />
         <SegmentsCard />
         <CustomersCard
           title="At risk"
-          caption="Good customers who are late for their next purchase, most to lose first."
+          caption={RULE_TEXT.atRisk}
           queryKey="at-risk"
-          fetch={() => analyticsApi.atRisk(10)}
+          fetch={analyticsApi.atRisk}
+          order="most at stake first (a year at their past pace, on the right)"
+        />
+        <CustomersCard
+          title="Lapsed"
+          caption={RULE_TEXT.lapsed}
+          queryKey="lapsed"
+          fetch={analyticsApi.lapsed}
+          order="most at stake first (a year at their past pace, on the right)"
         />
         <CustomersCard
           title="Rising"
-          caption="Customers spending more than before, most valuable first."
+          caption="Customers spending more than before, and still on their rhythm; fastest growing first."
           queryKey="rising"
-          fetch={() => analyticsApi.rising(10)}
+          fetch={(limit, cursor) => analyticsApi.rising(limit, cursor)}
+          order="fastest growing first"
         />
       </SimpleGrid>
       <HoldoutCard />
@@ -59,31 +93,53 @@ function RevenueCard() {
   return (
     <InsightCard
       title="Revenue: new vs returning"
-      caption="Each month's sales, split by first-time buyers and customers who came back."
+      caption="Each month's sales, split by first-time buyers and customers who came back. This month is not over: its bar is grey."
       query={q}
     >
       {(d) => {
         const months = d.months.slice(-12);
-        if (months.length === 0) return null;
+        if (months.length === 0 || months.every((m) => m.newRevenue + m.returningRevenue === 0)) return null;
+        const current = months[months.length - 1];
+        const partial = current?.partial ? current : undefined;
+        // the month still filling in is drawn apart (grey, "so far"), never as a collapse of the bar before it
         const data = months.map((m) => ({
-          month: monthLabel(m.month),
-          newRevenue: majorUnits(m.newRevenue, d.currency),
-          returningRevenue: majorUnits(m.returningRevenue, d.currency),
+          month: m.partial ? `${monthLabel(m.month)} (so far)` : monthLabel(m.month),
+          newRevenue: m.partial ? 0 : majorUnits(m.newRevenue, d.currency),
+          returningRevenue: m.partial ? 0 : majorUnits(m.returningRevenue, d.currency),
+          soFar: m.partial ? majorUnits(m.newRevenue + m.returningRevenue, d.currency) : 0,
         }));
+        const same = d.sameDaysLastMonth;
         return (
-          <BarChart
-            h={H}
-            data={data}
-            dataKey="month"
-            type="stacked"
-            withLegend
-            yAxisProps={{ width: 76 }}
-            valueFormatter={(v) => compactMoney(v, d.currency)}
-            series={[
-              { name: 'returningRevenue', label: 'Returning customers', color: 'teal.6' },
-              { name: 'newRevenue', label: 'New customers', color: 'blue.4' },
-            ]}
-          />
+          <Stack gap="xs">
+            <BarChart
+              h={H}
+              data={data}
+              dataKey="month"
+              type="stacked"
+              withLegend
+              yAxisProps={{ width: 76, allowDecimals: false }}
+              valueFormatter={(v) => compactMoney(v, d.currency)}
+              series={[
+                { name: 'returningRevenue', label: 'Returning customers', color: 'teal.6' },
+                { name: 'newRevenue', label: 'New customers', color: 'blue.4' },
+                { name: 'soFar', label: 'This month so far', color: 'gray.4' },
+              ]}
+            />
+            {partial && (
+              <Text size="sm" data-testid="partial-month">
+                {monthName(partial.month)} so far ({partial.daysCovered} of {partial.daysInMonth} days):{' '}
+                <Money minor={partial.newRevenue + partial.returningRevenue} currency={d.currency} />
+                {same && (
+                  <>
+                    {' '}
+                    — the same {same.days} days of {monthName(same.month)}:{' '}
+                    <Money minor={same.revenue} currency={d.currency} />
+                  </>
+                )}
+                .
+              </Text>
+            )}
+          </Stack>
         );
       }}
     </InsightCard>
@@ -113,6 +169,7 @@ function FunnelCard() {
               data={data}
               dataKey="step"
               curveType="linear"
+              yAxisProps={{ allowDecimals: false }}
               series={[{ name: 'customers', label: 'Customers', color: 'teal.6' }]}
             />
             {last && top > 0 && (
@@ -132,7 +189,7 @@ function CohortsCard() {
   return (
     <InsightCard
       title="Who keeps buying"
-      caption="Of the customers who first bought in a month, the share buying again each month after."
+      caption="Of the customers who first bought in a month, the share buying again each month after. Curves stop at the last complete month."
       query={q}
     >
       {(d) => {
@@ -153,7 +210,8 @@ function CohortsCard() {
             dataKey="month"
             withLegend
             curveType="linear"
-            yAxisProps={{ domain: [0, 100] }}
+            yAxisProps={{ domain: [0, 100], allowDecimals: false }}
+            connectNulls={false}
             xAxisLabel="Months after the first purchase"
             valueFormatter={(v) => `${Math.round(v)}%`}
             series={cohorts.map((c, i) => ({
@@ -170,33 +228,205 @@ function CohortsCard() {
 
 function SegmentsCard() {
   const q = useQuery({ queryKey: analyticsKeys.segments, queryFn: analyticsApi.segments });
+  const [picked, setPicked] = useState<string | null>(null);
   return (
     <InsightCard
       title="Customer segments"
-      caption="Customers grouped by how recently, how often and how much they buy."
+      caption="Customers grouped by how recently, how often and how much they buy. Pick one to see who is in it."
       query={q}
     >
       {(d) => {
-        const data = d.segments
-          .filter((s) => s.customers > 0)
-          .sort((a, b) => b.customers - a.customers)
-          .map((s) => ({
-            segment: s.segment.charAt(0).toUpperCase() + s.segment.slice(1),
-            customers: s.customers,
-          }));
-        if (data.length === 0) return null;
+        const groups = d.segments.filter((s) => s.customers > 0).sort((a, b) => b.customers - a.customers);
+        if (groups.length === 0) return null;
+        const data = groups.map((s) => ({ segment: segmentWords(s.segment).label, customers: s.customers }));
         return (
-          <BarChart
-            h={Math.max(H, data.length * 28 + 40)}
-            data={data}
-            dataKey="segment"
-            orientation="vertical"
-            yAxisProps={{ width: 120 }}
-            series={[{ name: 'customers', label: 'Customers', color: 'teal.6' }]}
-          />
+          <Stack gap="sm">
+            <BarChart
+              h={Math.max(H, data.length * 28 + 40)}
+              data={data}
+              dataKey="segment"
+              orientation="vertical"
+              yAxisProps={{ width: 130 }}
+              xAxisProps={{ allowDecimals: false }}
+              barProps={{
+                cursor: 'pointer',
+                onClick: (_: unknown, i: number) => setPicked(groups[i]?.segment ?? null),
+              }}
+              series={[{ name: 'customers', label: 'Customers', color: 'teal.6' }]}
+            />
+            <GroupPicker
+              items={groups.map((g) => ({
+                key: g.segment,
+                customers: g.customers,
+                ...segmentWords(g.segment),
+              }))}
+              picked={picked}
+              onPick={setPicked}
+            />
+            {picked && <Members by={{ segment: picked }} title={segmentWords(picked).label} />}
+          </Stack>
         );
       }}
     </InsightCard>
+  );
+}
+
+/** Lifecycle stages now: what each means, what to do, and who is in it. */
+function StatusCard() {
+  const q = useQuery({ queryKey: analyticsKeys.lifecycle, queryFn: analyticsApi.lifecycle });
+  const [picked, setPicked] = useState<string | null>(null);
+  return (
+    <InsightCard
+      title="Where customers stand"
+      caption="Every customer's status today, from their own rhythm and the model's forecast. Pick one to see who."
+      query={q}
+    >
+      {(d) => {
+        const stages = d.stages.filter((s) => s.customers > 0);
+        if (stages.length === 0) return null;
+        return (
+          <Stack gap="sm">
+            <GroupPicker
+              items={stages.map((s) => ({
+                key: s.stage,
+                customers: s.customers,
+                ...(stageWords(s.stage) ?? { label: s.stage, meaning: '', todo: '', color: 'gray' }),
+              }))}
+              picked={picked}
+              onPick={setPicked}
+            />
+            <Text size="xs" c="dimmed">
+              {RULE_TEXT.atRisk} {RULE_TEXT.lapsed}
+            </Text>
+            {picked && (
+              <Members by={{ stage: picked as Stage }} title={stageWords(picked)?.label ?? picked} />
+            )}
+          </Stack>
+        );
+      }}
+    </InsightCard>
+  );
+}
+
+/** One button per group: name, count, a one-line meaning and what to do. */
+function GroupPicker({
+  items,
+  picked,
+  onPick,
+}: {
+  items: {
+    key: string;
+    label: string;
+    customers: number;
+    meaning: string;
+    todo: string;
+    color?: string | undefined;
+  }[];
+  picked: string | null;
+  onPick: (key: string | null) => void;
+}) {
+  return (
+    <Stack gap={4} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+      {items.map((g) => (
+        <li key={g.key}>
+          <UnstyledButton
+            className="row-link"
+            data-active={picked === g.key}
+            aria-pressed={picked === g.key}
+            onClick={() => onPick(picked === g.key ? null : g.key)}
+            p={6}
+            w="100%"
+          >
+            <Group justify="space-between" wrap="nowrap" gap="sm" align="flex-start">
+              <div style={{ minWidth: 0 }}>
+                <Group gap={6}>
+                  {g.color ? (
+                    <Badge variant="light" color={g.color}>
+                      {g.label}
+                    </Badge>
+                  ) : (
+                    <Text fw={600} size="sm">
+                      {g.label}
+                    </Text>
+                  )}
+                </Group>
+                <Text size="xs" c="dimmed">
+                  {g.meaning} {g.todo && `— ${g.todo}`}
+                </Text>
+              </div>
+              <Text size="sm" fw={600} style={{ flexShrink: 0 }}>
+                {g.customers.toLocaleString()}
+              </Text>
+            </Group>
+          </UnstyledButton>
+        </li>
+      ))}
+    </Stack>
+  );
+}
+
+/** The customers of a segment or stage, most at stake first, 20 at a time. */
+function Members({ by, title }: { by: MembersOf; title: string }) {
+  const q = useInfiniteQuery({
+    queryKey: analyticsKeys.members(by),
+    queryFn: ({ pageParam }) => analyticsApi.members(by, 20, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  if (q.isPending) return <PageLoader />;
+  if (q.isError) return <QueryError error={q.error} onRetry={() => void q.refetch()} />;
+  const items = q.data.pages.flatMap((p) => p.items);
+  const currency = q.data.pages[0]?.currency ?? 'USD';
+  return (
+    <section aria-label={`Customers: ${title}`}>
+      <CustomerRows items={items} currency={currency} />
+      {q.hasNextPage && (
+        <Button
+          variant="subtle"
+          size="xs"
+          mt="xs"
+          loading={q.isFetchingNextPage}
+          onClick={() => void q.fetchNextPage()}
+        >
+          Show more
+        </Button>
+      )}
+    </section>
+  );
+}
+
+function CustomerRows({ items, currency }: { items: CustomerList['items']; currency: string }) {
+  return (
+    <Stack gap="xs" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+      {items.map((c) => {
+        const stage = stageWords(c.lifecycleStage);
+        return (
+          <li key={c.customerId} data-stage={c.lifecycleStage} data-p-alive={c.pAlive ?? ''}>
+            <Group justify="space-between" wrap="nowrap" gap="sm" align="flex-start">
+              <div style={{ minWidth: 0 }}>
+                <Group gap={6} wrap="nowrap">
+                  <Anchor component={Link} to={`/customers/${c.customerId}`} fw={500}>
+                    {c.name}
+                  </Anchor>
+                  {stage && (
+                    <Badge size="xs" variant="light" color={stage.color}>
+                      {stage.label}
+                    </Badge>
+                  )}
+                </Group>
+                <Text size="xs" c="dimmed">
+                  {c.explanation}
+                  {c.pAlive !== null && `; still a customer: ${percent(c.pAlive)}`}
+                </Text>
+              </div>
+              <Text size="sm" fw={600} style={{ flexShrink: 0 }}>
+                <Money minor={c.valueAtStake} currency={currency} />
+              </Text>
+            </Group>
+          </li>
+        );
+      })}
+    </Stack>
   );
 }
 
@@ -205,42 +435,51 @@ function CustomersCard({
   caption,
   queryKey,
   fetch,
+  order,
 }: {
   title: string;
   caption: string;
   queryKey: string;
-  fetch: () => Promise<CustomerList>;
+  fetch: (limit: number, cursor?: string) => Promise<CustomerList>;
+  order: string;
 }) {
-  const q = useQuery({ queryKey: analyticsKeys.customers(queryKey), queryFn: fetch });
+  const q = useInfiniteQuery({
+    queryKey: analyticsKeys.customers(queryKey),
+    queryFn: ({ pageParam }) => fetch(10, pageParam),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+  const pages = q.data?.pages;
+  const first = pages?.[0];
+  const joined = first && pages ? { ...first, items: pages.flatMap((p) => p.items) } : undefined;
+  const view = (
+    q.isPending
+      ? { isPending: true, isError: false, data: undefined, error: null, refetch: q.refetch }
+      : q.isError
+        ? { isPending: false, isError: true, data: joined, error: q.error, refetch: q.refetch }
+        : { isPending: false, isError: false, data: joined, error: null, refetch: q.refetch }
+  ) as QueryLike<CustomerList>;
   return (
-    <InsightCard title={title} caption={caption} query={q} empty="Nobody here right now.">
+    <InsightCard title={title} caption={caption} query={view} empty="Nobody here right now.">
       {(d) =>
         d.items.length === 0 ? null : (
-          <Stack gap="xs" component="ol" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
-            {[...d.items]
-              .sort((a, b) => b.valueAtStake - a.valueAtStake)
-              .map((c) => (
-                <li key={c.customerId}>
-                  <Group justify="space-between" wrap="nowrap" gap="sm" align="flex-start">
-                    <div style={{ minWidth: 0 }}>
-                      <Anchor component={Link} to={`/customers/${c.customerId}`} fw={500}>
-                        {c.name}
-                      </Anchor>
-                      <Text size="xs" c="dimmed">
-                        {c.explanation}
-                      </Text>
-                    </div>
-                    <Text
-                      size="sm"
-                      fw={600}
-                      style={{ flexShrink: 0 }}
-                      title="Value at stake: a year at their past pace"
-                    >
-                      {money(c.valueAtStake, d.currency)}
-                    </Text>
-                  </Group>
-                </li>
-              ))}
+          <Stack gap="xs">
+            {d.total !== null && (
+              <Text size="xs" c="dimmed">
+                {d.total.toLocaleString()} customer{d.total === 1 ? '' : 's'}, {order}.
+              </Text>
+            )}
+            <CustomerRows items={d.items} currency={d.currency} />
+            {q.hasNextPage && (
+              <Button
+                variant="subtle"
+                size="xs"
+                loading={q.isFetchingNextPage}
+                onClick={() => void q.fetchNextPage()}
+              >
+                Show more
+              </Button>
+            )}
           </Stack>
         )
       }
@@ -278,11 +517,11 @@ function HoldoutCard() {
         disabled={waiting}
         onClick={() => refit.mutate()}
       >
-        Refit now
+        Update predictions
       </Button>
       {waiting && (
         <Text size="xs" c="dimmed">
-          Refitting in the background; this updates when it is done.
+          Updating in the background; this page refreshes when it is done.
         </Text>
       )}
       {refit.isError && (
@@ -292,7 +531,7 @@ function HoldoutCard() {
       )}
     </Group>
   );
-  const title = 'Does the model predict well?';
+  const title = 'Can the predictions be trusted?';
   const caption =
     'We hid the most recent stretch of history, predicted it, and compared: average purchases per customer, by how many times they had bought before.';
   if (q.isPending)
@@ -325,7 +564,7 @@ function HoldoutCard() {
             {caption}
           </Text>
         </div>
-        {q.data ? <Holdout run={q.data} /> : <Text fw={500}>No model fitted yet</Text>}
+        {q.data ? <Holdout run={q.data} /> : <Text fw={500}>No predictions yet</Text>}
         {refitButton}
       </Stack>
     </Paper>

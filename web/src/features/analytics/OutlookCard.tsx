@@ -5,6 +5,7 @@ import { useMe } from '../../lib/session.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { usePrediction, type CustomerPrediction } from './api.ts';
 import { asOfText, decimal, percent, shortDate } from './format.ts';
+import { segmentWords, stageWords } from './words.ts';
 
 const TREND: Record<NonNullable<CustomerPrediction['trend']>, { label: string; color: string }> = {
   rising: { label: 'Spending more', color: 'teal' },
@@ -54,11 +55,17 @@ export function OutlookCard({ customerId }: { customerId: string }) {
 
 function Outlook({ p }: { p: CustomerPrediction }) {
   const trend = p.trend ? TREND[p.trend] : null;
+  const stage = stageWords(p.lifecycleStage);
   const badges = (
     <Group gap={6}>
+      {stage && (
+        <Badge variant="light" color={stage.color} title={stage.meaning}>
+          {stage.label}
+        </Badge>
+      )}
       {p.rfm && (
-        <Badge variant="light" color="teal">
-          {p.rfm.segment}
+        <Badge variant="outline" color="gray" title={segmentWords(p.rfm.segment).meaning}>
+          {segmentWords(p.rfm.segment).label}
         </Badge>
       )}
       {trend && (

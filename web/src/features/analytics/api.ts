@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { components } from '../../lib/api.gen.ts';
+import type { components, paths } from '../../lib/api.gen.ts';
 import { client, ok } from '../../lib/api.ts';
 
 /** The shapes of the analytics API (generated from the server's schemas); money is in minor units of `currency`. */
@@ -14,6 +14,11 @@ export type Cohorts = Schemas['CohortRetention'];
 export type Revenue = Schemas['RevenueNewVsReturning'];
 export type CustomerList = Schemas['InsightCustomerList'];
 export type InsightCustomer = CustomerList['items'][number];
+type MembersQuery = NonNullable<paths['/api/v1/analytics/customers']['get']['parameters']['query']>;
+/** Whose customers a list shows: one RFM segment or one status. */
+export type MembersOf = { segment: string } | { stage: Stage };
+/** A customer's status (lifecycle stage). */
+export type Stage = NonNullable<MembersQuery['stage']>;
 
 /** The analytics query keys ('analytics' first: a refit invalidates them all). */
 export const analyticsKeys = {
@@ -24,12 +29,16 @@ export const analyticsKeys = {
   lifecycle: ['analytics', 'lifecycle'] as const,
   cohorts: ['analytics', 'cohorts'] as const,
   segments: ['analytics', 'segments'] as const,
-  /** A list of customers (at-risk, rising), optionally its top n. */
+  /** A list of customers (at-risk, lapsed, rising), optionally its top n. */
   customers: (list: string, top?: number) =>
     top === undefined ? (['analytics', list] as const) : (['analytics', list, top] as const),
+  /** The customers of one segment or status. */
+  members: (by: MembersOf) => ['analytics', 'members', by] as const,
 };
 
-const limit = (n: number) => ({ params: { query: { limit: n } } });
+const page = (limit: number, cursor?: string) => ({
+  params: { query: { limit, ...(cursor !== undefined && { cursor }) } },
+});
 
 export const analyticsApi = {
   prediction: (id: string) =>
@@ -40,8 +49,19 @@ export const analyticsApi = {
   lifecycle: () => ok(client.GET('/api/v1/analytics/lifecycle')),
   cohorts: () => ok(client.GET('/api/v1/analytics/cohorts')),
   revenue: () => ok(client.GET('/api/v1/analytics/revenue')),
-  atRisk: (n = 10) => ok(client.GET('/api/v1/analytics/customers/at-risk', limit(n))),
-  rising: (n = 10) => ok(client.GET('/api/v1/analytics/customers/rising', limit(n))),
+  atRisk: (limit = 10, cursor?: string) =>
+    ok(client.GET('/api/v1/analytics/customers/at-risk', page(limit, cursor))),
+  lapsed: (limit = 10, cursor?: string) =>
+    ok(client.GET('/api/v1/analytics/customers/lapsed', page(limit, cursor))),
+  /** The customers of one segment (`segment`) or status (`stage`), most at stake first. */
+  members: (by: MembersOf, limit = 20, cursor?: string) =>
+    ok(
+      client.GET('/api/v1/analytics/customers', {
+        params: { query: { ...by, limit, ...(cursor !== undefined && { cursor }) } },
+      }),
+    ),
+  rising: (limit = 10, cursor?: string) =>
+    ok(client.GET('/api/v1/analytics/customers/rising', page(limit, cursor))),
 };
 
 export const usePrediction = (id: string) =>

@@ -44,3 +44,17 @@ export function shortDate(ymd: string): string {
     new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))),
   );
 }
+
+/** Money in whole units for reading ("₦871,910"); the exact figure goes in a title. */
+export function wholeMoney(minor: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency,
+      maximumFractionDigits: 0,
+      minimumFractionDigits: 0,
+    }).format(Math.round(majorUnits(minor, currency)));
+  } catch {
+    return `${Math.round(minor / 100)} ${currency}`;
+  }
+}

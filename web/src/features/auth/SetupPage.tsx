@@ -11,7 +11,7 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api, errorMessage } from '../../lib/api.ts';
 import {
@@ -24,7 +24,9 @@ import {
 } from '../../lib/locale.ts';
 import { fieldErrors } from '../../lib/problems.ts';
 import { ME_KEY } from '../../lib/session.ts';
+import { complaintsApi } from '../complaints/api.ts';
 import { AuthFrame } from './AuthFrame.tsx';
+import { DEFAULT_HOURS, OpeningHours, toBusinessHours } from './OpeningHours.tsx';
 import { SETUP_KEY } from './gates.tsx';
 
 /** First run: the business and its owner. Afterwards the owner is signed in. */
@@ -35,6 +37,7 @@ export default function SetupPage() {
   const currencies = useMemo(currencyOptions, []);
   const zones = useMemo(timezoneOptions, []);
   const region = browserRegion();
+  const [hours, setHours] = useState(DEFAULT_HOURS);
   const form = useForm({
     initialValues: {
       workspace: {
@@ -70,14 +73,24 @@ export default function SetupPage() {
       }),
     onSuccess: async () => {
       qc.setQueryData(SETUP_KEY, { needsSetup: false });
+      // the opening hours go to the complaint settings; if that fails, Settings → Complaints has them
+      const saved = await complaintsApi
+        .updateSettings({ businessHours: toBusinessHours(hours) })
+        .then(() => true)
+        .catch(() => false);
       qc.setQueryData(ME_KEY, await api.me());
-      void navigate('/', { replace: true });
+      void navigate(saved ? '/' : '/settings/complaints', { replace: true });
     },
     onError: (e) => form.setErrors(fieldErrors(e)),
   });
   return (
     <AuthFrame title="Set up Rapport" intro="Tell us about your business. You will be its owner." width={560}>
-      <form onSubmit={form.onSubmit((v) => setup.mutate(v))} noValidate>
+      <form
+        onSubmit={form.onSubmit((v) => {
+          if (hours.days.length > 0) setup.mutate(v);
+        })}
+        noValidate
+      >
         <Stack>
           {setup.error && (
             <Alert color="red" role="alert">
@@ -122,6 +135,7 @@ export default function SetupPage() {
             limit={100}
             {...form.getInputProps('workspace.timezone')}
           />
+          <OpeningHours value={hours} onChange={setHours} />
           <Divider label="Your owner account" labelPosition="left" mt="xs" />
           <TextInput label="Your name" autoComplete="name" {...form.getInputProps('owner.name')} />
           <TextInput

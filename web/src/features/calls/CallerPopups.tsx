@@ -6,7 +6,8 @@ import { api } from '../../lib/api.ts';
 import { formatPhone } from '../../lib/phone.ts';
 import { kindLabel, money, timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
-import type { CallEvent } from '../../lib/api.ts';
+import type { CallerCard, CallEvent } from '../../lib/api.ts';
+import { stageWords } from '../analytics/words.ts';
 import { callStore, useCalls } from './callStore.ts';
 
 /** Who is calling: a card at the top right of every screen for each incoming call, until dismissed. */
@@ -67,6 +68,7 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
               ))}
             </Group>
           )}
+          {c.prediction && <CallerStatus p={c.prediction} />}
           <LastContact call={call} />
           {c.purchases && c.purchases.orderCount > 0 && (
             <Text size="sm">
@@ -109,6 +111,24 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
         </Stack>
       )}
     </Paper>
+  );
+}
+
+/** The customer's status in the same words as everywhere (at risk, lapsed…), with the rhythm behind it. */
+function CallerStatus({ p }: { p: NonNullable<CallerCard['prediction']> }) {
+  const stage = stageWords(p.lifecycleStage);
+  return (
+    <Group gap={6} wrap="nowrap" align="baseline">
+      {stage && (
+        <Badge size="sm" variant="light" color={stage.color} style={{ flexShrink: 0 }}>
+          {stage.label}
+        </Badge>
+      )}
+      <Text size="xs" c="dimmed" lineClamp={2}>
+        {p.explanation}
+        {p.pAlive !== null && `; still a customer: ${Math.round(p.pAlive * 100)}%`}
+      </Text>
+    </Group>
   );
 }
 

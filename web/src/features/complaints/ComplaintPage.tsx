@@ -14,6 +14,7 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { complaintKeys } from './api.ts';
+import { DateTime } from 'luxon';
 import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { isApiError } from '../../lib/api.ts';
@@ -193,6 +194,30 @@ function stepOf(c: ComplaintDetail): number {
   return 5;
 }
 
+/**
+ * Whether each step is done, from what the complaint records (a tick means done, never "we are past it"):
+ * greet = first response recorded; listen = their words written down; paraphrase = problem statement;
+ * empathise = an option offered after it; offer = an option accepted; confirm = closed.
+ */
+function doneSteps(c: ComplaintDetail): Record<string, boolean> {
+  const offers = currentOffers(c);
+  const settled = c.status === 'resolved' || c.status === 'closed';
+  return {
+    greet: !!c.sla.firstResponse.doneAt,
+    listen: !!c.words.trim(),
+    paraphrase: !!c.paraphrase,
+    empathise: offers.length > 0 || settled,
+    offer: settled || offers.some((o) => o.response === 'accepted'),
+    confirm: c.status === 'closed',
+  };
+}
+
+/** "morning" / "afternoon" / "evening" where the shop is (the workspace's zone), not where the device is. */
+export function timeOfDay(zone: string, now = Date.now()): 'morning' | 'afternoon' | 'evening' {
+  const hour = DateTime.fromMillis(now, { zone }).hour;
+  return hour < 12 ? 'morning' : hour < 18 ? 'afternoon' : 'evening';
+}
+
 /** The guided flow (greet, listen, paraphrase, empathise, offer options, confirm), one action per step. */
 function GuidedFlow({ c }: { c: ComplaintDetail }) {
   const pb = usePlaybook();
@@ -202,6 +227,7 @@ function GuidedFlow({ c }: { c: ComplaintDetail }) {
   useEffect(() => setActive(at), [at]);
   const steps = pb.data?.steps ?? [];
   const step = steps[active];
+  const done = doneSteps(c);
   return (
     <Paper withBorder p="md" component="section" aria-label="Guided flow">
       <Title order={2} fz="lg" mb="sm">
@@ -221,9 +247,13 @@ function GuidedFlow({ c }: { c: ComplaintDetail }) {
               aria-current={i === active ? 'step' : undefined}
               className="flow-step"
               data-active={i === active}
-              data-done={i < at}
+              data-done={!!done[s.key]}
+              aria-label={`${s.title}${done[s.key] ? ' (done)' : ''}`}
             >
-              <span className="flow-step-n">{i < at ? '✓' : i + 1}</span> {s.title}
+              <span className="flow-step-n" aria-hidden="true">
+                {done[s.key] ? '✓' : i + 1}
+              </span>{' '}
+              {s.title}
             </UnstyledButton>
           </li>
         ))}
@@ -236,7 +266,12 @@ function GuidedFlow({ c }: { c: ComplaintDetail }) {
 }
 
 function StepPanel({ c, step, onNext }: { c: ComplaintDetail; step: PlaybookStep; onNext: () => void }) {
+  const { workspace } = useMe();
   const closed = c.status === 'closed';
+  // the playbook's example, said to this customer at this time of day where the shop is
+  const example = step.example
+    ?.replaceAll('{name}', c.customerName)
+    .replaceAll('{timeOfDay}', timeOfDay(workspace.timezone));
   const resolved = c.status === 'resolved';
   const next = (
     <Button variant="light" onClick={onNext} style={{ alignSelf: 'flex-start' }}>
@@ -246,9 +281,9 @@ function StepPanel({ c, step, onNext }: { c: ComplaintDetail; step: PlaybookStep
   return (
     <Stack gap="sm" aria-label={`Step: ${step.title}`} role="region">
       <Text fw={600}>{step.prompt}</Text>
-      {step.example && (
-        <Blockquote p="xs" fz="sm" color="gray" cite="— for example">
-          {step.example}
+      {example && (
+        <Blockquote p="xs" fz="sm" color="gray" cite="— for example" data-testid="step-example">
+          {example}
         </Blockquote>
       )}
       {step.key === 'greet' &&

@@ -32,10 +32,11 @@ import { ComplaintSlaBadge, SeverityBadge, TimerLine, ValueAtStake } from './par
 
 const LearnView = lazy(() => import('./LearnView.tsx'));
 
+/** The default puts what is already late first: breached deadlines are the earliest, then the soonest due. */
 const ORDERS: { value: ComplaintOrder; label: string }[] = [
+  { value: 'due', label: 'Most urgent' },
+  { value: 'severity', label: 'Critical first' },
   { value: 'valueAtStake', label: 'Value at stake' },
-  { value: 'due', label: 'Due first' },
-  { value: 'severity', label: 'Severity' },
 ];
 
 /** The complaint queue (live timers, value at stake, filters) and, on its second tab, what complaints teach. */
@@ -99,8 +100,7 @@ function SurgeBanner() {
 function Queue() {
   const me = useMe();
   const [params, setParams] = useSearchParams();
-  const order = (ORDERS.find((o) => o.value === params.get('order'))?.value ??
-    'valueAtStake') as ComplaintOrder;
+  const order = (ORDERS.find((o) => o.value === params.get('order'))?.value ?? 'due') as ComplaintOrder;
   const mine = params.get('mine') === '1';
   const breached = params.get('sla') === 'breached';
   const followUps = params.get('followUps') === '1';
@@ -139,7 +139,7 @@ function Queue() {
           <SegmentedControl
             aria-label="Order by"
             value={order}
-            onChange={(v) => set('order', v === 'valueAtStake' ? null : v)}
+            onChange={(v) => set('order', v === 'due' ? null : v)}
             data={ORDERS}
           />
         </Input.Wrapper>

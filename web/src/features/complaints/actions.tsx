@@ -85,6 +85,8 @@ export function ProblemForm({ c }: P) {
       <Stack gap="xs">
         <Textarea
           label="Problem statement (your paraphrase)"
+          withAsterisk
+          aria-required
           autosize
           minRows={2}
           value={paraphrase}
@@ -160,6 +162,8 @@ export function TransferForm({ c, onDone }: P & { onDone: () => void }) {
         />
         <TextInput
           label="Reason"
+          withAsterisk
+          aria-required
           description="Why they are the right person. Never pass it on without listening first."
           value={reason}
           onChange={(e) => setReason(e.currentTarget.value)}
@@ -233,6 +237,8 @@ export function ReopenForm({ c }: P) {
         <Group gap="sm" align="flex-end" wrap="wrap">
           <TextInput
             label="Reopen because"
+            withAsterisk
+            aria-required
             placeholder="She called back: still not right"
             value={reason}
             onChange={(e) => setReason(e.currentTarget.value)}

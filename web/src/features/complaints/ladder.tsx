@@ -192,6 +192,8 @@ export function OfferForm({ c }: { c: ComplaintDetail }) {
         {hasRefund && (
           <Textarea
             label="Why a refund? (the last resort)"
+            withAsterisk
+            aria-required
             description="Say why no other option will do. A refund is counted."
             value={refundReason}
             onChange={(e) => setRefundReason(e.currentTarget.value)}

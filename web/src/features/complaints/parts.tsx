@@ -1,5 +1,7 @@
 import { Alert, Badge, Group, Text, Tooltip } from '@mantine/core';
-import { ApiError, errorMessage } from '../../lib/api.ts';
+import { ApiError } from '../../lib/api.ts';
+import { problemSentence } from '../../lib/problems.ts';
+import { wholeMoney } from '../analytics/format.ts';
 import { dateTime } from '../../lib/format.ts';
 import type { Complaint, SlaState, Timer } from './api.ts';
 import {
@@ -85,8 +87,15 @@ export function ValueAtStake({
 }) {
   return (
     <div>
-      <Text fw={700} fz={size === 'lg' ? 28 : 'lg'} lh={1.1} c="teal.8" data-testid="value-at-stake">
-        {valueText(c)}
+      <Text
+        fw={700}
+        fz={size === 'lg' ? 28 : 'lg'}
+        lh={1.1}
+        c="teal.8"
+        data-testid="value-at-stake"
+        title={valueText(c)}
+      >
+        {wholeMoney(c.valueAtStake, c.currency)}
       </Text>
       <Text size="xs" c="dimmed">
         at stake · {valueSourceText(c)}
@@ -100,18 +109,13 @@ export function ValueAtStake({
   );
 }
 
-/** The API's refusal next to the action that caused it: the rule in words, and its code. */
+/** The API's refusal next to the action that caused it, as a sentence saying what to do (never a code). */
 export function ActionError({ error }: { error: unknown }) {
   if (!error) return null;
   const rule = error instanceof ApiError && error.status === 409;
   return (
     <Alert color={rule ? 'orange' : 'red'} title={rule ? 'Not yet' : 'Could not save'} role="alert" p="xs">
-      <Text size="sm">{errorMessage(error)}</Text>
-      {error instanceof ApiError && error.code && rule && (
-        <Text size="xs" c="dimmed" ff="monospace">
-          {error.code}
-        </Text>
-      )}
+      <Text size="sm">{problemSentence(error)}</Text>
     </Alert>
   );
 }

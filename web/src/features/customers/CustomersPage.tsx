@@ -156,7 +156,7 @@ export function CustomersPage() {
         </Paper>
       ) : (
         <Paper withBorder p={4} style={{ opacity: list.isPlaceholderData ? 0.6 : 1 }}>
-          <ul role="listbox" aria-label="Customers" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
+          <ul aria-label="Customers" style={{ listStyle: 'none', margin: 0, padding: 0 }}>
             {items.map((c, i) => (
               <CustomerRow key={c.id} c={c} index={i} active={i === active} onTag={(t) => setTagInput(t)} />
             ))}
@@ -190,8 +190,14 @@ function CustomerRow({
 }) {
   const { workspace } = useMe();
   return (
-    <li role="option" aria-selected={active} id={`customer-row-${index}`}>
-      <Link className="row-link" to={`/customers/${c.id}`} data-active={active}>
+    <li id={`customer-row-${index}`}>
+      {/* a list of links (a listbox may not hold links); ↑ ↓ move the highlighted one, Enter opens it */}
+      <Link
+        className="row-link"
+        to={`/customers/${c.id}`}
+        data-active={active}
+        aria-current={active ? 'true' : undefined}
+      >
         <Group justify="space-between" wrap="nowrap" px="sm" py={10} gap="sm">
           <div style={{ minWidth: 0 }}>
             <Group gap={6} wrap="nowrap">

@@ -122,7 +122,8 @@ export function AttentionTile() {
         </Text>
       ) : before ? (
         <Text size="sm" c="dimmed">
-          Predictions appear after the first nightly refit, or when orders are imported.
+          Predictions appear once customers have sales; they are updated every night and a minute after new
+          orders.
         </Text>
       ) : (
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="xl" verticalSpacing="md">

@@ -7,6 +7,7 @@ import { useCalls } from '../calls/callStore.ts';
 import { ComplaintsTile } from '../complaints/ComplaintsTile.tsx';
 import { readRecent } from '../customers/queries.ts';
 import { AttentionTile } from './AttentionTile.tsx';
+import { GetStarted } from './GetStarted.tsx';
 
 /** Home: where to start — search, add, complaints, who needs attention, the calls that came in, the customers just seen. */
 export function HomePage() {
@@ -33,6 +34,7 @@ export function HomePage() {
           Tip: press <Kbd size="xs">/</Kbd> anywhere to search.
         </Text>
       </Group>
+      <GetStarted />
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         <ComplaintsTile />
         <Paper withBorder p="md">

@@ -50,6 +50,9 @@ export function AppLayout() {
       padding={{ base: 'sm', sm: 'lg' }}
     >
       <AppShell.Header>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
         <Group h="100%" px={{ base: 'xs', sm: 'md' }} gap="sm" wrap="nowrap">
           <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Menu" />
           <UnstyledButton component={Link} to="/" aria-label="Rapport home" visibleFrom="xs">
@@ -79,7 +82,7 @@ export function AppLayout() {
           </Button>
         </Stack>
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id="main" tabIndex={-1}>
         <Suspense fallback={<PageLoader />}>
           <Outlet />
         </Suspense>
