@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { newId } from '../../platform/db/ids.ts';
 import { AppError, badInput } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/server.ts';
+import { moneyCurrency } from '../../platform/values.ts';
 import type { ImportOptions, ImportResult } from './imports.service.ts';
 import type { ImportService } from './imports.service.ts';
 import { PRESETS } from './presets/index.ts';
@@ -54,10 +55,7 @@ const uploadQuery = z.object({
     .enum(PRESETS.map((p) => p.id) as [string, ...string[]])
     .optional()
     .describe('Default: detected from the header row'),
-  currency: z
-    .string()
-    .regex(/^[A-Za-z]{3}$/)
-    .optional(),
+  currency: moneyCurrency.optional(),
   mapping: z
     .string()
     .min(1)
