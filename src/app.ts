@@ -133,8 +133,10 @@ export type Services = ReturnType<typeof createServices>;
 /** Open the database and bring its schema up to date (fail closed). */
 export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>,
+  onConnectionError?: (err: Error) => void,
 ): Promise<Db> {
   const conn = connect({
+    onConnectionError,
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
@@ -205,9 +207,14 @@ export async function buildApp(
     clock?: () => Date;
   } = {},
 ): Promise<RunningApp> {
-  const conn = opts.conn ?? (await openDatabase(config));
+  // connection errors (a terminated or restarted PostgreSQL) are logged once the logger exists; never thrown
+  let logDbError = (_err: Error) => {};
+  const onDbError = (err: Error) => logDbError(err);
+  const conn = opts.conn ?? (await openDatabase(config, onDbError));
   const bus =
-    conn.dialect === 'postgres' && conn.url ? await createPostgresBus(conn.url, () => {}) : createMemoryBus();
+    conn.dialect === 'postgres' && conn.url
+      ? await createPostgresBus(conn.url, onDbError)
+      : createMemoryBus();
   const services = createServices(conn, bus, config, opts.clock ? { clock: opts.clock } : {});
   const { access } = services;
 
@@ -256,6 +263,7 @@ export async function buildApp(
     },
   });
 
+  logDbError = (err) => app.log.warn({ err }, 'database connection lost; reconnecting');
   const sweep = setInterval(() => void access.deleteExpiredSessions().catch(() => {}), 3_600_000);
   sweep.unref();
   const jobs = opts.jobs ? startJobs(config, services, app) : undefined;

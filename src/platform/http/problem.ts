@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { AppError } from '../errors.ts';
 
 /** RFC 9457 problem details, with a stable `code` and the failing field's JSON pointer. */
@@ -33,6 +34,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export function sendProblem(reply: FastifyReply, p: Omit<Problem, 'type' | 'title'> & { title?: string }) {
@@ -91,6 +93,15 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
         : (FASTIFY_CODES[fe.code ?? ''] ??
           (fe.code?.startsWith('FST_') ? 'BAD_REQUEST' : (fe.code ?? 'BAD_REQUEST')));
     return sendProblem(reply, { status: fe.statusCode, code, detail: fe.message, requestId });
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable');
+    return sendProblem(reply.header('retry-after', '1'), {
+      status: 503,
+      code: 'DATABASE_UNAVAILABLE',
+      detail: 'The database could not be reached. Try again in a moment.',
+      requestId,
+    });
   }
   request.log.error({ err: error }, 'unhandled error');
   return sendProblem(reply, {
