@@ -29,12 +29,14 @@ import {
 import { createExportService, registerExportRoutes } from './modules/exports/index.ts';
 import {
   createImportService,
+  recoverImports,
   registerImportRoutes,
   type ImportResult,
   type StartImport,
 } from './modules/imports/index.ts';
 import { createJobQueue } from './platform/jobs/queue.ts';
 import { createJobRunner } from './platform/jobs/runner.ts';
+import { PROCESS_OWNER } from './platform/jobs/owner.ts';
 import { runWorker } from './platform/jobs/worker.ts';
 import { createOrderService, purchasesOnCard, registerOrderRoutes } from './modules/orders/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
@@ -134,6 +136,7 @@ export type Services = ReturnType<typeof createServices>;
 export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>,
   onConnectionError?: (err: Error) => void,
+  opts: { migrate?: boolean } = {},
 ): Promise<Db> {
   const conn = connect({
     onConnectionError,
@@ -141,6 +144,9 @@ export async function openDatabase(
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
   });
+  // worker threads skip this: their server migrated at start, and ten workers taking the migration lock at once
+  // made SQLite answer SQLITE_BUSY
+  if (opts.migrate === false) return conn;
   try {
     await migrateToLatest(conn.db);
   } catch (err) {
@@ -172,16 +178,29 @@ function refitInWorker(config: Config) {
 }
 
 /** Imports run in a worker thread with their own connection, so the API keeps answering during a big one. */
-function importInWorker(config: Config, onImported: (workspaceId: string) => void): StartImport {
+function importInWorker(
+  config: Config,
+  imports: Services['imports'],
+  onImported: (workspaceId: string) => void,
+): StartImport {
   const workerConfig = workerConfigOf(config);
   return async (options, onStarted) => {
+    let runId: string | null = null;
     const done = await runWorker(
       new URL('./workers/import.ts', import.meta.url),
-      { config: workerConfig, options },
+      // the worker's runs belong to this process (a restart tells them from live ones by this token)
+      { config: workerConfig, options, owner: PROCESS_OWNER },
       (m) => {
-        if (m.type === 'started') onStarted((m.runId as string | null) ?? null);
+        if (m.type === 'started') onStarted((runId = (m.runId as string | null) ?? null));
       },
-    );
+    ).catch(async (err: unknown) => {
+      // a worker that died before it could end its run: the run fails with the reason instead of staying "running"
+      if (runId)
+        await imports
+          .failRun(options.workspaceId, runId, err instanceof Error ? err.message : String(err))
+          .catch(() => {});
+      throw err;
+    });
     const result = done.result as ImportResult;
     onImported(options.workspaceId); // the worker's own "orders changed" may not outlive its connection
     return result;
@@ -217,6 +236,8 @@ export async function buildApp(
       : createMemoryBus();
   const services = createServices(conn, bus, config, opts.clock ? { clock: opts.clock } : {});
   const { access } = services;
+  const uploadsDir = path.join(config.dataDir, 'uploads');
+  const startImport = importInWorker(config, services.imports, (ws) => services.analytics.ordersChanged(ws));
 
   const authenticate = async (request: FastifyRequest) => {
     const header = request.headers.authorization;
@@ -249,8 +270,8 @@ export async function buildApp(
       registerOrderRoutes(api, services);
       registerImportRoutes(api, {
         imports: services.imports,
-        uploadsDir: path.join(config.dataDir, 'uploads'),
-        startImport: importInWorker(config, (ws) => services.analytics.ordersChanged(ws)),
+        uploadsDir,
+        startImport,
       });
       registerExportRoutes(api, services);
       registerComplaintRoutes(api, services);
@@ -267,6 +288,12 @@ export async function buildApp(
   const sweep = setInterval(() => void access.deleteExpiredSessions().catch(() => {}), 3_600_000);
   sweep.unref();
   const jobs = opts.jobs ? startJobs(config, services, app) : undefined;
+  // a server process (not tests, not the CLI) resumes or fails the imports a crash left running
+  const recovered = opts.jobs
+    ? recoverImports({ imports: services.imports, uploadsDir, startImport, log: app.log }).catch(
+        (err: unknown) => void app.log.error({ err }, 'recovering interrupted imports failed'),
+      )
+    : undefined;
   return {
     app,
     conn,
@@ -275,6 +302,7 @@ export async function buildApp(
     close: async () => {
       clearInterval(sweep);
       await jobs?.stop();
+      await recovered;
       await app.close();
       await bus.close();
       if (!opts.conn) await conn.close();

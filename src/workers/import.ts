@@ -13,7 +13,7 @@ type Data = {
 const { config, options } = workerData as Data;
 const post = (m: Record<string, unknown>) => parentPort?.postMessage(m);
 
-const conn = await openDatabase(config);
+const conn = await openDatabase(config, undefined, { migrate: false });
 try {
   const services = createServices(conn, createMemoryBus(), config);
   const result = await services.imports.runImport({
