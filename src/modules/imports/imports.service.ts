@@ -77,6 +77,11 @@ class DryRunRollback extends Error {}
  * get their turn well within SQLite's 5 s busy timeout.
  */
 const BATCH_RECORDS = 1000;
+/**
+ * A preview reads at most the file's first 2 MB (beyond its first 256 KB chunk): enough for the sample and the
+ * examples, and a bounded amount of work in the request thread whatever was uploaded.
+ */
+const PREVIEW_READ = { bytes: 2 * 1024 * 1024 };
 const BATCH_ROWS = 2500;
 /** Tries of a batch that found the database busy (each waits up to the busy timeout, then backs off). */
 const BUSY_ATTEMPTS = 8;
@@ -461,12 +466,16 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     const csv = await openCsv(opts.file);
     const layout = await chooseLayout(mappings, ws.id, csv.headers, opts);
     const seen = new Set<string>();
-    for await (const r of layout.preset.read(csv.rows(0), { currency, source: layout.source, seen }))
+    for await (const r of layout.preset.read(csv.rows(0, PREVIEW_READ), {
+      currency,
+      source: layout.source,
+      seen,
+    }))
       if (sample.push(r) >= 5) break;
     // the first values of each column: what the mapping editor shows beside each column
     const examples = new Map<string, string[]>(csv.headers.map((h) => [h, []]));
     let rows = 0;
-    for await (const row of csv.rows(0)) {
+    for await (const row of csv.rows(0, PREVIEW_READ)) {
       for (const [h, v] of Object.entries(row.cells)) {
         const list = examples.get(h);
         const t = v.trim().replace(/\s+/g, ' ').slice(0, 60);
