@@ -57,6 +57,28 @@ for (const dialect of DIALECTS) {
       expect(res.json()).toMatchObject({ code: 'IMPORT_TOO_MANY_COLUMNS' });
     });
 
+    it('rejects an order past the amount bounds by its line, and imports the rest', async () => {
+      const head =
+        'Name,Email,Financial Status,Currency,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Billing Name,Phone,Id';
+      const csv = [
+        head,
+        '#1,b1@example.com,paid,USD,2024-01-02 10:00:00 +0000,1,Bread,4.50,BR,Bisi One,+1 415 555 0101,7001',
+        '#2,b2@example.com,paid,USD,2024-01-02 10:00:00 +0000,2,Gold,90071992547409.91,GD,Bisi Two,+1 415 555 0102,7002',
+        '#3,b3@example.com,paid,XXX,2024-01-02 10:00:00 +0000,1,Jam,3.25,JM,Bisi Three,+1 415 555 0103,7003',
+        '#4,b4@example.com,paid,USD,2024-01-02 10:00:00 +0000,1000000000,Salt,1.00,SL,Bisi Four,+1 415 555 0104,7004',
+      ].join('\n');
+      const res = await upload('/api/v1/imports?dryRun=true', csv);
+      expect(res.statusCode).toBe(200);
+      const r = res.json() as {
+        counts: { orders: { created: number } };
+        rejections: { line: number; reason: string }[];
+      };
+      expect(r.counts.orders.created).toBe(1);
+      expect(r.rejections.map((x) => x.line)).toEqual([3, 4, 5]);
+      expect(r.rejections[0]?.reason).toMatch(/unitPrice|minor units/);
+      expect(r.rejections[1]?.reason).toMatch(/currency/);
+    }, 60_000);
+
     it('imports a row with a NUL character with the NUL removed; the rest of the file is imported too', async () => {
       const csv =
         'Customer ID,First Name,Last Name,Phone,Email\nN1,Ada\u0000,Obi,+1 415 200 0001,n1@example.com\nN2,Bola,Ade\u0000ola,+1 415 200 0002,n2@example.com\n';

@@ -108,8 +108,17 @@ export type StartImport = (
   onStarted: (runId: string | null) => void,
 ) => Promise<ImportResult>;
 
-/** Write the request body to a file, refusing more than MAX_UPLOAD bytes. */
-async function saveUpload(body: unknown, file: string) {
+/**
+ * A preview needs only the start of a file (it reads at most its first 2 MB): the rest of the body is received
+ * and dropped, not written.
+ */
+const PREVIEW_KEEP = 4 * 1024 * 1024;
+
+/**
+ * Write the request body to a file, refusing more than MAX_UPLOAD bytes. With `keep`, only the first `keep`
+ * bytes are written (the rest is read and dropped).
+ */
+async function saveUpload(body: unknown, file: string, keep = Infinity) {
   if (!(body instanceof Readable))
     throw new AppError(
       'IMPORT_NOT_A_FILE',
@@ -119,11 +128,10 @@ async function saveUpload(body: unknown, file: string) {
   let n = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _e, cb) {
+      const before = n;
       n += chunk.length;
-      cb(
-        n > MAX_UPLOAD ? new AppError('IMPORT_TOO_LARGE', 'The file is larger than 2 GB', 413) : null,
-        chunk,
-      );
+      if (n > MAX_UPLOAD) return cb(new AppError('IMPORT_TOO_LARGE', 'The file is larger than 2 GB', 413));
+      cb(null, before >= keep ? undefined : n > keep ? chunk.subarray(0, keep - before) : chunk);
     },
   });
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
@@ -205,7 +213,7 @@ export function registerImportRoutes(
       const { workspaceId } = actorOf(request);
       const file = path.join(deps.uploadsDir, `${newId()}.preview`);
       try {
-        await saveUpload(request.body, file);
+        await saveUpload(request.body, file, PREVIEW_KEEP);
         return await deps.imports.previewImport({
           workspaceId,
           file,
