@@ -109,35 +109,76 @@ export type StartImport = (
 ) => Promise<ImportResult>;
 
 /**
- * A preview needs only the start of a file (it reads at most its first 2 MB): the rest of the body is received
- * and dropped, not written.
+ * A preview needs only the start of a file (it reads at most its first 2 MB): it keeps the first 4 MB of the
+ * body and answers without waiting for the rest, which Node reads and drops after the answer.
  */
 const PREVIEW_KEEP = 4 * 1024 * 1024;
 
-/**
- * Write the request body to a file, refusing more than MAX_UPLOAD bytes. With `keep`, only the first `keep`
- * bytes are written (the rest is read and dropped).
- */
-async function saveUpload(body: unknown, file: string, keep = Infinity) {
-  if (!(body instanceof Readable))
-    throw new AppError(
-      'IMPORT_NOT_A_FILE',
-      `Send the file itself as the body, with content-type ${UPLOAD_TYPES.slice(0, 3).join(', ')} or application/octet-stream`,
-      415,
-    );
+const notAFile = () =>
+  new AppError(
+    'IMPORT_NOT_A_FILE',
+    `Send the file itself as the body, with content-type ${UPLOAD_TYPES.slice(0, 3).join(', ')} or application/octet-stream`,
+    415,
+  );
+
+/** Write the request body to a file, refusing more than MAX_UPLOAD bytes. */
+async function saveUpload(body: unknown, file: string) {
+  if (!(body instanceof Readable)) throw notAFile();
   let n = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _e, cb) {
-      const before = n;
       n += chunk.length;
-      if (n > MAX_UPLOAD) return cb(new AppError('IMPORT_TOO_LARGE', 'The file is larger than 2 GB', 413));
-      cb(null, before >= keep ? undefined : n > keep ? chunk.subarray(0, keep - before) : chunk);
+      cb(
+        n > MAX_UPLOAD ? new AppError('IMPORT_TOO_LARGE', 'The file is larger than 2 GB', 413) : null,
+        chunk,
+      );
     },
   });
   await fs.promises.mkdir(path.dirname(file), { recursive: true });
   await pipeline(body, limit, fs.createWriteStream(file));
+  await refuseUnreadable(file, n);
+}
+
+/**
+ * Write the first `keep` bytes of the request body to a file and stop reading it: the rest of the body stays
+ * unread until the answer is sent, then Node reads and drops it.
+ */
+async function saveStart(body: unknown, file: string, keep: number) {
+  if (!(body instanceof Readable)) throw notAFile();
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const out = fs.createWriteStream(file);
+  let n = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const stop = () => {
+        body.off('data', onData);
+        body.off('end', stop);
+        body.off('error', reject);
+        body.pause();
+        resolve();
+      };
+      const onData = (chunk: Buffer) => {
+        const room = keep - n;
+        n += chunk.length;
+        if (room > 0) out.write(room >= chunk.length ? chunk : chunk.subarray(0, room));
+        if (n >= keep) stop();
+      };
+      body.on('data', onData);
+      body.once('end', stop);
+      body.once('error', reject);
+    });
+  } finally {
+    await new Promise<void>((resolve, reject) =>
+      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
+  }
+  await refuseUnreadable(file, n);
+}
+
+/** Refuse an empty upload or one that is not text (a workbook, a PDF), removing its file. */
+async function refuseUnreadable(file: string, bytes: number) {
   const refused =
-    n === 0
+    bytes === 0
       ? new AppError('IMPORT_EMPTY', 'The upload is empty: send the file as the request body', 400)
       : await fileNotTextReason(file).then((why) => why && new AppError('IMPORT_NOT_TEXT', why, 415));
   if (refused) {
@@ -213,7 +254,7 @@ export function registerImportRoutes(
       const { workspaceId } = actorOf(request);
       const file = path.join(deps.uploadsDir, `${newId()}.preview`);
       try {
-        await saveUpload(request.body, file, PREVIEW_KEEP);
+        await saveStart(request.body, file, PREVIEW_KEEP);
         return await deps.imports.previewImport({
           workspaceId,
           file,
