@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { instant, minorAmount as minor, minorOut, pastInstant } from '../../platform/values.ts';
+import { instant, minorAmount as minor, minorOut } from '../../platform/values.ts';
 import { SEVERITIES } from './settings.ts';
 
 export const COMPLAINT_CHANNELS = [
@@ -50,7 +50,7 @@ export const createComplaintSchema = z.object({
   product: z.string().trim().min(1).max(300).optional(),
   orderId: z.string().max(100).optional().describe("One of this customer's orders"),
   ownerId: z.string().max(100).optional().describe('Default: the signed-in user, else the workspace owner'),
-  receivedAt: pastInstant
+  receivedAt: instant
     .optional()
     .describe('When the customer complained (default: now); the SLA clocks start here'),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { minorAmount as minor, minorOut, pastInstant } from '../../platform/values.ts';
+import { instant, minorAmount as minor, minorOut } from '../../platform/values.ts';
 
 export const enquiryKindSchema = z.enum(['question', 'quote', 'booking']);
 export const enquiryOutcomeSchema = z.enum(['won', 'lost', 'no_answer']);
@@ -27,7 +27,7 @@ export const createEnquirySchema = z.object({
   channel: enquiryChannelSchema,
   body: text(20_000).describe('What they asked, in their words'),
   ownerId: z.string().max(100).optional().describe('Default: the signed-in user, else the workspace owner'),
-  receivedAt: pastInstant.optional().describe('Default: now; the first-response timer starts here'),
+  receivedAt: instant.optional().describe('Default: now; the first-response timer starts here'),
   value: minor.optional().describe('Estimated value of the quote or booking, minor units'),
 });
 
