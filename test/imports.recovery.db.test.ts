@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +130,53 @@ for (const dialect of DIALECTS) {
       expect(resumed.run).toMatchObject({ id, status: 'done', recordsDone: 6000 });
       expect(resumed.counts.customers).toMatchObject({ created: 6000, unchanged: 0 });
     }, 180_000);
+
+    it('a run that failed before its first batch counts every row when resumed', async () => {
+      const w = await t.newWorkspace({ region: 'US' });
+      const file = path.join(tmpDir(), 'early.csv');
+      fs.writeFileSync(file, customersCsv(50));
+      const dry = await t.services.imports.runImport({
+        workspaceId: w.workspaceId,
+        file,
+        currency: 'USD',
+        dryRun: true,
+      });
+      const at = new Date().toISOString();
+      await t.conn.db
+        .insertInto('import_runs')
+        .values({
+          workspace_id: w.workspaceId,
+          id: 'early-run',
+          file_name: 'early.csv',
+          file_hash: createHash('sha256').update(fs.readFileSync(file)).digest('hex'),
+          file_bytes: fs.statSync(file).size,
+          preset: dry.preset,
+          options: JSON.stringify({ currency: 'USD', preset: dry.preset }),
+          status: 'failed',
+          records_done: 0,
+          bytes_done: 0,
+          counts: JSON.stringify(
+            dry.counts.customers.created
+              ? {
+                  customers: { created: 0, updated: 0, unchanged: 0 },
+                  orders: { created: 0, unchanged: 0 },
+                  rejected: 0,
+                  warnings: 0,
+                }
+              : dry.counts,
+          ),
+          error: 'database unavailable',
+          created_at: at,
+          updated_at: at,
+          finished_at: at,
+          active_key: null,
+          owner: null,
+        }) // prettier-ignore
+        .execute();
+      const r = await t.services.imports.runImport({ workspaceId: w.workspaceId, file, currency: 'USD' });
+      expect(r).toMatchObject({ resumed: true, run: { id: 'early-run', status: 'done', recordsDone: 50 } });
+      expect(r.counts.customers).toEqual({ created: 50, updated: 0, unchanged: 0 });
+    });
 
     it('removes uploads whose run has ended', async () => {
       const w = await t.newWorkspace({ region: 'US' });

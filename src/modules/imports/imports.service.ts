@@ -235,7 +235,11 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     const skip = resumable?.recordsDone ?? 0;
     // the record the run's last checkpoint ended on is read and written again (idempotently) on resume, so a
     // grouped order is never split; it was counted already, so it is not counted twice
-    const counted = resumable ? skip + 1 : 0;
+    // (a run interrupted before its first checkpoint counted nothing: then nothing is skipped)
+    const c0 = resumable?.counts;
+    const anyCounted =
+      !!c0 && c0.customers.created + c0.customers.updated + c0.customers.unchanged + c0.rejected > 0;
+    const counted = anyCounted ? skip + 1 : 0;
     const runId = start?.id;
     const beat = runId
       ? setInterval(
