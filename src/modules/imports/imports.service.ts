@@ -146,8 +146,9 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     fresh: () => Selectable<ImportRunTable>,
   ): Promise<{ joined: ImportRun } | { id: string; resumed?: ImportRun }> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      const active = await repo.findActive(ws, key);
-      const previous = active ?? (await repo.findResumable(ws, hash, preset, resumeOptions));
+      const active = await whenNotBusy(() => repo.findActive(ws, key));
+      const previous =
+        active ?? (await whenNotBusy(() => repo.findResumable(ws, hash, preset, resumeOptions)));
       if (previous) {
         const { run, claim } = previous;
         if (claim.status === 'running' && !ownerIsGone(claim.owner, claim.updatedAt)) return { joined: run };

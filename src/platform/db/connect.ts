@@ -106,7 +106,12 @@ export function connect(opts: ConnectOptions): Db {
   sqlite.pragma('analysis_limit = 1000');
   dropStat4Samples(sqlite);
   // Let SQLite gather the statistics its planner needs (it otherwise guesses, and can pick a whole-table index).
-  sqlite.pragma('optimize = 0x10002');
+  // (an optimisation only: when other connections keep the database busy past the timeout, skip it this time)
+  try {
+    sqlite.pragma('optimize = 0x10002');
+  } catch (err) {
+    if (!/^SQLITE_BUSY/.test(String((err as { code?: unknown }).code))) throw err;
+  }
   const db = new Kysely<Database>({
     dialect: new RapportSqliteDialect({ database: withStatementCache(sqlite) }),
   });

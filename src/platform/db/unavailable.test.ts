@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from './unavailable.ts';
+import { isDatabaseBusy, isDatabaseUnavailable } from './unavailable.ts';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -26,5 +26,14 @@ describe('isDatabaseUnavailable', () => {
       expect(isDatabaseUnavailable(withCode(code)), code).toBe(false);
     expect(isDatabaseUnavailable(new TypeError('Cannot read properties of undefined'))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
+  });
+});
+
+describe('isDatabaseBusy', () => {
+  it('knows SQLite locked past its busy timeout, and nothing else', () => {
+    expect(isDatabaseBusy(withCode('SQLITE_BUSY'))).toBe(true);
+    expect(isDatabaseBusy(withCode('SQLITE_BUSY_SNAPSHOT'))).toBe(true);
+    expect(isDatabaseBusy(withCode('SQLITE_CONSTRAINT_UNIQUE'))).toBe(false);
+    expect(isDatabaseBusy(new Error('x'))).toBe(false);
   });
 });

@@ -26,3 +26,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/** SQLite stayed locked by other connections past the busy timeout: the request may be tried again. */
+export const isDatabaseBusy = (err: unknown): boolean =>
+  /^SQLITE_(BUSY|LOCKED)/.test(String((err as { code?: unknown } | null)?.code ?? ''));

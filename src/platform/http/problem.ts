@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
-import { isDatabaseUnavailable } from '../db/unavailable.ts';
+import { isDatabaseBusy, isDatabaseUnavailable } from '../db/unavailable.ts';
 import { AppError } from '../errors.ts';
 
 /** RFC 9457 problem details, with a stable `code` and the failing field's JSON pointer. */
@@ -93,6 +93,15 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
         : (FASTIFY_CODES[fe.code ?? ''] ??
           (fe.code?.startsWith('FST_') ? 'BAD_REQUEST' : (fe.code ?? 'BAD_REQUEST')));
     return sendProblem(reply, { status: fe.statusCode, code, detail: fe.message, requestId });
+  }
+  if (isDatabaseBusy(error)) {
+    request.log.warn({ err: error }, 'database busy');
+    return sendProblem(reply.header('retry-after', '1'), {
+      status: 503,
+      code: 'DATABASE_BUSY',
+      detail: 'The database is busy with other writes. Try again in a moment.',
+      requestId,
+    });
   }
   if (isDatabaseUnavailable(error)) {
     request.log.warn({ err: error }, 'database unavailable');
