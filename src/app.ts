@@ -30,12 +30,14 @@ import {
 import { createExportService, registerExportRoutes } from './modules/exports/index.ts';
 import {
   createImportService,
+  recoverImports,
   registerImportRoutes,
   type ImportResult,
   type StartImport,
 } from './modules/imports/index.ts';
 import { createJobQueue } from './platform/jobs/queue.ts';
 import { createJobRunner } from './platform/jobs/runner.ts';
+import { PROCESS_OWNER } from './platform/jobs/owner.ts';
 import { runWorker } from './platform/jobs/worker.ts';
 import { createOrderService, purchasesOnCard, registerOrderRoutes } from './modules/orders/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
@@ -134,12 +136,18 @@ export type Services = ReturnType<typeof createServices>;
 /** Open the database and bring its schema up to date (fail closed). */
 export async function openDatabase(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>,
+  onConnectionError?: (err: Error) => void,
+  opts: { migrate?: boolean } = {},
 ): Promise<Db> {
   const conn = connect({
+    onConnectionError,
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.databasePoolSize,
   });
+  // worker threads skip this: their server migrated at start, and ten workers taking the migration lock at once
+  // made SQLite answer SQLITE_BUSY
+  if (opts.migrate === false) return conn;
   try {
     await migrateToLatest(conn.db);
   } catch (err) {
@@ -171,16 +179,29 @@ function refitInWorker(config: Config) {
 }
 
 /** Imports run in a worker thread with their own connection, so the API keeps answering during a big one. */
-function importInWorker(config: Config, onImported: (workspaceId: string) => void): StartImport {
+function importInWorker(
+  config: Config,
+  imports: Services['imports'],
+  onImported: (workspaceId: string) => void,
+): StartImport {
   const workerConfig = workerConfigOf(config);
   return async (options, onStarted) => {
+    let runId: string | null = null;
     const done = await runWorker(
       new URL('./workers/import.ts', import.meta.url),
-      { config: workerConfig, options },
+      // the worker's runs belong to this process (a restart tells them from live ones by this token)
+      { config: workerConfig, options, owner: PROCESS_OWNER },
       (m) => {
-        if (m.type === 'started') onStarted((m.runId as string | null) ?? null);
+        if (m.type === 'started') onStarted((runId = (m.runId as string | null) ?? null));
       },
-    );
+    ).catch(async (err: unknown) => {
+      // a worker that died before it could end its run: the run fails with the reason instead of staying "running"
+      if (runId)
+        await imports
+          .failRun(options.workspaceId, runId, err instanceof Error ? err.message : String(err))
+          .catch(() => {});
+      throw err;
+    });
     const result = done.result as ImportResult;
     onImported(options.workspaceId); // the worker's own "orders changed" may not outlive its connection
     return result;
@@ -208,11 +229,18 @@ export async function buildApp(
     logStream?: NodeJS.WritableStream;
   } = {},
 ): Promise<RunningApp> {
-  const conn = opts.conn ?? (await openDatabase(config));
+  // connection errors (a terminated or restarted PostgreSQL) are logged once the logger exists; never thrown
+  let logDbError = (_err: Error) => {};
+  const onDbError = (err: Error) => logDbError(err);
+  const conn = opts.conn ?? (await openDatabase(config, onDbError));
   const bus =
-    conn.dialect === 'postgres' && conn.url ? await createPostgresBus(conn.url, () => {}) : createMemoryBus();
+    conn.dialect === 'postgres' && conn.url
+      ? await createPostgresBus(conn.url, onDbError)
+      : createMemoryBus();
   const services = createServices(conn, bus, config, opts.clock ? { clock: opts.clock } : {});
   const { access } = services;
+  const uploadsDir = path.join(config.dataDir, 'uploads');
+  const startImport = importInWorker(config, services.imports, (ws) => services.analytics.ordersChanged(ws));
 
   /** The request's credential: a bearer API key, else the session cookie. */
   const credentialOf = (request: FastifyRequest) => {
@@ -248,8 +276,8 @@ export async function buildApp(
       registerOrderRoutes(api, services);
       registerImportRoutes(api, {
         imports: services.imports,
-        uploadsDir: path.join(config.dataDir, 'uploads'),
-        startImport: importInWorker(config, (ws) => services.analytics.ordersChanged(ws)),
+        uploadsDir,
+        startImport,
       });
       registerExportRoutes(api, services);
       registerComplaintRoutes(api, services);
@@ -271,9 +299,16 @@ export async function buildApp(
     },
   });
 
+  logDbError = (err) => app.log.warn({ err }, 'database connection lost; reconnecting');
   const sweep = setInterval(() => void access.deleteExpiredSessions().catch(() => {}), 3_600_000);
   sweep.unref();
   const jobs = opts.jobs ? startJobs(config, services, app) : undefined;
+  // a server process (not tests, not the CLI) resumes or fails the imports a crash left running
+  const recovered = opts.jobs
+    ? recoverImports({ imports: services.imports, uploadsDir, startImport, log: app.log }).catch(
+        (err: unknown) => void app.log.error({ err }, 'recovering interrupted imports failed'),
+      )
+    : undefined;
   return {
     app,
     conn,
@@ -282,6 +317,7 @@ export async function buildApp(
     close: async () => {
       clearInterval(sweep);
       await jobs?.stop();
+      await recovered;
       await app.close();
       await bus.close();
       if (!opts.conn) await conn.close();

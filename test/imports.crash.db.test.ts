@@ -65,7 +65,11 @@ for (const dialect of DIALECTS) {
       const file = shopifyFile(4000);
       const clean = await t.newWorkspace({ region: 'US', name: 'Clean' });
       const crashed = await t.newWorkspace({ region: 'US', name: 'Crashed' });
-      await t.services.imports.runImport({ workspaceId: clean.workspaceId, file, currency: 'USD' });
+      const cleanRun = await t.services.imports.runImport({
+        workspaceId: clean.workspaceId,
+        file,
+        currency: 'USD',
+      });
 
       const env = {
         ...process.env,
@@ -103,6 +107,11 @@ for (const dialect of DIALECTS) {
       expect(b.orders).toHaveLength(4000);
       expect(b.lines).toBe(8000);
       expect(b).toEqual(a);
+      // and the report says what a clean run says: counters exact, every row read, nothing left running
+      expect(resumed.counts).toEqual(cleanRun.counts);
+      expect(resumed.counts.orders.created).toBe(4000);
+      expect(resumed.run).toMatchObject({ status: 'done', recordsDone: 8000 });
+      expect(cleanRun.run).toMatchObject({ status: 'done', recordsDone: 8000 });
     }, 240_000);
   });
 }

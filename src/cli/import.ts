@@ -61,6 +61,11 @@ export function registerImportCommand(program: Command) {
             },
           });
           bar?.stop();
+          if (result.joined) {
+            console.log(
+              `${file} is already being imported (run ${result.run?.id ?? '?'}): nothing was done twice. Its counts so far follow.`,
+            );
+          }
           const c = result.counts;
           console.log(
             `${result.dryRun ? 'Dry run (nothing saved) of' : 'Imported'} ${file} as "${result.preset}"${result.resumed ? ' (resumed an interrupted run)' : ''}`,

@@ -13,7 +13,7 @@ type Data = {
 const { config, workspaceId, trigger } = workerData as Data;
 const post = (m: Record<string, unknown>) => parentPort?.postMessage(m);
 
-const conn = await openDatabase(config);
+const conn = await openDatabase(config, undefined, { migrate: false });
 try {
   const services = createServices(conn, createMemoryBus(), config);
   const result = await services.analytics.runRefit(workspaceId, {
@@ -26,6 +26,11 @@ try {
     type: 'error',
     message: err instanceof Error ? err.message : String(err),
     ...(err instanceof AppError && { code: err.code, status: err.status }),
+    // the driver's code (SQLITE_BUSY, 57P01, …), so the server can answer 503 rather than 500
+    ...(!(err instanceof AppError) &&
+      typeof (err as { code?: unknown } | null)?.code === 'string' && {
+        driverCode: (err as { code: string }).code,
+      }),
   });
 } finally {
   await conn.close();

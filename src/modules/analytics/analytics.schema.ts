@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { minorOut } from '../../platform/values.ts';
 
 const prob = z.number().min(0).max(1);
-const money = z.number().int().describe('Minor units of `currency`');
+const money = minorOut.describe('Minor units of `currency`');
 
 /** What the customer page shows about one customer's future (all null until a refit has scored them). */
 export const customerPredictionSchema = z

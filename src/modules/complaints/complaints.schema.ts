@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant, minorAmount as minor, minorOut } from '../../platform/values.ts';
 import { SEVERITIES } from './settings.ts';
 
 export const COMPLAINT_CHANNELS = [
@@ -30,9 +31,7 @@ export const offerKindSchema = z.enum(OFFER_KINDS);
 export const complaintStatusSchema = z.enum(['open', 'in_progress', 'resolved', 'closed']);
 export const slaStateSchema = z.enum(['ok', 'due_soon', 'breached', 'met']);
 
-const instant = z.iso.datetime({ offset: true });
 const text = (max: number) => z.string().trim().min(1).max(max);
-const minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 export const createComplaintSchema = z.object({
   customerId: z.string().max(100),
@@ -221,7 +220,7 @@ export const complaintSchema = z
     receivedAt: z.string(),
     slaState: slaStateSchema,
     sla: z.object({ firstResponse: timerSchema, resolution: timerSchema }),
-    valueAtStake: z.number().int().describe("The customer's lifetime value at risk, minor units"),
+    valueAtStake: minorOut.describe("The customer's lifetime value at risk, minor units"),
     currency: z.string(),
     value: z.object({
       source: z.enum(['spend_to_date', 'predicted_clv']),

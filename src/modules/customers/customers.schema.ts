@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pastInstant, YEAR_MESSAGE, yearInRange } from '../../platform/values.ts';
 
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** A calendar date, never an instant: 'YYYY-MM-DD', or '--MM-DD' when the year is unknown. */
@@ -17,6 +18,7 @@ export const calendarDateSchema = z
     },
     { message: 'Not a real calendar date' },
   )
+  .refine(yearInRange, { message: YEAR_MESSAGE })
   .meta({ example: '1990-04-17' });
 
 export const kindSchema = z.enum(['person', 'business']);
@@ -55,7 +57,7 @@ const customFieldValue = z.union([z.string().max(2000), z.number(), z.boolean(),
 const consentInput = z.object({
   marketing: z.boolean(),
   source: z.string().trim().max(200).optional(),
-  at: z.iso.datetime({ offset: true }).optional(),
+  at: pastInstant.optional(),
 });
 
 export const createCustomerSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { instant, minorAmount as minor, minorOut } from '../../platform/values.ts';
 
 export const enquiryKindSchema = z.enum(['question', 'quote', 'booking']);
 export const enquiryOutcomeSchema = z.enum(['won', 'lost', 'no_answer']);
@@ -13,7 +14,7 @@ export const enquiryChannelSchema = z.enum([
   'web_form',
   'other',
 ]);
-const minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 export const createEnquirySchema = z.object({
@@ -26,10 +27,7 @@ export const createEnquirySchema = z.object({
   channel: enquiryChannelSchema,
   body: text(20_000).describe('What they asked, in their words'),
   ownerId: z.string().max(100).optional().describe('Default: the signed-in user, else the workspace owner'),
-  receivedAt: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .describe('Default: now; the first-response timer starts here'),
+  receivedAt: instant.optional().describe('Default: now; the first-response timer starts here'),
   value: minor.optional().describe('Estimated value of the quote or booking, minor units'),
 });
 
@@ -81,7 +79,7 @@ export const enquirySchema = z
     outcome: enquiryOutcomeSchema.nullable(),
     outcomeAt: z.string().nullable(),
     outcomeNote: z.string().nullable(),
-    value: z.number().int().nullable(),
+    value: minorOut.nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -29,6 +29,28 @@ export type ImportRun = {
   finishedAt: string | null;
 };
 
+/** A run's claim fields: who runs it and when it last said so (not part of the API's ImportRun). */
+export type RunClaim = {
+  id: string;
+  status: ImportRunTable['status'];
+  owner: string | null;
+  updatedAt: string;
+  activeKey: string | null;
+};
+const toClaim = (r: Selectable<ImportRunTable>): RunClaim => ({
+  id: r.id,
+  status: r.status,
+  owner: r.owner,
+  updatedAt: r.updated_at,
+  activeKey: r.active_key,
+});
+
+/** The unique key of active runs was taken: another import of the same file is running. */
+export const isUniqueViolation = (err: unknown): boolean => {
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+};
+
 const toRun = (r: Selectable<ImportRunTable>): ImportRun => ({
   id: r.id,
   fileName: r.file_name,
@@ -66,6 +88,58 @@ export function createImportsRepository(db: Kysely<Database>) {
         .orderBy('created_at', 'desc')
         .limit(1)
         .executeTakeFirst();
+      return r && { run: toRun(r), claim: toClaim(r) };
+    },
+    /** The run now importing what `key` names (file, preset, mapping), if any. */
+    async findActive(ws: string, key: string) {
+      const r = await db
+        .selectFrom('import_runs')
+        .selectAll()
+        .where('workspace_id', '=', ws)
+        .where('active_key', '=', key)
+        .executeTakeFirst();
+      return r && { run: toRun(r), claim: toClaim(r) };
+    },
+    /** Every run of every workspace marked running (at start: which of them were interrupted). */
+    async listRunning() {
+      const rows = await db.selectFrom('import_runs').selectAll().where('status', '=', 'running').execute();
+      return rows.map((r) => ({
+        workspaceId: r.workspace_id,
+        options: r.options,
+        run: toRun(r),
+        claim: toClaim(r),
+      }));
+    },
+    /**
+     * Take over a run as it was seen (compare-and-set on status, owner and last heartbeat): true when this
+     * process now owns it; false when someone else changed it first. Throws a unique violation when another
+     * run of the same file became active meanwhile.
+     */
+    async claim(ws: string, seen: RunClaim, owner: string, key: string, at: string) {
+      let q = db
+        .updateTable('import_runs')
+        .set({ status: 'running', owner, active_key: key, updated_at: at, error: null, finished_at: null })
+        .where('workspace_id', '=', ws)
+        .where('id', '=', seen.id)
+        .where('status', '=', seen.status)
+        .where('updated_at', '=', seen.updatedAt);
+      q = seen.owner === null ? q.where('owner', 'is', null) : q.where('owner', '=', seen.owner);
+      const r = await q.executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    /** Say that `owner` still runs the run. */
+    async heartbeat(ws: string, id: string, owner: string, at: string) {
+      await db
+        .updateTable('import_runs')
+        .set({ updated_at: at })
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .where('owner', '=', owner)
+        .where('status', '=', 'running')
+        .execute();
+    },
+    async getAnyWorkspace(id: string) {
+      const r = await db.selectFrom('import_runs').selectAll().where('id', '=', id).executeTakeFirst();
       return r && toRun(r);
     },
     async get(ws: string, id: string) {
@@ -87,40 +161,65 @@ export function createImportsRepository(db: Kysely<Database>) {
         .execute();
       return rows.map(toRun);
     },
-    /** Save progress in the same transaction as the rows it covers. */
+    /**
+     * Save progress in the same transaction as the rows it covers, only while `owner` still owns the run: false
+     * when another process took it over (the caller then rolls the batch back).
+     */
     async checkpoint(
       trx: Kysely<Database>,
       ws: string,
       id: string,
+      owner: string,
       p: { recordsDone: number; bytesDone: number; counts: ImportCounts; at: string },
     ) {
-      await trx
+      const r = await trx
         .updateTable('import_runs')
         .set({
           records_done: p.recordsDone,
           bytes_done: p.bytesDone,
           counts: JSON.stringify(p.counts),
           updated_at: p.at,
-          status: 'running',
         })
         .where('workspace_id', '=', ws)
         .where('id', '=', id)
-        .execute();
+        .where('owner', '=', owner)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
+    /**
+     * End a run owned by `owner` (null: whoever owns it, for a run found interrupted), with its final counts and,
+     * when done, its record count; it stops being the active run of its file.
+     */
     async finish(
       ws: string,
       id: string,
-      status: 'done' | 'failed',
-      counts: ImportCounts,
-      at: string,
-      error: string | null,
+      owner: string | null,
+      end: {
+        status: 'done' | 'failed';
+        at: string;
+        error: string | null;
+        counts?: ImportCounts;
+        recordsDone?: number;
+      },
     ) {
-      await db
+      let q = db
         .updateTable('import_runs')
-        .set({ status, counts: JSON.stringify(counts), updated_at: at, finished_at: at, error })
+        .set({
+          status: end.status,
+          updated_at: end.at,
+          finished_at: end.at,
+          error: end.error,
+          active_key: null,
+          ...(end.counts && { counts: JSON.stringify(end.counts) }),
+          ...(end.recordsDone !== undefined && { records_done: end.recordsDone }),
+        })
         .where('workspace_id', '=', ws)
         .where('id', '=', id)
-        .execute();
+        .where('status', '=', 'running');
+      if (owner !== null) q = q.where('owner', '=', owner);
+      const r = await q.executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
     async addNotes(
       trx: Kysely<Database>,

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { newId } from '../../platform/db/ids.ts';
 import { AppError, badInput } from '../../platform/errors.ts';
 import { actorOf } from '../../platform/http/server.ts';
+import { moneyCurrency } from '../../platform/values.ts';
 import type { ImportOptions, ImportResult } from './imports.service.ts';
 import type { ImportService } from './imports.service.ts';
 import { PRESETS } from './presets/index.ts';
@@ -96,10 +97,7 @@ const uploadQuery = z.object({
     .enum(PRESETS.map((p) => p.id) as [string, ...string[]])
     .optional()
     .describe('Default: detected from the header row'),
-  currency: z
-    .string()
-    .regex(/^[A-Za-z]{3}$/)
-    .optional(),
+  currency: moneyCurrency.optional(),
   mapping: z
     .string()
     .min(1)
@@ -152,14 +150,22 @@ export type StartImport = (
   onStarted: (runId: string | null) => void,
 ) => Promise<ImportResult>;
 
+/**
+ * A preview needs only the start of a file (it reads at most its first 2 MB): it keeps the first 4 MB of the
+ * body and answers without waiting for the rest, which Node reads and drops after the answer.
+ */
+const PREVIEW_KEEP = 4 * 1024 * 1024;
+
+const notAFile = () =>
+  new AppError(
+    'IMPORT_NOT_A_FILE',
+    `Send the file itself as the body, with content-type ${UPLOAD_TYPES.slice(0, 3).join(', ')} or application/octet-stream`,
+    415,
+  );
+
 /** Write the request body to a file, refusing more than MAX_UPLOAD bytes. */
 async function saveUpload(body: unknown, file: string) {
-  if (!(body instanceof Readable))
-    throw new AppError(
-      'IMPORT_NOT_A_FILE',
-      `Send the file itself as the body, with content-type ${UPLOAD_TYPES.slice(0, 3).join(', ')} or application/octet-stream`,
-      415,
-    );
+  if (!(body instanceof Readable)) throw notAFile();
   let n = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _e, cb) {
@@ -174,8 +180,50 @@ async function saveUpload(body: unknown, file: string) {
   await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   await fs.promises.chmod(path.dirname(file), 0o700);
   await pipeline(body, limit, fs.createWriteStream(file, { mode: 0o600 }));
+  await refuseUnreadable(file, n);
+}
+
+/**
+ * Write the first `keep` bytes of the request body to a file and stop reading it: the rest of the body stays
+ * unread until the answer is sent, then Node reads and drops it.
+ */
+async function saveStart(body: unknown, file: string, keep: number) {
+  if (!(body instanceof Readable)) throw notAFile();
+  await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await fs.promises.chmod(path.dirname(file), 0o700);
+  const out = fs.createWriteStream(file, { mode: 0o600 });
+  let n = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const stop = () => {
+        body.off('data', onData);
+        body.off('end', stop);
+        body.off('error', reject);
+        body.pause();
+        resolve();
+      };
+      const onData = (chunk: Buffer) => {
+        const room = keep - n;
+        n += chunk.length;
+        if (room > 0) out.write(room >= chunk.length ? chunk : chunk.subarray(0, room));
+        if (n >= keep) stop();
+      };
+      body.on('data', onData);
+      body.once('end', stop);
+      body.once('error', reject);
+    });
+  } finally {
+    await new Promise<void>((resolve, reject) =>
+      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
+  }
+  await refuseUnreadable(file, n);
+}
+
+/** Refuse an empty upload or one that is not text (a workbook, a PDF), removing its file. */
+async function refuseUnreadable(file: string, bytes: number) {
   const refused =
-    n === 0
+    bytes === 0
       ? new AppError('IMPORT_EMPTY', 'The upload is empty: send the file as the request body', 400)
       : await fileNotTextReason(file).then((why) => why && new AppError('IMPORT_NOT_TEXT', why, 415));
   if (refused) {
@@ -251,7 +299,7 @@ export function registerImportRoutes(
       const { workspaceId } = actorOf(request);
       const file = path.join(deps.uploadsDir, `${newId()}.preview`);
       try {
-        await saveUpload(request.body, file);
+        await saveStart(request.body, file, PREVIEW_KEEP);
         return await deps.imports.previewImport({
           workspaceId,
           file,

@@ -1,22 +1,25 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { rawDriver } from '../../platform/db/connect.ts';
 import { writeTransaction } from '../../platform/db/transaction.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
-import type { Database } from '../../platform/db/schema.ts';
+import type { Database, ImportRunTable } from '../../platform/db/schema.ts';
 import { AppError, badInput, notFound } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { CustomerService } from '../customers/index.ts';
 import type { OrderService } from '../orders/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
+import { HEARTBEAT_MS, ownerIsGone, PROCESS_OWNER } from '../../platform/jobs/owner.ts';
 import {
   createImportsRepository,
   emptyCounts,
+  isUniqueViolation,
   type ImportCounts,
   type ImportRun,
+  type ImportsRepository,
 } from './imports.repository.ts';
 import { chooseLayout, type LayoutChoice } from './layout.ts';
 import { createMappingService } from './mappings.ts';
@@ -45,6 +48,11 @@ export type ImportOptions = {
 };
 export type ImportResult = {
   run: ImportRun | null;
+  /**
+   * True when the same file (same preset and mapping) was already being imported: this call wrote nothing and
+   * answers that run, which goes on in the process that runs it.
+   */
+  joined: boolean;
   preset: string;
   encoding: string;
   delimiter: string;
@@ -69,6 +77,11 @@ class DryRunRollback extends Error {}
  * get their turn well within SQLite's 5 s busy timeout.
  */
 const BATCH_RECORDS = 1000;
+/**
+ * A preview reads at most the file's first 2 MB (beyond its first 256 KB chunk): enough for the sample and the
+ * examples, and a bounded amount of work in the request thread whatever was uploaded.
+ */
+const PREVIEW_READ = { bytes: 2 * 1024 * 1024 };
 const BATCH_ROWS = 2500;
 /** Tries of a batch that found the database busy (each waits up to the busy timeout, then backs off). */
 const BUSY_ATTEMPTS = 8;
@@ -119,6 +132,47 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
   // SQLite works in this thread: reading the next batch ahead would only stretch its write lock.
   const readAhead = rawDriver(db)?.dialect !== 'sqlite';
 
+  /**
+   * Make this process the one running the import of a file, exactly once per workspace, file and mapping: a run
+   * of it already going on elsewhere is joined (nothing is written twice); one left by a process that is gone,
+   * or one that failed, is taken over and resumed (compare-and-set, so two takers cannot both win); otherwise a
+   * new run is inserted, and the unique active key makes a simultaneous second insert fail and join instead.
+   */
+  async function claimRun(
+    ws: string,
+    key: string,
+    hash: string,
+    preset: string,
+    resumeOptions: string | undefined,
+    fresh: () => Selectable<ImportRunTable>,
+  ): Promise<{ joined: ImportRun } | { id: string; resumed?: ImportRun }> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const active = await whenNotBusy(() => repo.findActive(ws, key));
+      const previous =
+        active ?? (await whenNotBusy(() => repo.findResumable(ws, hash, preset, resumeOptions)));
+      if (previous) {
+        const { run, claim } = previous;
+        if (claim.status === 'running' && !ownerIsGone(claim.owner, claim.updatedAt)) return { joined: run };
+        try {
+          if (await whenNotBusy(() => repo.claim(ws, claim, PROCESS_OWNER, key, nowIso())))
+            return { id: run.id, resumed: run };
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+        }
+      } else {
+        const row = fresh();
+        try {
+          await whenNotBusy(() => repo.insertRun(row));
+          return { id: row.id };
+        } catch (err) {
+          if (!isUniqueViolation(err)) throw err;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 10 + Math.random() * 40)); // someone else won: look again
+    }
+    throw new AppError('IMPORT_BUSY', 'This file is being started by another import; try again', 409);
+  }
+
   async function runImport(opts: ImportOptions): Promise<ImportResult> {
     const ws = await workspaces.getWorkspaceOrThrow(opts.workspaceId);
     const stat = await fs.promises.stat(opts.file).catch(() => undefined);
@@ -139,20 +193,15 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     const actor: Actor = { workspaceId: ws.id, kind: 'cli', id: 'import', scopes: new Set(['write']) };
 
     const hash = await hashFile(opts.file);
-    // a mapped file resumes only under the same mapping
-    const resumable = opts.dryRun
+    const resumeOptions = layout?.columns ? options : undefined; // a mapped file resumes only under the same mapping
+    const key = createHash('sha256')
+      .update(`${hash}\n${presetId}\n${resumeOptions ?? ''}`)
+      .digest('hex');
+    const start = opts.dryRun
       ? undefined
-      : await repo.findResumable(ws.id, hash, presetId, layout?.columns ? options : undefined);
-    const counts = resumable?.counts ?? emptyCounts();
-    const skip = resumable?.recordsDone ?? 0;
-    let runId = resumable?.id;
-    if (!opts.dryRun && !runId) {
-      const id = (runId = opts.runId ?? newId());
-      const at = nowIso();
-      await whenNotBusy(() =>
-        repo.insertRun({
+      : await claimRun(ws.id, key, hash, presetId, resumeOptions, () => ({
           workspace_id: ws.id,
-          id,
+          id: opts.runId ?? newId(),
           file_name: opts.fileName ?? path.basename(opts.file),
           file_hash: hash,
           file_bytes: stat.size,
@@ -161,19 +210,59 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           status: 'running',
           records_done: 0,
           bytes_done: 0,
-          counts: JSON.stringify(counts),
+          counts: JSON.stringify(emptyCounts()),
           error: null,
-          created_at: at,
-          updated_at: at,
+          created_at: nowIso(),
+          updated_at: nowIso(),
           finished_at: null,
-        }),
-      );
+          active_key: key,
+          owner: PROCESS_OWNER,
+        }));
+    if (start && 'joined' in start) {
+      opts.onStarted?.(start.joined.id);
+      return {
+        run: start.joined,
+        joined: true,
+        preset: presetId,
+        encoding: csv?.encoding ?? 'utf-8',
+        delimiter: csv?.delimiter ?? '',
+        resumed: false,
+        dryRun: false,
+        counts: start.joined.counts,
+        rejections: [],
+      };
     }
+    const resumable = start?.resumed;
+    const counts = resumable?.counts ?? emptyCounts();
+    const skip = resumable?.recordsDone ?? 0;
+    // the record the run's last checkpoint ended on is read and written again (idempotently) on resume, so a
+    // grouped order is never split; it was counted already, so it is not counted twice
+    // (a run interrupted before its first checkpoint counted nothing: then nothing is skipped)
+    const c0 = resumable?.counts;
+    const anyCounted =
+      !!c0 && c0.customers.created + c0.customers.updated + c0.customers.unchanged + c0.rejected > 0;
+    const counted = anyCounted ? skip + 1 : 0;
+    const runId = start?.id;
+    const beat = runId
+      ? setInterval(
+          () => void repo.heartbeat(ws.id, runId, PROCESS_OWNER, nowIso()).catch(() => {}),
+          HEARTBEAT_MS,
+        )
+      : undefined;
+    beat?.unref();
     opts.onStarted?.(runId ?? null);
     const rejections: { line: number; reason: string }[] = [];
+    // the last row read: where the run ends (records_done counts rows, as the checkpoints do)
+    let lastRow = skip;
     const records: AsyncIterable<ImportRecord> = vcard
-      ? skipRecords(readVcards(opts.file), skip)
-      : (preset?.read(csv?.rows(skip) ?? emptyRows(), { currency, source }) ?? emptyRows());
+      ? tapIndex(skipRecords(readVcards(opts.file), skip), (i) => (lastRow = i))
+      : (preset?.read(
+          tapIndex(csv?.rows(skip) ?? emptyRows(), (i) => (lastRow = i)),
+          {
+            currency,
+            source,
+          },
+        ) ?? emptyRows());
 
     const applyBatch = async (batch: ImportRecord[], bytesDone: number) => {
       const last = batch.at(-1);
@@ -186,7 +275,8 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           kind: 'rejected' | 'warning';
           reason: string;
         }[] = [];
-        const note = (line: number, kind: 'rejected' | 'warning', reason: string) => {
+        const note = (line: number, kind: 'rejected' | 'warning', reason: string, index: number) => {
+          if (index === counted) return; // counted (and noted) before the interruption
           if (kind === 'rejected') {
             counts.rejected++;
             rejections.push({ line, reason });
@@ -196,7 +286,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         };
         // 1. every record's customer (a row's own, or an order's buyer), matched or created as one batch
         const kept = batch.filter((r): r is Exclude<ImportRecord, { error: string }> => {
-          if ('error' in r) note(r.line, 'rejected', r.error);
+          if ('error' in r) note(r.line, 'rejected', r.error, r.index);
           return !('error' in r);
         });
         const people = await customers.upsertCustomers(
@@ -238,23 +328,25 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         // 3. counts and notes, in file order
         kept.forEach((r, k) => {
           const who = people[k];
-          if (!who || !('id' in who)) return note(r.line, 'rejected', describe(who?.error));
-          counts.customers[who.outcome]++;
+          if (!who || !('id' in who)) return note(r.line, 'rejected', describe(who?.error), r.index);
+          const again = r.index === counted;
+          if (!again) counts.customers[who.outcome]++;
           const o = orderOf.has(k) ? bought[orderOf.get(k) ?? -1] : undefined;
-          if (o && 'error' in o) note(r.line, 'rejected', describe(o.error));
-          else if (o) counts.orders[o.created ? 'created' : 'unchanged']++;
+          if (o && 'error' in o) note(r.line, 'rejected', describe(o.error), r.index);
+          else if (o && !again) counts.orders[o.created ? 'created' : 'unchanged']++;
           const w = [...(r.warnings ?? []), ...who.warnings];
-          if (w.length) note(r.line, 'warning', w.join('; '));
+          if (w.length) note(r.line, 'warning', w.join('; '), r.index);
         });
         if (runId) {
           await repo.addNotes(trx, notes);
           // resume from the start of the last record (re-done idempotently), so a grouped order is never split
-          await repo.checkpoint(trx, ws.id, runId, {
+          const mine = await repo.checkpoint(trx, ws.id, runId, PROCESS_OWNER, {
             recordsDone: Math.max(skip, last.index - 1),
             bytesDone,
             counts,
             at: nowIso(),
           });
+          if (!mine) throw new AppError('IMPORT_TAKEN_OVER', 'Another process took this import over', 409);
         }
         if (opts.dryRun) throw new DryRunRollback();
       };
@@ -277,7 +369,6 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       });
     };
 
-    let processed = 0;
     let batches = 0;
     try {
       let batch: ImportRecord[] = [];
@@ -289,12 +380,11 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       const write = (b: ImportRecord[], bytes: number) => {
         const next = writing.then(async () => {
           await applyBatch(b, bytes);
-          processed += b.length;
           // Tables grow from nothing during a first import: refresh the planner's statistics after batch 1, 4,
           // 16, … (PostgreSQL otherwise keeps foreign-key checks planned for empty tables: quadratic time).
           if (!opts.dryRun && (++batches & (batches - 1)) === 0 && Math.log2(batches) % 2 === 0)
             await repo.refreshStatistics();
-          opts.onProgress?.({ records: skip + processed, bytes, totalBytes: stat.size, counts });
+          opts.onProgress?.({ records: lastRow, bytes, totalBytes: stat.size, counts });
         });
         next.catch(() => {}); // awaited below; this only keeps a failure from being reported as unhandled
         return next;
@@ -312,22 +402,31 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       }
       await writing;
       await applyBatch(batch, stat.size);
-      processed += batch.length;
-      opts.onProgress?.({ records: skip + processed, bytes: stat.size, totalBytes: stat.size, counts });
+      opts.onProgress?.({ records: lastRow, bytes: stat.size, totalBytes: stat.size, counts });
       const id = runId;
       if (id) {
-        await whenNotBusy(() => repo.finish(ws.id, id, 'done', counts, nowIso(), null));
+        const end = { status: 'done' as const, counts, recordsDone: lastRow, at: nowIso(), error: null };
+        if (!(await whenNotBusy(() => repo.finish(ws.id, id, PROCESS_OWNER, end))))
+          throw new AppError('IMPORT_TAKEN_OVER', 'Another process took this import over', 409);
         await whenNotBusy(() => recordAuditOutside(ws.id, id, presetId, counts));
       }
     } catch (err) {
       if (runId)
         await repo
-          .finish(ws.id, runId, 'failed', counts, nowIso(), err instanceof Error ? err.message : String(err))
+          .finish(ws.id, runId, PROCESS_OWNER, {
+            status: 'failed',
+            counts,
+            at: nowIso(),
+            error: err instanceof Error ? err.message : String(err),
+          })
           .catch(() => {});
       throw err;
+    } finally {
+      clearInterval(beat);
     }
     return {
       run: runId ? ((await repo.get(ws.id, runId)) ?? null) : null,
+      joined: false,
       preset: presetId,
       encoding: csv?.encoding ?? 'utf-8',
       delimiter: csv?.delimiter ?? '',
@@ -378,12 +477,16 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     const csv = await openCsv(opts.file);
     const layout = await chooseLayout(mappings, ws.id, csv.headers, opts);
     const seen = new Set<string>();
-    for await (const r of layout.preset.read(csv.rows(0), { currency, source: layout.source, seen }))
+    for await (const r of layout.preset.read(csv.rows(0, PREVIEW_READ), {
+      currency,
+      source: layout.source,
+      seen,
+    }))
       if (sample.push(r) >= 5) break;
     // the first values of each column: what the mapping editor shows beside each column
     const examples = new Map<string, string[]>(csv.headers.map((h) => [h, []]));
     let rows = 0;
-    for await (const row of csv.rows(0)) {
+    for await (const row of csv.rows(0, PREVIEW_READ)) {
       for (const [h, v] of Object.entries(row.cells)) {
         const list = examples.get(h);
         const t = v.trim().replace(/\s+/g, ' ').slice(0, 60);
@@ -437,6 +540,53 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       return r;
     },
     listRuns: (ws: string, limit = 50) => repo.list(ws, limit),
+    /** A run by id in any workspace (the uploads folder names runs, not workspaces). */
+    findRun: (id: string) => repo.getAnyWorkspace(id),
+    /** Runs marked running whose process is gone (a crash, a kill, a restart): what a starting server recovers. */
+    async interruptedRuns() {
+      const running = await repo.listRunning();
+      return running
+        .filter((r) => ownerIsGone(r.claim.owner, r.claim.updatedAt))
+        .map((r) => {
+          const o = JSON.parse(r.options) as {
+            currency?: string;
+            preset?: string;
+            columns?: Record<string, string>;
+          };
+          const layout: { preset?: string; mapping?: string; columns?: Record<string, string> } =
+            r.run.preset.startsWith('mapping:')
+              ? { mapping: r.run.preset.slice('mapping:'.length) }
+              : o.columns
+                ? { columns: o.columns }
+                : r.run.preset === 'vcard'
+                  ? {}
+                  : { preset: r.run.preset };
+          return { workspaceId: r.workspaceId, run: r.run, currency: o.currency, layout, claim: r.claim };
+        });
+    },
+    /**
+     * Fail an interrupted run with a reason (taken over first, so a run another process resumes meanwhile is left
+     * alone): it stops being active, and importing the file again resumes it. False when someone else had it.
+     */
+    async failInterrupted(
+      ws: string,
+      run: { id: string; claim: Awaited<ReturnType<ImportsRepository['listRunning']>>[number]['claim'] },
+      reason: string,
+    ) {
+      const claimed = await whenNotBusy(() =>
+        repo.claim(ws, run.claim, PROCESS_OWNER, run.claim.activeKey ?? `interrupted:${run.id}`, nowIso()),
+      ).catch((err: unknown) => {
+        if (isUniqueViolation(err)) return false;
+        throw err;
+      });
+      if (!claimed) return false;
+      return whenNotBusy(() =>
+        repo.finish(ws, run.id, PROCESS_OWNER, { status: 'failed', at: nowIso(), error: reason }),
+      );
+    },
+    /** Fail a run this process was running (its worker died before it could say so). */
+    failRun: (ws: string, id: string, reason: string) =>
+      repo.finish(ws, id, PROCESS_OWNER, { status: 'failed', at: nowIso(), error: reason }),
     /** The first rejected rows (or warnings) of a run, by line: what the web app shows under the counts. */
     async firstNotes(ws: string, id: string, kind: 'rejected' | 'warning', limit: number) {
       if (!(await repo.get(ws, id))) throw notFound('IMPORT_NOT_FOUND', 'Import');
@@ -478,4 +628,15 @@ function refuseMappingForVcard(o: LayoutChoice) {
 
 async function* skipRecords(src: AsyncIterable<ImportRecord>, skip: number): AsyncIterable<ImportRecord> {
   for await (const r of src) if (r.index > skip) yield r;
+}
+
+/** Pass a stream's items through, telling `seen` each one's index (the last row read). */
+async function* tapIndex<T extends { index: number }>(
+  src: AsyncIterable<T>,
+  seen: (index: number) => void,
+): AsyncIterable<T> {
+  for await (const r of src) {
+    seen(r.index);
+    yield r;
+  }
 }

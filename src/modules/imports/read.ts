@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
-import { Parser, type Options } from 'csv-parse';
+import { CsvError, Parser, type Options } from 'csv-parse';
+import { AppError } from '../../platform/errors.ts';
+import { stripNul } from '../../platform/values.ts';
 import { headerIndex, type HeaderIndex, type Row } from './records.ts';
 
 export type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -29,17 +31,71 @@ export function detectEncoding(head: Uint8Array): Encoding {
   }
 }
 
-/** A streaming decoder to text (drops a UTF-8/UTF-16 BOM). */
+/**
+ * Limits on what a CSV may be, so that no file (100 MB on one line, a quote never closed, a million columns)
+ * can keep the process busy: a record (one row, with its quoted line breaks) of at most MAX_RECORD_CHARS
+ * characters, and at most MAX_COLUMNS columns in the header.
+ */
+export const MAX_RECORD_CHARS = 1_048_576;
+/**
+ * The longest line in bytes: checked on the raw bytes before any parsing (a scan for line breaks costs
+ * next to nothing, while csv-parse spends ~0.5 s per MB of one field), so a file without line breaks is refused
+ * after its first 256 KB.
+ */
+export const MAX_LINE_BYTES = 262_144;
+export const MAX_COLUMNS = 1_000;
+
+/** A streaming decoder to text (drops a UTF-8/UTF-16 BOM, and NUL characters, which no text field holds). */
 function decoder(encoding: Encoding): Transform {
   const d = new TextDecoder(encoding, { ignoreBOM: false });
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      cb(null, d.decode(chunk, { stream: true }));
+      cb(null, stripNul(d.decode(chunk, { stream: true })));
     },
     flush(cb) {
-      cb(null, d.decode());
+      cb(null, stripNul(d.decode()));
     },
   });
+}
+
+/** Passes bytes through, failing at the first line longer than MAX_LINE_BYTES. */
+function lineLengthGuard(): Transform {
+  let run = 0; // bytes since the last line break
+  let line = 1;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      let from = 0;
+      for (;;) {
+        const nl = chunk.indexOf(0x0a, from);
+        const end = nl < 0 ? chunk.length : nl;
+        run += end - from;
+        if (run > MAX_LINE_BYTES)
+          return cb(
+            new AppError(
+              'IMPORT_LINE_TOO_LONG',
+              `Line ${line} of the file is longer than ${MAX_LINE_BYTES.toLocaleString('en')} bytes: this is not a CSV export`,
+              422,
+            ),
+          );
+        if (nl < 0) break;
+        run = 0;
+        line++;
+        from = nl + 1;
+      }
+      cb(null, chunk);
+    },
+  });
+}
+
+/** csv-parse's refusal of an over-long record, as a problem people can act on. */
+function tooLong(err: unknown): unknown {
+  if (!(err instanceof CsvError) || err.code !== 'CSV_MAX_RECORD_SIZE') return err;
+  const line = (err as { lines?: number }).lines;
+  return new AppError(
+    'IMPORT_LINE_TOO_LONG',
+    `${line ? `Line ${line}` : 'A line'} of the file is longer than ${MAX_RECORD_CHARS.toLocaleString('en')} characters: this is not a CSV export (or a quote is never closed)`,
+    422,
+  );
 }
 
 /**
@@ -113,8 +169,11 @@ export type CsvSource = {
   encoding: Encoding;
   delimiter: string;
   headers: string[];
-  /** Data rows after the header, each with the file line it starts on; skips the first `skip` rows. */
-  rows: (skip: number) => AsyncIterable<Row & { index: number }>;
+  /**
+   * Data rows after the header, each with the file line it starts on; skips the first `skip` rows. With
+   * `upTo`, stops after that many bytes of the file have been read (a preview reads a bounded start).
+   */
+  rows: (skip: number, upTo?: { bytes: number }) => AsyncIterable<Row & { index: number }>;
   /** Bytes of the file read so far (for progress). */
   bytesRead: () => number;
 };
@@ -133,33 +192,50 @@ export async function openCsv(file: string): Promise<CsvSource> {
     bytes = 0;
     const input = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
     input.on('data', (c) => (bytes += (c as Buffer).length));
-    return input.pipe(decoder(encoding)).pipe(
-      new LineParser({
-        delimiter,
-        relax_column_count: true,
-        relax_quotes: true,
-        skip_empty_lines: true,
-        bom: true,
-      }),
-    );
+    const parser = new LineParser({
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: true,
+      bom: true,
+      max_record_size: MAX_RECORD_CHARS,
+    });
+    // the parser refusing (or the reader stopping early) stops the file being read
+    parser.on('error', () => input.destroy());
+    parser.on('close', () => input.destroy());
+    const guard = lineLengthGuard();
+    guard.on('error', (err) => parser.destroy(err));
+    return input.pipe(guard).pipe(decoder(encoding)).pipe(parser);
   };
 
   // Read the header row
-  for await (const rec of open() as AsyncIterable<{ record: string[] }>) {
-    headers = rec.record.map((h) => h.replace(/^\ufeff/, '').trim());
-    break;
+  try {
+    for await (const rec of open() as AsyncIterable<{ record: string[] }>) {
+      headers = rec.record.map((h) => h.replace(/^\ufeff/, '').trim());
+      break;
+    }
+  } catch (err) {
+    throw tooLong(err);
   }
+  if (headers.length > MAX_COLUMNS)
+    throw new AppError(
+      'IMPORT_TOO_MANY_COLUMNS',
+      `The header has ${headers.length.toLocaleString('en')} columns; a CSV export has at most ${MAX_COLUMNS.toLocaleString('en')}`,
+      422,
+    );
 
   return {
     encoding,
     delimiter,
     headers,
     bytesRead: () => bytes,
-    rows: async function* (skip: number) {
+    rows: async function* (skip: number, upTo?: { bytes: number }) {
       let index = -1;
       // every row has the same cells (the first column of each header), so their index is built once
       let keys: HeaderIndex | undefined;
-      for await (const rec of open() as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const records = open() as AsyncIterable<{ record: string[]; info: { lines: number } }>;
+      for await (const rec of catching(records, tooLong)) {
+        if (upTo && bytes > upTo.bytes) return;
         // the record ends on info.lines; it starts as many lines earlier as its quoted fields hold newlines
         let start = rec.info.lines;
         for (const f of rec.record) if (f.includes('\n')) start -= f.match(/\n/g)?.length ?? 0;
@@ -174,4 +250,13 @@ export async function openCsv(file: string): Promise<CsvSource> {
       }
     },
   };
+}
+
+/** Re-throw a stream's error as `map` says. */
+async function* catching<T>(src: AsyncIterable<T>, map: (err: unknown) => unknown): AsyncIterable<T> {
+  try {
+    for await (const x of src) yield x;
+  } catch (err) {
+    throw map(err);
+  }
 }

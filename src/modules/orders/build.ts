@@ -3,6 +3,7 @@ import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { OrderLineTable, OrderTable } from '../../platform/db/schema.ts';
 import { badInput } from '../../platform/errors.ts';
 import { formatMoney } from '../../platform/money.ts';
+import { MAX_TOTAL } from '../../platform/values.ts';
 import type { CreateOrderInput } from './orders.schema.ts';
 
 export type BuiltOrder = {
@@ -36,12 +37,20 @@ export function buildOrder(
   });
   const subtotal = lines.reduce((s, l) => s + l.total, 0);
   const total = subtotal - v.discount + v.tax + v.shipping;
+  const tooLarge = lines.findIndex((l) => l.total > MAX_TOTAL);
+  if (tooLarge >= 0 || subtotal > MAX_TOTAL || total > MAX_TOTAL)
+    throw badInput(
+      'ORDER_TOTAL_TOO_LARGE',
+      `An order totals at most ${formatMoney(MAX_TOTAL, currency)}`,
+      tooLarge >= 0 ? `/body/lines/${tooLarge}/quantity` : '/body/lines',
+    );
   if (total < 0)
     throw badInput('ORDER_TOTAL_NEGATIVE', 'The order discount is larger than the order', '/body/discount');
   const refunded = Math.min(Math.max(0, alreadyRefunded), total);
-  const cost = lines.every((l) => l.unitCost !== undefined)
+  const costs = lines.every((l) => l.unitCost !== undefined)
     ? lines.reduce((s, l) => s + Math.round(l.quantity * (l.unitCost ?? 0)), 0)
     : null;
+  const cost = costs !== null && costs <= MAX_TOTAL ? costs : null; // a cost past the bound is left unknown
   const at = nowIso();
   const id = newId();
   const items = lines.length === 1 ? (lines[0]?.name ?? '1 item') : `${lines.length} items`;

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 
-const minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const currency = z
-  .string()
-  .regex(/^[A-Za-z]{3}$/, { message: 'An ISO 4217 code, e.g. NGN' })
-  .transform((v) => v.toUpperCase());
+import {
+  instant,
+  MAX_QUANTITY,
+  MAX_TOTAL,
+  minorAmount as minor,
+  minorOut,
+  moneyCurrency as currency,
+} from '../../platform/values.ts';
 
 export const orderStatusSchema = z.enum([
   'placed',
@@ -19,7 +22,11 @@ export const orderLineInput = z.object({
   sku: z.string().trim().max(100).optional(),
   name: z.string().trim().min(1).max(300),
   category: z.string().trim().max(100).optional(),
-  quantity: z.number().positive().max(1e9).default(1),
+  quantity: z
+    .number()
+    .positive()
+    .max(MAX_QUANTITY, { message: `At most ${MAX_QUANTITY.toLocaleString('en')}` })
+    .default(1),
   unitPrice: minor.describe('Minor units (e.g. kobo, cents)'),
   discount: minor.default(0).describe('Discount on this line, minor units'),
   unitCost: minor.optional().describe('What one unit cost the business, for margin'),
@@ -30,7 +37,7 @@ export const createOrderSchema = z.object({
   number: z.string().trim().max(100).optional().describe('The order number people see'),
   status: orderStatusSchema.exclude(['partially_refunded', 'refunded']).default('paid'),
   currency: currency.optional().describe('Default: the workspace currency'),
-  placedAt: z.iso.datetime({ offset: true }).optional(),
+  placedAt: instant.optional(),
   channel: z.string().trim().max(50).optional().describe('online, counter, phone, …'),
   location: z.string().trim().max(100).optional(),
   lines: z.array(orderLineInput).min(1, { message: 'An order needs at least one line' }).max(1000),
@@ -49,10 +56,14 @@ export const createOrderSchema = z.object({
 export type CreateOrderInput = z.output<typeof createOrderSchema>;
 
 export const refundSchema = z.object({
-  amount: minor.refine((v) => v > 0, { message: 'A refund is more than zero' }),
+  amount: z
+    .number()
+    .int()
+    .min(1, { message: 'A refund is more than zero' })
+    .max(MAX_TOTAL, { message: 'More than any order can total' }),
   kind: z.enum(['refund', 'return']).default('refund'),
   reason: z.string().trim().min(1, { message: 'Say why' }).max(2000),
-  at: z.iso.datetime({ offset: true }).optional(),
+  at: instant.optional(),
 });
 
 export const orderLineSchema = z.object({
@@ -61,14 +72,14 @@ export const orderLineSchema = z.object({
   name: z.string(),
   category: z.string().nullable(),
   quantity: z.number(),
-  unitPrice: z.number().int(),
-  discount: z.number().int(),
-  total: z.number().int(),
-  unitCost: z.number().int().nullable(),
+  unitPrice: minorOut,
+  discount: minorOut,
+  total: minorOut,
+  unitCost: minorOut.nullable(),
 });
 export const refundOutSchema = z.object({
   id: z.string(),
-  amount: z.number().int(),
+  amount: minorOut,
   kind: z.enum(['refund', 'return']),
   reason: z.string(),
   at: z.string(),
@@ -84,13 +95,13 @@ export const orderSchema = z
     placedAt: z.string(),
     channel: z.string().nullable(),
     location: z.string().nullable(),
-    subtotal: z.number().int(),
-    discount: z.number().int(),
-    tax: z.number().int(),
-    shipping: z.number().int(),
-    total: z.number().int(),
-    refunded: z.number().int(),
-    cost: z.number().int().nullable().describe('Sum of line costs when every line has one'),
+    subtotal: minorOut,
+    discount: minorOut,
+    tax: minorOut,
+    shipping: minorOut,
+    total: minorOut,
+    refunded: minorOut,
+    cost: minorOut.nullable().describe('Sum of line costs when every line has one'),
     note: z.string().nullable(),
     externalSource: z.string().nullable(),
     externalId: z.string().nullable(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { minorOut, pastInstant } from '../../platform/values.ts';
 import { customerSchema, phoneSchema } from '../customers/index.ts';
 
 /** Touches staff log by hand; other modules (orders, complaints, …) add their own kinds to the timeline. */
@@ -19,7 +20,7 @@ export const createInteractionSchema = z.object({
   kind: interactionKindSchema,
   direction: directionSchema.optional(),
   body: z.string().trim().max(20_000).optional().describe('What was said or done'),
-  occurredAt: z.iso.datetime({ offset: true }).optional().describe('When it happened (default: now)'),
+  occurredAt: pastInstant.optional().describe('When it happened (default: now)'),
   authorId: z.string().max(100).optional().describe('Staff member (default: the signed-in user)'),
 });
 
@@ -48,7 +49,7 @@ export const callSchema = z.object({
   from: z.string().trim().min(1).max(50).describe('Caller number, any format'),
   to: z.string().trim().max(50).optional(),
   direction: directionSchema.default('inbound'),
-  at: z.iso.datetime({ offset: true }).optional(),
+  at: pastInstant.optional(),
   note: z.string().trim().max(5000).optional(),
 });
 
@@ -57,7 +58,7 @@ export const purchaseSummarySchema = z
   .object({
     currency: z.string(),
     orderCount: z.number().int(),
-    totalSpent: z.number().int().describe('Sum of order totals less refunds, minor units'),
+    totalSpent: minorOut.describe('Sum of order totals less refunds, minor units'),
     firstPurchaseAt: z.string().nullable(),
     lastPurchaseAt: z.string().nullable(),
   })
@@ -76,7 +77,7 @@ export const predictionBriefSchema = z
     segment: z.string().describe('RFM segment, e.g. "champions", "at risk"'),
     lifecycleStage: z.string(),
     explanation: z.string().describe('e.g. "Buys about every 3 weeks; 5 weeks overdue"'),
-    clv12m: z.number().int().nullable().describe('Discounted value of the next 12 months, minor units'),
+    clv12m: minorOut.nullable().describe('Discounted value of the next 12 months, minor units'),
     currency: z.string(),
   })
   .meta({ id: 'PredictionBrief' });

@@ -1,9 +1,9 @@
 import { getCountries, type CountryCode } from 'libphonenumber-js/max';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { isMoneyCurrency } from '../../platform/values.ts';
 
 const countries = new Set<string>(getCountries());
-const currencies = new Set<string>(Intl.supportedValuesOf('currency'));
 
 export const timezoneSchema = z
   .string()
@@ -14,7 +14,7 @@ export const timezoneSchema = z
 export const currencySchema = z
   .string()
   .transform((v) => v.toUpperCase())
-  .refine((v) => currencies.has(v), { message: 'Not an ISO 4217 currency code (e.g. NGN, USD, EUR)' })
+  .refine(isMoneyCurrency, { message: 'Not an ISO 4217 currency of money (e.g. NGN, USD, EUR)' })
   .meta({ example: 'NGN' });
 export const regionSchema = z
   .string()

@@ -98,7 +98,22 @@ export type ConnectOptions = {
   dataDir?: string;
   poolSize?: number;
   sqliteFile?: string;
+  /** Told about every connection error of the PostgreSQL pool (for the log); they never crash the process. */
+  onConnectionError?: ((err: Error) => void) | undefined;
 };
+
+/**
+ * Keep a pool's connection errors from crashing the process. A client that loses its connection (the server
+ * terminated it: 57P01, a restart, a failover) emits 'error'; while idle the pool listens for it, but while
+ * checked out (a transaction between two statements, a COPY, LISTEN) nobody does, and an 'error' event without
+ * a listener throws. Every client gets a listener as it is made: the query in flight rejects (its request
+ * answers 503) and the pool drops the client and opens a new one on the next checkout.
+ */
+export function watchPool(pool: pg.Pool, onError?: (err: Error) => void) {
+  const report = (err: Error) => onError?.(err);
+  pool.on('error', report); // an idle client died
+  pool.on('connect', (client) => client.on('error', report));
+}
 
 /** The read-only connection's page cache (KiB): the caller card's pages, not whole tables. */
 const READER_CACHE_KB = 16_000;
@@ -109,10 +124,13 @@ const READER_CACHE_KB = 16_000;
  */
 export function connect(opts: ConnectOptions): Db {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
-    pool.on('error', () => {
-      /* an idle client died (server restart); the pool replaces it */
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolSize ?? 10,
+      // a dead server must not hold requests for long: they answer 503 while it is away
+      connectionTimeoutMillis: 5_000,
     });
+    watchPool(pool, opts.onConnectionError);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     rawDrivers.set(db, { dialect: 'postgres', pool });
     return { db, dialect: 'postgres', url: opts.databaseUrl, close: () => db.destroy() };
@@ -132,7 +150,12 @@ export function connect(opts: ConnectOptions): Db {
   sqlite.pragma('analysis_limit = 1000');
   dropStat4Samples(sqlite);
   // Let SQLite gather the statistics its planner needs (it otherwise guesses, and can pick a whole-table index).
-  sqlite.pragma('optimize = 0x10002');
+  // (an optimisation only: when other connections keep the database busy past the timeout, skip it this time)
+  try {
+    sqlite.pragma('optimize = 0x10002');
+  } catch (err) {
+    if (!/^SQLITE_BUSY/.test(String((err as { code?: unknown }).code))) throw err;
+  }
   const db = new Kysely<Database>({
     dialect: new RapportSqliteDialect({ database: withStatementCache(sqlite) }),
   });

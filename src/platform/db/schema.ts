@@ -233,6 +233,10 @@ export type ImportRunTable = {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+  /** While running: what it imports (file hash, preset, mapping), unique per workspace; null once ended (0012). */
+  active_key: string | null;
+  /** The process running it, host:pid:boot (0012). */
+  owner: string | null;
 };
 
 /** A rejected row ('rejected') or a row imported with a caveat ('warning'), by its line in the file. */

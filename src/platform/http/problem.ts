@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z, ZodError } from 'zod';
 import { AppError, ERROR_CODES, isErrorCode, type ErrorCode } from '../errors.ts';
+import { isDatabaseBusy, isDatabaseUnavailable } from '../db/unavailable.ts';
 
 /** Fastify's own request errors, under codes that say what to fix. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -39,6 +40,7 @@ const TITLES: Record<number, string> = {
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export function sendProblem(reply: FastifyReply, p: Omit<Problem, 'type' | 'title'> & { title?: string }) {
@@ -96,6 +98,24 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
         ? 'RATE_LIMITED'
         : (FASTIFY_CODES[fe.code ?? ''] ?? (fe.code && isErrorCode(fe.code) ? fe.code : 'BAD_REQUEST'));
     return sendProblem(reply, { status: fe.statusCode, code, detail: fe.message, requestId });
+  }
+  if (isDatabaseBusy(error)) {
+    request.log.warn({ err: error }, 'database busy');
+    return sendProblem(reply.header('retry-after', '1'), {
+      status: 503,
+      code: 'DATABASE_BUSY',
+      detail: 'The database is busy with other writes. Try again in a moment.',
+      requestId,
+    });
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, 'database unavailable');
+    return sendProblem(reply.header('retry-after', '1'), {
+      status: 503,
+      code: 'DATABASE_UNAVAILABLE',
+      detail: 'The database could not be reached. Try again in a moment.',
+      requestId,
+    });
   }
   request.log.error({ err: error }, 'unhandled error');
   return sendProblem(reply, {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -12,6 +13,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { newId } from '../db/ids.ts';
 import { AppError } from '../errors.ts';
+import { stripNulDeep } from '../values.ts';
 import type { Actor, Scope } from './actor.ts';
 import { assertNotCrossSite, assertSameOriginCookieWrite, loggableUrl } from './guard.ts';
 import { handleError, sendProblem } from './problem.ts';
@@ -182,6 +184,15 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
       throw new AppError('FORBIDDEN_SCOPE', `This needs the "${needed}" scope`, 403);
     if (actor.kind === 'user') assertSameOriginCookieWrite(request); // signed in by cookie: CSRF checks
     request.actor = actor;
+  });
+
+  // NUL cannot be stored in PostgreSQL text and means nothing in a name or a note: every string a request
+  // brings (body, query, path) loses it here, before validation, so both databases answer alike.
+  app.addHook('preValidation', async (request) => {
+    if (request.body && typeof request.body === 'object' && !(request.body instanceof Readable))
+      request.body = stripNulDeep(request.body);
+    if (request.query) request.query = stripNulDeep(request.query);
+    if (request.params) request.params = stripNulDeep(request.params);
   });
 
   app.get('/healthz', { schema: { hide: true }, config: { public: true } }, async (_req, reply) => {

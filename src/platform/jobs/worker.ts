@@ -29,7 +29,10 @@ export function runWorker(
         reject(
           typeof m.code === 'string' && isErrorCode(m.code) && typeof m.status === 'number'
             ? new AppError(m.code, String(m.message), m.status)
-            : new Error(String(m.message)),
+            : Object.assign(
+                new Error(String(m.message)),
+                typeof m.driverCode === 'string' ? { code: m.driverCode } : {},
+              ),
         );
       onMessage(m);
     });
