@@ -279,7 +279,7 @@ for (const dialect of DIALECTS) {
         conn.db,
       );
       expect(back.rows).toEqual([{ token: 'ada' }, { token: 'okafor' }]);
-      expect(await migrateToLatest(conn.db)).toEqual(['0010_name_postings_sorted']);
+      expect(await migrateToLatest(conn.db)).toContain('0010_name_postings_sorted');
       expect((await rows()).map((x) => x.sort_name)).toEqual(['ada okafor', 'ada okafor']);
     });
   });

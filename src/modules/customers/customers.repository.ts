@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CustomerTable, Database } from '../../platform/db/schema.ts';
 import type { Customer, CustomerSummary } from './customers.schema.ts';
+import { reversedDigits } from './phones.ts';
 import type { Key } from './postings.ts';
 
 export type PhoneRow = { id: string; raw: string; e164: string | null; label: string | null; valid: boolean };
@@ -45,6 +46,7 @@ export function newCustomerRows(ws: CustomerWrite[]) {
         e164: p.e164,
         label: p.label,
         valid: p.valid ? 1 : 0,
+        digits_reversed: reversedDigits(p.e164),
       })),
     ),
     emails: ws.flatMap((w) =>
@@ -186,6 +188,7 @@ export function createCustomersRepository(db: Kysely<Database>) {
               e164: p.e164,
               label: p.label,
               valid: p.valid ? 1 : 0,
+              digits_reversed: reversedDigits(p.e164),
             })),
           )
           .execute();
@@ -633,6 +636,20 @@ export function createCustomersRepository(db: Kysely<Database>) {
             ...prefixes.map((p) => eb.and([eb('e164', '>=', p), eb('e164', '<', p + '~')])),
           ]),
         )
+        .limit(cap)
+        .execute();
+      return rows.map((r) => r.customer_id);
+    },
+
+    /** Customers with a phone ending in these digits (`probe`: the digits last first), through the suffix index. */
+    async idsByPhoneSuffix(ws: string, probe: string, cap: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('customer_phones')
+        .select('customer_id')
+        .distinct()
+        .where('workspace_id', '=', ws)
+        .where('digits_reversed', '>=', probe)
+        .where('digits_reversed', '<', probe + '~')
         .limit(cap)
         .execute();
       return rows.map((r) => r.customer_id);

@@ -7,3 +7,4 @@ export {
 export { PRESETS, detectPreset } from './presets/index.ts';
 export type { ImportCounts, ImportRun } from './imports.repository.ts';
 export { registerImportRoutes, type StartImport } from './imports.routes.ts';
+export { money as readMoney } from './values.ts';

@@ -25,8 +25,11 @@ export const orderLineInput = z.object({
   unitCost: minor.optional().describe('What one unit cost the business, for margin'),
 });
 
+export const PAYMENT_METHODS = ['cash', 'card', 'transfer', 'other'] as const;
+export const paymentMethodSchema = z.enum(PAYMENT_METHODS);
+
 export const createOrderSchema = z.object({
-  customerId: z.string().max(100),
+  customerId: z.string().max(100).nullable().describe('null: a walk-in sale, nobody on record'),
   number: z.string().trim().max(100).optional().describe('The order number people see'),
   status: orderStatusSchema.exclude(['partially_refunded', 'refunded']).default('paid'),
   currency: currency.optional().describe('Default: the workspace currency'),
@@ -38,6 +41,7 @@ export const createOrderSchema = z.object({
   tax: minor.default(0),
   shipping: minor.default(0),
   note: z.string().max(5000).optional(),
+  paymentMethod: paymentMethodSchema.optional().describe('How it was paid (sales at the counter)'),
   externalSource: z
     .string()
     .trim()
@@ -77,7 +81,7 @@ export const refundOutSchema = z.object({
 export const orderSchema = z
   .object({
     id: z.string(),
-    customerId: z.string(),
+    customerId: z.string().nullable().describe('null: a walk-in sale'),
     number: z.string().nullable(),
     status: orderStatusSchema,
     currency: z.string(),
@@ -94,6 +98,7 @@ export const orderSchema = z
     note: z.string().nullable(),
     externalSource: z.string().nullable(),
     externalId: z.string().nullable(),
+    paymentMethod: paymentMethodSchema.nullable(),
     lines: z.array(orderLineSchema),
     refunds: z.array(refundOutSchema),
     createdAt: z.string(),

@@ -45,17 +45,20 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
       built.map((b) => b.order),
       built.flatMap((b) => b.lines),
     );
+    // a walk-in sale (no customer) has no timeline to be on
     await timeline.insertInteractions(
       trx,
       ws,
-      built.map((b) => ({
-        customerId: b.order.customer_id,
-        kind: 'order',
-        body: b.summary,
-        authorId: actor.kind === 'user' ? actor.id : null,
-        occurredAt: b.order.placed_at,
-        meta: { orderId: b.order.id },
-      })),
+      built
+        .flatMap((b) => (b.order.customer_id === null ? [] : [{ b, customerId: b.order.customer_id }]))
+        .map(({ b, customerId }) => ({
+          customerId,
+          kind: 'order',
+          body: b.summary,
+          authorId: actor.kind === 'user' ? actor.id : null,
+          occurredAt: b.order.placed_at,
+          meta: { orderId: b.order.id },
+        })),
     );
     await recordAudits(
       trx,
@@ -86,7 +89,7 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
       const currency = v.currency ?? (await workspaces.getWorkspaceOrThrow(ws)).currency;
       const built = buildOrder(ws, v, currency, 0);
       const result = await db.transaction().execute(async (trx) => {
-        await customers.existsOrThrow(ws, v.customerId, trx);
+        if (v.customerId !== null) await customers.existsOrThrow(ws, v.customerId, trx);
         if (v.externalSource && v.externalId) {
           const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
           if (existing) return { id: existing.id, created: false };
@@ -166,14 +169,15 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
           refunded,
           refunded === o.total ? 'refunded' : 'partially_refunded',
         );
-        await timeline.insertInteraction(trx, ws, {
-          customerId: o.customerId,
-          kind: v.kind,
-          body: `${v.kind === 'return' ? 'Return' : 'Refund'} of ${formatMoney(v.amount, o.currency)}${o.number ? ` on order ${o.number}` : ''}: ${v.reason}`,
-          authorId: actor.kind === 'user' ? actor.id : null,
-          occurredAt: at,
-          meta: { orderId, refundId: id },
-        });
+        if (o.customerId)
+          await timeline.insertInteraction(trx, ws, {
+            customerId: o.customerId,
+            kind: v.kind,
+            body: `${v.kind === 'return' ? 'Return' : 'Refund'} of ${formatMoney(v.amount, o.currency)}${o.number ? ` on order ${o.number}` : ''}: ${v.reason}`,
+            authorId: actor.kind === 'user' ? actor.id : null,
+            occurredAt: at,
+            meta: { orderId, refundId: id },
+          });
         await recordAudit(trx, {
           workspaceId: ws,
           actor: actorRef(actor),
