@@ -706,6 +706,16 @@ export function createCustomersRepository(db: Kysely<Database>) {
         .execute();
     },
 
+    /** Set it to exactly this (after a timeline entry was deleted or moved back in time). */
+    async setLastInteraction(trx: Kysely<Database>, ws: string, id: string, at: string | null) {
+      await trx
+        .updateTable('customers')
+        .set({ last_interaction_at: at })
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .execute();
+    },
+
     /** The same for many customers at once: one statement per 400 (an import's batch of orders). */
     async touchLastInteractions(trx: Kysely<Database>, ws: string, items: { id: string; at: string }[]) {
       for (let i = 0; i < items.length; i += 400) {

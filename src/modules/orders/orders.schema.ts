@@ -111,3 +111,26 @@ export const listOrdersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   cursor: z.string().max(300).optional(),
 });
+
+/** The customer page's story in numbers: what they bought and since when they are a customer. */
+export const customerTotalsSchema = z
+  .object({
+    currency: z.string(),
+    orderCount: z.number().int().describe('Orders in the workspace currency, cancelled ones left out'),
+    totalSpent: z.number().int().describe('Spend to date less refunds, minor units'),
+    averageOrder: z
+      .number()
+      .int()
+      .nullable()
+      .describe('totalSpent / orderCount, rounded; null without orders'),
+    firstPurchaseAt: z.string().nullable(),
+    lastPurchaseAt: z.string().nullable(),
+    firstContactAt: z.string().nullable().describe('The earliest touch on the timeline'),
+    customerSince: z
+      .string()
+      .describe(
+        'The earliest known contact or order; the date the record was added only when there is neither',
+      ),
+  })
+  .meta({ id: 'CustomerTotals' });
+export type CustomerTotals = z.infer<typeof customerTotalsSchema>;

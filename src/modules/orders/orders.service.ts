@@ -16,6 +16,7 @@ import {
   listOrdersQuery,
   refundSchema,
   type CreateOrderInput,
+  type CustomerTotals,
   type Order,
 } from './orders.schema.ts';
 
@@ -217,6 +218,24 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
       return {
         items,
         nextCursor: rows.length > q.limit && last ? encodeTimeCursor(last.placedAt, last.id) : null,
+      };
+    },
+
+    /** The customer page's totals: count, spend, average order, first and last purchase, customer since. */
+    async getCustomerTotals(ws: string, customerId: string): Promise<CustomerTotals> {
+      const { currency } = await workspaces.getWorkspaceCached(ws);
+      const [customer, summary, firstContactAt] = await Promise.all([
+        customers.getCustomerOrThrow(ws, customerId),
+        repo.summary(ws, customerId, currency),
+        timeline.firstContactAt(ws, customerId),
+      ]);
+      if (!summary) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
+      const known = [summary.firstPurchaseAt, firstContactAt].filter((x): x is string => !!x).sort();
+      return {
+        ...summary,
+        averageOrder: summary.orderCount ? Math.round(summary.totalSpent / summary.orderCount) : null,
+        firstContactAt,
+        customerSince: known[0] ?? customer.createdAt,
       };
     },
 

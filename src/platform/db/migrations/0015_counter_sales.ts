@@ -15,9 +15,9 @@ async function ordersCustomerNullableSqlite(db: Kysely<any>) {
   const tables = ['orders', 'order_lines', 'order_refunds'];
   const defs = new Map<string, string>();
   for (const t of tables) {
-    const r = await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = ${t}`.execute(
-      db,
-    );
+    const r = await sql<{
+      sql: string;
+    }>`select sql from sqlite_master where type = 'table' and name = ${t}`.execute(db);
     const def = r.rows[0]?.sql;
     if (!def) throw new Error(`table ${t} is missing`);
     defs.set(t, def);
@@ -78,7 +78,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema.alterTable('customer_phones').addColumn('digits_reversed', 'text').execute();
   // backfill a page at a time, in key order
-  for (let after = { ws: '', id: '' }; ; ) {
+  for (let after = { ws: '', id: '' }; ;) {
     const rows = (
       await sql<{ workspace_id: string; id: string; e164: string }>`
         select workspace_id, id, e164 from customer_phones
