@@ -5,6 +5,7 @@ import { api } from '../../lib/api.ts';
 import { formatPhone } from '../../lib/phone.ts';
 import { kindLabel, money, timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
+import { saleStore } from '../sales/saleStore.ts';
 import type { CallEvent } from '../../lib/types.ts';
 import { callStore, useCalls } from './callStore.ts';
 
@@ -83,6 +84,16 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
             <Button component={Link} to={`/customers/${c.id}`} onClick={dismiss} size="sm">
               Open
             </Button>
+            <Button
+              variant="light"
+              size="sm"
+              onClick={() => {
+                saleStore.open({ id: c.id, name: c.name });
+                dismiss();
+              }}
+            >
+              Sale
+            </Button>
             <Button variant="default" size="sm" onClick={dismiss}>
               Dismiss
             </Button>
@@ -94,7 +105,7 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
           <Group gap="xs">
             <Button
               component={Link}
-              to={`/customers/new?phone=${encodeURIComponent(call.e164 ?? call.phone)}`}
+              to={`/customers/new?phone=${encodeURIComponent(call.e164 ?? call.phone)}&call=${encodeURIComponent(call.interaction.id)}`}
               onClick={dismiss}
               color="orange"
               size="sm"
