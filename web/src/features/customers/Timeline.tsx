@@ -167,10 +167,22 @@ function ItemBody({ i, customerId }: { i: Interaction; customerId: string }) {
       )}
       {editable && mode === 'view' && (
         <Group gap={4} mt={2}>
-          <Button variant="subtle" size="compact-xs" color="gray.8" onClick={() => setMode('edit')}>
-            Edit
+          <Button
+            variant="subtle"
+            size="compact-xs"
+            color="gray.8"
+            onClick={() => setMode('edit')}
+            aria-label={`Correct this ${kindLabel(i.kind).toLowerCase()}`}
+          >
+            Correct
           </Button>
-          <Button variant="subtle" size="compact-xs" color="red.8" onClick={() => setMode('delete')}>
+          <Button
+            variant="subtle"
+            size="compact-xs"
+            color="red.8"
+            onClick={() => setMode('delete')}
+            aria-label={`Delete this ${kindLabel(i.kind).toLowerCase()}`}
+          >
             Delete
           </Button>
         </Group>
