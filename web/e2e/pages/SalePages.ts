@@ -55,8 +55,9 @@ export class CustomerStory {
   async correct(kind: string, from: string, to: string) {
     const entry = this.timeline().locator('.mantine-Timeline-item').filter({ hasText: from });
     await entry.getByRole('button', { name: `Correct this ${kind}` }).click();
-    await entry.getByLabel('What was said or done').fill(to);
-    await entry.getByRole('button', { name: 'Save correction' }).click();
+    const form = this.timeline().getByRole('form', { name: `Correct this ${kind}` });
+    await form.getByLabel('What was said or done').fill(to);
+    await form.getByRole('button', { name: 'Save correction' }).click();
   }
   async remove(kind: string, text: string) {
     const entry = this.timeline().locator('.mantine-Timeline-item').filter({ hasText: text });
