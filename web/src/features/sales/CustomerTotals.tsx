@@ -11,7 +11,7 @@ function Figure({ label, children, title }: { label: string; children: ReactNode
       <Text size="xs" c="dimmed" fw={600}>
         {label}
       </Text>
-      <Text fw={700} size="lg" style={{ overflowWrap: 'anywhere' }}>
+      <Text fw={700} size="lg" style={{ whiteSpace: 'nowrap' }}>
         {children}
       </Text>
     </div>
@@ -48,7 +48,7 @@ export function CustomerTotals({ customerId }: { customerId: string }) {
           {q.data.orderCount === 0 ? (
             <Text size="sm">No purchases yet. Record one with “Sale”.</Text>
           ) : (
-            <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="sm" verticalSpacing="sm">
+            <SimpleGrid cols={2} spacing="sm" verticalSpacing="sm">
               <Figure label="Orders">{q.data.orderCount}</Figure>
               <Figure label="Spent to date">{money(q.data.totalSpent, q.data.currency)}</Figure>
               <Figure label="Average order">

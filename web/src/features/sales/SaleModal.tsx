@@ -300,7 +300,7 @@ function SaleForm({ initial }: { initial: Who }) {
             {priced.map((l) => (
               <Paper key={l.key} withBorder p="xs" aria-label={l.name}>
                 <Group justify="space-between" wrap="nowrap" gap="xs">
-                  <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
+                  <Text fw={600} style={{ overflowWrap: 'anywhere', minWidth: 0 }}>
                     {l.name}
                     {!l.productId && (
                       <Text span size="xs" c="dimmed">
@@ -309,11 +309,16 @@ function SaleForm({ initial }: { initial: Who }) {
                       </Text>
                     )}
                   </Text>
-                  <CloseButton
-                    aria-label={`Remove ${l.name}`}
-                    size="lg"
-                    onClick={() => setLines((ls) => ls.filter((x) => x.key !== l.key))}
-                  />
+                  <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
+                    <Text fw={700} ta="right" aria-label={`Line total of ${l.name}`}>
+                      {l.unit === null ? '—' : money(Math.round(l.unit * l.quantity), currency)}
+                    </Text>
+                    <CloseButton
+                      aria-label={`Remove ${l.name}`}
+                      size="lg"
+                      onClick={() => setLines((ls) => ls.filter((x) => x.key !== l.key))}
+                    />
+                  </Group>
                 </Group>
                 <Group gap="xs" wrap="nowrap" mt={4} align="center">
                   <ActionIcon
@@ -336,7 +341,9 @@ function SaleForm({ initial }: { initial: Who }) {
                   >
                     +
                   </ActionIcon>
-                  <Text c="dimmed">×</Text>
+                  <Text c="dimmed" aria-hidden>
+                    ×
+                  </Text>
                   <TextInput
                     aria-label={`Price of ${l.name}`}
                     inputMode="decimal"
@@ -344,11 +351,14 @@ function SaleForm({ initial }: { initial: Who }) {
                     value={l.priceText}
                     onChange={(e) => update(l.key, { priceText: e.currentTarget.value })}
                     error={l.unit === null}
-                    style={{ flex: 1, minWidth: 70 }}
+                    style={{ flex: 1, minWidth: 0 }}
+                    leftSection={
+                      <Text size="xs" c="dimmed">
+                        {currency}
+                      </Text>
+                    }
+                    leftSectionWidth={44}
                   />
-                  <Text fw={600} ta="right" style={{ minWidth: 80 }}>
-                    {l.unit === null ? '—' : money(Math.round(l.unit * l.quantity), currency)}
-                  </Text>
                 </Group>
               </Paper>
             ))}
@@ -400,11 +410,17 @@ function SaleForm({ initial }: { initial: Who }) {
               <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
                 Total
               </Text>
-              <Text fz={26} fw={800} aria-live="polite" data-testid="sale-total">
+              <Text fz={{ base: 22, sm: 26 }} fw={800} aria-live="polite" data-testid="sale-total">
                 {money(Math.max(total, 0), currency)}
               </Text>
             </div>
-            <Button type="submit" size="lg" loading={save.isPending} disabled={!!problem}>
+            <Button
+              type="submit"
+              size="lg"
+              loading={save.isPending}
+              disabled={!!problem}
+              style={{ flexShrink: 0 }}
+            >
               Save sale
             </Button>
           </Group>

@@ -228,52 +228,56 @@ function ProductRow({ p }: { p: Product }) {
       </form>
     );
   return (
-    <Group className="product-row" justify="space-between" wrap="nowrap" gap="xs" aria-label={p.name}>
-      <div style={{ minWidth: 0 }}>
-        <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
+    <div className="product-row" role="group" aria-label={p.name}>
+      <Group justify="space-between" wrap="nowrap" gap="xs" align="baseline">
+        <Text fw={600} style={{ overflowWrap: 'anywhere', minWidth: 0 }}>
           {p.name}
+          {p.archived && (
+            <Badge color="gray" variant="light" ml={6}>
+              archived
+            </Badge>
+          )}
         </Text>
-        <Text size="sm" c="dimmed">
+        <Text fw={700} style={{ whiteSpace: 'nowrap' }}>
+          {money(p.price, currency)}
+        </Text>
+      </Group>
+      <Group justify="space-between" wrap="nowrap" gap="xs">
+        <Text size="sm" c="dimmed" style={{ minWidth: 0 }}>
           {[p.category, p.cost !== null ? `costs you ${money(p.cost, currency)}` : null]
             .filter(Boolean)
             .join(' · ') || 'No category'}
         </Text>
-      </div>
-      <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
-        <Text fw={700}>{money(p.price, currency)}</Text>
-        {p.archived && (
-          <Badge color="gray" variant="light">
-            archived
-          </Badge>
-        )}
-        <Button
-          size="compact-sm"
-          variant="default"
-          onClick={() => {
-            setD({
-              name: p.name,
-              price: fromMinor(p.price, currency),
-              category: p.category ?? '',
-              cost: p.cost === null ? '' : fromMinor(p.cost, currency),
-            });
-            setEditing(true);
-          }}
-          aria-label={`Edit ${p.name}`}
-        >
-          Edit
-        </Button>
-        <Button
-          size="compact-sm"
-          variant="subtle"
-          color={p.archived ? 'teal.8' : 'gray.8'}
-          loading={save.isPending}
-          onClick={() => save.mutate({ archived: !p.archived })}
-          aria-label={`${p.archived ? 'Put back on sale' : 'Archive'} ${p.name}`}
-        >
-          {p.archived ? 'Put back' : 'Archive'}
-        </Button>
+        <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
+          <Button
+            size="compact-sm"
+            variant="default"
+            onClick={() => {
+              setD({
+                name: p.name,
+                price: fromMinor(p.price, currency),
+                category: p.category ?? '',
+                cost: p.cost === null ? '' : fromMinor(p.cost, currency),
+              });
+              setEditing(true);
+            }}
+            aria-label={`Edit ${p.name}`}
+          >
+            Edit
+          </Button>
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            color={p.archived ? 'teal.8' : 'gray.8'}
+            loading={save.isPending}
+            onClick={() => save.mutate({ archived: !p.archived })}
+            aria-label={`${p.archived ? 'Put back on sale' : 'Archive'} ${p.name}`}
+          >
+            {p.archived ? 'Put back' : 'Archive'}
+          </Button>
+        </Group>
       </Group>
-    </Group>
+    </div>
   );
 }
 
