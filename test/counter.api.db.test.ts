@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestApp, type TestApp } from './kit.ts';
 
@@ -158,6 +159,25 @@ for (const dialect of DIALECTS) {
       expect(jobs.length).toBe(1);
     });
 
+    it('records a sale sent twice at once (same key) exactly once', async () => {
+      const body = {
+        customerId: null,
+        items: [{ name: 'Buns', unitPrice: 10_000 }],
+        paymentMethod: 'cash',
+        key: 'parallel-sale-key-1',
+      };
+      const answers = await Promise.all([1, 2, 3, 4].map(() => post('/api/v1/sales', body)));
+      expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 200, 201]);
+      expect(new Set(answers.map((a) => a.json().id)).size).toBe(1);
+      const stored = await t.conn.db
+        .selectFrom('orders')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('external_id', '=', 'parallel-sale-key-1')
+        .execute();
+      expect(stored).toHaveLength(1);
+    });
+
     it('refuses a sale of an unknown product or customer, with the pointer', async () => {
       const r = await post('/api/v1/sales', {
         customerId,
@@ -312,6 +332,18 @@ for (const dialect of DIALECTS) {
         ).toContain(customerId);
       }
       expect((await get('/api/v1/customers?q=9999')).json().items).toEqual([]);
+      // an index range, not a scan (PostgreSQL's plan on a million rows: bench/phone-suffix.ts)
+      if (dialect === 'sqlite') {
+        const plan = await sql<{
+          detail: string;
+        }>`EXPLAIN QUERY PLAN SELECT DISTINCT customer_id FROM customer_phones
+          WHERE workspace_id = 'w' AND digits_reversed >= '3735' AND digits_reversed < '3735~'`.execute(
+          t.conn.db,
+        );
+        expect(plan.rows.map((r) => r.detail).join(' ')).toMatch(
+          /USING COVERING INDEX customer_phones_suffix/,
+        );
+      }
       // a changed phone is found by its new digits, not the old
       await patch(`/api/v1/customers/${customerId}`, { phones: [{ number: '0809 000 4411' }] });
       expect((await get('/api/v1/customers?q=4411')).json().items.map((i: { id: string }) => i.id)).toEqual([

@@ -89,14 +89,24 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
       const v = createOrderSchema.parse(input);
       const currency = v.currency ?? (await workspaces.getWorkspaceOrThrow(ws)).currency;
       const built = buildOrder(ws, v, currency, 0);
-      const result = await db.transaction().execute(async (trx) => {
-        if (v.customerId !== null) await customers.existsOrThrow(ws, v.customerId, trx);
-        if (v.externalSource && v.externalId) {
-          const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
-          if (existing) return { id: existing.id, created: false };
-        }
-        await writeOrders(trx, ws, [built], actor);
-        return { id: built.order.id, created: true };
+      const write = () =>
+        db.transaction().execute(async (trx) => {
+          if (v.customerId !== null) await customers.existsOrThrow(ws, v.customerId, trx);
+          if (v.externalSource && v.externalId) {
+            const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
+            if (existing) return { id: existing.id, created: false };
+          }
+          await writeOrders(trx, ws, [built], actor);
+          return { id: built.order.id, created: true };
+        });
+      // the same external order sent twice at once: the second insert meets the unique key; answer the first
+      const result = await write().catch(async (err: unknown) => {
+        const code = (err as { code?: string } | null)?.code;
+        const duplicate = code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+        if (!duplicate || !v.externalSource || !v.externalId) throw err;
+        const existing = await repo.findByExternal(db, ws, v.externalSource, v.externalId);
+        if (!existing) throw err;
+        return { id: existing.id, created: false };
       });
       if (result.created) onOrdersChanged?.(ws);
       return { order: await getOrderOrThrow(ws, result.id), created: result.created };

@@ -117,34 +117,43 @@ export function createProductService({ db, workspaces, customers, orders }: Prod
     /** Edit a product, archive it (`archived: true`) or bring it back. */
     async updateProduct(ws: string, id: string, input: unknown, actor: Actor): Promise<Product> {
       const v = updateProductSchema.parse(input);
-      await db.transaction().execute(async (trx) => {
-        const cur = await repo.get(ws, id, trx);
-        if (!cur) throw notFound('PRODUCT_NOT_FOUND', 'Product');
-        const set: Partial<Selectable<ProductTable>> = { updated_at: nowIso() };
-        if (v.name !== undefined) {
-          const key = nameKey(v.name);
-          if (key !== cur.name_key) {
-            const [taken] = await repo.byKeys(trx, ws, [key]);
-            if (taken)
-              throw conflict('PRODUCT_NAME_TAKEN', `There is already a product called "${taken.name}"`);
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          const cur = await repo.get(ws, id, trx);
+          if (!cur) throw notFound('PRODUCT_NOT_FOUND', 'Product');
+          const set: Partial<Selectable<ProductTable>> = { updated_at: nowIso() };
+          if (v.name !== undefined) {
+            const key = nameKey(v.name);
+            if (key !== cur.name_key) {
+              const [taken] = await repo.byKeys(trx, ws, [key]);
+              if (taken)
+                throw conflict('PRODUCT_NAME_TAKEN', `There is already a product called "${taken.name}"`);
+            }
+            set.name = v.name.replace(/\s+/g, ' ');
+            set.name_key = key;
           }
-          set.name = v.name.replace(/\s+/g, ' ');
-          set.name_key = key;
-        }
-        if (v.price !== undefined) set.price = v.price;
-        if (v.category !== undefined) set.category = v.category || null;
-        if (v.cost !== undefined) set.cost = v.cost;
-        if (v.archived !== undefined) set.archived_at = v.archived ? (cur.archived_at ?? nowIso()) : null;
-        await repo.update(trx, ws, id, set);
-        await recordAudit(trx, {
-          workspaceId: ws,
-          actor: actorRef(actor),
-          action: v.archived === true ? 'archive' : v.archived === false ? 'unarchive' : 'update',
-          entity: 'product',
-          entityId: id,
-          data: v,
+          if (v.price !== undefined) set.price = v.price;
+          if (v.category !== undefined) set.category = v.category || null;
+          if (v.cost !== undefined) set.cost = v.cost;
+          if (v.archived !== undefined) set.archived_at = v.archived ? (cur.archived_at ?? nowIso()) : null;
+          await repo.update(trx, ws, id, set);
+          await recordAudit(trx, {
+            workspaceId: ws,
+            actor: actorRef(actor),
+            action: v.archived === true ? 'archive' : v.archived === false ? 'unarchive' : 'update',
+            entity: 'product',
+            entityId: id,
+            data: v,
+          });
+        })
+        .catch((err: unknown) => {
+          // two renames to the same name at once: the unique key refuses the second
+          const code = (err as { code?: string } | null)?.code;
+          if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE')
+            throw conflict('PRODUCT_NAME_TAKEN', 'There is already a product with that name');
+          throw err;
         });
-      });
       return getProductOrThrow(ws, id);
     },
 
