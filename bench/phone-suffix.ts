@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { createCustomersRepository } from '../src/modules/customers/customers.repository.ts';
-import { suffixProbe } from '../src/modules/customers/phones.ts';
+import { nextDigits, suffixProbe } from '../src/modules/customers/phones.ts';
 import { connect, rawDriver } from '../src/platform/db/connect.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
 import type { Database } from '../src/platform/db/schema.ts';
@@ -68,19 +68,21 @@ async function fill(db: Kysely<Database>, dialect: string) {
 
 async function measure(db: Kysely<Database>, dialect: string) {
   const repo = createCustomersRepository(db);
-  for (const q of ['5373', '225 5373', '803 225 5373']) {
+  // endings of a real customer's number (4, 7 and 10 digits), so every query finds someone
+  const known = e164Of(424_242);
+  for (const q of [known.slice(-4), `${known.slice(-7, -4)} ${known.slice(-4)}`, known.slice(-10)]) {
     const probe = suffixProbe(q) as string;
     const plan =
       dialect === 'postgres'
         ? (
             await sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT DISTINCT customer_id FROM customer_phones
-              WHERE workspace_id = ${WS} AND digits_reversed >= ${probe} AND digits_reversed < ${probe + '~'} LIMIT 2000`.execute(
+              WHERE workspace_id = ${WS} AND digits_reversed >= ${probe} AND digits_reversed < ${nextDigits(probe) ?? '~'} LIMIT 2000`.execute(
               db,
             )
           ).rows.map((r) => r['QUERY PLAN'].trim())
         : (
             await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT DISTINCT customer_id FROM customer_phones
-              WHERE workspace_id = ${WS} AND digits_reversed >= ${probe} AND digits_reversed < ${probe + '~'} LIMIT 2000`.execute(
+              WHERE workspace_id = ${WS} AND digits_reversed >= ${probe} AND digits_reversed < ${nextDigits(probe) ?? '~'} LIMIT 2000`.execute(
               db,
             )
           ).rows.map((r) => r.detail);

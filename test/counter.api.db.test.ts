@@ -337,7 +337,7 @@ for (const dialect of DIALECTS) {
         const plan = await sql<{
           detail: string;
         }>`EXPLAIN QUERY PLAN SELECT DISTINCT customer_id FROM customer_phones
-          WHERE workspace_id = 'w' AND digits_reversed >= '3735' AND digits_reversed < '3735~'`.execute(
+          WHERE workspace_id = 'w' AND digits_reversed >= '3735' AND digits_reversed < '3736'`.execute(
           t.conn.db,
         );
         expect(plan.rows.map((r) => r.detail).join(' ')).toMatch(

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CustomerTable, Database } from '../../platform/db/schema.ts';
 import type { Customer, CustomerSummary } from './customers.schema.ts';
-import { reversedDigits } from './phones.ts';
+import { nextDigits, reversedDigits } from './phones.ts';
 import type { Key } from './postings.ts';
 
 export type PhoneRow = { id: string; raw: string; e164: string | null; label: string | null; valid: boolean };
@@ -643,13 +643,16 @@ export function createCustomersRepository(db: Kysely<Database>) {
 
     /** Customers with a phone ending in these digits (`probe`: the digits last first), through the suffix index. */
     async idsByPhoneSuffix(ws: string, probe: string, cap: number): Promise<string[]> {
+      // the range's end is the next digit string ("3735" → "3736", "3799" → "38"): digits sort the same under
+      // every collation, so no sentinel character whose place depends on the database's locale
+      const upper = nextDigits(probe);
       const rows = await db
         .selectFrom('customer_phones')
         .select('customer_id')
         .distinct()
         .where('workspace_id', '=', ws)
         .where('digits_reversed', '>=', probe)
-        .where('digits_reversed', '<', probe + '~')
+        .$if(upper !== null, (q) => q.where('digits_reversed', '<', upper as string))
         .limit(cap)
         .execute();
       return rows.map((r) => r.customer_id);

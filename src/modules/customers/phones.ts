@@ -84,5 +84,12 @@ export function suffixProbe(raw: string): string | null {
   return digits.length >= 4 ? reversedDigits(digits) : null;
 }
 
+/** The smallest digit string after every string starting with `digits`; null when there is none ("999"). */
+export function nextDigits(digits: string): string | null {
+  const trimmed = digits.replace(/9+$/, '');
+  if (!trimmed) return null;
+  return trimmed.slice(0, -1) + String(Number(trimmed.slice(-1)) + 1);
+}
+
 /** Lower-cased, trimmed email; for matching only (the typed address is kept as it was). */
 export const normalizeEmail = (address: string): string => address.trim().toLowerCase();
