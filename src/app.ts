@@ -37,7 +37,7 @@ import { createJobQueue } from './platform/jobs/queue.ts';
 import { createJobRunner } from './platform/jobs/runner.ts';
 import { runWorker } from './platform/jobs/worker.ts';
 import { createOrderService, purchasesOnCard, registerOrderRoutes } from './modules/orders/index.ts';
-import { createProductService, registerProductRoutes } from './modules/products/index.ts';
+import { createProductService, createSaleService, registerProductRoutes } from './modules/products/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
 import { AppError } from './platform/errors.ts';
@@ -85,7 +85,8 @@ export function createServices(
   });
   customers.onMerge(timeline.moveOnMerge);
   customers.onMerge(orders.moveOnMerge);
-  const products = createProductService({ db, workspaces, customers, orders });
+  const products = createProductService({ db, workspaces });
+  const sales = createSaleService({ db, workspaces, customers, orders });
   const imports = createImportService({ db, workspaces, customers, orders });
   const exports = createExportService({ customers, orders, timeline });
   // Complaints (C) and enquiries (I1). Value at stake is spend to date until predicted CLV exists: swap valueOf.
@@ -123,6 +124,7 @@ export function createServices(
     timeline,
     orders,
     products,
+    sales,
     imports,
     exports,
     complaints,

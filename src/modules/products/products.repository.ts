@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database, ProductTable } from '../../platform/db/schema.ts';
 import type { Product } from './products.schema.ts';
 
@@ -15,6 +16,31 @@ export const toProduct = (r: Selectable<ProductTable>): Product => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** The row of a new product: the name's spaces collapsed, its key, not archived. */
+export const newProductRow = (
+  ws: string,
+  p: {
+    name: string;
+    price: number;
+    category?: string | null | undefined;
+    cost?: number | null | undefined;
+  },
+) => {
+  const at = nowIso();
+  return {
+    workspace_id: ws,
+    id: newId(),
+    name: p.name.trim().replace(/\s+/g, ' '),
+    name_key: nameKey(p.name),
+    price: p.price,
+    category: p.category || null,
+    cost: p.cost ?? null,
+    archived_at: null,
+    created_at: at,
+    updated_at: at,
+  } satisfies Selectable<ProductTable>;
+};
 
 /** All SQL of the products table (the same on SQLite and PostgreSQL). */
 export function createProductsRepository(db: Kysely<Database>) {

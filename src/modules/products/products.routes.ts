@@ -14,10 +14,14 @@ import {
   updateProductSchema,
 } from './products.schema.ts';
 import type { ProductService } from './products.service.ts';
+import type { SaleService } from './sales.service.ts';
 
 const idParams = z.object({ id: z.string().max(100) });
 
-export function registerProductRoutes(root: FastifyInstance, { products }: { products: ProductService }) {
+export function registerProductRoutes(
+  root: FastifyInstance,
+  { products, sales }: { products: ProductService; sales: SaleService },
+) {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['products'];
 
@@ -92,7 +96,7 @@ export function registerProductRoutes(root: FastifyInstance, { products }: { pro
     },
     async (request, reply) => {
       const a = actorOf(request);
-      const { order, created } = await products.recordSale(a.workspaceId, request.body, a);
+      const { order, created } = await sales.recordSale(a.workspaceId, request.body, a);
       return reply.code(created ? 201 : 200).send(order);
     },
   );

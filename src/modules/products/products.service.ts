@@ -1,20 +1,22 @@
 import { parse } from 'csv-parse/sync';
 import type { Kysely, Selectable } from 'kysely';
-import { newId, nowIso } from '../../platform/db/ids.ts';
+import { nowIso } from '../../platform/db/ids.ts';
 import type { Database, ProductTable } from '../../platform/db/schema.ts';
 import { badInput, conflict, notFound } from '../../platform/errors.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
 import { recordAudit } from '../audit/index.ts';
-import type { CustomerService } from '../customers/index.ts';
 import { readMoney } from '../imports/index.ts';
-import type { OrderService } from '../orders/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
-import { createProductsRepository, nameKey, toProduct } from './products.repository.ts';
+import {
+  createProductsRepository,
+  nameKey,
+  newProductRow as newRow,
+  toProduct,
+} from './products.repository.ts';
 import {
   createProductSchema,
   importProductsSchema,
   listProductsQuery,
-  saleSchema,
   updateProductSchema,
   type Product,
   type ProductImportResult,
@@ -23,8 +25,6 @@ import {
 export type ProductDeps = {
   db: Kysely<Database>;
   workspaces: WorkspaceService;
-  customers: CustomerService;
-  orders: OrderService;
 };
 
 const encodeCursor = (key: string, id: string) => Buffer.from(`${key}\u0001${id}`).toString('base64url');
@@ -43,7 +43,7 @@ const HEADERS: Record<'name' | 'price' | 'category' | 'cost', string[]> = {
   cost: ['cost', 'unit cost', 'cost price'],
 };
 
-export function createProductService({ db, workspaces, customers, orders }: ProductDeps) {
+export function createProductService({ db, workspaces }: ProductDeps) {
   const repo = createProductsRepository(db);
 
   async function getProductOrThrow(ws: string, id: string): Promise<Product> {
@@ -51,30 +51,6 @@ export function createProductService({ db, workspaces, customers, orders }: Prod
     if (!r) throw notFound('PRODUCT_NOT_FOUND', 'Product');
     return toProduct(r);
   }
-
-  const newRow = (
-    ws: string,
-    p: {
-      name: string;
-      price: number;
-      category?: string | null | undefined;
-      cost?: number | null | undefined;
-    },
-  ) => {
-    const at = nowIso();
-    return {
-      workspace_id: ws,
-      id: newId(),
-      name: p.name.trim().replace(/\s+/g, ' '),
-      name_key: nameKey(p.name),
-      price: p.price,
-      category: p.category || null,
-      cost: p.cost ?? null,
-      archived_at: null,
-      created_at: at,
-      updated_at: at,
-    } satisfies Selectable<ProductTable>;
-  };
 
   return {
     getProductOrThrow,
@@ -263,77 +239,6 @@ export function createProductService({ db, workspaces, customers, orders }: Prod
         });
       });
       return result;
-    },
-
-    /**
-     * A sale at the counter: an order (channel "counter") for a customer or a walk-in (customerId null), its
-     * items from the product list or new products named and priced as they are sold. With `key`, the same sale
-     * sent twice (a double tap, a retry) is recorded once (`created: false` the second time).
-     */
-    async recordSale(ws: string, input: unknown, actor: Actor) {
-      const v = saleSchema.parse(input);
-      if (v.customerId !== null) await customers.existsOrThrow(ws, v.customerId);
-      const { currency } = await workspaces.getWorkspaceCached(ws);
-      const byId = new Map(
-        (
-          await repo.byIds(db, ws, [
-            ...new Set(v.items.flatMap((i) => ('productId' in i ? [i.productId] : []))),
-          ])
-        ).map((r) => [r.id, r]),
-      );
-      v.items.forEach((i, n) => {
-        if ('productId' in i && !byId.has(i.productId))
-          throw badInput('PRODUCT_NOT_FOUND', 'No such product', `/body/items/${n}/productId`);
-      });
-      // products typed at the counter join the list (a name already there is that product)
-      const named = v.items.flatMap((i) => ('name' in i ? [i] : []));
-      const byKey = new Map<string, Selectable<ProductTable>>();
-      if (named.length)
-        await db.transaction().execute(async (trx) => {
-          for (const i of named) {
-            const row = newRow(ws, { name: i.name, price: i.unitPrice, category: i.category ?? null });
-            if (await repo.insert(trx, row))
-              await recordAudit(trx, {
-                workspaceId: ws,
-                actor: actorRef(actor),
-                action: 'create',
-                entity: 'product',
-                entityId: row.id,
-                data: { name: row.name, price: row.price, from: 'sale' },
-              });
-          }
-          for (const r of await repo.byKeys(
-            trx,
-            ws,
-            named.map((i) => nameKey(i.name)),
-          ))
-            byKey.set(r.name_key, r);
-        });
-      const lines = v.items.map((i) => {
-        const p = 'productId' in i ? byId.get(i.productId) : byKey.get(nameKey(i.name));
-        if (!p) throw new Error('product vanished');
-        return {
-          name: p.name,
-          ...(p.category && { category: p.category }),
-          quantity: i.quantity,
-          unitPrice: i.unitPrice ?? Number(p.price),
-          ...(p.cost !== null && { unitCost: Number(p.cost) }),
-        };
-      });
-      return orders.createOrder(
-        ws,
-        {
-          customerId: v.customerId,
-          currency,
-          channel: 'counter',
-          paymentMethod: v.paymentMethod,
-          discount: v.discount,
-          lines,
-          ...(v.note && { note: v.note }),
-          ...(v.key && { externalSource: 'counter', externalId: v.key }),
-        },
-        actor,
-      );
     },
   };
 }
