@@ -2,9 +2,6 @@ import { sql, SqliteAdapter, type Kysely } from 'kysely';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- migrations are frozen in time and not typed by the live schema */
 
-/** The digits of an E.164 number, last first: "+2348031234567" → "7654321308432". */
-const reversedDigits = (e164: string) => e164.replace(/\D/g, '').split('').reverse().join('');
-
 /**
  * SQLite cannot drop a NOT NULL in place: orders is rebuilt from its own stored definition (so any column a
  * migration before this one added is kept), inside the migration's transaction. Its children (order lines and
@@ -77,25 +74,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   await db.schema.alterTable('customer_phones').addColumn('digits_reversed', 'text').execute();
-  // backfill a page at a time, in key order
-  for (let after = { ws: '', id: '' }; ;) {
-    const rows = (
-      await sql<{ workspace_id: string; id: string; e164: string }>`
-        select workspace_id, id, e164 from customer_phones
-        where e164 is not null and (workspace_id > ${after.ws} or (workspace_id = ${after.ws} and id > ${after.id}))
-        order by workspace_id, id limit 1000`.execute(db)
-    ).rows;
-    for (const r of rows)
-      await db
-        .updateTable('customer_phones')
-        .set({ digits_reversed: reversedDigits(r.e164) })
-        .where('workspace_id', '=', r.workspace_id)
-        .where('id', '=', r.id)
-        .execute();
-    const last = rows.at(-1);
-    if (!last || rows.length < 1000) break;
-    after = { ws: last.workspace_id, id: last.id };
-  }
+  // backfill in one statement on both dialects (SQLite has no reverse()): E.164 is "+" and at most 15 digits,
+  // read back to front one character at a time (substr past the end is empty)
+  const digit = (i: number) => `substr(e164, ${i + 1}, 1)`;
+  const reversed = Array.from({ length: 20 }, (_, k) => digit(20 - k)).join(' || ');
+  await sql
+    .raw(`update customer_phones set digits_reversed = ${reversed} where e164 is not null and e164 like '+%'`)
+    .execute(db);
   await db.schema
     .createIndex('customer_phones_suffix')
     .on('customer_phones')
