@@ -6,25 +6,29 @@
  *
  * Builds a fresh database per dialect (SQLite under the OS temp dir; PostgreSQL database rapport_bench_suffix
  * on TEST_DATABASE_URL's server, dropped afterwards) at the latest schema, writes N customers with one Nigerian
- * mobile each straight in SQL, ANALYZEs, then for 4-, 7- and 10-digit endings: the query plan and the median
+ * mobile each straight in SQL, ANALYZEs, then
+ * (with --migrate: the customers are written at migration 0010 and the time of migrating them to 0015 is
+ * printed, the backfill of the reversed digits included), then for 4-, 7- and 10-digit endings: the query plan and the median
  * of 50 runs of the repository's suffix lookup (the SQL behind `GET /api/v1/customers?q=5373`).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { sql, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { createCustomersRepository } from '../src/modules/customers/customers.repository.ts';
 import { nextDigits, suffixProbe } from '../src/modules/customers/phones.ts';
 import { connect, rawDriver } from '../src/platform/db/connect.ts';
 import { migrateToLatest } from '../src/platform/db/migrate.ts';
+import { MIGRATIONS } from '../src/platform/db/migrations/index.ts';
 import type { Database } from '../src/platform/db/schema.ts';
 
 const { values: args } = parseArgs({
   options: {
     customers: { type: 'string', default: '1000000' },
     dialect: { type: 'string', default: 'both' },
+    migrate: { type: 'boolean', default: false },
   },
 });
 const N = Number(args.customers);
@@ -33,7 +37,7 @@ const WS = 'bench';
 /** Customer i's mobile: +234 803 followed by 7 digits from i (spread so endings repeat like real numbers). */
 const e164Of = (i: number) => `+234803${String((i * 7_919) % 10_000_000).padStart(7, '0')}`;
 
-async function fill(db: Kysely<Database>, dialect: string) {
+async function fill(db: Kysely<Database>, dialect: string, withDigits = true) {
   await sql`INSERT INTO workspaces (id, name, timezone, currency, region, created_at, updated_at)
     VALUES (${WS}, 'Bench', 'Africa/Lagos', 'NGN', 'NG', '2026-01-01', '2026-01-01')`.execute(db);
   const t0 = Date.now();
@@ -41,10 +45,14 @@ async function fill(db: Kysely<Database>, dialect: string) {
     await sql`INSERT INTO customers (workspace_id, id, kind, name, sort_name, custom_fields, consent_marketing, created_at, updated_at)
       SELECT ${WS}, 'c' || i, 'person', 'Customer ' || i, 'customer ' || i, '{}', 0, '2026-01-01', '2026-01-01'
       FROM generate_series(1, ${N}) i`.execute(db);
-    await sql`INSERT INTO customer_phones (workspace_id, id, customer_id, position, raw, e164, label, valid, digits_reversed)
-      SELECT ${WS}, 'p' || i, 'c' || i, 0, e, e, null, 1, reverse(substr(e, 2))
+    await sql`INSERT INTO customer_phones (workspace_id, id, customer_id, position, raw, e164, label, valid)
+      SELECT ${WS}, 'p' || i, 'c' || i, 0, e, e, null, 1
       FROM (SELECT i, '+234803' || lpad(((i::bigint * 7919) % 10000000)::text, 7, '0') AS e
             FROM generate_series(1, ${N}) i) s`.execute(db);
+    if (withDigits)
+      await sql`UPDATE customer_phones SET digits_reversed = reverse(substr(e164, 2)) WHERE workspace_id = ${WS}`.execute(
+        db,
+      );
   } else {
     const d = rawDriver(db);
     if (d?.dialect !== 'sqlite') throw new Error('expected sqlite');
@@ -58,7 +66,8 @@ async function fill(db: Kysely<Database>, dialect: string) {
       for (let i = 1; i <= N; i++) {
         const e = e164Of(i);
         c.run(WS, `c${i}`, `Customer ${i}`, `customer ${i}`);
-        p.run(WS, `p${i}`, `c${i}`, e, e, e.slice(1).split('').reverse().join(''));
+        const row = [WS, `p${i}`, `c${i}`, e, e];
+        p.run(...(withDigits ? [...row, e.slice(1).split('').reverse().join('')] : row));
       }
     })();
   }
@@ -101,12 +110,32 @@ async function measure(db: Kysely<Database>, dialect: string) {
   }
 }
 
+/** The schema, the customers, and with --migrate the timed migration to 0015. */
+async function prepare(db: Kysely<Database>, dialect: string) {
+  if (!args.migrate) {
+    await migrateToLatest(db);
+    return fill(db, dialect);
+  }
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableName: 'rapport_migrations',
+    migrationLockTableName: 'rapport_migrations_lock',
+  });
+  const up = await migrator.migrateTo('0010_name_postings_sorted');
+  if (up.error) throw up.error;
+  const written = await fill(db, dialect, false);
+  const t0 = Date.now();
+  await migrateToLatest(db);
+  console.log(`${dialect}: migrated ${N} customers' phones to 0015 in ${(Date.now() - t0) / 1000} s`);
+  return written;
+}
+
 for (const dialect of dialects) {
   if (dialect === 'sqlite') {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-suffix-'));
     const conn = connect({ dataDir });
-    await migrateToLatest(conn.db);
-    console.log(`sqlite: ${N} customers written in ${await fill(conn.db, 'sqlite')} s`);
+    console.log(`sqlite: ${N} customers written in ${await prepare(conn.db, 'sqlite')} s`);
     await measure(conn.db, 'sqlite');
     await conn.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -121,8 +150,7 @@ for (const dialect of dialects) {
     url.pathname = `/${name}`;
     const conn = connect({ databaseUrl: url.toString(), poolSize: 2 });
     try {
-      await migrateToLatest(conn.db);
-      console.log(`postgres: ${N} customers written in ${await fill(conn.db, 'postgres')} s`);
+      console.log(`postgres: ${N} customers written in ${await prepare(conn.db, 'postgres')} s`);
       await measure(conn.db, 'postgres');
     } finally {
       await conn.close();
