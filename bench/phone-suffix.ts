@@ -59,9 +59,11 @@ async function fill(db: Kysely<Database>, dialect: string, withDigits = true) {
     const s = d.sqlite;
     const c = s.prepare(`INSERT INTO customers (workspace_id, id, kind, name, sort_name, custom_fields,
       consent_marketing, created_at, updated_at) VALUES (?, ?, 'person', ?, ?, '{}', 0, '2026-01-01', '2026-01-01')`);
-    const p =
-      s.prepare(`INSERT INTO customer_phones (workspace_id, id, customer_id, position, raw, e164, label,
-      valid, digits_reversed) VALUES (?, ?, ?, 0, ?, ?, null, 1, ?)`);
+    const p = s.prepare(
+      `INSERT INTO customer_phones (workspace_id, id, customer_id, position, raw, e164, label, valid${
+        withDigits ? ', digits_reversed' : ''
+      }) VALUES (?, ?, ?, 0, ?, ?, null, 1${withDigits ? ', ?' : ''})`,
+    );
     s.transaction(() => {
       for (let i = 1; i <= N; i++) {
         const e = e164Of(i);
