@@ -89,7 +89,7 @@ function Outlook({ p }: { p: CustomerPrediction }) {
     );
   return (
     <Stack gap="sm">
-      <Stack gap={6} aria-label="Predictions">
+      <Stack gap={6} role="group" aria-label="Predictions">
         <Sentence label="Likely to buy again in the next 90 days">
           {p.pBuyWithin ? roundedPercent(p.pBuyWithin.days90) : '—'}
         </Sentence>

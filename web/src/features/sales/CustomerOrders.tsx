@@ -61,7 +61,7 @@ function OrderRow({ o, customerId }: { o: Order; customerId: string }) {
       ? `${o.lines[0]?.quantity === 1 ? '' : `${o.lines[0]?.quantity} × `}${o.lines[0]?.name ?? ''}`
       : o.lines.map((l) => (l.quantity === 1 ? l.name : `${l.quantity} × ${l.name}`)).join(', ');
   return (
-    <Paper withBorder p="sm" aria-label={`Order of ${dateTime(o.placedAt, workspace.timezone)}`}>
+    <Paper withBorder p="sm" role="group" aria-label={`Order of ${dateTime(o.placedAt, workspace.timezone)}`}>
       <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">
         <div style={{ minWidth: 0 }}>
           <Text fw={600} size="sm" lineClamp={2}>

@@ -253,7 +253,7 @@ function SaleForm({ initial }: { initial: Who }) {
               {errorMessage(products.error)}
             </Text>
           )}
-          <Group gap={6} aria-label="Products">
+          <Group gap={6} role="group" aria-label="Products">
             {matches.map((p) => (
               <Button
                 key={p.id}
@@ -296,9 +296,9 @@ function SaleForm({ initial }: { initial: Who }) {
         </Stack>
 
         {lines.length > 0 && (
-          <Stack gap="xs" aria-label="Items">
+          <Stack gap="xs" role="group" aria-label="Items">
             {priced.map((l) => (
-              <Paper key={l.key} withBorder p="xs" aria-label={l.name}>
+              <Paper key={l.key} withBorder p="xs" role="group" aria-label={l.name}>
                 <Group justify="space-between" wrap="nowrap" gap="xs">
                   <Text fw={600} style={{ overflowWrap: 'anywhere', minWidth: 0 }}>
                     {l.name}
@@ -310,7 +310,7 @@ function SaleForm({ initial }: { initial: Who }) {
                     )}
                   </Text>
                   <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
-                    <Text fw={700} ta="right" aria-label={`Line total of ${l.name}`}>
+                    <Text component="output" fw={700} ta="right" aria-label={`Line total of ${l.name}`}>
                       {l.unit === null ? '—' : money(Math.round(l.unit * l.quantity), currency)}
                     </Text>
                     <CloseButton
@@ -330,7 +330,7 @@ function SaleForm({ initial }: { initial: Who }) {
                   >
                     −
                   </ActionIcon>
-                  <Text fw={700} w={32} ta="center" aria-label={`Quantity of ${l.name}`}>
+                  <Text component="output" fw={700} w={32} ta="center" aria-label={`Quantity of ${l.name}`}>
                     {l.quantity}
                   </Text>
                   <ActionIcon
@@ -468,7 +468,7 @@ function CustomerPart({ who, onChange }: { who: Who; onChange: (w: Who) => void 
         autoComplete="off"
       />
       {debounced.length >= 2 && (
-        <Stack gap={4} aria-label="Customers found">
+        <Stack gap={4} role="group" aria-label="Customers found">
           {(found.data?.items ?? []).map((c) => (
             <UnstyledButton
               key={c.id}
