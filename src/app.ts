@@ -40,6 +40,7 @@ import { createJobRunner } from './platform/jobs/runner.ts';
 import { PROCESS_OWNER } from './platform/jobs/owner.ts';
 import { runWorker } from './platform/jobs/worker.ts';
 import { createOrderService, purchasesOnCard, registerOrderRoutes } from './modules/orders/index.ts';
+import { createProductService, createSaleService, registerProductRoutes } from './modules/products/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
 import { AppError } from './platform/errors.ts';
@@ -87,6 +88,8 @@ export function createServices(
   });
   customers.onMerge(timeline.moveOnMerge);
   customers.onMerge(orders.moveOnMerge);
+  const products = createProductService({ db, workspaces });
+  const sales = createSaleService({ db, workspaces, customers, orders });
   const imports = createImportService({ db, workspaces, customers, orders });
   const exports = createExportService({ customers, orders, timeline });
   // Complaints (C) and enquiries (I1). Value at stake is spend to date until predicted CLV exists: swap valueOf.
@@ -100,7 +103,7 @@ export function createServices(
     ...(opts.clock && { clock: opts.clock }),
     orderCustomer: async (ws, orderId) => {
       try {
-        return (await orders.getOrderOrThrow(ws, orderId)).customerId;
+        return (await orders.getOrderOrThrow(ws, orderId)).customerId ?? undefined; // a walk-in sale is nobody's
       } catch (e) {
         if (e instanceof AppError && e.status === 404) return undefined;
         throw e;
@@ -123,6 +126,8 @@ export function createServices(
     customers,
     timeline,
     orders,
+    products,
+    sales,
     imports,
     exports,
     complaints,
@@ -274,6 +279,7 @@ export async function buildApp(
       registerCustomerRoutes(api, services);
       registerTimelineRoutes(api, services);
       registerOrderRoutes(api, services);
+      registerProductRoutes(api, services);
       registerImportRoutes(api, {
         imports: services.imports,
         uploadsDir,

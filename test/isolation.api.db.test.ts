@@ -25,6 +25,9 @@ const VALID_BODIES: Record<string, object> = {
   'post /api/v1/enquiries/{id}/outcome': { outcome: 'won' },
   'post /api/v1/enquiries/{id}/transfer': { toUserId: 'someone' },
   'put /api/v1/imports/mappings/{id}': { name: 'Hijack', columns: { Name: 'name' } },
+  'patch /api/v1/products/{id}': { name: 'Hijack' },
+  'patch /api/v1/interactions/{id}': { body: 'hijack' },
+  'post /api/v1/calls/{id}/claim': { customerId: 'someone-of-mine' },
 };
 
 for (const dialect of DIALECTS) {
@@ -46,12 +49,14 @@ for (const dialect of DIALECTS) {
           payload: { name: 'Private Person', phones: [{ number: '0803 999 8888' }] },
         })
       ).json();
-      await t.app.inject({
-        method: 'POST',
-        url: `/api/v1/customers/${customer.id}/interactions`,
-        headers: a.auth,
-        payload: { kind: 'note', body: 'secret' },
-      });
+      const note = (
+        await t.app.inject({
+          method: 'POST',
+          url: `/api/v1/customers/${customer.id}/interactions`,
+          headers: a.auth,
+          payload: { kind: 'note', body: 'secret' },
+        })
+      ).json();
       const keyId = (await t.app.inject({ method: 'GET', url: '/api/v1/api-keys', headers: a.auth })).json()
         .items[0].id;
       const order = (
@@ -94,6 +99,23 @@ for (const dialect of DIALECTS) {
         'api-keys': keyId,
         users: a.ownerId,
         orders: order.id,
+        interactions: note.id,
+        products: (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/products',
+            headers: a.auth,
+            payload: { name: 'Private product', price: 100 },
+          })
+        ).json().id,
+        calls: (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/calls',
+            headers: a.auth,
+            payload: { from: '0701 555 0000' },
+          })
+        ).json().interaction.id,
         imports: (
           await t.app.inject({
             method: 'POST',

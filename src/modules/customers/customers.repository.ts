@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CustomerTable, Database } from '../../platform/db/schema.ts';
 import type { Customer, CustomerSummary } from './customers.schema.ts';
+import { reversedDigits } from './phones.ts';
 import type { Key } from './postings.ts';
 
 export type PhoneRow = { id: string; raw: string; e164: string | null; label: string | null; valid: boolean };
@@ -45,6 +46,7 @@ export function newCustomerRows(ws: CustomerWrite[]) {
         e164: p.e164,
         label: p.label,
         valid: p.valid ? 1 : 0,
+        digits_reversed: reversedDigits(p.e164),
       })),
     ),
     emails: ws.flatMap((w) =>
@@ -173,6 +175,7 @@ export function createCustomersRepository(db: Kysely<Database>) {
               e164: p.e164,
               label: p.label,
               valid: p.valid ? 1 : 0,
+              digits_reversed: reversedDigits(p.e164),
             })),
           )
           .execute();
@@ -547,6 +550,16 @@ export function createCustomersRepository(db: Kysely<Database>) {
         .where('workspace_id', '=', ws)
         .where('id', '=', id)
         .where((eb) => eb.or([eb('last_interaction_at', 'is', null), eb('last_interaction_at', '<', at)]))
+        .execute();
+    },
+
+    /** Set it to exactly this (after a timeline entry was deleted or moved back in time). */
+    async setLastInteraction(trx: Kysely<Database>, ws: string, id: string, at: string | null) {
+      await trx
+        .updateTable('customers')
+        .set({ last_interaction_at: at })
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
         .execute();
     },
 

@@ -400,6 +400,8 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     touchLastInteraction: (trx: Kysely<Database>, ws: string, id: string, at: string) =>
       repo.touchLastInteraction(trx, ws, id, at),
     /** The same for many customers (the latest time each), in one statement per few hundred. */
+    setLastInteraction: (trx: Kysely<Database>, ws: string, id: string, at: string | null) =>
+      repo.setLastInteraction(trx, ws, id, at),
     touchLastInteractions: (trx: Kysely<Database>, ws: string, items: { id: string; at: string }[]) =>
       repo.touchLastInteractions(trx, ws, items),
     existsOrThrow: async (ws: string, id: string, trx: Kysely<Database> = db) => {

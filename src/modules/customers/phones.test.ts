@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeEmail, normalizePhone, phoneCandidates, phonePrefixes } from './phones.ts';
+import {
+  nextDigits,
+  normalizeEmail,
+  normalizePhone,
+  phoneCandidates,
+  phonePrefixes,
+  reversedDigits,
+  suffixProbe,
+} from './phones.ts';
 
 describe('phone normalisation', () => {
   it.each([
@@ -33,5 +41,18 @@ describe('phone normalisation', () => {
 
   it('normalises emails for matching only', () => {
     expect(normalizeEmail('  Ada@Example.COM ')).toBe('ada@example.com');
+  });
+});
+
+describe('search by the last digits', () => {
+  it('stores the digits last first and bounds the range by the next digit string', () => {
+    expect(reversedDigits('+2348032255373')).toBe('3735522308432');
+    expect(reversedDigits(null)).toBeNull();
+    expect(suffixProbe('225 5373')).toBe('3735522');
+    expect(suffixProbe('537')).toBeNull();
+    expect(suffixProbe('Ada 5373')).toBeNull();
+    expect(nextDigits('3735')).toBe('3736');
+    expect(nextDigits('3799')).toBe('38');
+    expect(nextDigits('999')).toBeNull();
   });
 });

@@ -67,5 +67,29 @@ export function phonePrefixes(raw: string, region: string): string[] {
   return [...out];
 }
 
+/**
+ * The digits of an E.164 number last first, as stored for search by the last digits.
+ * @example reversedDigits('+2348031234567') // '7654321308432'
+ */
+export const reversedDigits = (e164: string | null): string | null =>
+  e164 ? e164.replace(/\D/g, '').split('').reverse().join('') : null;
+
+/**
+ * The reversed-digits prefix for a search by the last digits, when the text is digits (spaces and dashes
+ * allowed) and at least 4 of them: "225 5373" → "3735522".
+ */
+export function suffixProbe(raw: string): string | null {
+  if (!/^[\d\s().\-/]+$/.test(raw.trim())) return null;
+  const digits = raw.replace(/\D/g, '');
+  return digits.length >= 4 ? reversedDigits(digits) : null;
+}
+
+/** The smallest digit string after every string starting with `digits`; null when there is none ("999"). */
+export function nextDigits(digits: string): string | null {
+  const trimmed = digits.replace(/9+$/, '');
+  if (!trimmed) return null;
+  return trimmed.slice(0, -1) + String(Number(trimmed.slice(-1)) + 1);
+}
+
 /** Lower-cased, trimmed email; for matching only (the typed address is kept as it was). */
 export const normalizeEmail = (address: string): string => address.trim().toLowerCase();

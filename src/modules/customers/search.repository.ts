@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
+import { nextDigits } from './phones.ts';
 import type { Key } from './postings.ts';
 
 /**
@@ -93,6 +94,23 @@ export function createSearchRepository(db: Kysely<Database>) {
         .where('length', '<=', token.length + Math.max(maxTypos, 40))
         .execute();
       return rows.map((r) => r.token);
+    },
+
+    /** Customers with a phone ending in these digits (`probe`: the digits last first), through the suffix index. */
+    async idsByPhoneSuffix(ws: string, probe: string, cap: number): Promise<string[]> {
+      // the range's end is the next digit string ("3735" → "3736", "3799" → "38"): digits sort the same under
+      // every collation, so no sentinel character whose place depends on the database's locale
+      const upper = nextDigits(probe);
+      const rows = await db
+        .selectFrom('customer_phones')
+        .select('customer_id')
+        .distinct()
+        .where('workspace_id', '=', ws)
+        .where('digits_reversed', '>=', probe)
+        .$if(upper !== null, (q) => q.where('digits_reversed', '<', upper as string))
+        .limit(cap)
+        .execute();
+      return rows.map((r) => r.customer_id);
     },
 
     async idsByPhones(ws: string, e164s: string[], prefixes: string[], cap: number): Promise<string[]> {

@@ -1,6 +1,6 @@
 import type { CustomersRepository, ListFilter, NameProbe } from './customers.repository.ts';
 import type { SearchRepository } from './search.repository.ts';
-import { normalizeEmail, phoneCandidates, phonePrefixes } from './phones.ts';
+import { normalizeEmail, phoneCandidates, phonePrefixes, suffixProbe } from './phones.ts';
 import { compareKeys, Intersection, type Key, type ReadSorted } from './postings.ts';
 import { editDistance, nameTokens, typosFor } from './tokens.ts';
 import type { CustomerSummary } from './customers.schema.ts';
@@ -64,6 +64,10 @@ export async function searchCustomerIds(
       SEARCH_CAP,
     ))
       exact.add(id);
+    // the last digits, as read off a caller ID or a receipt: "5373", "225 5373"
+    const probe = suffixProbe(q);
+    if (probe && exact.size < SEARCH_CAP)
+      for (const id of await repo.idsByPhoneSuffix(ws, probe, SEARCH_CAP - exact.size)) exact.add(id);
     return [{ ids: [...exact] }];
   }
   if (q.includes('@')) {

@@ -4,7 +4,7 @@ import type { BulkWriter } from '../../platform/db/bulk.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { CustomerTable, Database } from '../../platform/db/schema.ts';
 import type { CustomerRow, CustomerWrite } from './customers.repository.ts';
-import { normalizeEmail, normalizePhone, type NormalizedPhone } from './phones.ts';
+import { normalizeEmail, normalizePhone, reversedDigits, type NormalizedPhone } from './phones.ts';
 import { createUpsertRepository } from './upsert.repository.ts';
 
 /** A customer arriving from another system (an import). */
@@ -184,6 +184,7 @@ export function createCustomerUpserter(deps: Deps) {
             e164: ph.e164,
             label: ph.label ?? null,
             valid: ph.valid ? 1 : 0,
+            digits_reversed: reversedDigits(ph.e164),
           });
           changed = true;
         }

@@ -75,6 +75,7 @@ export function buildOrder(
       note: v.note ?? null,
       external_source: v.externalSource ?? null,
       external_id: v.externalId ?? null,
+      payment_method: v.paymentMethod ?? null,
       created_at: at,
       updated_at: at,
     },
@@ -92,6 +93,9 @@ export function buildOrder(
       total: l.total,
       unit_cost: l.unitCost ?? null,
     })),
-    summary: `${v.number ? `Order ${v.number}` : 'Order'}: ${items}, ${formatMoney(total, currency)}`,
+    summary:
+      v.channel === 'counter'
+        ? `Sale at the counter: ${items}, ${formatMoney(total, currency)}${v.paymentMethod ? ` (${v.paymentMethod})` : ''}`
+        : `${v.number ? `Order ${v.number}` : 'Order'}: ${items}, ${formatMoney(total, currency)}`,
   };
 }

@@ -31,6 +31,7 @@ function toOrder(
     note: o.note,
     externalSource: o.external_source,
     externalId: o.external_id,
+    paymentMethod: o.payment_method as Order['paymentMethod'],
     lines: lines.map((l) => ({
       id: l.id,
       sku: l.sku,

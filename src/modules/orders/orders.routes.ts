@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { actorOf } from '../../platform/http/server.ts';
 import { customerIdParams, pageOf } from '../customers/index.ts';
 import { purchaseSummarySchema } from '../timeline/index.ts';
-import { createOrderSchema, listOrdersQuery, orderSchema, refundSchema } from './orders.schema.ts';
+import {
+  createOrderSchema,
+  customerTotalsSchema,
+  listOrdersQuery,
+  orderSchema,
+  refundSchema,
+} from './orders.schema.ts';
 import type { OrderService } from './orders.service.ts';
 
 const idParams = z.object({ id: z.string().max(100) });
@@ -100,5 +106,17 @@ export function registerOrderRoutes(root: FastifyInstance, { orders }: { orders:
       const { workspaceId } = actorOf(request);
       return orders.getPurchaseSummary(workspaceId, request.params.id);
     },
+  );
+  app.get(
+    '/api/v1/customers/:id/totals',
+    {
+      schema: {
+        tags,
+        summary: 'Orders, spend to date, average order, first and last purchase, and customer since',
+        params: customerIdParams,
+        response: { 200: customerTotalsSchema },
+      },
+    },
+    async (request) => orders.getCustomerTotals(actorOf(request).workspaceId, request.params.id),
   );
 }

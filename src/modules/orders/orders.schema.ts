@@ -32,8 +32,11 @@ export const orderLineInput = z.object({
   unitCost: minor.optional().describe('What one unit cost the business, for margin'),
 });
 
+export const PAYMENT_METHODS = ['cash', 'card', 'transfer', 'other'] as const;
+export const paymentMethodSchema = z.enum(PAYMENT_METHODS);
+
 export const createOrderSchema = z.object({
-  customerId: z.string().max(100),
+  customerId: z.string().max(100).nullable().describe('null: a walk-in sale, nobody on record'),
   number: z.string().trim().max(100).optional().describe('The order number people see'),
   status: orderStatusSchema.exclude(['partially_refunded', 'refunded']).default('paid'),
   currency: currency.optional().describe('Default: the workspace currency'),
@@ -45,6 +48,7 @@ export const createOrderSchema = z.object({
   tax: minor.default(0),
   shipping: minor.default(0),
   note: z.string().max(5000).optional(),
+  paymentMethod: paymentMethodSchema.optional().describe('How it was paid (sales at the counter)'),
   externalSource: z
     .string()
     .trim()
@@ -88,7 +92,7 @@ export const refundOutSchema = z.object({
 export const orderSchema = z
   .object({
     id: z.string(),
-    customerId: z.string(),
+    customerId: z.string().nullable().describe('null: a walk-in sale'),
     number: z.string().nullable(),
     status: orderStatusSchema,
     currency: z.string(),
@@ -105,6 +109,7 @@ export const orderSchema = z
     note: z.string().nullable(),
     externalSource: z.string().nullable(),
     externalId: z.string().nullable(),
+    paymentMethod: paymentMethodSchema.nullable(),
     lines: z.array(orderLineSchema),
     refunds: z.array(refundOutSchema),
     createdAt: z.string(),
@@ -117,3 +122,26 @@ export const listOrdersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   cursor: z.string().max(300).optional(),
 });
+
+/** The customer page's story in numbers: what they bought and since when they are a customer. */
+export const customerTotalsSchema = z
+  .object({
+    currency: z.string(),
+    orderCount: z.number().int().describe('Orders in the workspace currency, cancelled ones left out'),
+    totalSpent: z.number().int().describe('Spend to date less refunds, minor units'),
+    averageOrder: z
+      .number()
+      .int()
+      .nullable()
+      .describe('totalSpent / orderCount, rounded; null without orders'),
+    firstPurchaseAt: z.string().nullable(),
+    lastPurchaseAt: z.string().nullable(),
+    firstContactAt: z.string().nullable().describe('The earliest touch on the timeline'),
+    customerSince: z
+      .string()
+      .describe(
+        'The earliest known contact or order; the date the record was added only when there is neither',
+      ),
+  })
+  .meta({ id: 'CustomerTotals' });
+export type CustomerTotals = z.infer<typeof customerTotalsSchema>;

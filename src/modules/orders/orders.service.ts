@@ -17,6 +17,7 @@ import {
   listOrdersQuery,
   refundSchema,
   type CreateOrderInput,
+  type CustomerTotals,
   type Order,
 } from './orders.schema.ts';
 
@@ -46,17 +47,20 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
       built.map((b) => b.order),
       built.flatMap((b) => b.lines),
     );
+    // a walk-in sale (no customer) has no timeline to be on
     await timeline.insertInteractions(
       trx,
       ws,
-      built.map((b) => ({
-        customerId: b.order.customer_id,
-        kind: 'order',
-        body: b.summary,
-        authorId: actor.kind === 'user' ? actor.id : null,
-        occurredAt: b.order.placed_at,
-        meta: { orderId: b.order.id },
-      })),
+      built
+        .flatMap((b) => (b.order.customer_id === null ? [] : [{ b, customerId: b.order.customer_id }]))
+        .map(({ b, customerId }) => ({
+          customerId,
+          kind: 'order',
+          body: b.summary,
+          authorId: actor.kind === 'user' ? actor.id : null,
+          occurredAt: b.order.placed_at,
+          meta: { orderId: b.order.id },
+        })),
     );
     await recordAudits(
       trx,
@@ -89,7 +93,7 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
       const result = await writeTransaction(
         db,
         async (trx) => {
-          await customers.existsOrThrow(ws, v.customerId, trx);
+          if (v.customerId !== null) await customers.existsOrThrow(ws, v.customerId, trx);
           if (v.externalSource && v.externalId) {
             const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
             if (existing) return { id: existing.id, created: false };
@@ -173,14 +177,15 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
           refunded,
           refunded === o.total ? 'refunded' : 'partially_refunded',
         );
-        await timeline.insertInteraction(trx, ws, {
-          customerId: o.customerId,
-          kind: v.kind,
-          body: `${v.kind === 'return' ? 'Return' : 'Refund'} of ${formatMoney(v.amount, o.currency)}${o.number ? ` on order ${o.number}` : ''}: ${v.reason}`,
-          authorId: actor.kind === 'user' ? actor.id : null,
-          occurredAt: at,
-          meta: { orderId, refundId: id },
-        });
+        if (o.customerId)
+          await timeline.insertInteraction(trx, ws, {
+            customerId: o.customerId,
+            kind: v.kind,
+            body: `${v.kind === 'return' ? 'Return' : 'Refund'} of ${formatMoney(v.amount, o.currency)}${o.number ? ` on order ${o.number}` : ''}: ${v.reason}`,
+            authorId: actor.kind === 'user' ? actor.id : null,
+            occurredAt: at,
+            meta: { orderId, refundId: id },
+          });
         await recordAudit(trx, {
           workspaceId: ws,
           actor: actorRef(actor),
@@ -220,6 +225,24 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
       return {
         items,
         nextCursor: rows.length > q.limit && last ? encodeTimeCursor(last.placedAt, last.id) : null,
+      };
+    },
+
+    /** The customer page's totals: count, spend, average order, first and last purchase, customer since. */
+    async getCustomerTotals(ws: string, customerId: string): Promise<CustomerTotals> {
+      const { currency } = await workspaces.getWorkspaceCached(ws);
+      const [customer, summary, firstContactAt] = await Promise.all([
+        customers.getCustomerOrThrow(ws, customerId),
+        repo.summary(ws, customerId, currency),
+        timeline.firstContactAt(ws, customerId),
+      ]);
+      if (!summary) throw notFound('CUSTOMER_NOT_FOUND', 'Customer');
+      const known = [summary.firstPurchaseAt, firstContactAt].filter((x): x is string => !!x).sort();
+      return {
+        ...summary,
+        averageOrder: summary.orderCount ? Math.round(summary.totalSpent / summary.orderCount) : null,
+        firstContactAt,
+        customerSince: known[0] ?? customer.createdAt,
       };
     },
 

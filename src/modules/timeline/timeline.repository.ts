@@ -37,6 +37,17 @@ export function createTimelineRepository(db: Kysely<Database>) {
     async insertMany(trx: Kysely<Database>, rows: Selectable<InteractionTable>[]) {
       await bulk.insert(trx, 'interactions', rows);
     },
+    /** Lock one timeline entry's row until the transaction ends (PostgreSQL; SQLite's write transaction already serialises). */
+    async lock(ws: string, id: string, trx: Kysely<Database>): Promise<void> {
+      await trx
+        .selectFrom('interactions')
+        .select('id')
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .forUpdate()
+        .execute();
+    },
+
     async find(ws: string, id: string, trx: Kysely<Database> = db) {
       const r = await trx
         .selectFrom('interactions as i')
@@ -75,6 +86,54 @@ export function createTimelineRepository(db: Kysely<Database>) {
         );
       const rows = await q.orderBy('i.occurred_at').orderBy('i.id').limit(limit).execute();
       return rows.map(toInteraction);
+    },
+    async update(
+      trx: Kysely<Database>,
+      ws: string,
+      id: string,
+      set: Partial<
+        Pick<Selectable<InteractionTable>, 'kind' | 'direction' | 'body' | 'occurred_at' | 'customer_id'>
+      >,
+    ) {
+      await trx
+        .updateTable('interactions')
+        .set(set)
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .execute();
+    },
+    /** Give an unknown caller's call to a customer; false when it already has one (a parallel claim won). */
+    async claim(trx: Kysely<Database>, ws: string, id: string, customerId: string): Promise<boolean> {
+      const r = await trx
+        .updateTable('interactions')
+        .set({ customer_id: customerId })
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .where('customer_id', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    /** Delete one; answers whether it was there (parallel deletes: one wins). */
+    async delete(trx: Kysely<Database>, ws: string, id: string): Promise<boolean> {
+      const r = await trx
+        .deleteFrom('interactions')
+        .where('workspace_id', '=', ws)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+    /** The customer's newest and oldest touch (null when none). */
+    async span(ws: string, customerId: string, trx: Kysely<Database> = db) {
+      const r = await trx
+        .selectFrom('interactions')
+        .select((eb) => [
+          eb.fn.min<string | null>('occurred_at').as('first'),
+          eb.fn.max<string | null>('occurred_at').as('last'),
+        ])
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', customerId)
+        .executeTakeFirst();
+      return { first: r?.first ?? null, last: r?.last ?? null };
     },
     async reassignCustomer(trx: Kysely<Database>, ws: string, from: string, into: string) {
       await trx

@@ -10,6 +10,7 @@ import {
   createInteractionSchema,
   interactionSchema,
   timelineQuery,
+  updateInteractionSchema,
 } from './timeline.schema.ts';
 import type { TimelineService } from './timeline.service.ts';
 
@@ -32,6 +33,57 @@ export function registerTimelineRoutes(root: FastifyInstance, { timeline }: { ti
       return reply
         .code(201)
         .send(await timeline.addInteraction(a.workspaceId, request.params.id, request.body, a));
+    },
+  );
+  const idParams = z.object({ id: z.string().max(100) });
+  app.patch(
+    '/api/v1/interactions/:id',
+    {
+      schema: {
+        tags: ['timeline'],
+        summary: 'Correct a logged touch (call, visit, note, …): what was said, when, its kind; audited',
+        params: idParams,
+        body: updateInteractionSchema,
+        response: { 200: interactionSchema },
+      },
+    },
+    async (request) => {
+      const a = actorOf(request);
+      return timeline.updateInteraction(a.workspaceId, request.params.id, request.body, a);
+    },
+  );
+  app.delete(
+    '/api/v1/interactions/:id',
+    {
+      schema: {
+        tags: ['timeline'],
+        summary:
+          'Delete a logged touch (audited with what it said); 409 for orders, refunds, complaint steps',
+        params: idParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const a = actorOf(request);
+      await timeline.deleteInteraction(a.workspaceId, request.params.id, a);
+      return reply.code(204).send(null);
+    },
+  );
+  app.post(
+    '/api/v1/calls/:id/claim',
+    {
+      schema: {
+        tags: ['calls'],
+        summary:
+          'Put an unknown caller\'s call on a customer\'s timeline (after "Create customer" in the pop-up)',
+        params: idParams,
+        body: z.object({ customerId: z.string().max(100) }),
+        response: { 200: interactionSchema },
+      },
+    },
+    async (request) => {
+      const a = actorOf(request);
+      return timeline.claimCall(a.workspaceId, request.params.id, request.body.customerId, a);
     },
   );
   app.get(

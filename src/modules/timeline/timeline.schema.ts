@@ -24,6 +24,21 @@ export const createInteractionSchema = z.object({
   authorId: z.string().max(100).optional().describe('Staff member (default: the signed-in user)'),
 });
 
+/** A correction to a logged touch: what was said, when, or what kind of touch it was. */
+export const updateInteractionSchema = z
+  .object({
+    kind: interactionKindSchema.optional(),
+    direction: directionSchema.nullable().optional(),
+    body: z
+      .string()
+      .trim()
+      .min(1, { message: 'Say what was said or done (or delete the entry)' })
+      .max(20_000)
+      .optional(),
+    occurredAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: 'Nothing to change' });
+
 export const interactionSchema = z
   .object({
     id: z.string(),

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { decodeTimeCursor, encodeTimeCursor } from '../../platform/db/cursor.ts';
-import { badInput, notFound } from '../../platform/errors.ts';
+import { badInput, conflict, notFound } from '../../platform/errors.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
 import type { DialectName } from '../../platform/db/connect.ts';
 import { writeTransaction } from '../../platform/db/transaction.ts';
@@ -22,12 +22,17 @@ import {
   callSchema,
   createInteractionSchema,
   timelineQuery,
+  INTERACTION_KINDS,
+  updateInteractionSchema,
   type CallerCard,
   type CallEvent,
   type Interaction,
   type PredictionBrief,
   type PurchaseSummary,
 } from './timeline.schema.ts';
+
+/** Touches staff log by hand can be corrected and deleted; orders, refunds, complaint steps are changed where they belong. */
+const EDITABLE = new Set<string>(INTERACTION_KINDS);
 
 export type TimelineDeps = {
   db: Kysely<Database>;
@@ -219,6 +224,12 @@ export function createTimelineService({
     async addInteraction(ws: string, customerId: string, input: unknown, actor: Actor): Promise<Interaction> {
       const v = createInteractionSchema.parse(input);
       await customers.existsOrThrow(ws, customerId);
+      if (!v.body)
+        throw badInput(
+          'INTERACTION_EMPTY',
+          `Say what was said or done: an empty ${v.kind} tells nobody anything`,
+          '/body/body',
+        );
       const authorId = v.authorId ?? (actor.kind === 'user' ? actor.id : null);
       if (v.authorId && !(await repo.userExists(ws, v.authorId)))
         throw badInput('AUTHOR_NOT_FOUND', 'authorId is not a user of this workspace', '/body/authorId');
@@ -245,6 +256,120 @@ export function createTimelineService({
       await bus.publish(ws, 'interaction.created', created).catch(() => {});
       return created;
     },
+
+    /**
+     * Correct a logged touch (what was said, when, its kind). Only touches staff log by hand (call, visit,
+     * note, …): an order or a complaint step is changed in its own place. Audited with the text before.
+     */
+    async updateInteraction(ws: string, id: string, input: unknown, actor: Actor): Promise<Interaction> {
+      const v = updateInteractionSchema.parse(input);
+      await writeTransaction(db, async (trx) => {
+        await repo.lock(ws, id, trx);
+        const cur = await repo.find(ws, id, trx);
+        if (!cur) throw notFound('INTERACTION_NOT_FOUND', 'Timeline entry');
+        if (!EDITABLE.has(cur.kind))
+          throw conflict(
+            'INTERACTION_NOT_EDITABLE',
+            `A ${cur.kind} entry is changed where it comes from (the order or the complaint), not on the timeline`,
+          );
+        const occurredAt = v.occurredAt ? new Date(v.occurredAt).toISOString() : undefined;
+        await repo.update(trx, ws, id, {
+          ...(v.kind !== undefined && { kind: v.kind }),
+          ...(v.direction !== undefined && { direction: v.direction }),
+          ...(v.body !== undefined && { body: v.body }),
+          ...(occurredAt !== undefined && { occurred_at: occurredAt }),
+        });
+        if (occurredAt && cur.customerId)
+          await customers.setLastInteraction(
+            trx,
+            ws,
+            cur.customerId,
+            (await repo.span(ws, cur.customerId, trx)).last,
+          );
+        await recordAudit(trx, {
+          workspaceId: ws,
+          actor: actorRef(actor),
+          action: 'update',
+          entity: 'interaction',
+          entityId: id,
+          data: {
+            customerId: cur.customerId,
+            before: { kind: cur.kind, direction: cur.direction, body: cur.body, occurredAt: cur.occurredAt },
+            after: v,
+          },
+        });
+      });
+      return (await repo.find(ws, id)) as Interaction;
+    },
+
+    /** Delete a logged touch (audited with what it said); the customer's last contact is read again. */
+    async deleteInteraction(ws: string, id: string, actor: Actor): Promise<void> {
+      await writeTransaction(db, async (trx) => {
+        await repo.lock(ws, id, trx);
+        const cur = await repo.find(ws, id, trx);
+        if (!cur) throw notFound('INTERACTION_NOT_FOUND', 'Timeline entry');
+        if (!EDITABLE.has(cur.kind))
+          throw conflict(
+            'INTERACTION_NOT_EDITABLE',
+            `A ${cur.kind} entry is removed where it comes from (refund the order, close the complaint), not on the timeline`,
+          );
+        if (!(await repo.delete(trx, ws, id))) throw notFound('INTERACTION_NOT_FOUND', 'Timeline entry');
+        if (cur.customerId)
+          await customers.setLastInteraction(
+            trx,
+            ws,
+            cur.customerId,
+            (await repo.span(ws, cur.customerId, trx)).last,
+          );
+        await recordAudit(trx, {
+          workspaceId: ws,
+          actor: actorRef(actor),
+          action: 'delete',
+          entity: 'interaction',
+          entityId: id,
+          data: {
+            customerId: cur.customerId,
+            kind: cur.kind,
+            direction: cur.direction,
+            body: cur.body,
+            occurredAt: cur.occurredAt,
+          },
+        });
+      });
+    },
+
+    /**
+     * Put a call from an unknown number on the timeline of a customer (the one just created from the caller
+     * pop-up's "Create customer"). Only a call nobody was recognised for qualifies; a second claim is refused.
+     */
+    async claimCall(
+      ws: string,
+      interactionId: string,
+      customerId: string,
+      actor: Actor,
+    ): Promise<Interaction> {
+      await writeTransaction(db, async (trx) => {
+        await repo.lock(ws, interactionId, trx);
+        const cur = await repo.find(ws, interactionId, trx);
+        if (!cur || cur.kind !== 'call') throw notFound('CALL_NOT_FOUND', 'Call');
+        await customers.existsOrThrow(ws, customerId, trx);
+        if (cur.customerId !== null || !(await repo.claim(trx, ws, interactionId, customerId)))
+          throw conflict('CALL_ALREADY_CLAIMED', 'That call is already on a customer’s timeline');
+        await customers.touchLastInteraction(trx, ws, customerId, cur.occurredAt);
+        await recordAudit(trx, {
+          workspaceId: ws,
+          actor: actorRef(actor),
+          action: 'claim',
+          entity: 'call',
+          entityId: interactionId,
+          data: { customerId },
+        });
+      });
+      return (await repo.find(ws, interactionId)) as Interaction;
+    },
+
+    /** When the customer was first in touch (null: never). */
+    firstContactAt: async (ws: string, customerId: string) => (await repo.span(ws, customerId)).first,
 
     /** A customer's timeline, newest first. */
     async getTimeline(ws: string, customerId: string, query: unknown) {

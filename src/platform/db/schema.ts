@@ -84,6 +84,8 @@ export type CustomerPhoneTable = {
   e164: string | null;
   label: string | null;
   valid: number;
+  /** The E.164 digits last first ("+2348031234567" → "7654321308432"): search by the last digits (0015). */
+  digits_reversed: string | null;
 };
 
 export type CustomerEmailTable = {
@@ -144,7 +146,8 @@ type Money = number | string;
 export type OrderTable = {
   workspace_id: string;
   id: string;
-  customer_id: string;
+  /** null: a walk-in sale, nobody on record (0015). */
+  customer_id: string | null;
   number: string | null;
   status: string;
   currency: string;
@@ -161,6 +164,23 @@ export type OrderTable = {
   note: string | null;
   external_source: string | null;
   external_id: string | null;
+  /** cash, card, transfer, other; null when not known (0015). */
+  payment_method: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+/** The shop's products (0015): what the counter sells, price and cost in minor units of the workspace currency. */
+export type ProductTable = {
+  workspace_id: string;
+  id: string;
+  name: string;
+  /** The name lower-cased with spaces collapsed: one product per name in a workspace. */
+  name_key: string;
+  price: Money;
+  category: string | null;
+  cost: Money | null;
+  archived_at: string | null;
   created_at: string;
   updated_at: string;
 };
@@ -437,6 +457,7 @@ export type Database = {
   audit_log: AuditTable;
   orders: OrderTable;
   order_lines: OrderLineTable;
+  products: ProductTable;
   order_refunds: OrderRefundTable;
   jobs: JobTable;
   customer_external_ids: CustomerExternalIdTable;

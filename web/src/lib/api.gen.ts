@@ -1241,6 +1241,146 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/interactions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Delete a logged touch (audited with what it said); 409 for orders, refunds, complaint steps */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** Correct a logged touch (call, visit, note, …): what was said, when, its kind; audited */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            kind?: 'call' | 'visit' | 'message' | 'email' | 'sms' | 'whatsapp' | 'note' | 'meeting';
+            direction?: ('inbound' | 'outbound') | null;
+            body?: string;
+            /** Format: date-time */
+            occurredAt?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Interaction'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/calls/{id}/claim': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Put an unknown caller's call on a customer's timeline (after "Create customer" in the pop-up) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            customerId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Interaction'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/customers/{id}/timeline': {
     parameters: {
       query?: never;
@@ -1505,7 +1645,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            customerId: string;
+            /** @description null: a walk-in sale, nobody on record */
+            customerId: string | null;
             /** @description The order number people see */
             number?: string;
             /**
@@ -1546,6 +1687,11 @@ export interface paths {
             /** @default 0 */
             shipping?: number;
             note?: string;
+            /**
+             * @description How it was paid (sales at the counter)
+             * @enum {string}
+             */
+            paymentMethod?: 'cash' | 'card' | 'transfer' | 'other';
             /** @description Where it came from (shopify, square, …); with externalId, makes the order unique */
             externalSource?: string;
             externalId?: string;
@@ -1790,6 +1936,344 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/{id}/totals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Orders, spend to date, average order, first and last purchase, and customer since */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CustomerTotals'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/products': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The product list, by name (archived ones left out unless asked) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Name or category contains */
+          q?: string;
+          archived?: 'exclude' | 'include' | 'only';
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Product'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a product (409 PRODUCT_NAME_TAKEN when the name is on the list) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            /** @description Minor units of the workspace currency (kobo, cents) */
+            price: number;
+            category?: string;
+            cost?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Product'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/products/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Edit a product, or archive it ({"archived": true}) and bring it back */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            price?: number;
+            category?: string | null;
+            cost?: number | null;
+            /** @description Archived products are kept on old sales but not offered */
+            archived?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Product'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/products/import': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add or update products from a CSV (name,price,category,cost); refused rows listed by line */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description name,price,category,cost with a header row; prices in whole units ("1500", "1,500.50") */
+            csv: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ProductImport'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/sales': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record a sale at the counter (an order with channel "counter"), for a customer or a walk-in; 201, or 200 with the stored sale when its key was already used */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description null: a walk-in, nobody on record */
+            customerId: string | null;
+            items: (
+              | {
+                  productId: string;
+                  /** @default 1 */
+                  quantity?: number;
+                  /** @description Default: the product price */
+                  unitPrice?: number;
+                }
+              | {
+                  name: string;
+                  /** @description Minor units; the new product gets this price */
+                  unitPrice: number;
+                  category?: string;
+                  /** @default 1 */
+                  quantity?: number;
+                }
+            )[];
+            /**
+             * @description Off the whole sale, minor units
+             * @default 0
+             */
+            discount?: number;
+            /** @enum {string} */
+            paymentMethod: 'cash' | 'card' | 'transfer' | 'other';
+            note?: string;
+            /** @description Chosen by the client once per sale: the same key again answers the stored sale (a double tap) */
+            key?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Order'];
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Order'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -4728,6 +5212,11 @@ export interface components {
         | 'DISMISS_SAME'
         | 'AUTHOR_NOT_FOUND'
         | 'CALL_NO_TO'
+        | 'CALL_NOT_FOUND'
+        | 'CALL_ALREADY_CLAIMED'
+        | 'INTERACTION_EMPTY'
+        | 'INTERACTION_NOT_FOUND'
+        | 'INTERACTION_NOT_EDITABLE'
         | 'ORDER_NOT_FOUND'
         | 'ORDER_CANCELLED'
         | 'ORDER_EXTERNAL_PAIR'
@@ -4735,6 +5224,10 @@ export interface components {
         | 'ORDER_TOTAL_NEGATIVE'
         | 'ORDER_TOTAL_TOO_LARGE'
         | 'REFUND_EXCEEDS_TOTAL'
+        | 'PRODUCT_NOT_FOUND'
+        | 'PRODUCT_NAME_TAKEN'
+        | 'PRODUCTS_CSV_UNREADABLE'
+        | 'PRODUCTS_CSV_HEADER'
         | 'IMPORT_NOT_FOUND'
         | 'IMPORT_NO_FILE'
         | 'IMPORT_NOT_A_FILE'
@@ -5712,7 +6205,8 @@ export interface components {
     };
     OrderInput: {
       id: string;
-      customerId: string;
+      /** @description null: a walk-in sale */
+      customerId: string | null;
       number: string | null;
       /** @enum {string} */
       status: 'placed' | 'paid' | 'fulfilled' | 'cancelled' | 'partially_refunded' | 'refunded';
@@ -5731,6 +6225,7 @@ export interface components {
       note: string | null;
       externalSource: string | null;
       externalId: string | null;
+      paymentMethod: ('cash' | 'card' | 'transfer' | 'other') | null;
       lines: {
         id: string;
         sku: string | null;
@@ -5751,6 +6246,42 @@ export interface components {
         at: string;
       }[];
       createdAt: string;
+    };
+    CustomerTotalsInput: {
+      currency: string;
+      /** @description Orders in the workspace currency, cancelled ones left out */
+      orderCount: number;
+      /** @description Spend to date less refunds, minor units */
+      totalSpent: number;
+      /** @description totalSpent / orderCount, rounded; null without orders */
+      averageOrder: number | null;
+      firstPurchaseAt: string | null;
+      lastPurchaseAt: string | null;
+      /** @description The earliest touch on the timeline */
+      firstContactAt: string | null;
+      /** @description The earliest known contact or order; the date the record was added only when there is neither */
+      customerSince: string;
+    };
+    ProductInput: {
+      id: string;
+      name: string;
+      /** @description Minor units of the workspace currency */
+      price: number;
+      category: string | null;
+      /** @description What one costs the business, minor units */
+      cost: number | null;
+      archived: boolean;
+      createdAt: string;
+      updatedAt: string;
+    };
+    ProductImportInput: {
+      created: number;
+      updated: number;
+      unchanged: number;
+      rejected: {
+        line: number;
+        reason: string;
+      }[];
     };
     /** @description An error answer (application/problem+json, RFC 9457) */
     Problem: {
@@ -5801,6 +6332,11 @@ export interface components {
         | 'DISMISS_SAME'
         | 'AUTHOR_NOT_FOUND'
         | 'CALL_NO_TO'
+        | 'CALL_NOT_FOUND'
+        | 'CALL_ALREADY_CLAIMED'
+        | 'INTERACTION_EMPTY'
+        | 'INTERACTION_NOT_FOUND'
+        | 'INTERACTION_NOT_EDITABLE'
         | 'ORDER_NOT_FOUND'
         | 'ORDER_CANCELLED'
         | 'ORDER_EXTERNAL_PAIR'
@@ -5808,6 +6344,10 @@ export interface components {
         | 'ORDER_TOTAL_NEGATIVE'
         | 'ORDER_TOTAL_TOO_LARGE'
         | 'REFUND_EXCEEDS_TOTAL'
+        | 'PRODUCT_NOT_FOUND'
+        | 'PRODUCT_NAME_TAKEN'
+        | 'PRODUCTS_CSV_UNREADABLE'
+        | 'PRODUCTS_CSV_HEADER'
         | 'IMPORT_NOT_FOUND'
         | 'IMPORT_NO_FILE'
         | 'IMPORT_NOT_A_FILE'
@@ -6785,7 +7325,8 @@ export interface components {
     };
     Order: {
       id: string;
-      customerId: string;
+      /** @description null: a walk-in sale */
+      customerId: string | null;
       number: string | null;
       /** @enum {string} */
       status: 'placed' | 'paid' | 'fulfilled' | 'cancelled' | 'partially_refunded' | 'refunded';
@@ -6804,6 +7345,7 @@ export interface components {
       note: string | null;
       externalSource: string | null;
       externalId: string | null;
+      paymentMethod: ('cash' | 'card' | 'transfer' | 'other') | null;
       lines: {
         id: string;
         sku: string | null;
@@ -6824,6 +7366,42 @@ export interface components {
         at: string;
       }[];
       createdAt: string;
+    };
+    CustomerTotals: {
+      currency: string;
+      /** @description Orders in the workspace currency, cancelled ones left out */
+      orderCount: number;
+      /** @description Spend to date less refunds, minor units */
+      totalSpent: number;
+      /** @description totalSpent / orderCount, rounded; null without orders */
+      averageOrder: number | null;
+      firstPurchaseAt: string | null;
+      lastPurchaseAt: string | null;
+      /** @description The earliest touch on the timeline */
+      firstContactAt: string | null;
+      /** @description The earliest known contact or order; the date the record was added only when there is neither */
+      customerSince: string;
+    };
+    Product: {
+      id: string;
+      name: string;
+      /** @description Minor units of the workspace currency */
+      price: number;
+      category: string | null;
+      /** @description What one costs the business, minor units */
+      cost: number | null;
+      archived: boolean;
+      createdAt: string;
+      updatedAt: string;
+    };
+    ProductImport: {
+      created: number;
+      updated: number;
+      unchanged: number;
+      rejected: {
+        line: number;
+        reason: string;
+      }[];
     };
   };
   responses: never;

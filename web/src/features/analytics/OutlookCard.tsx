@@ -1,10 +1,10 @@
-import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Badge, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { money } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { usePrediction, type CustomerPrediction } from './api.ts';
-import { asOfText, decimal, percent, shortDate } from './format.ts';
+import { asOfText, decimal, shortDate } from './format.ts';
 import { segmentWords, stageWords } from './words.ts';
 
 const TREND: Record<NonNullable<CustomerPrediction['trend']>, { label: string; color: string }> = {
@@ -13,17 +13,26 @@ const TREND: Record<NonNullable<CustomerPrediction['trend']>, { label: string; c
   falling: { label: 'Spending less', color: 'orange' },
 };
 
-function Figure({ label, children }: { label: string; children: ReactNode }) {
+/** A prediction as a sentence a shop owner reads: "Likely to buy again in the next 90 days: 15 %". */
+function Sentence({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div>
-      <Text size="xs" tt="uppercase" fw={700} c="dimmed" lts={0.4}>
-        {label}
-      </Text>
-      <Text fw={600} size="md" style={{ overflowWrap: 'anywhere' }}>
-        {children}
-      </Text>
-    </div>
+    <Text size="sm">
+      {label}: <b style={{ overflowWrap: 'anywhere' }}>{children}</b>
+    </Text>
   );
+}
+
+/** Whole percents, never "0 %" or "100 %" for a probability that is neither. */
+function roundedPercent(p: number): string {
+  if (p > 0 && p < 0.01) return 'under 1 %';
+  if (p < 1 && p > 0.99) return 'over 99 %';
+  return `${Math.round(p * 100)} %`;
+}
+
+/** 0.1 → "less than one", 1.4 → "about 1", 2.6 → "about 3". */
+function purchasesInWords(n: number): string {
+  if (n < 0.5) return 'less than one';
+  return `about ${decimal(Math.round(n))}`;
 }
 
 /** The customer's outlook from the latest refit: will they stay, buy again, and what are they worth. */
@@ -87,18 +96,23 @@ function Outlook({ p }: { p: CustomerPrediction }) {
     );
   return (
     <Stack gap="sm">
-      <SimpleGrid cols={2} spacing="sm" verticalSpacing="sm">
-        <Figure label="Still a customer">
-          {p.pAlive === null ? '—' : p.pAlive >= 0.995 ? 'Over 99%' : percent(p.pAlive)}
-        </Figure>
-        <Figure label="Purchases, 90 days">
-          {p.expectedPurchases ? decimal(p.expectedPurchases.days90) : '—'}
-        </Figure>
-        <Figure label="Next purchase">
-          {p.expectedNextPurchaseOn ? shortDate(p.expectedNextPurchaseOn) : 'Not expected'}
-        </Figure>
-        <Figure label="12-month value">{p.clv12m === null ? '—' : money(p.clv12m, p.currency)}</Figure>
-      </SimpleGrid>
+      <Stack gap={6} role="group" aria-label="Predictions">
+        <Sentence label="Likely to buy again in the next 90 days">
+          {p.pBuyWithin ? roundedPercent(p.pBuyWithin.days90) : '—'}
+        </Sentence>
+        <Sentence label="Chance they are still a customer">
+          {p.pAlive === null ? '—' : roundedPercent(p.pAlive)}
+        </Sentence>
+        <Sentence label="Purchases expected in the next 90 days">
+          {p.expectedPurchases ? purchasesInWords(p.expectedPurchases.days90) : '—'}
+        </Sentence>
+        <Sentence label="Next purchase expected">
+          {p.expectedNextPurchaseOn ? `around ${shortDate(p.expectedNextPurchaseOn)}` : 'not soon'}
+        </Sentence>
+        <Sentence label="Likely to spend in the next 12 months">
+          {p.clv12m === null ? '—' : money(p.clv12m, p.currency)}
+        </Sentence>
+      </Stack>
       {badges}
       {p.explanation && <Text size="sm">{p.explanation}</Text>}
     </Stack>

@@ -8,6 +8,7 @@ import { kindLabel, money, timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
 import type { CallerCard, CallEvent } from '../../lib/api.ts';
 import { stageWords } from '../analytics/words.ts';
+import { saleStore } from '../sales/saleStore.ts';
 import { callStore, useCalls } from './callStore.ts';
 
 /** Who is calling: a card at the top right of every screen for each incoming call, until dismissed. */
@@ -86,6 +87,16 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
             <Button component={Link} to={`/customers/${c.id}`} onClick={dismiss} size="sm">
               Open
             </Button>
+            <Button
+              variant="light"
+              size="sm"
+              onClick={() => {
+                saleStore.open({ id: c.id, name: c.name });
+                dismiss();
+              }}
+            >
+              Sale
+            </Button>
             <Button variant="default" size="sm" onClick={dismiss}>
               Dismiss
             </Button>
@@ -97,7 +108,7 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
           <Group gap="xs">
             <Button
               component={Link}
-              to={`/customers/new?phone=${encodeURIComponent(call.e164 ?? call.phone)}`}
+              to={`/customers/new?phone=${encodeURIComponent(call.e164 ?? call.phone)}&call=${encodeURIComponent(call.interaction.id)}`}
               onClick={dismiss}
               color="orange"
               size="sm"

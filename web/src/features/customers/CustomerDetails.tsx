@@ -183,7 +183,7 @@ export function CustomerDetails({ c }: { c: Customer }) {
           </Group>
         </Section>
         <Text size="xs" c="dimmed">
-          Customer since {dateTime(c.createdAt, workspace.timezone)}
+          Added to Rapport {dateTime(c.createdAt, workspace.timezone)}
         </Text>
       </Stack>
     </Paper>

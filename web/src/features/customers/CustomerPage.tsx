@@ -8,6 +8,9 @@ import { timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
 import type { Customer } from '../../lib/api.ts';
 import { OutlookCard } from '../analytics/OutlookCard.tsx';
+import { CustomerOrders } from '../sales/CustomerOrders.tsx';
+import { CustomerTotals } from '../sales/CustomerTotals.tsx';
+import { saleStore } from '../sales/saleStore.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { CustomerDetails } from './CustomerDetails.tsx';
 import { valuesOf } from './formModel.ts';
@@ -57,7 +60,9 @@ export function CustomerPage() {
             </Paper>
           ) : (
             <Stack gap="md">
+              <CustomerTotals customerId={c.id} />
               <OutlookCard customerId={c.id} />
+              <CustomerOrders customerId={c.id} />
               <CustomerDetails c={c} />
             </Stack>
           )}
@@ -116,6 +121,7 @@ function Header({ c, editing, onEdit }: { c: Customer; editing: boolean; onEdit:
       </div>
       {!editing && (
         <Flex gap="xs" direction={{ base: 'column', xs: 'row' }} style={{ flexShrink: 0 }}>
+          <Button onClick={() => saleStore.open({ id: c.id, name: c.name })}>Sale</Button>
           <Button variant="light" color="orange" component={Link} to={`/complaints/new?customer=${c.id}`}>
             Log complaint
           </Button>

@@ -4,10 +4,14 @@ import { customerKeys } from './queries.ts';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../lib/api.ts';
 import { useMe } from '../../lib/session.ts';
+import { salesApi } from '../sales/api.ts';
 import CustomerForm from './CustomerForm.tsx';
 import { emptyValues } from './formModel.ts';
 
-/** A new customer; `?phone=` (from the caller pop-up) and `?businessId=` prefill the form. */
+/**
+ * A new customer; `?phone=` (from the caller pop-up) and `?businessId=` prefill the form; `?call=` (the unknown
+ * caller's call) goes on the new customer's timeline.
+ */
 export default function NewCustomerPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
@@ -15,6 +19,7 @@ export default function NewCustomerPage() {
   const { workspace } = useMe();
   const phone = params.get('phone');
   const businessId = params.get('businessId');
+  const callId = params.get('call');
   const business = useQuery({
     queryKey: customerKeys.detail(businessId),
     queryFn: () => api.customer(businessId ?? ''),
@@ -39,7 +44,12 @@ export default function NewCustomerPage() {
           businessLabel={business.data?.name ?? null}
           region={workspace.region}
           submitLabel="Create customer"
-          onSubmit={api.createCustomer}
+          onSubmit={async (body) => {
+            const c = await api.createCustomer(body);
+            // the call that brought them in goes on their timeline; already claimed (a second tab): no harm
+            if (callId) await salesApi.claimCall(callId, c.id).catch(() => undefined);
+            return c;
+          }}
           onCancel={() => void navigate(-1)}
           onSaved={(c) => {
             qc.setQueryData(customerKeys.detail(c.id), c);

@@ -20,6 +20,7 @@ import { dateTime, kindLabel, timeAgo } from '../../lib/format.ts';
 import { formatPhone } from '../../lib/phone.ts';
 import { useMe } from '../../lib/session.ts';
 import type { Interaction, InteractionKind } from '../../lib/api.ts';
+import { salesApi } from '../sales/api.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { useTimeline } from './queries.ts';
 
@@ -72,11 +73,7 @@ export function Timeline({ customerId }: { customerId: string }) {
           <MTimeline bulletSize={26} lineWidth={2} aria-label="Timeline">
             {items.map((i) => (
               <MTimeline.Item key={i.id} bullet={<Bullet kind={i.kind} />} title={<ItemTitle i={i} />}>
-                {i.body && (
-                  <Text size="sm" className="pre-wrap" mt={2}>
-                    {i.body}
-                  </Text>
-                )}
+                <ItemBody i={i} customerId={customerId} />
               </MTimeline.Item>
             ))}
           </MTimeline>
@@ -95,6 +92,119 @@ export function Timeline({ customerId }: { customerId: string }) {
         )}
       </Paper>
     </Stack>
+  );
+}
+
+/** An entry's text; touches logged by hand can be corrected or deleted (orders and complaints change at their source). */
+function ItemBody({ i, customerId }: { i: Interaction; customerId: string }) {
+  const qc = useQueryClient();
+  const [mode, setMode] = useState<'view' | 'edit' | 'delete'>('view');
+  const [text, setText] = useState(i.body ?? '');
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: ['timeline', customerId] });
+    void qc.invalidateQueries({ queryKey: ['customer', customerId] });
+    void qc.invalidateQueries({ queryKey: ['totals', customerId] });
+  };
+  const edit = useMutation({
+    mutationFn: () => salesApi.updateInteraction(i.id, { body: text.trim() }),
+    onSuccess: () => {
+      setMode('view');
+      refresh();
+    },
+  });
+  const remove = useMutation({
+    mutationFn: () => salesApi.deleteInteraction(i.id),
+    onSuccess: refresh,
+  });
+  const editable = (LOG_KINDS as string[]).includes(i.kind);
+  if (mode === 'edit')
+    return (
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (text.trim() && !edit.isPending) edit.mutate();
+        }}
+        aria-label={`Correct this ${kindLabel(i.kind).toLowerCase()}`}
+      >
+        <Stack gap={6} mt={4}>
+          <Textarea
+            aria-label="What was said or done"
+            autosize
+            minRows={2}
+            maxRows={10}
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            error={text.trim() ? undefined : 'Say what was said or done, or delete the entry'}
+          />
+          {edit.isError && (
+            <Alert color="red" role="alert">
+              {errorMessage(edit.error)}
+            </Alert>
+          )}
+          <Group gap="xs">
+            <Button type="submit" size="xs" loading={edit.isPending} disabled={!text.trim()}>
+              Save correction
+            </Button>
+            <Button
+              size="xs"
+              variant="default"
+              onClick={() => {
+                setText(i.body ?? '');
+                setMode('view');
+              }}
+            >
+              Cancel
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    );
+  return (
+    <>
+      {i.body && (
+        <Text size="sm" className="pre-wrap" mt={2}>
+          {i.body}
+        </Text>
+      )}
+      {editable && mode === 'view' && (
+        <Group gap={4} mt={2}>
+          <Button
+            variant="subtle"
+            size="compact-xs"
+            color="gray.8"
+            onClick={() => setMode('edit')}
+            aria-label={`Correct this ${kindLabel(i.kind).toLowerCase()}`}
+          >
+            Correct
+          </Button>
+          <Button
+            variant="subtle"
+            size="compact-xs"
+            color="red.8"
+            onClick={() => setMode('delete')}
+            aria-label={`Delete this ${kindLabel(i.kind).toLowerCase()}`}
+          >
+            Delete
+          </Button>
+        </Group>
+      )}
+      {mode === 'delete' && (
+        <Group gap={6} mt={4} role="group" aria-label="Confirm delete">
+          <Text size="sm">Delete this {kindLabel(i.kind).toLowerCase()}?</Text>
+          <Button size="compact-sm" color="red" loading={remove.isPending} onClick={() => remove.mutate()}>
+            Delete
+          </Button>
+          <Button size="compact-sm" variant="default" onClick={() => setMode('view')}>
+            Keep
+          </Button>
+          {remove.isError && (
+            <Text size="sm" c="red.8" role="alert">
+              {errorMessage(remove.error)}
+            </Text>
+          )}
+        </Group>
+      )}
+    </>
   );
 }
 
@@ -149,7 +259,7 @@ function QuickLog({ customerId }: { customerId: string }) {
       void qc.invalidateQueries({ queryKey: customerKeys.detail(customerId) });
     },
   });
-  const canSave = kind !== 'note' || body.trim().length > 0;
+  const canSave = body.trim().length > 0; // an empty call or note tells nobody anything (the API refuses it too)
   const submit = () => {
     if (canSave && !add.isPending) add.mutate();
   };

@@ -6,6 +6,7 @@ import { useMe } from '../../lib/session.ts';
 import { useCalls } from '../calls/callStore.ts';
 import { ComplaintsTile } from '../complaints/ComplaintsTile.tsx';
 import { readRecent } from '../customers/queries.ts';
+import { saleStore } from '../sales/saleStore.ts';
 import { AttentionTile } from './AttentionTile.tsx';
 import { GetStarted } from './GetStarted.tsx';
 
@@ -24,10 +25,13 @@ export function HomePage() {
         <Text c="dimmed">{me.workspace.name}</Text>
       </div>
       <Group gap="sm">
-        <Button component={Link} to="/customers">
+        <Button onClick={() => saleStore.open(null)} size="md">
+          Record a sale
+        </Button>
+        <Button component={Link} to="/customers" variant="default" size="md">
           Find a customer
         </Button>
-        <Button component={Link} to="/customers/new" variant="default">
+        <Button component={Link} to="/customers/new" variant="default" size="md">
           New customer
         </Button>
         <Text size="sm" c="dimmed" visibleFrom="sm">
@@ -56,7 +60,7 @@ export function HomePage() {
                   ) : (
                     <Anchor
                       component={Link}
-                      to={`/customers/new?phone=${encodeURIComponent(c.e164 ?? c.phone)}`}
+                      to={`/customers/new?phone=${encodeURIComponent(c.e164 ?? c.phone)}&call=${encodeURIComponent(c.interaction.id)}`}
                       truncate
                     >
                       {formatPhone(c.e164 ?? c.phone, me.workspace.region)}{' '}

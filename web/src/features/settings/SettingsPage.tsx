@@ -2,12 +2,13 @@ import { Stack, Tabs, Title } from '@mantine/core';
 import { useNavigate, useParams } from 'react-router';
 import { ApiKeysSettings } from './ApiKeysSettings.tsx';
 import { ComplaintSettings } from './ComplaintSettings.tsx';
+import { ProductsSettings } from './ProductsSettings.tsx';
 import { UsersSettings } from './UsersSettings.tsx';
 import { WorkspaceSettings } from './WorkspaceSettings.tsx';
 
-const TABS = ['workspace', 'users', 'api-keys', 'complaints'] as const;
+const TABS = ['workspace', 'products', 'users', 'api-keys', 'complaints'] as const;
 
-/** Settings (loaded on demand): the workspace, its users, its API keys and the complaint SLA settings. */
+/** Settings (loaded on demand): the workspace, its products, users, API keys and the complaint SLA settings. */
 export default function SettingsPage() {
   const { tab } = useParams();
   const navigate = useNavigate();
@@ -24,12 +25,16 @@ export default function SettingsPage() {
       >
         <Tabs.List>
           <Tabs.Tab value="workspace">Workspace</Tabs.Tab>
+          <Tabs.Tab value="products">Products</Tabs.Tab>
           <Tabs.Tab value="users">Users</Tabs.Tab>
           <Tabs.Tab value="api-keys">API keys</Tabs.Tab>
           <Tabs.Tab value="complaints">Complaints</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="workspace" pt="md">
           <WorkspaceSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="products" pt="md">
+          <ProductsSettings />
         </Tabs.Panel>
         <Tabs.Panel value="users" pt="md">
           <UsersSettings />

@@ -20,6 +20,7 @@ import { initials } from '../../lib/format.ts';
 import { forgetSession, useMe } from '../../lib/session.ts';
 import { Brand } from '../auth/AuthFrame.tsx';
 import { CallerPopups } from '../calls/CallerPopups.tsx';
+import { SaleHost } from '../sales/SaleHost.tsx';
 import { useLiveEvents, type LiveState } from '../calls/useLiveEvents.ts';
 import { HeaderSearch } from './HeaderSearch.tsx';
 import { PageLoader } from './RouteError.tsx';
@@ -88,6 +89,7 @@ export function AppLayout() {
         </Suspense>
       </AppShell.Main>
       <CallerPopups />
+      <SaleHost />
     </AppShell>
   );
 }

@@ -1,0 +1,97 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, ProductTable } from '../../platform/db/schema.ts';
+import { badInput } from '../../platform/errors.ts';
+import { actorRef, type Actor } from '../../platform/http/actor.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { CustomerService } from '../customers/index.ts';
+import type { OrderService } from '../orders/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
+import { createProductsRepository, nameKey, newProductRow } from './products.repository.ts';
+import { saleSchema } from './products.schema.ts';
+
+export type SaleDeps = {
+  db: Kysely<Database>;
+  workspaces: WorkspaceService;
+  customers: CustomerService;
+  orders: OrderService;
+};
+
+/** Sales at the counter: orders made from the product list (or products named as they are sold). */
+export function createSaleService({ db, workspaces, customers, orders }: SaleDeps) {
+  const repo = createProductsRepository(db);
+  const newRow = newProductRow;
+  return {
+    /**
+     * A sale at the counter: an order (channel "counter") for a customer or a walk-in (customerId null), its
+     * items from the product list or new products named and priced as they are sold. With `key`, the same sale
+     * sent twice (a double tap, a retry) is recorded once (`created: false` the second time).
+     */
+    async recordSale(ws: string, input: unknown, actor: Actor) {
+      const v = saleSchema.parse(input);
+      if (v.customerId !== null) await customers.existsOrThrow(ws, v.customerId);
+      const { currency } = await workspaces.getWorkspaceCached(ws);
+      const byId = new Map(
+        (
+          await repo.byIds(db, ws, [
+            ...new Set(v.items.flatMap((i) => ('productId' in i ? [i.productId] : []))),
+          ])
+        ).map((r) => [r.id, r]),
+      );
+      v.items.forEach((i, n) => {
+        if ('productId' in i && !byId.has(i.productId))
+          throw badInput('PRODUCT_NOT_FOUND', 'No such product', `/body/items/${n}/productId`);
+      });
+      // products typed at the counter join the list (a name already there is that product)
+      const named = v.items.flatMap((i) => ('name' in i ? [i] : []));
+      const byKey = new Map<string, Selectable<ProductTable>>();
+      if (named.length)
+        await writeTransaction(db, async (trx) => {
+          for (const i of named) {
+            const row = newRow(ws, { name: i.name, price: i.unitPrice, category: i.category ?? null });
+            if (await repo.insert(trx, row))
+              await recordAudit(trx, {
+                workspaceId: ws,
+                actor: actorRef(actor),
+                action: 'create',
+                entity: 'product',
+                entityId: row.id,
+                data: { name: row.name, price: row.price, from: 'sale' },
+              });
+          }
+          for (const r of await repo.byKeys(
+            trx,
+            ws,
+            named.map((i) => nameKey(i.name)),
+          ))
+            byKey.set(r.name_key, r);
+        });
+      const lines = v.items.map((i) => {
+        const p = 'productId' in i ? byId.get(i.productId) : byKey.get(nameKey(i.name));
+        if (!p) throw new Error('product vanished');
+        return {
+          name: p.name,
+          ...(p.category && { category: p.category }),
+          quantity: i.quantity,
+          unitPrice: i.unitPrice ?? Number(p.price),
+          ...(p.cost !== null && { unitCost: Number(p.cost) }),
+        };
+      });
+      return orders.createOrder(
+        ws,
+        {
+          customerId: v.customerId,
+          currency,
+          channel: 'counter',
+          paymentMethod: v.paymentMethod,
+          discount: v.discount,
+          lines,
+          ...(v.note && { note: v.note }),
+          ...(v.key && { externalSource: 'counter', externalId: v.key }),
+        },
+        actor,
+      );
+    },
+  };
+}
+export type SaleService = ReturnType<typeof createSaleService>;
