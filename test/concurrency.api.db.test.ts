@@ -228,6 +228,94 @@ const CASES: Record<string, Case> = {
     kind: 'each',
     setup: async () => ({ url: '/api/v1/calls', body: { from: '0803 111 2222' } }),
   },
+  'patch /api/v1/interactions/{id}': {
+    kind: 'same',
+    setup: async (c) => {
+      const note = await c.call('POST', `/api/v1/customers/${await customer(c)}/interactions`, {
+        kind: 'note',
+        body: 'Likes lemon',
+      });
+      return { url: `/api/v1/interactions/${note.id}`, body: { body: 'Likes lemon and lime' } };
+    },
+    check: async (c, _r, req) => {
+      const id = req.url.split('/').pop() as string;
+      const audit = await c.t.conn.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('entity_id', '=', id)
+        .execute();
+      expect(audit.filter((a) => a.action === 'update').length).toBeGreaterThanOrEqual(1);
+    },
+  },
+  'delete /api/v1/interactions/{id}': {
+    kind: 'once',
+    refuse: 404,
+    setup: async (c) => {
+      const note = await c.call('POST', `/api/v1/customers/${await customer(c)}/interactions`, {
+        kind: 'note',
+        body: 'Wrong customer',
+      });
+      return { url: `/api/v1/interactions/${note.id}` };
+    },
+  },
+  'post /api/v1/calls/{id}/claim': {
+    kind: 'once',
+    setup: async (c) => {
+      const call = await c.call('POST', '/api/v1/calls', { from: '0701 333 4444' });
+      return {
+        url: `/api/v1/calls/${call.interaction.id}/claim`,
+        body: { customerId: await customer(c, 'New Caller') },
+      };
+    },
+  },
+  // products and the counter
+  'post /api/v1/products': {
+    kind: 'once',
+    setup: async () => ({ url: '/api/v1/products', body: { name: 'Meat pie', price: 80_000 } }),
+  },
+  'patch /api/v1/products/{id}': {
+    kind: 'same',
+    setup: async (c) => {
+      const p = await c.call('POST', '/api/v1/products', { name: 'Puff puff', price: 10_000 });
+      return { url: `/api/v1/products/${p.id}`, body: { price: 12_000 } };
+    },
+    check: async (c) =>
+      expect((await c.call('GET', '/api/v1/products?q=puff')).items).toMatchObject([{ price: 12_000 }]),
+  },
+  'post /api/v1/products/import': {
+    kind: 'same',
+    setup: async () => ({
+      url: '/api/v1/products/import',
+      body: { csv: 'name,price,category,cost\nChin chin,500,snacks,200\nZobo,300,drinks,\n' },
+    }),
+    check: async (c) => {
+      const list = await c.call('GET', '/api/v1/products?q=chin');
+      expect(list.items.filter((p: { name: string }) => p.name === 'Chin chin')).toHaveLength(1);
+    },
+  },
+  'post /api/v1/sales': {
+    kind: 'same',
+    setup: async () => ({
+      url: '/api/v1/sales',
+      body: {
+        customerId: null,
+        items: [{ name: 'Buns', unitPrice: 10_000 }],
+        paymentMethod: 'cash',
+        key: 'sweep-sale-key',
+      },
+    }),
+    check: async (c, results) => {
+      expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
+      const stored = await c.t.conn.db
+        .selectFrom('orders')
+        .select('id')
+        .where('workspace_id', '=', c.ws.workspaceId)
+        .where('external_id', '=', 'sweep-sale-key')
+        .execute();
+      expect(stored).toHaveLength(1);
+    },
+  },
   // orders
   'post /api/v1/orders': {
     kind: 'each',
