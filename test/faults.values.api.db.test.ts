@@ -172,14 +172,20 @@ for (const dialect of DIALECTS) {
       const future = new Date(Date.now() + 3 * 86_400_000).toISOString();
       const far = await post(`/api/v1/customers/${customerId}/interactions`, {
         kind: 'call',
+        body: 'Rang about the cake',
         occurredAt: future,
       });
       expect(far.statusCode).toBe(400);
       expect(far.json().pointer).toBe('/body/occurredAt');
       const soon = new Date(Date.now() + 3_600_000).toISOString();
       expect(
-        (await post(`/api/v1/customers/${customerId}/interactions`, { kind: 'call', occurredAt: soon }))
-          .statusCode,
+        (
+          await post(`/api/v1/customers/${customerId}/interactions`, {
+            kind: 'call',
+            body: 'Rang back',
+            occurredAt: soon,
+          })
+        ).statusCode,
       ).toBe(201);
       const call = await post('/api/v1/calls', { from: '0802 222 3333', at: future });
       expect(call.statusCode).toBe(400);

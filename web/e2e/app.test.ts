@@ -7,6 +7,7 @@ import { ensureWebBuilt, startServer, type TestServer } from './support/server.t
 import { LoginPage, SetupPage } from './pages/AuthPages.ts';
 import { AppShell } from './pages/AppShell.ts';
 import { CustomerForm, CustomerList, CustomerPage } from './pages/CustomerPages.ts';
+import { segmentWords } from '../src/features/analytics/words.ts';
 import { SettingsPage } from './pages/SettingsPage.ts';
 
 const OWNER = { name: 'Ada Obi', email: 'ada@example.com', password: 'correct horse 1' };
@@ -225,14 +226,15 @@ journey('web app in chromium', () => {
     const shown = segments.segments.filter((g) => g.customers > 0).sort((a, b) => b.customers - a.customers);
     expect(shown.length).toBeGreaterThan(0);
     expect(await drawn('Customer segments', '.recharts-bar-rectangle path')).toBe(shown.length);
-    // …labelled with the API's segments, largest first (long labels wrap into lines: compare without spaces)
+    // …labelled with the API's segments in the shop owner's words, largest first (long labels wrap into lines:
+    // compare without spaces)
     const squash = (t: string) => t.replace(/\s+/g, '').toLowerCase();
     const labels = await card('Customer segments')
       .locator('.recharts-yAxis-tick-labels text')
       .allTextContents();
-    expect(labels.map(squash)).toEqual(shown.map((g) => squash(g.segment)));
+    expect(labels.map(squash)).toEqual(shown.map((g) => squash(segmentWords(g.segment).label)));
     // the model's own check: its bars, or why there is none yet, as the run says
-    const holdout = page.getByRole('region', { name: 'Does the model predict well?' });
+    const holdout = page.getByRole('region', { name: 'Can the predictions be trusted?' });
     if ((run.diagnostics.holdout?.groups ?? []).length > 0)
       await holdout.locator('svg.recharts-surface .recharts-bar-rectangle path').first().waitFor();
     else
