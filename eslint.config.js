@@ -55,9 +55,9 @@ export default tseslint.config(
     },
   },
   {
-    // analytics is pure: no I/O, no platform, no modules
-    files: ['src/analytics/**/*.ts'],
-    ignores: ['src/analytics/**/*.test.ts'],
+    // stats is pure: no I/O, no platform, no modules
+    files: ['src/stats/**/*.ts'],
+    ignores: ['src/stats/**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -65,7 +65,7 @@ export default tseslint.config(
           patterns: [
             {
               group: ['node:*', '../platform/*', '../modules/*', 'fs', 'path'],
-              message: 'analytics/ is pure math.',
+              message: 'stats/ is pure math.',
             },
           ],
         },
@@ -75,7 +75,7 @@ export default tseslint.config(
   {
     // a module is imported only through its index.ts
     files: ['src/**/*.ts'],
-    ignores: ['src/analytics/**'],
+    ignores: ['src/stats/**'],
     rules: {
       'no-restricted-imports': [
         'error',

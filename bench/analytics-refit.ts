@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { simulateBgNbdLog } from '../src/analytics/index.ts';
+import { simulateBgNbdLog } from '../src/stats/index.ts';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { newId } from '../src/platform/db/ids.ts';

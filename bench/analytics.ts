@@ -17,7 +17,7 @@ import {
   summarizeColumns,
   toEpochDay,
   WEEKS_PER_MONTH,
-} from '../src/analytics/index.ts';
+} from '../src/stats/index.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

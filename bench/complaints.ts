@@ -17,11 +17,11 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp, type RunningApp } from '../src/app.ts';
-import { deadlines } from '../src/modules/complaints/index.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { newId } from '../src/platform/db/ids.ts';
 import type { ComplaintTable, CustomerTable } from '../src/platform/db/schema.ts';
 import { NINE_TO_FIVE } from '../src/platform/time/business-hours.ts';
+import { deadlines } from '../src/platform/time/sla.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createDemo } from '../src/cli/demo.ts';
-import { simulateBgNbdLog } from '../src/analytics/index.ts';
+import { simulateBgNbdLog } from '../src/stats/index.ts';
 import { createAnalyticsService } from '../src/modules/analytics/index.ts';
 import type { Actor } from '../src/platform/http/actor.ts';
 import { DIALECTS, startTestApp, type TestApp } from './kit.ts';
@@ -9,7 +9,7 @@ import { DIALECTS, startTestApp, type TestApp } from './kit.ts';
 /**
  * One definition of "at risk" and "lapsed", checked against the numbers every screen shows beside the label:
  * P(alive), expected purchases next year, and the customer's own rhythm (purchase days, first and last
- * purchase). The rule is written out here independently of src/analytics/rfm.ts, as the page explains it.
+ * purchase). The rule is written out here independently of src/stats/rfm.ts, as the page explains it.
  */
 const NOW = new Date('2025-06-30T18:00:00Z');
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulateBgNbdLog } from '../src/analytics/index.ts';
+import { simulateBgNbdLog } from '../src/stats/index.ts';
 import { createAnalyticsService, REFIT_JOB, type AnalyticsService } from '../src/modules/analytics/index.ts';
 import { newId } from '../src/platform/db/ids.ts';
 import type { Actor } from '../src/platform/http/actor.ts';

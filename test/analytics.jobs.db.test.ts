@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulateBgNbdLog } from '../src/analytics/index.ts';
+import { simulateBgNbdLog } from '../src/stats/index.ts';
 import { buildApp, type RunningApp } from '../src/app.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { DIALECTS, freshDb, tmpDir } from './kit.ts';

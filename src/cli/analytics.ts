@@ -17,7 +17,7 @@ import {
   summarizeColumns,
   toEpochDay,
   type TransactionModel,
-} from '../analytics/index.ts';
+} from '../stats/index.ts';
 import { AppError } from '../platform/errors.ts';
 import { reportError } from './context.ts';
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import type { Services } from '../app.ts';
-import { simulateBgNbdLog } from '../analytics/index.ts';
+import { simulateBgNbdLog } from '../stats/index.ts';
 import type { Database } from '../platform/db/schema.ts';
 import { BUSINESS_WORDS, FIRST_NAMES, JOB_TITLES, LAST_NAMES, NEEDS, NOTES, TAGS } from './demo-data.ts';
 import { withServices } from './context.ts';

@@ -38,7 +38,7 @@ export function registerAccessRoutes(
   };
 
   app.get(
-    '/api/v1/setup',
+    '/setup',
     {
       config: { public: true },
       schema: {
@@ -51,7 +51,7 @@ export function registerAccessRoutes(
   );
 
   app.post(
-    '/api/v1/setup',
+    '/setup',
     {
       config: { public: true, rateLimit: SIGN_IN_LIMIT },
       schema: {
@@ -69,7 +69,7 @@ export function registerAccessRoutes(
   );
 
   app.post(
-    '/api/v1/auth/login',
+    '/auth/login',
     {
       config: { public: true, rateLimit: SIGN_IN_LIMIT },
       schema: {
@@ -92,7 +92,7 @@ export function registerAccessRoutes(
   );
 
   app.post(
-    '/api/v1/auth/logout',
+    '/auth/logout',
     {
       config: { public: true },
       schema: { tags: ['access'], summary: 'Sign out', response: { 204: z.null() } },
@@ -106,7 +106,7 @@ export function registerAccessRoutes(
   );
 
   app.get(
-    '/api/v1/me',
+    '/me',
     {
       schema: {
         tags: ['access'],
@@ -128,7 +128,7 @@ export function registerAccessRoutes(
   );
 
   app.get(
-    '/api/v1/users',
+    '/users',
     {
       schema: {
         tags: ['access'],
@@ -142,7 +142,7 @@ export function registerAccessRoutes(
   );
 
   app.post(
-    '/api/v1/users',
+    '/users',
     {
       config: { scope: 'admin' },
       schema: {
@@ -163,7 +163,7 @@ export function registerAccessRoutes(
     ['enable', false],
   ] as const) {
     app.post(
-      `/api/v1/users/:id/${verb}`,
+      `/users/:id/${verb}`,
       {
         config: { scope: 'admin' },
         schema: {
@@ -181,7 +181,7 @@ export function registerAccessRoutes(
   }
 
   app.get(
-    '/api/v1/api-keys',
+    '/api-keys',
     {
       config: { scope: 'admin' },
       schema: {
@@ -194,7 +194,7 @@ export function registerAccessRoutes(
   );
 
   app.post(
-    '/api/v1/api-keys',
+    '/api-keys',
     {
       config: { scope: 'admin' },
       schema: {
@@ -211,7 +211,7 @@ export function registerAccessRoutes(
   );
 
   app.delete(
-    '/api/v1/api-keys/:id',
+    '/api-keys/:id',
     {
       config: { scope: 'admin' },
       schema: {

@@ -27,7 +27,7 @@ export function registerAnalyticsRoutes(
   const ws = (request: Parameters<typeof actorOf>[0]) => actorOf(request).workspaceId;
 
   app.get(
-    '/api/v1/customers/:id/predictions',
+    '/customers/:id/predictions',
     {
       schema: {
         tags,
@@ -40,7 +40,7 @@ export function registerAnalyticsRoutes(
     async (request) => analytics.getCustomerPrediction(ws(request), request.params.id),
   );
   app.get(
-    '/api/v1/analytics/runs/latest',
+    '/analytics/runs/latest',
     {
       schema: {
         tags,
@@ -51,7 +51,7 @@ export function registerAnalyticsRoutes(
     async (request) => analytics.getLatestRunOrThrow(ws(request)),
   );
   app.post(
-    '/api/v1/analytics/refit',
+    '/analytics/refit',
     {
       config: { scope: 'admin' },
       schema: {
@@ -63,7 +63,7 @@ export function registerAnalyticsRoutes(
     async (request, reply) => reply.code(202).send(await analytics.requestRefit(ws(request))),
   );
   app.get(
-    '/api/v1/analytics/segments',
+    '/analytics/segments',
     {
       schema: {
         tags,
@@ -74,7 +74,7 @@ export function registerAnalyticsRoutes(
     async (request) => analytics.segments(ws(request)),
   );
   app.get(
-    '/api/v1/analytics/lifecycle',
+    '/analytics/lifecycle',
     {
       schema: {
         tags,
@@ -85,7 +85,7 @@ export function registerAnalyticsRoutes(
     async (request) => analytics.lifecycle(ws(request)),
   );
   app.get(
-    '/api/v1/analytics/cohorts',
+    '/analytics/cohorts',
     {
       schema: {
         tags,
@@ -96,7 +96,7 @@ export function registerAnalyticsRoutes(
     async (request) => analytics.cohorts(ws(request)),
   );
   app.get(
-    '/api/v1/analytics/revenue',
+    '/analytics/revenue',
     {
       schema: {
         tags,
@@ -107,7 +107,7 @@ export function registerAnalyticsRoutes(
     async (request) => analytics.revenue(ws(request)),
   );
   app.get(
-    '/api/v1/analytics/customers',
+    '/analytics/customers',
     {
       schema: {
         tags,
@@ -124,17 +124,17 @@ export function registerAnalyticsRoutes(
     ['lapsed', 'Lapsed customers, by value at stake', analytics.lapsed],
   ] as const)
     app.get(
-      `/api/v1/analytics/customers/${path}`,
+      `/analytics/customers/${path}`,
       { schema: { tags, summary, querystring: listQuery, response: { 200: customerListSchema } } },
       async (request) => get(ws(request), request.query),
     );
   app.get(
-    '/api/v1/analytics/settings',
+    '/analytics/settings',
     { schema: { tags, summary: 'CLV settings', response: { 200: analyticsSettingsSchema } } },
     async (request) => analytics.getSettings(ws(request)),
   );
   app.put(
-    '/api/v1/analytics/settings',
+    '/analytics/settings',
     {
       config: { scope: 'admin' },
       schema: {

@@ -12,7 +12,7 @@ import {
   type BgNbdParams,
   type GammaGammaParams,
   type ParetoNbdParams,
-} from '../../analytics/index.ts';
+} from '../../stats/index.ts';
 import { summarizeDays, type DaySummary, type PurchaseDays } from './purchases.ts';
 
 /** Minimums below which a workspace gets RFM and lifecycle only: a fit on less would be noise. */

@@ -2,7 +2,7 @@
  * The Customers-insight page's chart data, computed once per refit from the purchase days and the scores
  * (a million customers are aggregated in the worker, so each chart is one small JSON read). Pure.
  */
-import type { LifecycleStage, RfmSegment } from '../../analytics/index.ts';
+import type { LifecycleStage, RfmSegment } from '../../stats/index.ts';
 import { monthLabel, monthOf, type PurchaseDays } from './purchases.ts';
 import type { Scores } from './score.ts';
 

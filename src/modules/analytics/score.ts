@@ -17,7 +17,7 @@ import {
   type ParetoNbdParams,
   type RfmSegment,
   type Trend,
-} from '../../analytics/index.ts';
+} from '../../stats/index.ts';
 import type { Fits } from './fit.ts';
 import type { DaySummary, PurchaseDays } from './purchases.ts';
 

@@ -38,7 +38,7 @@ export function registerComplaintRoutes(
   const tags = ['complaints'];
 
   app.get(
-    '/api/v1/complaints',
+    '/complaints',
     {
       schema: {
         tags,
@@ -51,7 +51,7 @@ export function registerComplaintRoutes(
     async (request) => complaints.listComplaints(actorOf(request).workspaceId, request.query),
   );
   app.post(
-    '/api/v1/complaints',
+    '/complaints',
     {
       schema: {
         tags,
@@ -66,7 +66,7 @@ export function registerComplaintRoutes(
     },
   );
   app.get(
-    '/api/v1/complaints/summary',
+    '/complaints/summary',
     {
       schema: {
         tags,
@@ -77,7 +77,7 @@ export function registerComplaintRoutes(
     async (request) => complaints.complaintSummary(actorOf(request).workspaceId),
   );
   app.get(
-    '/api/v1/complaints/learn',
+    '/complaints/learn',
     {
       schema: {
         tags,
@@ -89,7 +89,7 @@ export function registerComplaintRoutes(
     async (request) => complaints.learnFromComplaints(actorOf(request).workspaceId, request.query),
   );
   app.get(
-    '/api/v1/complaints/playbook',
+    '/complaints/playbook',
     {
       schema: {
         tags,
@@ -100,7 +100,7 @@ export function registerComplaintRoutes(
     async () => complaints.getPlaybook(),
   );
   app.get(
-    '/api/v1/complaints/settings',
+    '/complaints/settings',
     {
       schema: {
         tags,
@@ -111,7 +111,7 @@ export function registerComplaintRoutes(
     async (request) => complaints.getSettings(actorOf(request).workspaceId),
   );
   app.patch(
-    '/api/v1/complaints/settings',
+    '/complaints/settings',
     {
       config: { scope: 'admin' },
       schema: {
@@ -127,7 +127,7 @@ export function registerComplaintRoutes(
     },
   );
   app.post(
-    '/api/v1/complaints/settings/preview',
+    '/complaints/settings/preview',
     {
       config: { scope: 'read' },
       schema: {
@@ -141,7 +141,7 @@ export function registerComplaintRoutes(
     async (request) => complaints.previewSettings(actorOf(request).workspaceId, request.body),
   );
   app.get(
-    '/api/v1/complaints/:id',
+    '/complaints/:id',
     {
       schema: {
         tags,
@@ -161,7 +161,7 @@ export function registerComplaintRoutes(
     method: 'post' | 'patch' = 'post',
   ) =>
     app[method](
-      `/api/v1/complaints/:id${path}`,
+      `/complaints/:id${path}`,
       {
         schema: {
           tags,

@@ -24,7 +24,7 @@ import {
   severityRank,
   updateComplaintSettingsSchema,
 } from './settings.ts';
-import { deadlines } from './sla.ts';
+import { deadlines } from '../../platform/time/sla.ts';
 import { previewSettings, settingsPreviewSchema } from './preview.ts';
 
 /** A customer's value for "value at stake": predicted CLV once analytics provides it, else spend to date. */

@@ -13,6 +13,5 @@ export {
   type ComplaintDetail,
 } from './complaints.schema.ts';
 export { resolveOwner } from '../access/index.ts';
-export { deadlines, timer, type SlaState, type Timer } from './sla.ts';
 export { COMPLAINT_RULES } from './complaints.errors.ts';
 export type { SlaContext } from './steps.ts';

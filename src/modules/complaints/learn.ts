@@ -1,6 +1,6 @@
 import { businessMinutesBetween, type BusinessHours } from '../../platform/time/business-hours.ts';
 import type { Learning } from './complaints.schema.ts';
-import { percentile, type Surge } from './sla.ts';
+import { percentile, type Surge } from '../../platform/time/sla.ts';
 
 export type LearnRow = {
   customer_id: string;

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { BusinessHours } from '../../platform/time/business-hours.ts';
 import type { ComplaintRow } from './complaints.repository.ts';
 import type { Complaint } from './complaints.schema.ts';
-import { NO_DEADLINE, overallState, timer } from './sla.ts';
+import { NO_DEADLINE, overallState, timer } from '../../platform/time/sla.ts';
 
 /** The earliest pending deadline of a complaint: first response, resolution, then the follow-up check. */
 export function nextDue(r: {

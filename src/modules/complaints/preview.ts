@@ -9,7 +9,7 @@ import {
   type ComplaintSettings,
   type Severity,
 } from './settings.ts';
-import { deadlines } from './sla.ts';
+import { deadlines } from '../../platform/time/sla.ts';
 
 export const settingsPreviewSchema = z.object({
   settings: updateComplaintSettingsSchema

@@ -8,7 +8,7 @@ import { learnFrom } from './learn.ts';
 import { PLAYBOOK } from './playbook.ts';
 import { presentComplaint } from './present.ts';
 import type { SlaContext } from './steps.ts';
-import { surge } from './sla.ts';
+import { surge } from '../../platform/time/sla.ts';
 
 const DAY = 86_400_000;
 

@@ -18,7 +18,7 @@ import { checkOffer, chosenOption, contactAttemptsSince, offersOf, type Step } f
 import { resolveOwner } from '../access/index.ts';
 import { severityRank, type ComplaintSettings } from './settings.ts';
 import type { BusinessHours } from '../../platform/time/business-hours.ts';
-import { deadlines } from './sla.ts';
+import { deadlines } from '../../platform/time/sla.ts';
 
 /**
  * The steps of a complaint after intake, one rule set each: given the fresh row and its history (inside the

@@ -22,7 +22,7 @@ export function registerCustomerRoutes(root: FastifyInstance, { customers }: { c
   const tags = ['customers'];
 
   app.get(
-    '/api/v1/customers',
+    '/customers',
     {
       schema: {
         tags,
@@ -34,7 +34,7 @@ export function registerCustomerRoutes(root: FastifyInstance, { customers }: { c
     async (request) => customers.listCustomers(actorOf(request).workspaceId, request.query),
   );
   app.post(
-    '/api/v1/customers',
+    '/customers',
     {
       schema: {
         tags,
@@ -49,7 +49,7 @@ export function registerCustomerRoutes(root: FastifyInstance, { customers }: { c
     },
   );
   app.get(
-    '/api/v1/customers/duplicates',
+    '/customers/duplicates',
     {
       schema: {
         tags,
@@ -73,7 +73,7 @@ export function registerCustomerRoutes(root: FastifyInstance, { customers }: { c
     }),
   );
   app.get(
-    '/api/v1/customers/duplicates/dismissals',
+    '/customers/duplicates/dismissals',
     {
       schema: {
         tags,
@@ -87,7 +87,7 @@ export function registerCustomerRoutes(root: FastifyInstance, { customers }: { c
     }),
   );
   app.post(
-    '/api/v1/customers/duplicates/dismissals',
+    '/customers/duplicates/dismissals',
     {
       schema: {
         tags,
@@ -108,7 +108,7 @@ export function registerCustomerRoutes(root: FastifyInstance, { customers }: { c
     },
   );
   app.delete(
-    '/api/v1/customers/duplicates/dismissals/:a/:b',
+    '/customers/duplicates/dismissals/:a/:b',
     {
       schema: {
         tags,
@@ -128,7 +128,7 @@ export function registerCustomerRoutes(root: FastifyInstance, { customers }: { c
     },
   );
   app.post(
-    '/api/v1/customers/:id/merge',
+    '/customers/:id/merge',
     {
       schema: {
         tags,
@@ -145,7 +145,7 @@ export function registerCustomerRoutes(root: FastifyInstance, { customers }: { c
     },
   );
   app.get(
-    '/api/v1/customers/:id',
+    '/customers/:id',
     {
       schema: {
         tags,
@@ -157,7 +157,7 @@ export function registerCustomerRoutes(root: FastifyInstance, { customers }: { c
     async (request) => customers.getCustomerOrThrow(actorOf(request).workspaceId, request.params.id),
   );
   app.patch(
-    '/api/v1/customers/:id',
+    '/customers/:id',
     {
       schema: {
         tags,
@@ -173,7 +173,7 @@ export function registerCustomerRoutes(root: FastifyInstance, { customers }: { c
     },
   );
   app.delete(
-    '/api/v1/customers/:id',
+    '/customers/:id',
     {
       schema: {
         tags,

@@ -20,7 +20,7 @@ export function registerEnquiryRoutes(root: FastifyInstance, { enquiries }: { en
   const tags = ['enquiries'];
 
   app.get(
-    '/api/v1/enquiries',
+    '/enquiries',
     {
       schema: {
         tags,
@@ -32,7 +32,7 @@ export function registerEnquiryRoutes(root: FastifyInstance, { enquiries }: { en
     async (request) => enquiries.listEnquiries(actorOf(request).workspaceId, request.query),
   );
   app.post(
-    '/api/v1/enquiries',
+    '/enquiries',
     {
       schema: {
         tags,
@@ -47,7 +47,7 @@ export function registerEnquiryRoutes(root: FastifyInstance, { enquiries }: { en
     },
   );
   app.get(
-    '/api/v1/enquiries/:id',
+    '/enquiries/:id',
     {
       schema: {
         tags,
@@ -70,7 +70,7 @@ export function registerEnquiryRoutes(root: FastifyInstance, { enquiries }: { en
     ) => Promise<z.infer<typeof enquirySchema>>,
   ) =>
     app.post(
-      `/api/v1/enquiries/:id${path}`,
+      `/enquiries/:id${path}`,
       { schema: { tags, summary, params: idParams, body, response: { 200: enquirySchema } } },
       async (request) => {
         const a = actorOf(request);

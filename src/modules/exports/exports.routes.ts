@@ -12,7 +12,7 @@ export function registerExportRoutes(root: FastifyInstance, { exports }: { expor
   const day = () => new Date().toISOString().slice(0, 10);
 
   app.get(
-    '/api/v1/export.json',
+    '/export.json',
     { schema: { tags, summary: 'Everything as one JSON document: customers, orders, interactions' } },
     async (request, reply) => {
       const { workspaceId } = actorOf(request);
@@ -29,7 +29,7 @@ export function registerExportRoutes(root: FastifyInstance, { exports }: { expor
   );
 
   app.get(
-    '/api/v1/export/:table.csv',
+    '/export/:table.csv',
     {
       schema: {
         tags,

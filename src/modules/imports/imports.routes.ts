@@ -242,7 +242,7 @@ export function registerImportRoutes(
   registerMappingRoutes(root, deps.imports.mappings);
 
   app.get(
-    '/api/v1/imports/presets',
+    '/imports/presets',
     {
       schema: {
         tags,
@@ -260,7 +260,7 @@ export function registerImportRoutes(
   );
 
   app.post(
-    '/api/v1/imports/preview',
+    '/imports/preview',
     {
       schema: {
         tags,
@@ -313,7 +313,7 @@ export function registerImportRoutes(
   );
 
   app.post(
-    '/api/v1/imports',
+    '/imports',
     {
       schema: {
         tags,
@@ -375,7 +375,7 @@ export function registerImportRoutes(
   );
 
   app.get(
-    '/api/v1/imports',
+    '/imports',
     {
       schema: { tags, summary: 'Recent imports', response: { 200: z.object({ items: z.array(runSchema) }) } },
     },
@@ -385,7 +385,7 @@ export function registerImportRoutes(
   );
 
   app.get(
-    '/api/v1/imports/:id',
+    '/imports/:id',
     {
       schema: {
         tags,
@@ -398,7 +398,7 @@ export function registerImportRoutes(
   );
 
   app.get(
-    '/api/v1/imports/:id/notes',
+    '/imports/:id/notes',
     {
       schema: {
         tags,
@@ -428,7 +428,7 @@ export function registerImportRoutes(
   );
 
   app.get(
-    '/api/v1/imports/:id/report.csv',
+    '/imports/:id/report.csv',
     {
       schema: {
         tags,

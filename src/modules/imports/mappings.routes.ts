@@ -33,7 +33,7 @@ export function registerMappingRoutes(root: FastifyInstance, mappings: MappingSe
   const tags = ['imports'];
 
   app.get(
-    '/api/v1/imports/fields',
+    '/imports/fields',
     {
       schema: {
         tags,
@@ -50,7 +50,7 @@ export function registerMappingRoutes(root: FastifyInstance, mappings: MappingSe
     }),
   );
   app.get(
-    '/api/v1/imports/mappings',
+    '/imports/mappings',
     {
       schema: {
         tags,
@@ -61,7 +61,7 @@ export function registerMappingRoutes(root: FastifyInstance, mappings: MappingSe
     async (request) => ({ items: await mappings.list(actorOf(request).workspaceId) }),
   );
   app.post(
-    '/api/v1/imports/mappings',
+    '/imports/mappings',
     {
       schema: {
         tags,
@@ -76,7 +76,7 @@ export function registerMappingRoutes(root: FastifyInstance, mappings: MappingSe
     },
   );
   app.put(
-    '/api/v1/imports/mappings/:id',
+    '/imports/mappings/:id',
     {
       schema: {
         tags,
@@ -89,7 +89,7 @@ export function registerMappingRoutes(root: FastifyInstance, mappings: MappingSe
     async (request) => mappings.update(actorOf(request).workspaceId, request.params.id, request.body),
   );
   app.delete(
-    '/api/v1/imports/mappings/:id',
+    '/imports/mappings/:id',
     {
       schema: {
         tags,

@@ -20,7 +20,7 @@ export function registerOrderRoutes(root: FastifyInstance, { orders }: { orders:
   const tags = ['orders'];
 
   app.get(
-    '/api/v1/orders',
+    '/orders',
     {
       schema: {
         tags,
@@ -32,7 +32,7 @@ export function registerOrderRoutes(root: FastifyInstance, { orders }: { orders:
     async (request) => orders.listOrders(actorOf(request).workspaceId, request.query),
   );
   app.post(
-    '/api/v1/orders',
+    '/orders',
     {
       schema: {
         tags,
@@ -49,7 +49,7 @@ export function registerOrderRoutes(root: FastifyInstance, { orders }: { orders:
     },
   );
   app.get(
-    '/api/v1/orders/:id',
+    '/orders/:id',
     {
       schema: {
         tags,
@@ -61,7 +61,7 @@ export function registerOrderRoutes(root: FastifyInstance, { orders }: { orders:
     async (request) => orders.getOrderOrThrow(actorOf(request).workspaceId, request.params.id),
   );
   app.post(
-    '/api/v1/orders/:id/refunds',
+    '/orders/:id/refunds',
     {
       schema: {
         tags,
@@ -79,7 +79,7 @@ export function registerOrderRoutes(root: FastifyInstance, { orders }: { orders:
     },
   );
   app.get(
-    '/api/v1/customers/:id/orders',
+    '/customers/:id/orders',
     {
       schema: {
         tags,
@@ -93,7 +93,7 @@ export function registerOrderRoutes(root: FastifyInstance, { orders }: { orders:
       orders.listOrders(actorOf(request).workspaceId, { ...request.query, customerId: request.params.id }),
   );
   app.get(
-    '/api/v1/customers/:id/purchases',
+    '/customers/:id/purchases',
     {
       schema: {
         tags,
@@ -108,7 +108,7 @@ export function registerOrderRoutes(root: FastifyInstance, { orders }: { orders:
     },
   );
   app.get(
-    '/api/v1/customers/:id/totals',
+    '/customers/:id/totals',
     {
       schema: {
         tags,

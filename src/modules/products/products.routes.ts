@@ -26,7 +26,7 @@ export function registerProductRoutes(
   const tags = ['products'];
 
   app.get(
-    '/api/v1/products',
+    '/products',
     {
       schema: {
         tags,
@@ -38,7 +38,7 @@ export function registerProductRoutes(
     async (request) => products.listProducts(actorOf(request).workspaceId, request.query),
   );
   app.post(
-    '/api/v1/products',
+    '/products',
     {
       schema: {
         tags,
@@ -53,7 +53,7 @@ export function registerProductRoutes(
     },
   );
   app.patch(
-    '/api/v1/products/:id',
+    '/products/:id',
     {
       schema: {
         tags,
@@ -69,7 +69,7 @@ export function registerProductRoutes(
     },
   );
   app.post(
-    '/api/v1/products/import',
+    '/products/import',
     {
       schema: {
         tags,
@@ -84,7 +84,7 @@ export function registerProductRoutes(
     },
   );
   app.post(
-    '/api/v1/sales',
+    '/sales',
     {
       schema: {
         tags: ['orders'],

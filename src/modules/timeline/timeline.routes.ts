@@ -18,7 +18,7 @@ export function registerTimelineRoutes(root: FastifyInstance, { timeline }: { ti
   const app = root.withTypeProvider<ZodTypeProvider>();
 
   app.post(
-    '/api/v1/customers/:id/interactions',
+    '/customers/:id/interactions',
     {
       schema: {
         tags: ['timeline'],
@@ -37,7 +37,7 @@ export function registerTimelineRoutes(root: FastifyInstance, { timeline }: { ti
   );
   const idParams = z.object({ id: z.string().max(100) });
   app.patch(
-    '/api/v1/interactions/:id',
+    '/interactions/:id',
     {
       schema: {
         tags: ['timeline'],
@@ -53,7 +53,7 @@ export function registerTimelineRoutes(root: FastifyInstance, { timeline }: { ti
     },
   );
   app.delete(
-    '/api/v1/interactions/:id',
+    '/interactions/:id',
     {
       schema: {
         tags: ['timeline'],
@@ -70,7 +70,7 @@ export function registerTimelineRoutes(root: FastifyInstance, { timeline }: { ti
     },
   );
   app.post(
-    '/api/v1/calls/:id/claim',
+    '/calls/:id/claim',
     {
       schema: {
         tags: ['calls'],
@@ -87,7 +87,7 @@ export function registerTimelineRoutes(root: FastifyInstance, { timeline }: { ti
     },
   );
   app.get(
-    '/api/v1/customers/:id/timeline',
+    '/customers/:id/timeline',
     {
       schema: {
         tags: ['timeline'],
@@ -100,7 +100,7 @@ export function registerTimelineRoutes(root: FastifyInstance, { timeline }: { ti
     async (request) => timeline.getTimeline(actorOf(request).workspaceId, request.params.id, request.query),
   );
   app.get(
-    '/api/v1/customers/:id/card',
+    '/customers/:id/card',
     {
       schema: {
         tags: ['calls'],
@@ -112,7 +112,7 @@ export function registerTimelineRoutes(root: FastifyInstance, { timeline }: { ti
     async (request) => timeline.getCallerCard(actorOf(request).workspaceId, request.params.id),
   );
   app.get(
-    '/api/v1/lookup',
+    '/lookup',
     {
       schema: {
         tags: ['calls'],
@@ -124,7 +124,7 @@ export function registerTimelineRoutes(root: FastifyInstance, { timeline }: { ti
     async (request) => timeline.lookup(actorOf(request).workspaceId, request.query.phone),
   );
   app.post(
-    '/api/v1/calls',
+    '/calls',
     {
       schema: {
         tags: ['calls'],

@@ -11,12 +11,12 @@ export function registerWorkspaceRoutes(
 ) {
   const app = root.withTypeProvider<ZodTypeProvider>();
   app.get(
-    '/api/v1/workspace',
+    '/workspace',
     { schema: { tags: ['workspace'], summary: 'The current workspace', response: { 200: workspaceSchema } } },
     async (request) => workspaces.getWorkspaceOrThrow(actorOf(request).workspaceId),
   );
   app.patch(
-    '/api/v1/workspace',
+    '/workspace',
     {
       config: { scope: 'admin' },
       schema: {

@@ -31,7 +31,7 @@ async function streamServer(check: () => Promise<Actor | undefined>) {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const a = app.server.address();
   if (!a || typeof a === 'string') throw new Error('no port');
-  return { app, url: `http://127.0.0.1:${a.port}/api/v1/events`, checks: () => checks, listeners };
+  return { app, url: `http://127.0.0.1:${a.port}/events`, checks: () => checks, listeners };
 }
 
 /** Open a stream; resolves with its text when it ends. */

@@ -33,7 +33,7 @@ export function registerEventStream(app: FastifyInstance, bus: EventBus, guard: 
   const open = new Map<string, number>();
 
   app.get(
-    '/api/v1/events',
+    '/events',
     {
       schema: {
         tags: ['events'],

@@ -32,6 +32,9 @@ declare module 'fastify' {
 
 export type App = FastifyInstance;
 
+/** Where the API lives. Route files leave it out of their paths: they are mounted under it. */
+export const API_PREFIX = '/api/v1';
+
 /**
  * zod → OpenAPI for each route, and its error answer: every documented operation may answer a problem
  * (components.schemas.Problem, whose `code` is the error catalogue), so typed clients see the error shape.
@@ -57,7 +60,7 @@ export type ServerOptions = {
   trustProxy: boolean;
   /** Resolve the caller from a bearer key or session cookie; undefined = not signed in. */
   authenticate: (request: FastifyRequest) => Promise<Actor | undefined>;
-  /** Register every route on the app. */
+  /** Register every API route; they are mounted under API_PREFIX, so their paths leave it out. */
   routes: (app: FastifyInstance) => Promise<void> | void;
   /** Register after the API (e.g. the web app's static files). */
   afterRoutes?: (app: FastifyInstance) => Promise<void> | void;
@@ -201,9 +204,13 @@ export async function buildServer(opts: ServerOptions): Promise<FastifyInstance>
   });
   app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger());
 
-  await app.register(async (scoped) => {
-    await opts.routes(scoped);
-  });
+  // every API route under one prefix: a route file says `/customers`, clients call `/api/v1/customers`
+  await app.register(
+    async (scoped) => {
+      await opts.routes(scoped);
+    },
+    { prefix: API_PREFIX },
+  );
   if (opts.afterRoutes) await opts.afterRoutes(app);
   return app;
 }

@@ -1,6 +1,6 @@
 /**
  * The words for customer statuses and segments, the same on every screen (Insights, the customer's outlook,
- * the caller card, Home). The at-risk / lapsed rule is src/analytics/rfm.ts `lifecycleStage` (STATUS_RULE);
+ * the caller card, Home). The at-risk / lapsed rule is src/stats/rfm.ts `lifecycleStage` (STATUS_RULE);
  * RULE_TEXT says it in plain words with the same numbers.
  */
 
@@ -49,7 +49,7 @@ export const STAGES: Record<string, StageWords> = {
 export const stageWords = (stage: string | null | undefined): StageWords | null =>
   stage ? (STAGES[stage] ?? { label: stage, color: 'gray', meaning: '', todo: '' }) : null;
 
-/** The one rule, as the page explains it (numbers of STATUS_RULE in src/analytics/rfm.ts). */
+/** The one rule, as the page explains it (numbers of STATUS_RULE in src/stats/rfm.ts). */
 export const RULE_TEXT = {
   atRisk:
     'At risk: silent for half as long again as their usual gap between purchases (bought once: more than 90 days ago), and under 60% likely to still be a customer.',

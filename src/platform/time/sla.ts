@@ -1,8 +1,4 @@
-import {
-  addBusinessMinutes,
-  businessMinutesBetween,
-  type BusinessHours,
-} from '../../platform/time/business-hours.ts';
+import { addBusinessMinutes, businessMinutesBetween, type BusinessHours } from './business-hours.ts';
 
 /** `ok` running, `due_soon` past the warning point, `breached` late (pending or done late), `met` done in time. */
 export type SlaState = 'ok' | 'due_soon' | 'breached' | 'met';

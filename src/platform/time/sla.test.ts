@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NINE_TO_FIVE } from '../../platform/time/business-hours.ts';
+import { NINE_TO_FIVE } from './business-hours.ts';
 import { deadlines, overallState, percentile, surge, timer, timerState } from './sla.ts';
 
 const lagos = { timezone: 'Africa/Lagos', week: NINE_TO_FIVE, holidays: [] };
