@@ -135,7 +135,8 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
           `declare refit_purchases no scroll cursor for
            select customer_id, floor((extract(epoch from placed_at::timestamptz) + $3) / 86400)::int,
              total - refunded, currency = $2
-           from orders where workspace_id = $1 and status != 'cancelled' order by customer_id, placed_at`,
+           from orders where workspace_id = $1 and customer_id is not null and status != 'cancelled'
+           order by customer_id, placed_at`,
           [ws, currency, offsetSeconds],
         );
         for (;;) {

@@ -3,13 +3,14 @@ import type { Database, ImportRunTable } from '../../platform/db/schema.ts';
 
 export type ImportCounts = {
   customers: { created: number; updated: number; unchanged: number };
-  orders: { created: number; unchanged: number };
+  /** walkIn: of those, sales without a customer (kept, counted in no customer's figures). */
+  orders: { created: number; unchanged: number; walkIn?: number };
   rejected: number;
   warnings: number;
 };
 export const emptyCounts = (): ImportCounts => ({
   customers: { created: 0, updated: 0, unchanged: 0 },
-  orders: { created: 0, unchanged: 0 },
+  orders: { created: 0, unchanged: 0, walkIn: 0 },
   rejected: 0,
   warnings: 0,
 });

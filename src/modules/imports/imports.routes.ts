@@ -30,7 +30,11 @@ const UPLOAD_TYPES = [
 
 const countsSchema = z.object({
   customers: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }),
-  orders: z.object({ created: z.number(), unchanged: z.number() }),
+  orders: z.object({
+    created: z.number(),
+    unchanged: z.number(),
+    walkIn: z.number().optional().describe('Of those, sales without a customer (walk-in)'),
+  }),
   rejected: z.number(),
   warnings: z.number(),
 });

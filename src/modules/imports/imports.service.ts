@@ -9,7 +9,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import { AppError, badInput, notFound } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import { recordAudit } from '../audit/index.ts';
-import type { CustomerService } from '../customers/index.ts';
+import type { CustomerService, UpsertResult } from '../customers/index.ts';
 import type { OrderService } from '../orders/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import {
@@ -198,24 +198,34 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           if ('error' in r) note(r.line, 'rejected', r.error);
           return !('error' in r);
         });
-        const people = await customers.upsertCustomers(
+        // walk-in sales (orders without a customer) have no one to match
+        const buyers = kept.flatMap((r, k) => {
+          const c = 'customer' in r ? r.customer : r.order.customer;
+          return c ? [{ k, c }] : [];
+        });
+        const matched = await customers.upsertCustomers(
           trx,
           ws.id,
           ws.region,
           source,
-          kept.map((r) => ('customer' in r ? r.customer : r.order.customer)),
+          buyers.map((b) => b.c),
         );
+        const people: (UpsertResult | 'walk-in')[] = kept.map(() => 'walk-in');
+        buyers.forEach((b, i) => {
+          const m = matched[i];
+          if (m) people[b.k] = m;
+        });
         // 2. the orders of records whose customer is known
         const orderOf = new Map<number, number>();
         const orderInputs: { input: unknown; refunded: number }[] = [];
         kept.forEach((r, k) => {
           const who = people[k];
-          if (!('order' in r) || !who || !('id' in who)) return;
+          if (!('order' in r) || !who || (who !== 'walk-in' && !('id' in who))) return;
           const o = r.order;
           orderOf.set(k, orderInputs.length);
           orderInputs.push({
             input: {
-              customerId: who.id,
+              customerId: who === 'walk-in' ? null : who.id,
               number: o.number,
               status: o.status,
               currency: o.currency,
@@ -237,12 +247,16 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         // 3. counts and notes, in file order
         kept.forEach((r, k) => {
           const who = people[k];
-          if (!who || !('id' in who)) return note(r.line, 'rejected', describe(who?.error));
-          counts.customers[who.outcome]++;
+          if (!who) return;
+          if (who !== 'walk-in' && !('id' in who)) return note(r.line, 'rejected', describe(who.error));
+          if (who !== 'walk-in') counts.customers[who.outcome]++;
           const o = orderOf.has(k) ? bought[orderOf.get(k) ?? -1] : undefined;
           if (o && 'error' in o) note(r.line, 'rejected', describe(o.error));
-          else if (o) counts.orders[o.created ? 'created' : 'unchanged']++;
-          const w = [...(r.warnings ?? []), ...who.warnings];
+          else if (o) {
+            counts.orders[o.created ? 'created' : 'unchanged']++;
+            if (who === 'walk-in') counts.orders.walkIn = (counts.orders.walkIn ?? 0) + 1;
+          }
+          const w = [...(r.warnings ?? []), ...(who === 'walk-in' ? [] : who.warnings)];
           if (w.length) note(r.line, 'warning', w.join('; '));
         });
         if (runId) {

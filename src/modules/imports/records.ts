@@ -27,7 +27,10 @@ export type ImportedOrder = {
   shipping: number;
   refunded: number;
   note?: string | undefined;
-  customer: ImportedCustomer;
+  /** Null for a walk-in sale (no name, email, phone or customer id): kept, on no customer. */
+  customer: ImportedCustomer | null;
+  /** A return or cancellation of these items (negative quantities, a "C" invoice, a refund row). */
+  isReturn?: boolean | undefined;
 };
 
 /** One unit of work: a customer, an order (with its customer), or a rejected row, by its line in the file. */

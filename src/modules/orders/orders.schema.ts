@@ -26,7 +26,11 @@ export const orderLineInput = z.object({
 });
 
 export const createOrderSchema = z.object({
-  customerId: z.string().max(100),
+  customerId: z
+    .string()
+    .max(100)
+    .nullable()
+    .describe("null for a walk-in sale: counted in revenue, in no customer's figures"),
   number: z.string().trim().max(100).optional().describe('The order number people see'),
   status: orderStatusSchema.exclude(['partially_refunded', 'refunded']).default('paid'),
   currency: currency.optional().describe('Default: the workspace currency'),
@@ -77,7 +81,7 @@ export const refundOutSchema = z.object({
 export const orderSchema = z
   .object({
     id: z.string(),
-    customerId: z.string(),
+    customerId: z.string().nullable().describe('null: a walk-in sale'),
     number: z.string().nullable(),
     status: orderStatusSchema,
     currency: z.string(),

@@ -45,11 +45,15 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
       built.map((b) => b.order),
       built.flatMap((b) => b.lines),
     );
+    // a walk-in sale (no customer) is on nobody's timeline
+    const known = built.flatMap((b) =>
+      b.order.customer_id === null ? [] : [{ ...b, customerId: b.order.customer_id }],
+    );
     await timeline.insertInteractions(
       trx,
       ws,
-      built.map((b) => ({
-        customerId: b.order.customer_id,
+      known.map((b) => ({
+        customerId: b.customerId,
         kind: 'order',
         body: b.summary,
         authorId: actor.kind === 'user' ? actor.id : null,
@@ -86,7 +90,7 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
       const currency = v.currency ?? (await workspaces.getWorkspaceOrThrow(ws)).currency;
       const built = buildOrder(ws, v, currency, 0);
       const result = await db.transaction().execute(async (trx) => {
-        await customers.existsOrThrow(ws, v.customerId, trx);
+        if (v.customerId !== null) await customers.existsOrThrow(ws, v.customerId, trx);
         if (v.externalSource && v.externalId) {
           const existing = await repo.findByExternal(trx, ws, v.externalSource, v.externalId);
           if (existing) return { id: existing.id, created: false };

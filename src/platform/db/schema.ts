@@ -136,7 +136,8 @@ type Money = number | string;
 export type OrderTable = {
   workspace_id: string;
   id: string;
-  customer_id: string;
+  /** NULL for a walk-in sale (0014): counted in the shop's revenue, in no customer's figures. */
+  customer_id: string | null;
   number: string | null;
   status: string;
   currency: string;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { instant, money, quantity, text, yes } from '../values.ts';
 import {
   cellGetter,
@@ -40,12 +41,17 @@ function grouped(
       if (!current.lines.length) return { ...at, error: 'an order without any line item' };
       return { ...at, order: { ...current.order, lines: current.lines } };
     };
+    // rows without an order number or id: a key from their content, and which of the identical rows it is
+    const fingerprints = new Map<string, number>();
     for await (const row of rows) {
       const get = cellGetter(row.cells, ctx.seen, row.keys);
-      const k = key(get);
+      const given = key(get);
+      let k = given;
       if (!k) {
-        yield { line: row.line, index: row.index, error: 'no order number or id on this row' };
-        continue;
+        const hash = contentKey(row.cells);
+        const nth = (fingerprints.get(hash) ?? 0) + 1;
+        fingerprints.set(hash, nth);
+        k = `row:${hash}:${nth}`;
       }
       if (!current || current.key !== k) {
         const done = flush();
@@ -53,6 +59,7 @@ function grouped(
         current = { key: k, line: row.line, index: row.index, lines: [] };
         try {
           current.order = head(get, ctx);
+          if (!given) current.order = { ...current.order, externalId: k };
         } catch (err) {
           current.error = `order ${k}: ${err instanceof Error ? err.message : String(err)}`;
         }
@@ -70,11 +77,25 @@ function grouped(
   };
 }
 
-const customerOf = (c: Partial<ImportedCustomer>): ImportedCustomer => {
-  const name = c.name ?? c.emails?.[0]?.address ?? c.phones?.[0]?.number;
-  if (!name) throw new Error('no customer name, email or phone: the order cannot be linked to anyone');
+/**
+ * The order's customer, or null for a walk-in sale (guest checkout, counter or gift-card sale): nothing names,
+ * reaches or identifies anyone. The name falls back to the email, then the phone.
+ */
+export const customerOf = (c: Partial<ImportedCustomer>): ImportedCustomer | null => {
+  const name = c.name ?? c.emails?.[0]?.address ?? c.phones?.[0]?.number ?? c.externalId;
+  if (!name) return null;
   return { phones: [], emails: [], tags: [], ...c, name };
 };
+
+/**
+ * A row's content as a short stable key (its cells in header order): what identifies a row that lost its order
+ * number or id (a payments export re-saved by a spreadsheet), so importing the file again finds it.
+ */
+export function contentKey(cells: Record<string, string>): string {
+  const h = createHash('sha256');
+  for (const [k, v] of Object.entries(cells)) h.update(`${k}\u0000${v.trim()}\u0001`);
+  return h.digest('base64url').slice(0, 22);
+}
 const one = <T>(v: T | undefined): T[] => (v === undefined ? [] : [v]);
 const required = (v: string | undefined, what: string): string => {
   if (v === undefined) throw new Error(`${what} is missing`);
@@ -92,13 +113,13 @@ export const shopifyOrders: Preset = {
     (get, ctx) => {
       const currency = text(get('Currency'))?.toUpperCase() ?? ctx.currency;
       const id = externalId(get, 'Id');
-      const name = required(text(get('Name')), 'Name');
+      const name = text(get('Name'));
       const financial = text(get('Financial Status'))?.toLowerCase();
       // Paid at: when the money came in. An order with it is paid whatever the financial status says (a
       // "pending" or "authorized" one without it is only placed); it dates the order when Created at is empty.
       const paidAt = instant(get('Paid at'));
       return {
-        externalId: id.id ? `id:${id.id}` : `name:${name}`,
+        externalId: id.id ? `id:${id.id}` : name ? `name:${name}` : '',
         number: name,
         placedAt: required(instant(get('Created at')) ?? paidAt, 'Created at'),
         currency,
@@ -168,7 +189,7 @@ export const wooOrders: Preset = {
       const currency = text(get('Order Currency', 'Currency'))?.toUpperCase() ?? ctx.currency;
       const status = text(get('Order Status'))?.toLowerCase() ?? '';
       return {
-        externalId: required(text(get('Order ID', 'Order Number')), 'Order ID'),
+        externalId: text(get('Order ID', 'Order Number')) ?? '',
         number: text(get('Order Number')),
         placedAt: required(instant(get('Order Date', 'Date')), 'Order Date'),
         currency,
@@ -223,7 +244,7 @@ export const stripePayments: Preset = {
       const status = text(get('Status'))?.toLowerCase();
       if (status === 'failed') throw new Error('a failed payment is not a purchase');
       return {
-        externalId: required(text(get('id')), 'id'),
+        externalId: text(get('id')) ?? '',
         placedAt: required(instant(get('Created (UTC)', 'Created date (UTC)')), 'Created (UTC)'),
         currency,
         status: 'paid',
@@ -260,7 +281,7 @@ export const squareItems: Preset = {
   read: grouped(
     (get) => text(get('Transaction ID')),
     (get, ctx) => ({
-      externalId: required(text(get('Transaction ID')), 'Transaction ID'),
+      externalId: text(get('Transaction ID')) ?? '',
       placedAt: required(instant([text(get('Date')), text(get('Time'))].filter(Boolean).join(' ')), 'Date'),
       currency: ctx.currency,
       status: 'paid',
@@ -298,7 +319,7 @@ export const squareTransactions: Preset = {
   read: grouped(
     (get) => text(get('Transaction ID')),
     (get, ctx) => ({
-      externalId: required(text(get('Transaction ID')), 'Transaction ID'),
+      externalId: text(get('Transaction ID')) ?? '',
       placedAt: required(instant([text(get('Date')), text(get('Time'))].filter(Boolean).join(' ')), 'Date'),
       currency: ctx.currency,
       status: 'paid',

@@ -9,6 +9,7 @@ import * as m0007 from './0007_prediction_runs_keyed.ts';
 import * as m0008 from './0008_duplicate_dismissals.ts';
 import * as m0009 from './0009_import_mappings.ts';
 import * as m0010 from './0010_name_postings_sorted.ts';
+import * as m0014 from './0014_walk_in_orders.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008_duplicate_dismissals': m0008,
   '0009_import_mappings': m0009,
   '0010_name_postings_sorted': m0010,
+  '0014_walk_in_orders': m0014,
 };
