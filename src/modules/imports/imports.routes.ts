@@ -38,6 +38,16 @@ const countsSchema = z.object({
   rejected: z.number(),
   warnings: z.number(),
 });
+const datesSchema = z
+  .object({
+    order: z.enum(['dmy', 'mdy']).describe('dmy: 12/05/1990 is 12 May; mdy: 5 December'),
+    decidedBy: z
+      .enum(['choice', 'file', 'region'])
+      .describe(
+        "choice: the dateOrder asked for; file: a value over 12 settled it; region: the workspace's region",
+      ),
+  })
+  .describe('How numeric dates were read; switch with the dateOrder parameter');
 const runSchema = z
   .object({
     id: z.string(),
@@ -76,6 +86,12 @@ const uploadQuery = z.object({
     .optional()
     .describe(
       'A column mapping for this file, as JSON: {"column name": "field" | "ignore"} (fields: GET /api/v1/imports/fields). Columns are matched by name, never by position',
+    ),
+  dateOrder: z
+    .enum(['dmy', 'mdy'])
+    .optional()
+    .describe(
+      'How to read numeric dates such as 12/05/1990: dmy (12 May) or mdy (5 December). Default: decided by the file (a value over 12 settles it), else by the workspace region (US: mdy; elsewhere dmy)',
     ),
   fileName: z.string().max(300).optional(),
   dryRun: z
@@ -203,6 +219,7 @@ export function registerImportRoutes(
               }),
             ),
             sample: z.array(z.record(z.string(), z.unknown())),
+            dates: datesSchema,
           }),
         },
       },
@@ -216,6 +233,7 @@ export function registerImportRoutes(
           workspaceId,
           file,
           currency: request.query.currency,
+          dateOrder: request.query.dateOrder,
           ...layoutOf(request.query),
         });
       } finally {
@@ -238,6 +256,7 @@ export function registerImportRoutes(
             preset: z.string(),
             counts: countsSchema,
             rejections: z.array(z.object({ line: z.number(), reason: z.string() })),
+            dates: datesSchema,
           }),
         },
       },
@@ -260,15 +279,19 @@ export function registerImportRoutes(
         fileName: q.fileName ?? 'upload',
         ...layout,
         currency: q.currency,
+        dateOrder: q.dateOrder,
         dryRun: q.dryRun === 'true',
         runId: id,
       };
       if (options.dryRun) {
         try {
           const r = await deps.startImport(options, () => {});
-          return reply
-            .code(200)
-            .send({ preset: r.preset, counts: r.counts, rejections: r.rejections.slice(0, 1000) });
+          return reply.code(200).send({
+            preset: r.preset,
+            counts: r.counts,
+            rejections: r.rejections.slice(0, 1000),
+            dates: r.dates,
+          });
         } finally {
           await fs.promises.rm(file, { force: true });
         }

@@ -21,7 +21,8 @@ import {
 import { chooseLayout, type LayoutChoice } from './layout.ts';
 import { createMappingService } from './mappings.ts';
 import { resolveColumns, suggestColumns } from './presets/mapped.ts';
-import { openCsv } from './read.ts';
+import { openCsv, type CsvSource } from './read.ts';
+import { dateOrderEvidence } from './values.ts';
 import { normHeader, type ImportRecord } from './records.ts';
 import { readVcards } from './vcard.ts';
 
@@ -35,6 +36,8 @@ export type ImportOptions = {
   /** A column mapping given with the import: { "column name": "field id" | "ignore" }. */
   columns?: Record<string, string> | undefined;
   currency?: string | undefined;
+  /** How to read numeric dates like 12/05/1990 (day first or month first); default: from the file, else the region. */
+  dateOrder?: DateOrder | undefined;
   dryRun?: boolean | undefined;
   batchSize?: number | undefined;
   /** Use this id for a new run (the API hands it out before the worker starts). */
@@ -52,6 +55,7 @@ export type ImportResult = {
   dryRun: boolean;
   counts: ImportCounts;
   rejections: { line: number; reason: string }[];
+  dates: DatesUsed;
 };
 
 type Deps = {
@@ -128,11 +132,13 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     const csv = vcard ? undefined : await openCsv(opts.file);
     const layout = csv ? await chooseLayout(mappings, ws.id, csv.headers, choiceOf(opts)) : undefined;
     const preset = layout?.preset;
+    const dates = await datesOf(csv, opts.dateOrder, ws.region);
     const presetId = layout?.presetId ?? 'vcard';
     const source = layout?.source ?? 'vcard';
     const options = JSON.stringify({
       currency,
       preset: presetId,
+      ...(opts.dateOrder && { dateOrder: opts.dateOrder }),
       ...(layout?.columns && { columns: layout.columns }),
     });
     const actor: Actor = { workspaceId: ws.id, kind: 'cli', id: 'import', scopes: new Set(['write']) };
@@ -172,7 +178,12 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     const rejections: { line: number; reason: string }[] = [];
     const records: AsyncIterable<ImportRecord> = vcard
       ? skipRecords(readVcards(opts.file), skip)
-      : (preset?.read(csv?.rows(skip) ?? emptyRows(), { currency, source }) ?? emptyRows());
+      : (preset?.read(csv?.rows(skip) ?? emptyRows(), {
+          currency,
+          source,
+          zone: ws.timezone,
+          dayFirst: dates.order === 'dmy',
+        }) ?? emptyRows());
 
     const applyBatch = async (batch: ImportRecord[], bytesDone: number) => {
       const last = batch.at(-1);
@@ -226,6 +237,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           orderInputs.push({
             input: {
               customerId: who === 'walk-in' ? null : who.id,
+              kind: o.isReturn ? 'return' : 'sale',
               number: o.number,
               status: o.status,
               currency: o.currency,
@@ -343,6 +355,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       dryRun: !!opts.dryRun,
       counts,
       rejections,
+      dates,
     };
   }
 
@@ -365,6 +378,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       workspaceId: string;
       file: string;
       currency?: string | undefined;
+      dateOrder?: DateOrder | undefined;
     } & LayoutChoice,
   ) {
     const ws = await workspaces.getWorkspaceOrThrow(opts.workspaceId);
@@ -381,12 +395,20 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         headers: [] as string[],
         columns: [] as PreviewColumn[],
         sample,
+        dates: await datesOf(undefined, opts.dateOrder, ws.region),
       };
     }
     const csv = await openCsv(opts.file);
     const layout = await chooseLayout(mappings, ws.id, csv.headers, opts);
+    const dates = await datesOf(csv, opts.dateOrder, ws.region);
     const seen = new Set<string>();
-    for await (const r of layout.preset.read(csv.rows(0), { currency, source: layout.source, seen }))
+    for await (const r of layout.preset.read(csv.rows(0), {
+      currency,
+      source: layout.source,
+      seen,
+      zone: ws.timezone,
+      dayFirst: dates.order === 'dmy',
+    }))
       if (sample.push(r) >= 5) break;
     // the first values of each column: what the mapping editor shows beside each column
     const examples = new Map<string, string[]>(csv.headers.map((h) => [h, []]));
@@ -422,6 +444,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         examples: examples.get(header) ?? [],
       })),
       sample,
+      dates,
     };
   }
 
@@ -466,6 +489,38 @@ function describe(err: unknown): string {
 }
 
 async function* emptyRows(): AsyncIterable<never> {}
+
+export type DateOrder = 'dmy' | 'mdy';
+/** The order numeric dates were read in, and what decided it. */
+export type DatesUsed = { order: DateOrder; decidedBy: 'choice' | 'file' | 'region' };
+
+/** Regions that write the month first (12/05/1990 is 5 December there). */
+const MONTH_FIRST = new Set(['US', 'PR', 'GU', 'VI', 'AS', 'MP', 'UM', 'PH', 'FM', 'MH', 'PW']);
+/** Rows read to decide a file's date order. */
+const DATE_SNIFF_ROWS = 5000;
+
+/**
+ * The date order of a file: the one asked for; else the file's own (a value whose first number is over 12 is
+ * day-first, whose second is, month-first; the first DATE_SNIFF_ROWS rows are read); else the region's.
+ */
+async function datesOf(
+  csv: CsvSource | undefined,
+  choice: DateOrder | undefined,
+  region: string,
+): Promise<DatesUsed> {
+  if (choice) return { order: choice, decidedBy: 'choice' };
+  if (csv) {
+    const values: string[] = [];
+    let n = 0;
+    for await (const row of csv.rows(0)) {
+      for (const v of Object.values(row.cells)) if (v.length <= 40 && /\d[/.-]\d/.test(v)) values.push(v);
+      if (++n >= DATE_SNIFF_ROWS) break;
+    }
+    const seen = dateOrderEvidence(values);
+    if (seen.dmy !== seen.mdy) return { order: seen.dmy > seen.mdy ? 'dmy' : 'mdy', decidedBy: 'file' };
+  }
+  return { order: MONTH_FIRST.has(region.toUpperCase()) ? 'mdy' : 'dmy', decidedBy: 'region' };
+}
 
 export type PreviewColumn = { header: string; used: boolean; field?: string; examples: string[] };
 

@@ -52,6 +52,10 @@ export type HeaderIndex = ReadonlyMap<string, string>;
 export type PresetContext = {
   currency: string;
   source: string;
+  /** The workspace's zone: a time or date without an offset is local to it. */
+  zone?: string | undefined;
+  /** Numeric dates are day-first (12/05/1990 is 12 May): decided from the file, the workspace region or the user. */
+  dayFirst?: boolean | undefined;
   /** When given, collects the headers a preset reads (the preview's column mapping). */
   seen?: Set<string> | undefined;
 };

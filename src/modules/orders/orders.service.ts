@@ -156,6 +156,7 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
         if (!o) throw notFound('ORDER_NOT_FOUND', 'Order');
         if (o.status === 'cancelled')
           throw conflict('ORDER_CANCELLED', 'A cancelled order has nothing to refund');
+        if (o.status === 'returned') throw conflict('ORDER_IS_RETURN', 'A return has nothing to refund');
         const refunded = o.refunded + v.amount;
         if (refunded > o.total)
           throw conflict(

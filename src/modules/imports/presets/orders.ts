@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { instant, money, quantity, text, yes } from '../values.ts';
+import { instant, money, signedQuantity, text, yes } from '../values.ts';
 import {
   cellGetter,
   type ImportedCustomer,
@@ -18,7 +18,7 @@ type Get = ReturnType<typeof cellGetter>;
  * Order exports with one row per line item: consecutive rows with the same order key form one order.
  * `head` reads the order from its first row (order fields are often only there), `line` reads each row's item.
  */
-function grouped(
+export function grouped(
   key: (get: Get) => string | undefined,
   head: (get: Get, ctx: PresetContext) => Omit<ImportedOrder, 'lines'>,
   line: (get: Get, ctx: PresetContext) => ImportedLine | undefined,
@@ -27,6 +27,8 @@ function grouped(
     let current:
       | {
           key: string;
+          /** A key made from the row's content (unique by construction). */
+          derived: boolean;
           line: number;
           index: number;
           order?: Omit<ImportedOrder, 'lines'>;
@@ -34,12 +36,13 @@ function grouped(
           error?: string;
         }
       | undefined;
-    const flush = (): ImportRecord | undefined => {
-      if (!current) return undefined;
+    const finished = new Set<string>();
+    const flush = (): ImportRecord[] => {
+      if (!current) return [];
       const at = { line: current.line, index: current.index };
-      if (current.error || !current.order) return { ...at, error: current.error ?? 'no order on this row' };
-      if (!current.lines.length) return { ...at, error: 'an order without any line item' };
-      return { ...at, order: { ...current.order, lines: current.lines } };
+      if (current.error || !current.order) return [{ ...at, error: current.error ?? 'no order on this row' }];
+      if (!current.lines.length) return [{ ...at, error: 'an order without any line item' }];
+      return returnsOf({ ...current.order, lines: current.lines }).map((order) => ({ ...at, order }));
     };
     // rows without an order number or id: a key from their content, and which of the identical rows it is
     const fingerprints = new Map<string, number>();
@@ -54,9 +57,19 @@ function grouped(
         k = `row:${hash}:${nth}`;
       }
       if (!current || current.key !== k) {
-        const done = flush();
-        if (done) yield done;
-        current = { key: k, line: row.line, index: row.index, lines: [] };
+        yield* flush();
+        if (current && !current.derived) finished.add(current.key);
+        if (finished.has(k)) {
+          // its first rows were imported as a whole order already: these would be lost (or a second order)
+          current = undefined;
+          yield {
+            line: row.line,
+            index: row.index,
+            error: `the rows of order ${k} are not together (this row comes after other orders): sort the file by order number and import it again`,
+          };
+          continue;
+        }
+        current = { key: k, derived: !given, line: row.line, index: row.index, lines: [] };
         try {
           current.order = head(get, ctx);
           if (!given) current.order = { ...current.order, externalId: k };
@@ -72,9 +85,39 @@ function grouped(
         current.error = `order ${k}, line on row ${row.line}: ${err instanceof Error ? err.message : String(err)}`;
       }
     }
-    const done = flush();
-    if (done) yield done;
+    yield* flush();
   };
+}
+
+const unsigned = (l: ImportedLine): ImportedLine => ({
+  ...l,
+  quantity: Math.abs(l.quantity),
+  discount: Math.abs(l.discount),
+});
+
+/**
+ * A sale, a return, or both: an order marked as a return (a cancellation invoice, a refund row) or whose every
+ * line has a negative quantity is a return of those items; a sale with some negative lines is split into the
+ * sale and the return of those lines (its key suffixed ":return").
+ */
+export function returnsOf(order: ImportedOrder): ImportedOrder[] {
+  const back = order.lines.filter((l) => l.quantity < 0);
+  if (order.isReturn || back.length === order.lines.length)
+    return [{ ...order, isReturn: true, lines: order.lines.map(unsigned) }];
+  if (!back.length) return [order];
+  return [
+    { ...order, lines: order.lines.filter((l) => l.quantity > 0) },
+    {
+      ...order,
+      externalId: `${order.externalId}:return`,
+      isReturn: true,
+      lines: back.map(unsigned),
+      discount: 0,
+      tax: 0,
+      shipping: 0,
+      refunded: 0,
+    },
+  ];
 }
 
 /**
@@ -82,7 +125,8 @@ function grouped(
  * reaches or identifies anyone. The name falls back to the email, then the phone.
  */
 export const customerOf = (c: Partial<ImportedCustomer>): ImportedCustomer | null => {
-  const name = c.name ?? c.emails?.[0]?.address ?? c.phones?.[0]?.number ?? c.externalId;
+  const name =
+    c.name ?? c.emails?.[0]?.address ?? c.phones?.[0]?.number ?? (c.externalId && `Customer ${c.externalId}`);
   if (!name) return null;
   return { phones: [], emails: [], tags: [], ...c, name };
 };
@@ -117,11 +161,11 @@ export const shopifyOrders: Preset = {
       const financial = text(get('Financial Status'))?.toLowerCase();
       // Paid at: when the money came in. An order with it is paid whatever the financial status says (a
       // "pending" or "authorized" one without it is only placed); it dates the order when Created at is empty.
-      const paidAt = instant(get('Paid at'));
+      const paidAt = instant(get('Paid at'), ctx);
       return {
         externalId: id.id ? `id:${id.id}` : name ? `name:${name}` : '',
         number: name,
-        placedAt: required(instant(get('Created at')) ?? paidAt, 'Created at'),
+        placedAt: required(instant(get('Created at'), ctx) ?? paidAt, 'Created at'),
         currency,
         status:
           text(get('Cancelled at')) || financial === 'voided'
@@ -169,7 +213,7 @@ export const shopifyOrders: Preset = {
         name,
         sku: text(get('Lineitem sku')),
         category: text(get('Vendor')),
-        quantity: quantity(get('Lineitem quantity')) ?? 1,
+        quantity: signedQuantity(get('Lineitem quantity')) ?? 1,
         unitPrice: money(get('Lineitem price'), currency) ?? 0,
         discount: money(get('Lineitem discount'), currency) ?? 0,
       };
@@ -191,7 +235,7 @@ export const wooOrders: Preset = {
       return {
         externalId: text(get('Order ID', 'Order Number')) ?? '',
         number: text(get('Order Number')),
-        placedAt: required(instant(get('Order Date', 'Date')), 'Order Date'),
+        placedAt: required(instant(get('Order Date', 'Date'), ctx), 'Order Date'),
         currency,
         status: ['cancelled', 'failed'].includes(status)
           ? 'cancelled'
@@ -223,7 +267,7 @@ export const wooOrders: Preset = {
       return {
         name,
         sku: text(get('SKU')),
-        quantity: quantity(get('Quantity (- Refund)', 'Quantity')) ?? 1,
+        quantity: signedQuantity(get('Quantity (- Refund)', 'Quantity')) ?? 1,
         unitPrice: money(get('Item Cost'), currency) ?? 0,
         discount: 0,
       };
@@ -245,7 +289,10 @@ export const stripePayments: Preset = {
       if (status === 'failed') throw new Error('a failed payment is not a purchase');
       return {
         externalId: text(get('id')) ?? '',
-        placedAt: required(instant(get('Created (UTC)', 'Created date (UTC)')), 'Created (UTC)'),
+        placedAt: required(
+          instant(get('Created (UTC)', 'Created date (UTC)'), { ...ctx, zone: 'UTC' }),
+          'Created (UTC)',
+        ),
         currency,
         status: 'paid',
         discount: 0,
@@ -282,7 +329,10 @@ export const squareItems: Preset = {
     (get) => text(get('Transaction ID')),
     (get, ctx) => ({
       externalId: text(get('Transaction ID')) ?? '',
-      placedAt: required(instant([text(get('Date')), text(get('Time'))].filter(Boolean).join(' ')), 'Date'),
+      placedAt: required(
+        instant([text(get('Date')), text(get('Time'))].filter(Boolean).join(' '), ctx),
+        'Date',
+      ),
       currency: ctx.currency,
       status: 'paid',
       location: text(get('Location')),
@@ -296,14 +346,14 @@ export const squareItems: Preset = {
     (get, ctx) => {
       const name = text(get('Item'));
       if (!name) return undefined;
-      const qty = quantity(get('Qty')) ?? 1;
-      const gross = money(get('Gross Sales'), ctx.currency) ?? 0;
+      const qty = signedQuantity(get('Qty')) ?? 1;
+      const gross = Math.abs(money(get('Gross Sales'), ctx.currency) ?? 0);
       return {
         name,
         sku: text(get('SKU')),
         category: text(get('Category')),
         quantity: qty,
-        unitPrice: Math.round(gross / qty),
+        unitPrice: Math.round(gross / Math.abs(qty)),
         discount: Math.abs(money(get('Discounts'), ctx.currency) ?? 0),
       };
     },
@@ -320,7 +370,10 @@ export const squareTransactions: Preset = {
     (get) => text(get('Transaction ID')),
     (get, ctx) => ({
       externalId: text(get('Transaction ID')) ?? '',
-      placedAt: required(instant([text(get('Date')), text(get('Time'))].filter(Boolean).join(' ')), 'Date'),
+      placedAt: required(
+        instant([text(get('Date')), text(get('Time'))].filter(Boolean).join(' '), ctx),
+        'Date',
+      ),
       currency: ctx.currency,
       status: 'paid',
       location: text(get('Location')),
