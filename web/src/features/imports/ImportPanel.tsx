@@ -19,6 +19,7 @@ import { useMe } from '../../lib/session.ts';
 import {
   dataApi,
   type ColumnMapping as Mapping,
+  type DateOrder,
   type DryRun,
   type ImportPreview,
   type SampleRecord,
@@ -161,14 +162,27 @@ function PreviewStep({
   /** The saved mapping the user's changes started from (saving under its name updates it). */
   const [origin, setOrigin] = useState<{ id: string; name: string } | null>(null);
   const [currency, setCurrency] = useState(me.workspace.currency);
+  const [dateOrder, setDateOrder] = useState<DateOrder | null>(null);
   const [upload, setUpload] = useState<number | null>(null);
   const [dry, setDry] = useState<DryRun | null>(null);
   const validCurrency = /^[A-Za-z]{3}$/.test(currency);
   const layout = columns ? { columns } : mappingId ? { mapping: mappingId } : preset ? { preset } : {};
-  const options = { ...layout, currency: validCurrency ? currency : undefined };
+  const options = {
+    ...layout,
+    currency: validCurrency ? currency : undefined,
+    ...(dateOrder && { dateOrder }),
+  };
 
   const preview = useQuery({
-    queryKey: ['import-preview', file.name, file.size, file.lastModified, layout, options.currency],
+    queryKey: [
+      'import-preview',
+      file.name,
+      file.size,
+      file.lastModified,
+      layout,
+      options.currency,
+      dateOrder,
+    ],
     queryFn: () => dataApi.preview(file.slice(0, PREVIEW_BYTES), options),
     retry: false,
     staleTime: Infinity,
@@ -180,7 +194,9 @@ function PreviewStep({
   const shown = preview.data ?? (columns || mappingId ? lastGood.current : undefined);
   const detected = shown?.preset;
   const kind = detected?.startsWith('mapping')
-    ? 'customers'
+    ? shown?.sample.some((r) => 'order' in r)
+      ? 'orders'
+      : 'customers'
     : presets.data?.items.find((p) => p.id === detected)?.kind;
   const generic = detected === 'generic';
   // a generic file with columns it cannot place opens the mapping at once
@@ -324,6 +340,32 @@ function PreviewStep({
                   }}
                   error={validCurrency ? undefined : 'Three letters, e.g. USD'}
                   disabled={busy}
+                />
+              )}
+              {shown.dates && detected !== 'vcard' && (
+                <Select
+                  label="Dates like 12/05"
+                  description={
+                    shown.dates.decidedBy === 'choice'
+                      ? 'Chosen by you'
+                      : shown.dates.decidedBy === 'file'
+                        ? 'Settled by a date in the file'
+                        : "Nothing in the file settles it: your region's order"
+                  }
+                  data={[
+                    { value: 'dmy', label: 'Day first (12/05 is 12 May)' },
+                    { value: 'mdy', label: 'Month first (12/05 is 5 December)' },
+                  ]}
+                  value={dateOrder ?? shown.dates.order}
+                  onChange={(v) => {
+                    if (v !== 'dmy' && v !== 'mdy') return;
+                    setDry(null);
+                    setDateOrder(v);
+                  }}
+                  allowDeselect={false}
+                  w={{ base: '100%', xs: 280 }}
+                  disabled={busy}
+                  comboboxProps={{ withinPortal: true }}
                 />
               )}
             </Group>
@@ -484,16 +526,18 @@ function ColumnMapping({
 
 function recordText(r: SampleRecord): { who: string; detail: string; notes?: string } | { error: string } {
   if ('error' in r) return { error: r.error };
-  const c = 'customer' in r ? r.customer : r.order.customer;
-  const contact = [c.phones?.[0]?.number, c.emails?.[0]?.address].filter(Boolean).join(' · ');
   if ('order' in r) {
     const o = r.order;
-    const items = o.lines.reduce((n, l) => n + l.quantity, 0);
+    const c = o.customer;
+    const contact = [c?.phones?.[0]?.number, c?.emails?.[0]?.address].filter(Boolean).join(' · ');
+    const items = o.lines.reduce((n, l) => n + Math.abs(l.quantity), 0);
     return {
-      who: c.name,
-      detail: `Order ${o.number ?? o.externalId} · ${o.placedAt.slice(0, 10)} · ${items} item${items === 1 ? '' : 's'}${contact ? ` · ${contact}` : ''}`,
+      who: c?.name ?? 'Walk-in sale (no customer)',
+      detail: `${o.isReturn ? 'Return' : 'Order'} ${o.number ?? o.externalId} · ${o.placedAt.slice(0, 10)} · ${items} item${items === 1 ? '' : 's'}${contact ? ` · ${contact}` : ''}`,
     };
   }
+  const c = r.customer;
+  const contact = [c.phones?.[0]?.number, c.emails?.[0]?.address].filter(Boolean).join(' · ');
   return {
     who: c.name,
     detail: [contact, c.company, c.tags?.length ? c.tags.join(', ') : undefined].filter(Boolean).join(' · '),

@@ -6,7 +6,8 @@ export type ImportPreset = { id: string; label: string; kind: string };
 
 export type ImportCounts = {
   customers: { created: number; updated: number; unchanged: number };
-  orders: { created: number; unchanged: number };
+  /** walkIn: of those, sales without a customer. */
+  orders: { created: number; unchanged: number; walkIn?: number };
   rejected: number;
   warnings: number;
 };
@@ -45,7 +46,8 @@ export type SampleRecord = { line: number; index: number; warnings?: string[] } 
         placedAt: string;
         currency: string;
         lines: { name: string; quantity: number; unitPrice: number }[];
-        customer: SampleCustomer;
+        isReturn?: boolean;
+        customer: SampleCustomer | null;
       };
     }
   | { error: string }
@@ -64,7 +66,12 @@ export type ImportPreview = {
   headers: string[];
   columns: PreviewColumn[];
   sample: SampleRecord[];
+  dates: DatesUsed;
 };
+
+export type DateOrder = 'dmy' | 'mdy';
+/** How numeric dates (12/05/1990) are read, and what decided it: the user, the file, or the workspace region. */
+export type DatesUsed = { order: DateOrder; decidedBy: 'choice' | 'file' | 'region' };
 
 /** A Rapport field a column can be read as; `names` are the column names recognised for it without a mapping. */
 export type ImportField = { id: string; label: string; names: string[] };
@@ -82,6 +89,7 @@ export type DryRun = {
   preset: string;
   counts: ImportCounts;
   rejections: { line: number; reason: string }[];
+  dates: DatesUsed;
 };
 
 export type ImportNote = { line: number; kind: 'rejected' | 'warning'; reason: string };
@@ -92,12 +100,14 @@ export type ImportOptions = {
   mapping?: string | undefined;
   columns?: ColumnMapping | undefined;
   currency?: string | undefined;
+  dateOrder?: DateOrder | undefined;
 };
 const layoutQuery = (o: ImportOptions) => ({
   preset: o.preset,
   mapping: o.mapping,
   columns: o.columns && JSON.stringify(o.columns),
   currency: o.currency,
+  dateOrder: o.dateOrder,
 });
 
 export type DuplicatePair = {
