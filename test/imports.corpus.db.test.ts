@@ -89,6 +89,7 @@ for (const dialect of DIALECTS) {
       it(`${c.file}: ${c.what}`, async () => {
         const { ws, auth } = await workspace(c);
         const file = path.join(DIR, c.file);
+        if (c.before) await t.services.imports.runImport({ workspaceId: ws, file: path.join(DIR, c.before) });
         const opts = { workspaceId: ws, file, ...c.options };
         const dry = await t.services.imports.runImport({ ...opts, dryRun: true });
         const real = await t.services.imports.runImport(opts);
@@ -97,6 +98,18 @@ for (const dialect of DIALECTS) {
         if (c.preset) expect(real.preset).toBe(c.preset);
         expect(real.rejections).toEqual(c.rejections ?? []);
         if (c.counts) expect(real.counts).toMatchObject(c.counts);
+        if (c.notes) {
+          const notes = await t.services.imports.notes(ws, real.run?.id ?? '');
+          expect(
+            notes
+              .filter((x: { kind: string }) => x.kind !== 'rejected')
+              .map((x: { line: number; kind: string; reason: string }) => ({
+                line: x.line,
+                kind: x.kind,
+                reason: x.reason,
+              })),
+          ).toEqual(c.notes);
+        }
         const got = await snapshot(ws, auth);
         expect(got.customers).toEqual(c.customers);
         if (c.orders) expect(got.orders).toEqual(c.orders);

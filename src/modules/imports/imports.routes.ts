@@ -37,6 +37,12 @@ const countsSchema = z.object({
   }),
   rejected: z.number(),
   warnings: z.number(),
+  matched: z
+    .object({ externalId: z.number(), email: z.number(), phone: z.number(), doubtful: z.number() })
+    .optional()
+    .describe(
+      'Rows joined to customers already stored, by why; each email or phone match (and every doubtful one) is in the report',
+    ),
 });
 const datesSchema = z
   .object({
@@ -340,13 +346,17 @@ export function registerImportRoutes(
         summary: 'The first rejected rows (or rows imported with a warning) of an import, by line',
         params: z.object({ id: z.string().max(100) }),
         querystring: z.object({
-          kind: z.enum(['rejected', 'warning']).default('rejected'),
+          kind: z.enum(['rejected', 'warning', 'match']).default('rejected'),
           limit: z.coerce.number().int().min(1).max(1000).default(20),
         }),
         response: {
           200: z.object({
             items: z.array(
-              z.object({ line: z.number(), kind: z.enum(['rejected', 'warning']), reason: z.string() }),
+              z.object({
+                line: z.number(),
+                kind: z.enum(['rejected', 'warning', 'match']),
+                reason: z.string(),
+              }),
             ),
           }),
         },

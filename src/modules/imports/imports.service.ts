@@ -193,14 +193,14 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           workspace_id: string;
           run_id: string;
           line: number;
-          kind: 'rejected' | 'warning';
+          kind: 'rejected' | 'warning' | 'match';
           reason: string;
         }[] = [];
-        const note = (line: number, kind: 'rejected' | 'warning', reason: string) => {
+        const note = (line: number, kind: 'rejected' | 'warning' | 'match', reason: string) => {
           if (kind === 'rejected') {
             counts.rejected++;
             rejections.push({ line, reason });
-          } else counts.warnings++;
+          } else if (kind === 'warning') counts.warnings++;
           if (runId)
             notes.push({ workspace_id: ws.id, run_id: runId, line, kind, reason: reason.slice(0, 1000) });
         };
@@ -267,6 +267,19 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           else if (o) {
             counts.orders[o.created ? 'created' : 'unchanged']++;
             if (who === 'walk-in') counts.orders.walkIn = (counts.orders.walkIn ?? 0) + 1;
+          }
+          if (who !== 'walk-in' && who.match) {
+            const m = who.match;
+            counts.matched = counts.matched ?? { externalId: 0, email: 0, phone: 0, doubtful: 0 };
+            counts.matched[m.by]++;
+            // a match by the source's own id is the expected one; the others are named in the report
+            if (m.by !== 'externalId')
+              note(
+                r.line,
+                m.doubtful ? 'warning' : 'match',
+                `matched "${m.name}" by ${m.by === 'phone' ? 'phone' : 'email'} ${m.value}${m.doubtful ? `; doubtful: ${m.doubtful}` : ''}`,
+              );
+            if (m.doubtful) counts.matched.doubtful++;
           }
           const w = [...(r.warnings ?? []), ...(who === 'walk-in' ? [] : who.warnings)];
           if (w.length) note(r.line, 'warning', w.join('; '));
@@ -469,7 +482,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     },
     listRuns: (ws: string, limit = 50) => repo.list(ws, limit),
     /** The first rejected rows (or warnings) of a run, by line: what the web app shows under the counts. */
-    async firstNotes(ws: string, id: string, kind: 'rejected' | 'warning', limit: number) {
+    async firstNotes(ws: string, id: string, kind: 'rejected' | 'warning' | 'match', limit: number) {
       if (!(await repo.get(ws, id))) throw notFound('IMPORT_NOT_FOUND', 'Import');
       return repo.notes(ws, id, { kind, limit });
     },

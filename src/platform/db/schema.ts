@@ -233,7 +233,7 @@ export type ImportRejectionTable = {
   workspace_id: string;
   run_id: string;
   line: number;
-  kind: 'rejected' | 'warning';
+  kind: 'rejected' | 'warning' | 'match'; // match: a row joined to a stored customer by email or phone (#13)
   reason: string;
 };
 
