@@ -9,7 +9,7 @@ import type { Database } from '../../platform/db/schema.ts';
 import { AppError, badInput, notFound } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import { recordAudit } from '../audit/index.ts';
-import type { CustomerService, UpsertResult } from '../customers/index.ts';
+import type { CustomerService, CustomerUpsert, UpsertResult } from '../customers/index.ts';
 import type { OrderService } from '../orders/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import {
@@ -212,7 +212,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         // walk-in sales (orders without a customer) have no one to match
         const buyers = kept.flatMap((r, k) => {
           const c = 'customer' in r ? r.customer : r.order.customer;
-          return c ? [{ k, c }] : [];
+          return c ? [{ k, c: withIdentity(c) }] : [];
         });
         const matched = await customers.upsertCustomers(
           trx,
@@ -294,8 +294,9 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
             at: nowIso(),
           });
         }
-        if (opts.dryRun) throw new DryRunRollback();
       };
+      // a dry run: every batch in the one transaction, rolled back at the end (so later batches see earlier ones)
+      if (dryTrx) return work(dryTrx);
       const before = structuredClone(counts);
       const rejected = rejections.length;
       await whenNotBusy(async () => {
@@ -312,7 +313,8 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
 
     let processed = 0;
     let batches = 0;
-    try {
+    let dryTrx: Kysely<Database> | undefined;
+    const readAll = async () => {
       let batch: ImportRecord[] = [];
       let weight = 0;
       const maxRecords = opts.batchSize ?? BATCH_RECORDS;
@@ -346,6 +348,19 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       await writing;
       await applyBatch(batch, stat.size);
       processed += batch.length;
+    };
+    try {
+      if (opts.dryRun)
+        // The dry run does what the import would, batch by batch, in one transaction that is then rolled back:
+        // its counts are the import's (a customer created in batch 1 is found, not created again, in batch 2).
+        await writeTransaction(db, async (trx) => {
+          dryTrx = trx;
+          await readAll();
+          throw new DryRunRollback();
+        }).catch((err: unknown) => {
+          if (!(err instanceof DryRunRollback)) throw err;
+        });
+      else await readAll();
       opts.onProgress?.({ records: skip + processed, bytes: stat.size, totalBytes: stat.size, counts });
       const id = runId;
       if (id) {
@@ -502,6 +517,26 @@ function describe(err: unknown): string {
 }
 
 async function* emptyRows(): AsyncIterable<never> {}
+
+/**
+ * Every incoming customer has a stable identity, so importing a file again finds it: its id in the source, an
+ * email; else a fingerprint of what the row says of them (name, company, phones), kept as its source id.
+ * A contact with no id and no email (and maybe no valid phone) would otherwise be created again each time.
+ */
+function withIdentity(c: CustomerUpsert): CustomerUpsert {
+  if (c.externalId || c.emails.length) return c;
+  const norm = (v: string | undefined) =>
+    (v ?? '').normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
+  const h = createHash('sha256')
+    .update(
+      [norm(c.name), norm(c.company), ...c.phones.map((p) => p.number.replace(/\D/g, '')).sort()].join(
+        '\u0000',
+      ),
+    )
+    .digest('base64url')
+    .slice(0, 22);
+  return { ...c, externalId: `fp:${h}` };
+}
 
 export type DateOrder = 'dmy' | 'mdy';
 /** The order numeric dates were read in, and what decided it. */

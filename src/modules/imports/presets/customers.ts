@@ -4,7 +4,11 @@ import { aliasesOf, type FieldId, type FieldValues } from './fields.ts';
 
 type Get = ReturnType<typeof cellGetter>;
 
-/** Join first and last name; fall back to company, then email. */
+/** Column names of a middle name, and of a suffix (Jr., III, PhD), in contact exports. */
+const MIDDLE = ['Middle Name', 'Additional Name', 'Middle name'];
+const SUFFIX = ['Suffix', 'Name Suffix'];
+
+/** Join first, middle and last name and the suffix ("Ada N. Obi Jr."); a full-name column wins when given. */
 export function personName(
   get: Get,
   first: string[],
@@ -13,8 +17,10 @@ export function personName(
 ): string | undefined {
   const f = text(get(...full));
   if (f) return f;
-  const joined = [text(get(...first)), text(get(...last))].filter(Boolean).join(' ');
-  return joined || undefined;
+  const joined = [text(get(...first)), text(get(...MIDDLE)), text(get(...last))].filter(Boolean).join(' ');
+  if (!joined) return undefined;
+  const suffix = text(get(...SUFFIX));
+  return suffix ? `${joined}${/^(jr|sr)\.?$/i.test(suffix) ? ',' : ''} ${suffix}` : joined;
 }
 
 /** An external id, unless a spreadsheet turned it into 7.02255E+12 (then matching falls back to phone/email). */
