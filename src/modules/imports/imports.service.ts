@@ -21,7 +21,7 @@ import {
 import { chooseLayout, type LayoutChoice } from './layout.ts';
 import { createMappingService } from './mappings.ts';
 import { resolveColumns, suggestColumns } from './presets/mapped.ts';
-import { openCsv, type CsvSource } from './read.ts';
+import { openCsv, refuseUnreadable, type CsvSource } from './read.ts';
 import { dateOrderEvidence } from './values.ts';
 import { normHeader, type ImportRecord } from './records.ts';
 import { readVcards } from './vcard.ts';
@@ -126,6 +126,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     const ws = await workspaces.getWorkspaceOrThrow(opts.workspaceId);
     const stat = await fs.promises.stat(opts.file).catch(() => undefined);
     if (!stat?.isFile()) throw badInput('IMPORT_NO_FILE', `No file at ${opts.file}`);
+    await refuseUnreadable(opts.file, stat.size);
     const currency = (opts.currency ?? ws.currency).toUpperCase();
     const vcard = await isVcard(opts.file);
     if (vcard) refuseMappingForVcard(opts);
@@ -334,16 +335,22 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         next.catch(() => {}); // awaited below; this only keeps a failure from being reported as unhandled
         return next;
       };
-      for await (const r of records) {
-        batch.push(r);
-        weight += 'order' in r ? 1 + r.order.lines.length : 1;
-        if (batch.length >= maxRecords || weight >= BATCH_ROWS) {
-          await writing;
-          writing = write(batch, csv?.bytesRead() ?? stat.size);
-          if (!readAhead) await writing;
-          batch = [];
-          weight = 0;
+      try {
+        for await (const r of records) {
+          batch.push(r);
+          weight += 'order' in r ? 1 + r.order.lines.length : 1;
+          if (batch.length >= maxRecords || weight >= BATCH_ROWS) {
+            await writing;
+            writing = write(batch, csv?.bytesRead() ?? stat.size);
+            if (!readAhead) await writing;
+            batch = [];
+            weight = 0;
+          }
         }
+      } catch (err) {
+        // the file failed to read: the batch being written still finishes, so the report counts it
+        await writing.catch(() => {});
+        throw err;
       }
       await writing;
       await applyBatch(batch, stat.size);
@@ -367,7 +374,15 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         await whenNotBusy(() => repo.finish(ws.id, id, 'done', counts, nowIso(), null));
         await whenNotBusy(() => recordAuditOutside(ws.id, id, presetId, counts));
       }
-    } catch (err) {
+    } catch (caught) {
+      // say how far it got: what was saved stays saved, and the fixed file, imported again, completes it
+      let err = caught;
+      if (!opts.dryRun && caught instanceof AppError && caught.code === 'IMPORT_CSV_INVALID')
+        err = new AppError(
+          caught.code,
+          `${caught.message}. ${skip + processed} records were saved before this point; importing the fixed file again completes the import without duplicates`,
+          caught.status,
+        );
       if (runId)
         await repo
           .finish(ws.id, runId, 'failed', counts, nowIso(), err instanceof Error ? err.message : String(err))

@@ -44,7 +44,14 @@ export type ImportRecord = { line: number; index: number } & (
  * A data row: its line in the file, its position among data rows (1-based) and its cells by header; `keys`,
  * when the reader gives it, is `headerIndex` of the cells (the same for every row of a file: built once).
  */
-export type Row = { line: number; index: number; cells: Record<string, string>; keys?: HeaderIndex };
+export type Row = {
+  line: number;
+  index: number;
+  cells: Record<string, string>;
+  keys?: HeaderIndex;
+  /** Why the row was cut short (the truncated last row of a file): it is rejected with this reason. */
+  cut?: string;
+};
 
 /** Each normalised header of a row's cells → the header whose cell a lookup by that name reads. */
 export type HeaderIndex = ReadonlyMap<string, string>;
@@ -120,6 +127,10 @@ export function perRow(
 ) {
   return async function* (rows: AsyncIterable<Row>, ctx: PresetContext): AsyncIterable<ImportRecord> {
     for await (const row of rows) {
+      if (row.cut) {
+        yield { line: row.line, index: row.index, error: row.cut };
+        continue;
+      }
       try {
         yield {
           line: row.line,

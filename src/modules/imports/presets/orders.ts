@@ -47,6 +47,15 @@ export function grouped(
     // rows without an order number or id: a key from their content, and which of the identical rows it is
     const fingerprints = new Map<string, number>();
     for await (const row of rows) {
+      if (row.cut) {
+        // the order it belongs to is incomplete too: rejected whole (the complete file imports it)
+        if (current?.order && current.key === key(cellGetter(row.cells, undefined, row.keys)))
+          current.error = `order ${current.key}: its last row (line ${row.line}) is cut short`;
+        yield* flush();
+        current = undefined;
+        yield { line: row.line, index: row.index, error: row.cut };
+        continue;
+      }
       const get = cellGetter(row.cells, ctx.seen, row.keys);
       const given = key(get);
       let k = given;
