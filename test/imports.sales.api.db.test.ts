@@ -103,6 +103,31 @@ for (const dialect of DIALECTS) {
         payload: { amount: 100, reason: 'again' },
       });
       expect(refund.statusCode).toBe(409);
+
+      // walk-in sales are no one's: a refit reads only customers' purchases (returns are not purchase days)
+      const out = await t.services.analytics.runRefit(w.workspaceId, { trigger: 'manual' });
+      expect(out.status).toBe('insufficient_data');
+      const run = (
+        await t.app.inject({ method: 'GET', url: '/api/v1/analytics/runs/latest', headers: w.auth })
+      ).json();
+      expect(run.customers).toBe(2);
+      // the caller card and the purchases summary: net spend, returns not counted as purchases
+      const ada = (
+        await t.app.inject({ method: 'GET', url: '/api/v1/customers?q=Ada', headers: w.auth })
+      ).json().items[0] as { id: string };
+      const card = (
+        await t.app.inject({ method: 'GET', url: `/api/v1/customers/${ada.id}/card`, headers: w.auth })
+      ).json();
+      expect(card.purchases).toMatchObject({ orderCount: 1, totalSpent: 950000 });
+      const sum = (
+        await t.app.inject({ method: 'GET', url: `/api/v1/customers/${ada.id}/purchases`, headers: w.auth })
+      ).json();
+      expect(sum).toMatchObject({
+        orderCount: 1,
+        totalSpent: 950000,
+        firstPurchaseAt: '2024-04-02T23:00:00.000Z',
+        lastPurchaseAt: '2024-04-02T23:00:00.000Z',
+      });
     });
   });
 }
