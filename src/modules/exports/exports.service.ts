@@ -62,6 +62,7 @@ const customerRow = (c: Customer) => [
   c.createdAt,
 ];
 
+/** The orders.csv columns (one row per line; order amounts on its first line); "rapport-orders" reads them back. */
 const ORDER_COLUMNS = [
   'Order ID',
   'Number',
@@ -80,6 +81,12 @@ const ORDER_COLUMNS = [
   'Line Discount',
   'Line Total',
   'Unit Cost',
+  'Order Discount',
+  'Tax',
+  'Shipping',
+  'Channel',
+  'Location',
+  'Note',
 ];
 const orderRows = (o: Order) =>
   o.lines.map((l, i) => [
@@ -100,6 +107,12 @@ const orderRows = (o: Order) =>
     l.discount,
     l.total,
     l.unitCost,
+    i === 0 ? o.discount : '',
+    i === 0 ? o.tax : '',
+    i === 0 ? o.shipping : '',
+    i === 0 ? o.channel : '',
+    i === 0 ? o.location : '',
+    i === 0 ? o.note : '',
   ]);
 
 const INTERACTION_COLUMNS = [

@@ -10,11 +10,19 @@ import {
   stripeCustomers,
 } from './customers.ts';
 import { suggestColumns } from './mapped.ts';
-import { shopifyOrders, squareItems, squareTransactions, stripePayments, wooOrders } from './orders.ts';
+import {
+  rapportOrders,
+  shopifyOrders,
+  squareItems,
+  squareTransactions,
+  stripePayments,
+  wooOrders,
+} from './orders.ts';
 import { isSales, salesByName } from './sales.ts';
 
 /** Every preset, most specific first. */
 export const PRESETS: Preset[] = [
+  rapportOrders,
   shopifyOrders,
   wooOrders,
   squareItems,

@@ -401,3 +401,60 @@ export const squareTransactions: Preset = {
     }),
   ),
 };
+
+/** A whole number of minor units as Rapport exports it ("1500", "-90000"); empty is undefined. */
+const minor = (v: string | undefined): number | undefined => {
+  const t = text(v);
+  if (t === undefined) return undefined;
+  const n = Number(t);
+  if (!Number.isSafeInteger(n)) throw new Error(`"${t}" is not an amount in minor units`);
+  return n;
+};
+
+/**
+ * Rapport's own orders.csv (one row per line, amounts in minor units): imported after its customers.csv, each
+ * order finds its customer by the exported id; no customer id is a walk-in sale; a returned order is a return.
+ */
+export const rapportOrders: Preset = {
+  id: 'rapport-orders',
+  label: 'Rapport orders export',
+  kind: 'orders',
+  signature: ['Order ID', 'Customer ID', 'Placed At', 'Order Total', 'Line', 'Unit Price', 'Line Total'],
+  read: grouped(
+    (get) => text(get('Order ID')),
+    (get, ctx) => {
+      const status = text(get('Status'))?.toLowerCase() ?? 'paid';
+      const customerId = text(get('Customer ID'));
+      return {
+        externalId: text(get('Order ID')) ?? '',
+        number: text(get('Number')),
+        placedAt: required(instant(get('Placed At'), ctx), 'Placed At'),
+        currency: text(get('Currency'))?.toUpperCase() ?? ctx.currency,
+        status: status === 'cancelled' || status === 'placed' || status === 'fulfilled' ? status : 'paid',
+        isReturn: status === 'returned',
+        channel: text(get('Channel')),
+        location: text(get('Location')),
+        discount: Math.abs(minor(get('Order Discount')) ?? 0),
+        tax: Math.abs(minor(get('Tax')) ?? 0),
+        shipping: Math.abs(minor(get('Shipping')) ?? 0),
+        refunded: minor(get('Refunded')) ?? 0,
+        note: text(get('Note')),
+        customer: customerId ? customerOf({ externalId: customerId }) : null,
+      };
+    },
+    (get) => {
+      const name = text(get('Item'));
+      if (!name) return undefined;
+      const cost = minor(get('Unit Cost'));
+      return {
+        name,
+        sku: text(get('SKU')),
+        category: text(get('Category')),
+        quantity: signedQuantity(get('Quantity')) ?? 1,
+        unitPrice: Math.abs(minor(get('Unit Price')) ?? 0),
+        discount: Math.abs(minor(get('Line Discount')) ?? 0),
+        ...(cost !== undefined && { unitCost: Math.abs(cost) }),
+      };
+    },
+  ),
+};
