@@ -1,4 +1,5 @@
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../src/modules/orders/index.ts';
 import { DIALECTS, startTestApp, tmpDir, type TestApp } from './kit.ts';
@@ -140,6 +141,86 @@ for (const dialect of DIALECTS) {
         file: path.join(dir, 'orders.csv'),
       });
       expect(again.counts.orders).toMatchObject({ created: 0, unchanged: 4 });
+    });
+
+    it('property: random workspaces (people, walk-in sales, returns, refunds) export and import back the same', async () => {
+      const s = t.services;
+      const line = fc.record({
+        name: fc.constantFrom('Rice', 'Beans', 'Palm oil', 'Yam, big', 'Bread "fresh"', '=SUM(A1)'),
+        quantity: fc.integer({ min: 1, max: 20 }),
+        unitPrice: fc.integer({ min: 1, max: 500_000 }),
+        unitCost: fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: undefined }),
+      });
+      const order = fc.record({
+        who: fc.integer({ min: -1, max: 2 }), // -1: a walk-in sale
+        kind: fc.constantFrom('sale', 'sale', 'return'),
+        day: fc.integer({ min: 1, max: 28 }),
+        lines: fc.array(line, { minLength: 1, maxLength: 3 }),
+        tax: fc.integer({ min: 0, max: 5000 }),
+        shipping: fc.integer({ min: 0, max: 5000 }),
+        refundShare: fc.constantFrom(0, 0, 0.5, 1),
+        // the importer trims cells: a note is compared as people write it (no blank or padded notes)
+        note: fc.option(
+          fc.string({ minLength: 1, maxLength: 30 }).filter((x) => x.trim() === x && x !== ''),
+          { nil: undefined },
+        ),
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.string({ minLength: 1, maxLength: 20 }).filter((x) => x.trim().length > 0),
+            {
+              minLength: 3,
+              maxLength: 3,
+            },
+          ),
+          fc.array(order, { minLength: 1, maxLength: 6 }),
+          async (people, orders) => {
+            const a = await t.newWorkspace();
+            const ids: string[] = [];
+            for (const [i, name] of people.entries())
+              ids.push(
+                (await s.customers.createCustomer(a.workspaceId, { name: `${name.trim()} ${i}` }, 'test')).id,
+              );
+            for (const [i, o] of orders.entries()) {
+              const created = await s.orders.createOrder(
+                a.workspaceId,
+                {
+                  customerId: o.who < 0 ? null : (ids[o.who] ?? null),
+                  number: `N-${String(i).padStart(2, '0')}`,
+                  kind: o.kind,
+                  placedAt: `2024-03-${String(o.day).padStart(2, '0')}T09:30:00.000Z`,
+                  tax: o.tax,
+                  shipping: o.shipping,
+                  ...(o.note !== undefined && { note: o.note }),
+                  lines: o.lines,
+                },
+                actor,
+              );
+              const refund = Math.floor(created.order.total * o.refundShare);
+              if (o.kind === 'sale' && refund > 0)
+                await s.orders.refundOrder(
+                  a.workspaceId,
+                  created.order.id,
+                  { amount: refund, reason: 'test' },
+                  actor,
+                );
+            }
+            const before = await ordersOf(a.workspaceId);
+            const dir = tmpDir();
+            await s.exports.exportCsv(a.workspaceId, dir);
+            const b = await t.newWorkspace();
+            await s.imports.runImport({ workspaceId: b.workspaceId, file: path.join(dir, 'customers.csv') });
+            const r = await s.imports.runImport({
+              workspaceId: b.workspaceId,
+              file: path.join(dir, 'orders.csv'),
+            });
+            expect(r.rejections).toEqual([]);
+            expect(await ordersOf(b.workspaceId)).toEqual(before);
+          },
+        ),
+        { numRuns: 8 },
+      );
     });
   });
 }
