@@ -92,7 +92,7 @@ export type DryRun = {
   dates: DatesUsed;
 };
 
-export type ImportNote = { line: number; kind: 'rejected' | 'warning'; reason: string };
+export type ImportNote = { line: number; kind: 'rejected' | 'warning' | 'match'; reason: string };
 
 /** How to read the file: a preset, a saved mapping (id), or a mapping of its columns; else detected. */
 export type ImportOptions = {
@@ -143,6 +143,11 @@ export const dataApi = {
     request<{ items: ImportNote[] }>(
       'GET',
       `/api/v1/imports/${encodeURIComponent(id)}/notes${qs({ kind: 'rejected', limit })}`,
+    ),
+  warnings: (id: string, limit = 20) =>
+    request<{ items: ImportNote[] }>(
+      'GET',
+      `/api/v1/imports/${encodeURIComponent(id)}/notes${qs({ kind: 'warning', limit })}`,
     ),
   reportUrl: (id: string) => `/api/v1/imports/${encodeURIComponent(id)}/report.csv`,
 
