@@ -405,7 +405,11 @@ function PreviewStep({
                 {errorMessage(preview.error)}
               </Alert>
             )}
-            <SampleRows sample={shown.sample} stale={preview.isPlaceholderData || preview.isError} />
+            <SampleRows
+              sample={shown.sample}
+              stale={preview.isPlaceholderData || preview.isError}
+              timezone={me.workspace.timezone}
+            />
           </>
         )}
 
@@ -524,7 +528,19 @@ function ColumnMapping({
   );
 }
 
-function recordText(r: SampleRecord): { who: string; detail: string; notes?: string } | { error: string } {
+/** The calendar day of an instant in the workspace's zone, as YYYY-MM-DD. */
+const localDay = (iso: string, timeZone: string) => {
+  try {
+    return new Date(iso).toLocaleDateString('en-CA', { timeZone });
+  } catch {
+    return iso.slice(0, 10);
+  }
+};
+
+function recordText(
+  r: SampleRecord,
+  timezone: string,
+): { who: string; detail: string; notes?: string } | { error: string } {
   if ('error' in r) return { error: r.error };
   if ('order' in r) {
     const o = r.order;
@@ -533,7 +549,7 @@ function recordText(r: SampleRecord): { who: string; detail: string; notes?: str
     const items = o.lines.reduce((n, l) => n + Math.abs(l.quantity), 0);
     return {
       who: c?.name ?? 'Walk-in sale (no customer)',
-      detail: `${o.isReturn ? 'Return' : 'Order'} ${o.number ?? o.externalId} · ${o.placedAt.slice(0, 10)} · ${items} item${items === 1 ? '' : 's'}${contact ? ` · ${contact}` : ''}`,
+      detail: `${o.isReturn ? 'Return' : 'Order'} ${o.number ?? o.externalId} · ${localDay(o.placedAt, timezone)} · ${items} item${items === 1 ? '' : 's'}${contact ? ` · ${contact}` : ''}`,
     };
   }
   const c = r.customer;
@@ -545,7 +561,15 @@ function recordText(r: SampleRecord): { who: string; detail: string; notes?: str
   };
 }
 
-function SampleRows({ sample, stale }: { sample: SampleRecord[]; stale?: boolean }) {
+function SampleRows({
+  sample,
+  stale,
+  timezone,
+}: {
+  sample: SampleRecord[];
+  stale?: boolean;
+  timezone: string;
+}) {
   return (
     <Stack gap={6} aria-label="First rows" aria-busy={stale} style={{ opacity: stale ? 0.6 : 1 }}>
       <Text fw={600} size="sm">
@@ -553,7 +577,7 @@ function SampleRows({ sample, stale }: { sample: SampleRecord[]; stale?: boolean
       </Text>
       {sample.length === 0 && <Text c="dimmed">No rows under the header.</Text>}
       {sample.map((r) => {
-        const t = recordText(r);
+        const t = recordText(r, timezone);
         return (
           <Group key={r.line} gap="sm" wrap="nowrap" align="flex-start">
             <Text size="sm" c="dimmed" w={56} style={{ flexShrink: 0 }}>

@@ -166,7 +166,7 @@ export function CountsTable({ counts }: { counts: ImportCounts }) {
           <Group gap="xs" align="stretch">
             {cell('Orders created', o.created, 'teal.7')}
             {cell('Orders unchanged', o.unchanged)}
-            {!!o.walkIn && cell('Walk-in sales (no customer)', o.walkIn)}
+            {!!o.walkIn && cell('Walk-in sales', o.walkIn)}
           </Group>
         </>
       )}
