@@ -6,5 +6,7 @@
 export function safeCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   const s = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  // a value that already starts with apostrophes before one of those gets one more, so the importer's removal
+  // of one gives it back as it was
+  return /^'*[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }

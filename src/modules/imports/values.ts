@@ -15,6 +15,17 @@ export function text(v: string | undefined): string | undefined {
   return s === '' ? undefined : s;
 }
 
+/**
+ * A cell of Rapport's own export: trimmed, blank is missing, and only the apostrophe the export put before
+ * = + - @ (so a spreadsheet shows the value instead of running it) is dropped; a note that starts with '0 keeps it.
+ */
+export function ownText(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  let s = v.trim();
+  if (/^'+[=+\-@\t\r]/.test(s)) s = s.slice(1);
+  return s === '' ? undefined : s;
+}
+
 /** Spreadsheets turn long ids into 7.02255E+12: the digits are lost, so the id cannot be a key. */
 export const isMangledNumber = (s: string): boolean => /^\d+(\.\d+)?E\+\d+$/i.test(s.trim());
 

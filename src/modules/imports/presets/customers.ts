@@ -1,4 +1,4 @@
-import { calendarDate, isMangledNumber, multi, text, yes, type DateReading } from '../values.ts';
+import { calendarDate, isMangledNumber, multi, ownText, text, yes, type DateReading } from '../values.ts';
 import { cellGetter, perRow, type ImportedCustomer, type Preset } from '../records.ts';
 import { aliasesOf, type FieldId, type FieldValues } from './fields.ts';
 
@@ -362,8 +362,8 @@ export const rapportCustomers: Preset = {
       build({
         externalId: text(get('Rapport ID')),
         kind: kind === 'business' ? 'business' : 'person',
-        name: text(get('Name')),
-        jobTitle: text(get('Job Title')),
+        name: ownText(get('Name')),
+        jobTitle: ownText(get('Job Title')),
         phones: multi(get('Phones')).map((number) => ({ number: text(number) ?? number })),
         emails: multi(get('Emails')).map((address) => ({ address: text(address) ?? address })),
         address: addressOf(
@@ -378,7 +378,7 @@ export const rapportCustomers: Preset = {
         birthday: calendarDate(get('Birthday'), ctx),
         anniversary: calendarDate(get('Anniversary'), ctx),
         tags: tagsOf(get('Tags')),
-        needs: text(get('Needs')),
+        needs: ownText(get('Needs')),
         marketingConsent: yes(get('Marketing Consent')),
         ...(custom && { customFields: JSON.parse(custom) as Record<string, unknown> }),
       }),

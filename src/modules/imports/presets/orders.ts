@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { instant, money, signedQuantity, text, yes } from '../values.ts';
+import { instant, money, ownText, signedQuantity, text, yes } from '../values.ts';
 import {
   cellGetter,
   type ImportedCustomer,
@@ -427,29 +427,29 @@ export const rapportOrders: Preset = {
       const customerId = text(get('Customer ID'));
       return {
         externalId: text(get('Order ID')) ?? '',
-        number: text(get('Number')),
+        number: ownText(get('Number')),
         placedAt: required(instant(get('Placed At'), ctx), 'Placed At'),
         currency: text(get('Currency'))?.toUpperCase() ?? ctx.currency,
         status: status === 'cancelled' || status === 'placed' || status === 'fulfilled' ? status : 'paid',
         isReturn: status === 'returned',
-        channel: text(get('Channel')),
-        location: text(get('Location')),
+        channel: ownText(get('Channel')),
+        location: ownText(get('Location')),
         discount: Math.abs(minor(get('Order Discount')) ?? 0),
         tax: Math.abs(minor(get('Tax')) ?? 0),
         shipping: Math.abs(minor(get('Shipping')) ?? 0),
         refunded: minor(get('Refunded')) ?? 0,
-        note: text(get('Note')),
+        note: ownText(get('Note')),
         customer: customerId ? customerOf({ externalId: customerId }) : null,
       };
     },
     (get) => {
-      const name = text(get('Item'));
+      const name = ownText(get('Item'));
       if (!name) return undefined;
       const cost = minor(get('Unit Cost'));
       return {
         name,
-        sku: text(get('SKU')),
-        category: text(get('Category')),
+        sku: ownText(get('SKU')),
+        category: ownText(get('Category')),
         quantity: signedQuantity(get('Quantity')) ?? 1,
         unitPrice: Math.abs(minor(get('Unit Price')) ?? 0),
         discount: Math.abs(minor(get('Line Discount')) ?? 0),
