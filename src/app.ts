@@ -103,7 +103,8 @@ export function createServices(
     ...(opts.clock && { clock: opts.clock }),
     orderCustomer: async (ws, orderId) => {
       try {
-        return (await orders.getOrderOrThrow(ws, orderId)).customerId ?? undefined; // a walk-in sale is nobody's
+        // a walk-in sale (no customer) is nobody's order
+        return (await orders.getOrderOrThrow(ws, orderId)).customerId ?? undefined;
       } catch (e) {
         if (e instanceof AppError && e.status === 404) return undefined;
         throw e;

@@ -1,7 +1,13 @@
 import { SingleBar, Presets } from 'cli-progress';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { PRESETS } from '../modules/imports/index.ts';
 import { findWorkspaceOrThrow, withServices } from './context.ts';
+
+function dateOrderOf(v: string | undefined): 'dmy' | 'mdy' | undefined {
+  if (v === undefined) return undefined;
+  if (v === 'dmy' || v === 'mdy') return v;
+  throw new InvalidArgumentError('--date-order is dmy (day first) or mdy (month first)');
+}
 
 export function registerImportCommand(program: Command) {
   program
@@ -20,6 +26,10 @@ export function registerImportCommand(program: Command) {
       'a saved column mapping (name or id, saved in the web app or with POST /api/v1/imports/mappings) to read a CSV with; default: the mapping saved for exactly these column names, if any',
     )
     .option('--currency <iso4217>', "currency of amounts without one (default: the workspace's)")
+    .option(
+      '--date-order <dmy|mdy>',
+      'how to read numeric dates like 12/05/1990 (default: decided by the file, else the workspace region)',
+    )
     .option('--dry-run', 'read and check everything, change nothing')
     .option('--report <file>', 'write every rejected row (line, reason) to this CSV')
     .action(
@@ -30,6 +40,7 @@ export function registerImportCommand(program: Command) {
           preset?: string;
           mapping?: string;
           currency?: string;
+          dateOrder?: string;
           dryRun?: boolean;
           report?: string;
         },
@@ -52,6 +63,7 @@ export function registerImportCommand(program: Command) {
             preset: o.preset,
             mapping: o.mapping,
             currency: o.currency,
+            dateOrder: dateOrderOf(o.dateOrder),
             dryRun: o.dryRun,
             onProgress: (p) => {
               if (!bar) return;
@@ -73,7 +85,12 @@ export function registerImportCommand(program: Command) {
           console.log(
             `  customers: ${c.customers.created} created, ${c.customers.updated} updated, ${c.customers.unchanged} unchanged`,
           );
-          console.log(`  orders:    ${c.orders.created} created, ${c.orders.unchanged} already there`);
+          console.log(
+            `  orders:    ${c.orders.created} created, ${c.orders.unchanged} already there${c.orders.walkIn ? ` (${c.orders.walkIn} walk-in sales, without a customer)` : ''}`,
+          );
+          console.log(
+            `  dates:     read ${result.dates.order === 'dmy' ? 'day first (12/05 is 12 May)' : 'month first (12/05 is 5 December)'}, decided by the ${result.dates.decidedBy}${result.dates.decidedBy === 'choice' ? '' : ' (switch with --date-order)'}`,
+          );
           console.log(
             `  rejected:  ${c.rejected} rows${c.warnings ? `; ${c.warnings} rows imported with a warning` : ''}`,
           );

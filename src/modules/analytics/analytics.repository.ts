@@ -108,7 +108,7 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
         const from = `from orders indexed by orders_customer where workspace_id = ? and customer_id > ?`;
         const read = (upTo: boolean) =>
           `select customer_id, cast(floor((unixepoch(placed_at) + ?) / 86400.0) as integer), total - refunded,
-          currency = ? ${from} ${upTo ? 'and customer_id <= ?' : ''} and status != 'cancelled'
+          currency = ? ${from} ${upTo ? 'and customer_id <= ?' : ''} and status not in ('cancelled', 'returned')
           order by customer_id, placed_at`;
         // the customer whose orders include the READ_PAGE-th after `after` ends the range (index only)
         const bound = `select customer_id ${from} order by customer_id limit 1 offset ${READ_PAGE - 1}`;
@@ -138,7 +138,7 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
           `declare refit_purchases no scroll cursor for
            select customer_id, floor((extract(epoch from placed_at::timestamptz) + $3) / 86400)::int,
              total - refunded, currency = $2
-           from orders where workspace_id = $1 and customer_id is not null and status != 'cancelled'
+           from orders where workspace_id = $1 and customer_id is not null and status not in ('cancelled', 'returned')
            order by customer_id, placed_at`,
           [ws, currency, offsetSeconds],
         );

@@ -9,4 +9,4 @@ export {
   type CustomerSummary,
 } from './customers.schema.ts';
 export { normalizePhone, phoneCandidates, normalizeEmail } from './phones.ts';
-export type { CustomerUpsert, UpsertOutcome, UpsertResult } from './upsert.ts';
+export type { CustomerUpsert, UpsertMatch, UpsertOutcome, UpsertResult } from './upsert.ts';

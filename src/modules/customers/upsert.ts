@@ -26,7 +26,39 @@ export type CustomerUpsert = {
 };
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
 /** Per input, in order: the customer it became or joined, or why it was refused. */
-export type UpsertResult = { id: string; outcome: UpsertOutcome; warnings: string[] } | { error: unknown };
+/** Why an input joined a customer already stored: its id in the source, an email, or a phone (then `doubtful` when the names differ). */
+export type UpsertMatch = {
+  by: 'externalId' | 'email' | 'phone';
+  value: string;
+  name: string;
+  doubtful?: string;
+};
+export type UpsertResult =
+  { id: string; outcome: UpsertOutcome; warnings: string[]; match?: UpsertMatch } | { error: unknown };
+
+const nameWords = (n: string | undefined) =>
+  (n ?? '')
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 1);
+/** A name that is only a stand-in (an email address or a phone number), not a person's name. */
+const placeholder = (n: string | undefined) => !n || n.includes('@') || /^[\d\s()+.-]+$/.test(n);
+/**
+ * Two names clearly of different people: both real names and their first words differ, and neither's words
+ * are all in the other ("Ada Obi" and "Chidi Obi" differ; "Ada" and "Ada Obi", or "Obi, Ada", do not).
+ */
+export function namesDiffer(a: string | undefined, b: string | undefined): boolean {
+  if (placeholder(a) || placeholder(b)) return false;
+  const x = nameWords(a);
+  const y = nameWords(b);
+  if (!x.length || !y.length) return false;
+  const xs = new Set(x);
+  const ys = new Set(y);
+  if (x.every((w) => ys.has(w)) || y.every((w) => xs.has(w))) return false;
+  return !(x.some((w) => w === y[0]) && y.some((w) => w === x[0]));
+}
 
 const emailOk = z.email();
 const FILLABLE = ['job_title', 'address', 'birthday', 'anniversary', 'needs'] as const;
@@ -106,16 +138,62 @@ export function createCustomerUpserter(deps: Deps) {
       ...p.phones.filter((x) => x.valid && x.e164).map((x) => `p:${x.e164}`),
       ...p.emails.map((e) => `e:${e.normalized}`),
     ];
-    const targets: (Target | { error: unknown })[] = prepared.map((p) => {
+    // Phone-only matches need the names and emails of the customers they found (a shared phone is no proof).
+    const phoneIds = new Set(
+      prepared.flatMap((p) => p.phones.flatMap((x) => (x.valid && x.e164 && byPhone.get(x.e164)) || [])),
+    );
+    const known = phoneIds.size ? await repo.current(trx, ws, [...phoneIds]) : undefined;
+    const knownName = new Map(known?.rows.map((r) => [r.id, r.name]) ?? []);
+    const knownEmails = byCustomer(known?.emails ?? [], (e) => e.normalized);
+    const matches: (UpsertMatch | undefined)[] = prepared.map(() => undefined);
+    const targets: (Target | { error: unknown })[] = prepared.map((p, i) => {
       const ext = p.c.externalId;
-      const dbId =
-        (ext && own.has(ext) ? ext : undefined) ??
-        (ext ? byExt.get(ext) : undefined) ??
-        p.phones.map((x) => (x.valid && x.e164 ? byPhone.get(x.e164) : undefined)).find(Boolean) ??
-        p.emails.map((e) => byEmail.get(e.normalized)).find(Boolean);
-      const hit = keysOf(p)
+      // the source's own id first; then an email (personal); then a phone (a household or an office shares one)
+      const byId = (ext && own.has(ext) ? ext : undefined) ?? (ext ? byExt.get(ext) : undefined);
+      const mail = byId ? undefined : p.emails.find((e) => byEmail.has(e.normalized));
+      const phone = byId || mail ? undefined : p.phones.find((x) => x.valid && x.e164 && byPhone.has(x.e164));
+      let dbId = byId ?? (mail && byEmail.get(mail.normalized)) ?? (phone?.e164 && byPhone.get(phone.e164));
+      let separate = false;
+      if (dbId && ext && byId) matches[i] = { by: 'externalId', value: ext, name: '' };
+      else if (dbId && mail) matches[i] = { by: 'email', value: mail.address, name: '' };
+      else if (dbId && phone) {
+        const theirs = knownName.get(dbId);
+        const theirEmails = knownEmails.get(dbId);
+        const otherName = namesDiffer(p.c.name, theirs);
+        const otherEmail = p.emails.length > 0 && !!theirEmails?.size;
+        if (otherName && otherEmail) {
+          dbId = undefined; // a different person on the same line: a new customer
+          separate = true;
+        } else
+          matches[i] = {
+            by: 'phone',
+            value: phone.e164 ?? phone.number,
+            name: '',
+            ...(otherName && {
+              doubtful: `the name "${p.c.name ?? ''}" differs from "${theirs ?? ''}" (no email tells them apart)`,
+            }),
+          };
+        if (!dbId)
+          p.warnings.push(
+            `shares the phone ${phone.e164 ?? phone.number} with "${theirs ?? ''}", but the name and email differ: added as a new customer (suggested as a possible duplicate)`,
+          );
+      }
+      // earlier inputs of this batch: by id or email; by phone only when it is not clearly someone else
+      const idHit = [...(ext ? [`x:${ext}`] : []), ...p.emails.map((e) => `e:${e.normalized}`)]
         .map((k) => local.get(k))
         .find(Boolean);
+      const phoneHit = idHit
+        ? undefined
+        : p.phones
+            .filter((x) => x.valid && x.e164)
+            .map((x) => local.get(`p:${x.e164}`))
+            .find(Boolean);
+      const apart = (t: Target) =>
+        t.kind === 'new' &&
+        namesDiffer(p.c.name, t.write.row.name) &&
+        p.emails.length > 0 &&
+        t.write.emails.length > 0;
+      const hit = idHit ?? (phoneHit && !separate && !apart(phoneHit) ? phoneHit : undefined);
       let t: Target;
       if (dbId) t = { kind: 'db', id: dbId };
       else if (hit) t = hit;
@@ -230,7 +308,13 @@ export function createCustomerUpserter(deps: Deps) {
         changed = true;
       }
       s.changed ||= changed;
-      return { id: t.id, outcome: changed ? 'updated' : 'unchanged', warnings: p.warnings };
+      const match = matches[i];
+      return {
+        id: t.id,
+        outcome: changed ? 'updated' : 'unchanged',
+        warnings: p.warnings,
+        ...(match && { match: { ...match, name: s.row.name } }),
+      };
     });
 
     await repo.insertNew(trx, [...created]);

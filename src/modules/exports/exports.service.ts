@@ -61,6 +61,7 @@ const customerRow = (c: Customer) => [
   c.createdAt,
 ];
 
+/** The orders.csv columns (one row per line; order amounts on its first line); "rapport-orders" reads them back. */
 const ORDER_COLUMNS = [
   'Order ID',
   'Number',
@@ -79,6 +80,12 @@ const ORDER_COLUMNS = [
   'Line Discount',
   'Line Total',
   'Unit Cost',
+  'Order Discount',
+  'Tax',
+  'Shipping',
+  'Channel',
+  'Location',
+  'Note',
 ];
 const orderRows = (o: Order) =>
   o.lines.map((l, i) => [
@@ -99,6 +106,12 @@ const orderRows = (o: Order) =>
     l.discount,
     l.total,
     l.unitCost,
+    i === 0 ? o.discount : '',
+    i === 0 ? o.tax : '',
+    i === 0 ? o.shipping : '',
+    i === 0 ? o.channel : '',
+    i === 0 ? o.location : '',
+    i === 0 ? o.note : '',
   ]);
 
 const INTERACTION_COLUMNS = [
@@ -128,13 +141,20 @@ const interactionRow = (i: Interaction) => [
  * apostrophe, which spreadsheets hide and Rapport's importer removes again. Numbers are not formulas (-5 stays
  * -5); booleans are written true/false. Objects (custom fields) are JSON.
  */
+const FORMULA_AFTER_APOSTROPHES = /^'+[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
 export const exportCsv = (columns: readonly string[]) =>
   stringify({
     header: true,
     columns: [...columns],
     bom: true,
     escape_formulas: true,
-    cast: { boolean: (v) => String(v) },
+    cast: {
+      boolean: (v) => String(v),
+      // a value that already starts with apostrophes before one of those characters gets one more, so the
+      // importer's removal of one (ownText) gives it back as it was ("'=x" → "''=x" → "'=x")
+      string: (v) => (FORMULA_AFTER_APOSTROPHES.test(v) ? `'${v}` : v),
+    },
   });
 
 /** Rows of a table: its cells as they are (exportCsv makes them safe for spreadsheets). */

@@ -3,15 +3,19 @@ import type { Database, ImportRunTable } from '../../platform/db/schema.ts';
 
 export type ImportCounts = {
   customers: { created: number; updated: number; unchanged: number };
-  orders: { created: number; unchanged: number };
+  /** walkIn: of those, sales without a customer (kept, counted in no customer's figures). */
+  orders: { created: number; unchanged: number; walkIn?: number };
   rejected: number;
   warnings: number;
+  /** Rows joined to customers already stored, by why: the source's id, an email, a phone; doubtful: of those, names that differ. */
+  matched?: { externalId: number; email: number; phone: number; doubtful: number };
 };
 export const emptyCounts = (): ImportCounts => ({
   customers: { created: 0, updated: 0, unchanged: 0 },
-  orders: { created: 0, unchanged: 0 },
+  orders: { created: 0, unchanged: 0, walkIn: 0 },
   rejected: 0,
   warnings: 0,
+  matched: { externalId: 0, email: 0, phone: 0, doubtful: 0 },
 });
 
 export type ImportRun = {
@@ -227,7 +231,7 @@ export function createImportsRepository(db: Kysely<Database>) {
         workspace_id: string;
         run_id: string;
         line: number;
-        kind: 'rejected' | 'warning';
+        kind: 'rejected' | 'warning' | 'match';
         reason: string;
       }[],
     ) {
@@ -252,7 +256,7 @@ export function createImportsRepository(db: Kysely<Database>) {
       ])
         await sql`ANALYZE ${sql.table(t)}`.execute(db);
     },
-    async notes(ws: string, runId: string, only?: { kind: 'rejected' | 'warning'; limit: number }) {
+    async notes(ws: string, runId: string, only?: { kind: 'rejected' | 'warning' | 'match'; limit: number }) {
       let q = db
         .selectFrom('import_rejections')
         .select(['line', 'kind', 'reason'])

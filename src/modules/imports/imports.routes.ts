@@ -64,7 +64,8 @@ const sampleRecordSchema = z.union([
       currency: z.string(),
       status: z.string().optional(),
       lines: z.array(z.looseObject({ name: z.string(), quantity: z.number(), unitPrice: z.number() })),
-      customer: sampleCustomerSchema,
+      isReturn: z.boolean().optional().describe('A return or cancellation: recorded with negative amounts'),
+      customer: sampleCustomerSchema.nullable().describe('null: a walk-in sale, nobody on record'),
     }),
     warnings: z.array(z.string()).optional(),
   }),
@@ -73,10 +74,30 @@ const sampleRecordSchema = z.union([
 
 const countsSchema = z.object({
   customers: z.object({ created: z.number(), updated: z.number(), unchanged: z.number() }),
-  orders: z.object({ created: z.number(), unchanged: z.number() }),
+  orders: z.object({
+    created: z.number(),
+    unchanged: z.number(),
+    walkIn: z.number().optional().describe('Of those, sales without a customer (walk-in)'),
+  }),
   rejected: z.number(),
   warnings: z.number(),
+  matched: z
+    .object({ externalId: z.number(), email: z.number(), phone: z.number(), doubtful: z.number() })
+    .optional()
+    .describe(
+      'Rows joined to customers already stored, by why; each email or phone match (and every doubtful one) is in the report',
+    ),
 });
+const datesSchema = z
+  .object({
+    order: z.enum(['dmy', 'mdy']).describe('dmy: 12/05/1990 is 12 May; mdy: 5 December'),
+    decidedBy: z
+      .enum(['choice', 'file', 'region'])
+      .describe(
+        "choice: the dateOrder asked for; file: a value over 12 settled it; region: the workspace's region",
+      ),
+  })
+  .describe('How numeric dates were read; switch with the dateOrder parameter');
 const runSchema = z
   .object({
     id: z.string(),
@@ -112,6 +133,12 @@ const uploadQuery = z.object({
     .optional()
     .describe(
       'A column mapping for this file, as JSON: {"column name": "field" | "ignore"} (fields: GET /api/v1/imports/fields). Columns are matched by name, never by position',
+    ),
+  dateOrder: z
+    .enum(['dmy', 'mdy'])
+    .optional()
+    .describe(
+      'How to read numeric dates such as 12/05/1990: dmy (12 May) or mdy (5 December). Default: decided by the file (a value over 12 settles it), else by the workspace region (US: mdy; elsewhere dmy)',
     ),
   fileName: z.string().max(300).optional(),
   dryRun: z
@@ -291,6 +318,7 @@ export function registerImportRoutes(
               }),
             ),
             sample: z.array(sampleRecordSchema).describe('The first records as they would be imported'),
+            dates: datesSchema,
           }),
         },
       },
@@ -304,6 +332,7 @@ export function registerImportRoutes(
           workspaceId,
           file,
           currency: request.query.currency,
+          dateOrder: request.query.dateOrder,
           ...layoutOf(request.query),
         });
       } finally {
@@ -326,6 +355,7 @@ export function registerImportRoutes(
             preset: z.string(),
             counts: countsSchema,
             rejections: z.array(z.object({ line: z.number(), reason: z.string() })),
+            dates: datesSchema,
           }),
         },
       },
@@ -348,15 +378,19 @@ export function registerImportRoutes(
         fileName: q.fileName ?? 'upload',
         ...layout,
         currency: q.currency,
+        dateOrder: q.dateOrder,
         dryRun: q.dryRun === 'true',
         runId: id,
       };
       if (options.dryRun) {
         try {
           const r = await deps.startImport(options, () => {});
-          return reply
-            .code(200)
-            .send({ preset: r.preset, counts: r.counts, rejections: r.rejections.slice(0, 1000) });
+          return reply.code(200).send({
+            preset: r.preset,
+            counts: r.counts,
+            rejections: r.rejections.slice(0, 1000),
+            dates: r.dates,
+          });
         } finally {
           await fs.promises.rm(file, { force: true });
         }
@@ -405,13 +439,17 @@ export function registerImportRoutes(
         summary: 'The first rejected rows (or rows imported with a warning) of an import, by line',
         params: z.object({ id: z.string().max(100) }),
         querystring: z.object({
-          kind: z.enum(['rejected', 'warning']).default('rejected'),
+          kind: z.enum(['rejected', 'warning', 'match']).default('rejected'),
           limit: z.coerce.number().int().min(1).max(1000).default(20),
         }),
         response: {
           200: z.object({
             items: z.array(
-              z.object({ line: z.number(), kind: z.enum(['rejected', 'warning']), reason: z.string() }),
+              z.object({
+                line: z.number(),
+                kind: z.enum(['rejected', 'warning', 'match']),
+                reason: z.string(),
+              }),
             ),
           }),
         },

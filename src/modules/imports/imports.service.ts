@@ -9,7 +9,7 @@ import type { Database, ImportRunTable } from '../../platform/db/schema.ts';
 import { AppError, badInput, notFound } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import { recordAudit } from '../audit/index.ts';
-import type { CustomerService } from '../customers/index.ts';
+import type { CustomerService, CustomerUpsert, UpsertResult } from '../customers/index.ts';
 import type { OrderService } from '../orders/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import { HEARTBEAT_MS, ownerIsGone, PROCESS_OWNER } from '../../platform/jobs/owner.ts';
@@ -24,7 +24,8 @@ import {
 import { chooseLayout, type LayoutChoice } from './layout.ts';
 import { createMappingService } from './mappings.ts';
 import { resolveColumns, suggestColumns } from './presets/mapped.ts';
-import { openCsv } from './read.ts';
+import { openCsv, refuseUnreadable, type CsvSource } from './read.ts';
+import { dateOrderEvidence } from './values.ts';
 import { normHeader, type ImportRecord } from './records.ts';
 import { readVcards } from './vcard.ts';
 
@@ -38,6 +39,8 @@ export type ImportOptions = {
   /** A column mapping given with the import: { "column name": "field id" | "ignore" }. */
   columns?: Record<string, string> | undefined;
   currency?: string | undefined;
+  /** How to read numeric dates like 12/05/1990 (day first or month first); default: from the file, else the region. */
+  dateOrder?: DateOrder | undefined;
   dryRun?: boolean | undefined;
   batchSize?: number | undefined;
   /** Use this id for a new run (the API hands it out before the worker starts). */
@@ -60,6 +63,7 @@ export type ImportResult = {
   dryRun: boolean;
   counts: ImportCounts;
   rejections: { line: number; reason: string }[];
+  dates: DatesUsed;
 };
 
 type Deps = {
@@ -177,17 +181,20 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     const ws = await workspaces.getWorkspaceOrThrow(opts.workspaceId);
     const stat = await fs.promises.stat(opts.file).catch(() => undefined);
     if (!stat?.isFile()) throw badInput('IMPORT_NO_FILE', `No file at ${opts.file}`);
+    await refuseUnreadable(opts.file, stat.size);
     const currency = (opts.currency ?? ws.currency).toUpperCase();
     const vcard = await isVcard(opts.file);
     if (vcard) refuseMappingForVcard(opts);
     const csv = vcard ? undefined : await openCsv(opts.file);
     const layout = csv ? await chooseLayout(mappings, ws.id, csv.headers, choiceOf(opts)) : undefined;
     const preset = layout?.preset;
+    const dates = await datesOf(csv, opts.dateOrder, ws.region);
     const presetId = layout?.presetId ?? 'vcard';
     const source = layout?.source ?? 'vcard';
     const options = JSON.stringify({
       currency,
       preset: presetId,
+      ...(opts.dateOrder && { dateOrder: opts.dateOrder }),
       ...(layout?.columns && { columns: layout.columns }),
     });
     const actor: Actor = { workspaceId: ws.id, kind: 'cli', id: 'import', scopes: new Set(['write']) };
@@ -230,6 +237,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         dryRun: false,
         counts: start.joined.counts,
         rejections: [],
+        dates,
       };
     }
     const resumable = start?.resumed;
@@ -261,6 +269,8 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           {
             currency,
             source,
+            zone: ws.timezone,
+            dayFirst: dates.order === 'dmy',
           },
         ) ?? emptyRows());
 
@@ -272,15 +282,20 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           workspace_id: string;
           run_id: string;
           line: number;
-          kind: 'rejected' | 'warning';
+          kind: 'rejected' | 'warning' | 'match';
           reason: string;
         }[] = [];
-        const note = (line: number, kind: 'rejected' | 'warning', reason: string, index: number) => {
+        const note = (
+          line: number,
+          kind: 'rejected' | 'warning' | 'match',
+          reason: string,
+          index: number,
+        ) => {
           if (index === counted) return; // counted (and noted) before the interruption
           if (kind === 'rejected') {
             counts.rejected++;
             rejections.push({ line, reason });
-          } else counts.warnings++;
+          } else if (kind === 'warning') counts.warnings++;
           if (runId)
             notes.push({ workspace_id: ws.id, run_id: runId, line, kind, reason: reason.slice(0, 1000) });
         };
@@ -289,24 +304,35 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           if ('error' in r) note(r.line, 'rejected', r.error, r.index);
           return !('error' in r);
         });
-        const people = await customers.upsertCustomers(
+        // walk-in sales (orders without a customer) have no one to match
+        const buyers = kept.flatMap((r, k) => {
+          const c = 'customer' in r ? r.customer : r.order.customer;
+          return c ? [{ k, c: withIdentity(c) }] : [];
+        });
+        const matched = await customers.upsertCustomers(
           trx,
           ws.id,
           ws.region,
           source,
-          kept.map((r) => ('customer' in r ? r.customer : r.order.customer)),
+          buyers.map((b) => b.c),
         );
+        const people: (UpsertResult | 'walk-in')[] = kept.map(() => 'walk-in');
+        buyers.forEach((b, i) => {
+          const m = matched[i];
+          if (m) people[b.k] = m;
+        });
         // 2. the orders of records whose customer is known
         const orderOf = new Map<number, number>();
         const orderInputs: { input: unknown; refunded: number }[] = [];
         kept.forEach((r, k) => {
           const who = people[k];
-          if (!('order' in r) || !who || !('id' in who)) return;
+          if (!('order' in r) || !who || (who !== 'walk-in' && !('id' in who))) return;
           const o = r.order;
           orderOf.set(k, orderInputs.length);
           orderInputs.push({
             input: {
-              customerId: who.id,
+              customerId: who === 'walk-in' ? null : who.id,
+              kind: o.isReturn ? 'return' : 'sale',
               number: o.number,
               status: o.status,
               currency: o.currency,
@@ -328,13 +354,33 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         // 3. counts and notes, in file order
         kept.forEach((r, k) => {
           const who = people[k];
-          if (!who || !('id' in who)) return note(r.line, 'rejected', describe(who?.error), r.index);
+          if (!who) return;
+          if (who !== 'walk-in' && !('id' in who))
+            return note(r.line, 'rejected', describe(who.error), r.index);
+          // the record a resumed run's last checkpoint ended on was counted before the interruption
           const again = r.index === counted;
-          if (!again) counts.customers[who.outcome]++;
+          if (who !== 'walk-in' && !again) counts.customers[who.outcome]++;
           const o = orderOf.has(k) ? bought[orderOf.get(k) ?? -1] : undefined;
           if (o && 'error' in o) note(r.line, 'rejected', describe(o.error), r.index);
-          else if (o && !again) counts.orders[o.created ? 'created' : 'unchanged']++;
-          const w = [...(r.warnings ?? []), ...who.warnings];
+          else if (o && !again) {
+            counts.orders[o.created ? 'created' : 'unchanged']++;
+            if (who === 'walk-in') counts.orders.walkIn = (counts.orders.walkIn ?? 0) + 1;
+          }
+          if (who !== 'walk-in' && who.match && !again) {
+            const m = who.match;
+            counts.matched = counts.matched ?? { externalId: 0, email: 0, phone: 0, doubtful: 0 };
+            counts.matched[m.by]++;
+            // a match by the source's own id is the expected one; the others are named in the report
+            if (m.by !== 'externalId')
+              note(
+                r.line,
+                m.doubtful ? 'warning' : 'match',
+                `matched "${m.name}" by ${m.by === 'phone' ? 'phone' : 'email'} ${m.value}${m.doubtful ? `; doubtful: ${m.doubtful}` : ''}`,
+                r.index,
+              );
+            if (m.doubtful) counts.matched.doubtful++;
+          }
+          const w = [...(r.warnings ?? []), ...(who === 'walk-in' ? [] : who.warnings)];
           if (w.length) note(r.line, 'warning', w.join('; '), r.index);
         });
         if (runId) {
@@ -348,8 +394,9 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           });
           if (!mine) throw new AppError('IMPORT_TAKEN_OVER', 'Another process took this import over', 409);
         }
-        if (opts.dryRun) throw new DryRunRollback();
       };
+      // a dry run: every batch in the one transaction, rolled back at the end (so later batches see earlier ones)
+      if (dryTrx) return work(dryTrx);
       const before = structuredClone(counts);
       const rejected = rejections.length;
       await whenNotBusy(async () => {
@@ -369,8 +416,10 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       });
     };
 
+    let processed = 0; // records written (for the report of a file that breaks part-way)
     let batches = 0;
-    try {
+    let dryTrx: Kysely<Database> | undefined;
+    const readAll = async () => {
       let batch: ImportRecord[] = [];
       let weight = 0;
       const maxRecords = opts.batchSize ?? BATCH_RECORDS;
@@ -380,6 +429,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       const write = (b: ImportRecord[], bytes: number) => {
         const next = writing.then(async () => {
           await applyBatch(b, bytes);
+          processed += b.length;
           // Tables grow from nothing during a first import: refresh the planner's statistics after batch 1, 4,
           // 16, … (PostgreSQL otherwise keeps foreign-key checks planned for empty tables: quadratic time).
           if (!opts.dryRun && (++batches & (batches - 1)) === 0 && Math.log2(batches) % 2 === 0)
@@ -389,19 +439,39 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         next.catch(() => {}); // awaited below; this only keeps a failure from being reported as unhandled
         return next;
       };
-      for await (const r of records) {
-        batch.push(r);
-        weight += 'order' in r ? 1 + r.order.lines.length : 1;
-        if (batch.length >= maxRecords || weight >= BATCH_ROWS) {
-          await writing;
-          writing = write(batch, csv?.bytesRead() ?? stat.size);
-          if (!readAhead) await writing;
-          batch = [];
-          weight = 0;
+      try {
+        for await (const r of records) {
+          batch.push(r);
+          weight += 'order' in r ? 1 + r.order.lines.length : 1;
+          if (batch.length >= maxRecords || weight >= BATCH_ROWS) {
+            await writing;
+            writing = write(batch, csv?.bytesRead() ?? stat.size);
+            if (!readAhead) await writing;
+            batch = [];
+            weight = 0;
+          }
         }
+      } catch (err) {
+        // the file failed to read: the batch being written still finishes, so the report counts it
+        await writing.catch(() => {});
+        throw err;
       }
       await writing;
       await applyBatch(batch, stat.size);
+      processed += batch.length;
+    };
+    try {
+      if (opts.dryRun)
+        // The dry run does what the import would, batch by batch, in one transaction that is then rolled back:
+        // its counts are the import's (a customer created in batch 1 is found, not created again, in batch 2).
+        await writeTransaction(db, async (trx) => {
+          dryTrx = trx;
+          await readAll();
+          throw new DryRunRollback();
+        }).catch((err: unknown) => {
+          if (!(err instanceof DryRunRollback)) throw err;
+        });
+      else await readAll();
       opts.onProgress?.({ records: lastRow, bytes: stat.size, totalBytes: stat.size, counts });
       const id = runId;
       if (id) {
@@ -410,7 +480,15 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           throw new AppError('IMPORT_TAKEN_OVER', 'Another process took this import over', 409);
         await whenNotBusy(() => recordAuditOutside(ws.id, id, presetId, counts));
       }
-    } catch (err) {
+    } catch (caught) {
+      // say how far it got: what was saved stays saved, and the fixed file, imported again, completes it
+      let err = caught;
+      if (!opts.dryRun && caught instanceof AppError && caught.code === 'IMPORT_CSV_INVALID')
+        err = new AppError(
+          caught.code,
+          `${caught.message}. ${skip + processed} records were saved before this point; importing the fixed file again completes the import without duplicates`,
+          caught.status,
+        );
       if (runId)
         await repo
           .finish(ws.id, runId, PROCESS_OWNER, {
@@ -434,6 +512,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       dryRun: !!opts.dryRun,
       counts,
       rejections,
+      dates,
     };
   }
 
@@ -456,6 +535,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       workspaceId: string;
       file: string;
       currency?: string | undefined;
+      dateOrder?: DateOrder | undefined;
     } & LayoutChoice,
   ) {
     const ws = await workspaces.getWorkspaceOrThrow(opts.workspaceId);
@@ -472,15 +552,19 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         headers: [] as string[],
         columns: [] as PreviewColumn[],
         sample,
+        dates: await datesOf(undefined, opts.dateOrder, ws.region),
       };
     }
     const csv = await openCsv(opts.file);
     const layout = await chooseLayout(mappings, ws.id, csv.headers, opts);
+    const dates = await datesOf(csv, opts.dateOrder, ws.region);
     const seen = new Set<string>();
     for await (const r of layout.preset.read(csv.rows(0, PREVIEW_READ), {
       currency,
       source: layout.source,
       seen,
+      zone: ws.timezone,
+      dayFirst: dates.order === 'dmy',
     }))
       if (sample.push(r) >= 5) break;
     // the first values of each column: what the mapping editor shows beside each column
@@ -517,6 +601,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         examples: examples.get(header) ?? [],
       })),
       sample,
+      dates,
     };
   }
 
@@ -588,7 +673,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     failRun: (ws: string, id: string, reason: string) =>
       repo.finish(ws, id, PROCESS_OWNER, { status: 'failed', at: nowIso(), error: reason }),
     /** The first rejected rows (or warnings) of a run, by line: what the web app shows under the counts. */
-    async firstNotes(ws: string, id: string, kind: 'rejected' | 'warning', limit: number) {
+    async firstNotes(ws: string, id: string, kind: 'rejected' | 'warning' | 'match', limit: number) {
       if (!(await repo.get(ws, id))) throw notFound('IMPORT_NOT_FOUND', 'Import');
       return repo.notes(ws, id, { kind, limit });
     },
@@ -608,6 +693,58 @@ function describe(err: unknown): string {
 }
 
 async function* emptyRows(): AsyncIterable<never> {}
+
+/**
+ * Every incoming customer has a stable identity, so importing a file again finds it: its id in the source, an
+ * email; else a fingerprint of what the row says of them (name, company, phones), kept as its source id.
+ * A contact with no id and no email (and maybe no valid phone) would otherwise be created again each time.
+ */
+function withIdentity(c: CustomerUpsert): CustomerUpsert {
+  if (c.externalId || c.emails.length) return c;
+  const norm = (v: string | undefined) =>
+    (v ?? '').normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
+  const h = createHash('sha256')
+    .update(
+      [norm(c.name), norm(c.company), ...c.phones.map((p) => p.number.replace(/\D/g, '')).sort()].join(
+        '\u0000',
+      ),
+    )
+    .digest('base64url')
+    .slice(0, 22);
+  return { ...c, externalId: `fp:${h}` };
+}
+
+export type DateOrder = 'dmy' | 'mdy';
+/** The order numeric dates were read in, and what decided it. */
+export type DatesUsed = { order: DateOrder; decidedBy: 'choice' | 'file' | 'region' };
+
+/** Regions that write the month first (12/05/1990 is 5 December there). */
+const MONTH_FIRST = new Set(['US', 'PR', 'GU', 'VI', 'AS', 'MP', 'UM', 'PH', 'FM', 'MH', 'PW']);
+/** Rows read to decide a file's date order. */
+const DATE_SNIFF_ROWS = 5000;
+
+/**
+ * The date order of a file: the one asked for; else the file's own (a value whose first number is over 12 is
+ * day-first, whose second is, month-first; the first DATE_SNIFF_ROWS rows are read); else the region's.
+ */
+async function datesOf(
+  csv: CsvSource | undefined,
+  choice: DateOrder | undefined,
+  region: string,
+): Promise<DatesUsed> {
+  if (choice) return { order: choice, decidedBy: 'choice' };
+  if (csv) {
+    const values: string[] = [];
+    let n = 0;
+    for await (const row of csv.rows(0)) {
+      for (const v of Object.values(row.cells)) if (v.length <= 40 && /\d[/.-]\d/.test(v)) values.push(v);
+      if (++n >= DATE_SNIFF_ROWS) break;
+    }
+    const seen = dateOrderEvidence(values);
+    if (seen.dmy !== seen.mdy) return { order: seen.dmy > seen.mdy ? 'dmy' : 'mdy', decidedBy: 'file' };
+  }
+  return { order: MONTH_FIRST.has(region.toUpperCase()) ? 'mdy' : 'dmy', decidedBy: 'region' };
+}
 
 export type PreviewColumn = { header: string; used: boolean; field?: string; examples: string[] };
 

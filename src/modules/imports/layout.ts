@@ -4,6 +4,13 @@ import { pointerTo, checkColumns } from './mappings.ts';
 import { detectPreset, presetById } from './presets/index.ts';
 import { mappedCustomers, resolveColumns, type ColumnMapping } from './presets/mapped.ts';
 import type { Preset } from './records.ts';
+import { mapsOrders, salesLines } from './presets/sales.ts';
+
+/** A preset that reads sales (orders, one row per line item) through a column mapping. */
+function mappedSales(o: { id: string; label: string; columns: ColumnMapping; headers: string[] }): Preset {
+  const { byField } = resolveColumns(o.columns, o.headers);
+  return salesLines({ id: o.id, label: o.label, columns: (f) => byField.get(f) ?? [] });
+}
 
 /** How a CSV file is read: a preset, or a column mapping (saved, or given with the request). */
 export type Layout = {
@@ -49,7 +56,7 @@ export async function chooseLayout(
       o.mapping !== undefined ? '/querystring/mapping' : '/querystring/columns',
     );
   const mapped = (columns: ColumnMapping, m: { id: string; name: string } | null): Layout => ({
-    preset: mappedCustomers({
+    preset: (mapsOrders(columns) ? mappedSales : mappedCustomers)({
       id: m ? `mapping:${m.name}` : 'mapping',
       label: m ? `Saved mapping "${m.name}"` : 'Your column mapping',
       columns,

@@ -37,16 +37,29 @@ export function registerMappingRoutes(root: FastifyInstance, mappings: MappingSe
     {
       schema: {
         tags,
-        summary: 'The Rapport fields a column of a generic CSV can be mapped to (or "ignore")',
+        summary:
+          'The Rapport fields a column of a generic CSV can be mapped to (or "ignore"): customer, order and line-item fields. A mapping with an order number or an order date imports orders (one row per line item; rows of one order together)',
         response: {
           200: z.object({
-            items: z.array(z.object({ id: z.string(), label: z.string(), names: z.array(z.string()) })),
+            items: z.array(
+              z.object({
+                id: z.string(),
+                label: z.string(),
+                names: z.array(z.string()),
+                group: z.enum(['customer', 'order', 'line']),
+              }),
+            ),
           }),
         },
       },
     },
     async () => ({
-      items: FIELDS.map((f) => ({ id: f.id, label: f.label, names: [...f.aliases] })),
+      items: FIELDS.map((f) => ({
+        id: f.id,
+        label: f.label,
+        names: [...f.aliases],
+        group: 'group' in f ? f.group : ('customer' as const),
+      })),
     }),
   );
   app.get(

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Transform, type Readable } from 'node:stream';
 import { CsvError, Parser, type Options } from 'csv-parse';
-import { AppError } from '../../platform/errors.ts';
+import { AppError, badInput } from '../../platform/errors.ts';
 import { stripNul } from '../../platform/values.ts';
 import { headerIndex, type HeaderIndex, type Row } from './records.ts';
 
@@ -124,6 +124,19 @@ export function sniffDelimiter(firstLine: string): string {
   return best && best[1] > 0 ? best[0] : ',';
 }
 
+async function endsWithLineBreak(file: string): Promise<boolean> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const { size } = await fh.stat();
+    if (size === 0) return true;
+    const buf = Buffer.alloc(1);
+    await fh.read(buf, 0, 1, size - 1);
+    return buf[0] === 0x0a || buf[0] === 0x0d;
+  } finally {
+    await fh.close();
+  }
+}
+
 async function readHead(file: string, bytes = 65536): Promise<Buffer> {
   const fh = await fs.promises.open(file, 'r');
   try {
@@ -165,6 +178,16 @@ export async function fileNotTextReason(file: string): Promise<string | undefine
   return notTextReason(await readHead(file, 8192));
 }
 
+/**
+ * Refuse a file that cannot be imported before reading it: empty, or not text (a workbook, an archive, random
+ * bytes). The HTTP upload and the CLI give the same refusal.
+ */
+export async function refuseUnreadable(file: string, size: number): Promise<void> {
+  if (size === 0) throw badInput('IMPORT_EMPTY', 'The file is empty: there is nothing to import');
+  const why = await fileNotTextReason(file);
+  if (why) throw new AppError('IMPORT_NOT_TEXT', why, 415);
+}
+
 export type CsvSource = {
   encoding: Encoding;
   delimiter: string;
@@ -177,6 +200,30 @@ export type CsvSource = {
   /** Bytes of the file read so far (for progress). */
   bytesRead: () => number;
 };
+
+/**
+ * csv-parse's own errors (a quote never closed, …) as a clear refusal: the same message whether the file is
+ * previewed, dry-run or imported, over HTTP or from the CLI. The rows before it were read (and, in an import,
+ * saved): the report says how many.
+ */
+async function* unreadable<T>(records: AsyncIterable<T>): AsyncIterable<T> {
+  try {
+    yield* records;
+  } catch (err) {
+    const code = String((err as { code?: unknown } | null)?.code ?? '');
+    if (!code.startsWith('CSV_')) throw err;
+    const why =
+      code === 'CSV_QUOTE_NOT_CLOSED'
+        ? `a quoted value is never closed (${err instanceof Error ? err.message.replace(/^Quote Not Closed: /, '') : ''})`
+        : err instanceof Error
+          ? err.message
+          : code;
+    throw badInput(
+      'IMPORT_CSV_INVALID',
+      `This file cannot be read as CSV: ${why}. Fix the file and import it again`,
+    );
+  }
+}
 
 /** Open a CSV file of any delimiter and encoding, with quoted newlines, streaming. */
 export async function openCsv(file: string): Promise<CsvSource> {
@@ -209,13 +256,9 @@ export async function openCsv(file: string): Promise<CsvSource> {
   };
 
   // Read the header row
-  try {
-    for await (const rec of open() as AsyncIterable<{ record: string[] }>) {
-      headers = rec.record.map((h) => h.replace(/^\ufeff/, '').trim());
-      break;
-    }
-  } catch (err) {
-    throw tooLong(err);
+  for await (const rec of unreadable(catching(open() as AsyncIterable<{ record: string[] }>, tooLong))) {
+    headers = rec.record.map((h) => h.replace(/^\ufeff/, '').trim());
+    break;
   }
   if (headers.length > MAX_COLUMNS)
     throw new AppError(
@@ -233,20 +276,40 @@ export async function openCsv(file: string): Promise<CsvSource> {
       let index = -1;
       // every row has the same cells (the first column of each header), so their index is built once
       let keys: HeaderIndex | undefined;
-      const records = open() as AsyncIterable<{ record: string[]; info: { lines: number } }>;
-      for await (const rec of catching(records, tooLong)) {
-        if (upTo && bytes > upTo.bytes) return;
-        // the record ends on info.lines; it starts as many lines earlier as its quoted fields hold newlines
-        let start = rec.info.lines;
-        for (const f of rec.record) if (f.includes('\n')) start -= f.match(/\n/g)?.length ?? 0;
-        if (index++ === -1) continue; // the header
-        if (index <= skip) continue;
-        const cells: Record<string, string> = {};
-        headers.forEach((h, i) => {
-          if (h && cells[h] === undefined) cells[h] = rec.record[i] ?? '';
-        });
-        keys ??= headerIndex(cells);
-        yield { line: start, index, cells, keys };
+      // one row is held back: the last, when the file does not end with a line break and the row has fewer
+      // columns than the header, was cut short (a truncated download or copy) and is refused, not half-read
+      let held: (Row & { index: number; width: number }) | undefined;
+      const wanted = headers.length;
+      let stopped = false; // a preview's bounded start: the row held is not the file's last
+      try {
+        const records = open() as AsyncIterable<{ record: string[]; info: { lines: number } }>;
+        for await (const rec of unreadable(catching(records, tooLong))) {
+          if (upTo && bytes > upTo.bytes) {
+            stopped = true;
+            break;
+          }
+          // the record ends on info.lines; it starts as many lines earlier as its quoted fields hold newlines
+          let start = rec.info.lines;
+          for (const f of rec.record) if (f.includes('\n')) start -= f.match(/\n/g)?.length ?? 0;
+          if (index++ === -1) continue; // the header
+          if (index <= skip) continue;
+          const cells: Record<string, string> = {};
+          headers.forEach((h, i) => {
+            if (h && cells[h] === undefined) cells[h] = rec.record[i] ?? '';
+          });
+          keys ??= headerIndex(cells);
+          if (held) yield held;
+          held = { line: start, index, cells, keys, width: rec.record.length };
+        }
+      } catch (err) {
+        // the file breaks after this row: it is whole, so it is read before the refusal
+        if (held) yield held;
+        throw err;
+      }
+      if (held) {
+        if (!stopped && held.width < wanted && !(await endsWithLineBreak(file)))
+          held.cut = `the last row is cut short (${held.width} of ${wanted} columns, and no line break ends the file): the file looks truncated; import the complete file`;
+        yield held;
       }
     },
   };

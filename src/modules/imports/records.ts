@@ -27,7 +27,10 @@ export type ImportedOrder = {
   shipping: number;
   refunded: number;
   note?: string | undefined;
-  customer: ImportedCustomer;
+  /** Null for a walk-in sale (no name, email, phone or customer id): kept, on no customer. */
+  customer: ImportedCustomer | null;
+  /** A return or cancellation of these items (negative quantities, a "C" invoice, a refund row). */
+  isReturn?: boolean | undefined;
 };
 
 /** One unit of work: a customer, an order (with its customer), or a rejected row, by its line in the file. */
@@ -41,7 +44,14 @@ export type ImportRecord = { line: number; index: number } & (
  * A data row: its line in the file, its position among data rows (1-based) and its cells by header; `keys`,
  * when the reader gives it, is `headerIndex` of the cells (the same for every row of a file: built once).
  */
-export type Row = { line: number; index: number; cells: Record<string, string>; keys?: HeaderIndex };
+export type Row = {
+  line: number;
+  index: number;
+  cells: Record<string, string>;
+  keys?: HeaderIndex;
+  /** Why the row was cut short (the truncated last row of a file): it is rejected with this reason. */
+  cut?: string;
+};
 
 /** Each normalised header of a row's cells → the header whose cell a lookup by that name reads. */
 export type HeaderIndex = ReadonlyMap<string, string>;
@@ -49,6 +59,10 @@ export type HeaderIndex = ReadonlyMap<string, string>;
 export type PresetContext = {
   currency: string;
   source: string;
+  /** The workspace's zone: a time or date without an offset is local to it. */
+  zone?: string | undefined;
+  /** Numeric dates are day-first (12/05/1990 is 12 May): decided from the file, the workspace region or the user. */
+  dayFirst?: boolean | undefined;
   /** When given, collects the headers a preset reads (the preview's column mapping). */
   seen?: Set<string> | undefined;
 };
@@ -113,6 +127,10 @@ export function perRow(
 ) {
   return async function* (rows: AsyncIterable<Row>, ctx: PresetContext): AsyncIterable<ImportRecord> {
     for await (const row of rows) {
+      if (row.cut) {
+        yield { line: row.line, index: row.index, error: row.cut };
+        continue;
+      }
       try {
         yield {
           line: row.line,

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { currencyExponent } from '../../platform/money.ts';
 
 /**
@@ -14,6 +15,17 @@ export function text(v: string | undefined): string | undefined {
   if (v === undefined) return undefined;
   let s = v.trim();
   if (s.startsWith("'") && s.length > 1 && /^'[=+\-@\d(\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(s)) s = s.slice(1);
+  return s === '' ? undefined : s;
+}
+
+/**
+ * A cell of Rapport's own export: trimmed, blank is missing, and only the apostrophe the export put before
+ * = + - @ (so a spreadsheet shows the value instead of running it) is dropped; a note that starts with '0 keeps it.
+ */
+export function ownText(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  let s = v.trim();
+  if (/^'+[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(s)) s = s.slice(1);
   return s === '' ? undefined : s;
 }
 
@@ -82,26 +94,65 @@ const MONTHS: Record<string, number> = {
 };
 
 /**
- * An instant from the date formats exports use: ISO 8601 (with or without zone), "2018-12-27 10:03:19 -0500",
- * "12/27/2018" (US, month first) and "27/12/2018" when the first number cannot be a month, "Dec 27, 2018".
- * A date without a time is midnight UTC. Returns an ISO string.
+ * How dates without a zone or an unambiguous order are read: `zone` (IANA) is the zone of a time or date
+ * without an offset (the workspace's; default UTC); `dayFirst` reads 12/05/1990 as 12 May (else as 5 December).
+ * A value whose first number is over 12 is day-first, whose second is over 12 month-first, whatever the choice.
  */
-export function instant(v: string | undefined, opts: { dayFirst?: boolean } = {}): string | undefined {
+export type DateReading = { zone?: string | undefined; dayFirst?: boolean | undefined };
+
+/** Midnight (or the given time) of a calendar day in a zone, as an ISO instant; throws on a day that does not exist. */
+function local(
+  y: number,
+  mo: number,
+  d: number,
+  s: string,
+  zone: string | undefined,
+  h = 0,
+  mi = 0,
+  sec = 0,
+  ms = 0,
+) {
+  checked(y, mo, d, s);
+  if (h > 23 || mi > 59 || sec > 59) throw new ValueError(`"${s}" is not a real time`);
+  const dt = DateTime.fromObject(
+    { year: y, month: mo, day: d, hour: h, minute: mi, second: sec, millisecond: ms },
+    { zone: zone ?? 'UTC' },
+  );
+  if (!dt.isValid) throw new ValueError(`"${s}" is not a date`);
+  return dt.toUTC().toISO() ?? '';
+}
+
+/**
+ * An instant from the date formats exports use: ISO 8601 (with or without zone), "2018-12-27 10:03:19 -0500",
+ * "12/27/2018" and "27/12/2018" (see DateReading for the order), "Dec 27, 2018". A time or date without an
+ * offset is local to `o.zone` (a date alone is its midnight there). Returns an ISO string in UTC.
+ * @example instant('2018-12-27', { zone: 'America/New_York' }) // '2018-12-27T05:00:00.000Z'
+ */
+export function instant(v: string | undefined, o: DateReading = {}): string | undefined {
   const s = text(v);
   if (s === undefined) return undefined;
   let m =
     /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2}| UTC)?$/.exec(s);
   if (m) {
-    const zone =
-      m[8] === undefined || m[8] === ' UTC' || m[8] === 'Z'
-        ? 'Z'
-        : m[8].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+    if (m[8] === undefined)
+      return local(
+        Number(m[1]),
+        Number(m[2]),
+        Number(m[3]),
+        s,
+        o.zone,
+        Number(m[4]),
+        Number(m[5]),
+        Number(m[6] ?? 0),
+        Math.round(Number(m[7] ?? 0) * 1000),
+      );
+    const zone = m[8] === ' UTC' || m[8] === 'Z' ? 'Z' : m[8].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
     const d = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${m[7] ?? ''}${zone}`);
     if (!Number.isNaN(d.getTime())) return d.toISOString();
   }
   m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
-  if (m) return checked(Number(m[1]), Number(m[2]), Number(m[3]), s);
-  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:[ ,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AP]M)?)?$/i.exec(
+  if (m) return local(Number(m[1]), Number(m[2]), Number(m[3]), s, o.zone);
+  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:[ ,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AP]M)?)?$/i.exec(
     s,
   );
   if (m) {
@@ -109,21 +160,38 @@ export function instant(v: string | undefined, opts: { dayFirst?: boolean } = {}
     let b = Number(m[2]);
     let y = Number(m[3]);
     if (m[3]?.length === 2) y += y < 70 ? 2000 : 1900;
-    if (opts.dayFirst || a > 12) [a, b] = [b, a];
+    if (a > 12 || (o.dayFirst && b <= 12)) [a, b] = [b, a];
     let h = Number(m[4] ?? 0);
     if (m[7]?.toUpperCase() === 'PM' && h < 12) h += 12;
     if (m[7]?.toUpperCase() === 'AM' && h === 12) h = 0;
-    const base = checked(y, a, b, s);
-    return new Date(
-      Date.parse(base) + (h * 3600 + Number(m[5] ?? 0) * 60 + Number(m[6] ?? 0)) * 1000,
-    ).toISOString();
+    return local(y, a, b, s, o.zone, h, Number(m[5] ?? 0), Number(m[6] ?? 0));
   }
   m = /^([A-Za-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4})$/.exec(s);
   if (m && MONTHS[m[1]?.toLowerCase() ?? ''])
-    return checked(Number(m[3]), MONTHS[m[1]?.toLowerCase() ?? ''] ?? 0, Number(m[2]), s);
+    return local(Number(m[3]), MONTHS[m[1]?.toLowerCase() ?? ''] ?? 0, Number(m[2]), s, o.zone);
+  m = /^(\d{1,2}) ([A-Za-z]{3})[a-z]*\.? (\d{4})$/.exec(s);
+  if (m && MONTHS[m[2]?.toLowerCase() ?? ''])
+    return local(Number(m[3]), MONTHS[m[2]?.toLowerCase() ?? ''] ?? 0, Number(m[1]), s, o.zone);
   const d = new Date(s);
   if (/\d{4}/.test(s) && !Number.isNaN(d.getTime())) return d.toISOString();
   throw new ValueError(`"${s}" is not a date`);
+}
+
+/**
+ * The day order of a file's numeric dates (12/05/1990): 'dmy' when a value's first number is over 12, 'mdy'
+ * when its second is, undefined when no value settles it (or values disagree: the most common wins).
+ */
+export function dateOrderEvidence(values: Iterable<string>): { dmy: number; mdy: number } {
+  const seen = { dmy: 0, mdy: 0 };
+  for (const v of values) {
+    const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b/.exec(v);
+    if (!m) continue;
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    if (a > 12 && b <= 12) seen.dmy++;
+    else if (b > 12 && a <= 12) seen.mdy++;
+  }
+  return seen;
 }
 
 function checked(y: number, mo: number, d: number, s: string): string {
@@ -135,16 +203,16 @@ function checked(y: number, mo: number, d: number, s: string): string {
 
 /**
  * A calendar date (birthday) as 'YYYY-MM-DD' or '--MM-DD': "1990-04-17", "--12-25" (Google, no year),
- * "4/17/1990", "0/0/00" (Outlook's empty).
+ * "4/17/1990" (day first with `o.dayFirst`), "0/0/00" (Outlook's empty). Never shifted by a zone.
  */
-export function calendarDate(v: string | undefined): string | undefined {
+export function calendarDate(v: string | undefined, o: DateReading = {}): string | undefined {
   const s = text(v);
   if (s === undefined || /^0{1,2}\/0{1,2}\/0{2,4}$/.test(s)) return undefined;
   const noYear = /^--(\d{2})-?(\d{2})$/.exec(s);
   if (noYear) return `--${noYear[1]}-${noYear[2]}`;
   const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(s);
   if (compact) return checked(Number(compact[1]), Number(compact[2]), Number(compact[3]), s).slice(0, 10);
-  return instant(s)?.slice(0, 10);
+  return instant(s, { dayFirst: o.dayFirst, zone: 'UTC' })?.slice(0, 10);
 }
 
 /** Google Contacts joins several values in one cell with " ::: ". */
@@ -160,6 +228,18 @@ export function quantity(v: string | undefined): number | undefined {
   if (s === undefined) return undefined;
   const n = Number(s.replace(',', '.'));
   if (!Number.isFinite(n) || n <= 0) throw new ValueError(`"${s}" is not a quantity`);
+  return n;
+}
+
+/**
+ * A quantity that may be negative (a returned item): "-1", "2", "1,5". Zero is no quantity.
+ * @example signedQuantity('-2') // -2
+ */
+export function signedQuantity(v: string | undefined): number | undefined {
+  const s = text(v);
+  if (s === undefined) return undefined;
+  const n = Number(s.replace(',', '.').replace(/^\((.*)\)$/, '-$1'));
+  if (!Number.isFinite(n) || n === 0) throw new ValueError(`"${s}" is not a quantity`);
   return n;
 }
 

@@ -5,36 +5,50 @@ import { calendarDate } from './values.ts';
 
 /**
  * vCard 2.1 writes parameters bare (TEL;CELL:) and may use QUOTED-PRINTABLE; rewrite those into the
- * 3.0 form ical.js reads. Folded lines are unfolded first.
+ * 3.0 form ical.js reads. Line ends of any kind (CRLF, LF, CR CR LF) are one; folded lines are unfolded; a
+ * quoted-printable value's soft line breaks (a line ending in "=") are joined, in any property, and its
+ * decoded line breaks (=0D=0A) escaped; grouped properties (item1.EMAIL) lose their group.
  */
 export function normalizeVcardText(raw: string): string {
-  const unfolded = raw
-    .replace(/\r\n/g, '\n')
-    .replace(/=\n/g, '')
-    .replace(/\n[ \t]/g, '');
-  return unfolded
-    .split('\n')
-    .map((line) => {
-      const colon = line.indexOf(':');
-      if (colon < 0) return line;
-      let head = line.slice(0, colon);
-      let value = line.slice(colon + 1);
-      const parts = head.split(';');
-      const name = parts.shift() ?? '';
-      const params = parts.map((p) => (p.includes('=') ? p : `TYPE=${p}`));
-      if (params.some((p) => /^ENCODING=QUOTED-PRINTABLE$/i.test(p))) {
-        const bytes = Buffer.from(
-          value.replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
-          'latin1',
-        );
-        value = bytes.toString('utf8');
-      }
-      const kept = params.filter((p) => !/^(ENCODING|CHARSET)=/i.test(p));
-      head = [name, ...kept].join(';');
-      return `${head}:${value}`;
-    })
-    .join('\r\n');
+  const lines = raw
+    .replace(/\r*\n|\r/g, '\n')
+    .replace(/\n[ \t]/g, '')
+    .split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i] ?? '';
+    const colon = line.indexOf(':');
+    if (colon < 0) {
+      out.push(line);
+      continue;
+    }
+    let head = line.slice(0, colon);
+    const parts = head.split(';');
+    const name = (parts.shift() ?? '').replace(/^[A-Za-z0-9-]+\./, '');
+    const params = parts.map((p) => (p.includes('=') ? p : `TYPE=${p}`));
+    if (params.some((p) => /^ENCODING=QUOTED-PRINTABLE$/i.test(p))) {
+      // soft line breaks: the value goes on while a line ends in "="
+      while (line.endsWith('=') && i + 1 < lines.length) line = line.slice(0, -1) + (lines[++i] ?? '');
+      const bytes = Buffer.from(
+        line
+          .slice(colon + 1)
+          .replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+        'latin1',
+      );
+      const value = bytes.toString('utf8').replace(/\r\n|\r|\n/g, '\\n');
+      head = [name, ...params.filter((p) => !/^(ENCODING|CHARSET)=/i.test(p))].join(';');
+      out.push(`${head}:${value}`);
+      continue;
+    }
+    const kept = params.filter((p) => !/^(ENCODING|CHARSET)=/i.test(p));
+    head = [name, ...kept].join(';');
+    out.push(`${head}:${line.slice(colon + 1)}`);
+  }
+  return out.join('\r\n');
 }
+
+/** A text value as written: 3.0 escapes undone (\; \, \\ and \n). */
+const unescape = (v: string) => v.replace(/\\([;,\\])/g, '$1').replace(/\\n/gi, '\n');
 
 /** Every card in a .vcf file as an import record (by the line its BEGIN:VCARD is on). */
 export async function* readVcards(file: string): AsyncIterable<ImportRecord> {
@@ -48,12 +62,46 @@ export async function* readVcards(file: string): AsyncIterable<ImportRecord> {
     const line = starts[i] ?? 0;
     try {
       const comp = new ICAL.Component(ICAL.parse(normalizeVcardText(blocks[i] ?? '')) as unknown[]);
-      const str = (v: unknown) =>
+      const str = (v: unknown, join = ' ') =>
         (typeof v === 'string'
-          ? v.trim()
+          ? unescape(v).trim()
           : Array.isArray(v)
-            ? v.filter(Boolean).join(' ').trim()
+            ? v
+                .filter((x): x is string => typeof x === 'string' && !!x)
+                .map(unescape)
+                .join(join)
+                .trim()
             : undefined) || undefined;
+      // every value of a property, as one text (a 2.1 NOTE with commas is one note, not its first part)
+      const all = (name: string, join: string) =>
+        str(
+          comp
+            .getAllProperties(name)
+            .flatMap((p) => p.getValues() as unknown[])
+            .flat(),
+          join,
+        );
+      const adr = comp.getFirstPropertyValue('adr') as unknown;
+      const address = Array.isArray(adr)
+        ? Object.fromEntries(
+            (
+              [
+                ['line1', adr[2]],
+                ['line2', adr[1]],
+                ['city', adr[3]],
+                ['region', adr[4]],
+                ['postalCode', adr[5]],
+                ['country', adr[6]],
+              ] as const
+            ).flatMap(([k, v]) => {
+              const t = str(v, ', ');
+              return t ? [[k, t]] : [];
+            }),
+          )
+        : undefined;
+      const anniversaryProp = comp
+        .getAllProperties()
+        .find((p) => /^(x-[a-z0-9-]*-)?anniversary$|^x-anniversary$/i.test(p.name));
       const n = comp.getFirstPropertyValue('n') as unknown;
       const nameFromN = Array.isArray(n)
         ? [n[1], n[0]].filter((x) => typeof x === 'string' && x).join(' ')
@@ -66,20 +114,27 @@ export async function* readVcards(file: string): AsyncIterable<ImportRecord> {
       };
       const customer: ImportedCustomer = {
         name: str(comp.getFirstPropertyValue('fn')) ?? nameFromN,
-        company: str(org),
+        company: str(org, ', ')?.replace(/[;,\s]+$/, ''),
         jobTitle: str(comp.getFirstPropertyValue('title')),
         phones: comp
           .getAllProperties('tel')
-          .map((p) => ({ number: String(p.getFirstValue()).replace(/^tel:/i, ''), label: typeOf(p) })),
+          .map((p) => ({ number: String(p.getFirstValue()).replace(/^tel:/i, '').trim(), label: typeOf(p) })),
         emails: comp
           .getAllProperties('email')
-          .map((p) => ({ address: String(p.getFirstValue()), label: typeOf(p) })),
+          .map((p) => ({ address: String(p.getFirstValue()).trim(), label: typeOf(p) })),
         birthday: calendarDate(String(comp.getFirstPropertyValue('bday') ?? '').slice(0, 10) || undefined),
-        tags: (str(comp.getFirstPropertyValue('categories')) ?? '')
-          .split(/[ ,]+/)
-          .map((t) => t.toLowerCase())
+        anniversary: anniversaryProp
+          ? calendarDate(String(anniversaryProp.getFirstValue() ?? '').slice(0, 10) || undefined)
+          : undefined,
+        ...(address && Object.keys(address).length && { address }),
+        // categories are separated by commas; "My Contacts" is one
+        tags: comp
+          .getAllProperties('categories')
+          .flatMap((p) => p.getValues() as unknown[])
+          .flatMap((v) => (typeof v === 'string' ? unescape(v).split(',') : []))
+          .map((t) => t.trim().toLowerCase())
           .filter(Boolean),
-        needs: str(comp.getFirstPropertyValue('note')),
+        needs: all('note', ','),
         externalId: str(comp.getFirstPropertyValue('uid')),
       };
       if (!customer.name && !customer.company && !customer.emails.length && !customer.phones.length)

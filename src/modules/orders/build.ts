@@ -15,7 +15,8 @@ export type BuiltOrder = {
 
 /**
  * The rows of a new order. Totals come from the lines: quantity × unit price − line discount, then
- * − order discount + tax + shipping; `alreadyRefunded` (from an import) sets the refund state.
+ * − order discount + tax + shipping; `alreadyRefunded` (from an import) sets the refund state. A return
+ * (`kind: 'return'`) is stored with every quantity and amount negative and status `returned`.
  */
 export function buildOrder(
   ws: string,
@@ -46,11 +47,14 @@ export function buildOrder(
     );
   if (total < 0)
     throw badInput('ORDER_TOTAL_NEGATIVE', 'The order discount is larger than the order', '/body/discount');
-  const refunded = Math.min(Math.max(0, alreadyRefunded), total);
+  // a return: the same amounts, brought back (negative), so sums over orders are net
+  const sign = v.kind === 'return' ? -1 : 1;
+  const refunded = sign < 0 ? 0 : Math.min(Math.max(0, alreadyRefunded), total);
   const costs = lines.every((l) => l.unitCost !== undefined)
     ? lines.reduce((s, l) => s + Math.round(l.quantity * (l.unitCost ?? 0)), 0)
     : null;
   const cost = costs !== null && costs <= MAX_TOTAL ? costs : null; // a cost past the bound is left unknown
+  const signed = (x: number) => (x === 0 ? 0 : sign * x);
   const at = nowIso();
   const id = newId();
   const items = lines.length === 1 ? (lines[0]?.name ?? '1 item') : `${lines.length} items`;
@@ -60,18 +64,25 @@ export function buildOrder(
       id,
       customer_id: v.customerId,
       number: v.number ?? null,
-      status: refunded > 0 ? (refunded === total ? 'refunded' : 'partially_refunded') : v.status,
+      status:
+        sign < 0
+          ? 'returned'
+          : refunded > 0
+            ? refunded === total
+              ? 'refunded'
+              : 'partially_refunded'
+            : v.status,
       currency,
       placed_at: v.placedAt ? new Date(v.placedAt).toISOString() : at,
       channel: v.channel ?? null,
       location: v.location ?? null,
-      subtotal,
-      discount: v.discount,
-      tax: v.tax,
-      shipping: v.shipping,
-      total,
+      subtotal: signed(subtotal),
+      discount: signed(v.discount),
+      tax: signed(v.tax),
+      shipping: signed(v.shipping),
+      total: signed(total),
       refunded,
-      cost,
+      cost: cost === null ? null : signed(cost),
       note: v.note ?? null,
       external_source: v.externalSource ?? null,
       external_id: v.externalId ?? null,
@@ -87,15 +98,17 @@ export function buildOrder(
       sku: l.sku ?? null,
       name: l.name,
       category: l.category ?? null,
-      quantity: l.quantity,
+      quantity: signed(l.quantity),
       unit_price: l.unitPrice,
-      discount: l.discount,
-      total: l.total,
+      discount: signed(l.discount),
+      total: signed(l.total),
       unit_cost: l.unitCost ?? null,
     })),
     summary:
-      v.channel === 'counter'
-        ? `Sale at the counter: ${items}, ${formatMoney(total, currency)}${v.paymentMethod ? ` (${v.paymentMethod})` : ''}`
-        : `${v.number ? `Order ${v.number}` : 'Order'}: ${items}, ${formatMoney(total, currency)}`,
+      sign < 0
+        ? `${v.number ? `Return ${v.number}` : 'Return'}: ${items}, ${formatMoney(-total, currency)}`
+        : v.channel === 'counter'
+          ? `Sale at the counter: ${items}, ${formatMoney(total, currency)}${v.paymentMethod ? ` (${v.paymentMethod})` : ''}`
+          : `${v.number ? `Order ${v.number}` : 'Order'}: ${items}, ${formatMoney(total, currency)}`,
   };
 }

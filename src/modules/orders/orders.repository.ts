@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import { createBulkWriter } from '../../platform/db/bulk.ts';
 import type { Database, OrderLineTable, OrderRefundTable, OrderTable } from '../../platform/db/schema.ts';
 import { fromJson, type CardPart, type PurchaseSummary } from '../timeline/index.ts';
@@ -206,7 +206,10 @@ type PurchaseTotals = {
   last: string | null;
 };
 
-/** Count, net spend and first/last purchase over the orders `q` selects, in one currency, cancelled ones excluded. */
+/**
+ * Count, net spend and first/last purchase over the orders `q` selects, in one currency, cancelled ones excluded.
+ * Returns (negative totals) lower the spend; they are not purchases (neither counted nor dated).
+ */
 function purchaseTotals<DB extends Database, TB extends keyof DB & string>(
   q: SelectQueryBuilder<DB & { o: OrderTable }, TB | 'o', object>,
   currency: string,
@@ -216,10 +219,14 @@ function purchaseTotals<DB extends Database, TB extends keyof DB & string>(
     .where('o.currency', '=', currency)
     .where('o.status', '!=', 'cancelled')
     .select((o) => [
-      o.fn.countAll<string | number>().as('count'),
+      sql<string | number>`count(case when ${o.ref('o.status')} != 'returned' then 1 end)`.as('count'),
       o.fn.sum<string | number | null>(o('o.total', '-', o.ref('o.refunded'))).as('spent'),
-      o.fn.min<string | null>('o.placed_at').as('first'),
-      o.fn.max<string | null>('o.placed_at').as('last'),
+      sql<
+        string | null
+      >`min(case when ${o.ref('o.status')} != 'returned' then ${o.ref('o.placed_at')} end)`.as('first'),
+      sql<
+        string | null
+      >`max(case when ${o.ref('o.status')} != 'returned' then ${o.ref('o.placed_at')} end)`.as('last'),
     ]);
 }
 

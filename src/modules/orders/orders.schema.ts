@@ -16,6 +16,7 @@ export const orderStatusSchema = z.enum([
   'cancelled',
   'partially_refunded',
   'refunded',
+  'returned',
 ]);
 
 export const orderLineInput = z.object({
@@ -36,9 +37,19 @@ export const PAYMENT_METHODS = ['cash', 'card', 'transfer', 'other'] as const;
 export const paymentMethodSchema = z.enum(PAYMENT_METHODS);
 
 export const createOrderSchema = z.object({
-  customerId: z.string().max(100).nullable().describe('null: a walk-in sale, nobody on record'),
+  customerId: z
+    .string()
+    .max(100)
+    .nullable()
+    .describe("null for a walk-in sale: counted in revenue, in no customer's figures"),
   number: z.string().trim().max(100).optional().describe('The order number people see'),
-  status: orderStatusSchema.exclude(['partially_refunded', 'refunded']).default('paid'),
+  status: orderStatusSchema.exclude(['partially_refunded', 'refunded', 'returned']).default('paid'),
+  kind: z
+    .enum(['sale', 'return'])
+    .default('sale')
+    .describe(
+      'return: items brought back without their sale here (a cancellation invoice, a return row of an import); stored with negative quantities and totals, status "returned", so revenue and the customer\'s spend are net',
+    ),
   currency: currency.optional().describe('Default: the workspace currency'),
   placedAt: instant.optional(),
   channel: z.string().trim().max(50).optional().describe('online, counter, phone, …'),

@@ -47,20 +47,21 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
       built.map((b) => b.order),
       built.flatMap((b) => b.lines),
     );
-    // a walk-in sale (no customer) has no timeline to be on
+    // a walk-in sale (no customer) is on nobody's timeline
+    const known = built.flatMap((b) =>
+      b.order.customer_id === null ? [] : [{ ...b, customerId: b.order.customer_id }],
+    );
     await timeline.insertInteractions(
       trx,
       ws,
-      built
-        .flatMap((b) => (b.order.customer_id === null ? [] : [{ b, customerId: b.order.customer_id }]))
-        .map(({ b, customerId }) => ({
-          customerId,
-          kind: 'order',
-          body: b.summary,
-          authorId: actor.kind === 'user' ? actor.id : null,
-          occurredAt: b.order.placed_at,
-          meta: { orderId: b.order.id },
-        })),
+      known.map((b) => ({
+        customerId: b.customerId,
+        kind: 'order',
+        body: b.summary,
+        authorId: actor.kind === 'user' ? actor.id : null,
+        occurredAt: b.order.placed_at,
+        meta: { orderId: b.order.id },
+      })),
     );
     await recordAudits(
       trx,
@@ -163,6 +164,7 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
         if (!o) throw notFound('ORDER_NOT_FOUND', 'Order');
         if (o.status === 'cancelled')
           throw conflict('ORDER_CANCELLED', 'A cancelled order has nothing to refund');
+        if (o.status === 'returned') throw conflict('ORDER_IS_RETURN', 'A return has nothing to refund');
         const refunded = o.refunded + v.amount;
         if (refunded > o.total)
           throw conflict(

@@ -146,7 +146,7 @@ type Money = number | string;
 export type OrderTable = {
   workspace_id: string;
   id: string;
-  /** null: a walk-in sale, nobody on record (0015). */
+  /** NULL for a walk-in sale (0014): counted in the shop's revenue, in no customer's figures. */
   customer_id: string | null;
   number: string | null;
   status: string;
@@ -264,7 +264,7 @@ export type ImportRejectionTable = {
   workspace_id: string;
   run_id: string;
   line: number;
-  kind: 'rejected' | 'warning';
+  kind: 'rejected' | 'warning' | 'match'; // match: a row joined to a stored customer by email or phone (#13)
   reason: string;
 };
 

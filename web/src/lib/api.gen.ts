@@ -1645,7 +1645,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            /** @description null: a walk-in sale, nobody on record */
+            /** @description null for a walk-in sale: counted in revenue, in no customer's figures */
             customerId: string | null;
             /** @description The order number people see */
             number?: string;
@@ -1654,6 +1654,12 @@ export interface paths {
              * @enum {string}
              */
             status?: 'placed' | 'paid' | 'fulfilled' | 'cancelled';
+            /**
+             * @description return: items brought back without their sale here (a cancellation invoice, a return row of an import); stored with negative quantities and totals, status "returned", so revenue and the customer's spend are net
+             * @default sale
+             * @enum {string}
+             */
+            kind?: 'sale' | 'return';
             /** @description Default: the workspace currency */
             currency?: string;
             /** Format: date-time */
@@ -2287,7 +2293,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The Rapport fields a column of a generic CSV can be mapped to (or "ignore") */
+    /** The Rapport fields a column of a generic CSV can be mapped to (or "ignore"): customer, order and line-item fields. A mapping with an order number or an order date imports orders (one row per line item; rows of one order together) */
     get: {
       parameters: {
         query?: never;
@@ -2308,6 +2314,8 @@ export interface paths {
                 id: string;
                 label: string;
                 names: string[];
+                /** @enum {string} */
+                group: 'customer' | 'order' | 'line';
               }[];
             };
           };
@@ -2571,6 +2579,7 @@ export interface paths {
         query?: {
           /** @description Default: detected from the header row */
           preset?:
+            | 'rapport-orders'
             | 'shopify-orders'
             | 'woocommerce-orders'
             | 'square-items'
@@ -2583,12 +2592,15 @@ export interface paths {
             | 'google-contacts'
             | 'outlook-contacts'
             | 'hubspot-contacts'
+            | 'sales-lines'
             | 'generic';
           currency?: string;
           /** @description A saved column mapping (id or name) to read a CSV with; default: one saved for exactly these columns */
           mapping?: string;
           /** @description A column mapping for this file, as JSON: {"column name": "field" | "ignore"} (fields: GET /api/v1/imports/fields). Columns are matched by name, never by position */
           columns?: string;
+          /** @description How to read numeric dates such as 12/05/1990: dmy (12 May) or mdy (5 December). Default: decided by the file (a value over 12 settles it), else by the workspace region (US: mdy; elsewhere dmy) */
+          dateOrder?: 'dmy' | 'mdy';
         };
         header?: never;
         path?: never;
@@ -2673,35 +2685,40 @@ export interface paths {
                       } & {
                         [key: string]: unknown;
                       })[];
-                      customer: {
-                        /** @enum {string} */
-                        kind?: 'person' | 'business';
-                        externalId?: string;
-                        name?: string;
-                        company?: string;
-                        jobTitle?: string;
-                        phones: {
-                          number: string;
-                          label?: string;
-                        }[];
-                        emails: {
-                          address: string;
-                          label?: string;
-                        }[];
-                        address?: {
-                          [key: string]: string;
-                        };
-                        birthday?: string;
-                        anniversary?: string;
-                        tags: string[];
-                        needs?: string;
-                        marketingConsent?: boolean;
-                        customFields?: {
-                          [key: string]: unknown;
-                        };
-                      } & {
-                        [key: string]: unknown;
-                      };
+                      /** @description A return or cancellation: recorded with negative amounts */
+                      isReturn?: boolean;
+                      /** @description null: a walk-in sale, nobody on record */
+                      customer:
+                        | ({
+                            /** @enum {string} */
+                            kind?: 'person' | 'business';
+                            externalId?: string;
+                            name?: string;
+                            company?: string;
+                            jobTitle?: string;
+                            phones: {
+                              number: string;
+                              label?: string;
+                            }[];
+                            emails: {
+                              address: string;
+                              label?: string;
+                            }[];
+                            address?: {
+                              [key: string]: string;
+                            };
+                            birthday?: string;
+                            anniversary?: string;
+                            tags: string[];
+                            needs?: string;
+                            marketingConsent?: boolean;
+                            customFields?: {
+                              [key: string]: unknown;
+                            };
+                          } & {
+                            [key: string]: unknown;
+                          })
+                        | null;
                     } & {
                       [key: string]: unknown;
                     };
@@ -2713,6 +2730,19 @@ export interface paths {
                     error: string;
                   }
               )[];
+              /** @description How numeric dates were read; switch with the dateOrder parameter */
+              dates: {
+                /**
+                 * @description dmy: 12/05/1990 is 12 May; mdy: 5 December
+                 * @enum {string}
+                 */
+                order: 'dmy' | 'mdy';
+                /**
+                 * @description choice: the dateOrder asked for; file: a value over 12 settled it; region: the workspace's region
+                 * @enum {string}
+                 */
+                decidedBy: 'choice' | 'file' | 'region';
+              };
             };
           };
         };
@@ -2779,6 +2809,7 @@ export interface paths {
         query?: {
           /** @description Default: detected from the header row */
           preset?:
+            | 'rapport-orders'
             | 'shopify-orders'
             | 'woocommerce-orders'
             | 'square-items'
@@ -2791,12 +2822,15 @@ export interface paths {
             | 'google-contacts'
             | 'outlook-contacts'
             | 'hubspot-contacts'
+            | 'sales-lines'
             | 'generic';
           currency?: string;
           /** @description A saved column mapping (id or name) to read a CSV with; default: one saved for exactly these columns */
           mapping?: string;
           /** @description A column mapping for this file, as JSON: {"column name": "field" | "ignore"} (fields: GET /api/v1/imports/fields). Columns are matched by name, never by position */
           columns?: string;
+          /** @description How to read numeric dates such as 12/05/1990: dmy (12 May) or mdy (5 December). Default: decided by the file (a value over 12 settles it), else by the workspace region (US: mdy; elsewhere dmy) */
+          dateOrder?: 'dmy' | 'mdy';
           fileName?: string;
           /** @description true: check everything and answer the counts; nothing is saved */
           dryRun?: 'true' | 'false';
@@ -2824,14 +2858,36 @@ export interface paths {
                 orders: {
                   created: number;
                   unchanged: number;
+                  /** @description Of those, sales without a customer (walk-in) */
+                  walkIn?: number;
                 };
                 rejected: number;
                 warnings: number;
+                /** @description Rows joined to customers already stored, by why; each email or phone match (and every doubtful one) is in the report */
+                matched?: {
+                  externalId: number;
+                  email: number;
+                  phone: number;
+                  doubtful: number;
+                };
               };
               rejections: {
                 line: number;
                 reason: string;
               }[];
+              /** @description How numeric dates were read; switch with the dateOrder parameter */
+              dates: {
+                /**
+                 * @description dmy: 12/05/1990 is 12 May; mdy: 5 December
+                 * @enum {string}
+                 */
+                order: 'dmy' | 'mdy';
+                /**
+                 * @description choice: the dateOrder asked for; file: a value over 12 settled it; region: the workspace's region
+                 * @enum {string}
+                 */
+                decidedBy: 'choice' | 'file' | 'region';
+              };
             };
           };
         };
@@ -2919,7 +2975,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          kind?: 'rejected' | 'warning';
+          kind?: 'rejected' | 'warning' | 'match';
           limit?: number;
         };
         header?: never;
@@ -2940,7 +2996,7 @@ export interface paths {
               items: {
                 line: number;
                 /** @enum {string} */
-                kind: 'rejected' | 'warning';
+                kind: 'rejected' | 'warning' | 'match';
                 reason: string;
               }[];
             };
@@ -5223,6 +5279,7 @@ export interface components {
         | 'ORDER_LINE_NEGATIVE'
         | 'ORDER_TOTAL_NEGATIVE'
         | 'ORDER_TOTAL_TOO_LARGE'
+        | 'ORDER_IS_RETURN'
         | 'REFUND_EXCEEDS_TOTAL'
         | 'PRODUCT_NOT_FOUND'
         | 'PRODUCT_NAME_TAKEN'
@@ -5237,6 +5294,7 @@ export interface components {
         | 'IMPORT_NOT_STARTED'
         | 'IMPORT_UNKNOWN_PRESET'
         | 'IMPORT_LAYOUT_CONFLICT'
+        | 'IMPORT_CSV_INVALID'
         | 'IMPORT_BUSY'
         | 'IMPORT_TAKEN_OVER'
         | 'IMPORT_LINE_TOO_LONG'
@@ -6195,9 +6253,18 @@ export interface components {
         orders: {
           created: number;
           unchanged: number;
+          /** @description Of those, sales without a customer (walk-in) */
+          walkIn?: number;
         };
         rejected: number;
         warnings: number;
+        /** @description Rows joined to customers already stored, by why; each email or phone match (and every doubtful one) is in the report */
+        matched?: {
+          externalId: number;
+          email: number;
+          phone: number;
+          doubtful: number;
+        };
       };
       error: string | null;
       createdAt: string;
@@ -6209,7 +6276,7 @@ export interface components {
       customerId: string | null;
       number: string | null;
       /** @enum {string} */
-      status: 'placed' | 'paid' | 'fulfilled' | 'cancelled' | 'partially_refunded' | 'refunded';
+      status: 'placed' | 'paid' | 'fulfilled' | 'cancelled' | 'partially_refunded' | 'refunded' | 'returned';
       currency: string;
       placedAt: string;
       channel: string | null;
@@ -6343,6 +6410,7 @@ export interface components {
         | 'ORDER_LINE_NEGATIVE'
         | 'ORDER_TOTAL_NEGATIVE'
         | 'ORDER_TOTAL_TOO_LARGE'
+        | 'ORDER_IS_RETURN'
         | 'REFUND_EXCEEDS_TOTAL'
         | 'PRODUCT_NOT_FOUND'
         | 'PRODUCT_NAME_TAKEN'
@@ -6357,6 +6425,7 @@ export interface components {
         | 'IMPORT_NOT_STARTED'
         | 'IMPORT_UNKNOWN_PRESET'
         | 'IMPORT_LAYOUT_CONFLICT'
+        | 'IMPORT_CSV_INVALID'
         | 'IMPORT_BUSY'
         | 'IMPORT_TAKEN_OVER'
         | 'IMPORT_LINE_TOO_LONG'
@@ -7315,9 +7384,18 @@ export interface components {
         orders: {
           created: number;
           unchanged: number;
+          /** @description Of those, sales without a customer (walk-in) */
+          walkIn?: number;
         };
         rejected: number;
         warnings: number;
+        /** @description Rows joined to customers already stored, by why; each email or phone match (and every doubtful one) is in the report */
+        matched?: {
+          externalId: number;
+          email: number;
+          phone: number;
+          doubtful: number;
+        };
       };
       error: string | null;
       createdAt: string;
@@ -7329,7 +7407,7 @@ export interface components {
       customerId: string | null;
       number: string | null;
       /** @enum {string} */
-      status: 'placed' | 'paid' | 'fulfilled' | 'cancelled' | 'partially_refunded' | 'refunded';
+      status: 'placed' | 'paid' | 'fulfilled' | 'cancelled' | 'partially_refunded' | 'refunded' | 'returned';
       currency: string;
       placedAt: string;
       channel: string | null;

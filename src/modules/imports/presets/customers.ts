@@ -1,10 +1,14 @@
-import { calendarDate, isMangledNumber, multi, text, yes } from '../values.ts';
+import { calendarDate, isMangledNumber, multi, ownText, text, yes, type DateReading } from '../values.ts';
 import { cellGetter, perRow, type ImportedCustomer, type Preset } from '../records.ts';
 import { aliasesOf, type FieldId, type FieldValues } from './fields.ts';
 
 type Get = ReturnType<typeof cellGetter>;
 
-/** Join first and last name; fall back to company, then email. */
+/** Column names of a middle name, and of a suffix (Jr., III, PhD), in contact exports. */
+const MIDDLE = ['Middle Name', 'Additional Name', 'Middle name'];
+const SUFFIX = ['Suffix', 'Name Suffix'];
+
+/** Join first, middle and last name and the suffix ("Ada N. Obi Jr."); a full-name column wins when given. */
 export function personName(
   get: Get,
   first: string[],
@@ -13,8 +17,10 @@ export function personName(
 ): string | undefined {
   const f = text(get(...full));
   if (f) return f;
-  const joined = [text(get(...first)), text(get(...last))].filter(Boolean).join(' ');
-  return joined || undefined;
+  const joined = [text(get(...first)), text(get(...MIDDLE)), text(get(...last))].filter(Boolean).join(' ');
+  if (!joined) return undefined;
+  const suffix = text(get(...SUFFIX));
+  return suffix ? `${joined}${/^(jr|sr)\.?$/i.test(suffix) ? ',' : ''} ${suffix}` : joined;
 }
 
 /** An external id, unless a spreadsheet turned it into 7.02255E+12 (then matching falls back to phone/email). */
@@ -52,7 +58,7 @@ function record(c: ImportedCustomer, warning?: string) {
  * A customer from a row's values by Rapport field (the generic preset and saved column mappings): a full name,
  * else first and last name; phones and emails of every column given; tags of every tags column; notes joined.
  */
-export function customerOf(v: FieldValues) {
+export function customerOf(v: FieldValues, dates: DateReading = {}) {
   const id = externalId(() => v.first('externalId'));
   const name =
     text(v.first('name')) ??
@@ -79,8 +85,8 @@ export function customerOf(v: FieldValues) {
         ['postalCode'],
         ['country'],
       ),
-      birthday: calendarDate(v.first('birthday')),
-      anniversary: calendarDate(v.first('anniversary')),
+      birthday: calendarDate(v.first('birthday'), dates),
+      anniversary: calendarDate(v.first('anniversary'), dates),
       tags: [...new Set(v.all('tags').flatMap(tagsOf))],
       needs: notes.length ? notes.join('\n') : undefined,
       marketingConsent: yes(v.first('marketingConsent')),
@@ -95,15 +101,18 @@ export const genericCustomers: Preset = {
   label: 'Generic CSV (columns recognised by name)',
   kind: 'customers',
   signature: [],
-  read: perRow((get) => {
+  read: perRow((get, ctx) => {
     const first = (f: FieldId) => get(...aliasesOf(f));
-    return customerOf({
-      first,
-      all: (f) => {
-        const x = first(f);
-        return x === undefined ? [] : [x];
+    return customerOf(
+      {
+        first,
+        all: (f) => {
+          const x = first(f);
+          return x === undefined ? [] : [x];
+        },
       },
-    });
+      ctx,
+    );
   }),
 };
 
@@ -167,7 +176,7 @@ export const squareCustomers: Preset = {
   label: 'Square customers',
   kind: 'customers',
   signature: ['Square Customer ID', 'First Name', 'Last Name'],
-  read: perRow((get) => {
+  read: perRow((get, ctx) => {
     const id = externalId(get, 'Square Customer ID');
     return record(
       build({
@@ -185,7 +194,7 @@ export const squareCustomers: Preset = {
           ['Postal Code'],
           ['Country'],
         ),
-        birthday: calendarDate(get('Birthday')),
+        birthday: calendarDate(get('Birthday'), ctx),
         tags: tagsOf(get('Groups')),
         needs: text(get('Memo')),
         marketingConsent: yes(get('Email Subscription Status')),
@@ -229,7 +238,7 @@ export const googleContacts: Preset = {
   label: 'Google Contacts',
   kind: 'customers',
   signature: ['Phone 1 - Value'],
-  read: perRow((get) => {
+  read: perRow((get, ctx) => {
     const ph: { number: string; label?: string }[] = [];
     const em: { address: string; label?: string }[] = [];
     for (let i = 1; i <= 5; i++) {
@@ -258,7 +267,7 @@ export const googleContacts: Preset = {
           ['Address 1 - Postal Code'],
           ['Address 1 - Country'],
         ),
-        birthday: calendarDate(get('Birthday')),
+        birthday: calendarDate(get('Birthday'), ctx),
         tags: tagsOf(get('Labels', 'Group Membership')),
         needs: text(get('Notes')),
       }),
@@ -272,7 +281,7 @@ export const outlookContacts: Preset = {
   label: 'Outlook contacts',
   kind: 'customers',
   signature: ['E-mail Address', 'Mobile Phone', 'Business Phone'],
-  read: perRow((get) =>
+  read: perRow((get, ctx) =>
     record(
       build({
         name: personName(get, ['First Name'], ['Last Name']),
@@ -299,8 +308,8 @@ export const outlookContacts: Preset = {
           ['Home Postal Code', 'Business Postal Code'],
           ['Home Country/Region', 'Business Country/Region'],
         ),
-        birthday: calendarDate(get('Birthday')),
-        anniversary: calendarDate(get('Anniversary')),
+        birthday: calendarDate(get('Birthday'), ctx),
+        anniversary: calendarDate(get('Anniversary'), ctx),
         tags: tagsOf(get('Categories')),
         needs: text(get('Notes')),
       }),
@@ -346,15 +355,15 @@ export const rapportCustomers: Preset = {
   label: 'Rapport customers export',
   kind: 'customers',
   signature: ['Rapport ID', 'Kind', 'Name', 'Phones', 'Emails', 'Marketing Consent'],
-  read: perRow((get) => {
+  read: perRow((get, ctx) => {
     const kind = text(get('Kind'));
     const custom = text(get('Custom Fields'));
     return record(
       build({
         externalId: text(get('Rapport ID')),
         kind: kind === 'business' ? 'business' : 'person',
-        name: text(get('Name')),
-        jobTitle: text(get('Job Title')),
+        name: ownText(get('Name')),
+        jobTitle: ownText(get('Job Title')),
         phones: multi(get('Phones')).map((number) => ({ number: text(number) ?? number })),
         emails: multi(get('Emails')).map((address) => ({ address: text(address) ?? address })),
         address: addressOf(
@@ -366,10 +375,10 @@ export const rapportCustomers: Preset = {
           ['Postal Code'],
           ['Country'],
         ),
-        birthday: calendarDate(get('Birthday')),
-        anniversary: calendarDate(get('Anniversary')),
+        birthday: calendarDate(get('Birthday'), ctx),
+        anniversary: calendarDate(get('Anniversary'), ctx),
         tags: tagsOf(get('Tags')),
-        needs: text(get('Needs')),
+        needs: ownText(get('Needs')),
         marketingConsent: yes(get('Marketing Consent')),
         ...(custom && { customFields: JSON.parse(custom) as Record<string, unknown> }),
       }),

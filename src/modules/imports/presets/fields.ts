@@ -33,12 +33,78 @@ export const FIELDS = [
   },
   {
     id: 'externalId',
-    label: 'Id in the other system',
-    aliases: ['id', 'customer id', 'customer_id', 'external id', 'reference'],
+    label: 'Customer id in the other system',
+    aliases: ['id', 'customer id', 'customer_id', 'customerid', 'external id', 'reference'],
   },
-] as const satisfies readonly { id: string; label: string; aliases: readonly string[] }[];
+  // orders and their line items (a file with an order number or an order date is read as sales, one row per line)
+  {
+    id: 'orderNumber',
+    label: 'Order / invoice number',
+    aliases: [
+      'order number',
+      'order no',
+      'order id',
+      'invoice',
+      'invoice no',
+      'invoice number',
+      'receipt number',
+      'receipt no',
+      'transaction id',
+    ],
+    group: 'order',
+  },
+  {
+    id: 'orderDate',
+    label: 'Order date',
+    aliases: ['order date', 'invoice date', 'sale date', 'transaction date', 'date', 'created at'],
+    group: 'order',
+  },
+  {
+    id: 'sku',
+    label: 'SKU / product code',
+    aliases: ['sku', 'stock code', 'product code', 'item code'],
+    group: 'line',
+  },
+  {
+    id: 'product',
+    label: 'Product / description',
+    aliases: ['product', 'product name', 'item', 'item name', 'description', 'lineitem name'],
+    group: 'line',
+  },
+  { id: 'category', label: 'Category', aliases: ['category', 'product category'], group: 'line' },
+  { id: 'quantity', label: 'Quantity', aliases: ['quantity', 'qty'], group: 'line' },
+  { id: 'unitPrice', label: 'Unit price', aliases: ['unit price', 'price', 'item price'], group: 'line' },
+  { id: 'lineDiscount', label: 'Line discount', aliases: ['line discount', 'item discount'], group: 'line' },
+  { id: 'discount', label: 'Order discount', aliases: ['discount', 'order discount'], group: 'order' },
+  { id: 'tax', label: 'Tax', aliases: ['tax', 'vat', 'sales tax'], group: 'order' },
+  { id: 'shipping', label: 'Shipping', aliases: ['shipping', 'delivery', 'shipping cost'], group: 'order' },
+  {
+    id: 'refunded',
+    label: 'Refunded amount',
+    aliases: ['refunded', 'refund', 'refund amount'],
+    group: 'order',
+  },
+  { id: 'currency', label: 'Currency', aliases: ['currency'], group: 'order' },
+  {
+    id: 'orderType',
+    label: 'Sale or refund/return',
+    aliases: ['type', 'transaction type', 'event type', 'order type'],
+    group: 'order',
+  },
+  { id: 'channel', label: 'Channel', aliases: ['channel', 'source', 'sales channel'], group: 'order' },
+  { id: 'location', label: 'Location / store', aliases: ['location', 'store', 'outlet'], group: 'order' },
+] as const satisfies readonly {
+  id: string;
+  label: string;
+  aliases: readonly string[];
+  group?: 'order' | 'line';
+}[];
 
 export type FieldId = (typeof FIELDS)[number]['id'];
+/** Fields of an order or of its line items: a mapping with any of orderNumber / orderDate imports orders. */
+export const ORDER_FIELDS: ReadonlySet<FieldId> = new Set(
+  FIELDS.flatMap((f) => ('group' in f ? [f.id] : [])),
+);
 /** What a column of a mapping is read as: a field, or nothing. */
 export type ColumnTarget = FieldId | 'ignore';
 export const FIELD_IDS: readonly FieldId[] = FIELDS.map((f) => f.id);

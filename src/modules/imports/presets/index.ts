@@ -9,10 +9,20 @@ import {
   squareCustomers,
   stripeCustomers,
 } from './customers.ts';
-import { shopifyOrders, squareItems, squareTransactions, stripePayments, wooOrders } from './orders.ts';
+import { suggestColumns } from './mapped.ts';
+import {
+  rapportOrders,
+  shopifyOrders,
+  squareItems,
+  squareTransactions,
+  stripePayments,
+  wooOrders,
+} from './orders.ts';
+import { isSales, salesByName } from './sales.ts';
 
 /** Every preset, most specific first. */
 export const PRESETS: Preset[] = [
+  rapportOrders,
   shopifyOrders,
   wooOrders,
   squareItems,
@@ -25,16 +35,24 @@ export const PRESETS: Preset[] = [
   googleContacts,
   outlookContacts,
   hubspotContacts,
+  salesByName,
   genericCustomers,
 ];
 
-/** Pick the preset whose signature headers are all present (the most specific wins); else the generic one. */
+/**
+ * Pick the preset whose signature headers are all present (the most specific wins); else, when the columns
+ * name an order number or date and a quantity or unit price, sales by line item; else the generic one.
+ */
 export function detectPreset(headers: string[]): Preset {
   const have = new Set(headers.map(normHeader));
   let best: Preset = genericCustomers;
   for (const p of PRESETS) {
     if (p.signature.length > best.signature.length && p.signature.every((h) => have.has(normHeader(h))))
       best = p;
+  }
+  if (best === genericCustomers) {
+    const fields = Object.values(suggestColumns(headers)).filter((f) => f !== 'ignore');
+    if (isSales(fields)) return salesByName;
   }
   return best;
 }

@@ -51,13 +51,13 @@ export function mappedCustomers(o: {
     label: o.label,
     kind: 'customers',
     signature: [],
-    read: perRow((_get, _ctx, row) => {
+    read: perRow((_get, ctx, row) => {
       const all = (f: FieldId) =>
         (byField.get(f) ?? []).flatMap((h) => {
           const v = row.cells[h];
           return v === undefined || v.trim() === '' ? [] : [v];
         });
-      return customerOf({ first: (f) => all(f)[0], all });
+      return customerOf({ first: (f) => all(f)[0], all }, ctx);
     }),
   };
 }

@@ -1,4 +1,5 @@
-import { instant, money, quantity, text, yes } from '../values.ts';
+import { createHash } from 'node:crypto';
+import { instant, money, ownText, signedQuantity, text, yes } from '../values.ts';
 import {
   cellGetter,
   type ImportedCustomer,
@@ -17,7 +18,7 @@ type Get = ReturnType<typeof cellGetter>;
  * Order exports with one row per line item: consecutive rows with the same order key form one order.
  * `head` reads the order from its first row (order fields are often only there), `line` reads each row's item.
  */
-function grouped(
+export function grouped(
   key: (get: Get) => string | undefined,
   head: (get: Get, ctx: PresetContext) => Omit<ImportedOrder, 'lines'>,
   line: (get: Get, ctx: PresetContext) => ImportedLine | undefined,
@@ -26,6 +27,8 @@ function grouped(
     let current:
       | {
           key: string;
+          /** A key made from the row's content (unique by construction). */
+          derived: boolean;
           line: number;
           index: number;
           order?: Omit<ImportedOrder, 'lines'>;
@@ -33,26 +36,52 @@ function grouped(
           error?: string;
         }
       | undefined;
-    const flush = (): ImportRecord | undefined => {
-      if (!current) return undefined;
+    const finished = new Set<string>();
+    const flush = (): ImportRecord[] => {
+      if (!current) return [];
       const at = { line: current.line, index: current.index };
-      if (current.error || !current.order) return { ...at, error: current.error ?? 'no order on this row' };
-      if (!current.lines.length) return { ...at, error: 'an order without any line item' };
-      return { ...at, order: { ...current.order, lines: current.lines } };
+      if (current.error || !current.order) return [{ ...at, error: current.error ?? 'no order on this row' }];
+      if (!current.lines.length) return [{ ...at, error: 'an order without any line item' }];
+      return returnsOf({ ...current.order, lines: current.lines }).map((order) => ({ ...at, order }));
     };
+    // rows without an order number or id: a key from their content, and which of the identical rows it is
+    const fingerprints = new Map<string, number>();
     for await (const row of rows) {
-      const get = cellGetter(row.cells, ctx.seen, row.keys);
-      const k = key(get);
-      if (!k) {
-        yield { line: row.line, index: row.index, error: 'no order number or id on this row' };
+      if (row.cut) {
+        // the order it belongs to is incomplete too: rejected whole (the complete file imports it)
+        if (current?.order && current.key === key(cellGetter(row.cells, undefined, row.keys)))
+          current.error = `order ${current.key}: its last row (line ${row.line}) is cut short`;
+        yield* flush();
+        current = undefined;
+        yield { line: row.line, index: row.index, error: row.cut };
         continue;
       }
+      const get = cellGetter(row.cells, ctx.seen, row.keys);
+      const given = key(get);
+      let k = given;
+      if (!k) {
+        const hash = contentKey(row.cells);
+        const nth = (fingerprints.get(hash) ?? 0) + 1;
+        fingerprints.set(hash, nth);
+        k = `row:${hash}:${nth}`;
+      }
       if (!current || current.key !== k) {
-        const done = flush();
-        if (done) yield done;
-        current = { key: k, line: row.line, index: row.index, lines: [] };
+        yield* flush();
+        if (current && !current.derived) finished.add(current.key);
+        if (finished.has(k)) {
+          // its first rows were imported as a whole order already: these would be lost (or a second order)
+          current = undefined;
+          yield {
+            line: row.line,
+            index: row.index,
+            error: `the rows of order ${k} are not together (this row comes after other orders): sort the file by order number and import it again`,
+          };
+          continue;
+        }
+        current = { key: k, derived: !given, line: row.line, index: row.index, lines: [] };
         try {
           current.order = head(get, ctx);
+          if (!given) current.order = { ...current.order, externalId: k };
         } catch (err) {
           current.error = `order ${k}: ${err instanceof Error ? err.message : String(err)}`;
         }
@@ -65,16 +94,61 @@ function grouped(
         current.error = `order ${k}, line on row ${row.line}: ${err instanceof Error ? err.message : String(err)}`;
       }
     }
-    const done = flush();
-    if (done) yield done;
+    yield* flush();
   };
 }
 
-const customerOf = (c: Partial<ImportedCustomer>): ImportedCustomer => {
-  const name = c.name ?? c.emails?.[0]?.address ?? c.phones?.[0]?.number;
-  if (!name) throw new Error('no customer name, email or phone: the order cannot be linked to anyone');
+const unsigned = (l: ImportedLine): ImportedLine => ({
+  ...l,
+  quantity: Math.abs(l.quantity),
+  discount: Math.abs(l.discount),
+});
+
+/**
+ * A sale, a return, or both: an order marked as a return (a cancellation invoice, a refund row) or whose every
+ * line has a negative quantity is a return of those items; a sale with some negative lines is split into the
+ * sale and the return of those lines (its key suffixed ":return").
+ */
+export function returnsOf(order: ImportedOrder): ImportedOrder[] {
+  const back = order.lines.filter((l) => l.quantity < 0);
+  if (order.isReturn || back.length === order.lines.length)
+    return [{ ...order, isReturn: true, lines: order.lines.map(unsigned) }];
+  if (!back.length) return [order];
+  return [
+    { ...order, lines: order.lines.filter((l) => l.quantity > 0) },
+    {
+      ...order,
+      externalId: `${order.externalId}:return`,
+      isReturn: true,
+      lines: back.map(unsigned),
+      discount: 0,
+      tax: 0,
+      shipping: 0,
+      refunded: 0,
+    },
+  ];
+}
+
+/**
+ * The order's customer, or null for a walk-in sale (guest checkout, counter or gift-card sale): nothing names,
+ * reaches or identifies anyone. The name falls back to the email, then the phone.
+ */
+export const customerOf = (c: Partial<ImportedCustomer>): ImportedCustomer | null => {
+  const name =
+    c.name ?? c.emails?.[0]?.address ?? c.phones?.[0]?.number ?? (c.externalId && `Customer ${c.externalId}`);
+  if (!name) return null;
   return { phones: [], emails: [], tags: [], ...c, name };
 };
+
+/**
+ * A row's content as a short stable key (its cells in header order): what identifies a row that lost its order
+ * number or id (a payments export re-saved by a spreadsheet), so importing the file again finds it.
+ */
+export function contentKey(cells: Record<string, string>): string {
+  const h = createHash('sha256');
+  for (const [k, v] of Object.entries(cells)) h.update(`${k}\u0000${v.trim()}\u0001`);
+  return h.digest('base64url').slice(0, 22);
+}
 const one = <T>(v: T | undefined): T[] => (v === undefined ? [] : [v]);
 const required = (v: string | undefined, what: string): string => {
   if (v === undefined) throw new Error(`${what} is missing`);
@@ -92,15 +166,15 @@ export const shopifyOrders: Preset = {
     (get, ctx) => {
       const currency = text(get('Currency'))?.toUpperCase() ?? ctx.currency;
       const id = externalId(get, 'Id');
-      const name = required(text(get('Name')), 'Name');
+      const name = text(get('Name'));
       const financial = text(get('Financial Status'))?.toLowerCase();
       // Paid at: when the money came in. An order with it is paid whatever the financial status says (a
       // "pending" or "authorized" one without it is only placed); it dates the order when Created at is empty.
-      const paidAt = instant(get('Paid at'));
+      const paidAt = instant(get('Paid at'), ctx);
       return {
-        externalId: id.id ? `id:${id.id}` : `name:${name}`,
+        externalId: id.id ? `id:${id.id}` : name ? `name:${name}` : '',
         number: name,
-        placedAt: required(instant(get('Created at')) ?? paidAt, 'Created at'),
+        placedAt: required(instant(get('Created at'), ctx) ?? paidAt, 'Created at'),
         currency,
         status:
           text(get('Cancelled at')) || financial === 'voided'
@@ -148,7 +222,7 @@ export const shopifyOrders: Preset = {
         name,
         sku: text(get('Lineitem sku')),
         category: text(get('Vendor')),
-        quantity: quantity(get('Lineitem quantity')) ?? 1,
+        quantity: signedQuantity(get('Lineitem quantity')) ?? 1,
         unitPrice: money(get('Lineitem price'), currency) ?? 0,
         discount: money(get('Lineitem discount'), currency) ?? 0,
       };
@@ -168,9 +242,9 @@ export const wooOrders: Preset = {
       const currency = text(get('Order Currency', 'Currency'))?.toUpperCase() ?? ctx.currency;
       const status = text(get('Order Status'))?.toLowerCase() ?? '';
       return {
-        externalId: required(text(get('Order ID', 'Order Number')), 'Order ID'),
+        externalId: text(get('Order ID', 'Order Number')) ?? '',
         number: text(get('Order Number')),
-        placedAt: required(instant(get('Order Date', 'Date')), 'Order Date'),
+        placedAt: required(instant(get('Order Date', 'Date'), ctx), 'Order Date'),
         currency,
         status: ['cancelled', 'failed'].includes(status)
           ? 'cancelled'
@@ -202,7 +276,7 @@ export const wooOrders: Preset = {
       return {
         name,
         sku: text(get('SKU')),
-        quantity: quantity(get('Quantity (- Refund)', 'Quantity')) ?? 1,
+        quantity: signedQuantity(get('Quantity (- Refund)', 'Quantity')) ?? 1,
         unitPrice: money(get('Item Cost'), currency) ?? 0,
         discount: 0,
       };
@@ -223,8 +297,11 @@ export const stripePayments: Preset = {
       const status = text(get('Status'))?.toLowerCase();
       if (status === 'failed') throw new Error('a failed payment is not a purchase');
       return {
-        externalId: required(text(get('id')), 'id'),
-        placedAt: required(instant(get('Created (UTC)', 'Created date (UTC)')), 'Created (UTC)'),
+        externalId: text(get('id')) ?? '',
+        placedAt: required(
+          instant(get('Created (UTC)', 'Created date (UTC)'), { ...ctx, zone: 'UTC' }),
+          'Created (UTC)',
+        ),
         currency,
         status: 'paid',
         discount: 0,
@@ -260,8 +337,11 @@ export const squareItems: Preset = {
   read: grouped(
     (get) => text(get('Transaction ID')),
     (get, ctx) => ({
-      externalId: required(text(get('Transaction ID')), 'Transaction ID'),
-      placedAt: required(instant([text(get('Date')), text(get('Time'))].filter(Boolean).join(' ')), 'Date'),
+      externalId: text(get('Transaction ID')) ?? '',
+      placedAt: required(
+        instant([text(get('Date')), text(get('Time'))].filter(Boolean).join(' '), ctx),
+        'Date',
+      ),
       currency: ctx.currency,
       status: 'paid',
       location: text(get('Location')),
@@ -275,14 +355,14 @@ export const squareItems: Preset = {
     (get, ctx) => {
       const name = text(get('Item'));
       if (!name) return undefined;
-      const qty = quantity(get('Qty')) ?? 1;
-      const gross = money(get('Gross Sales'), ctx.currency) ?? 0;
+      const qty = signedQuantity(get('Qty')) ?? 1;
+      const gross = Math.abs(money(get('Gross Sales'), ctx.currency) ?? 0);
       return {
         name,
         sku: text(get('SKU')),
         category: text(get('Category')),
         quantity: qty,
-        unitPrice: Math.round(gross / qty),
+        unitPrice: Math.round(gross / Math.abs(qty)),
         discount: Math.abs(money(get('Discounts'), ctx.currency) ?? 0),
       };
     },
@@ -298,8 +378,11 @@ export const squareTransactions: Preset = {
   read: grouped(
     (get) => text(get('Transaction ID')),
     (get, ctx) => ({
-      externalId: required(text(get('Transaction ID')), 'Transaction ID'),
-      placedAt: required(instant([text(get('Date')), text(get('Time'))].filter(Boolean).join(' ')), 'Date'),
+      externalId: text(get('Transaction ID')) ?? '',
+      placedAt: required(
+        instant([text(get('Date')), text(get('Time'))].filter(Boolean).join(' '), ctx),
+        'Date',
+      ),
       currency: ctx.currency,
       status: 'paid',
       location: text(get('Location')),
@@ -316,5 +399,62 @@ export const squareTransactions: Preset = {
       unitPrice: money(get('Gross Sales'), ctx.currency) ?? 0,
       discount: 0,
     }),
+  ),
+};
+
+/** A whole number of minor units as Rapport exports it ("1500", "-90000"); empty is undefined. */
+const minor = (v: string | undefined): number | undefined => {
+  const t = text(v);
+  if (t === undefined) return undefined;
+  const n = Number(t);
+  if (!Number.isSafeInteger(n)) throw new Error(`"${t}" is not an amount in minor units`);
+  return n;
+};
+
+/**
+ * Rapport's own orders.csv (one row per line, amounts in minor units): imported after its customers.csv, each
+ * order finds its customer by the exported id; no customer id is a walk-in sale; a returned order is a return.
+ */
+export const rapportOrders: Preset = {
+  id: 'rapport-orders',
+  label: 'Rapport orders export',
+  kind: 'orders',
+  signature: ['Order ID', 'Customer ID', 'Placed At', 'Order Total', 'Line', 'Unit Price', 'Line Total'],
+  read: grouped(
+    (get) => text(get('Order ID')),
+    (get, ctx) => {
+      const status = text(get('Status'))?.toLowerCase() ?? 'paid';
+      const customerId = text(get('Customer ID'));
+      return {
+        externalId: text(get('Order ID')) ?? '',
+        number: ownText(get('Number')),
+        placedAt: required(instant(get('Placed At'), ctx), 'Placed At'),
+        currency: text(get('Currency'))?.toUpperCase() ?? ctx.currency,
+        status: status === 'cancelled' || status === 'placed' || status === 'fulfilled' ? status : 'paid',
+        isReturn: status === 'returned',
+        channel: ownText(get('Channel')),
+        location: ownText(get('Location')),
+        discount: Math.abs(minor(get('Order Discount')) ?? 0),
+        tax: Math.abs(minor(get('Tax')) ?? 0),
+        shipping: Math.abs(minor(get('Shipping')) ?? 0),
+        refunded: minor(get('Refunded')) ?? 0,
+        note: ownText(get('Note')),
+        customer: customerId ? customerOf({ externalId: customerId }) : null,
+      };
+    },
+    (get) => {
+      const name = ownText(get('Item'));
+      if (!name) return undefined;
+      const cost = minor(get('Unit Cost'));
+      return {
+        name,
+        sku: ownText(get('SKU')),
+        category: ownText(get('Category')),
+        quantity: signedQuantity(get('Quantity')) ?? 1,
+        unitPrice: Math.abs(minor(get('Unit Price')) ?? 0),
+        discount: Math.abs(minor(get('Line Discount')) ?? 0),
+        ...(cost !== undefined && { unitCost: Math.abs(cost) }),
+      };
+    },
   ),
 };

@@ -11,6 +11,7 @@ import * as m0009 from './0009_import_mappings.ts';
 import * as m0010 from './0010_name_postings_sorted.ts';
 import * as m0012 from './0012_import_run_claims.ts';
 import * as m0013 from './0013_sign_in_attempts.ts';
+import * as m0014 from './0014_walk_in_orders.ts';
 import * as m0015 from './0015_counter_sales.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
@@ -27,5 +28,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_name_postings_sorted': m0010,
   '0012_import_run_claims': m0012,
   '0013_sign_in_attempts': m0013,
+  '0014_walk_in_orders': m0014,
   '0015_counter_sales': m0015,
 };

@@ -20,6 +20,7 @@ import { useMe } from '../../lib/session.ts';
 import {
   dataApi,
   type ColumnMapping as Mapping,
+  type DateOrder,
   type DryRun,
   type ImportPreview,
   type SampleRecord,
@@ -162,14 +163,26 @@ function PreviewStep({
   /** The saved mapping the user's changes started from (saving under its name updates it). */
   const [origin, setOrigin] = useState<{ id: string; name: string } | null>(null);
   const [currency, setCurrency] = useState(me.workspace.currency);
+  const [dateOrder, setDateOrder] = useState<DateOrder | null>(null);
   const [upload, setUpload] = useState<number | null>(null);
   const [dry, setDry] = useState<DryRun | null>(null);
   const validCurrency = /^[A-Za-z]{3}$/.test(currency);
   const layout = columns ? { columns } : mappingId ? { mapping: mappingId } : preset ? { preset } : {};
-  const options = { ...layout, currency: validCurrency ? currency : undefined };
+  const options = {
+    ...layout,
+    currency: validCurrency ? currency : undefined,
+    ...(dateOrder && { dateOrder }),
+  };
 
   const preview = useQuery({
-    queryKey: importKeys.preview(file.name, file.size, file.lastModified, layout, options.currency),
+    queryKey: importKeys.preview(
+      file.name,
+      file.size,
+      file.lastModified,
+      layout,
+      options.currency,
+      dateOrder,
+    ),
     queryFn: () => dataApi.preview(file.slice(0, PREVIEW_BYTES), options),
     retry: false,
     staleTime: Infinity,
@@ -181,7 +194,9 @@ function PreviewStep({
   const shown = preview.data ?? (columns || mappingId ? lastGood.current : undefined);
   const detected = shown?.preset;
   const kind = detected?.startsWith('mapping')
-    ? 'customers'
+    ? shown?.sample.some((r) => 'order' in r)
+      ? 'orders'
+      : 'customers'
     : presets.data?.items.find((p) => p.id === detected)?.kind;
   const generic = detected === 'generic';
   // a generic file with columns it cannot place opens the mapping at once
@@ -327,6 +342,32 @@ function PreviewStep({
                   disabled={busy}
                 />
               )}
+              {shown.dates && detected !== 'vcard' && (
+                <Select
+                  label="Dates like 12/05"
+                  description={
+                    shown.dates.decidedBy === 'choice'
+                      ? 'Chosen by you'
+                      : shown.dates.decidedBy === 'file'
+                        ? 'Settled by a date in the file'
+                        : "Nothing in the file settles it: your region's order"
+                  }
+                  data={[
+                    { value: 'dmy', label: 'Day first (12/05 is 12 May)' },
+                    { value: 'mdy', label: 'Month first (12/05 is 5 December)' },
+                  ]}
+                  value={dateOrder ?? shown.dates.order}
+                  onChange={(v) => {
+                    if (v !== 'dmy' && v !== 'mdy') return;
+                    setDry(null);
+                    setDateOrder(v);
+                  }}
+                  allowDeselect={false}
+                  w={{ base: '100%', xs: 280 }}
+                  disabled={busy}
+                  comboboxProps={{ withinPortal: true }}
+                />
+              )}
             </Group>
             {showEditor ? (
               <MappingEditor
@@ -364,7 +405,11 @@ function PreviewStep({
                 {errorMessage(preview.error)}
               </Alert>
             )}
-            <SampleRows sample={shown.sample} stale={preview.isPlaceholderData || preview.isError} />
+            <SampleRows
+              sample={shown.sample}
+              stale={preview.isPlaceholderData || preview.isError}
+              timezone={me.workspace.timezone}
+            />
           </>
         )}
 
@@ -483,18 +528,32 @@ function ColumnMapping({
   );
 }
 
-function recordText(r: SampleRecord): { who: string; detail: string; notes?: string } | { error: string } {
+/** The calendar day of an instant in the workspace's zone, as YYYY-MM-DD. */
+const localDay = (iso: string, timeZone: string) => {
+  try {
+    return new Date(iso).toLocaleDateString('en-CA', { timeZone });
+  } catch {
+    return iso.slice(0, 10);
+  }
+};
+
+function recordText(
+  r: SampleRecord,
+  timezone: string,
+): { who: string; detail: string; notes?: string } | { error: string } {
   if ('error' in r) return { error: r.error };
-  const c = 'customer' in r ? r.customer : r.order.customer;
-  const contact = [c.phones?.[0]?.number, c.emails?.[0]?.address].filter(Boolean).join(' · ');
   if ('order' in r) {
     const o = r.order;
-    const items = o.lines.reduce((n, l) => n + l.quantity, 0);
+    const c = o.customer;
+    const contact = [c?.phones?.[0]?.number, c?.emails?.[0]?.address].filter(Boolean).join(' · ');
+    const items = o.lines.reduce((n, l) => n + Math.abs(l.quantity), 0);
     return {
-      who: c.name ?? '',
-      detail: `Order ${o.number ?? o.externalId} · ${o.placedAt.slice(0, 10)} · ${items} item${items === 1 ? '' : 's'}${contact ? ` · ${contact}` : ''}`,
+      who: c?.name ?? 'Walk-in sale (no customer)',
+      detail: `${o.isReturn ? 'Return' : 'Order'} ${o.number ?? o.externalId} · ${localDay(o.placedAt, timezone)} · ${items} item${items === 1 ? '' : 's'}${contact ? ` · ${contact}` : ''}`,
     };
   }
+  const c = r.customer;
+  const contact = [c.phones?.[0]?.number, c.emails?.[0]?.address].filter(Boolean).join(' · ');
   return {
     who: c.name ?? '',
     detail: [contact, c.company, c.tags?.length ? c.tags.join(', ') : undefined].filter(Boolean).join(' · '),
@@ -502,7 +561,15 @@ function recordText(r: SampleRecord): { who: string; detail: string; notes?: str
   };
 }
 
-function SampleRows({ sample, stale }: { sample: SampleRecord[]; stale?: boolean }) {
+function SampleRows({
+  sample,
+  stale,
+  timezone,
+}: {
+  sample: SampleRecord[];
+  stale?: boolean;
+  timezone: string;
+}) {
   return (
     <Stack gap={6} aria-label="First rows" aria-busy={stale} style={{ opacity: stale ? 0.6 : 1 }}>
       <Text fw={600} size="sm">
@@ -510,7 +577,7 @@ function SampleRows({ sample, stale }: { sample: SampleRecord[]; stale?: boolean
       </Text>
       {sample.length === 0 && <Text c="dimmed">No rows under the header.</Text>}
       {sample.map((r) => {
-        const t = recordText(r);
+        const t = recordText(r, timezone);
         return (
           <Group key={r.line} gap="sm" wrap="nowrap" align="flex-start">
             <Text size="sm" c="dimmed" w={56} style={{ flexShrink: 0 }}>

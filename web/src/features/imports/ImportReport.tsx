@@ -40,6 +40,11 @@ export function RunReport({ id, onAnother }: { id: string; onAnother: () => void
     queryFn: () => dataApi.rejected(id, 20),
     enabled: status !== undefined && status !== 'running' && (run.data?.counts.rejected ?? 0) > 0,
   });
+  const warned = useQuery({
+    queryKey: ['import-run', id, 'warnings'],
+    queryFn: () => dataApi.warnings(id, 20),
+    enabled: status !== undefined && status !== 'running' && (run.data?.counts.warnings ?? 0) > 0,
+  });
   useEffect(() => {
     if (status === 'done' || status === 'failed') {
       void qc.invalidateQueries({ queryKey: importKeys.runs });
@@ -95,6 +100,12 @@ export function RunReport({ id, onAnother }: { id: string; onAnother: () => void
         <CountsTable counts={r.counts} />
         {rejected.data && rejected.data.items.length > 0 && (
           <RejectedList rows={rejected.data.items.filter((x) => x.kind === 'rejected')} />
+        )}
+        {warned.data && warned.data.items.length > 0 && (
+          <RejectedList
+            title="Imported with a warning"
+            rows={warned.data.items.filter((x) => x.kind === 'warning')}
+          />
         )}
         <Group gap="sm">
           {(r.counts.rejected > 0 || r.counts.warnings > 0) && (
@@ -157,6 +168,7 @@ export function CountsTable({ counts }: { counts: ImportCounts }) {
           <Group gap="xs" align="stretch">
             {cell('Orders created', o.created, 'teal.7')}
             {cell('Orders unchanged', o.unchanged)}
+            {!!o.walkIn && cell('Walk-in sales', o.walkIn)}
           </Group>
         </>
       )}

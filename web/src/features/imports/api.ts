@@ -10,6 +10,9 @@ export type ImportPreview = Answer<'/api/v1/imports/preview', 'post'>;
 export type SampleRecord = ImportPreview['sample'][number];
 /** A column of the file: whether it is read, as which field (generic files and mappings), its first values. */
 export type PreviewColumn = ImportPreview['columns'][number];
+/** How numeric dates (12/05/1990) are read, and what decided it: the user, the file, or the workspace region. */
+export type DatesUsed = ImportPreview['dates'];
+export type DateOrder = DatesUsed['order'];
 /** A Rapport field a column can be read as; `names` are the column names recognised for it without a mapping. */
 export type ImportField = Answer<'/api/v1/imports/fields', 'get'>['items'][number];
 export type ImportMapping = components['schemas']['ImportMapping'];
@@ -24,12 +27,14 @@ export type ImportOptions = {
   mapping?: string | undefined;
   columns?: ColumnMapping | undefined;
   currency?: string | undefined;
+  dateOrder?: DateOrder | undefined;
 };
 const layoutQuery = (o: ImportOptions) => ({
   preset: o.preset,
   mapping: o.mapping,
   columns: o.columns && JSON.stringify(o.columns),
   currency: o.currency,
+  dateOrder: o.dateOrder,
 });
 
 export type DuplicatePair = Answer<'/api/v1/customers/duplicates', 'get'>['items'][number];
@@ -74,6 +79,12 @@ export const dataApi = {
     ok(
       client.GET('/api/v1/imports/{id}/notes', {
         params: { path: { id: runId }, query: { kind: 'rejected', limit } },
+      }),
+    ),
+  warnings: (runId: string, limit = 20) =>
+    ok(
+      client.GET('/api/v1/imports/{id}/notes', {
+        params: { path: { id: runId }, query: { kind: 'warning', limit } },
       }),
     ),
   reportUrl: (runId: string) => `/api/v1/imports/${encodeURIComponent(runId)}/report.csv`,

@@ -23,11 +23,17 @@ export function usePresets() {
   return useQuery({ queryKey: importKeys.presets, queryFn: dataApi.presets, staleTime: Infinity });
 }
 
-export function RejectedList({ rows }: { rows: { line: number; reason: string }[] }) {
+export function RejectedList({
+  rows,
+  title = 'Rejected rows',
+}: {
+  rows: { line: number; reason: string }[];
+  title?: string;
+}) {
   return (
-    <Stack gap={4} aria-label="Rejected rows">
+    <Stack gap={4} aria-label={title}>
       <Text fw={600} size="sm">
-        Rejected rows
+        {title}
       </Text>
       {rows.map((r) => (
         <Group key={r.line} gap="sm" wrap="nowrap" align="flex-start">
