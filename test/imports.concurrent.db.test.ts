@@ -50,22 +50,30 @@ for (const dialect of DIALECTS) {
         ),
       );
       expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(202));
-      const ids = new Set(answers.map((a) => (a.json() as { id: string }).id));
-      expect(ids.size).toBe(1);
-      const [id] = [...ids];
-      let run = answers[0]?.json() as { status: string; counts: { customers: { created: number } } };
-      for (let i = 0; i < 600 && run.status === 'running'; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        run = (await t.app.inject({ method: 'GET', url: `/api/v1/imports/${id}`, headers: w.auth })).json();
+      // Uploads that overlap share one run. On a loaded machine an upload can be read only after the run of
+      // the others has ended: it is then a new run of the same file, which creates nobody.
+      const ids = [...new Set(answers.map((a) => (a.json() as { id: string }).id))];
+      type Run = { id: string; status: string; counts: { customers: { created: number; updated: number } } };
+      const finished: Run[] = [];
+      for (const id of ids) {
+        let run = (
+          await t.app.inject({ method: 'GET', url: `/api/v1/imports/${id}`, headers: w.auth })
+        ).json() as Run;
+        for (let i = 0; i < 600 && run.status === 'running'; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          run = (await t.app.inject({ method: 'GET', url: `/api/v1/imports/${id}`, headers: w.auth })).json();
+        }
+        expect(run).toMatchObject({ status: 'done', counts: { customers: { updated: 0 }, rejected: 0 } });
+        finished.push(run);
       }
-      expect(run).toMatchObject({
-        status: 'done',
-        counts: { customers: { created: 2000, updated: 0 }, rejected: 0 },
-      });
+      expect(finished.map((r) => r.counts.customers.created).sort((a, b) => b - a)).toEqual([
+        2000,
+        ...Array(ids.length - 1).fill(0),
+      ]);
       expect(await countCustomers(w.workspaceId)).toBe(2000);
       const runs = (await t.app.inject({ method: 'GET', url: '/api/v1/imports', headers: w.auth })).json()
         .items;
-      expect(runs).toHaveLength(1);
+      expect(runs).toHaveLength(ids.length);
       // the uploads of every request are gone
       const uploads = path.join(t.dataDir ?? tmpDir(), 'uploads');
       for (let i = 0; i < 50 && fs.existsSync(uploads) && fs.readdirSync(uploads).length; i++)
@@ -81,10 +89,13 @@ for (const dialect of DIALECTS) {
         t.services.imports.runImport({ workspaceId: w.workspaceId, file, currency: 'USD' }),
         t.services.imports.runImport({ workspaceId: w.workspaceId, file, currency: 'USD' }),
       ]);
-      expect(a.run?.id).toBe(b.run?.id);
-      expect([a.joined, b.joined].sort()).toEqual([false, true]);
-      const ran = a.joined ? b : a;
+      // overlapping, they share one run and one of them joins it; on a loaded machine the second can start
+      // only after the first has ended: then it is a new run of the same file that creates nobody
+      if (a.run?.id === b.run?.id) expect([a.joined, b.joined].sort()).toEqual([false, true]);
+      else expect([a.joined, b.joined]).toEqual([false, false]);
+      const [ran, other] = a.counts.customers.created > 0 ? [a, b] : [b, a];
       expect(ran.counts.customers.created).toBe(3000);
+      if (!other.joined) expect(other.counts.customers).toMatchObject({ created: 0 });
       expect(await countCustomers(w.workspaceId)).toBe(3000);
       // once it has ended, the same file imported again is a new run that changes nothing
       const again = await t.services.imports.runImport({ workspaceId: w.workspaceId, file, currency: 'USD' });

@@ -156,36 +156,6 @@ export async function ok<D>(pending: Promise<{ data?: D; error?: unknown; respon
   return r.data as D;
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** An untyped call, for paths the typed client cannot describe. Prefer `client` with `ok()`. */
-export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers:
-        body === undefined
-          ? { accept: 'application/json' }
-          : { 'content-type': 'application/json', accept: 'application/json' },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-  } catch {
-    throw unreachable();
-  }
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let data: unknown = undefined;
-  try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
-    data = undefined;
-  }
-  if (!res.ok) throw problemOf(res.status, data);
-  return data as T;
-}
-
 /**
  * Send a file as the request body (what the import endpoints take), reporting upload progress (0–1).
  * Answers the parsed JSON (typed by the path's answer); errors are ApiErrors like ok()'s.
