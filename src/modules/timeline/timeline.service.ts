@@ -197,6 +197,21 @@ export function createTimelineService({
     );
   }
 
+  /** A timeline entry staff may correct or delete, locked until the unit of work ends; else 404 / 409. */
+  async function lockEditable(trx: Kysely<Database>, ws: string, id: string, elsewhere: string) {
+    await repo.lock(ws, id, trx);
+    const cur = await repo.find(ws, id, trx);
+    if (!cur) throw notFound('INTERACTION_NOT_FOUND', 'Timeline entry');
+    if (!EDITABLE.has(cur.kind))
+      throw conflict('INTERACTION_NOT_EDITABLE', `A ${cur.kind} entry is ${elsewhere}, not on the timeline`);
+    return cur;
+  }
+
+  /** The customer's last contact, read again from their timeline (after an entry moved or went). */
+  async function refreshLastContact(trx: Kysely<Database>, ws: string, customerId: string) {
+    await customers.setLastInteraction(trx, ws, customerId, (await repo.span(ws, customerId, trx)).last);
+  }
+
   return {
     getCallerCard,
     insertInteraction,
@@ -264,14 +279,12 @@ export function createTimelineService({
     async updateInteraction(ws: string, id: string, input: unknown, actor: Actor): Promise<Interaction> {
       const v = updateInteractionSchema.parse(input);
       await writeTransaction(db, async (trx) => {
-        await repo.lock(ws, id, trx);
-        const cur = await repo.find(ws, id, trx);
-        if (!cur) throw notFound('INTERACTION_NOT_FOUND', 'Timeline entry');
-        if (!EDITABLE.has(cur.kind))
-          throw conflict(
-            'INTERACTION_NOT_EDITABLE',
-            `A ${cur.kind} entry is changed where it comes from (the order or the complaint), not on the timeline`,
-          );
+        const cur = await lockEditable(
+          trx,
+          ws,
+          id,
+          'changed where it comes from (the order or the complaint)',
+        );
         const occurredAt = v.occurredAt ? new Date(v.occurredAt).toISOString() : undefined;
         await repo.update(trx, ws, id, {
           ...(v.kind !== undefined && { kind: v.kind }),
@@ -279,13 +292,7 @@ export function createTimelineService({
           ...(v.body !== undefined && { body: v.body }),
           ...(occurredAt !== undefined && { occurred_at: occurredAt }),
         });
-        if (occurredAt && cur.customerId)
-          await customers.setLastInteraction(
-            trx,
-            ws,
-            cur.customerId,
-            (await repo.span(ws, cur.customerId, trx)).last,
-          );
+        if (occurredAt && cur.customerId) await refreshLastContact(trx, ws, cur.customerId);
         await recordAudit(trx, {
           workspaceId: ws,
           actor: actorRef(actor),
@@ -305,22 +312,14 @@ export function createTimelineService({
     /** Delete a logged touch (audited with what it said); the customer's last contact is read again. */
     async deleteInteraction(ws: string, id: string, actor: Actor): Promise<void> {
       await writeTransaction(db, async (trx) => {
-        await repo.lock(ws, id, trx);
-        const cur = await repo.find(ws, id, trx);
-        if (!cur) throw notFound('INTERACTION_NOT_FOUND', 'Timeline entry');
-        if (!EDITABLE.has(cur.kind))
-          throw conflict(
-            'INTERACTION_NOT_EDITABLE',
-            `A ${cur.kind} entry is removed where it comes from (refund the order, close the complaint), not on the timeline`,
-          );
+        const cur = await lockEditable(
+          trx,
+          ws,
+          id,
+          'removed where it comes from (refund the order, close the complaint)',
+        );
         if (!(await repo.delete(trx, ws, id))) throw notFound('INTERACTION_NOT_FOUND', 'Timeline entry');
-        if (cur.customerId)
-          await customers.setLastInteraction(
-            trx,
-            ws,
-            cur.customerId,
-            (await repo.span(ws, cur.customerId, trx)).last,
-          );
+        if (cur.customerId) await refreshLastContact(trx, ws, cur.customerId);
         await recordAudit(trx, {
           workspaceId: ws,
           actor: actorRef(actor),
