@@ -1,13 +1,17 @@
-import type { Expression, Kysely, Selectable, SqlBool, Updateable } from 'kysely';
+import { sql, type Expression, type Kysely, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import type { CardPart } from '../timeline/index.ts';
 import type { ComplaintEventTable, ComplaintTable, Database } from '../../platform/db/schema.ts';
 import type { Step } from './ladder.ts';
 
 export type ComplaintRow = Selectable<ComplaintTable> & { customer_name: string; owner_name: string };
 
-/** Keyset orders of the queue: each ends with id so pages never overlap. */
+/**
+ * Keyset orders of the queue: each ends with id so pages never overlap. `urgency` is computed, not stored:
+ * 0 breached (due by the listing's instant), 1 critical, 2 the rest ("Most urgent" puts both first).
+ */
 export const QUEUE_ORDERS = {
   due: [
+    ['urgency', 'asc'],
     ['next_due_at', 'asc'],
     ['id', 'asc'],
   ],
@@ -26,7 +30,11 @@ export const QUEUE_ORDERS = {
   ],
 } as const;
 export type QueueOrder = keyof typeof QUEUE_ORDERS;
-type Col = (typeof QUEUE_ORDERS)[QueueOrder][number][0];
+type Key = (typeof QUEUE_ORDERS)[QueueOrder][number][0];
+
+/** A complaint's urgency at `at` (the same rule as the SQL of the "due" order). */
+export const urgencyAt = (r: { next_due_at: string; severity_rank: number }, at: string): number =>
+  r.next_due_at <= at ? 0 : r.severity_rank === 1 ? 1 : 2;
 
 export type QueueFilter = {
   status?: 'active' | 'open' | 'in_progress' | 'resolved' | 'closed' | 'all' | undefined;
@@ -99,7 +107,10 @@ export function createComplaintsRepository(db: Kysely<Database>) {
       }));
     },
 
-    /** A page of the queue, `limit` rows after the cursor's key values. */
+    /**
+     * A page of the queue, `limit` rows after the cursor's key values. `urgencyAt` is the instant the
+     * "due" order tells breached from not (the first page's, carried by its cursor, so pages agree).
+     */
     async page(
       ws: string,
       f: QueueFilter,
@@ -107,6 +118,7 @@ export function createComplaintsRepository(db: Kysely<Database>) {
       order: QueueOrder,
       after: (string | number)[] | undefined,
       limit: number,
+      urgencyAt: string = now,
     ): Promise<ComplaintRow[]> {
       let q = base(db, ws);
       if (f.status === 'active') q = q.where('k.active', '=', 1);
@@ -144,18 +156,20 @@ export function createComplaintsRepository(db: Kysely<Database>) {
             ]),
           );
       const keys = QUEUE_ORDERS[order];
+      const urgency = sql<number>`case when k.next_due_at <= ${urgencyAt} then 0 when k.severity_rank = 1 then 1 else 2 end`;
+      const key = (c: Key): Expression<string | number> => (c === 'urgency' ? urgency : sql.ref(`k.${c}`));
       if (after) {
         q = q.where((eb) => {
           const ors: Expression<SqlBool>[] = keys.map(([col, dir], i) =>
             eb.and([
-              ...keys.slice(0, i).map(([c], j) => eb(`k.${c as Col}`, '=', after[j] as string)),
-              eb(`k.${col as Col}`, dir === 'asc' ? '>' : '<', after[i] as string),
+              ...keys.slice(0, i).map(([c], j) => eb(key(c), '=', after[j] as string)),
+              eb(key(col), dir === 'asc' ? '>' : '<', after[i] as string),
             ]),
           );
           return eb.or(ors);
         });
       }
-      for (const [col, dir] of keys) q = q.orderBy(`k.${col as Col}`, dir);
+      for (const [col, dir] of keys) q = q.orderBy(key(col), dir);
       return q.limit(limit).execute();
     },
 

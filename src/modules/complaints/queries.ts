@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { decodeCursor, encodeCursor, type CursorValue } from '../../platform/db/cursor.ts';
 import { badInput } from '../../platform/errors.ts';
 import type { ComplaintsRepository, QueueOrder } from './complaints.repository.ts';
-import { QUEUE_ORDERS } from './complaints.repository.ts';
+import { QUEUE_ORDERS, urgencyAt } from './complaints.repository.ts';
 import { learnQuery, listComplaintsQuery, type Complaint, type Learning } from './complaints.schema.ts';
 import { learnFrom } from './learn.ts';
 import { PLAYBOOK } from './playbook.ts';
@@ -12,11 +12,19 @@ import { surge } from '../../platform/time/sla.ts';
 
 const DAY = 86_400_000;
 
-const queueCursor = (order: QueueOrder, values: CursorValue[]) => encodeCursor([order, ...values]);
-const readQueueCursor = (order: QueueOrder, s: string): CursorValue[] =>
+/** A queue cursor: the order, the instant its urgency was judged at (so pages agree), the last row's keys. */
+const queueCursor = (order: QueueOrder, at: string, values: CursorValue[]) =>
+  encodeCursor([order, at, ...values]);
+const readQueueCursor = (order: QueueOrder, s: string): { at: string; values: CursorValue[] } =>
   decodeCursor(
     s,
-    ([o, ...values]) => (o === order && values.length === QUEUE_ORDERS[order].length ? values : undefined),
+    ([o, at, ...values]) =>
+      o === order &&
+      typeof at === 'string' &&
+      !Number.isNaN(Date.parse(at)) &&
+      values.length === QUEUE_ORDERS[order].length
+        ? { at, values }
+        : undefined,
     'cursor is not one this API gave out for this order',
   );
 
@@ -41,13 +49,16 @@ export function createComplaintQueries(deps: {
       const status = q.status ?? (q.followUpDue || q.customerId ? 'all' : 'active');
       const now = clock();
       const ctx = await slaContext(ws);
+      const after = q.cursor ? readQueueCursor(q.order, q.cursor) : undefined;
+      const at = after?.at ?? now.toISOString();
       const rows = await repo.page(
         ws,
         { ...q, status },
         now.toISOString(),
         q.order,
-        q.cursor ? readQueueCursor(q.order, q.cursor) : undefined,
+        after?.values,
         q.limit + 1,
+        at,
       );
       const page = rows.slice(0, q.limit);
       const last = page.at(-1);
@@ -57,7 +68,9 @@ export function createComplaintQueries(deps: {
           rows.length > q.limit && last
             ? queueCursor(
                 q.order,
+                at,
                 QUEUE_ORDERS[q.order].map(([col]) => {
+                  if (col === 'urgency') return urgencyAt(last, at);
                   const v = last[col];
                   return col === 'value_at_stake' ? Number(v) : (v as string | number);
                 }),
