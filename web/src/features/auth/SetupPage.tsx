@@ -99,6 +99,7 @@ export default function SetupPage() {
           )}
           <TextInput
             label="Business name"
+            required
             placeholder="Ada's Hair Studio"
             autoFocus
             {...form.getInputProps('workspace.name')}
@@ -106,6 +107,7 @@ export default function SetupPage() {
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <Select
               label="Phone region"
+              required
               description="Local numbers are read as this country's"
               data={regions}
               searchable
@@ -120,6 +122,7 @@ export default function SetupPage() {
             />
             <Select
               label="Currency"
+              required
               description="For amounts and customer value"
               data={currencies}
               searchable
@@ -129,6 +132,7 @@ export default function SetupPage() {
           </SimpleGrid>
           <Select
             label="Time zone"
+            required
             data={zones}
             searchable
             allowDeselect={false}
@@ -140,12 +144,14 @@ export default function SetupPage() {
           <TextInput label="Your name" autoComplete="name" {...form.getInputProps('owner.name')} />
           <TextInput
             label="Email"
+            required
             type="email"
             autoComplete="username"
             {...form.getInputProps('owner.email')}
           />
           <PasswordInput
             label="Password"
+            required
             description="At least 8 characters"
             autoComplete="new-password"
             {...form.getInputProps('owner.password')}
