@@ -571,13 +571,29 @@ function HoldoutCard() {
   );
 }
 
+const NO_CHECK_YET =
+  'Not enough repeat purchases yet to check the predictions: they get better as more customers come back.';
+
 function Holdout({ run }: { run: PredictionRun }) {
   const groups = run.diagnostics.holdout?.groups ?? [];
+  // no check yet: a plain sentence; the model's own (technical) reason stays one click away
   if (groups.length === 0)
     return (
-      <Text size="sm" c="dimmed">
-        {run.reason ?? 'Not enough purchase history yet to check the model.'}
-      </Text>
+      <Stack gap={4}>
+        <Text size="sm" c="dimmed">
+          {NO_CHECK_YET}
+        </Text>
+        {run.reason && (
+          <Text component="details" size="xs" c="dimmed">
+            <Text component="summary" size="xs" style={{ cursor: 'pointer' }}>
+              Details
+            </Text>
+            <Text size="xs" c="dimmed" mt={4}>
+              {run.reason}
+            </Text>
+          </Text>
+        )}
+      </Stack>
     );
   const data = groups.map((g) => ({
     purchases: g.purchases,
