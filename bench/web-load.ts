@@ -49,6 +49,7 @@ const setup = await fetch(`${url}/api/v1/setup`, {
 if (!setup.ok) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
 
 const times: number[] = [];
+const scripts: number[] = [];
 let bytes = 0;
 const encodings = new Set<string>();
 for (let r = 0; r < RUNS; r++) {
@@ -69,6 +70,7 @@ for (let r = 0; r < RUNS; r++) {
     uploadThroughput: (NET.uploadKbps * 1000) / 8,
   });
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  await cdp.send('Performance.enable');
   let transferred = 0;
   cdp.on('Network.loadingFinished', (e: { encodedDataLength: number }) => {
     transferred += e.encodedDataLength;
@@ -78,18 +80,30 @@ for (let r = 0; r < RUNS; r++) {
     const enc = h['content-encoding'] ?? h['Content-Encoding'];
     if (enc) encodings.add(enc);
   });
-  await page.goto(`${url}/`, { waitUntil: 'commit' });
-  // A string, evaluated in the page: this file is type-checked without the DOM library.
-  const handle = await page.waitForFunction(
-    `(() => {
+  // Watched from inside the page (an init script, so the app's Content-Security-Policy, which refuses eval,
+  // does not apply): on every frame until both are on screen, then the time is kept in the page.
+  // A string: this file is type-checked without the DOM library.
+  await page.addInitScript(`(() => {
+    const check = () => {
       const hello = [...document.querySelectorAll('h1')].some((h) => /^Hello/.test(h.textContent ?? ''));
       const find = [...document.querySelectorAll('a')].some((a) => a.textContent === 'Find a customer');
-      return hello && find ? performance.now() : false;
-    })()`,
-    undefined,
-    { polling: 'raf', timeout: 60_000 },
-  );
-  times.push(Number(await handle.jsonValue()));
+      if (hello && find) window.__usable = performance.now();
+      else requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+  })()`);
+  await page.goto(`${url}/`, { waitUntil: 'commit' });
+  const deadline = Date.now() + 60_000;
+  let usable: unknown;
+  while ((usable = await page.evaluate('window.__usable')) === undefined) {
+    if (Date.now() > deadline) throw new Error('Home did not become usable within 60 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  times.push(Number(usable));
+  // Main-thread time spent compiling and running JavaScript up to this point (throttled, so about 4× the
+  // unthrottled figure): less sensitive to the shared machine's load than the wall time above.
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  scripts.push((metrics.find((m) => m.name === 'ScriptDuration')?.value ?? 0) * 1000);
   await page.waitForLoadState('networkidle');
   bytes = transferred;
   await browser.close();
@@ -97,7 +111,7 @@ for (let r = 0; r < RUNS; r++) {
 await server.close();
 
 const load = os.loadavg()[0]?.toFixed(1) ?? '?';
-const row = `| ${LABEL} | ${median(times).toFixed(0)} ms | ${times.map((x) => x.toFixed(0)).join(', ')} | ${(bytes / 1024).toFixed(0)} kB | ${[...encodings].join(', ') || 'none'} | ${load} |`;
+const row = `| ${LABEL} | ${median(times).toFixed(0)} ms | ${times.map((x) => x.toFixed(0)).join(', ')} | ${median(scripts).toFixed(0)} ms | ${(bytes / 1024).toFixed(0)} kB | ${[...encodings].join(', ') || 'none'} | ${load} |`;
 console.log(row);
 
 if (argv.includes('--write')) {
@@ -108,10 +122,10 @@ if (argv.includes('--write')) {
 cached), 390×844, CDP network emulation ${NET.downloadKbps / 1000} Mbps down / ${NET.uploadKbps / 1000} Mbps up /
 ${NET.latencyMs} ms round trip, CPU throttled ${CPU_SLOWDOWN}×; server on the same machine (2 cores, shared with
 other work while measured). Usable = navigation start → greeting and "Find a customer" on screen, median of
-${RUNS} runs. Transferred = bytes on the wire for the whole first visit (one run). Budget: under 2 s.
+${RUNS} runs. Script = main-thread JavaScript time (CDP Performance.getMetrics ScriptDuration) until usable. Transferred = bytes on the wire for the whole first visit (one run). Budget: under 2 s.
 
-| build | usable (median) | runs (ms) | transferred | content-encoding | load average (1 min, 2 cores) |
-| ----- | --------------- | --------- | ----------- | ---------------- | ----------------------------- |
+| build | usable (median) | runs (ms) | script to usable (median) | transferred | content-encoding | load average (1 min, 2 cores) |
+| ----- | --------------- | --------- | ------------------------- | ----------- | ---------------- | ----------------------------- |
 `;
   const resultsPath = path.join(ROOT, 'bench', 'RESULTS.md');
   const existing = fs.readFileSync(resultsPath, 'utf8');

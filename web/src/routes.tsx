@@ -1,6 +1,5 @@
 import { lazy } from 'react';
 import { createBrowserRouter } from 'react-router';
-import { LoginPage } from './features/auth/LoginPage.tsx';
 import { PublicGate, SessionGate } from './features/auth/gates.tsx';
 import { HomePage } from './features/home/HomePage.tsx';
 import { AppLayout } from './features/shell/AppLayout.tsx';
@@ -20,6 +19,9 @@ export function prefetchCustomerPages() {
   if ('requestIdleCallback' in window) window.requestIdleCallback(run, { timeout: 3000 });
   else setTimeout(run, 1500);
 }
+// Sign-in too: a returning visitor (the usual first screen) is already signed in, and it alone pulls in
+// @mantine/form and PasswordInput.
+const LoginPage = lazy(() => import('./features/auth/LoginPage.tsx').then((m) => ({ default: m.LoginPage })));
 const SetupPage = lazy(() => import('./features/auth/SetupPage.tsx'));
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx'));
 const NewCustomerPage = lazy(() => import('./features/customers/NewCustomerPage.tsx'));

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { customerKeys } from '../customers/queries.ts';
 import { Link } from 'react-router';
 import { api } from '../../lib/api.ts';
-import { formatPhone } from '../../lib/phone.ts';
+import { usePhoneFormat } from '../../lib/usePhoneFormat.ts';
 import { kindLabel, money, timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
 import type { CallerCard, CallEvent } from '../../lib/api.ts';
@@ -26,6 +26,7 @@ export function CallerPopups() {
 
 function CallerCardPopup({ call }: { call: CallEvent }) {
   const me = useMe();
+  const formatPhone = usePhoneFormat();
   const region = me.workspace.region;
   const c = call.customer;
   const number = formatPhone(call.e164 ?? call.phone, region);

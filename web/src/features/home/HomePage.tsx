@@ -1,6 +1,6 @@
 import { Anchor, Badge, Button, Group, Kbd, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
-import { formatPhone } from '../../lib/phone.ts';
+import { usePhoneFormat } from '../../lib/usePhoneFormat.ts';
 import { timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
 import { useCalls } from '../calls/callStore.ts';
@@ -13,6 +13,7 @@ import { GetStarted } from './GetStarted.tsx';
 /** Home: where to start — search, add, complaints, who needs attention, the calls that came in, the customers just seen. */
 export function HomePage() {
   const me = useMe();
+  const formatPhone = usePhoneFormat();
   const { recent: calls } = useCalls();
   const viewed = readRecent();
   const first = me.user?.name?.split(' ')[0];
