@@ -14,7 +14,7 @@ import { DIALECTS, startTestApp, type TestApp } from './kit.ts';
  *
  * Never a 5xx. A route without a case here fails the sweep, so a new route cannot skip it.
  */
-const N = 30;
+const N = 50;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies, checked by the assertions
 type Json = any;
