@@ -159,6 +159,26 @@ for (const dialect of DIALECTS) {
       expect(jobs.length).toBe(1);
     });
 
+    it('refuses a sale too large to record, and nothing typed with it joins the product list', async () => {
+      const huge = await post('/api/v1/sales', {
+        customerId: null,
+        items: [{ name: 'Gold cake', unitPrice: 1_000_000_000_000, quantity: 2_000 }],
+        paymentMethod: 'cash',
+        key: 'too-large-sale-1',
+      });
+      expect(huge.statusCode).toBe(400);
+      expect(huge.json()).toMatchObject({ code: 'ORDER_TOTAL_TOO_LARGE', pointer: '/body/items' });
+      const price = await post('/api/v1/sales', {
+        customerId: null,
+        items: [{ name: 'Gold cake', unitPrice: Number.MAX_SAFE_INTEGER }],
+        paymentMethod: 'cash',
+        key: 'too-large-sale-2',
+      });
+      expect(price.statusCode).toBe(400);
+      expect(price.json().pointer).toBe('/body/items/0/unitPrice');
+      expect((await get('/api/v1/products?q=gold')).json().items).toEqual([]);
+    });
+
     it('records a sale sent twice at once (same key) exactly once', async () => {
       const body = {
         customerId: null,

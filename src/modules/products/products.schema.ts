@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { minorAmount } from '../../platform/values.ts';
 import { paymentMethodSchema } from '../orders/index.ts';
 
-const minor = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** Prices, costs and discounts: integer minor units within the bounds every amount keeps. */
+const minor = minorAmount;
 const name = z
   .string()
   .trim()

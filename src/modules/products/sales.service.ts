@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ProductTable } from '../../platform/db/schema.ts';
 import { badInput } from '../../platform/errors.ts';
+import { MAX_TOTAL } from '../../platform/values.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { CustomerService } from '../customers/index.ts';
@@ -42,6 +43,19 @@ export function createSaleService({ db, workspaces, customers, orders }: SaleDep
         if ('productId' in i && !byId.has(i.productId))
           throw badInput('PRODUCT_NOT_FOUND', 'No such product', `/body/items/${n}/productId`);
       });
+      // a sale too large to record is refused before a product typed with it joins the list
+      const estimate = v.items.reduce(
+        (sum, i) =>
+          sum +
+          i.quantity * (i.unitPrice ?? ('productId' in i ? Number(byId.get(i.productId)?.price ?? 0) : 0)),
+        0,
+      );
+      if (estimate > MAX_TOTAL)
+        throw badInput(
+          'ORDER_TOTAL_TOO_LARGE',
+          `This sale comes to more than ${MAX_TOTAL.toLocaleString('en')} minor units: check the prices and quantities`,
+          '/body/items',
+        );
       // products typed at the counter join the list (a name already there is that product)
       const named = v.items.flatMap((i) => ('name' in i ? [i] : []));
       const byKey = new Map<string, Selectable<ProductTable>>();
