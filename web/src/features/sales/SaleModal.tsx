@@ -58,6 +58,7 @@ export default function SaleModal() {
       opened={!!target}
       onClose={saleStore.close}
       title="New sale"
+      closeButtonProps={{ 'aria-label': 'Close the sale' }}
       fullScreen={!!phone}
       size="lg"
       radius={phone ? 0 : 'md'}
