@@ -40,6 +40,14 @@ import { createJobRunner } from './platform/jobs/runner.ts';
 import { PROCESS_OWNER } from './platform/jobs/owner.ts';
 import { runWorker } from './platform/jobs/worker.ts';
 import { createOrderService, purchasesOnCard, registerOrderRoutes } from './modules/orders/index.ts';
+import {
+  CAMPAIGN_JOB,
+  createOutreach,
+  registerOutreachRoutes,
+  registerProviderHooks,
+  registerPublicPages,
+} from './modules/outreach/index.ts';
+import { createSecretBox } from './platform/crypto/secrets.ts';
 import { createProductService, createSaleService, registerProductRoutes } from './modules/products/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
@@ -49,10 +57,25 @@ export const VERSION = '0.1.0';
 const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
 
 /** Every service of Rapport over one database: what the HTTP server and the CLI both use. */
+export type ServicesConfig = Pick<Config, 'sessionDays'> &
+  Partial<
+    Pick<
+      Config,
+      | 'publicUrl'
+      | 'smtpUrl'
+      | 'secretKey'
+      | 'dataDir'
+      | 'twilioApiBase'
+      | 'whatsappApiBase'
+      | 'host'
+      | 'port'
+    >
+  >;
+
 export function createServices(
   conn: Db,
   bus: EventBus,
-  config: Pick<Config, 'sessionDays'>,
+  config: ServicesConfig,
   opts: { clock?: () => Date } = {},
 ) {
   const { db } = conn;
@@ -121,6 +144,25 @@ export function createServices(
   });
   customers.onMerge(complaints.moveOnMerge);
   customers.onMerge(enquiries.moveOnMerge);
+  // Outreach (D2, F1, J4): email, SMS and WhatsApp with consent, suppression, templates, campaigns and the outbox.
+  const publicUrl = () => config.publicUrl ?? `http://${config.host ?? '127.0.0.1'}:${config.port ?? 3000}`;
+  const outreach = createOutreach({
+    db,
+    box: createSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir ?? path.resolve('data') }),
+    config: {
+      smtpUrl: config.smtpUrl,
+      publicUrl,
+      twilioApiBase: config.twilioApiBase ?? 'https://api.twilio.com',
+      whatsappApiBase: config.whatsappApiBase ?? 'https://graph.facebook.com',
+    },
+    workspaces,
+    customers,
+    timeline,
+    queue,
+    predicted: (ws, by) => analytics.audienceIds(ws, by),
+    userEmail: async (ws, id) => (await access.getUserOrThrow(ws, id)).email,
+    ...(opts.clock && { clock: opts.clock }),
+  });
   return {
     workspaces,
     access,
@@ -135,6 +177,11 @@ export function createServices(
     enquiries,
     analytics,
     queue,
+    outreachSettings: outreach.outreachSettings,
+    outreach: outreach.outreach,
+    campaigns: outreach.campaigns,
+    publicPages: outreach.pages,
+    outbox: outreach,
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -233,6 +280,8 @@ export async function buildApp(
     clock?: () => Date;
     /** Where the server's logs go (default: stdout); tests read them. */
     logStream?: NodeJS.WritableStream;
+    /** Send queued messages from this process (default: with `jobs`). */
+    outbox?: boolean;
   } = {},
 ): Promise<RunningApp> {
   // connection errors (a terminated or restarted PostgreSQL) are logged once the logger exists; never thrown
@@ -290,6 +339,7 @@ export async function buildApp(
       registerComplaintRoutes(api, services);
       registerEnquiryRoutes(api, services);
       registerAnalyticsRoutes(api, services);
+      registerOutreachRoutes(api, services);
       registerEventStream(api, bus, {
         recheck: (request) => authenticate(request, { fresh: true }),
         onRevoked: (listener) => access.onRevoked(listener),
@@ -302,6 +352,13 @@ export async function buildApp(
       });
     },
     afterRoutes: async (a) => {
+      await registerPublicPages(a, { pages: services.publicPages });
+      await registerProviderHooks(a, {
+        settings: (ws) => services.outreachSettings.sending(ws).catch(() => undefined),
+        publicUrl: () => config.publicUrl ?? `http://${config.host}:${config.port}`,
+        report: (ws, channel, r) => services.outreach.recordReport(ws, channel, r),
+        inbound: (ws, m) => services.outreach.recordInbound(ws, m),
+      });
       if (opts.serveWeb !== false) await registerWebApp(a, WEB_DIST);
     },
   });
@@ -310,6 +367,7 @@ export async function buildApp(
   const sweep = setInterval(() => void access.deleteExpiredSessions().catch(() => {}), 3_600_000);
   sweep.unref();
   const jobs = opts.jobs ? startJobs(config, services, app) : undefined;
+  const outbox = (opts.outbox ?? opts.jobs) ? startOutbox(services, app) : undefined;
   // a server process (not tests, not the CLI) resumes or fails the imports a crash left running
   const recovered = opts.jobs
     ? recoverImports({ imports: services.imports, uploadsDir, startImport, log: app.log }).catch(
@@ -323,7 +381,9 @@ export async function buildApp(
     bus,
     close: async () => {
       clearInterval(sweep);
+      await outbox?.stop();
       await jobs?.stop();
+      await services.outbox.close();
       await recovered;
       await app.close();
       await bus.close();
@@ -363,6 +423,43 @@ function startJobs(config: Config, services: Services, app: FastifyInstance) {
     stop: async () => {
       clearInterval(hourly);
       await runner.stop();
+    },
+  };
+}
+
+/**
+ * Outreach's background work in a server process: the outbox sender (due messages to their providers) and a job
+ * runner for campaigns (each queues its audience into the outbox). Both claim with leases, so every process of a
+ * deployment can run them: nothing is sent twice.
+ */
+function startOutbox(services: Services, app: FastifyInstance) {
+  const sender = services.outbox.createSender({
+    onError: (err, id) => app.log.error({ err, messageId: id }, 'sending a message failed'),
+  });
+  const runner = createJobRunner({
+    queue: services.queue,
+    leaseMs: 120_000,
+    pollMs: 1000,
+    handlers: {
+      [CAMPAIGN_JOB]: async ({ job, progress }) => {
+        const { campaignId } = job.payload as { campaignId: string };
+        return services.campaigns.queueCampaign(job.workspaceId, campaignId, (done, total) =>
+          progress(done, total),
+        );
+      },
+    },
+    onError: (err, job) => app.log.error({ err, jobId: job?.id }, 'queuing a campaign failed'),
+  });
+  services.outbox.onDue(() => {
+    runner.poke();
+    sender.poke();
+  });
+  sender.start();
+  runner.start();
+  return {
+    stop: async () => {
+      await runner.stop();
+      await sender.stop();
     },
   };
 }

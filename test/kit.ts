@@ -76,14 +76,23 @@ export type TestApp = RunningApp & {
 };
 
 /** A whole Rapport (services + HTTP via app.inject) over a fresh database. */
-export async function startTestApp(dialect: DialectName): Promise<TestApp> {
+export async function startTestApp(
+  dialect: DialectName,
+  o: { env?: Record<string, string>; clock?: () => Date; outbox?: boolean } = {},
+): Promise<TestApp> {
   const conn = await freshDb(dialect);
   const config = loadConfig({
     RAPPORT_DATA_DIR: conn.dataDir ?? tmpDir(),
     DATABASE_URL: conn.databaseUrl ?? '',
     LOG_LEVEL: 'silent',
+    ...o.env,
   });
-  const running = await buildApp(config, { conn, serveWeb: false });
+  const running = await buildApp(config, {
+    conn,
+    serveWeb: false,
+    ...(o.clock && { clock: o.clock }),
+    ...(o.outbox !== undefined && { outbox: o.outbox }),
+  });
   let n = 0;
   return {
     ...running,

@@ -35,6 +35,31 @@ export const CONFIG_VARS = {
     secret: false,
   },
   SESSION_DAYS: { doc: 'How long a web sign-in lasts, in days', default: '14', secret: false },
+  RAPPORT_PUBLIC_URL: {
+    doc: 'Public base URL of this server (https://crm.example.com): every link in a message starts with it',
+    default: '',
+    secret: false,
+  },
+  RAPPORT_SMTP_URL: {
+    doc: 'Mail server for outgoing email (smtp://user:pass@host:587 with STARTTLS, smtps://… for TLS); unset = no email',
+    default: '',
+    secret: true,
+  },
+  RAPPORT_SECRET_KEY: {
+    doc: 'Key that encrypts provider credentials at rest (32+ characters); unset = a key file made in the data dir',
+    default: '',
+    secret: true,
+  },
+  RAPPORT_TWILIO_API_BASE: {
+    doc: "Twilio's REST API base (change only for an on-premise gateway or tests)",
+    default: 'https://api.twilio.com',
+    secret: false,
+  },
+  RAPPORT_WHATSAPP_API_BASE: {
+    doc: 'Meta Graph API base for WhatsApp (change only for tests)',
+    default: 'https://graph.facebook.com',
+    secret: false,
+  },
 } as const;
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -49,6 +74,11 @@ const schema = z.object({
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']),
   TRUST_PROXY: bool,
   SESSION_DAYS: z.coerce.number().int().min(1).max(365),
+  RAPPORT_PUBLIC_URL: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+  RAPPORT_SMTP_URL: z.union([z.literal(''), z.url({ protocol: /^smtps?$/ })]),
+  RAPPORT_SECRET_KEY: z.union([z.literal(''), z.string().min(32, 'must be at least 32 characters')]),
+  RAPPORT_TWILIO_API_BASE: z.url({ protocol: /^https?$/ }),
+  RAPPORT_WHATSAPP_API_BASE: z.url({ protocol: /^https?$/ }),
 });
 
 export type Config = {
@@ -61,6 +91,12 @@ export type Config = {
   cookieSecure: 'auto' | 'true' | 'false';
   trustProxy: boolean;
   sessionDays: number;
+  /** Base of every link in a message (no trailing slash); undefined = http://HOST:PORT. */
+  publicUrl: string | undefined;
+  smtpUrl: string | undefined;
+  secretKey: string | undefined;
+  twilioApiBase: string;
+  whatsappApiBase: string;
 };
 
 /** Parse the environment once. Throws a readable error naming every bad variable. */
@@ -83,6 +119,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cookieSecure: c.COOKIE_SECURE,
     trustProxy: c.TRUST_PROXY,
     sessionDays: c.SESSION_DAYS,
+    publicUrl: c.RAPPORT_PUBLIC_URL === '' ? undefined : c.RAPPORT_PUBLIC_URL.replace(/\/+$/, ''),
+    smtpUrl: c.RAPPORT_SMTP_URL || undefined,
+    secretKey: c.RAPPORT_SECRET_KEY || undefined,
+    twilioApiBase: c.RAPPORT_TWILIO_API_BASE.replace(/\/+$/, ''),
+    whatsappApiBase: c.RAPPORT_WHATSAPP_API_BASE.replace(/\/+$/, ''),
   };
 }
 

@@ -281,6 +281,36 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
         .executeTakeFirst();
     },
 
+    /** Every customer of one of the newest run's lists, stages or segments (a campaign's audience), in list order. */
+    async audienceIds(
+      ws: string,
+      by: { list: PredictionList } | { stage: string } | { segment: string },
+    ): Promise<string[]> {
+      if ('list' in by)
+        return (
+          await db
+            .selectFrom('prediction_lists')
+            .select('customer_id')
+            .where('workspace_id', '=', ws)
+            .where('run_id', '=', currentRun(ws))
+            .where('list', '=', by.list)
+            .orderBy('position')
+            .execute()
+        ).map((r) => r.customer_id);
+      const q = db
+        .selectFrom('customer_predictions')
+        .select('customer_id')
+        .where('workspace_id', '=', ws)
+        .where('run_id', '=', currentRun(ws));
+      const rows = await (
+        'stage' in by ? q.where('lifecycle_stage', '=', by.stage) : q.where('segment', '=', by.segment)
+      )
+        .orderBy('value_at_stake', 'desc')
+        .orderBy('customer_id')
+        .execute();
+      return rows.map((r) => r.customer_id);
+    },
+
     /**
      * One of the newest finished run's lists after position `after` (0: from the start), with each customer's
      * name and list position (customers deleted since drop out).

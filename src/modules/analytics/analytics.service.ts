@@ -512,6 +512,11 @@ export function createAnalyticsService({
       };
     },
     rising: (ws: string, query: unknown) => list(ws, query, 'rising'),
+    /** Customer ids of a list, stage or segment of the newest run (a campaign's audience). */
+    audienceIds: (
+      ws: string,
+      by: { list: 'at_risk' | 'lapsed' | 'rising' } | { stage: string } | { segment: string },
+    ) => repo.audienceIds(ws, by),
     atRisk: (ws: string, query: unknown) => list(ws, query, 'at_risk'),
     lapsed: (ws: string, query: unknown) => list(ws, query, 'lapsed'),
 

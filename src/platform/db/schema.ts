@@ -441,6 +441,132 @@ export type ImportMappingTable = {
   updated_at: string;
 };
 
+// --- outreach (0016) ---
+export type OutreachSettingsTable = {
+  workspace_id: string;
+  from_email: string | null;
+  from_name: string | null;
+  reply_to: string | null;
+  quiet_start: string; // 'HH:MM' in the workspace zone
+  quiet_end: string;
+  rate_per_minute: number;
+  sms_provider: string | null; // 'twilio'
+  sms_config: string | null; // sealed JSON
+  whatsapp_config: string | null; // sealed JSON
+  updated_at: string;
+};
+
+export type ConsentTable = {
+  workspace_id: string;
+  customer_id: string;
+  channel: string; // 'email' | 'sms' | 'whatsapp'
+  purpose: string; // 'marketing' | 'service'
+  granted: number;
+  source: string;
+  text_shown: string | null;
+  proof: string | null;
+  at: string;
+  actor: string;
+};
+
+export type SuppressionTable = {
+  workspace_id: string;
+  channel: string;
+  address: string; // lower-case email or E.164
+  scope: 'marketing' | 'all';
+  reason: string; // unsubscribe | hard_bounce | complaint | stop | invalid_address | opted_out | manual
+  source: string | null;
+  created_at: string;
+};
+
+export type MessageTemplateTable = {
+  workspace_id: string;
+  id: string;
+  name: string;
+  channel: string;
+  purpose: string;
+  subject: string | null;
+  body: string;
+  whatsapp_template: string | null; // JSON { name, language }
+  archived_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+export type CampaignTable = {
+  workspace_id: string;
+  id: string;
+  name: string;
+  channel: string;
+  purpose: string;
+  template_id: string | null;
+  subject: string | null;
+  body: string;
+  whatsapp_template: string | null;
+  audience: string; // JSON
+  status: 'draft' | 'queuing' | 'sending' | 'done' | 'cancelled';
+  queued: number;
+  excluded: string | null; // JSON counts by reason
+  created_by: string;
+  created_at: string;
+  sent_at: string | null;
+  queued_at: string | null;
+};
+
+export type MessageStatus =
+  | 'queued'
+  | 'claimed'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'read'
+  | 'bounced'
+  | 'failed'
+  | 'skipped'
+  | 'uncertain'
+  | 'cancelled';
+
+export type MessageTable = {
+  workspace_id: string;
+  id: string;
+  dedupe_key: string;
+  campaign_id: string | null;
+  customer_id: string | null;
+  channel: string;
+  purpose: string;
+  to_address: string | null;
+  subject: string | null;
+  body: string | null;
+  /** JSON { html, headers } of an email filled in when queued (its unsubscribe link is not stored in clear). */
+  extra: string | null;
+  status: MessageStatus;
+  attempts: number;
+  next_attempt_at: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  provider_id: string | null;
+  error_code: string | null;
+  error: string | null;
+  created_by: string;
+  created_at: string;
+  sent_at: string | null;
+  delivered_at: string | null;
+  clicked_at: string | null;
+};
+
+export type PublicTokenTable = {
+  token_hash: string;
+  workspace_id: string;
+  purpose: string; // 'message' (unsubscribe + preferences) | …
+  customer_id: string | null;
+  message_id: string | null;
+  channel: string | null;
+  address: string | null;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+};
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -473,4 +599,11 @@ export type Database = {
   prediction_lists: PredictionListTable; // 0007
   duplicate_dismissals: DuplicateDismissalTable; // 0008
   import_mappings: ImportMappingTable; // 0009
+  outreach_settings: OutreachSettingsTable; // 0016
+  consents: ConsentTable; // 0016
+  suppressions: SuppressionTable; // 0016
+  message_templates: MessageTemplateTable; // 0016
+  campaigns: CampaignTable; // 0016
+  messages: MessageTable; // 0016
+  public_tokens: PublicTokenTable; // 0016
 };

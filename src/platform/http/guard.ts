@@ -77,7 +77,9 @@ const LOGGABLE_QUERY = new Set(['limit', 'preset', 'dryRun', 'status', 'sort', '
  * The URL as request logs show it: the path, and the query with every value redacted except a few harmless
  * ones, so phone numbers and search terms stay out of logs (`/api/v1/customers?q=[redacted]&limit=20`).
  */
-export function loggableUrl(url: string): string {
+export function loggableUrl(raw: string): string {
+  // a public link's token is its only credential (unsubscribe, preferences, surveys): never in a log
+  const url = raw.replace(/^\/p\/([a-z-]+)\/[^/?#]+/, '/p/$1/[redacted]');
   const i = url.indexOf('?');
   if (i < 0) return url;
   const parts = url

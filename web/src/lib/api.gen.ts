@@ -5169,6 +5169,1175 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/outreach/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sending settings: From, quiet hours, rate, providers (credentials are never shown) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OutreachSettings'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Change the sending settings; provider credentials are stored encrypted */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            fromEmail?: string | null;
+            fromName?: string | null;
+            replyTo?: string | null;
+            /** @description In the workspace zone; equal times = none */
+            quietHours?: {
+              start: string;
+              end: string;
+            };
+            ratePerMinute?: number;
+            /** @description null removes the SMS provider */
+            sms?: {
+              /** @enum {string} */
+              provider: 'twilio';
+              accountSid: string;
+              /** @description Stored encrypted; never shown again */
+              authToken: string;
+              from: string;
+            } | null;
+            /** @description null removes WhatsApp */
+            whatsapp?: {
+              phoneNumberId: string;
+              /** @description Stored encrypted; never shown again */
+              accessToken: string;
+              /** @description Verifies the webhook signatures; stored encrypted */
+              appSecret: string;
+              /** @description Your webhook verify token; stored encrypted */
+              verifyToken: string;
+            } | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OutreachSettings'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/{id}/consents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Consent per channel and purpose, with source, text shown and proof */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Consent'][];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Record consent given or withdrawn for one channel and purpose (on the timeline and in the audit) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channel: components['schemas']['MessageChannelInput'];
+            purpose: components['schemas']['MessagePurposeInput'];
+            granted: boolean;
+            /** @description Where it was given or withdrawn: "counter", "web form", "phone call", … */
+            source: string;
+            /** @description The words the customer agreed to */
+            textShown?: string;
+            /** @description A reference: a signed form, a call id, an IP address and time */
+            proof?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Consent'][];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/suppressions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Addresses and numbers nothing is sent to */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Suppression'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Stop everything to an address or number (a spam complaint, a request) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channel: components['schemas']['MessageChannelInput'];
+            /** @description An email address, or a phone number in any format */
+            address: string;
+            /**
+             * @default manual
+             * @enum {string}
+             */
+            reason?: 'complaint' | 'manual' | 'hard_bounce';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Suppression'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/suppressions/{channel}/{address}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Take an address off the suppression list (only when the customer asked to hear from you again) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          channel: components['schemas']['MessageChannelInput'];
+          address: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/message-templates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Message templates, and the merge fields they may use */
+    get: {
+      parameters: {
+        query?: {
+          archived?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['MessageTemplate'][];
+              nextCursor: string | null;
+              mergeFields: {
+                [key: string]: string;
+              };
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a template (Liquid merge fields: {{ customer.first_name | default: "there" }}) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            channel: components['schemas']['MessageChannelInput'];
+            purpose: components['schemas']['MessagePurposeInput'];
+            /** @description Email only; merge fields allowed */
+            subject?: string | null;
+            body: string;
+            whatsappTemplate?: {
+              name: string;
+              language: string;
+              /**
+               * @description Body parameters {{1}}…, each may use merge fields
+               * @default []
+               */
+              parameters?: string[];
+            } | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['MessageTemplate'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/message-templates/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Edit a template, or archive it */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name?: string;
+            channel?: components['schemas']['MessageChannelInput'];
+            purpose?: components['schemas']['MessagePurposeInput'];
+            /** @description Email only; merge fields allowed */
+            subject?: string | null;
+            body?: string;
+            whatsappTemplate?: {
+              name: string;
+              language: string;
+              /**
+               * @description Body parameters {{1}}…, each may use merge fields
+               * @default []
+               */
+              parameters?: string[];
+            } | null;
+            archived?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['MessageTemplate'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/messages/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A message filled in for one customer, and whether it could be sent to them now (nothing is stored) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Whose details fill the merge fields */
+            customerId: string;
+            channel: components['schemas']['MessageChannelInput'];
+            purpose: components['schemas']['MessagePurposeInput'];
+            /** @description Email only; merge fields allowed */
+            subject?: string | null;
+            body: string;
+            whatsappTemplate?: {
+              name: string;
+              language: string;
+              /**
+               * @description Body parameters {{1}}…, each may use merge fields
+               * @default []
+               */
+              parameters?: string[];
+            } | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RenderedMessage'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a test to yourself (your own email when signed in, or "to") */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channel: components['schemas']['MessageChannelInput'];
+            purpose: components['schemas']['MessagePurposeInput'];
+            /** @description Email only; merge fields allowed */
+            subject?: string | null;
+            body: string;
+            whatsappTemplate?: {
+              name: string;
+              language: string;
+              /**
+               * @description Body parameters {{1}}…, each may use merge fields
+               * @default []
+               */
+              parameters?: string[];
+            } | null;
+            /** @description Default: your own email (signed in) */
+            to?: string;
+            /** @description Fill the merge fields with this customer */
+            customerId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Message'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/{id}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A customer's messages, newest first */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+          status?:
+            | 'queued'
+            | 'claimed'
+            | 'sending'
+            | 'sent'
+            | 'delivered'
+            | 'read'
+            | 'bounced'
+            | 'failed'
+            | 'skipped'
+            | 'uncertain'
+            | 'cancelled';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Message'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Send a message to a customer (202: queued; sent by the outbox, after quiet hours if need be); 409 when it cannot go to them */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            channel: components['schemas']['MessageChannelInput'];
+            purpose: components['schemas']['MessagePurposeInput'];
+            /** @description Email only; merge fields allowed */
+            subject?: string | null;
+            body: string;
+            whatsappTemplate?: {
+              name: string;
+              language: string;
+              /**
+               * @description Body parameters {{1}}…, each may use merge fields
+               * @default []
+               */
+              parameters?: string[];
+            } | null;
+            /** @description Idempotency key: the same key sends one message */
+            key?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Message'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/messages/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One message and where it is */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Message'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/campaigns/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Who an audience reaches on a channel, and who is left out and why */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            audience: components['schemas']['AudienceInput'];
+            channel: components['schemas']['MessageChannelInput'];
+            purpose: components['schemas']['MessagePurposeInput'];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AudiencePreview'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/campaigns': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Campaigns, newest first, with their results */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Campaign'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Prepare a campaign (a draft: nothing is sent until /send) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+            audience: components['schemas']['AudienceInput'];
+            /** @description Take subject and body from a template */
+            templateId?: string;
+            channel: components['schemas']['MessageChannelInput'];
+            purpose: components['schemas']['MessagePurposeInput'];
+            /** @description Email only; merge fields allowed */
+            subject?: string | null;
+            body?: string;
+            whatsappTemplate?: {
+              name: string;
+              language: string;
+              /**
+               * @description Body parameters {{1}}…, each may use merge fields
+               * @default []
+               */
+              parameters?: string[];
+            } | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Campaign'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/campaigns/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A campaign and its results by status */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Campaign'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/campaigns/{id}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A campaign's messages (filter by status: skipped ones say why) */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+          status?:
+            | 'queued'
+            | 'claimed'
+            | 'sending'
+            | 'sent'
+            | 'delivered'
+            | 'read'
+            | 'bounced'
+            | 'failed'
+            | 'skipped'
+            | 'uncertain'
+            | 'cancelled';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Message'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/campaigns/{id}/send': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a draft campaign (202; once: again is 409 CAMPAIGN_NOT_DRAFT) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Campaign'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/campaigns/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Stop a campaign: what has not gone yet stays unsent */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Campaign'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/events': {
     parameters: {
       query?: never;
@@ -5339,7 +6508,22 @@ export interface components {
         | 'ENQUIRY_CLOSED'
         | 'ENQUIRY_NOT_ANSWERED'
         | 'ENQUIRY_TRANSFER_SAME_OWNER'
-        | 'PREDICTION_RUN_NOT_FOUND';
+        | 'PREDICTION_RUN_NOT_FOUND'
+        | 'SECRET_UNREADABLE'
+        | 'MESSAGE_NOT_FOUND'
+        | 'TEMPLATE_NOT_FOUND'
+        | 'CAMPAIGN_NOT_FOUND'
+        | 'TEMPLATE_INVALID'
+        | 'NO_ADDRESS'
+        | 'NO_CONSENT'
+        | 'ADDRESS_SUPPRESSED'
+        | 'CHANNEL_NOT_CONFIGURED'
+        | 'CAMPAIGN_NOT_DRAFT'
+        | 'CAMPAIGN_NOT_CANCELLABLE'
+        | 'SUBJECT_REQUIRED'
+        | 'TEST_RECIPIENT_REQUIRED'
+        | 'SUPPRESSION_NOT_FOUND'
+        | 'TEMPLATE_CHANNEL_MISMATCH';
       detail?: string;
       /** @description JSON pointer to the failing part of the request */
       pointer?: string;
@@ -6329,6 +7513,187 @@ export interface components {
       /** @description The earliest known contact or order; the date the record was added only when there is neither */
       customerSince: string;
     };
+    /** @enum {string} */
+    MessageChannelInput: 'email' | 'sms' | 'whatsapp';
+    /**
+     * @description marketing needs the customer's consent; service (a complaint follow-up, a reminder) does not
+     * @enum {string}
+     */
+    MessagePurposeInput: 'marketing' | 'service';
+    OutreachSettingsInput: {
+      fromEmail: string | null;
+      fromName: string | null;
+      replyTo: string | null;
+      quietHours: {
+        start: string;
+        end: string;
+      };
+      ratePerMinute: number;
+      email: {
+        /** @description RAPPORT_SMTP_URL is set and a From address exists */
+        configured: boolean;
+      };
+      sms: {
+        provider: string;
+        accountSid: string;
+        from: string;
+        statusCallbackUrl: string;
+        inboundUrl: string;
+      } | null;
+      whatsapp: {
+        phoneNumberId: string;
+        webhookUrl: string;
+      } | null;
+      /** @description The base of every link in a message */
+      publicUrl: string;
+    };
+    ConsentInput: {
+      channel: components['schemas']['MessageChannelInput'];
+      purpose: components['schemas']['MessagePurposeInput'];
+      granted: boolean;
+      source: string | null;
+      textShown: string | null;
+      proof: string | null;
+      at: string | null;
+    };
+    SuppressionInput: {
+      channel: components['schemas']['MessageChannelInput'];
+      address: string;
+      /** @enum {string} */
+      scope: 'marketing' | 'all';
+      /** @enum {string} */
+      reason:
+        'unsubscribe' | 'hard_bounce' | 'complaint' | 'stop' | 'invalid_address' | 'opted_out' | 'manual';
+      source: string | null;
+      createdAt: string;
+    };
+    MessageTemplateInput: {
+      id: string;
+      name: string;
+      channel: components['schemas']['MessageChannelInput'];
+      purpose: components['schemas']['MessagePurposeInput'];
+      subject: string | null;
+      body: string;
+      whatsappTemplate: {
+        name: string;
+        language: string;
+        /**
+         * @description Body parameters {{1}}…, each may use merge fields
+         * @default []
+         */
+        parameters: string[];
+      } | null;
+      archived: boolean;
+      createdAt: string;
+      updatedAt: string;
+    };
+    RenderedMessageInput: {
+      to: string | null;
+      subject: string | null;
+      text: string;
+      html: string | null;
+      sendable: boolean;
+      /** @description Why it would not be sent to this customer now */
+      reason: string | null;
+    };
+    MessageInput: {
+      id: string;
+      customerId: string | null;
+      campaignId: string | null;
+      channel: components['schemas']['MessageChannelInput'];
+      purpose: components['schemas']['MessagePurposeInput'];
+      to: string | null;
+      subject: string | null;
+      /** @description What was said (null for a campaign message not rendered yet) */
+      body: string | null;
+      /** @enum {string} */
+      status:
+        | 'queued'
+        | 'claimed'
+        | 'sending'
+        | 'sent'
+        | 'delivered'
+        | 'read'
+        | 'bounced'
+        | 'failed'
+        | 'skipped'
+        | 'uncertain'
+        | 'cancelled';
+      /** @description Why it failed, was skipped or waits */
+      reason: string | null;
+      attempts: number;
+      nextAttemptAt: string | null;
+      createdAt: string;
+      sentAt: string | null;
+      deliveredAt: string | null;
+      clickedAt: string | null;
+    };
+    AudienceInput:
+      | {
+          /** @constant */
+          kind: 'all';
+        }
+      | {
+          /** @constant */
+          kind: 'list';
+          /** @enum {string} */
+          list: 'at_risk' | 'lapsed' | 'rising';
+        }
+      | {
+          /** @constant */
+          kind: 'stage';
+          /** @enum {string} */
+          stage: 'new' | 'repeat' | 'loyal' | 'at risk' | 'lapsed' | 'won back';
+        }
+      | {
+          /** @constant */
+          kind: 'segment';
+          segment: string;
+        }
+      | {
+          /** @constant */
+          kind: 'tag';
+          tag: string;
+        }
+      | {
+          /** @constant */
+          kind: 'customers';
+          ids: string[];
+        };
+    AudiencePreviewInput: {
+      /** @description Customers in the audience */
+      total: number;
+      /** @description Would be sent */
+      eligible: number;
+      excluded: {
+        no_consent: number;
+        no_address: number;
+        suppressed: number;
+      };
+      /** @description A few of them, excluded ones first, to check the audience is right */
+      examples: {
+        customerId: string;
+        name: string;
+        excluded: ('no_consent' | 'no_address' | 'suppressed') | null;
+      }[];
+    };
+    CampaignInput: {
+      id: string;
+      name: string;
+      channel: components['schemas']['MessageChannelInput'];
+      purpose: components['schemas']['MessagePurposeInput'];
+      subject: string | null;
+      body: string;
+      audience: components['schemas']['AudienceInput'];
+      /** @enum {string} */
+      status: 'draft' | 'queuing' | 'sending' | 'done' | 'cancelled';
+      /** @description Messages by status (skipped ones by reason under skipped:…) */
+      counts: {
+        [key: string]: number;
+      };
+      createdAt: string;
+      queuedAt: string | null;
+    };
     ProductInput: {
       id: string;
       name: string;
@@ -6470,7 +7835,22 @@ export interface components {
         | 'ENQUIRY_CLOSED'
         | 'ENQUIRY_NOT_ANSWERED'
         | 'ENQUIRY_TRANSFER_SAME_OWNER'
-        | 'PREDICTION_RUN_NOT_FOUND';
+        | 'PREDICTION_RUN_NOT_FOUND'
+        | 'SECRET_UNREADABLE'
+        | 'MESSAGE_NOT_FOUND'
+        | 'TEMPLATE_NOT_FOUND'
+        | 'CAMPAIGN_NOT_FOUND'
+        | 'TEMPLATE_INVALID'
+        | 'NO_ADDRESS'
+        | 'NO_CONSENT'
+        | 'ADDRESS_SUPPRESSED'
+        | 'CHANNEL_NOT_CONFIGURED'
+        | 'CAMPAIGN_NOT_DRAFT'
+        | 'CAMPAIGN_NOT_CANCELLABLE'
+        | 'SUBJECT_REQUIRED'
+        | 'TEST_RECIPIENT_REQUIRED'
+        | 'SUPPRESSION_NOT_FOUND'
+        | 'TEMPLATE_CHANNEL_MISMATCH';
       detail?: string;
       /** @description JSON pointer to the failing part of the request */
       pointer?: string;
@@ -7459,6 +8839,187 @@ export interface components {
       firstContactAt: string | null;
       /** @description The earliest known contact or order; the date the record was added only when there is neither */
       customerSince: string;
+    };
+    /** @enum {string} */
+    MessageChannel: 'email' | 'sms' | 'whatsapp';
+    /**
+     * @description marketing needs the customer's consent; service (a complaint follow-up, a reminder) does not
+     * @enum {string}
+     */
+    MessagePurpose: 'marketing' | 'service';
+    OutreachSettings: {
+      fromEmail: string | null;
+      fromName: string | null;
+      replyTo: string | null;
+      quietHours: {
+        start: string;
+        end: string;
+      };
+      ratePerMinute: number;
+      email: {
+        /** @description RAPPORT_SMTP_URL is set and a From address exists */
+        configured: boolean;
+      };
+      sms: {
+        provider: string;
+        accountSid: string;
+        from: string;
+        statusCallbackUrl: string;
+        inboundUrl: string;
+      } | null;
+      whatsapp: {
+        phoneNumberId: string;
+        webhookUrl: string;
+      } | null;
+      /** @description The base of every link in a message */
+      publicUrl: string;
+    };
+    Consent: {
+      channel: components['schemas']['MessageChannel'];
+      purpose: components['schemas']['MessagePurpose'];
+      granted: boolean;
+      source: string | null;
+      textShown: string | null;
+      proof: string | null;
+      at: string | null;
+    };
+    Suppression: {
+      channel: components['schemas']['MessageChannel'];
+      address: string;
+      /** @enum {string} */
+      scope: 'marketing' | 'all';
+      /** @enum {string} */
+      reason:
+        'unsubscribe' | 'hard_bounce' | 'complaint' | 'stop' | 'invalid_address' | 'opted_out' | 'manual';
+      source: string | null;
+      createdAt: string;
+    };
+    MessageTemplate: {
+      id: string;
+      name: string;
+      channel: components['schemas']['MessageChannel'];
+      purpose: components['schemas']['MessagePurpose'];
+      subject: string | null;
+      body: string;
+      whatsappTemplate: {
+        name: string;
+        language: string;
+        /**
+         * @description Body parameters {{1}}…, each may use merge fields
+         * @default []
+         */
+        parameters: string[];
+      } | null;
+      archived: boolean;
+      createdAt: string;
+      updatedAt: string;
+    };
+    RenderedMessage: {
+      to: string | null;
+      subject: string | null;
+      text: string;
+      html: string | null;
+      sendable: boolean;
+      /** @description Why it would not be sent to this customer now */
+      reason: string | null;
+    };
+    Message: {
+      id: string;
+      customerId: string | null;
+      campaignId: string | null;
+      channel: components['schemas']['MessageChannel'];
+      purpose: components['schemas']['MessagePurpose'];
+      to: string | null;
+      subject: string | null;
+      /** @description What was said (null for a campaign message not rendered yet) */
+      body: string | null;
+      /** @enum {string} */
+      status:
+        | 'queued'
+        | 'claimed'
+        | 'sending'
+        | 'sent'
+        | 'delivered'
+        | 'read'
+        | 'bounced'
+        | 'failed'
+        | 'skipped'
+        | 'uncertain'
+        | 'cancelled';
+      /** @description Why it failed, was skipped or waits */
+      reason: string | null;
+      attempts: number;
+      nextAttemptAt: string | null;
+      createdAt: string;
+      sentAt: string | null;
+      deliveredAt: string | null;
+      clickedAt: string | null;
+    };
+    Audience:
+      | {
+          /** @constant */
+          kind: 'all';
+        }
+      | {
+          /** @constant */
+          kind: 'list';
+          /** @enum {string} */
+          list: 'at_risk' | 'lapsed' | 'rising';
+        }
+      | {
+          /** @constant */
+          kind: 'stage';
+          /** @enum {string} */
+          stage: 'new' | 'repeat' | 'loyal' | 'at risk' | 'lapsed' | 'won back';
+        }
+      | {
+          /** @constant */
+          kind: 'segment';
+          segment: string;
+        }
+      | {
+          /** @constant */
+          kind: 'tag';
+          tag: string;
+        }
+      | {
+          /** @constant */
+          kind: 'customers';
+          ids: string[];
+        };
+    AudiencePreview: {
+      /** @description Customers in the audience */
+      total: number;
+      /** @description Would be sent */
+      eligible: number;
+      excluded: {
+        no_consent: number;
+        no_address: number;
+        suppressed: number;
+      };
+      /** @description A few of them, excluded ones first, to check the audience is right */
+      examples: {
+        customerId: string;
+        name: string;
+        excluded: ('no_consent' | 'no_address' | 'suppressed') | null;
+      }[];
+    };
+    Campaign: {
+      id: string;
+      name: string;
+      channel: components['schemas']['MessageChannel'];
+      purpose: components['schemas']['MessagePurpose'];
+      subject: string | null;
+      body: string;
+      audience: components['schemas']['Audience'];
+      /** @enum {string} */
+      status: 'draft' | 'queuing' | 'sending' | 'done' | 'cancelled';
+      /** @description Messages by status (skipped ones by reason under skipped:…) */
+      counts: {
+        [key: string]: number;
+      };
+      createdAt: string;
+      queuedAt: string | null;
     };
     Product: {
       id: string;

@@ -21,6 +21,9 @@ export type OutgoingMessage = {
   text: string;
   /** Email only: the HTML version. */
   html?: string;
+  /** Email only: the sender (the workspace's From) and where replies go (the shop). */
+  from?: { address: string; name: string | null };
+  replyTo?: string | null;
   /** Email only: extra headers (List-Unsubscribe, …). */
   headers?: Record<string, string>;
   /** WhatsApp only: the approved template to use outside the 24-hour customer-service window. */
@@ -70,6 +73,7 @@ export type InboundMessage = {
 
 /** Replies that mean "stop sending me messages" (carrier rules for SMS; case- and space-insensitive). */
 export const STOP_WORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'];
-export const isStopWord = (text: string) => STOP_WORDS.includes(text.trim().toUpperCase().replace(/\s+/g, ''));
+export const isStopWord = (text: string) =>
+  STOP_WORDS.includes(text.trim().toUpperCase().replace(/\s+/g, ''));
 /** Replies that undo a STOP. */
 export const isStartWord = (text: string) => ['START', 'UNSTOP', 'YES'].includes(text.trim().toUpperCase());

@@ -278,7 +278,7 @@ describe('Twilio webhooks: parsing', () => {
   });
 
   it.each([
-    ['30003', 'undelivered', 'invalid_address'],
+    ['30003', 'undelivered', undefined],
     ['30005', 'undelivered', 'invalid_address'],
     ['30006', 'failed', 'invalid_address'],
     ['21610', 'failed', 'opted_out'],

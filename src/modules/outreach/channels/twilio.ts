@@ -228,7 +228,8 @@ const STATUS: Record<string, DeliveryReport['status']> = {
 const DELIVERY_ERRORS: Record<string, { reason: string; suppress?: DeliveryReport['suppress'] }> = {
   '30001': { reason: 'queue overflow' },
   '30002': { reason: 'the Twilio account is suspended' },
-  '30003': { reason: 'unreachable destination handset', suppress: 'invalid_address' },
+  // a handset that is switched off or out of coverage: not a dead number, so not suppressed
+  '30003': { reason: 'unreachable destination handset (switched off or out of coverage)' },
   '30004': { reason: 'message blocked' },
   '30005': { reason: 'unknown destination handset', suppress: 'invalid_address' },
   '30006': { reason: 'landline or unreachable carrier', suppress: 'invalid_address' },

@@ -13,6 +13,7 @@ import * as m0012 from './0012_import_run_claims.ts';
 import * as m0013 from './0013_sign_in_attempts.ts';
 import * as m0014 from './0014_walk_in_orders.ts';
 import * as m0015 from './0015_counter_sales.ts';
+import * as m0016 from './0016_outreach.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013_sign_in_attempts': m0013,
   '0014_walk_in_orders': m0014,
   '0015_counter_sales': m0015,
+  '0016_outreach': m0016,
 };

@@ -1,0 +1,162 @@
+import type { Kysely } from 'kysely';
+import type { SecretBox } from '../../platform/crypto/secrets.ts';
+import type { Database } from '../../platform/db/schema.ts';
+import type { JobQueue } from '../../platform/jobs/queue.ts';
+import type { CustomerService } from '../customers/index.ts';
+import type { TimelineService } from '../timeline/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
+import { createCampaignService, type PredictedAudience } from './campaigns.service.ts';
+import type { ChannelAdapter, ChannelName } from './channels/channel.ts';
+import { createSmtpEmail } from './channels/email.ts';
+import { createTwilioSms } from './channels/twilio.ts';
+import { createWhatsApp } from './channels/whatsapp.ts';
+import { createOutreachService } from './outreach.service.ts';
+import { createPublicService } from './public.service.ts';
+import { createOutboxSender, type AdapterFor } from './sender.ts';
+import { createOutreachSettings, type SendingSettings } from './settings.ts';
+
+export type OutreachConfig = {
+  smtpUrl: string | undefined;
+  publicUrl: () => string;
+  twilioApiBase: string;
+  whatsappApiBase: string;
+};
+
+/**
+ * The real channel adapters: one pooled SMTP transport for the server, and per workspace a Twilio and a WhatsApp
+ * adapter made from its (decrypted) credentials, kept while the credentials stay the same.
+ */
+export function createAdapters(config: OutreachConfig): AdapterFor & { close: () => Promise<void> } {
+  let email: ChannelAdapter | undefined;
+  const phone = new Map<string, { key: string; adapter: ChannelAdapter }>();
+  const messageIdDomain = () => {
+    try {
+      return new URL(config.publicUrl()).hostname || 'rapport.local';
+    } catch {
+      return 'rapport.local';
+    }
+  };
+  const of = (ws: string, channel: ChannelName, key: string, make: () => ChannelAdapter) => {
+    const id = `${ws}:${channel}`;
+    const hit = phone.get(id);
+    if (hit?.key === key) return hit.adapter;
+    const adapter = make();
+    phone.set(id, { key, adapter });
+    return adapter;
+  };
+  const adapterFor = (ws: string, channel: ChannelName, s: SendingSettings): ChannelAdapter | null => {
+    if (channel === 'email') {
+      if (!config.smtpUrl || !s.fromEmail) return null;
+      return (email ??= createSmtpEmail({ smtpUrl: config.smtpUrl, messageIdDomain: messageIdDomain() }));
+    }
+    if (channel === 'sms') {
+      const c = s.sms;
+      if (!c) return null;
+      return of(ws, channel, JSON.stringify(c), () =>
+        createTwilioSms({
+          accountSid: c.accountSid,
+          authToken: c.authToken,
+          from: c.from,
+          apiBase: config.twilioApiBase,
+        }),
+      );
+    }
+    const w = s.whatsapp;
+    if (!w) return null;
+    return of(ws, channel, JSON.stringify(w), () =>
+      createWhatsApp({
+        phoneNumberId: w.phoneNumberId,
+        accessToken: w.accessToken,
+        apiBase: config.whatsappApiBase,
+      }),
+    );
+  };
+  return Object.assign(adapterFor, {
+    close: async () => {
+      await email?.close?.();
+    },
+  });
+}
+
+/** Outreach's services over one database: settings, messages and consent, campaigns, public pages, the sender. */
+export function createOutreach(deps: {
+  db: Kysely<Database>;
+  box: SecretBox;
+  config: OutreachConfig;
+  workspaces: WorkspaceService;
+  customers: CustomerService;
+  timeline: TimelineService;
+  queue: JobQueue;
+  predicted: PredictedAudience;
+  userEmail: (ws: string, userId: string) => Promise<string | null>;
+  clock?: () => Date;
+}) {
+  const { db, config } = deps;
+  const settings = createOutreachSettings({
+    db,
+    box: deps.box,
+    publicUrl: config.publicUrl,
+    smtpConfigured: !!config.smtpUrl,
+  });
+  let wake = () => {};
+  const poke = () => wake();
+  const outreach = createOutreachService({
+    db,
+    workspaces: deps.workspaces,
+    customers: deps.customers,
+    timeline: deps.timeline,
+    settings,
+    publicUrl: config.publicUrl,
+    userEmail: deps.userEmail,
+    poke,
+    ...(deps.clock && { clock: deps.clock }),
+  });
+  const campaigns = createCampaignService({
+    db,
+    repo: outreach.repo,
+    outbox: outreach.outbox,
+    queue: deps.queue,
+    predicted: deps.predicted,
+    dueAt: outreach.dueAt,
+    poke,
+  });
+  const pages = createPublicService({
+    db,
+    repo: outreach.repo,
+    workspaces: deps.workspaces,
+    timeline: deps.timeline,
+    ...(deps.clock && { clock: deps.clock }),
+  });
+  const adapters = createAdapters(config);
+  /** The sender of this process (started by the server's background jobs). */
+  const createSender = (opts: { pollMs?: number; onError?: (err: unknown, id?: string) => void } = {}) => {
+    const sender = createOutboxSender({
+      db,
+      outbox: outreach.outbox,
+      repo: outreach.repo,
+      settings,
+      workspaces: deps.workspaces,
+      timeline: deps.timeline,
+      adapterFor: adapters,
+      publicUrl: config.publicUrl,
+      finishCampaigns: campaigns.finishCampaigns,
+      ...(opts.pollMs && { pollMs: opts.pollMs }),
+      ...(opts.onError && { onError: opts.onError }),
+      ...(deps.clock && { clock: deps.clock }),
+    });
+    return sender;
+  };
+  return {
+    outreachSettings: settings,
+    outreach,
+    campaigns,
+    pages,
+    createSender,
+    /** Who to wake when a message is due (the server's sender and job runner set it). */
+    onDue: (fn: () => void) => {
+      wake = fn;
+    },
+    close: () => adapters.close(),
+  };
+}
+export type Outreach = ReturnType<typeof createOutreach>;

@@ -1,0 +1,365 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Database } from '../../platform/db/schema.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
+import { quietUntil } from '../../platform/time/quiet.ts';
+import type { TimelineService } from '../timeline/index.ts';
+import type { WorkspaceService } from '../workspaces/index.ts';
+import type { ChannelAdapter, ChannelName, Purpose, SendResult } from './channels/channel.ts';
+import { compose, outgoing } from './compose.ts';
+import type { MessageRow, OutboxRepository } from './outbox.repository.ts';
+import { notSendable } from './outreach.errors.ts';
+import type { OutreachRepository } from './outreach.repository.ts';
+import { hookUrls, type OutreachSettingsService, type SendingSettings } from './settings.ts';
+
+export const MAX_ATTEMPTS = 6;
+const LEASE_MS = 60_000;
+const BATCH = 20;
+/** At most this many messages of one process are with providers at once. */
+const PARALLEL = 4;
+
+/** Exponential backoff for a temporary failure: 1, 2, 4 … minutes, at most 6 hours; a provider's Retry-After wins. */
+export const backoffMs = (attempts: number, retryAfterMs?: number) =>
+  Math.max(retryAfterMs ?? 0, Math.min(6 * 3_600_000, 60_000 * 2 ** Math.max(0, attempts - 1)));
+
+export type AdapterFor = (ws: string, channel: ChannelName, s: SendingSettings) => ChannelAdapter | null;
+
+/**
+ * The outbox sender: claims due messages, checks each again (consent, suppression, quiet hours, the
+ * workspace's send rate), fills in campaign messages, hands each to its channel and records the outcome — the
+ * customer's timeline gets what was said in the same transaction that marks it sent. Runs in every server
+ * process; rows are claimed with leases, so two processes never send the same message (see outbox.repository).
+ */
+export function createOutboxSender(deps: {
+  db: Kysely<Database>;
+  outbox: OutboxRepository;
+  repo: OutreachRepository;
+  settings: OutreachSettingsService;
+  workspaces: WorkspaceService;
+  timeline: TimelineService;
+  adapterFor: AdapterFor;
+  publicUrl: () => string;
+  finishCampaigns: (ws: string, ids: string[]) => Promise<void>;
+  pollMs?: number;
+  clock?: () => Date;
+  onError?: (err: unknown, messageId?: string) => void;
+}) {
+  const senderId = `sender-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const clock = deps.clock ?? (() => new Date());
+  const pollMs = deps.pollMs ?? 1000;
+  const { db, outbox } = deps;
+  let stopped = true;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  const settle = (m: MessageRow, set: Parameters<OutboxRepository['settle']>[3]) =>
+    writeTransaction(db, (trx) => outbox.settle(trx, m, senderId, set));
+  const later = (ms: number) => new Date(clock().getTime() + ms).toISOString();
+
+  async function lastInboundWhatsApp(ws: string, customerId: string) {
+    const r = await db
+      .selectFrom('interactions')
+      .select(sql<string | null>`max(occurred_at)`.as('at'))
+      .where('workspace_id', '=', ws)
+      .where('customer_id', '=', customerId)
+      .where('kind', '=', 'message')
+      .where('direction', '=', 'inbound')
+      .where('meta', 'like', '%"channel":"whatsapp"%')
+      .executeTakeFirst();
+    return r?.at ?? null;
+  }
+
+  async function deliver(m: MessageRow): Promise<void> {
+    const ws = m.workspace_id;
+    const channel = m.channel as ChannelName;
+    const purpose = m.purpose as Purpose;
+    const [w, s] = await Promise.all([deps.workspaces.getWorkspaceCached(ws), deps.settings.sending(ws)]);
+    const now = clock();
+    const quietEnd = quietUntil(now, w.timezone, s.quietStart, s.quietEnd);
+    if (quietEnd > now)
+      return void (await settle(m, { status: 'queued', next_attempt_at: quietEnd.toISOString() }));
+    if ((await outbox.sentSince(ws, new Date(now.getTime() - 60_000).toISOString())) >= s.ratePerMinute)
+      return void (await settle(m, { status: 'queued', next_attempt_at: later(5_000) }));
+
+    // checked again now: consent may have been withdrawn, the address suppressed, the customer erased
+    let to = m.to_address;
+    let recipient = null as null | {
+      customerId: string;
+      name: string;
+      email: string | null;
+      phone: string | null;
+      birthday: string | null;
+    };
+    if (m.customer_id) {
+      const [e] = await deps.repo.eligibility(ws, [m.customer_id], channel, purpose);
+      if (!e)
+        return void (await settle(m, {
+          status: 'skipped',
+          error_code: 'CUSTOMER_GONE',
+          error: 'The customer was deleted',
+        }));
+      if (e.excluded === 'no_consent')
+        return void (await settle(m, {
+          status: 'skipped',
+          error_code: 'no_consent',
+          error: notSendable('no_consent', channel).message,
+        }));
+      to ??= e.to;
+      recipient = e;
+    }
+    if (!to)
+      return void (await settle(m, {
+        status: 'skipped',
+        error_code: 'no_address',
+        error: notSendable('no_address', channel).message,
+      }));
+    if (await deps.repo.isSuppressed(ws, channel, to, purpose))
+      return void (await settle(m, {
+        status: 'skipped',
+        error_code: 'suppressed',
+        error: notSendable('suppressed', channel).message,
+      }));
+    const adapter = deps.adapterFor(ws, channel, s);
+    if (!adapter)
+      // not set up (yet): wait, the owner may add the settings; give up after a day
+      return void (await settle(
+        m,
+        now.getTime() - Date.parse(m.created_at) > 86_400_000
+          ? {
+              status: 'failed',
+              error_code: 'CHANNEL_NOT_CONFIGURED',
+              error: `${channel} was not set up within a day of queuing`,
+            }
+          : {
+              status: 'queued',
+              next_attempt_at: later(60_000),
+              error_code: 'CHANNEL_NOT_CONFIGURED',
+              error: `Waiting: ${channel} is not set up in Settings → Messages`,
+            },
+      ));
+
+    // a campaign message is filled in now, with its own unsubscribe link, in the step that marks it "sending"
+    let template: { name: string; language: string; parameters: string[] } | undefined;
+    const composed = await writeTransaction(db, async (trx) => {
+      let subject = m.subject;
+      let text = m.body;
+      let html: string | null = null;
+      let headers: Record<string, string> = {};
+      if (m.campaign_id) {
+        const c = await trx
+          .selectFrom('campaigns')
+          .select(['subject', 'body', 'whatsapp_template', 'status'])
+          .where('workspace_id', '=', ws)
+          .where('id', '=', m.campaign_id)
+          .executeTakeFirst();
+        if (!c || c.status === 'cancelled') return 'cancelled' as const;
+        const done = await compose(trx, ws, {
+          messageId: m.id,
+          channel,
+          purpose,
+          subject: c.subject,
+          body: c.body,
+          to: to as string,
+          recipient: recipient ?? { customerId: null, name: '', email: null, phone: null, birthday: null },
+          shopName: w.name,
+          replyTo: s.replyTo,
+          publicUrl: deps.publicUrl(),
+        });
+        ({ subject, text, html, headers } = {
+          subject: done.subject,
+          text: done.text,
+          html: done.html,
+          headers: done.headers,
+        });
+        if (c.whatsapp_template) template = JSON.parse(c.whatsapp_template);
+      } else if (m.extra) {
+        // a single message was filled in when queued
+        const x = JSON.parse(m.extra) as { html: string | null; headers: Record<string, string> };
+        html = x.html;
+        headers = x.headers;
+      }
+      if (!(await outbox.markSending(trx, m, senderId, { subject, body: text ?? '', to: to as string })))
+        return 'lost' as const;
+      return { subject, text: text ?? '', html, headers };
+    });
+    if (composed === 'cancelled')
+      return void (await settle(m, { status: 'cancelled', error: 'The campaign was cancelled' }));
+    if (composed === 'lost') return; // another sender holds it now
+
+    // WhatsApp outside the 24-hour window: only an approved template may go
+    let waTemplate: typeof template;
+    if (channel === 'whatsapp' && m.customer_id) {
+      const last = await lastInboundWhatsApp(ws, m.customer_id);
+      if (!last || now.getTime() - Date.parse(last) > 86_400_000) waTemplate = template;
+    }
+    let result: SendResult;
+    try {
+      result = await adapter.send(
+        outgoing(
+          m.id,
+          to,
+          purpose,
+          { subject: composed.subject, text: composed.text, html: composed.html, headers: composed.headers },
+          {
+            ...(channel === 'email' &&
+              s.fromEmail && {
+                from: { address: s.fromEmail, name: s.fromName ?? w.name },
+                replyTo: s.replyTo,
+              }),
+            ...(waTemplate && { template: waTemplate }),
+            ...(channel === 'sms' && { statusCallbackUrl: hookUrls(deps.publicUrl(), ws).smsStatus }),
+          },
+        ),
+      );
+    } catch (err) {
+      result = {
+        ok: false,
+        permanent: false,
+        code: 'ADAPTER_ERROR',
+        reason: (err as Error).message.slice(0, 300),
+      };
+    }
+    await record(m, to, result, composed);
+  }
+
+  async function record(
+    m: MessageRow,
+    to: string,
+    r: SendResult,
+    c: { subject: string | null; text: string },
+  ) {
+    const ws = m.workspace_id;
+    const channel = m.channel as ChannelName;
+    const attempts = Number(m.attempts) + 1;
+    await writeTransaction(db, async (trx) => {
+      if (r.ok) {
+        const at = clock().toISOString();
+        if (
+          !(await outbox.settle(trx, m, senderId, {
+            status: 'sent',
+            provider_id: r.providerId,
+            sent_at: at,
+            error_code: null,
+            error: null,
+          }))
+        )
+          return;
+        if (m.customer_id)
+          await deps.timeline.insertInteraction(trx, ws, {
+            customerId: m.customer_id,
+            kind: 'message',
+            direction: 'outbound',
+            body: (c.subject ? `${c.subject}\n\n${c.text}` : c.text).slice(0, 5000),
+            authorId: m.created_by.startsWith('user:') ? m.created_by.slice(5) : null,
+            occurredAt: at,
+            meta: { messageId: m.id, channel, purpose: m.purpose, campaignId: m.campaign_id, to },
+          });
+        return;
+      }
+      if (!r.permanent && attempts < MAX_ATTEMPTS) {
+        await outbox.settle(trx, m, senderId, {
+          status: 'queued',
+          next_attempt_at: later(backoffMs(attempts, r.retryAfterMs)),
+          error_code: r.code,
+          error: `Will try again: ${r.reason}`,
+        });
+        return;
+      }
+      await outbox.settle(trx, m, senderId, {
+        status: r.suppress === 'hard_bounce' || r.suppress === 'invalid_address' ? 'bounced' : 'failed',
+        error_code: r.code,
+        error: r.permanent ? r.reason : `Gave up after ${attempts} attempts: ${r.reason}`,
+      });
+      if (r.suppress)
+        await deps.repo.suppress(trx, ws, {
+          channel,
+          address: to,
+          scope: 'all',
+          reason: r.suppress,
+          source: `${channel} send`,
+        });
+    });
+  }
+
+  async function drain() {
+    for (;;) {
+      await outbox.recover(clock());
+      const batch = await outbox.claim(senderId, BATCH, LEASE_MS, clock());
+      if (!batch.length) return;
+      const beat = setInterval(() => void outbox.renew(senderId, LEASE_MS).catch(() => {}), LEASE_MS / 3);
+      try {
+        let next = 0;
+        const worker = async () => {
+          while (next < batch.length) {
+            const m = batch[next++] as MessageRow;
+            try {
+              await deliver(m);
+            } catch (err) {
+              deps.onError?.(err, m.id);
+              // put it back for a later try; a message never stays claimed because of a bug here
+              await settle(m, {
+                status: 'queued',
+                next_attempt_at: later(60_000),
+                error_code: 'INTERNAL',
+                error: 'Will try again: an error occurred while sending',
+              }).catch(() => {});
+            }
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(PARALLEL, batch.length) }, worker));
+      } finally {
+        clearInterval(beat);
+      }
+      const campaigns = new Map<string, Set<string>>();
+      for (const m of batch)
+        if (m.campaign_id)
+          (
+            campaigns.get(m.workspace_id) ?? campaigns.set(m.workspace_id, new Set()).get(m.workspace_id)
+          )?.add(m.campaign_id);
+      for (const [ws, ids] of campaigns) await deps.finishCampaigns(ws, [...ids]);
+      if (stopped) return;
+    }
+  }
+
+  function tick() {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = drain()
+      .catch((err: unknown) => deps.onError?.(err))
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          tick();
+        }
+      });
+  }
+
+  return {
+    senderId,
+    /** Send everything due now, then return (tests, the CLI). */
+    drain,
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      const loop = () => {
+        tick();
+        timer = setTimeout(loop, pollMs);
+        timer.unref();
+      };
+      loop();
+    },
+    poke: () => tick(),
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}
+export type OutboxSender = ReturnType<typeof createOutboxSender>;
