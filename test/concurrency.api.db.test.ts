@@ -316,6 +316,167 @@ const CASES: Record<string, Case> = {
       expect(stored).toHaveLength(1);
     },
   },
+  // outreach
+  'put /api/v1/outreach/settings': {
+    kind: 'same',
+    setup: async () => ({
+      url: '/api/v1/outreach/settings',
+      body: { fromEmail: 'hi@shop.example', quietHours: { start: '21:00', end: '07:00' } },
+    }),
+    check: async (c) =>
+      expect((await c.call('GET', '/api/v1/outreach/settings')).quietHours).toEqual({
+        start: '21:00',
+        end: '07:00',
+      }),
+  },
+  'put /api/v1/customers/{id}/consents': {
+    kind: 'same',
+    setup: async (c) => ({
+      url: `/api/v1/customers/${await customer(c, 'Consenter')}/consents`,
+      body: { channel: 'sms', purpose: 'marketing', granted: true, source: 'counter' },
+    }),
+    check: async (c, _r, req) => {
+      const items = (await c.call('GET', req.url)).items;
+      expect(items).toContainEqual(
+        expect.objectContaining({ channel: 'sms', purpose: 'marketing', granted: true }),
+      );
+    },
+  },
+  'post /api/v1/suppressions': {
+    kind: 'same',
+    setup: async () => ({
+      url: '/api/v1/suppressions',
+      body: { channel: 'email', address: 'stop@example.com' },
+    }),
+    check: async (c) =>
+      expect(
+        (await c.call('GET', '/api/v1/suppressions')).items.filter(
+          (s: { address: string }) => s.address === 'stop@example.com',
+        ),
+      ).toHaveLength(1),
+  },
+  'delete /api/v1/suppressions/{channel}/{address}': {
+    kind: 'once',
+    refuse: 404,
+    setup: async (c) => {
+      await c.call('POST', '/api/v1/suppressions', { channel: 'email', address: 'undo@example.com' });
+      return { url: '/api/v1/suppressions/email/undo%40example.com' };
+    },
+  },
+  'post /api/v1/message-templates': {
+    kind: 'each',
+    setup: async () => ({
+      url: '/api/v1/message-templates',
+      body: {
+        name: 'Thanks',
+        channel: 'sms',
+        purpose: 'service',
+        body: 'Thank you {{ customer.first_name }}',
+      },
+    }),
+  },
+  'patch /api/v1/message-templates/{id}': {
+    kind: 'same',
+    setup: async (c) => {
+      const tpl = await c.call('POST', '/api/v1/message-templates', {
+        name: 'Hi',
+        channel: 'sms',
+        purpose: 'service',
+        body: 'Hi',
+      });
+      return { url: `/api/v1/message-templates/${tpl.id}`, body: { body: 'Hello there' } };
+    },
+    check: async (c, _r, req) =>
+      expect((await c.call('GET', '/api/v1/message-templates')).items).toContainEqual(
+        expect.objectContaining({ id: req.url.split('/').pop(), body: 'Hello there' }),
+      ),
+  },
+  'post /api/v1/messages/preview': {
+    kind: 'same',
+    setup: async (c) => ({
+      url: '/api/v1/messages/preview',
+      body: {
+        customerId: await customer(c, 'Preview Person', { emails: [{ address: 'pp@example.com' }] }),
+        channel: 'email',
+        purpose: 'service',
+        subject: 'Hi',
+        body: 'Hi {{ customer.first_name }}',
+      },
+    }),
+  },
+  'post /api/v1/messages/test': {
+    kind: 'each',
+    setup: async () => ({
+      url: '/api/v1/messages/test',
+      body: { channel: 'email', purpose: 'service', subject: 'Test', body: 'x', to: 'me@example.com' },
+    }),
+  },
+  'post /api/v1/customers/{id}/messages': {
+    kind: 'same',
+    setup: async (c) => ({
+      url: `/api/v1/customers/${await customer(c, 'Messaged', { emails: [{ address: 'messaged@example.com' }] })}/messages`,
+      body: {
+        channel: 'email',
+        purpose: 'service',
+        subject: 'Your order',
+        body: 'Ready',
+        key: 'sweep-message-key',
+      },
+    }),
+    check: async (c, results, req) => {
+      expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
+      expect((await c.call('GET', req.url)).items).toHaveLength(1);
+    },
+  },
+  'post /api/v1/campaigns/preview': {
+    kind: 'same',
+    setup: async () => ({
+      url: '/api/v1/campaigns/preview',
+      body: { audience: { kind: 'all' }, channel: 'email', purpose: 'marketing' },
+    }),
+  },
+  'post /api/v1/campaigns': {
+    kind: 'each',
+    setup: async () => ({
+      url: '/api/v1/campaigns',
+      body: { name: 'Hello all', audience: { kind: 'all' }, channel: 'sms', purpose: 'service', body: 'Hi' },
+    }),
+  },
+  'post /api/v1/campaigns/{id}/send': {
+    kind: 'once',
+    setup: async (c) => {
+      const k = await c.call('POST', '/api/v1/campaigns', {
+        name: 'Once',
+        audience: { kind: 'all' },
+        channel: 'sms',
+        purpose: 'service',
+        body: 'Hi',
+      });
+      return { url: `/api/v1/campaigns/${k.id}/send` };
+    },
+    check: async (c) => {
+      const jobs = await c.t.conn.db
+        .selectFrom('jobs')
+        .select('id')
+        .where('workspace_id', '=', c.ws.workspaceId)
+        .where('kind', '=', 'outreach.campaign')
+        .execute();
+      expect(jobs).toHaveLength(1);
+    },
+  },
+  'post /api/v1/campaigns/{id}/cancel': {
+    kind: 'once',
+    setup: async (c) => {
+      const k = await c.call('POST', '/api/v1/campaigns', {
+        name: 'Stop',
+        audience: { kind: 'all' },
+        channel: 'sms',
+        purpose: 'service',
+        body: 'Hi',
+      });
+      return { url: `/api/v1/campaigns/${k.id}/cancel` };
+    },
+  },
   // orders
   'post /api/v1/orders': {
     kind: 'each',

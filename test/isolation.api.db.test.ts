@@ -28,6 +28,15 @@ const VALID_BODIES: Record<string, object> = {
   'patch /api/v1/products/{id}': { name: 'Hijack' },
   'patch /api/v1/interactions/{id}': { body: 'hijack' },
   'post /api/v1/calls/{id}/claim': { customerId: 'someone-of-mine' },
+  // outreach
+  'put /api/v1/customers/{id}/consents': {
+    channel: 'email',
+    purpose: 'marketing',
+    granted: true,
+    source: 'hijack',
+  },
+  'post /api/v1/customers/{id}/messages': { channel: 'sms', purpose: 'service', body: 'hijack' },
+  'patch /api/v1/message-templates/{id}': { name: 'Hijack' },
 };
 
 for (const dialect of DIALECTS) {
@@ -122,6 +131,42 @@ for (const dialect of DIALECTS) {
             url: '/api/v1/imports',
             headers: { ...a.auth, 'content-type': 'text/csv' },
             payload: 'Name,Phone\nImported Person,0803 777 0000\n',
+          })
+        ).json().id,
+        'message-templates': (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/message-templates',
+            headers: a.auth,
+            payload: { name: 'Private template', channel: 'sms', purpose: 'service', body: 'Private Person' },
+          })
+        ).json().id,
+        campaigns: (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/campaigns',
+            headers: a.auth,
+            payload: {
+              name: 'Private campaign',
+              audience: { kind: 'all' },
+              channel: 'sms',
+              purpose: 'service',
+              body: 'Private Person',
+            },
+          })
+        ).json().id,
+        messages: (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/messages/test',
+            headers: a.auth,
+            payload: {
+              channel: 'email',
+              purpose: 'service',
+              subject: 'Private',
+              body: 'Private Person',
+              to: 'me@example.com',
+            },
           })
         ).json().id,
         'imports/mappings': (

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database, MessageTemplateTable } from '../../platform/db/schema.ts';
 import { writeTransaction } from '../../platform/db/transaction.ts';
-import { badInput } from '../../platform/errors.ts';
+import { AppError, badInput } from '../../platform/errors.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
 import { quietUntil } from '../../platform/time/quiet.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -259,7 +259,7 @@ export function createOutreachService(deps: OutreachDeps) {
       const address = await addressOf(ws, channel, raw);
       await writeTransaction(db, async (trx) => {
         if (!(await repo.unsuppress(trx, ws, channel, address)))
-          throw badInput('SUPPRESSION_NOT_FOUND', 'This address is not on the suppression list');
+          throw new AppError('SUPPRESSION_NOT_FOUND', 'This address is not on the suppression list', 404);
         await recordAudit(trx, {
           workspaceId: ws,
           actor: actorRef(actor),
