@@ -367,7 +367,7 @@ export async function buildApp(
   const sweep = setInterval(() => void access.deleteExpiredSessions().catch(() => {}), 3_600_000);
   sweep.unref();
   const jobs = opts.jobs ? startJobs(config, services, app) : undefined;
-  const outbox = (opts.outbox ?? opts.jobs) ? startOutbox(services, app) : undefined;
+  const outbox = (opts.outbox ?? opts.jobs) ? startOutbox(services, app, config.outboxLeaseMs) : undefined;
   // a server process (not tests, not the CLI) resumes or fails the imports a crash left running
   const recovered = opts.jobs
     ? recoverImports({ imports: services.imports, uploadsDir, startImport, log: app.log }).catch(
@@ -432,8 +432,9 @@ function startJobs(config: Config, services: Services, app: FastifyInstance) {
  * runner for campaigns (each queues its audience into the outbox). Both claim with leases, so every process of a
  * deployment can run them: nothing is sent twice.
  */
-function startOutbox(services: Services, app: FastifyInstance) {
+function startOutbox(services: Services, app: FastifyInstance, leaseMs: number) {
   const sender = services.outbox.createSender({
+    leaseMs,
     onError: (err, id) => app.log.error({ err, messageId: id }, 'sending a message failed'),
   });
   const runner = createJobRunner({

@@ -50,6 +50,11 @@ export const CONFIG_VARS = {
     default: '',
     secret: true,
   },
+  RAPPORT_OUTBOX_LEASE_SECONDS: {
+    doc: 'How long a process holds a message it is sending before another process may take it over (after a crash)',
+    default: '60',
+    secret: false,
+  },
   RAPPORT_TWILIO_API_BASE: {
     doc: "Twilio's REST API base (change only for an on-premise gateway or tests)",
     default: 'https://api.twilio.com',
@@ -77,6 +82,7 @@ const schema = z.object({
   RAPPORT_PUBLIC_URL: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
   RAPPORT_SMTP_URL: z.union([z.literal(''), z.url({ protocol: /^smtps?$/ })]),
   RAPPORT_SECRET_KEY: z.union([z.literal(''), z.string().min(32, 'must be at least 32 characters')]),
+  RAPPORT_OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600),
   RAPPORT_TWILIO_API_BASE: z.url({ protocol: /^https?$/ }),
   RAPPORT_WHATSAPP_API_BASE: z.url({ protocol: /^https?$/ }),
 });
@@ -95,6 +101,7 @@ export type Config = {
   publicUrl: string | undefined;
   smtpUrl: string | undefined;
   secretKey: string | undefined;
+  outboxLeaseMs: number;
   twilioApiBase: string;
   whatsappApiBase: string;
 };
@@ -122,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: c.RAPPORT_PUBLIC_URL === '' ? undefined : c.RAPPORT_PUBLIC_URL.replace(/\/+$/, ''),
     smtpUrl: c.RAPPORT_SMTP_URL || undefined,
     secretKey: c.RAPPORT_SECRET_KEY || undefined,
+    outboxLeaseMs: c.RAPPORT_OUTBOX_LEASE_SECONDS * 1000,
     twilioApiBase: c.RAPPORT_TWILIO_API_BASE.replace(/\/+$/, ''),
     whatsappApiBase: c.RAPPORT_WHATSAPP_API_BASE.replace(/\/+$/, ''),
   };

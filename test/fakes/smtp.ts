@@ -10,7 +10,12 @@ export type Received = { envelopeTo: string[]; raw: string; mail: ParsedMail };
  * recipient: a permanent 550 (a dead mailbox) or a temporary 451.
  */
 export async function startSmtpSink(
-  opts: { reject?: (rcpt: string) => { code: number; message: string } | undefined; delayMs?: number } = {},
+  opts: {
+    reject?: (rcpt: string) => { code: number; message: string } | undefined;
+    delayMs?: number;
+    /** Called with each message once it is received, before the server answers 250 (a test may kill the sender here). */
+    beforeAck?: (n: number) => Promise<void> | void;
+  } = {},
 ) {
   const received: Received[] = [];
   const waiters: { n: number; resolve: () => void }[] = [];
@@ -39,6 +44,7 @@ export async function startSmtpSink(
           for (const w of waiters.splice(0))
             if (received.length >= w.n) w.resolve();
             else waiters.push(w);
+          await opts.beforeAck?.(received.length);
           cb();
         }, cb);
       });

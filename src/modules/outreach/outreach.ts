@@ -129,7 +129,9 @@ export function createOutreach(deps: {
   });
   const adapters = createAdapters(config);
   /** The sender of this process (started by the server's background jobs). */
-  const createSender = (opts: { pollMs?: number; onError?: (err: unknown, id?: string) => void } = {}) => {
+  const createSender = (
+    opts: { pollMs?: number; leaseMs?: number; onError?: (err: unknown, id?: string) => void } = {},
+  ) => {
     const sender = createOutboxSender({
       db,
       outbox: outreach.outbox,
@@ -141,6 +143,7 @@ export function createOutreach(deps: {
       publicUrl: config.publicUrl,
       finishCampaigns: campaigns.finishCampaigns,
       ...(opts.pollMs && { pollMs: opts.pollMs }),
+      ...(opts.leaseMs && { leaseMs: opts.leaseMs }),
       ...(opts.onError && { onError: opts.onError }),
       ...(deps.clock && { clock: deps.clock }),
     });

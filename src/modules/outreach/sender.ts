@@ -14,7 +14,6 @@ import type { OutreachRepository } from './outreach.repository.ts';
 import { hookUrls, type OutreachSettingsService, type SendingSettings } from './settings.ts';
 
 export const MAX_ATTEMPTS = 6;
-const LEASE_MS = 60_000;
 const BATCH = 20;
 /** At most this many messages of one process are with providers at once. */
 const PARALLEL = 4;
@@ -42,9 +41,12 @@ export function createOutboxSender(deps: {
   publicUrl: () => string;
   finishCampaigns: (ws: string, ids: string[]) => Promise<void>;
   pollMs?: number;
+  /** How long a claim lasts without renewal (another process takes over after a crash). */
+  leaseMs?: number;
   clock?: () => Date;
   onError?: (err: unknown, messageId?: string) => void;
 }) {
+  const LEASE_MS = deps.leaseMs ?? 60_000;
   const senderId = `sender-${process.pid}-${randomBytes(4).toString('hex')}`;
   const clock = deps.clock ?? (() => new Date());
   const pollMs = deps.pollMs ?? 1000;
