@@ -5,6 +5,7 @@ import { registerAnalyticsCommands } from './analytics.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerExportCommand } from './export.ts';
 import { registerImportCommand } from './import.ts';
+import { registerMessageCommands } from './messages.ts';
 import { reportError, withServices } from './context.ts';
 import { registerWorkspaceCommands } from './workspace.ts';
 
@@ -22,6 +23,7 @@ registerDemoCommand(program);
 registerImportCommand(program);
 registerExportCommand(program);
 registerAnalyticsCommands(program);
+registerMessageCommands(program);
 
 program
   .command('migrate')
