@@ -86,7 +86,7 @@ for (const dialect of DIALECTS) {
         channel: 'email',
         purpose: 'marketing',
         subject: 'A treat for you, {{ customer.first_name }}',
-        body: 'Hello {{ customer.first_name | default: "there" }},\n\nOur coconut cake is back at {{ shop.name }}.',
+        body: 'Hello {{ customer.first_name | default: "there" }},\n\nOur coconut cake is back at {{ shop.name }}.\nSee https://shop.example/cakes?x=1&y=2 today.',
       });
       expect(r.statusCode).toBe(202);
       const m = r.json();
@@ -116,6 +116,19 @@ for (const dialect of DIALECTS) {
       expect(mail!.mail.text).toContain('To stop these emails: https://crm.example.test/p/u/');
       expect(mail!.mail.html).toContain('<a href="https://crm.example.test/p/u/');
       expect(mail!.mail.html).toContain('max-width:600px');
+      // the HTML's link goes through a click-tracking address that only ever leads to that link
+      const tracked = /href="https:\/\/crm\.example\.test(\/p\/c\/[A-Za-z0-9_-]+\/0)"/.exec(
+        mail!.mail.html as string,
+      )?.[1];
+      expect(tracked).toBeDefined();
+      expect(mail!.mail.text).toContain('https://shop.example/cakes?x=1&y=2');
+      const click = await t.app.inject({ method: 'GET', url: tracked! });
+      expect(click.statusCode).toBe(302);
+      expect(click.headers.location).toBe('https://shop.example/cakes?x=1&y=2');
+      expect((await t.app.inject({ method: 'GET', url: tracked!.replace(/\/0$/, '/7') })).statusCode).toBe(
+        404,
+      );
+      expect((await get(`/api/v1/messages/${m.id}`)).json().clickedAt).not.toBeNull();
       const after = (await get(`/api/v1/messages/${m.id}`)).json();
       expect(after).toMatchObject({ status: 'sent', attempts: 1 });
       const tl = (await get(`/api/v1/customers/${id}/timeline`)).json();

@@ -91,6 +91,8 @@ export function createCampaignService(deps: {
       if (r.status === 'skipped' && r.error_code)
         out[`skipped:${r.error_code}`] = (out[`skipped:${r.error_code}`] ?? 0) + Number(r.n);
     }
+    const clicked = await outbox.clicked(ws, id);
+    if (clicked) out.clicked = clicked;
     return out;
   }
   async function getRow(ws: string, id: string, trx: Kysely<Database> = db) {

@@ -53,6 +53,8 @@ export type Composed = {
   text: string;
   html: string | null;
   headers: Record<string, string>;
+  /** The links of the HTML part, in order: /p/c/<token>/<n> redirects to the n-th and records the click. */
+  links: string[];
 };
 
 /**
@@ -111,7 +113,7 @@ export async function compose(
     // an SMS or WhatsApp marketing message says how to stop (carrier rules)
     if (marketing && !/\bstop\b/i.test(text))
       text += m.channel === 'sms' ? '\nReply STOP to opt out.' : `\nStop: ${unsubscribeUrl}`;
-    return { subject: null, text, html: null, headers: {} };
+    return { subject: null, text, html: null, headers: {}, links: [] };
   }
   const headers: Record<string, string> = {};
   const main = text;
@@ -123,20 +125,27 @@ export async function compose(
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     if (!text.includes(unsubscribeUrl)) text += textFooter(m.shopName, unsubscribeUrl);
   }
+  const links: string[] = [];
+  const track = (url: string) => {
+    if (trx === 'preview' || url === unsubscribeUrl || url === preferencesUrl) return url;
+    const at = links.indexOf(url);
+    return `${m.publicUrl}/p/c/${token}/${at >= 0 ? at : links.push(url) - 1}`;
+  };
   const html = htmlOf({
+    track,
     text: main,
     shopName: m.shopName,
     unsubscribeUrl: marketing ? unsubscribeUrl : null,
     preferencesUrl: marketing ? preferencesUrl : null,
   });
-  return { subject, text, html, headers };
+  return { subject, text, html, headers, links };
 }
 
 export const outgoing = (
   id: string,
   to: string,
   purpose: Purpose,
-  c: Composed,
+  c: Omit<Composed, 'links'>,
   extra: Pick<OutgoingMessage, 'from' | 'replyTo' | 'template' | 'statusCallbackUrl'> = {},
 ): OutgoingMessage => ({
   id,

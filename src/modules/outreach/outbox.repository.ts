@@ -135,7 +135,7 @@ export function createOutboxRepository(db: Kysely<Database>) {
       trx: Kysely<Database>,
       m: MessageRow,
       senderId: string,
-      set: { subject: string | null; body: string; to: string },
+      set: { subject: string | null; body: string; to: string; extra: string | null },
     ) {
       const r = await trx
         .updateTable('messages')
@@ -144,6 +144,7 @@ export function createOutboxRepository(db: Kysely<Database>) {
           subject: set.subject,
           body: set.body,
           to_address: set.to,
+          extra: set.extra,
           attempts: sql`attempts + 1`,
         })
         .where('workspace_id', '=', m.workspace_id)
@@ -271,6 +272,16 @@ export function createOutboxRepository(db: Kysely<Database>) {
         .where('campaign_id', '=', campaignId)
         .groupBy(['status', 'error_code'])
         .execute();
+    },
+    async clicked(ws: string, campaignId: string) {
+      const r = await db
+        .selectFrom('messages')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('workspace_id', '=', ws)
+        .where('campaign_id', '=', campaignId)
+        .where('clicked_at', 'is not', null)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
     },
     async pending(ws: string, campaignId: string) {
       const r = await db

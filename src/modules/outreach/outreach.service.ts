@@ -430,7 +430,7 @@ export function createOutreachService(deps: OutreachDeps) {
           });
           row.subject = c.subject;
           row.body = c.text;
-          row.extra = JSON.stringify({ html: c.html, headers: c.headers });
+          row.extra = JSON.stringify({ html: c.html, headers: c.headers, links: c.links });
           await outbox.insertOne(trx, row);
           await recordAudit(trx, {
             workspaceId: ws,
@@ -498,7 +498,7 @@ export function createOutreachService(deps: OutreachDeps) {
         });
         row.subject = c.subject;
         row.body = c.text;
-        row.extra = JSON.stringify({ html: c.html, headers: c.headers });
+        row.extra = JSON.stringify({ html: c.html, headers: c.headers, links: c.links });
         await outbox.insertMany(trx, [row]);
         return row;
       });

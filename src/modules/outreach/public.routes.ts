@@ -96,6 +96,20 @@ export function registerPublicPages(root: FastifyInstance, deps: { pages: Public
       },
     );
 
+    // a tracked link in an email: only ever to a link of that message (never an open redirect)
+    app.get<{ Params: { token: string; n: string } }>(
+      '/p/c/:token/:n',
+      { config: { rateLimit: { max: 120, timeWindow: '1 minute' } }, schema },
+      async (request, reply) => {
+        const n = /^\d{1,3}$/.test(request.params.n) ? Number(request.params.n) : -1;
+        const url = n >= 0 ? await deps.pages.click(request.params.token, n) : undefined;
+        if (!url) return send(reply, 404, expired());
+        return reply
+          .header('cache-control', 'no-store')
+          .header('referrer-policy', 'no-referrer')
+          .redirect(url, 302);
+      },
+    );
     app.get<{ Params: { token: string }; Querystring: { saved?: string } }>(
       '/p/prefs/:token',
       { config: limit, schema },

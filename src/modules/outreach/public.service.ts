@@ -155,6 +155,28 @@ export function createPublicService(deps: {
         choices: await marketingChoices(t.workspace_id, t.customer_id, t.channel, t.address),
       };
     },
+    /** A tracked link: the n-th link of the token's message, its first click recorded on the message. */
+    async click(token: string, n: number): Promise<string | undefined> {
+      const t = await resolve(token);
+      if (!t?.message_id) return undefined;
+      const m = await db
+        .selectFrom('messages')
+        .select(['extra', 'clicked_at'])
+        .where('workspace_id', '=', t.workspace_id)
+        .where('id', '=', t.message_id)
+        .executeTakeFirst();
+      const url = m?.extra ? (JSON.parse(m.extra) as { links?: string[] }).links?.[n] : undefined;
+      if (!url) return undefined;
+      if (!m?.clicked_at)
+        await db
+          .updateTable('messages')
+          .set({ clicked_at: clock().toISOString() })
+          .where('workspace_id', '=', t.workspace_id)
+          .where('id', '=', t.message_id)
+          .where('clicked_at', 'is', null)
+          .execute();
+      return url;
+    },
     /** One click (RFC 8058) or the page's button: no more marketing to this address. Doing it twice is harmless. */
     async unsubscribe(token: string, via: 'one-click' | 'page'): Promise<boolean> {
       return writeTransaction(db, async (trx) => {

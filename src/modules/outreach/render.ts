@@ -75,11 +75,11 @@ const escapeHtml = (s: string) =>
     .replace(/'/g, '&#39;');
 
 /** Plain text → escaped HTML with its links clickable. */
-function linkify(s: string) {
-  return escapeHtml(s).replace(
-    /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g,
-    (url) => `<a href="${url}" style="color:#1864ab">${url}</a>`,
-  );
+function linkify(s: string, track?: (url: string) => string) {
+  return escapeHtml(s).replace(/https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g, (url) => {
+    const href = track ? escapeHtml(track(url.replace(/&amp;/g, '&'))) : url;
+    return `<a href="${href}" style="color:#1864ab">${url}</a>`;
+  });
 }
 
 /**
@@ -91,10 +91,12 @@ export function htmlOf(opts: {
   shopName: string;
   unsubscribeUrl: string | null;
   preferencesUrl: string | null;
+  /** The address a link's click goes through (click tracking); the text shown stays the link itself. */
+  track?: (url: string) => string;
 }) {
   const paragraphs = opts.text
     .split(/\n{2,}/)
-    .map((p) => `<p style="margin:0 0 16px">${linkify(p).replace(/\n/g, '<br>')}</p>`)
+    .map((p) => `<p style="margin:0 0 16px">${linkify(p, opts.track).replace(/\n/g, '<br>')}</p>`)
     .join('\n');
   const footer = opts.unsubscribeUrl
     ? `<p style="margin:24px 0 0;font-size:13px;color:#555">${escapeHtml(opts.shopName)} · <a href="${opts.unsubscribeUrl}" style="color:#555">Unsubscribe</a>${

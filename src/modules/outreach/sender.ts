@@ -149,6 +149,7 @@ export function createOutboxSender(deps: {
       let text = m.body;
       let html: string | null = null;
       let headers: Record<string, string> = {};
+      let extra = m.extra;
       if (m.campaign_id) {
         const c = await trx
           .selectFrom('campaigns')
@@ -169,12 +170,8 @@ export function createOutboxSender(deps: {
           replyTo: s.replyTo,
           publicUrl: deps.publicUrl(),
         });
-        ({ subject, text, html, headers } = {
-          subject: done.subject,
-          text: done.text,
-          html: done.html,
-          headers: done.headers,
-        });
+        ({ subject, text, html, headers } = done);
+        extra = JSON.stringify({ html: done.html, headers: done.headers, links: done.links });
         if (c.whatsapp_template) template = JSON.parse(c.whatsapp_template);
       } else if (m.extra) {
         // a single message was filled in when queued
@@ -182,7 +179,9 @@ export function createOutboxSender(deps: {
         html = x.html;
         headers = x.headers;
       }
-      if (!(await outbox.markSending(trx, m, senderId, { subject, body: text ?? '', to: to as string })))
+      if (
+        !(await outbox.markSending(trx, m, senderId, { subject, body: text ?? '', to: to as string, extra }))
+      )
         return 'lost' as const;
       return { subject, text: text ?? '', html, headers };
     });
