@@ -112,3 +112,10 @@ export {
  * BG/NBD stays the fast choice for expected purchases and CLV.
  */
 export const DEFAULT_ALIVE_MODEL: AliveModel = 'paretonbd';
+export {
+  wilson,
+  proportionDifference,
+  meanDifference,
+  type ProportionDifference,
+  type MeanDifference,
+} from './uplift.ts';
