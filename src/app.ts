@@ -48,6 +48,11 @@ import {
   registerPublicPages,
 } from './modules/outreach/index.ts';
 import { createSecretBox } from './platform/crypto/secrets.ts';
+import {
+  createSurveyService,
+  registerRetentionRoutes,
+  registerSurveyPages,
+} from './modules/retention/index.ts';
 import { createProductService, createSaleService, registerProductRoutes } from './modules/products/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
@@ -163,6 +168,22 @@ export function createServices(
     userEmail: async (ws, id) => (await access.getUserOrThrow(ws, id)).email,
     ...(opts.clock && { clock: opts.clock }),
   });
+  // Retention (D2): the "why did you stop?" survey a win-back campaign links to
+  const surveys = createSurveyService({
+    db,
+    workspaces,
+    timeline,
+    stakes: (ws, ids) => analytics.stakes(ws, ids),
+    openComplaint: async (ws, customerId, words, category) =>
+      (
+        await complaints.createComplaint(
+          ws,
+          { customerId, channel: 'web_form', words, severity: 'medium', category },
+          { workspaceId: ws, kind: 'cli', id: 'survey', scopes: new Set(['read', 'write']) },
+        )
+      ).id,
+    ...(opts.clock && { clock: opts.clock }),
+  });
   return {
     workspaces,
     access,
@@ -182,6 +203,7 @@ export function createServices(
     campaigns: outreach.campaigns,
     publicPages: outreach.pages,
     outbox: outreach,
+    surveys,
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -340,6 +362,7 @@ export async function buildApp(
       registerEnquiryRoutes(api, services);
       registerAnalyticsRoutes(api, services);
       registerOutreachRoutes(api, services);
+      registerRetentionRoutes(api, services);
       registerEventStream(api, bus, {
         recheck: (request) => authenticate(request, { fresh: true }),
         onRevoked: (listener) => access.onRevoked(listener),
@@ -353,6 +376,7 @@ export async function buildApp(
     },
     afterRoutes: async (a) => {
       await registerPublicPages(a, { pages: services.publicPages });
+      await registerSurveyPages(a, { surveys: services.surveys });
       await registerProviderHooks(a, {
         settings: (ws) => services.outreachSettings.sending(ws).catch(() => undefined),
         publicUrl: () => config.publicUrl ?? `http://${config.host}:${config.port}`,

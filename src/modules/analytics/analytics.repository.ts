@@ -281,6 +281,27 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
         .executeTakeFirst();
     },
 
+    /** Value at stake and segment of these customers in the newest run (reports by value lost). */
+    async stakes(ws: string, ids: string[]) {
+      const out: { customer_id: string; value_at_stake: number; segment: string }[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db
+          .selectFrom('customer_predictions')
+          .select(['customer_id', 'value_at_stake', 'segment'])
+          .where('workspace_id', '=', ws)
+          .where('run_id', '=', currentRun(ws))
+          .where('customer_id', 'in', ids.slice(i, i + 500))
+          .execute();
+        for (const r of rows)
+          out.push({
+            customer_id: r.customer_id,
+            value_at_stake: Number(r.value_at_stake),
+            segment: r.segment,
+          });
+      }
+      return out;
+    },
+
     /** Every customer of one of the newest run's lists, stages or segments (a campaign's audience), in list order. */
     async audienceIds(
       ws: string,

@@ -512,6 +512,8 @@ export function createAnalyticsService({
       };
     },
     rising: (ws: string, query: unknown) => list(ws, query, 'rising'),
+    /** Value at stake and segment of these customers (the newest run). */
+    stakes: (ws: string, ids: string[]) => repo.stakes(ws, ids),
     /** Customer ids of a list, stage or segment of the newest run (a campaign's audience). */
     audienceIds: (
       ws: string,

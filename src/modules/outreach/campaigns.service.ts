@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import { sql } from 'kysely';
 import { newId, nowIso } from '../../platform/db/ids.ts';
@@ -19,10 +20,22 @@ import {
   type Audience,
   type AudiencePreview,
   type Campaign,
+  type CampaignOutcome,
 } from './outreach.schema.ts';
+import { meanDifference, proportionDifference } from '../../stats/index.ts';
 import { checkContent, toMessage } from './outreach.service.ts';
 
 export const CAMPAIGN_JOB = 'outreach.campaign';
+
+/**
+ * Is this customer in the campaign's holdout? A fixed draw per (campaign, customer) from SHA-256, so a re-run
+ * after a crash puts everyone in the same group again, and nobody can choose who is kept back.
+ */
+export function inHoldout(campaignId: string, customerId: string, percent: number): boolean {
+  if (percent <= 0) return false;
+  const h = createHash('sha256').update(`${campaignId}:${customerId}`).digest();
+  return (h.readUInt32BE(0) / 2 ** 32) * 100 < percent;
+}
 const BATCH = 1000;
 
 /** Customers of a predicted list, stage or segment (the analytics module answers from its newest run). */
@@ -39,6 +52,8 @@ const toCampaign = (r: Selectable<CampaignTable>, counts: Record<string, number>
   subject: r.subject,
   body: r.body,
   audience: audienceSchema.parse(JSON.parse(r.audience)),
+  holdoutPercent: Number(r.holdout_percent),
+  survey: r.survey === 'defection' ? 'defection' : null,
   status: r.status,
   counts,
   createdAt: r.created_at,
@@ -54,8 +69,10 @@ export function createCampaignService(deps: {
   dueAt: (ws: string) => Promise<string>;
   /** Wake the job runner and the sender. */
   poke?: () => void;
+  clock?: () => Date;
 }) {
   const { db, repo, outbox } = deps;
+  const clock = deps.clock ?? (() => new Date());
 
   async function audienceIds(ws: string, a: Audience): Promise<string[]> {
     switch (a.kind) {
@@ -132,6 +149,7 @@ export function createCampaignService(deps: {
         total: eligible + excluded.no_address + excluded.no_consent + excluded.suppressed,
         eligible,
         excluded,
+        holdout: Math.round((eligible * v.holdoutPercent) / 100),
         examples: [...examples, ...kept],
       };
     },
@@ -166,6 +184,8 @@ export function createCampaignService(deps: {
         body,
         whatsapp_template: whatsapp ? JSON.stringify(whatsapp) : null,
         audience: JSON.stringify(v.audience),
+        holdout_percent: v.holdoutPercent,
+        survey: v.survey ?? null,
         status: 'draft',
         queued: 0,
         excluded: null,
@@ -219,7 +239,7 @@ export function createCampaignService(deps: {
         const r = await getRow(ws, id, trx);
         const changed = await trx
           .updateTable('campaigns')
-          .set({ status: 'queuing', queued_at: nowIso() })
+          .set({ status: 'queuing', queued_at: clock().toISOString() })
           .where('workspace_id', '=', ws)
           .where('id', '=', id)
           .where('status', '=', 'draft')
@@ -237,7 +257,7 @@ export function createCampaignService(deps: {
           entity: 'campaign',
           entityId: id,
         });
-        return { ...r, status: 'queuing' as const, queued_at: nowIso() };
+        return { ...r, status: 'queuing' as const, queued_at: clock().toISOString() };
       });
       await deps.queue.enqueue({
         workspaceId: ws,
@@ -299,6 +319,7 @@ export function createCampaignService(deps: {
       const next = await deps.dueAt(ws);
       for (let i = 0; i < ids.length; i += BATCH) {
         const part = await repo.eligibility(ws, ids.slice(i, i + BATCH), channel, purpose);
+        const holdout = Number(c.holdout_percent);
         const rows = part.map((e) =>
           newMessageRow(ws, {
             dedupeKey: `c:${id}:${e.customerId}`,
@@ -309,16 +330,23 @@ export function createCampaignService(deps: {
             to: e.to,
             nextAttemptAt: next,
             createdBy: c.created_by,
-            ...(e.excluded && {
-              status: 'skipped' as const,
-              errorCode: e.excluded,
-              error: notSendable(e.excluded, channel).message,
-            }),
+            ...(e.excluded
+              ? {
+                  status: 'skipped' as const,
+                  errorCode: e.excluded,
+                  error: notSendable(e.excluded, channel).message,
+                }
+              : inHoldout(id, e.customerId, holdout) && {
+                  status: 'skipped' as const,
+                  errorCode: 'holdout',
+                  error:
+                    'In the holdout group: kept back at random and not messaged, so the effect can be measured',
+                }),
           }),
         );
         await writeTransaction(db, (trx) => outbox.insertMany(trx, rows));
-        for (const e of part) {
-          if (e.excluded) skipped++;
+        for (const r of rows) {
+          if (r.status === 'skipped') skipped++;
           else queued++;
         }
         await progress(Math.min(i + BATCH, ids.length), ids.length);
@@ -331,6 +359,109 @@ export function createCampaignService(deps: {
         .execute();
       deps.poke?.();
       return { queued, skipped };
+    },
+
+    /**
+     * Did the campaign bring customers back, rather than chance? Intention to treat: every eligible customer
+     * assigned to be messaged (whether or not the message arrived) against the randomised holdout, bought again
+     * within 30, 60 and 90 days of the campaign, with Newcombe's interval of the difference; and net revenue per
+     * customer within 90 days with Welch's interval.
+     */
+    async outcome(ws: string, id: string): Promise<CampaignOutcome> {
+      const now = clock();
+      const c = await getRow(ws, id);
+      const w = await db
+        .selectFrom('workspaces')
+        .select('currency')
+        .where('id', '=', ws)
+        .executeTakeFirstOrThrow();
+      const start = c.queued_at;
+      const members = await db
+        .selectFrom('messages')
+        .select(['customer_id', 'status', 'error_code'])
+        .where('workspace_id', '=', ws)
+        .where('campaign_id', '=', id)
+        .where('customer_id', 'is not', null)
+        .where((eb) => eb.or([eb('status', '!=', 'skipped'), eb('error_code', '=', 'holdout')]))
+        .execute();
+      const group = new Map<string, 'treated' | 'holdout'>();
+      for (const m of members)
+        group.set(
+          m.customer_id as string,
+          m.error_code === 'holdout' && m.status === 'skipped' ? 'holdout' : 'treated',
+        );
+      const firstBuy = new Map<string, number>();
+      const revenue = new Map<string, number>();
+      if (start) {
+        const until = new Date(Date.parse(start) + 90 * 86_400_000).toISOString();
+        const ids = [...group.keys()];
+        for (let i = 0; i < ids.length; i += 500) {
+          const rows = await db
+            .selectFrom('orders')
+            .select(['customer_id', 'placed_at', 'total', 'refunded'])
+            .where('workspace_id', '=', ws)
+            .where('customer_id', 'in', ids.slice(i, i + 500))
+            .where('placed_at', '>', start)
+            .where('placed_at', '<=', until)
+            .where('total', '>', 0)
+            .execute();
+          for (const o of rows) {
+            const cid = o.customer_id as string;
+            const days = (Date.parse(o.placed_at) - Date.parse(start)) / 86_400_000;
+            firstBuy.set(cid, Math.min(firstBuy.get(cid) ?? Infinity, days));
+            revenue.set(cid, (revenue.get(cid) ?? 0) + Number(o.total) - Number(o.refunded));
+          }
+        }
+      }
+      const treated = [...group].filter(([, g]) => g === 'treated').map(([cid]) => cid);
+      const holdout = [...group].filter(([, g]) => g === 'holdout').map(([cid]) => cid);
+      const returned = (ids: string[], days: number) =>
+        ids.filter((cid) => (firstBuy.get(cid) ?? Infinity) <= days).length;
+      const windows = [30, 60, 90].map((days) => {
+        const t = returned(treated, days);
+        const h = returned(holdout, days);
+        const d = proportionDifference(t, treated.length, h, holdout.length);
+        return {
+          days,
+          complete: start !== null && now.getTime() >= Date.parse(start) + days * 86_400_000,
+          treated: { customers: treated.length, returned: t, rate: d.p1 },
+          holdout: { customers: holdout.length, returned: h, rate: d.p2 },
+          uplift: d.difference,
+          ci95: d.ci95,
+        };
+      });
+      const rev = meanDifference(
+        treated.map((cid) => revenue.get(cid) ?? 0),
+        holdout.map((cid) => revenue.get(cid) ?? 0),
+      );
+      const w90 = windows[2] as (typeof windows)[number];
+      const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+      const verdict = !start
+        ? 'Not sent yet.'
+        : !holdout.length
+          ? 'No holdout group: the returns cannot be told apart from chance. Keep some customers back next time (10 % is usual).'
+          : !w90.ci95
+            ? 'Too few customers to compare yet.'
+            : w90.ci95[0] > 0
+              ? `The campaign brought customers back: ${pct(w90.treated.rate)} of those messaged bought again within 90 days against ${pct(w90.holdout.rate)} of the holdout (+${pct(w90.uplift)}, 95 % interval ${pct(w90.ci95[0])} to ${pct(w90.ci95[1])}).`
+              : w90.ci95[1] < 0
+                ? `Those messaged came back less than the holdout (${pct(w90.uplift)}): the message may have put people off.`
+                : `No clear effect yet: ${pct(w90.treated.rate)} messaged vs ${pct(w90.holdout.rate)} holdout came back within 90 days; the difference (${pct(w90.uplift)}) could be chance (95 % interval ${pct(w90.ci95[0])} to ${pct(w90.ci95[1])}).${w90.complete ? '' : ' The 90 days are not over yet.'}`;
+      return {
+        campaignId: id,
+        startedAt: start,
+        holdoutPercent: Number(c.holdout_percent),
+        windows,
+        revenue90: {
+          currency: w.currency,
+          treatedPerCustomer: Math.round(rev.mean1),
+          holdoutPerCustomer: Math.round(rev.mean2),
+          difference: Math.round(rev.difference),
+          ci95: rev.ci95 ? [Math.round(rev.ci95[0]), Math.round(rev.ci95[1])] : null,
+        },
+        wonBack: returned(treated, 90),
+        verdict,
+      };
     },
 
     /** Campaigns whose last message has left become "done". */

@@ -6,6 +6,8 @@ import type { ChannelName, OutgoingMessage, Purpose } from './channels/channel.t
 import { firstNameOf, htmlOf, renderText, textFooter, type MergeContext } from './render.ts';
 
 export const TOKEN_DAYS = 365;
+/** A survey link works for a month, once. */
+export const SURVEY_DAYS = 30;
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** A new public link token (32 random bytes), stored only as its hash. */
@@ -20,6 +22,7 @@ export async function createToken(
     address: string | null;
   },
   days = TOKEN_DAYS,
+  now: Date = new Date(),
 ): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await trx
@@ -32,7 +35,7 @@ export async function createToken(
       message_id: t.messageId,
       channel: t.channel,
       address: t.address,
-      expires_at: new Date(Date.now() + days * 86_400_000).toISOString(),
+      expires_at: new Date(now.getTime() + days * 86_400_000).toISOString(),
       used_at: null,
       created_at: nowIso(),
     })
@@ -77,19 +80,49 @@ export async function compose(
     shopName: string;
     replyTo: string | null;
     publicUrl: string;
+    /** The clock's now (token expiry). */
+    now?: Date;
+    /** 'defection': a single-use link to the "why did you stop?" survey ({{ survey_url }}; added when the text lacks it). */
+    survey?: string | null;
   },
 ): Promise<Composed> {
   const token =
     trx === 'preview'
       ? 'preview'
-      : await createToken(trx, ws, {
-          purpose: 'message',
-          customerId: m.recipient.customerId,
-          messageId: m.messageId,
-          channel: m.channel,
-          address: m.to,
-        });
+      : await createToken(
+          trx,
+          ws,
+          {
+            purpose: 'message',
+            customerId: m.recipient.customerId,
+            messageId: m.messageId,
+            channel: m.channel,
+            address: m.to,
+          },
+          TOKEN_DAYS,
+          m.now,
+        );
   const unsubscribeUrl = `${m.publicUrl}/p/u/${token}`;
+  let surveyUrl = '';
+  if (m.survey) {
+    const surveyToken =
+      trx === 'preview'
+        ? 'preview'
+        : await createToken(
+            trx,
+            ws,
+            {
+              purpose: `survey:${m.survey}`,
+              customerId: m.recipient.customerId,
+              messageId: m.messageId,
+              channel: m.channel,
+              address: m.to,
+            },
+            SURVEY_DAYS,
+            m.now,
+          );
+    surveyUrl = `${m.publicUrl}/p/s/${surveyToken}`;
+  }
   const preferencesUrl = `${m.publicUrl}/p/prefs/${token}`;
   const ctx: MergeContext = {
     customer: {
@@ -102,12 +135,14 @@ export async function compose(
     shop: { name: m.shopName },
     unsubscribe_url: unsubscribeUrl,
     preferences_url: preferencesUrl,
+    survey_url: surveyUrl,
   };
   const subject =
     m.channel === 'email' && m.subject
       ? (await renderText(m.subject, ctx)).replace(/\s+/g, ' ').trim()
       : null;
   let text = (await renderText(m.body, ctx)).trim();
+  if (surveyUrl && !text.includes(surveyUrl)) text += `\n\nTell us in one minute: ${surveyUrl}`;
   const marketing = m.purpose === 'marketing';
   if (m.channel !== 'email') {
     // an SMS or WhatsApp marketing message says how to stop (carrier rules)

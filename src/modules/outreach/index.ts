@@ -6,3 +6,4 @@ export { CAMPAIGN_JOB } from './campaigns.service.ts';
 export type { OutreachService } from './outreach.service.ts';
 export type { CampaignService } from './campaigns.service.ts';
 export type { ChannelName, Purpose } from './channels/channel.ts';
+export { findPublicToken } from './public.service.ts';

@@ -8,6 +8,7 @@ import {
   addSuppressionSchema,
   audiencePreviewInput,
   audiencePreviewSchema,
+  campaignOutcomeSchema,
   campaignSchema,
   channelSchema,
   consentInputSchema,
@@ -327,6 +328,19 @@ export function registerOutreachRoutes(
       },
     },
     async (request) => campaigns.campaignMessages(ws(request), request.params.id, request.query),
+  );
+  app.get(
+    '/campaigns/:id/outcome',
+    {
+      schema: {
+        tags,
+        summary:
+          'Did it work? Returned within 30/60/90 days and revenue, messaged vs the randomised holdout, with 95 % intervals',
+        params: idParams,
+        response: { 200: campaignOutcomeSchema },
+      },
+    },
+    async (request) => campaigns.outcome(ws(request), request.params.id),
   );
   app.post(
     '/campaigns/:id/send',

@@ -242,17 +242,55 @@ export const audienceSchema = z
   ])
   .meta({ id: 'Audience' });
 export type Audience = z.infer<typeof audienceSchema>;
+const holdoutPercent = z
+  .number()
+  .int()
+  .min(0)
+  .max(50)
+  .describe(
+    'Share of the eligible customers kept back at random and never messaged, to measure the effect (win-back: 10)',
+  );
 export const audiencePreviewInput = z.object({
   audience: audienceSchema,
   channel: channelSchema,
   purpose: purposeSchema,
+  holdoutPercent: holdoutPercent.default(0),
 });
 export const exclusionReasonSchema = z.enum(['no_consent', 'no_address', 'suppressed']);
+const window = z.object({
+  days: z.number(),
+  complete: z.boolean().describe('The window has fully elapsed'),
+  treated: z.object({ customers: z.number(), returned: z.number(), rate: z.number() }),
+  holdout: z.object({ customers: z.number(), returned: z.number(), rate: z.number() }),
+  uplift: z.number().describe('Return rate treated − holdout'),
+  ci95: z.tuple([z.number(), z.number()]).nullable().describe("Newcombe's 95 % interval of the uplift"),
+});
+export const campaignOutcomeSchema = z
+  .object({
+    campaignId: z.string(),
+    startedAt: z.string().nullable(),
+    holdoutPercent: z.number(),
+    windows: z.array(window).describe('Returned (bought again) within 30, 60 and 90 days of the campaign'),
+    revenue90: z
+      .object({
+        currency: z.string(),
+        treatedPerCustomer: z.number(),
+        holdoutPerCustomer: z.number(),
+        difference: z.number(),
+        ci95: z.tuple([z.number(), z.number()]).nullable(),
+      })
+      .describe('Net revenue per customer within 90 days, minor units'),
+    wonBack: z.number().describe('Treated customers who bought again within 90 days'),
+    verdict: z.string().describe('In words: did the campaign, rather than chance, bring customers back?'),
+  })
+  .meta({ id: 'CampaignOutcome' });
+export type CampaignOutcome = z.infer<typeof campaignOutcomeSchema>;
 export const audiencePreviewSchema = z
   .object({
     total: z.number().describe('Customers in the audience'),
     eligible: z.number().describe('Would be sent'),
     excluded: z.object({ no_consent: z.number(), no_address: z.number(), suppressed: z.number() }),
+    holdout: z.number().describe('Of the eligible, about this many kept back (holdout)'),
     examples: z
       .array(
         z.object({ customerId: z.string(), name: z.string(), excluded: exclusionReasonSchema.nullable() }),
@@ -264,6 +302,14 @@ export type AudiencePreview = z.infer<typeof audiencePreviewSchema>;
 export const createCampaignSchema = z.object({
   name: text(200).min(1),
   audience: audienceSchema,
+  holdoutPercent: holdoutPercent.default(0),
+  survey: z
+    .enum(['defection'])
+    .nullable()
+    .optional()
+    .describe(
+      '"defection": each message links to the "why did you stop?" survey ({{ survey_url }}, added when the text lacks it)',
+    ),
   templateId: z.string().max(100).optional().describe('Take subject and body from a template'),
   ...content,
   body: content.body.optional(),
@@ -277,6 +323,8 @@ export const campaignSchema = z
     subject: z.string().nullable(),
     body: z.string(),
     audience: audienceSchema,
+    holdoutPercent: z.number(),
+    survey: z.enum(['defection']).nullable(),
     status: z.enum(['draft', 'queuing', 'sending', 'done', 'cancelled']),
     counts: z
       .record(z.string(), z.number())

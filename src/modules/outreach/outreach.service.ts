@@ -427,6 +427,7 @@ export function createOutreachService(deps: OutreachDeps) {
             shopName: w.name,
             replyTo: s.replyTo,
             publicUrl: deps.publicUrl(),
+            now: clock(),
           });
           row.subject = c.subject;
           row.body = c.text;

@@ -119,6 +119,7 @@ export function createOutreach(deps: {
     predicted: deps.predicted,
     dueAt: outreach.dueAt,
     poke,
+    ...(deps.clock && { clock: deps.clock }),
   });
   const pages = createPublicService({
     db,

@@ -26,6 +26,18 @@ const LABEL: Record<ChannelName, string> = {
   whatsapp: 'News and offers on WhatsApp',
 };
 
+/** A public link's token → its row, when it exists, has not expired and is of this purpose. */
+export async function findPublicToken(db: Kysely<Database>, token: string, purpose: string, now: Date) {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const t = await db
+    .selectFrom('public_tokens')
+    .selectAll()
+    .where('token_hash', '=', hashToken(token))
+    .executeTakeFirst();
+  if (!t || t.purpose !== purpose || t.expires_at < now.toISOString()) return undefined;
+  return t;
+}
+
 export const maskAddress = (a: string) =>
   a.includes('@') ? `${a.slice(0, 1)}•••@${a.split('@')[1] ?? ''}` : `•••• ${a.slice(-4)}`;
 

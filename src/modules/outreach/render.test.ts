@@ -12,6 +12,7 @@ const ctx: MergeContext = {
   shop: { name: 'Mama Put' },
   unsubscribe_url: 'https://crm.example.test/p/u/t',
   preferences_url: 'https://crm.example.test/p/prefs/t',
+  survey_url: '',
 };
 
 describe('message templates (Liquid)', () => {

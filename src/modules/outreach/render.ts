@@ -26,6 +26,8 @@ export type MergeContext = {
   shop: { name: string };
   unsubscribe_url: string;
   preferences_url: string;
+  /** A campaign with a survey: its single-use link; else empty. */
+  survey_url: string;
 };
 
 /** The merge fields a template may use, with what each holds (shown beside the template editor). */
@@ -38,6 +40,7 @@ export const MERGE_FIELDS: Record<string, string> = {
   'shop.name': 'Your business name',
   unsubscribe_url: 'Link to stop marketing messages (added to every marketing email anyway)',
   preferences_url: 'Link where the customer chooses what to receive',
+  survey_url: 'A campaign with the "why did you stop?" survey: the customer\'s own one-time link',
 };
 
 export const firstNameOf = (name: string) => name.trim().split(/\s+/)[0] ?? '';

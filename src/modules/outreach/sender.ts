@@ -52,6 +52,8 @@ export function createOutboxSender(deps: {
   const pollMs = deps.pollMs ?? 1000;
   const { db, outbox } = deps;
   let stopped = true;
+  /** stop() was called: a drain in progress ends after its batch. */
+  let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
@@ -153,7 +155,7 @@ export function createOutboxSender(deps: {
       if (m.campaign_id) {
         const c = await trx
           .selectFrom('campaigns')
-          .select(['subject', 'body', 'whatsapp_template', 'status'])
+          .select(['subject', 'body', 'whatsapp_template', 'status', 'survey'])
           .where('workspace_id', '=', ws)
           .where('id', '=', m.campaign_id)
           .executeTakeFirst();
@@ -169,6 +171,8 @@ export function createOutboxSender(deps: {
           shopName: w.name,
           replyTo: s.replyTo,
           publicUrl: deps.publicUrl(),
+          survey: c.survey,
+          now: clock(),
         });
         ({ subject, text, html, headers } = done);
         extra = JSON.stringify({ html: done.html, headers: done.headers, links: done.links });
@@ -320,7 +324,7 @@ export function createOutboxSender(deps: {
             campaigns.get(m.workspace_id) ?? campaigns.set(m.workspace_id, new Set()).get(m.workspace_id)
           )?.add(m.campaign_id);
       for (const [ws, ids] of campaigns) await deps.finishCampaigns(ws, [...ids]);
-      if (stopped) return;
+      if (stopping) return;
     }
   }
 
@@ -348,6 +352,7 @@ export function createOutboxSender(deps: {
     start() {
       if (!stopped) return;
       stopped = false;
+      stopping = false;
       const loop = () => {
         tick();
         timer = setTimeout(loop, pollMs);
@@ -358,6 +363,7 @@ export function createOutboxSender(deps: {
     poke: () => tick(),
     async stop() {
       stopped = true;
+      stopping = true;
       if (timer) clearTimeout(timer);
       await running;
     },

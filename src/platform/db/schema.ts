@@ -504,6 +504,10 @@ export type CampaignTable = {
   body: string;
   whatsapp_template: string | null;
   audience: string; // JSON
+  /** Share of the eligible customers kept back at random (never messaged) to measure the effect. */
+  holdout_percent: number;
+  /** 'defection': the message carries a link to the "why did you stop?" survey ({{ survey_url }}). */
+  survey: string | null;
   status: 'draft' | 'queuing' | 'sending' | 'done' | 'cancelled';
   queued: number;
   excluded: string | null; // JSON counts by reason
@@ -567,6 +571,22 @@ export type PublicTokenTable = {
   created_at: string;
 };
 
+/** An answer to a survey sent by link (0017): one per link. */
+export type SurveyAnswerTable = {
+  workspace_id: string;
+  id: string;
+  token_hash: string;
+  kind: string; // 'defection'
+  customer_id: string | null;
+  campaign_id: string | null;
+  message_id: string | null;
+  reason: string;
+  text: string | null;
+  may_contact: number;
+  complaint_id: string | null;
+  created_at: string;
+};
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -606,4 +626,5 @@ export type Database = {
   campaigns: CampaignTable; // 0016
   messages: MessageTable; // 0016
   public_tokens: PublicTokenTable; // 0016
+  survey_answers: SurveyAnswerTable; // 0017
 };

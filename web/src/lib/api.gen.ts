@@ -6002,6 +6002,11 @@ export interface paths {
             audience: components['schemas']['AudienceInput'];
             channel: components['schemas']['MessageChannelInput'];
             purpose: components['schemas']['MessagePurposeInput'];
+            /**
+             * @description Share of the eligible customers kept back at random and never messaged, to measure the effect (win-back: 10)
+             * @default 0
+             */
+            holdoutPercent?: number;
           };
         };
       };
@@ -6086,6 +6091,13 @@ export interface paths {
           'application/json': {
             name: string;
             audience: components['schemas']['AudienceInput'];
+            /**
+             * @description Share of the eligible customers kept back at random and never messaged, to measure the effect (win-back: 10)
+             * @default 0
+             */
+            holdoutPercent?: number;
+            /** @description "defection": each message links to the "why did you stop?" survey ({{ survey_url }}, added when the text lacks it) */
+            survey?: 'defection' | null;
             /** @description Take subject and body from a template */
             templateId?: string;
             channel: components['schemas']['MessageChannelInput'];
@@ -6244,6 +6256,53 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/campaigns/{id}/outcome': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Did it work? Returned within 30/60/90 days and revenue, messaged vs the randomised holdout, with 95 % intervals */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CampaignOutcome'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/campaigns/{id}/send': {
     parameters: {
       query?: never;
@@ -6332,6 +6391,56 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/retention/defection-reasons': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Why customers stopped buying (survey answers): by reason with the value lost, by month and by segment */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First day (YYYY-MM-DD), default: a year ago */
+          from?: string;
+          /** @description Last day, default: today */
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DefectionReport'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -7660,6 +7769,43 @@ export interface components {
           kind: 'customers';
           ids: string[];
         };
+    CampaignOutcomeInput: {
+      campaignId: string;
+      startedAt: string | null;
+      holdoutPercent: number;
+      /** @description Returned (bought again) within 30, 60 and 90 days of the campaign */
+      windows: {
+        days: number;
+        /** @description The window has fully elapsed */
+        complete: boolean;
+        treated: {
+          customers: number;
+          returned: number;
+          rate: number;
+        };
+        holdout: {
+          customers: number;
+          returned: number;
+          rate: number;
+        };
+        /** @description Return rate treated − holdout */
+        uplift: number;
+        /** @description Newcombe's 95 % interval of the uplift */
+        ci95: [number, number] | null;
+      }[];
+      /** @description Net revenue per customer within 90 days, minor units */
+      revenue90: {
+        currency: string;
+        treatedPerCustomer: number;
+        holdoutPerCustomer: number;
+        difference: number;
+        ci95: [number, number] | null;
+      };
+      /** @description Treated customers who bought again within 90 days */
+      wonBack: number;
+      /** @description In words: did the campaign, rather than chance, bring customers back? */
+      verdict: string;
+    };
     AudiencePreviewInput: {
       /** @description Customers in the audience */
       total: number;
@@ -7670,6 +7816,8 @@ export interface components {
         no_address: number;
         suppressed: number;
       };
+      /** @description Of the eligible, about this many kept back (holdout) */
+      holdout: number;
       /** @description A few of them, excluded ones first, to check the audience is right */
       examples: {
         customerId: string;
@@ -7685,6 +7833,8 @@ export interface components {
       subject: string | null;
       body: string;
       audience: components['schemas']['AudienceInput'];
+      holdoutPercent: number;
+      survey: 'defection' | null;
       /** @enum {string} */
       status: 'draft' | 'queuing' | 'sending' | 'done' | 'cancelled';
       /** @description Messages by status (skipped ones by reason under skipped:…) */
@@ -7693,6 +7843,34 @@ export interface components {
       };
       createdAt: string;
       queuedAt: string | null;
+    };
+    DefectionReportInput: {
+      from: string;
+      to: string;
+      total: number;
+      reasons: {
+        reason: string;
+        label: string;
+        count: number;
+        /** @description Sum of what these customers were expected to spend (value at stake), minor units */
+        valueLost: number;
+      }[];
+      months: {
+        month: string;
+        counts: {
+          [key: string]: number;
+        };
+      }[];
+      segments: {
+        segment: string;
+        counts: {
+          [key: string]: number;
+        };
+      }[];
+      /** @description Answers that said "you may contact me" */
+      mayContact: number;
+      /** @description Answers that opened a complaint */
+      complaints: number;
     };
     ProductInput: {
       id: string;
@@ -8987,6 +9165,43 @@ export interface components {
           kind: 'customers';
           ids: string[];
         };
+    CampaignOutcome: {
+      campaignId: string;
+      startedAt: string | null;
+      holdoutPercent: number;
+      /** @description Returned (bought again) within 30, 60 and 90 days of the campaign */
+      windows: {
+        days: number;
+        /** @description The window has fully elapsed */
+        complete: boolean;
+        treated: {
+          customers: number;
+          returned: number;
+          rate: number;
+        };
+        holdout: {
+          customers: number;
+          returned: number;
+          rate: number;
+        };
+        /** @description Return rate treated − holdout */
+        uplift: number;
+        /** @description Newcombe's 95 % interval of the uplift */
+        ci95: [number, number] | null;
+      }[];
+      /** @description Net revenue per customer within 90 days, minor units */
+      revenue90: {
+        currency: string;
+        treatedPerCustomer: number;
+        holdoutPerCustomer: number;
+        difference: number;
+        ci95: [number, number] | null;
+      };
+      /** @description Treated customers who bought again within 90 days */
+      wonBack: number;
+      /** @description In words: did the campaign, rather than chance, bring customers back? */
+      verdict: string;
+    };
     AudiencePreview: {
       /** @description Customers in the audience */
       total: number;
@@ -8997,6 +9212,8 @@ export interface components {
         no_address: number;
         suppressed: number;
       };
+      /** @description Of the eligible, about this many kept back (holdout) */
+      holdout: number;
       /** @description A few of them, excluded ones first, to check the audience is right */
       examples: {
         customerId: string;
@@ -9012,6 +9229,8 @@ export interface components {
       subject: string | null;
       body: string;
       audience: components['schemas']['Audience'];
+      holdoutPercent: number;
+      survey: 'defection' | null;
       /** @enum {string} */
       status: 'draft' | 'queuing' | 'sending' | 'done' | 'cancelled';
       /** @description Messages by status (skipped ones by reason under skipped:…) */
@@ -9020,6 +9239,34 @@ export interface components {
       };
       createdAt: string;
       queuedAt: string | null;
+    };
+    DefectionReport: {
+      from: string;
+      to: string;
+      total: number;
+      reasons: {
+        reason: string;
+        label: string;
+        count: number;
+        /** @description Sum of what these customers were expected to spend (value at stake), minor units */
+        valueLost: number;
+      }[];
+      months: {
+        month: string;
+        counts: {
+          [key: string]: number;
+        };
+      }[];
+      segments: {
+        segment: string;
+        counts: {
+          [key: string]: number;
+        };
+      }[];
+      /** @description Answers that said "you may contact me" */
+      mayContact: number;
+      /** @description Answers that opened a complaint */
+      complaints: number;
     };
     Product: {
       id: string;

@@ -92,6 +92,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('body', 'text', (c) => c.notNull())
     .addColumn('whatsapp_template', 'text')
     .addColumn('audience', 'text', (c) => c.notNull())
+    .addColumn('holdout_percent', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('survey', 'text')
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('queued', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('excluded', 'text')
