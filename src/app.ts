@@ -49,7 +49,9 @@ import {
 } from './modules/outreach/index.ts';
 import { createSecretBox } from './platform/crypto/secrets.ts';
 import {
+  createNpsService,
   createSurveyService,
+  NPS_JOB,
   registerRetentionRoutes,
   registerSurveyPages,
 } from './modules/retention/index.ts';
@@ -168,17 +170,34 @@ export function createServices(
     userEmail: async (ws, id) => (await access.getUserOrThrow(ws, id)).email,
     ...(opts.clock && { clock: opts.clock }),
   });
-  // Retention (D2): the "why did you stop?" survey a win-back campaign links to
+  // Retention (D2–D4, H3): the "why did you stop?" survey, NPS, reviews, who has not been contacted
+  const nps = createNpsService({
+    db,
+    customers,
+    timeline,
+    outreach: outreach.outreach,
+    valuableNotContacted: (ws, share, before) => analytics.valuableNotContacted(ws, share, before),
+    ...(opts.clock && { clock: opts.clock }),
+  });
   const surveys = createSurveyService({
+    staffOf: (trx, ws, key) => nps.staffOf(trx, ws, key),
+    onPromoter: (ws, customerId, answerId) => nps.askForReview(ws, customerId, answerId),
     db,
     workspaces,
     timeline,
     stakes: (ws, ids) => analytics.stakes(ws, ids),
-    openComplaint: async (ws, customerId, words, category) =>
+    openComplaint: async (ws, customerId, words, category, ownerId) =>
       (
         await complaints.createComplaint(
           ws,
-          { customerId, channel: 'web_form', words, severity: 'medium', category },
+          {
+            customerId,
+            channel: 'web_form',
+            words,
+            severity: 'medium',
+            category,
+            ...(ownerId && { ownerId }),
+          },
           { workspaceId: ws, kind: 'cli', id: 'survey', scopes: new Set(['read', 'write']) },
         )
       ).id,
@@ -204,6 +223,7 @@ export function createServices(
     publicPages: outreach.pages,
     outbox: outreach,
     surveys,
+    nps,
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -466,6 +486,7 @@ function startOutbox(services: Services, app: FastifyInstance, leaseMs: number) 
     leaseMs: 120_000,
     pollMs: 1000,
     handlers: {
+      [NPS_JOB]: async ({ job }) => services.nps.scheduleNps(job.workspaceId),
       [CAMPAIGN_JOB]: async ({ job, progress }) => {
         const { campaignId } = job.payload as { campaignId: string };
         return services.campaigns.queueCampaign(job.workspaceId, campaignId, (done, total) =>
@@ -481,8 +502,28 @@ function startOutbox(services: Services, app: FastifyInstance, leaseMs: number) 
   });
   sender.start();
   runner.start();
+  // NPS questions: once an hour, one job per workspace that asks them (the hour is its key: one process runs it)
+  const askNps = () =>
+    void services.nps
+      .npsWorkspaces()
+      .then(async (list) => {
+        const hour = new Date().toISOString().slice(0, 13);
+        for (const ws of list)
+          await services.queue.enqueue({
+            workspaceId: ws,
+            kind: NPS_JOB,
+            payload: null,
+            idempotencyKey: hour,
+          });
+        if (list.length) runner.poke();
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'scheduling NPS questions failed'));
+  askNps();
+  const hourly = setInterval(askNps, 3_600_000);
+  hourly.unref();
   return {
     stop: async () => {
+      clearInterval(hourly);
       await runner.stop();
       await sender.stop();
     },

@@ -477,6 +477,19 @@ const CASES: Record<string, Case> = {
       return { url: `/api/v1/campaigns/${k.id}/cancel` };
     },
   },
+  // retention
+  'put /api/v1/retention/settings': {
+    kind: 'same',
+    setup: async () => ({ url: '/api/v1/retention/settings', body: { npsEnabled: true, npsEveryDays: 120 } }),
+    check: async (c) => expect((await c.call('GET', '/api/v1/retention/settings')).npsEveryDays).toBe(120),
+  },
+  'post /api/v1/customers/{id}/reviews': {
+    kind: 'each',
+    setup: async (c) => ({
+      url: `/api/v1/customers/${await customer(c, 'Reviewer')}/reviews`,
+      body: { platform: 'Google', stars: 5, reviewedOn: '2026-04-20' },
+    }),
+  },
   // orders
   'post /api/v1/orders': {
     kind: 'each',

@@ -37,6 +37,7 @@ const VALID_BODIES: Record<string, object> = {
   },
   'post /api/v1/customers/{id}/messages': { channel: 'sms', purpose: 'service', body: 'hijack' },
   'patch /api/v1/message-templates/{id}': { name: 'Hijack' },
+  'post /api/v1/customers/{id}/reviews': { platform: 'Hijack', stars: 1, reviewedOn: '2026-01-01' },
 };
 
 for (const dialect of DIALECTS) {

@@ -281,6 +281,47 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
         .executeTakeFirst();
     },
 
+    /** The newest run's top `share` of customers by 12-month CLV whose last contact is before `before` (D4). */
+    async valuableNotContacted(ws: string, share: number, before: string) {
+      const ranked = db
+        .selectFrom('customer_predictions')
+        .where('workspace_id', '=', ws)
+        .where('run_id', '=', currentRun(ws))
+        .where('clv_12m', 'is not', null);
+      const n = Number(
+        (await ranked.select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow()).n,
+      );
+      const k = Math.max(1, Math.floor(n * share));
+      if (!n) return [];
+      const cut = await ranked
+        .select('clv_12m')
+        .orderBy('clv_12m', 'desc')
+        .limit(1)
+        .offset(k - 1)
+        .executeTakeFirst();
+      const rows = await db
+        .selectFrom('customer_predictions as p')
+        .innerJoin('customers as c', (j) =>
+          j.onRef('c.workspace_id', '=', 'p.workspace_id').onRef('c.id', '=', 'p.customer_id'),
+        )
+        .select(['p.customer_id', 'c.name', 'p.clv_12m', 'c.last_interaction_at'])
+        .where('p.workspace_id', '=', ws)
+        .where('p.run_id', '=', currentRun(ws))
+        .where('p.clv_12m', '>=', cut?.clv_12m ?? 0)
+        .where((eb) =>
+          eb.or([eb('c.last_interaction_at', 'is', null), eb('c.last_interaction_at', '<', before)]),
+        )
+        .orderBy('c.last_interaction_at')
+        .limit(200)
+        .execute();
+      return rows.map((r) => ({
+        customerId: r.customer_id,
+        name: r.name,
+        clv12m: r.clv_12m === null ? null : Number(r.clv_12m),
+        lastContactAt: r.last_interaction_at,
+      }));
+    },
+
     /** Value at stake and segment of these customers in the newest run (reports by value lost). */
     async stakes(ws: string, ids: string[]) {
       const out: { customer_id: string; value_at_stake: number; segment: string }[] = [];

@@ -512,6 +512,9 @@ export function createAnalyticsService({
       };
     },
     rising: (ws: string, query: unknown) => list(ws, query, 'rising'),
+    /** The most valuable customers (top share by 12-month CLV) not contacted since `before` (D4). */
+    valuableNotContacted: (ws: string, share: number, before: string) =>
+      repo.valuableNotContacted(ws, share, before),
     /** Value at stake and segment of these customers (the newest run). */
     stakes: (ws: string, ids: string[]) => repo.stakes(ws, ids),
     /** Customer ids of a list, stage or segment of the newest run (a campaign's audience). */

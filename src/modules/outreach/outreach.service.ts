@@ -388,7 +388,30 @@ export function createOutreachService(deps: OutreachDeps) {
     ): Promise<{ message: Message; created: boolean }> {
       const v = sendMessageSchema.parse(input);
       checkContent(v);
-      const dedupeKey = v.key ? `k:${v.key}` : undefined;
+      return this.queueMessage(ws, customerId, v, {
+        dedupeKey: v.key ? `k:${v.key}` : undefined,
+        createdBy: actorRef(actor),
+      });
+    },
+
+    /**
+     * Queue one message to one customer (the API's sends, and Rapport's own: NPS surveys, review requests):
+     * checked (address, consent, suppression), filled in now, due now or when quiet hours end. A `dedupeKey`
+     * already used answers the stored message (created: false). Throws 409 when it cannot go to this customer.
+     */
+    async queueMessage(
+      ws: string,
+      customerId: string,
+      v: {
+        channel: ChannelName;
+        purpose: Purpose;
+        subject?: string | null | undefined;
+        body: string;
+        survey?: 'defection' | 'nps';
+      },
+      o: { dedupeKey?: string | undefined; createdBy: string },
+    ): Promise<{ message: Message; created: boolean }> {
+      const dedupeKey = o.dedupeKey;
       if (dedupeKey) {
         const existing = await outbox.byDedupeKey(ws, dedupeKey);
         if (existing) return { message: toMessage(existing), created: false };
@@ -414,7 +437,7 @@ export function createOutreachService(deps: OutreachDeps) {
             purpose: v.purpose,
             to: e.to,
             nextAttemptAt: next,
-            createdBy: actorRef(actor),
+            createdBy: o.createdBy,
           });
           const c = await compose(trx, ws, {
             messageId: row.id,
@@ -428,6 +451,7 @@ export function createOutreachService(deps: OutreachDeps) {
             replyTo: s.replyTo,
             publicUrl: deps.publicUrl(),
             now: clock(),
+            ...(v.survey && { survey: v.survey }),
           });
           row.subject = c.subject;
           row.body = c.text;
@@ -435,7 +459,7 @@ export function createOutreachService(deps: OutreachDeps) {
           await outbox.insertOne(trx, row);
           await recordAudit(trx, {
             workspaceId: ws,
-            actor: actorRef(actor),
+            actor: o.createdBy,
             action: 'message.queued',
             entity: 'message',
             entityId: row.id,

@@ -55,6 +55,12 @@ export const defectionReportSchema = z
   .meta({ id: 'DefectionReport' });
 
 const SURVEY = 'survey:defection';
+const NPS = 'survey:nps';
+
+export const npsAnswerInput = z.object({
+  score: z.number().int().min(0).max(10),
+  text: z.string().trim().max(5000).optional(),
+});
 
 /**
  * "Why did you stop?" — the survey a win-back campaign links to: one answer per link, the answer on the customer's
@@ -66,7 +72,17 @@ export function createSurveyService(deps: {
   workspaces: WorkspaceService;
   timeline: TimelineService;
   /** Open a complaint (after the answer is saved); answers its id. */
-  openComplaint: (ws: string, customerId: string, words: string, category: string) => Promise<string>;
+  openComplaint: (
+    ws: string,
+    customerId: string,
+    words: string,
+    category: string,
+    ownerId?: string,
+  ) => Promise<string>;
+  /** The staff member behind an NPS message (from its key: the sale's recorder, the complaint's owner). */
+  staffOf: (trx: Kysely<Database>, ws: string, dedupeKey: string) => Promise<string | null>;
+  /** A promoter answered: ask for a review. */
+  onPromoter?: (ws: string, customerId: string, answerId: string) => Promise<unknown>;
   stakes: (
     ws: string,
     ids: string[],
@@ -80,10 +96,121 @@ export function createSurveyService(deps: {
   return {
     /** What the survey page needs: the shop's name, and whether this link was answered already. */
     async view(token: string) {
-      const t = await findPublicToken(db, token, SURVEY, clock());
+      const t =
+        (await findPublicToken(db, token, SURVEY, clock())) ??
+        (await findPublicToken(db, token, NPS, clock()));
       if (!t) return undefined;
       const w = await deps.workspaces.getWorkspaceCached(t.workspace_id);
-      return { shopName: w.name, answered: t.used_at !== null };
+      const settings = await db
+        .selectFrom('retention_settings')
+        .select('review_url')
+        .where('workspace_id', '=', t.workspace_id)
+        .executeTakeFirst();
+      return {
+        kind: t.purpose === NPS ? ('nps' as const) : ('defection' as const),
+        shopName: w.name,
+        answered: t.used_at !== null,
+        reviewUrl: settings?.review_url ?? null,
+      };
+    },
+
+    /**
+     * An NPS answer (0–10 and why): once per link, on the timeline, credited to the staff member who served them;
+     * a detractor (0–6) opens a follow-up (a complaint with their words, owned by that staff member when known);
+     * a promoter (9–10) is asked for a review when the shop has a review link.
+     */
+    async answerNps(token: string, input: unknown): Promise<'saved' | 'used' | 'invalid'> {
+      const v = npsAnswerInput.parse(input);
+      const done = await writeTransaction(db, async (trx) => {
+        const t = await findPublicToken(trx, token, NPS, clock());
+        if (!t) return 'invalid' as const;
+        if (t.used_at) return 'used' as const;
+        const ws = t.workspace_id;
+        const m = t.message_id
+          ? await trx
+              .selectFrom('messages')
+              .select(['campaign_id', 'dedupe_key'])
+              .where('workspace_id', '=', ws)
+              .where('id', '=', t.message_id)
+              .executeTakeFirst()
+          : undefined;
+        const staffId = m ? await deps.staffOf(trx, ws, m.dedupe_key) : null;
+        const id = newId();
+        try {
+          await trx
+            .insertInto('survey_answers')
+            .values({
+              workspace_id: ws,
+              id,
+              token_hash: t.token_hash,
+              kind: 'nps',
+              customer_id: t.customer_id,
+              campaign_id: m?.campaign_id ?? null,
+              message_id: t.message_id,
+              reason: null,
+              score: v.score,
+              staff_id: staffId,
+              text: v.text || null,
+              may_contact: null,
+              complaint_id: null,
+              created_at: clock().toISOString(),
+            })
+            .execute();
+        } catch (err) {
+          if (isUniqueViolation(err)) return 'used' as const;
+          throw err;
+        }
+        await trx
+          .updateTable('public_tokens')
+          .set({ used_at: nowIso() })
+          .where('token_hash', '=', t.token_hash)
+          .execute();
+        if (t.customer_id)
+          await deps.timeline.insertInteraction(trx, ws, {
+            customerId: t.customer_id,
+            kind: 'survey',
+            direction: 'inbound',
+            body: `Would recommend us: ${v.score}/10${v.text ? ` — “${v.text}”` : ''}`,
+            authorId: null,
+            occurredAt: nowIso(),
+            meta: { surveyAnswerId: id, nps: v.score },
+          });
+        await recordAudit(trx, {
+          workspaceId: ws,
+          actor: 'customer',
+          action: 'nps.answered',
+          entity: 'survey_answer',
+          entityId: id,
+          data: { score: v.score },
+        });
+        return { ws, id, customerId: t.customer_id, staffId };
+      });
+      if (typeof done === 'string') return done;
+      if (done.customerId && v.score <= 6)
+        try {
+          const words =
+            v.text || `Scored us ${v.score} out of 10 when asked whether they would recommend us (NPS)`;
+          const complaintId = await deps.openComplaint(
+            done.ws,
+            done.customerId,
+            words,
+            'nps detractor',
+            done.staffId ?? undefined,
+          );
+          await db
+            .updateTable('survey_answers')
+            .set({ complaint_id: complaintId })
+            .where('workspace_id', '=', done.ws)
+            .where('id', '=', done.id)
+            .execute();
+        } catch (err) {
+          deps.onError?.(err);
+        }
+      if (done.customerId && v.score >= 9)
+        await deps
+          .onPromoter?.(done.ws, done.customerId, done.id)
+          .catch((err: unknown) => deps.onError?.(err));
+      return 'saved';
     },
 
     /** Save an answer: once per link ('used' after that), then a complaint when it names a problem. */
@@ -182,6 +309,7 @@ export function createSurveyService(deps: {
         .select(['customer_id', 'reason', 'created_at', 'may_contact', 'complaint_id'])
         .where('workspace_id', '=', ws)
         .where('kind', '=', 'defection')
+        .where('reason', 'is not', null)
         .where('created_at', '>=', `${from}T00:00:00.000Z`)
         .where('created_at', '<=', `${to}T23:59:59.999Z`)
         .execute();
@@ -204,7 +332,8 @@ export function createSurveyService(deps: {
         for (const r of rows) {
           const k = key(r);
           const c = m.get(k) ?? {};
-          c[r.reason] = (c[r.reason] ?? 0) + 1;
+          const reason = r.reason ?? 'other';
+          c[reason] = (c[reason] ?? 0) + 1;
           m.set(k, c);
         }
         return m;

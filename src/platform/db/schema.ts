@@ -576,14 +576,42 @@ export type SurveyAnswerTable = {
   workspace_id: string;
   id: string;
   token_hash: string;
-  kind: string; // 'defection'
+  kind: string; // 'defection' | 'nps'
   customer_id: string | null;
   campaign_id: string | null;
   message_id: string | null;
-  reason: string;
+  reason: string | null;
+  /** NPS: 0–10. */
+  score: number | null;
+  /** NPS: the staff member who served them (the complaint's owner, the user who recorded the sale). */
+  staff_id: string | null;
   text: string | null;
-  may_contact: number;
+  may_contact: number | null;
   complaint_id: string | null;
+  created_at: string;
+};
+
+export type RetentionSettingsTable = {
+  workspace_id: string;
+  nps_enabled: number;
+  nps_channel: string;
+  nps_every_days: number;
+  nps_delay_hours: number;
+  review_url: string | null;
+  not_contacted_days: number;
+  updated_at: string;
+};
+
+export type ReviewTable = {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  platform: string;
+  stars: number | null;
+  text: string | null;
+  url: string | null;
+  reviewed_on: string;
+  created_by: string;
   created_at: string;
 };
 
@@ -627,4 +655,6 @@ export type Database = {
   messages: MessageTable; // 0016
   public_tokens: PublicTokenTable; // 0016
   survey_answers: SurveyAnswerTable; // 0017
+  retention_settings: RetentionSettingsTable; // 0017
+  reviews: ReviewTable; // 0017
 };

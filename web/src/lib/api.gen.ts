@@ -6397,6 +6397,284 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/retention/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** NPS after purchases and closed complaints, the review link, "not contacted in N days" */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RetentionSettings'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Change the retention settings */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Ask "how likely are you to recommend us?" after a purchase or a closed complaint */
+            npsEnabled?: boolean;
+            /** @enum {string} */
+            npsChannel?: 'email' | 'sms' | 'whatsapp';
+            /** @description At most one NPS question per customer in this many days */
+            npsEveryDays?: number;
+            /** @description How long after the purchase or the close to ask */
+            npsDelayHours?: number;
+            /** @description Where a happy customer can leave a review (Google, …) */
+            reviewUrl?: string | null;
+            /** @description A valuable customer not contacted in this many days needs attention */
+            notContactedDays?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RetentionSettings'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/retention/nps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** NPS over time and by the staff member who served them */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NpsReport'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/retention/not-contacted': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Valuable customers (top fifth by predicted value) not contacted in N days, longest silence first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['NotContacted'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/{id}/reviews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The customer's reviews, newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Review'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Record a review the customer left (any platform); on their timeline */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Google, Facebook, Jumia, a letter… */
+            platform: string;
+            stars?: number;
+            text?: string;
+            /** Format: uri */
+            url?: string;
+            /** Format: date */
+            reviewedOn: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Review'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/retention/defection-reasons': {
     parameters: {
       query?: never;
@@ -7872,6 +8150,69 @@ export interface components {
       /** @description Answers that opened a complaint */
       complaints: number;
     };
+    RetentionSettingsInput: {
+      /** @description Ask "how likely are you to recommend us?" after a purchase or a closed complaint */
+      npsEnabled: boolean;
+      /** @enum {string} */
+      npsChannel: 'email' | 'sms' | 'whatsapp';
+      /** @description At most one NPS question per customer in this many days */
+      npsEveryDays: number;
+      /** @description How long after the purchase or the close to ask */
+      npsDelayHours: number;
+      /** @description Where a happy customer can leave a review (Google, …) */
+      reviewUrl: string | null;
+      /** @description A valuable customer not contacted in this many days needs attention */
+      notContactedDays: number;
+    };
+    NpsReportInput: {
+      from: string;
+      to: string;
+      overall: {
+        n: number;
+        promoters: number;
+        passives: number;
+        detractors: number;
+        nps: number | null;
+      };
+      months: {
+        n: number;
+        promoters: number;
+        passives: number;
+        detractors: number;
+        nps: number | null;
+        month: string;
+      }[];
+      /** @description By who served them */
+      staff: {
+        n: number;
+        promoters: number;
+        passives: number;
+        detractors: number;
+        nps: number | null;
+        staffId: string | null;
+        name: string;
+      }[];
+    };
+    ReviewInput: {
+      id: string;
+      customerId: string;
+      platform: string;
+      stars: number | null;
+      text: string | null;
+      url: string | null;
+      reviewedOn: string;
+      createdAt: string;
+    };
+    NotContactedInput: {
+      days: number;
+      items: {
+        customerId: string;
+        name: string;
+        clv12m: number | null;
+        lastContactAt: string | null;
+        why: string;
+      }[];
+    };
     ProductInput: {
       id: string;
       name: string;
@@ -9267,6 +9608,69 @@ export interface components {
       mayContact: number;
       /** @description Answers that opened a complaint */
       complaints: number;
+    };
+    RetentionSettings: {
+      /** @description Ask "how likely are you to recommend us?" after a purchase or a closed complaint */
+      npsEnabled: boolean;
+      /** @enum {string} */
+      npsChannel: 'email' | 'sms' | 'whatsapp';
+      /** @description At most one NPS question per customer in this many days */
+      npsEveryDays: number;
+      /** @description How long after the purchase or the close to ask */
+      npsDelayHours: number;
+      /** @description Where a happy customer can leave a review (Google, …) */
+      reviewUrl: string | null;
+      /** @description A valuable customer not contacted in this many days needs attention */
+      notContactedDays: number;
+    };
+    NpsReport: {
+      from: string;
+      to: string;
+      overall: {
+        n: number;
+        promoters: number;
+        passives: number;
+        detractors: number;
+        nps: number | null;
+      };
+      months: {
+        n: number;
+        promoters: number;
+        passives: number;
+        detractors: number;
+        nps: number | null;
+        month: string;
+      }[];
+      /** @description By who served them */
+      staff: {
+        n: number;
+        promoters: number;
+        passives: number;
+        detractors: number;
+        nps: number | null;
+        staffId: string | null;
+        name: string;
+      }[];
+    };
+    Review: {
+      id: string;
+      customerId: string;
+      platform: string;
+      stars: number | null;
+      text: string | null;
+      url: string | null;
+      reviewedOn: string;
+      createdAt: string;
+    };
+    NotContacted: {
+      days: number;
+      items: {
+        customerId: string;
+        name: string;
+        clv12m: number | null;
+        lastContactAt: string | null;
+        why: string;
+      }[];
     };
     Product: {
       id: string;
