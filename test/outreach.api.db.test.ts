@@ -353,6 +353,26 @@ for (const dialect of DIALECTS) {
       expect(skipped.items.every((m: { reason: string | null }) => m.reason)).toBe(true);
     });
 
+    it('a campaign that leaves everyone out is done at once, with every reason', async () => {
+      const id = await customer('Nobody Consents', 'nc@example.com', false);
+      const c = (
+        await post('/api/v1/campaigns', {
+          name: 'Empty',
+          audience: { kind: 'customers', ids: [id] },
+          channel: 'email',
+          purpose: 'marketing',
+          subject: 'x',
+          body: 'y',
+        })
+      ).json();
+      await post(`/api/v1/campaigns/${c.id}/send`, {});
+      await t.services.campaigns.queueCampaign(ws, c.id, async () => {});
+      expect((await get(`/api/v1/campaigns/${c.id}`)).json()).toMatchObject({
+        status: 'done',
+        counts: { skipped: 1, 'skipped:no_consent': 1 },
+      });
+    });
+
     it('two senders draining one outbox at once send every message exactly once', async () => {
       const ids: string[] = [];
       for (let i = 0; i < 30; i++) ids.push(await customer(`Race ${i}`, `race${i}@example.com`, true));

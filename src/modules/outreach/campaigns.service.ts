@@ -357,6 +357,15 @@ export function createCampaignService(deps: {
         .where('workspace_id', '=', ws)
         .where('id', '=', id)
         .execute();
+      // nothing to send (everyone left out or kept back): done now, no sender will pass by
+      if ((await outbox.pending(ws, id)) === 0)
+        await db
+          .updateTable('campaigns')
+          .set({ status: 'done', sent_at: clock().toISOString() })
+          .where('workspace_id', '=', ws)
+          .where('id', '=', id)
+          .where('status', '=', 'sending')
+          .execute();
       deps.poke?.();
       return { queued, skipped };
     },
