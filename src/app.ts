@@ -179,6 +179,8 @@ export function createServices(
     valuableNotContacted: (ws, share, before) => analytics.valuableNotContacted(ws, share, before),
     ...(opts.clock && { clock: opts.clock }),
   });
+  customers.onMerge(outreach.outreach.moveOnMerge);
+  customers.onMerge(nps.moveOnMerge);
   const surveys = createSurveyService({
     staffOf: (trx, ws, key) => nps.staffOf(trx, ws, key),
     onPromoter: (ws, customerId, answerId) => nps.askForReview(ws, customerId, answerId),

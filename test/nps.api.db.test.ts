@@ -138,6 +138,30 @@ for (const dialect of DIALECTS) {
           })
         ).statusCode,
       ).toBe(400);
+      // merged into another record, the review, the messages and an SMS consent follow
+      const keep = await customer('Reviewer Kept', 'kept@example.com', false);
+      await t.app.inject({
+        method: 'PUT',
+        url: `/api/v1/customers/${id}/consents`,
+        headers: auth,
+        payload: { channel: 'sms', purpose: 'marketing', granted: true, source: 'form' },
+      });
+      const msg = (
+        await post(`/api/v1/customers/${id}/messages`, {
+          channel: 'email',
+          purpose: 'service',
+          subject: 'Hi',
+          body: 'x',
+        })
+      ).json();
+      expect((await post(`/api/v1/customers/${keep}/merge`, { otherId: id })).statusCode).toBe(200);
+      expect((await get(`/api/v1/customers/${keep}/reviews`)).json().items).toHaveLength(1);
+      expect(
+        (await get(`/api/v1/customers/${keep}/messages`)).json().items.map((m: { id: string }) => m.id),
+      ).toContain(msg.id);
+      expect((await get(`/api/v1/customers/${keep}/consents`)).json().items).toContainEqual(
+        expect.objectContaining({ channel: 'sms', purpose: 'marketing', granted: true }),
+      );
       // before any prediction run nobody is listed as valuable
       expect((await get('/api/v1/retention/not-contacted')).json()).toEqual({ days: 60, items: [] });
     });

@@ -135,6 +135,33 @@ export function createOutreachService(deps: OutreachDeps) {
     outbox,
     dueAt,
 
+    /**
+     * Two customers merged: messages, link tokens and survey answers follow; a consent the kept customer has no
+     * record of for that channel and purpose is carried over (the kept customer's own record wins).
+     */
+    async moveOnMerge(trx: Kysely<Database>, ws: string, from: { id: string }, into: { id: string }) {
+      for (const t of ['messages', 'public_tokens', 'survey_answers'] as const)
+        await trx
+          .updateTable(t)
+          .set({ customer_id: into.id })
+          .where('workspace_id', '=', ws)
+          .where('customer_id', '=', from.id)
+          .execute();
+      const theirs = await repo.consents(ws, from.id, trx);
+      const mine = await repo.consents(ws, into.id, trx);
+      for (const c of theirs)
+        if (!mine.some((m) => m.channel === c.channel && m.purpose === c.purpose))
+          await trx
+            .insertInto('consents')
+            .values({ ...c, customer_id: into.id })
+            .execute();
+      await trx
+        .deleteFrom('consents')
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', from.id)
+        .execute();
+    },
+
     // --- consent ---
     async getConsents(ws: string, customerId: string): Promise<Consent[]> {
       const c = await customers.getCustomerOrThrow(ws, customerId);

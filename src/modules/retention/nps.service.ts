@@ -162,6 +162,15 @@ export function createNpsService(deps: {
 
   return {
     getSettings,
+    /** Two customers merged: the reviews follow. */
+    async moveOnMerge(trx: Kysely<Database>, ws: string, from: { id: string }, into: { id: string }) {
+      await trx
+        .updateTable('reviews')
+        .set({ customer_id: into.id })
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', from.id)
+        .execute();
+    },
     async updateSettings(ws: string, input: unknown, actor: Actor): Promise<RetentionSettings> {
       const v = retentionSettingsSchema.partial().parse(input);
       return writeTransaction(db, async (trx) => {
