@@ -5,6 +5,7 @@ import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { CustomerTable, Database } from '../../platform/db/schema.ts';
 import type { CustomerRow, CustomerWrite } from './customers.repository.ts';
 import { normalizeEmail, normalizePhone, reversedDigits, type NormalizedPhone } from './phones.ts';
+import { nameTokens, sortKey } from './tokens.ts';
 import { createUpsertRepository } from './upsert.repository.ts';
 
 /** A customer arriving from another system (an import). */
@@ -14,7 +15,8 @@ export type CustomerUpsert = {
   name?: string | undefined;
   company?: string | undefined;
   jobTitle?: string | undefined;
-  phones: { number: string; label?: string | undefined }[];
+  /** `e164`: the number's E.164 form as the source stored it (Rapport's export): read instead of `number`. */
+  phones: { number: string; label?: string | undefined; e164?: string | undefined }[];
   emails: { address: string; label?: string | undefined }[];
   address?: Record<string, string | undefined> | undefined;
   birthday?: string | undefined;
@@ -22,6 +24,11 @@ export type CustomerUpsert = {
   tags: string[];
   needs?: string | undefined;
   marketingConsent?: boolean | undefined;
+  /** Where and when the marketing answer was given (Rapport's export); default: this import, now. */
+  consent?: { source?: string | undefined; at?: string | undefined } | undefined;
+  preferredChannel?: string | undefined;
+  /** For a person: the business they belong to, by its id in the source (found among imported customers). */
+  business?: { externalId: string } | undefined;
   customFields?: Record<string, unknown> | undefined;
 };
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
@@ -61,7 +68,7 @@ export function namesDiffer(a: string | undefined, b: string | undefined): boole
 }
 
 const emailOk = z.email();
-const FILLABLE = ['job_title', 'address', 'birthday', 'anniversary', 'needs'] as const;
+const FILLABLE = ['job_title', 'address', 'birthday', 'anniversary', 'preferred_channel', 'needs'] as const;
 
 type Deps = {
   /** Bulk inserts of the database (prepared single-row statements on SQLite, one JSON batch on PostgreSQL). */
@@ -108,14 +115,18 @@ export function createCustomerUpserter(deps: Deps) {
       const emails = c.emails.filter((e) => emailOk.safeParse(e.address).success);
       return {
         c,
-        phones: c.phones.map((p) => ({ ...p, ...normalizePhone(p.number, region) })),
+        // a number the source gave in E.164 is that number, whatever this workspace's region
+        phones: c.phones.map((p) => ({ ...p, ...normalizePhone(p.e164 ?? p.number, region) })),
         emails: emails.map((e) => ({ ...e, normalized: normalizeEmail(e.address) })),
         warnings: c.emails
           .filter((e) => !emails.includes(e))
           .map((e) => `"${e.address}" is not an email address; left out`),
       };
     });
-    const extIds = prepared.flatMap((p) => (p.c.externalId ? [p.c.externalId] : []));
+    const extIds = prepared.flatMap((p) => [
+      ...(p.c.externalId ? [p.c.externalId] : []),
+      ...(p.c.business ? [p.c.business.externalId] : []),
+    ]);
     const [byExt, own, byPhone, byEmail] = await Promise.all([
       repo.idsByExternal(trx, ws, source, extIds),
       source === 'rapport' ? repo.existingIds(trx, ws, extIds) : new Set<string>(),
@@ -146,12 +157,21 @@ export function createCustomerUpserter(deps: Deps) {
     const knownName = new Map(known?.rows.map((r) => [r.id, r.name]) ?? []);
     const knownEmails = byCustomer(known?.emails ?? [], (e) => e.normalized);
     const matches: (UpsertMatch | undefined)[] = prepared.map(() => undefined);
+    // Rapport's own export: its ids say who is who, so a row with an id never joins another of its customers (a
+    // workspace may hold two records with one email); it joins by email or phone only a customer of ours.
+    const exclusive = (p: Prepared) => source === 'rapport' && !!p.c.externalId;
+    const linked =
+      source === 'rapport'
+        ? await repo.linkedIds(trx, ws, source, [...byEmail.values(), ...byPhone.values()])
+        : new Set<string>();
+    const free = (p: Prepared, id: string | undefined) => !!id && !(exclusive(p) && linked.has(id));
     const targets: (Target | { error: unknown })[] = prepared.map((p, i) => {
       const ext = p.c.externalId;
       // the source's own id first; then an email (personal); then a phone (a household or an office shares one)
       const byId = (ext && own.has(ext) ? ext : undefined) ?? (ext ? byExt.get(ext) : undefined);
-      const mail = byId ? undefined : p.emails.find((e) => byEmail.has(e.normalized));
-      const phone = byId || mail ? undefined : p.phones.find((x) => x.valid && x.e164 && byPhone.has(x.e164));
+      const mail = byId ? undefined : p.emails.find((e) => free(p, byEmail.get(e.normalized)));
+      const phone =
+        byId || mail ? undefined : p.phones.find((x) => x.valid && x.e164 && free(p, byPhone.get(x.e164)));
       let dbId = byId ?? (mail && byEmail.get(mail.normalized)) ?? (phone?.e164 && byPhone.get(phone.e164));
       let separate = false;
       if (dbId && ext && byId) matches[i] = { by: 'externalId', value: ext, name: '' };
@@ -179,15 +199,19 @@ export function createCustomerUpserter(deps: Deps) {
           );
       }
       // earlier inputs of this batch: by id or email; by phone only when it is not clearly someone else
-      const idHit = [...(ext ? [`x:${ext}`] : []), ...p.emails.map((e) => `e:${e.normalized}`)]
+      const idHit = [
+        ...(ext ? [`x:${ext}`] : []),
+        ...(exclusive(p) ? [] : p.emails.map((e) => `e:${e.normalized}`)),
+      ]
         .map((k) => local.get(k))
         .find(Boolean);
-      const phoneHit = idHit
-        ? undefined
-        : p.phones
-            .filter((x) => x.valid && x.e164)
-            .map((x) => local.get(`p:${x.e164}`))
-            .find(Boolean);
+      const phoneHit =
+        idHit || exclusive(p)
+          ? undefined
+          : p.phones
+              .filter((x) => x.valid && x.e164)
+              .map((x) => local.get(`p:${x.e164}`))
+              .find(Boolean);
       const apart = (t: Target) =>
         t.kind === 'new' &&
         namesDiffer(p.c.name, t.write.row.name) &&
@@ -207,6 +231,36 @@ export function createCustomerUpserter(deps: Deps) {
       for (const k of keysOf(p)) if (!local.has(k)) local.set(k, t);
       return t;
     });
+
+    // A person's business, by its id in the source: a customer stored already, or one earlier in this batch.
+    const bizTargets = prepared.map((p): Target | undefined => {
+      const ext = p.c.kind === 'business' ? undefined : p.c.business?.externalId;
+      if (!ext) return undefined;
+      const id = (own.has(ext) ? ext : undefined) ?? byExt.get(ext);
+      return id ? { kind: 'db', id } : local.get(`x:${ext}`);
+    });
+    const bizIds = [...new Set(bizTargets.flatMap((t) => (t?.kind === 'db' ? [t.id] : [])))];
+    const bizRows = new Map((bizIds.length ? await repo.names(trx, ws, bizIds) : []).map((r) => [r.id, r]));
+    const businessOf = (i: number, p: Prepared) => {
+      const ext = p.c.kind === 'business' ? undefined : p.c.business?.externalId;
+      if (!ext) return undefined;
+      const t = bizTargets[i];
+      const found =
+        t?.kind === 'db'
+          ? bizRows.get(t.id)
+          : t?.kind === 'new'
+            ? { id: t.write.row.id, name: t.write.row.name, kind: t.write.row.kind }
+            : undefined;
+      if (found?.kind === 'business') return found;
+      p.warnings.push(
+        found
+          ? `its business (${ext}) is not a business: imported without it`
+          : `its business (${ext}) is not among the customers: imported without it (import the businesses first)`,
+      );
+      return undefined;
+    };
+    /** Customers stored already whose name postings are written again (a business joined), with the business's name. */
+    const retoken = new Map<string, { name: string; business: string | undefined }>();
 
     // What matched customers already have, so only what is new is added.
     const dbIds = [...new Set(targets.flatMap((t) => ('kind' in t && t.kind === 'db' ? [t.id] : [])))];
@@ -237,13 +291,15 @@ export function createCustomerUpserter(deps: Deps) {
     const results: UpsertResult[] = prepared.map((p, i) => {
       const t = targets[i];
       if (!t || 'error' in t) return { error: t?.error };
+      const biz = businessOf(i, p);
       if (t.kind === 'new') {
         const first = !created.has(t.write);
         created.add(t.write);
+        const joined = !!biz && joinBusiness(t.write, biz);
         if (first) return { id: t.write.row.id, outcome: 'created', warnings: p.warnings };
         return {
           id: t.write.row.id,
-          outcome: addToNew(t.write, p) ? 'updated' : 'unchanged',
+          outcome: addToNew(t.write, p) || joined ? 'updated' : 'unchanged',
           warnings: p.warnings,
         };
       }
@@ -299,12 +355,23 @@ export function createCustomerUpserter(deps: Deps) {
           changed = true;
         }
       }
-      if (p.c.marketingConsent === true && s.row.consent_at === null && s.blanks.consent_at === undefined) {
+      const consentGiven = p.c.consent ? p.c.marketingConsent !== undefined : p.c.marketingConsent === true;
+      if (consentGiven && s.row.consent_at === null && s.blanks.consent_at === undefined) {
         Object.assign(s.blanks, {
-          consent_marketing: 1,
-          consent_source: `import:${source}`,
-          consent_at: nowIso(),
+          consent_marketing: p.c.marketingConsent ? 1 : 0,
+          consent_source: p.c.consent?.source ?? `import:${source}`,
+          consent_at: p.c.consent?.at ? new Date(p.c.consent.at).toISOString() : nowIso(),
         });
+        changed = true;
+      }
+      if (
+        biz &&
+        s.row.kind === 'person' &&
+        s.row.business_id === null &&
+        s.blanks.business_id === undefined
+      ) {
+        s.blanks.business_id = biz.id;
+        retoken.set(t.id, { name: s.row.name, business: biz.name });
         changed = true;
       }
       s.changed ||= changed;
@@ -323,6 +390,15 @@ export function createCustomerUpserter(deps: Deps) {
     await repo.addTags(trx, newTags);
     for (const [id, s] of state)
       if (s.changed) await repo.fillBlanks(trx, ws, id, { ...s.blanks, updated_at: nowIso() });
+    await repo.replaceTokens(
+      trx,
+      ws,
+      [...retoken].map(([id, r]) => ({
+        id,
+        sortName: sortKey(r.name),
+        tokens: [...new Set([...nameTokens(r.name), ...(r.business ? nameTokens(r.business) : [])])],
+      })),
+    );
     const links = new Map<string, Database['customer_external_ids']>();
     prepared.forEach((p, i) => {
       const r = results[i];
@@ -336,6 +412,14 @@ export function createCustomerUpserter(deps: Deps) {
     });
     await repo.linkExternal(trx, [...links.values()]);
     return results;
+
+    /** A new person joins their business: linked, and found by the business's name too. */
+    function joinBusiness(w: CustomerWrite, biz: { id: string; name: string }): boolean {
+      if (w.row.kind !== 'person' || w.row.business_id !== null) return false;
+      w.row.business_id = biz.id;
+      w.tokens = [...new Set([...w.tokens, ...nameTokens(biz.name)])];
+      return true;
+    }
 
     /** A later input of the same batch for a customer created earlier in it: add its contact points. */
     function addToNew(w: CustomerWrite, p: Prepared): boolean {
@@ -390,9 +474,14 @@ export function createCustomerUpserter(deps: Deps) {
         anniversary: c.anniversary,
         tags: c.tags,
         needs: c.needs,
+        preferredChannel: c.preferredChannel,
         customFields: { ...(c.company && c.name ? { company: c.company } : {}), ...c.customFields },
         ...(c.marketingConsent !== undefined && {
-          consent: { marketing: c.marketingConsent, source: `import:${source}` },
+          consent: {
+            marketing: c.marketingConsent,
+            source: c.consent?.source ?? `import:${source}`,
+            ...(c.consent?.at && { at: c.consent.at }),
+          },
         }),
       },
       normalized,

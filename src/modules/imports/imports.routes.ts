@@ -36,7 +36,9 @@ const sampleCustomerSchema = z.looseObject({
   name: z.string().optional(),
   company: z.string().optional(),
   jobTitle: z.string().optional(),
-  phones: z.array(z.object({ number: z.string(), label: z.string().optional() })),
+  phones: z.array(
+    z.object({ number: z.string(), label: z.string().optional(), e164: z.string().optional() }),
+  ),
   emails: z.array(z.object({ address: z.string(), label: z.string().optional() })),
   address: z.record(z.string(), z.string().optional()).optional(),
   birthday: z.string().optional(),
@@ -69,6 +71,21 @@ const sampleRecordSchema = z.union([
     }),
     warnings: z.array(z.string()).optional(),
   }),
+  z.object({
+    line: z.number(),
+    index: z.number(),
+    interaction: z.looseObject({
+      externalId: z.string(),
+      kind: z.string(),
+      occurredAt: z.string(),
+      body: z.string().optional(),
+      customer: sampleCustomerSchema
+        .nullable()
+        .describe('null: an entry on nobody (a call from an unknown number)'),
+      skip: z.string().optional().describe('Why it is left out (an order’s entry comes with the order)'),
+    }),
+    warnings: z.array(z.string()).optional(),
+  }),
   z.object({ line: z.number(), index: z.number(), error: z.string() }),
 ]);
 
@@ -79,6 +96,10 @@ const countsSchema = z.object({
     unchanged: z.number(),
     walkIn: z.number().optional().describe('Of those, sales without a customer (walk-in)'),
   }),
+  interactions: z
+    .object({ created: z.number(), unchanged: z.number(), skipped: z.number().optional() })
+    .optional()
+    .describe("Timeline entries (Rapport's export); skipped: orders' entries, which come with the orders"),
   rejected: z.number(),
   warnings: z.number(),
   matched: z

@@ -2580,6 +2580,7 @@ export interface paths {
           /** @description Default: detected from the header row */
           preset?:
             | 'rapport-orders'
+            | 'rapport-interactions'
             | 'shopify-orders'
             | 'woocommerce-orders'
             | 'square-items'
@@ -2648,6 +2649,7 @@ export interface paths {
                       phones: {
                         number: string;
                         label?: string;
+                        e164?: string;
                       }[];
                       emails: {
                         address: string;
@@ -2699,6 +2701,7 @@ export interface paths {
                             phones: {
                               number: string;
                               label?: string;
+                              e164?: string;
                             }[];
                             emails: {
                               address: string;
@@ -2719,6 +2722,54 @@ export interface paths {
                             [key: string]: unknown;
                           })
                         | null;
+                    } & {
+                      [key: string]: unknown;
+                    };
+                    warnings?: string[];
+                  }
+                | {
+                    line: number;
+                    index: number;
+                    interaction: {
+                      externalId: string;
+                      kind: string;
+                      occurredAt: string;
+                      body?: string;
+                      /** @description null: an entry on nobody (a call from an unknown number) */
+                      customer:
+                        | ({
+                            /** @enum {string} */
+                            kind?: 'person' | 'business';
+                            externalId?: string;
+                            name?: string;
+                            company?: string;
+                            jobTitle?: string;
+                            phones: {
+                              number: string;
+                              label?: string;
+                              e164?: string;
+                            }[];
+                            emails: {
+                              address: string;
+                              label?: string;
+                            }[];
+                            address?: {
+                              [key: string]: string;
+                            };
+                            birthday?: string;
+                            anniversary?: string;
+                            tags: string[];
+                            needs?: string;
+                            marketingConsent?: boolean;
+                            customFields?: {
+                              [key: string]: unknown;
+                            };
+                          } & {
+                            [key: string]: unknown;
+                          })
+                        | null;
+                      /** @description Why it is left out (an order’s entry comes with the order) */
+                      skip?: string;
                     } & {
                       [key: string]: unknown;
                     };
@@ -2810,6 +2861,7 @@ export interface paths {
           /** @description Default: detected from the header row */
           preset?:
             | 'rapport-orders'
+            | 'rapport-interactions'
             | 'shopify-orders'
             | 'woocommerce-orders'
             | 'square-items'
@@ -2860,6 +2912,12 @@ export interface paths {
                   unchanged: number;
                   /** @description Of those, sales without a customer (walk-in) */
                   walkIn?: number;
+                };
+                /** @description Timeline entries (Rapport's export); skipped: orders' entries, which come with the orders */
+                interactions?: {
+                  created: number;
+                  unchanged: number;
+                  skipped?: number;
                 };
                 rejected: number;
                 warnings: number;
@@ -5295,6 +5353,7 @@ export interface components {
         | 'IMPORT_UNKNOWN_PRESET'
         | 'IMPORT_LAYOUT_CONFLICT'
         | 'IMPORT_CSV_INVALID'
+        | 'IMPORT_JSON_INVALID'
         | 'IMPORT_BUSY'
         | 'IMPORT_TAKEN_OVER'
         | 'IMPORT_LINE_TOO_LONG'
@@ -6256,6 +6315,12 @@ export interface components {
           /** @description Of those, sales without a customer (walk-in) */
           walkIn?: number;
         };
+        /** @description Timeline entries (Rapport's export); skipped: orders' entries, which come with the orders */
+        interactions?: {
+          created: number;
+          unchanged: number;
+          skipped?: number;
+        };
         rejected: number;
         warnings: number;
         /** @description Rows joined to customers already stored, by why; each email or phone match (and every doubtful one) is in the report */
@@ -6426,6 +6491,7 @@ export interface components {
         | 'IMPORT_UNKNOWN_PRESET'
         | 'IMPORT_LAYOUT_CONFLICT'
         | 'IMPORT_CSV_INVALID'
+        | 'IMPORT_JSON_INVALID'
         | 'IMPORT_BUSY'
         | 'IMPORT_TAKEN_OVER'
         | 'IMPORT_LINE_TOO_LONG'
@@ -7386,6 +7452,12 @@ export interface components {
           unchanged: number;
           /** @description Of those, sales without a customer (walk-in) */
           walkIn?: number;
+        };
+        /** @description Timeline entries (Rapport's export); skipped: orders' entries, which come with the orders */
+        interactions?: {
+          created: number;
+          unchanged: number;
+          skipped?: number;
         };
         rejected: number;
         warnings: number;
