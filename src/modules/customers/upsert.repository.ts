@@ -152,6 +152,19 @@ export function createUpsertRepository(bulk: BulkWriter) {
         );
       return out;
     },
+    /** The people of these businesses, with their names (their postings carry the business's name). */
+    async peopleOf(trx: Kysely<Database>, ws: string, businessIds: string[]) {
+      const out: { id: string; name: string; businessId: string | null }[] = [];
+      for (const part of chunks([...new Set(businessIds)]))
+        for (const r of await trx
+          .selectFrom('customers')
+          .select(['id', 'name', 'business_id'])
+          .where('workspace_id', '=', ws)
+          .where('business_id', 'in', part)
+          .execute())
+          out.push({ id: r.id, name: r.name, businessId: r.business_id });
+      return out;
+    },
     /**
      * Write the name postings of stored customers again (a new name, or a business joined): the old ones go, the
      * new ones carry the sort key, and each word is in the typo dictionary.

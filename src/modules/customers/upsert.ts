@@ -6,6 +6,7 @@ import type { CustomerTable, Database } from '../../platform/db/schema.ts';
 import type { CustomerRow, CustomerWrite } from './customers.repository.ts';
 import { normalizeEmail, normalizePhone, reversedDigits, type NormalizedPhone } from './phones.ts';
 import { nameTokens, sortKey } from './tokens.ts';
+import { channelSchema } from './customers.schema.ts';
 import { createUpsertRepository } from './upsert.repository.ts';
 
 /** A customer arriving from another system (an import). */
@@ -52,6 +53,21 @@ const nameWords = (n: string | undefined) =>
     .filter((w) => w.length > 1);
 /** A name that is only a stand-in (an email address or a phone number), not a person's name. */
 const placeholder = (n: string | undefined) => !n || n.includes('@') || /^[\d\s()+.-]+$/.test(n);
+/** What an importer names a customer it knows only by their id in the source (an order's buyer). */
+const byIdOnly = (ext: string | undefined) => (ext ? `Customer ${ext}` : undefined);
+/** A name that is an email address or a phone number: what an import calls someone whose name it lacks. */
+const contactAsName = (name: string) => /^[^\s@]+@[^\s@]+$/.test(name) || /^[\d\s()+.-]+$/.test(name);
+/**
+ * The name a customer should now have, or undefined to keep theirs: a customer known only by their id in the
+ * source ("Customer <id>", `ext`) takes the name their own record gives; one named by an email or a phone takes
+ * a real name (the best name seen wins). A name staff or a source gave is never overwritten.
+ */
+export function betterName(current: string, incoming: string | undefined, ext?: string): string | undefined {
+  if (!incoming || incoming === current || incoming === byIdOnly(ext)) return undefined;
+  if (current === byIdOnly(ext)) return incoming;
+  return contactAsName(current) && !contactAsName(incoming) ? incoming : undefined;
+}
+
 /**
  * Two names clearly of different people: both real names and their first words differ, and neither's words
  * are all in the other ("Ada Obi" and "Chidi Obi" differ; "Ada" and "Ada Obi", or "Obi, Ada", do not).
@@ -245,9 +261,13 @@ export function createCustomerUpserter(deps: Deps) {
       const ext = p.c.kind === 'business' ? undefined : p.c.business?.externalId;
       if (!ext) return undefined;
       const t = bizTargets[i];
+      // a business an earlier row of this batch renamed (it was a stand-in) is as that row left it
+      const now = t?.kind === 'db' ? state.get(t.id) : undefined;
       const found =
         t?.kind === 'db'
-          ? bizRows.get(t.id)
+          ? now
+            ? { id: t.id, name: now.blanks.name ?? now.row.name, kind: now.blanks.kind ?? now.row.kind }
+            : bizRows.get(t.id)
           : t?.kind === 'new'
             ? { id: t.write.row.id, name: t.write.row.name, kind: t.write.row.kind }
             : undefined;
@@ -259,8 +279,10 @@ export function createCustomerUpserter(deps: Deps) {
       );
       return undefined;
     };
-    /** Customers stored already whose name postings are written again (a business joined), with the business's name. */
-    const retoken = new Map<string, { name: string; business: string | undefined }>();
+    /** Customers stored already whose name postings are written again: a new name, or a business joined. */
+    const retoken = new Set<string>();
+    /** The business of each new person (its name is in their postings). */
+    const businessName = new WeakMap<CustomerWrite, string>();
 
     // What matched customers already have, so only what is new is added.
     const dbIds = [...new Set(targets.flatMap((t) => ('kind' in t && t.kind === 'db' ? [t.id] : [])))];
@@ -281,6 +303,8 @@ export function createCustomerUpserter(deps: Deps) {
           tags: tagsOf.get(id) ?? new Set<string>(),
           blanks: {} as Partial<CustomerTable>,
           changed: false,
+          /** Phones and emails added by this batch (their positions follow the stored ones). */
+          added: 0,
         },
       ]),
     );
@@ -297,9 +321,10 @@ export function createCustomerUpserter(deps: Deps) {
         created.add(t.write);
         const joined = !!biz && joinBusiness(t.write, biz);
         if (first) return { id: t.write.row.id, outcome: 'created', warnings: p.warnings };
+        const renamed = renameNew(t.write, p);
         return {
           id: t.write.row.id,
-          outcome: addToNew(t.write, p) || joined ? 'updated' : 'unchanged',
+          outcome: addToNew(t.write, p) || joined || renamed ? 'updated' : 'unchanged',
           warnings: p.warnings,
         };
       }
@@ -307,13 +332,17 @@ export function createCustomerUpserter(deps: Deps) {
       if (!s?.row) return { error: new Error('matched customer vanished') };
       const base = { workspace_id: ws, customer_id: t.id };
       let changed = false;
+      // what the customer had before this row: a number (or address) the row gives twice is kept twice, as
+      // when the row creates the customer
+      const hadPhones = new Set(s.phones);
+      const hadEmails = new Set(s.emails);
       for (const ph of p.phones)
-        if (!s.phones.has(ph.e164 ?? ph.number)) {
+        if (!hadPhones.has(ph.e164 ?? ph.number)) {
           s.phones.add(ph.e164 ?? ph.number);
           newPhones.push({
             ...base,
             id: newId(),
-            position: 100 + s.phones.size,
+            position: 100 + ++s.added,
             raw: ph.number,
             e164: ph.e164,
             label: ph.label ?? null,
@@ -323,12 +352,12 @@ export function createCustomerUpserter(deps: Deps) {
           changed = true;
         }
       for (const e of p.emails)
-        if (!s.emails.has(e.normalized)) {
+        if (!hadEmails.has(e.normalized)) {
           s.emails.add(e.normalized);
           newEmails.push({
             ...base,
             id: newId(),
-            position: 100 + s.emails.size,
+            position: 100 + ++s.added,
             address: e.address,
             normalized: e.normalized,
             label: e.label ?? null,
@@ -346,6 +375,7 @@ export function createCustomerUpserter(deps: Deps) {
         address: p.c.address && Object.values(p.c.address).some(Boolean) ? JSON.stringify(p.c.address) : null,
         birthday: p.c.birthday ?? null,
         anniversary: p.c.anniversary ?? null,
+        preferred_channel: channelSchema.safeParse(p.c.preferredChannel).data ?? null,
         needs: p.c.needs ?? null,
       };
       for (const k of FILLABLE) {
@@ -371,7 +401,25 @@ export function createCustomerUpserter(deps: Deps) {
         s.blanks.business_id === undefined
       ) {
         s.blanks.business_id = biz.id;
-        retoken.set(t.id, { name: s.row.name, business: biz.name });
+        bizRows.set(biz.id, biz);
+        retoken.add(t.id);
+        changed = true;
+      }
+      // the best name wins: a stand-in (an email, a phone, "Customer <id>") gives way to a real name
+      const better =
+        s.blanks.name === undefined ? betterName(s.row.name, p.c.name, p.c.externalId) : undefined;
+      if (better) {
+        s.blanks.name = better;
+        s.blanks.sort_name = sortKey(better);
+        // known only by their id until now (an order's buyer): the record says what kind of customer they are
+        if (p.c.kind && s.row.name === byIdOnly(p.c.externalId) && s.row.kind !== p.c.kind)
+          s.blanks.kind = p.c.kind;
+        retoken.add(t.id);
+        changed = true;
+      }
+      const custom = p.c.customFields && Object.keys(p.c.customFields).length ? p.c.customFields : undefined;
+      if (custom && s.row.custom_fields === '{}' && s.blanks.custom_fields === undefined) {
+        s.blanks.custom_fields = JSON.stringify(custom);
         changed = true;
       }
       s.changed ||= changed;
@@ -390,15 +438,7 @@ export function createCustomerUpserter(deps: Deps) {
     await repo.addTags(trx, newTags);
     for (const [id, s] of state)
       if (s.changed) await repo.fillBlanks(trx, ws, id, { ...s.blanks, updated_at: nowIso() });
-    await repo.replaceTokens(
-      trx,
-      ws,
-      [...retoken].map(([id, r]) => ({
-        id,
-        sortName: sortKey(r.name),
-        tokens: [...new Set([...nameTokens(r.name), ...(r.business ? nameTokens(r.business) : [])])],
-      })),
-    );
+    await reindex();
     const links = new Map<string, Database['customer_external_ids']>();
     prepared.forEach((p, i) => {
       const r = results[i];
@@ -417,8 +457,63 @@ export function createCustomerUpserter(deps: Deps) {
     function joinBusiness(w: CustomerWrite, biz: { id: string; name: string }): boolean {
       if (w.row.kind !== 'person' || w.row.business_id !== null) return false;
       w.row.business_id = biz.id;
+      businessName.set(w, biz.name);
       w.tokens = [...new Set([...w.tokens, ...nameTokens(biz.name)])];
       return true;
+    }
+
+    /** A customer created earlier in this batch under a stand-in name gets the real name a later row gives. */
+    function renameNew(w: CustomerWrite, p: Prepared): boolean {
+      const better = betterName(w.row.name, p.c.name, p.c.externalId);
+      if (!better) return false;
+      w.row.name = better;
+      w.row.sort_name = sortKey(better);
+      const biz = businessName.get(w);
+      w.tokens = [...new Set([...nameTokens(better), ...(biz ? nameTokens(biz) : [])])];
+      return true;
+    }
+
+    /**
+     * Write again the name postings of stored customers renamed or joined to a business in this batch (in the
+     * same transaction as the rows, so search finds them by their new name at once), and of the people of a
+     * renamed business.
+     */
+    async function reindex() {
+      if (!retoken.size) return;
+      const final = (id: string) => {
+        const st = state.get(id);
+        return {
+          name: st?.blanks.name ?? st?.row.name ?? '',
+          businessId: st?.blanks.business_id ?? st?.row.business_id ?? null,
+        };
+      };
+      const renamedBusinesses = [...retoken].filter(
+        (id) =>
+          state.get(id)?.blanks.name !== undefined &&
+          (state.get(id)?.blanks.kind ?? state.get(id)?.row.kind) === 'business',
+      );
+      const people = renamedBusinesses.length ? await repo.peopleOf(trx, ws, renamedBusinesses) : [];
+      for (const b of renamedBusinesses) bizRows.set(b, { id: b, name: final(b).name, kind: 'business' });
+      const items = [
+        ...[...retoken].map((id) => ({ id, ...final(id) })),
+        ...people.filter((x) => !retoken.has(x.id)),
+      ];
+      const missing = items.flatMap((x) =>
+        x.businessId && !bizRows.has(x.businessId) ? [x.businessId] : [],
+      );
+      if (missing.length) for (const r of await repo.names(trx, ws, missing)) bizRows.set(r.id, r);
+      await repo.replaceTokens(
+        trx,
+        ws,
+        items.map((x) => {
+          const biz = x.businessId ? bizRows.get(x.businessId)?.name : undefined;
+          return {
+            id: x.id,
+            sortName: sortKey(x.name),
+            tokens: [...new Set([...nameTokens(x.name), ...(biz ? nameTokens(biz) : [])])],
+          };
+        }),
+      );
     }
 
     /** A later input of the same batch for a customer created earlier in it: add its contact points. */
