@@ -129,14 +129,20 @@ export function createCustomerUpserter(deps: Deps) {
   ): Promise<UpsertResult[]> {
     const prepared: Prepared[] = inputs.map((c) => {
       const emails = c.emails.filter((e) => emailOk.safeParse(e.address).success);
+      // a number the source gave in E.164 is that number, whatever this workspace's region
+      const phones = c.phones.map((p) => ({ ...p, ...normalizePhone(p.e164 ?? p.number, region) }));
       return {
         c,
-        // a number the source gave in E.164 is that number, whatever this workspace's region
-        phones: c.phones.map((p) => ({ ...p, ...normalizePhone(p.e164 ?? p.number, region) })),
+        phones,
         emails: emails.map((e) => ({ ...e, normalized: normalizeEmail(e.address) })),
-        warnings: c.emails
-          .filter((e) => !emails.includes(e))
-          .map((e) => `"${e.address}" is not an email address; left out`),
+        warnings: [
+          ...phones
+            .filter((p) => !p.valid)
+            .map((p) => `"${p.number}" is not a valid phone number; kept as typed (not used to match)`),
+          ...c.emails
+            .filter((e) => !emails.includes(e))
+            .map((e) => `"${e.address}" is not an email address; left out`),
+        ],
       };
     });
     const extIds = prepared.flatMap((p) => [

@@ -376,6 +376,11 @@ export function registerImportRoutes(
             preset: z.string(),
             counts: countsSchema,
             rejections: z.array(z.object({ line: z.number(), reason: z.string() })),
+            notes: z
+              .array(z.object({ line: z.number(), kind: z.enum(['warning', 'match']), reason: z.string() }))
+              .describe(
+                'The first 1,000 rows that would be imported with a warning (a property of a vCard that cannot be read, an invalid phone kept as typed, …) and the email or phone matches, by line',
+              ),
             dates: datesSchema,
           }),
         },
@@ -410,6 +415,7 @@ export function registerImportRoutes(
             preset: r.preset,
             counts: r.counts,
             rejections: r.rejections.slice(0, 1000),
+            notes: r.notes.slice(0, 1000),
             dates: r.dates,
           });
         } finally {
@@ -457,7 +463,8 @@ export function registerImportRoutes(
     {
       schema: {
         tags,
-        summary: 'The first rejected rows (or rows imported with a warning) of an import, by line',
+        summary:
+          'The first rejected rows of an import (or rows imported with a warning, or matched to a stored customer by email or phone), by line',
         params: z.object({ id: z.string().max(100) }),
         querystring: z.object({
           kind: z.enum(['rejected', 'warning', 'match']).default('rejected'),

@@ -66,6 +66,8 @@ export type ImportResult = {
   dryRun: boolean;
   counts: ImportCounts;
   rejections: { line: number; reason: string }[];
+  /** The other notes of the report, by line: rows imported with a warning, and each email or phone match. */
+  notes: { line: number; kind: 'warning' | 'match'; reason: string }[];
   dates: DatesUsed;
 };
 
@@ -93,6 +95,8 @@ const BATCH_RECORDS = 1000;
  */
 const PREVIEW_READ = { bytes: 2 * 1024 * 1024 };
 const BATCH_ROWS = 2500;
+/** Warnings and matches a result lists (all of them are kept with the run: GET /imports/{id}/notes). */
+const MAX_REPORTED = 10_000;
 /** Tries of a batch that found the database busy (each waits up to the busy timeout, then backs off). */
 const BUSY_ATTEMPTS = 8;
 const isBusy = (err: unknown) =>
@@ -244,6 +248,7 @@ export function createImportService({ db, workspaces, customers, orders, timelin
         dryRun: false,
         counts: start.joined.counts,
         rejections: [],
+        notes: [],
         dates,
       };
     }
@@ -267,6 +272,7 @@ export function createImportService({ db, workspaces, customers, orders, timelin
     beat?.unref();
     opts.onStarted?.(runId ?? null);
     const rejections: { line: number; reason: string }[] = [];
+    const reported: ImportResult['notes'] = [];
     // the last row read: where the run ends (records_done counts rows, as the checkpoints do)
     let lastRow = skip;
     const context = { currency, source, zone: ws.timezone, dayFirst: dates.order === 'dmy' };
@@ -305,7 +311,10 @@ export function createImportService({ db, workspaces, customers, orders, timelin
           if (kind === 'rejected') {
             counts.rejected++;
             rejections.push({ line, reason });
-          } else if (kind === 'warning') counts.warnings++;
+          } else {
+            if (kind === 'warning') counts.warnings++;
+            if (reported.length < MAX_REPORTED) reported.push({ line, kind, reason });
+          }
           if (runId)
             notes.push({ workspace_id: ws.id, run_id: runId, line, kind, reason: reason.slice(0, 1000) });
         };
@@ -449,18 +458,21 @@ export function createImportService({ db, workspaces, customers, orders, timelin
       if (dryTrx) return work(dryTrx);
       const before = structuredClone(counts);
       const rejected = rejections.length;
+      const noted = reported.length;
       await whenNotBusy(async () => {
         try {
           await writeTransaction(db, async (trx) => {
             // an attempt run again (busy database, deadlock) counts from where this batch began
             Object.assign(counts, structuredClone(before));
             rejections.length = rejected;
+            reported.length = noted;
             await work(trx);
           });
         } catch (err) {
           if (err instanceof DryRunRollback) return;
           Object.assign(counts, structuredClone(before));
           rejections.length = rejected;
+          reported.length = noted;
           throw err;
         }
       });
@@ -566,6 +578,7 @@ export function createImportService({ db, workspaces, customers, orders, timelin
       dryRun: !!opts.dryRun,
       counts,
       rejections,
+      notes: reported,
       dates,
     };
   }

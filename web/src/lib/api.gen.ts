@@ -2933,6 +2933,13 @@ export interface paths {
                 line: number;
                 reason: string;
               }[];
+              /** @description The first 1,000 rows that would be imported with a warning (a property of a vCard that cannot be read, an invalid phone kept as typed, …) and the email or phone matches, by line */
+              notes: {
+                line: number;
+                /** @enum {string} */
+                kind: 'warning' | 'match';
+                reason: string;
+              }[];
               /** @description How numeric dates were read; switch with the dateOrder parameter */
               dates: {
                 /**
@@ -3029,7 +3036,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The first rejected rows (or rows imported with a warning) of an import, by line */
+    /** The first rejected rows of an import (or rows imported with a warning, or matched to a stored customer by email or phone), by line */
     get: {
       parameters: {
         query?: {
