@@ -112,5 +112,36 @@ for (const dialect of DIALECTS) {
         'stores|ada okafor',
       ]);
     });
+    it('a landline several customers share: a row none of them clearly is becomes a new customer, suggested as a duplicate of each', async () => {
+      const w = await t.newWorkspace();
+      const run = (file: string) =>
+        t.services.imports.runImport({ workspaceId: w.workspaceId, file: path.join(FIX, file) });
+      await run('shared-phone-household-before.csv');
+      const r = await run('shared-phone-household.csv');
+      expect(r.notes.filter((n) => n.kind === 'warning').map((n) => n.line)).toEqual([4, 5]);
+      const pairs = (
+        await t.app.inject({ method: 'GET', url: '/api/v1/customers/duplicates', headers: w.auth })
+      ).json().items as { customers: { name: string }[]; reasons: { reason: string; value: string }[] }[];
+      const named = pairs.map((p) =>
+        p.customers
+          .map((c) => c.name)
+          .sort()
+          .join(' + '),
+      );
+      for (const other of ['Ada Obi', 'Chidi Obi', 'Kemi Obi'])
+        expect(named).toContain([other, 'Ngozi Eze'].sort().join(' + '));
+      expect(pairs.every((p) => p.reasons.some((x) => x.value === '+2348051112222'))).toBe(true);
+      // nobody was written over: each keeps their own email
+      const list = (
+        await t.app.inject({ method: 'GET', url: '/api/v1/customers?limit=100', headers: w.auth })
+      ).json().items as { name: string; email: string | null }[];
+      expect(list.map((c) => [c.name, c.email])).toEqual([
+        ['0805 111 2222', null],
+        ['Ada Obi', 'ada@example.com'],
+        ['Chidi Obi', 'chidi@example.com'],
+        ['Kemi Obi', 'kemi@example.com'],
+        ['Ngozi Eze', 'ngozi@example.com'],
+      ]);
+    });
   });
 }

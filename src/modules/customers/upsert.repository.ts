@@ -66,18 +66,24 @@ export function createUpsertRepository(bulk: BulkWriter) {
           out.add(r.id);
       return out;
     },
-    /** For each E.164 number, the oldest customer having it. */
-    async idsByE164(trx: Kysely<Database>, ws: string, e164s: string[]): Promise<Map<string, string>> {
-      const out = new Map<string, string>();
+    /** For each E.164 number, the customers having it, oldest first (at most 20: a line shared wider names nobody). */
+    async idsByE164(trx: Kysely<Database>, ws: string, e164s: string[]): Promise<Map<string, string[]>> {
+      const out = new Map<string, string[]>();
       for (const part of chunks([...new Set(e164s)]))
         for (const r of await trx
           .selectFrom('customer_phones')
-          .select((eb) => ['e164', eb.fn.min<string>('customer_id').as('customer_id')])
+          .select(['e164', 'customer_id'])
           .where('workspace_id', '=', ws)
           .where('e164', 'in', part)
-          .groupBy('e164')
-          .execute())
-          if (r.e164) out.set(r.e164, r.customer_id);
+          .groupBy(['e164', 'customer_id'])
+          .orderBy('e164')
+          .orderBy('customer_id')
+          .execute()) {
+          if (!r.e164) continue;
+          const ids = out.get(r.e164) ?? [];
+          if (!ids.length) out.set(r.e164, ids);
+          if (ids.length < 20) ids.push(r.customer_id);
+        }
       return out;
     },
     async idsByEmail(trx: Kysely<Database>, ws: string, normalized: string[]): Promise<Map<string, string>> {

@@ -6,6 +6,7 @@ import type { CustomerTable, Database } from '../../platform/db/schema.ts';
 import type { CustomerRow, CustomerWrite } from './customers.repository.ts';
 import { normalizeEmail, normalizePhone, reversedDigits, type NormalizedPhone } from './phones.ts';
 import { nameTokens, sortKey } from './tokens.ts';
+import { betterName, byIdOnly, choosePhoneMatch } from './names.ts';
 import { channelSchema } from './customers.schema.ts';
 import { createUpsertRepository } from './upsert.repository.ts';
 
@@ -40,48 +41,11 @@ export type UpsertMatch = {
   value: string;
   name: string;
   doubtful?: string;
+  /** Why this customer, when others have the same phone. */
+  why?: string;
 };
 export type UpsertResult =
   { id: string; outcome: UpsertOutcome; warnings: string[]; match?: UpsertMatch } | { error: unknown };
-
-const nameWords = (n: string | undefined) =>
-  (n ?? '')
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 1);
-/** A name that is only a stand-in (an email address or a phone number), not a person's name. */
-const placeholder = (n: string | undefined) => !n || n.includes('@') || /^[\d\s()+.-]+$/.test(n);
-/** What an importer names a customer it knows only by their id in the source (an order's buyer). */
-const byIdOnly = (ext: string | undefined) => (ext ? `Customer ${ext}` : undefined);
-/** A name that is an email address or a phone number: what an import calls someone whose name it lacks. */
-const contactAsName = (name: string) => /^[^\s@]+@[^\s@]+$/.test(name) || /^[\d\s()+.-]+$/.test(name);
-/**
- * The name a customer should now have, or undefined to keep theirs: a customer known only by their id in the
- * source ("Customer <id>", `ext`) takes the name their own record gives; one named by an email or a phone takes
- * a real name (the best name seen wins). A name staff or a source gave is never overwritten.
- */
-export function betterName(current: string, incoming: string | undefined, ext?: string): string | undefined {
-  if (!incoming || incoming === current || incoming === byIdOnly(ext)) return undefined;
-  if (current === byIdOnly(ext)) return incoming;
-  return contactAsName(current) && !contactAsName(incoming) ? incoming : undefined;
-}
-
-/**
- * Two names clearly of different people: both real names and their first words differ, and neither's words
- * are all in the other ("Ada Obi" and "Chidi Obi" differ; "Ada" and "Ada Obi", or "Obi, Ada", do not).
- */
-export function namesDiffer(a: string | undefined, b: string | undefined): boolean {
-  if (placeholder(a) || placeholder(b)) return false;
-  const x = nameWords(a);
-  const y = nameWords(b);
-  if (!x.length || !y.length) return false;
-  const xs = new Set(x);
-  const ys = new Set(y);
-  if (x.every((w) => ys.has(w)) || y.every((w) => xs.has(w))) return false;
-  return !(x.some((w) => w === y[0]) && y.some((w) => w === x[0]));
-}
 
 const emailOk = z.email();
 const FILLABLE = ['job_title', 'address', 'birthday', 'anniversary', 'preferred_channel', 'needs'] as const;
@@ -184,66 +148,74 @@ export function createCustomerUpserter(deps: Deps) {
     const exclusive = (p: Prepared) => source === 'rapport' && !!p.c.externalId;
     const linked =
       source === 'rapport'
-        ? await repo.linkedIds(trx, ws, source, [...byEmail.values(), ...byPhone.values()])
+        ? await repo.linkedIds(trx, ws, source, [...byEmail.values(), ...[...byPhone.values()].flat()])
         : new Set<string>();
     const free = (p: Prepared, id: string | undefined) => !!id && !(exclusive(p) && linked.has(id));
+    // new customers of this batch by phone, in order (several people may share one line)
+    const localPhones = new Map<string, Target[]>();
     const targets: (Target | { error: unknown })[] = prepared.map((p, i) => {
       const ext = p.c.externalId;
       // the source's own id first; then an email (personal); then a phone (a household or an office shares one)
       const byId = (ext && own.has(ext) ? ext : undefined) ?? (ext ? byExt.get(ext) : undefined);
       const mail = byId ? undefined : p.emails.find((e) => free(p, byEmail.get(e.normalized)));
-      const phone =
-        byId || mail ? undefined : p.phones.find((x) => x.valid && x.e164 && free(p, byPhone.get(x.e164)));
-      let dbId = byId ?? (mail && byEmail.get(mail.normalized)) ?? (phone?.e164 && byPhone.get(phone.e164));
-      let separate = false;
+      const dbId = byId ?? (mail && byEmail.get(mail.normalized));
       if (dbId && ext && byId) matches[i] = { by: 'externalId', value: ext, name: '' };
       else if (dbId && mail) matches[i] = { by: 'email', value: mail.address, name: '' };
-      else if (dbId && phone) {
-        const theirs = knownName.get(dbId);
-        const theirEmails = knownEmails.get(dbId);
-        const otherName = namesDiffer(p.c.name, theirs);
-        const otherEmail = p.emails.length > 0 && !!theirEmails?.size;
-        if (otherName && otherEmail) {
-          dbId = undefined; // a different person on the same line: a new customer
-          separate = true;
-        } else
-          matches[i] = {
-            by: 'phone',
-            value: phone.e164 ?? phone.number,
-            name: '',
-            ...(otherName && {
-              doubtful: `the name "${p.c.name ?? ''}" differs from "${theirs ?? ''}" (no email tells them apart)`,
-            }),
-          };
-        if (!dbId)
-          p.warnings.push(
-            `shares the phone ${phone.e164 ?? phone.number} with "${theirs ?? ''}", but the name and email differ: added as a new customer (suggested as a possible duplicate)`,
+      // earlier inputs of this batch, by id or email
+      const idHit = dbId
+        ? undefined
+        : [...(ext ? [`x:${ext}`] : []), ...(exclusive(p) ? [] : p.emails.map((e) => `e:${e.normalized}`))]
+            .map((k) => local.get(k))
+            .find(Boolean);
+      let t: Target | undefined = dbId ? { kind: 'db', id: dbId } : idHit;
+      if (!t) {
+        // by phone: the stored customers having it, then the new ones of this batch, told apart by name and email
+        const options = (e164: string) => [
+          ...(byPhone.get(e164) ?? [])
+            .filter((id) => free(p, id))
+            .map((id) => ({
+              target: { kind: 'db', id } as Target,
+              c: { id, name: knownName.get(id) ?? '', emails: knownEmails.get(id) ?? new Set<string>() },
+            })),
+          ...(exclusive(p) ? [] : (localPhones.get(e164) ?? [])).flatMap((x) =>
+            x.kind === 'new'
+              ? [
+                  {
+                    target: x,
+                    c: {
+                      id: x.write.row.id,
+                      name: x.write.row.name,
+                      emails: new Set(x.write.emails.map((e) => e.normalized)),
+                    },
+                  },
+                ]
+              : [],
+          ),
+        ];
+        const phone = p.phones.find((x) => x.valid && x.e164 && options(x.e164).length);
+        if (phone?.e164) {
+          const found = options(phone.e164);
+          const choice = choosePhoneMatch(
+            { name: p.c.name, emails: p.emails.length },
+            phone.e164,
+            found.map((f) => f.c),
           );
+          if (choice.id === undefined) p.warnings.push(choice.warning);
+          else {
+            t = found.find((f) => f.c.id === choice.id)?.target;
+            // a stored customer, or a choice among several (or a doubtful one) of this batch, is in the report
+            if (t?.kind === 'db' || choice.why || choice.doubtful)
+              matches[i] = {
+                by: 'phone',
+                value: phone.e164,
+                name: t?.kind === 'new' ? t.write.row.name : '',
+                ...(choice.why && { why: choice.why }),
+                ...(choice.doubtful && { doubtful: choice.doubtful }),
+              };
+          }
+        }
       }
-      // earlier inputs of this batch: by id or email; by phone only when it is not clearly someone else
-      const idHit = [
-        ...(ext ? [`x:${ext}`] : []),
-        ...(exclusive(p) ? [] : p.emails.map((e) => `e:${e.normalized}`)),
-      ]
-        .map((k) => local.get(k))
-        .find(Boolean);
-      const phoneHit =
-        idHit || exclusive(p)
-          ? undefined
-          : p.phones
-              .filter((x) => x.valid && x.e164)
-              .map((x) => local.get(`p:${x.e164}`))
-              .find(Boolean);
-      const apart = (t: Target) =>
-        t.kind === 'new' &&
-        namesDiffer(p.c.name, t.write.row.name) &&
-        p.emails.length > 0 &&
-        t.write.emails.length > 0;
-      const hit = idHit ?? (phoneHit && !separate && !apart(phoneHit) ? phoneHit : undefined);
-      let t: Target;
-      if (dbId) t = { kind: 'db', id: dbId };
-      else if (hit) t = hit;
-      else {
+      if (!t) {
         try {
           t = { kind: 'new', write: newWriteFor(ws, region, source, p) };
         } catch (error) {
@@ -251,6 +223,12 @@ export function createCustomerUpserter(deps: Deps) {
         }
       }
       for (const k of keysOf(p)) if (!local.has(k)) local.set(k, t);
+      if (t.kind === 'new')
+        for (const x of p.phones)
+          if (x.valid && x.e164) {
+            const list = localPhones.get(x.e164) ?? [];
+            if (!list.includes(t)) localPhones.set(x.e164, [...list, t]);
+          }
       return t;
     });
 
@@ -328,10 +306,12 @@ export function createCustomerUpserter(deps: Deps) {
         const joined = !!biz && joinBusiness(t.write, biz);
         if (first) return { id: t.write.row.id, outcome: 'created', warnings: p.warnings };
         const renamed = renameNew(t.write, p);
+        const match = matches[i];
         return {
           id: t.write.row.id,
           outcome: addToNew(t.write, p) || joined || renamed ? 'updated' : 'unchanged',
           warnings: p.warnings,
+          ...(match && { match }),
         };
       }
       const s = state.get(t.id);

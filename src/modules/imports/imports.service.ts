@@ -434,7 +434,7 @@ export function createImportService({ db, workspaces, customers, orders, timelin
               note(
                 r.line,
                 m.doubtful ? 'warning' : 'match',
-                `matched "${m.name}" by ${m.by === 'phone' ? 'phone' : 'email'} ${m.value}${m.doubtful ? `; doubtful: ${m.doubtful}` : ''}`,
+                `matched "${m.name}" by ${m.by === 'phone' ? 'phone' : 'email'} ${m.value}${m.why ? ` (${m.why})` : ''}${m.doubtful ? `; doubtful: ${m.doubtful}` : ''}`,
                 r.index,
               );
             if (m.doubtful) counts.matched.doubtful++;
