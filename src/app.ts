@@ -120,7 +120,14 @@ export function createServices(
   customers.onMerge(orders.moveOnMerge);
   const products = createProductService({ db, workspaces });
   const sales = createSaleService({ db, workspaces, customers, orders });
-  const imports = createImportService({ db, workspaces, customers, orders });
+  const imports = createImportService({
+    db,
+    workspaces,
+    customers,
+    orders,
+    timeline,
+    users: (ws) => access.listUsers(ws),
+  });
   const exports = createExportService({ customers, orders, timeline });
   // Complaints (C) and enquiries (I1). Value at stake is spend to date until predicted CLV exists: swap valueOf.
   const complaints = createComplaintService({

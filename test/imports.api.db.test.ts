@@ -162,5 +162,49 @@ for (const dialect of DIALECTS) {
           .statusCode,
       ).toBe(400);
     });
+    it('a vCard’s warnings, with their lines: in the dry run’s answer, the run’s notes and its report', async () => {
+      const w = await t.newWorkspace();
+      const vcf = fs.readFileSync(path.join(FIX, 'corpus/vcard-warnings.vcf'));
+      const post = (query: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: `/api/v1/imports?fileName=contacts.vcf${query}`,
+          headers: { ...w.auth, 'content-type': 'text/vcard' },
+          payload: vcf,
+        });
+      const dry = await post('&dryRun=true');
+      expect(dry.statusCode).toBe(200);
+      expect(dry.json().counts).toMatchObject({ warnings: 3, rejected: 1 });
+      const warned = (dry.json().notes as { line: number; kind: string; reason: string }[]).filter(
+        (n) => n.kind === 'warning',
+      );
+      expect(warned.map((n) => n.line)).toEqual([1, 8, 14]);
+      expect(warned[0]?.reason).toContain('line 4: BDAY "not a date" is not a date; left out');
+      expect(warned[0]?.reason).toContain('"12345" is not a valid phone number; kept as typed');
+
+      const res = await post('');
+      expect(res.statusCode).toBe(202);
+      let run = res.json();
+      for (let i = 0; i < 200 && run.status === 'running'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        run = (
+          await t.app.inject({ method: 'GET', url: `/api/v1/imports/${run.id}`, headers: w.auth })
+        ).json();
+      }
+      expect(run.counts).toEqual(dry.json().counts);
+      const notes = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/imports/${run.id}/notes?kind=warning`,
+        headers: w.auth,
+      });
+      expect(notes.json().items).toEqual(warned);
+      const report = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/imports/${run.id}/report.csv`,
+        headers: w.auth,
+      });
+      expect(report.body).toContain('8,warning,"line 11: ""this line is broken"" could not be read');
+      expect(report.body).toContain('27,rejected,not a readable vCard: the card has no END:VCARD');
+    });
   });
 }

@@ -58,6 +58,9 @@ for (const dialect of DIALECTS) {
           ...(c.tags.length && { tags: c.tags }),
           ...(c.needs && { needs: c.needs }),
           ...(c.jobTitle && { jobTitle: c.jobTitle }),
+          ...(c.businessId && { business: c.business?.name }),
+          ...(c.preferredChannel && { preferredChannel: c.preferredChannel }),
+          ...(c.consent.at && { consent: c.consent }),
           spent: p.totalSpent,
         });
       }

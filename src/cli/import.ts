@@ -31,7 +31,7 @@ export function registerImportCommand(program: Command) {
       'how to read numeric dates like 12/05/1990 (default: decided by the file, else the workspace region)',
     )
     .option('--dry-run', 'read and check everything, change nothing')
-    .option('--report <file>', 'write every rejected row (line, reason) to this CSV')
+    .option('--report <file>', 'write every rejected row, warning and match (line, kind, reason) to this CSV')
     .action(
       (
         file: string,
@@ -88,6 +88,10 @@ export function registerImportCommand(program: Command) {
           console.log(
             `  orders:    ${c.orders.created} created, ${c.orders.unchanged} already there${c.orders.walkIn ? ` (${c.orders.walkIn} walk-in sales, without a customer)` : ''}`,
           );
+          if (c.interactions)
+            console.log(
+              `  timeline:  ${c.interactions.created} entries created, ${c.interactions.unchanged} already there${c.interactions.skipped ? ` (${c.interactions.skipped} order entries, which come with the orders)` : ''}`,
+            );
           console.log(
             `  dates:     read ${result.dates.order === 'dmy' ? 'day first (12/05 is 12 May)' : 'month first (12/05 is 5 December)'}, decided by the ${result.dates.decidedBy}${result.dates.decidedBy === 'choice' ? '' : ' (switch with --date-order)'}`,
           );
@@ -99,12 +103,23 @@ export function registerImportCommand(program: Command) {
             console.log(
               `    … and ${result.rejections.length - 20} more${o.report ? '' : ' (use --report <file> for all)'}`,
             );
+          const warned = result.notes.filter((n) => n.kind === 'warning');
+          for (const n of warned.slice(0, 20)) console.log(`    line ${n.line} (warning): ${n.reason}`);
+          if (warned.length > 20)
+            console.log(
+              `    … and ${warned.length - 20} more warnings${o.report ? '' : ' (use --report <file> for all)'}`,
+            );
           if (o.report) {
             const { stringify } = await import('csv-stringify/sync');
             const fs = await import('node:fs');
+            // every rejected row, warning and email or phone match, by line
+            const rows = [
+              ...result.rejections.map((r) => ({ ...r, kind: 'rejected' })),
+              ...result.notes,
+            ].sort((a, b) => a.line - b.line);
             fs.writeFileSync(
               o.report,
-              stringify(result.rejections, { header: true, columns: ['line', 'reason'] }),
+              stringify(rows, { header: true, columns: ['line', 'kind', 'reason'] }),
             );
             console.log(`  report: ${o.report}`);
           }

@@ -39,6 +39,20 @@ export function createUpsertRepository(bulk: BulkWriter) {
           out.set(r.external_id, r.customer_id);
       return out;
     },
+    /** Which of these customers are linked to an id in `source` (imported from it). */
+    async linkedIds(trx: Kysely<Database>, ws: string, source: string, ids: string[]): Promise<Set<string>> {
+      const out = new Set<string>();
+      for (const part of chunks([...new Set(ids)]))
+        for (const r of await trx
+          .selectFrom('customer_external_ids')
+          .select('customer_id')
+          .where('workspace_id', '=', ws)
+          .where('source', '=', source)
+          .where('customer_id', 'in', part)
+          .execute())
+          out.add(r.customer_id);
+      return out;
+    },
     /** Which of these ids are customers of the workspace (Rapport's own export carries our ids). */
     async existingIds(trx: Kysely<Database>, ws: string, ids: string[]): Promise<Set<string>> {
       const out = new Set<string>();
@@ -52,18 +66,24 @@ export function createUpsertRepository(bulk: BulkWriter) {
           out.add(r.id);
       return out;
     },
-    /** For each E.164 number, the oldest customer having it. */
-    async idsByE164(trx: Kysely<Database>, ws: string, e164s: string[]): Promise<Map<string, string>> {
-      const out = new Map<string, string>();
+    /** For each E.164 number, the customers having it, oldest first (at most 20: a line shared wider names nobody). */
+    async idsByE164(trx: Kysely<Database>, ws: string, e164s: string[]): Promise<Map<string, string[]>> {
+      const out = new Map<string, string[]>();
       for (const part of chunks([...new Set(e164s)]))
         for (const r of await trx
           .selectFrom('customer_phones')
-          .select((eb) => ['e164', eb.fn.min<string>('customer_id').as('customer_id')])
+          .select(['e164', 'customer_id'])
           .where('workspace_id', '=', ws)
           .where('e164', 'in', part)
-          .groupBy('e164')
-          .execute())
-          if (r.e164) out.set(r.e164, r.customer_id);
+          .groupBy(['e164', 'customer_id'])
+          .orderBy('e164')
+          .orderBy('customer_id')
+          .execute()) {
+          if (!r.e164) continue;
+          const ids = out.get(r.e164) ?? [];
+          if (!ids.length) out.set(r.e164, ids);
+          if (ids.length < 20) ids.push(r.customer_id);
+        }
       return out;
     },
     async idsByEmail(trx: Kysely<Database>, ws: string, normalized: string[]): Promise<Map<string, string>> {
@@ -123,6 +143,61 @@ export function createUpsertRepository(bulk: BulkWriter) {
         );
       }
       return { rows, phones, emails, tags };
+    },
+    /** The name and kind of customers (a person's business, found by its id in the source). */
+    async names(trx: Kysely<Database>, ws: string, ids: string[]) {
+      const out: { id: string; name: string; kind: 'person' | 'business' }[] = [];
+      for (const part of chunks([...new Set(ids)]))
+        out.push(
+          ...(await trx
+            .selectFrom('customers')
+            .select(['id', 'name', 'kind'])
+            .where('workspace_id', '=', ws)
+            .where('id', 'in', part)
+            .execute()),
+        );
+      return out;
+    },
+    /** The people of these businesses, with their names (their postings carry the business's name). */
+    async peopleOf(trx: Kysely<Database>, ws: string, businessIds: string[]) {
+      const out: { id: string; name: string; businessId: string | null }[] = [];
+      for (const part of chunks([...new Set(businessIds)]))
+        for (const r of await trx
+          .selectFrom('customers')
+          .select(['id', 'name', 'business_id'])
+          .where('workspace_id', '=', ws)
+          .where('business_id', 'in', part)
+          .execute())
+          out.push({ id: r.id, name: r.name, businessId: r.business_id });
+      return out;
+    },
+    /**
+     * Write the name postings of stored customers again (a new name, or a business joined): the old ones go, the
+     * new ones carry the sort key, and each word is in the typo dictionary.
+     */
+    async replaceTokens(
+      trx: Kysely<Database>,
+      ws: string,
+      items: { id: string; sortName: string; tokens: string[] }[],
+    ) {
+      if (!items.length) return;
+      for (const part of chunks(items.map((i) => i.id)))
+        await trx
+          .deleteFrom('customer_tokens')
+          .where('workspace_id', '=', ws)
+          .where('customer_id', 'in', part)
+          .execute();
+      const rows = items.flatMap((i) =>
+        i.tokens.map((token) => ({ workspace_id: ws, customer_id: i.id, token, sort_name: i.sortName })),
+      );
+      await bulk.insert(trx, 'customer_tokens', rows);
+      const words = [...new Set(rows.map((r) => r.token))];
+      await bulk.insert(
+        trx,
+        'customer_vocab',
+        words.map((token) => ({ workspace_id: ws, token, length: token.length })),
+        { onConflict: 'nothing' },
+      );
     },
     /** Link ids in the source system to customers (a link already stored is kept). */
     async linkExternal(trx: Kysely<Database>, rows: Database['customer_external_ids'][]) {

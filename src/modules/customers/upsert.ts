@@ -5,6 +5,9 @@ import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { CustomerTable, Database } from '../../platform/db/schema.ts';
 import type { CustomerRow, CustomerWrite } from './customers.repository.ts';
 import { normalizeEmail, normalizePhone, reversedDigits, type NormalizedPhone } from './phones.ts';
+import { nameTokens, sortKey } from './tokens.ts';
+import { betterName, byIdOnly, choosePhoneMatch } from './names.ts';
+import { channelSchema } from './customers.schema.ts';
 import { createUpsertRepository } from './upsert.repository.ts';
 
 /** A customer arriving from another system (an import). */
@@ -14,7 +17,8 @@ export type CustomerUpsert = {
   name?: string | undefined;
   company?: string | undefined;
   jobTitle?: string | undefined;
-  phones: { number: string; label?: string | undefined }[];
+  /** `e164`: the number's E.164 form as the source stored it (Rapport's export): read instead of `number`. */
+  phones: { number: string; label?: string | undefined; e164?: string | undefined }[];
   emails: { address: string; label?: string | undefined }[];
   address?: Record<string, string | undefined> | undefined;
   birthday?: string | undefined;
@@ -22,6 +26,11 @@ export type CustomerUpsert = {
   tags: string[];
   needs?: string | undefined;
   marketingConsent?: boolean | undefined;
+  /** Where and when the marketing answer was given (Rapport's export); default: this import, now. */
+  consent?: { source?: string | undefined; at?: string | undefined } | undefined;
+  preferredChannel?: string | undefined;
+  /** For a person: the business they belong to, by its id in the source (found among imported customers). */
+  business?: { externalId: string } | undefined;
   customFields?: Record<string, unknown> | undefined;
 };
 export type UpsertOutcome = 'created' | 'updated' | 'unchanged';
@@ -32,36 +41,14 @@ export type UpsertMatch = {
   value: string;
   name: string;
   doubtful?: string;
+  /** Why this customer, when others have the same phone. */
+  why?: string;
 };
 export type UpsertResult =
   { id: string; outcome: UpsertOutcome; warnings: string[]; match?: UpsertMatch } | { error: unknown };
 
-const nameWords = (n: string | undefined) =>
-  (n ?? '')
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 1);
-/** A name that is only a stand-in (an email address or a phone number), not a person's name. */
-const placeholder = (n: string | undefined) => !n || n.includes('@') || /^[\d\s()+.-]+$/.test(n);
-/**
- * Two names clearly of different people: both real names and their first words differ, and neither's words
- * are all in the other ("Ada Obi" and "Chidi Obi" differ; "Ada" and "Ada Obi", or "Obi, Ada", do not).
- */
-export function namesDiffer(a: string | undefined, b: string | undefined): boolean {
-  if (placeholder(a) || placeholder(b)) return false;
-  const x = nameWords(a);
-  const y = nameWords(b);
-  if (!x.length || !y.length) return false;
-  const xs = new Set(x);
-  const ys = new Set(y);
-  if (x.every((w) => ys.has(w)) || y.every((w) => xs.has(w))) return false;
-  return !(x.some((w) => w === y[0]) && y.some((w) => w === x[0]));
-}
-
 const emailOk = z.email();
-const FILLABLE = ['job_title', 'address', 'birthday', 'anniversary', 'needs'] as const;
+const FILLABLE = ['job_title', 'address', 'birthday', 'anniversary', 'preferred_channel', 'needs'] as const;
 
 type Deps = {
   /** Bulk inserts of the database (prepared single-row statements on SQLite, one JSON batch on PostgreSQL). */
@@ -106,16 +93,26 @@ export function createCustomerUpserter(deps: Deps) {
   ): Promise<UpsertResult[]> {
     const prepared: Prepared[] = inputs.map((c) => {
       const emails = c.emails.filter((e) => emailOk.safeParse(e.address).success);
+      // a number the source gave in E.164 is that number, whatever this workspace's region
+      const phones = c.phones.map((p) => ({ ...p, ...normalizePhone(p.e164 ?? p.number, region) }));
       return {
         c,
-        phones: c.phones.map((p) => ({ ...p, ...normalizePhone(p.number, region) })),
+        phones,
         emails: emails.map((e) => ({ ...e, normalized: normalizeEmail(e.address) })),
-        warnings: c.emails
-          .filter((e) => !emails.includes(e))
-          .map((e) => `"${e.address}" is not an email address; left out`),
+        warnings: [
+          ...phones
+            .filter((p) => !p.valid)
+            .map((p) => `"${p.number}" is not a valid phone number; kept as typed (not used to match)`),
+          ...c.emails
+            .filter((e) => !emails.includes(e))
+            .map((e) => `"${e.address}" is not an email address; left out`),
+        ],
       };
     });
-    const extIds = prepared.flatMap((p) => (p.c.externalId ? [p.c.externalId] : []));
+    const extIds = prepared.flatMap((p) => [
+      ...(p.c.externalId ? [p.c.externalId] : []),
+      ...(p.c.business ? [p.c.business.externalId] : []),
+    ]);
     const [byExt, own, byPhone, byEmail] = await Promise.all([
       repo.idsByExternal(trx, ws, source, extIds),
       source === 'rapport' ? repo.existingIds(trx, ws, extIds) : new Set<string>(),
@@ -146,58 +143,79 @@ export function createCustomerUpserter(deps: Deps) {
     const knownName = new Map(known?.rows.map((r) => [r.id, r.name]) ?? []);
     const knownEmails = byCustomer(known?.emails ?? [], (e) => e.normalized);
     const matches: (UpsertMatch | undefined)[] = prepared.map(() => undefined);
+    // Rapport's own export: its ids say who is who, so a row with an id never joins another of its customers (a
+    // workspace may hold two records with one email); it joins by email or phone only a customer of ours.
+    const exclusive = (p: Prepared) => source === 'rapport' && !!p.c.externalId;
+    const linked =
+      source === 'rapport'
+        ? await repo.linkedIds(trx, ws, source, [...byEmail.values(), ...[...byPhone.values()].flat()])
+        : new Set<string>();
+    const free = (p: Prepared, id: string | undefined) => !!id && !(exclusive(p) && linked.has(id));
+    // new customers of this batch by phone, in order (several people may share one line)
+    const localPhones = new Map<string, Target[]>();
     const targets: (Target | { error: unknown })[] = prepared.map((p, i) => {
       const ext = p.c.externalId;
       // the source's own id first; then an email (personal); then a phone (a household or an office shares one)
       const byId = (ext && own.has(ext) ? ext : undefined) ?? (ext ? byExt.get(ext) : undefined);
-      const mail = byId ? undefined : p.emails.find((e) => byEmail.has(e.normalized));
-      const phone = byId || mail ? undefined : p.phones.find((x) => x.valid && x.e164 && byPhone.has(x.e164));
-      let dbId = byId ?? (mail && byEmail.get(mail.normalized)) ?? (phone?.e164 && byPhone.get(phone.e164));
-      let separate = false;
+      const mail = byId ? undefined : p.emails.find((e) => free(p, byEmail.get(e.normalized)));
+      const dbId = byId ?? (mail && byEmail.get(mail.normalized));
       if (dbId && ext && byId) matches[i] = { by: 'externalId', value: ext, name: '' };
       else if (dbId && mail) matches[i] = { by: 'email', value: mail.address, name: '' };
-      else if (dbId && phone) {
-        const theirs = knownName.get(dbId);
-        const theirEmails = knownEmails.get(dbId);
-        const otherName = namesDiffer(p.c.name, theirs);
-        const otherEmail = p.emails.length > 0 && !!theirEmails?.size;
-        if (otherName && otherEmail) {
-          dbId = undefined; // a different person on the same line: a new customer
-          separate = true;
-        } else
-          matches[i] = {
-            by: 'phone',
-            value: phone.e164 ?? phone.number,
-            name: '',
-            ...(otherName && {
-              doubtful: `the name "${p.c.name ?? ''}" differs from "${theirs ?? ''}" (no email tells them apart)`,
-            }),
-          };
-        if (!dbId)
-          p.warnings.push(
-            `shares the phone ${phone.e164 ?? phone.number} with "${theirs ?? ''}", but the name and email differ: added as a new customer (suggested as a possible duplicate)`,
-          );
-      }
-      // earlier inputs of this batch: by id or email; by phone only when it is not clearly someone else
-      const idHit = [...(ext ? [`x:${ext}`] : []), ...p.emails.map((e) => `e:${e.normalized}`)]
-        .map((k) => local.get(k))
-        .find(Boolean);
-      const phoneHit = idHit
+      // earlier inputs of this batch, by id or email
+      const idHit = dbId
         ? undefined
-        : p.phones
-            .filter((x) => x.valid && x.e164)
-            .map((x) => local.get(`p:${x.e164}`))
+        : [...(ext ? [`x:${ext}`] : []), ...(exclusive(p) ? [] : p.emails.map((e) => `e:${e.normalized}`))]
+            .map((k) => local.get(k))
             .find(Boolean);
-      const apart = (t: Target) =>
-        t.kind === 'new' &&
-        namesDiffer(p.c.name, t.write.row.name) &&
-        p.emails.length > 0 &&
-        t.write.emails.length > 0;
-      const hit = idHit ?? (phoneHit && !separate && !apart(phoneHit) ? phoneHit : undefined);
-      let t: Target;
-      if (dbId) t = { kind: 'db', id: dbId };
-      else if (hit) t = hit;
-      else {
+      let t: Target | undefined = dbId ? { kind: 'db', id: dbId } : idHit;
+      if (!t) {
+        // by phone: the stored customers having it, then the new ones of this batch, told apart by name and email
+        const options = (e164: string) => [
+          ...(byPhone.get(e164) ?? [])
+            .filter((id) => free(p, id))
+            .map((id) => ({
+              target: { kind: 'db', id } as Target,
+              c: { id, name: knownName.get(id) ?? '', emails: knownEmails.get(id) ?? new Set<string>() },
+            })),
+          ...(exclusive(p) ? [] : (localPhones.get(e164) ?? [])).flatMap((x) =>
+            x.kind === 'new'
+              ? [
+                  {
+                    target: x,
+                    c: {
+                      id: x.write.row.id,
+                      name: x.write.row.name,
+                      emails: new Set(x.write.emails.map((e) => e.normalized)),
+                    },
+                  },
+                ]
+              : [],
+          ),
+        ];
+        const phone = p.phones.find((x) => x.valid && x.e164 && options(x.e164).length);
+        if (phone?.e164) {
+          const found = options(phone.e164);
+          const choice = choosePhoneMatch(
+            { name: p.c.name, emails: p.emails.length },
+            phone.e164,
+            found.map((f) => f.c),
+          );
+          if (choice.id === undefined) p.warnings.push(choice.warning);
+          else {
+            t = found.find((f) => f.c.id === choice.id)?.target;
+            // a stored customer, or a choice among several (or a doubtful one) of this batch, is in the report
+            if (t?.kind === 'db' || choice.why || choice.doubtful)
+              matches[i] = {
+                by: 'phone',
+                value: phone.e164,
+                name: t?.kind === 'new' ? t.write.row.name : '',
+                ...(choice.why && { why: choice.why }),
+                ...(choice.doubtful && { doubtful: choice.doubtful }),
+              };
+          }
+        }
+      }
+      if (!t) {
         try {
           t = { kind: 'new', write: newWriteFor(ws, region, source, p) };
         } catch (error) {
@@ -205,8 +223,50 @@ export function createCustomerUpserter(deps: Deps) {
         }
       }
       for (const k of keysOf(p)) if (!local.has(k)) local.set(k, t);
+      if (t.kind === 'new')
+        for (const x of p.phones)
+          if (x.valid && x.e164) {
+            const list = localPhones.get(x.e164) ?? [];
+            if (!list.includes(t)) localPhones.set(x.e164, [...list, t]);
+          }
       return t;
     });
+
+    // A person's business, by its id in the source: a customer stored already, or one earlier in this batch.
+    const bizTargets = prepared.map((p): Target | undefined => {
+      const ext = p.c.kind === 'business' ? undefined : p.c.business?.externalId;
+      if (!ext) return undefined;
+      const id = (own.has(ext) ? ext : undefined) ?? byExt.get(ext);
+      return id ? { kind: 'db', id } : local.get(`x:${ext}`);
+    });
+    const bizIds = [...new Set(bizTargets.flatMap((t) => (t?.kind === 'db' ? [t.id] : [])))];
+    const bizRows = new Map((bizIds.length ? await repo.names(trx, ws, bizIds) : []).map((r) => [r.id, r]));
+    const businessOf = (i: number, p: Prepared) => {
+      const ext = p.c.kind === 'business' ? undefined : p.c.business?.externalId;
+      if (!ext) return undefined;
+      const t = bizTargets[i];
+      // a business an earlier row of this batch renamed (it was a stand-in) is as that row left it
+      const now = t?.kind === 'db' ? state.get(t.id) : undefined;
+      const found =
+        t?.kind === 'db'
+          ? now
+            ? { id: t.id, name: now.blanks.name ?? now.row.name, kind: now.blanks.kind ?? now.row.kind }
+            : bizRows.get(t.id)
+          : t?.kind === 'new'
+            ? { id: t.write.row.id, name: t.write.row.name, kind: t.write.row.kind }
+            : undefined;
+      if (found?.kind === 'business') return found;
+      p.warnings.push(
+        found
+          ? `its business (${ext}) is not a business: imported without it`
+          : `its business (${ext}) is not among the customers: imported without it (import the businesses first)`,
+      );
+      return undefined;
+    };
+    /** Customers stored already whose name postings are written again: a new name, or a business joined. */
+    const retoken = new Set<string>();
+    /** The business of each new person (its name is in their postings). */
+    const businessName = new WeakMap<CustomerWrite, string>();
 
     // What matched customers already have, so only what is new is added.
     const dbIds = [...new Set(targets.flatMap((t) => ('kind' in t && t.kind === 'db' ? [t.id] : [])))];
@@ -227,6 +287,8 @@ export function createCustomerUpserter(deps: Deps) {
           tags: tagsOf.get(id) ?? new Set<string>(),
           blanks: {} as Partial<CustomerTable>,
           changed: false,
+          /** Phones and emails added by this batch (their positions follow the stored ones). */
+          added: 0,
         },
       ]),
     );
@@ -237,27 +299,36 @@ export function createCustomerUpserter(deps: Deps) {
     const results: UpsertResult[] = prepared.map((p, i) => {
       const t = targets[i];
       if (!t || 'error' in t) return { error: t?.error };
+      const biz = businessOf(i, p);
       if (t.kind === 'new') {
         const first = !created.has(t.write);
         created.add(t.write);
+        const joined = !!biz && joinBusiness(t.write, biz);
         if (first) return { id: t.write.row.id, outcome: 'created', warnings: p.warnings };
+        const renamed = renameNew(t.write, p);
+        const match = matches[i];
         return {
           id: t.write.row.id,
-          outcome: addToNew(t.write, p) ? 'updated' : 'unchanged',
+          outcome: addToNew(t.write, p) || joined || renamed ? 'updated' : 'unchanged',
           warnings: p.warnings,
+          ...(match && { match }),
         };
       }
       const s = state.get(t.id);
       if (!s?.row) return { error: new Error('matched customer vanished') };
       const base = { workspace_id: ws, customer_id: t.id };
       let changed = false;
+      // what the customer had before this row: a number (or address) the row gives twice is kept twice, as
+      // when the row creates the customer
+      const hadPhones = new Set(s.phones);
+      const hadEmails = new Set(s.emails);
       for (const ph of p.phones)
-        if (!s.phones.has(ph.e164 ?? ph.number)) {
+        if (!hadPhones.has(ph.e164 ?? ph.number)) {
           s.phones.add(ph.e164 ?? ph.number);
           newPhones.push({
             ...base,
             id: newId(),
-            position: 100 + s.phones.size,
+            position: 100 + ++s.added,
             raw: ph.number,
             e164: ph.e164,
             label: ph.label ?? null,
@@ -267,12 +338,12 @@ export function createCustomerUpserter(deps: Deps) {
           changed = true;
         }
       for (const e of p.emails)
-        if (!s.emails.has(e.normalized)) {
+        if (!hadEmails.has(e.normalized)) {
           s.emails.add(e.normalized);
           newEmails.push({
             ...base,
             id: newId(),
-            position: 100 + s.emails.size,
+            position: 100 + ++s.added,
             address: e.address,
             normalized: e.normalized,
             label: e.label ?? null,
@@ -290,6 +361,7 @@ export function createCustomerUpserter(deps: Deps) {
         address: p.c.address && Object.values(p.c.address).some(Boolean) ? JSON.stringify(p.c.address) : null,
         birthday: p.c.birthday ?? null,
         anniversary: p.c.anniversary ?? null,
+        preferred_channel: channelSchema.safeParse(p.c.preferredChannel).data ?? null,
         needs: p.c.needs ?? null,
       };
       for (const k of FILLABLE) {
@@ -299,12 +371,41 @@ export function createCustomerUpserter(deps: Deps) {
           changed = true;
         }
       }
-      if (p.c.marketingConsent === true && s.row.consent_at === null && s.blanks.consent_at === undefined) {
+      const consentGiven = p.c.consent ? p.c.marketingConsent !== undefined : p.c.marketingConsent === true;
+      if (consentGiven && s.row.consent_at === null && s.blanks.consent_at === undefined) {
         Object.assign(s.blanks, {
-          consent_marketing: 1,
-          consent_source: `import:${source}`,
-          consent_at: nowIso(),
+          consent_marketing: p.c.marketingConsent ? 1 : 0,
+          consent_source: p.c.consent?.source ?? `import:${source}`,
+          consent_at: p.c.consent?.at ? new Date(p.c.consent.at).toISOString() : nowIso(),
         });
+        changed = true;
+      }
+      if (
+        biz &&
+        s.row.kind === 'person' &&
+        s.row.business_id === null &&
+        s.blanks.business_id === undefined
+      ) {
+        s.blanks.business_id = biz.id;
+        bizRows.set(biz.id, biz);
+        retoken.add(t.id);
+        changed = true;
+      }
+      // the best name wins: a stand-in (an email, a phone, "Customer <id>") gives way to a real name
+      const better =
+        s.blanks.name === undefined ? betterName(s.row.name, p.c.name, p.c.externalId) : undefined;
+      if (better) {
+        s.blanks.name = better;
+        s.blanks.sort_name = sortKey(better);
+        // known only by their id until now (an order's buyer): the record says what kind of customer they are
+        if (p.c.kind && s.row.name === byIdOnly(p.c.externalId) && s.row.kind !== p.c.kind)
+          s.blanks.kind = p.c.kind;
+        retoken.add(t.id);
+        changed = true;
+      }
+      const custom = p.c.customFields && Object.keys(p.c.customFields).length ? p.c.customFields : undefined;
+      if (custom && s.row.custom_fields === '{}' && s.blanks.custom_fields === undefined) {
+        s.blanks.custom_fields = JSON.stringify(custom);
         changed = true;
       }
       s.changed ||= changed;
@@ -323,6 +424,7 @@ export function createCustomerUpserter(deps: Deps) {
     await repo.addTags(trx, newTags);
     for (const [id, s] of state)
       if (s.changed) await repo.fillBlanks(trx, ws, id, { ...s.blanks, updated_at: nowIso() });
+    await reindex();
     const links = new Map<string, Database['customer_external_ids']>();
     prepared.forEach((p, i) => {
       const r = results[i];
@@ -336,6 +438,69 @@ export function createCustomerUpserter(deps: Deps) {
     });
     await repo.linkExternal(trx, [...links.values()]);
     return results;
+
+    /** A new person joins their business: linked, and found by the business's name too. */
+    function joinBusiness(w: CustomerWrite, biz: { id: string; name: string }): boolean {
+      if (w.row.kind !== 'person' || w.row.business_id !== null) return false;
+      w.row.business_id = biz.id;
+      businessName.set(w, biz.name);
+      w.tokens = [...new Set([...w.tokens, ...nameTokens(biz.name)])];
+      return true;
+    }
+
+    /** A customer created earlier in this batch under a stand-in name gets the real name a later row gives. */
+    function renameNew(w: CustomerWrite, p: Prepared): boolean {
+      const better = betterName(w.row.name, p.c.name, p.c.externalId);
+      if (!better) return false;
+      w.row.name = better;
+      w.row.sort_name = sortKey(better);
+      const biz = businessName.get(w);
+      w.tokens = [...new Set([...nameTokens(better), ...(biz ? nameTokens(biz) : [])])];
+      return true;
+    }
+
+    /**
+     * Write again the name postings of stored customers renamed or joined to a business in this batch (in the
+     * same transaction as the rows, so search finds them by their new name at once), and of the people of a
+     * renamed business.
+     */
+    async function reindex() {
+      if (!retoken.size) return;
+      const final = (id: string) => {
+        const st = state.get(id);
+        return {
+          name: st?.blanks.name ?? st?.row.name ?? '',
+          businessId: st?.blanks.business_id ?? st?.row.business_id ?? null,
+        };
+      };
+      const renamedBusinesses = [...retoken].filter(
+        (id) =>
+          state.get(id)?.blanks.name !== undefined &&
+          (state.get(id)?.blanks.kind ?? state.get(id)?.row.kind) === 'business',
+      );
+      const people = renamedBusinesses.length ? await repo.peopleOf(trx, ws, renamedBusinesses) : [];
+      for (const b of renamedBusinesses) bizRows.set(b, { id: b, name: final(b).name, kind: 'business' });
+      const items = [
+        ...[...retoken].map((id) => ({ id, ...final(id) })),
+        ...people.filter((x) => !retoken.has(x.id)),
+      ];
+      const missing = items.flatMap((x) =>
+        x.businessId && !bizRows.has(x.businessId) ? [x.businessId] : [],
+      );
+      if (missing.length) for (const r of await repo.names(trx, ws, missing)) bizRows.set(r.id, r);
+      await repo.replaceTokens(
+        trx,
+        ws,
+        items.map((x) => {
+          const biz = x.businessId ? bizRows.get(x.businessId)?.name : undefined;
+          return {
+            id: x.id,
+            sortName: sortKey(x.name),
+            tokens: [...new Set([...nameTokens(x.name), ...(biz ? nameTokens(biz) : [])])],
+          };
+        }),
+      );
+    }
 
     /** A later input of the same batch for a customer created earlier in it: add its contact points. */
     function addToNew(w: CustomerWrite, p: Prepared): boolean {
@@ -390,9 +555,14 @@ export function createCustomerUpserter(deps: Deps) {
         anniversary: c.anniversary,
         tags: c.tags,
         needs: c.needs,
+        preferredChannel: c.preferredChannel,
         customFields: { ...(c.company && c.name ? { company: c.company } : {}), ...c.customFields },
         ...(c.marketingConsent !== undefined && {
-          consent: { marketing: c.marketingConsent, source: `import:${source}` },
+          consent: {
+            marketing: c.marketingConsent,
+            source: c.consent?.source ?? `import:${source}`,
+            ...(c.consent?.at && { at: c.consent.at }),
+          },
         }),
       },
       normalized,

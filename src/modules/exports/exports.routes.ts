@@ -39,7 +39,7 @@ export function registerExportRoutes(root: FastifyInstance, { exports }: { expor
     },
     async (request, reply) => {
       const { workspaceId } = actorOf(request);
-      const { columns, rows } = exports.csvRows(workspaceId, request.params.table);
+      const { columns, rows } = await exports.csvRows(workspaceId, request.params.table);
       const csv = exportCsv(columns);
       void (async () => {
         for await (const row of rows) if (!csv.write(row)) await new Promise((r) => csv.once('drain', r));

@@ -8,41 +8,54 @@ import type { Interaction, TimelineService } from '../timeline/index.ts';
 
 type Deps = { customers: CustomerService; orders: OrderService; timeline: TimelineService };
 
-/** The customers.csv columns; the importer's "rapport-customers" preset reads them back. */
-export const CUSTOMER_COLUMNS = [
-  'Rapport ID',
-  'Kind',
-  'Name',
-  'Business ID',
-  'Job Title',
-  'Phones',
-  'Emails',
-  'Address Line 1',
-  'Address Line 2',
-  'City',
-  'Region',
-  'Postal Code',
-  'Country',
-  'Birthday',
-  'Anniversary',
-  'Preferred Channel',
-  'Needs',
-  'Tags',
-  'Marketing Consent',
-  'Consent Source',
-  'Consent At',
-  'Custom Fields',
-  'Created At',
-] as const;
-
-const customerRow = (c: Customer) => [
+/**
+ * The customers.csv columns; the importer's "rapport-customers" preset reads them back. Each phone has its own
+ * numbered columns (as typed, its label, its E.164 form), and so has each email; as many as the customer with
+ * the most has (at least one of each).
+ */
+export function customerColumns(phones: number, emails: number): string[] {
+  const numbered = (n: number, parts: string[]) =>
+    Array.from({ length: Math.max(1, n) }, (_, i) => parts.map((p) => p.replace('#', String(i + 1)))).flat();
+  return [
+    'Rapport ID',
+    'Kind',
+    'Name',
+    'Business ID',
+    'Job Title',
+    ...numbered(phones, ['Phone #', 'Phone # Label', 'Phone # E164']),
+    ...numbered(emails, ['Email #', 'Email # Label']),
+    'Address Line 1',
+    'Address Line 2',
+    'City',
+    'Region',
+    'Postal Code',
+    'Country',
+    'Birthday',
+    'Anniversary',
+    'Preferred Channel',
+    'Needs',
+    'Tags',
+    'Marketing Consent',
+    'Consent Source',
+    'Consent At',
+    'Custom Fields',
+    'Created At',
+  ];
+}
+const customerRow = (c: Customer, phones: number, emails: number) => [
   c.id,
   c.kind,
   c.name,
   c.businessId,
   c.jobTitle,
-  c.phones.map((p) => p.number).join(' ::: '),
-  c.emails.map((e) => e.address).join(' ::: '),
+  ...Array.from({ length: Math.max(1, phones) }, (_, i) => {
+    const p = c.phones[i];
+    return p ? [p.number, p.label, p.e164] : ['', '', ''];
+  }).flat(),
+  ...Array.from({ length: Math.max(1, emails) }, (_, i) => {
+    const e = c.emails[i];
+    return e ? [e.address, e.label] : ['', ''];
+  }).flat(),
   c.address?.line1,
   c.address?.line2,
   c.address?.city,
@@ -60,6 +73,18 @@ const customerRow = (c: Customer) => [
   Object.keys(c.customFields).length ? c.customFields : '',
   c.createdAt,
 ];
+
+/**
+ * Every customer, businesses first (so a person's business is known when the file is imported back), a page
+ * at a time.
+ */
+async function* businessesFirst(customers: CustomerService, ws: string): AsyncIterable<Customer[]> {
+  for (const kind of ['business', 'person'] as const)
+    for await (const page of customers.allCustomers(ws)) {
+      const mine = page.filter((c) => c.kind === kind);
+      if (mine.length) yield mine;
+    }
+}
 
 /** The orders.csv columns (one row per line; order amounts on its first line); "rapport-orders" reads them back. */
 const ORDER_COLUMNS = [
@@ -86,6 +111,7 @@ const ORDER_COLUMNS = [
   'Channel',
   'Location',
   'Note',
+  'Payment Method',
 ];
 const orderRows = (o: Order) =>
   o.lines.map((l, i) => [
@@ -112,6 +138,7 @@ const orderRows = (o: Order) =>
     i === 0 ? o.channel : '',
     i === 0 ? o.location : '',
     i === 0 ? o.note : '',
+    i === 0 ? o.paymentMethod : '',
   ]);
 
 const INTERACTION_COLUMNS = [
@@ -185,16 +212,27 @@ async function writeCsv(
 
 /** Export everything a workspace holds: CSV files (customers, orders, interactions) or one JSON document. */
 export function createExportService({ customers, orders, timeline }: Deps) {
-  /** The columns and rows of one table (write them with exportCsv). */
-  function csvRows(
+  /**
+   * The columns and rows of one table (write them with exportCsv). The customers are read once first to know how
+   * many phone and email columns the file needs.
+   */
+  async function csvRows(
     ws: string,
     table: 'customers' | 'orders' | 'interactions',
-  ): { columns: readonly string[]; rows: AsyncIterable<unknown[]> } {
-    if (table === 'customers')
+  ): Promise<{ columns: readonly string[]; rows: AsyncIterable<unknown[]> }> {
+    if (table === 'customers') {
+      let phones = 1;
+      let emails = 1;
+      for await (const page of customers.allCustomers(ws))
+        for (const c of page) {
+          phones = Math.max(phones, c.phones.length);
+          emails = Math.max(emails, c.emails.length);
+        }
       return {
-        columns: CUSTOMER_COLUMNS,
-        rows: tableRows(customers.allCustomers(ws), (c) => [customerRow(c)]),
+        columns: customerColumns(phones, emails),
+        rows: tableRows(businessesFirst(customers, ws), (c) => [customerRow(c, phones, emails)]),
       };
+    }
     if (table === 'orders')
       return { columns: ORDER_COLUMNS, rows: tableRows(orders.allOrders(ws), orderRows) };
     return {
@@ -210,7 +248,7 @@ export function createExportService({ customers, orders, timeline }: Deps) {
       await fs.promises.mkdir(dir, { recursive: true });
       const counts = { customers: 0, orders: 0, interactions: 0 };
       for (const table of ['customers', 'orders', 'interactions'] as const) {
-        const { columns, rows } = csvRows(ws, table);
+        const { columns, rows } = await csvRows(ws, table);
         counts[table] = await writeCsv(path.join(dir, `${table}.csv`), columns, rows);
       }
       return counts;
@@ -234,7 +272,7 @@ export function createExportService({ customers, orders, timeline }: Deps) {
         await write('\n  ]');
       };
       await write('{');
-      await section('customers', customers.allCustomers(ws), true);
+      await section('customers', businessesFirst(customers, ws), true);
       await section('orders', orders.allOrders(ws), false);
       await section('interactions', timeline.allInteractions(ws), false);
       await write('\n}\n');

@@ -1,2 +1,2 @@
-export { createExportService, type ExportService, CUSTOMER_COLUMNS, exportCsv } from './exports.service.ts';
+export { createExportService, type ExportService, customerColumns, exportCsv } from './exports.service.ts';
 export { registerExportRoutes } from './exports.routes.ts';

@@ -5,6 +5,8 @@ export type ImportCounts = {
   customers: { created: number; updated: number; unchanged: number };
   /** walkIn: of those, sales without a customer (kept, counted in no customer's figures). */
   orders: { created: number; unchanged: number; walkIn?: number };
+  /** Timeline entries (Rapport's export); skipped: an order's entry, which comes with its order. */
+  interactions?: { created: number; unchanged: number; skipped?: number };
   rejected: number;
   warnings: number;
   /** Rows joined to customers already stored, by why: the source's id, an email, a phone; doubtful: of those, names that differ. */
@@ -243,6 +245,49 @@ export function createImportsRepository(db: Kysely<Database>) {
           .execute();
     },
     /** ANALYZE the tables an import fills (the same statement on SQLite and PostgreSQL). */
+    /**
+     * Which of these timeline entries of a source were imported already (or, for Rapport's own export imported
+     * into the workspace it came from, are the workspace's own entries): found among the entries of the same
+     * instant, through the (workspace, occurred_at) index. The timeline owns the table; this only reads the key
+     * an import left in an entry's meta.
+     */
+    async importedInteractions(
+      trx: Kysely<Database>,
+      ws: string,
+      items: { key: string; id: string; occurredAt: string }[],
+    ): Promise<Set<string>> {
+      const found = new Set<string>();
+      const wanted = new Set(items.flatMap((i) => [i.key, `id:${i.id}`]));
+      const instants = [...new Set(items.map((i) => i.occurredAt))];
+      for (let i = 0; i < instants.length; i += 500)
+        for (const r of await trx
+          .selectFrom('interactions')
+          .select(['id', 'meta'])
+          .where('workspace_id', '=', ws)
+          .where('occurred_at', 'in', instants.slice(i, i + 500))
+          .execute()) {
+          if (wanted.has(`id:${r.id}`)) found.add(`id:${r.id}`);
+          const key = r.meta?.includes('"imported"')
+            ? (JSON.parse(r.meta) as { imported?: unknown }).imported
+            : undefined;
+          if (typeof key === 'string' && wanted.has(key)) found.add(key);
+        }
+      return found;
+    },
+    /** Which of these ids are orders of the workspace (Rapport's export carries our ids). */
+    async existingOrderIds(trx: Kysely<Database>, ws: string, ids: string[]): Promise<Set<string>> {
+      const out = new Set<string>();
+      const all = [...new Set(ids)];
+      for (let i = 0; i < all.length; i += 500)
+        for (const r of await trx
+          .selectFrom('orders')
+          .select('id')
+          .where('workspace_id', '=', ws)
+          .where('id', 'in', all.slice(i, i + 500))
+          .execute())
+          out.add(r.id);
+      return out;
+    },
     async refreshStatistics() {
       for (const t of [
         'customers',

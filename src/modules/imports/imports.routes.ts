@@ -36,7 +36,9 @@ const sampleCustomerSchema = z.looseObject({
   name: z.string().optional(),
   company: z.string().optional(),
   jobTitle: z.string().optional(),
-  phones: z.array(z.object({ number: z.string(), label: z.string().optional() })),
+  phones: z.array(
+    z.object({ number: z.string(), label: z.string().optional(), e164: z.string().optional() }),
+  ),
   emails: z.array(z.object({ address: z.string(), label: z.string().optional() })),
   address: z.record(z.string(), z.string().optional()).optional(),
   birthday: z.string().optional(),
@@ -69,6 +71,21 @@ const sampleRecordSchema = z.union([
     }),
     warnings: z.array(z.string()).optional(),
   }),
+  z.object({
+    line: z.number(),
+    index: z.number(),
+    interaction: z.looseObject({
+      externalId: z.string(),
+      kind: z.string(),
+      occurredAt: z.string(),
+      body: z.string().optional(),
+      customer: sampleCustomerSchema
+        .nullable()
+        .describe('null: an entry on nobody (a call from an unknown number)'),
+      skip: z.string().optional().describe('Why it is left out (an order’s entry comes with the order)'),
+    }),
+    warnings: z.array(z.string()).optional(),
+  }),
   z.object({ line: z.number(), index: z.number(), error: z.string() }),
 ]);
 
@@ -79,6 +96,10 @@ const countsSchema = z.object({
     unchanged: z.number(),
     walkIn: z.number().optional().describe('Of those, sales without a customer (walk-in)'),
   }),
+  interactions: z
+    .object({ created: z.number(), unchanged: z.number(), skipped: z.number().optional() })
+    .optional()
+    .describe("Timeline entries (Rapport's export); skipped: orders' entries, which come with the orders"),
   rejected: z.number(),
   warnings: z.number(),
   matched: z
@@ -355,6 +376,11 @@ export function registerImportRoutes(
             preset: z.string(),
             counts: countsSchema,
             rejections: z.array(z.object({ line: z.number(), reason: z.string() })),
+            notes: z
+              .array(z.object({ line: z.number(), kind: z.enum(['warning', 'match']), reason: z.string() }))
+              .describe(
+                'The first 1,000 rows that would be imported with a warning (a property of a vCard that cannot be read, an invalid phone kept as typed, …) and the email or phone matches, by line',
+              ),
             dates: datesSchema,
           }),
         },
@@ -389,6 +415,7 @@ export function registerImportRoutes(
             preset: r.preset,
             counts: r.counts,
             rejections: r.rejections.slice(0, 1000),
+            notes: r.notes.slice(0, 1000),
             dates: r.dates,
           });
         } finally {
@@ -436,7 +463,8 @@ export function registerImportRoutes(
     {
       schema: {
         tags,
-        summary: 'The first rejected rows (or rows imported with a warning) of an import, by line',
+        summary:
+          'The first rejected rows of an import (or rows imported with a warning, or matched to a stored customer by email or phone), by line',
         params: z.object({ id: z.string().max(100) }),
         querystring: z.object({
           kind: z.enum(['rejected', 'warning', 'match']).default('rejected'),

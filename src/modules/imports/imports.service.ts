@@ -11,6 +11,7 @@ import type { Actor } from '../../platform/http/actor.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { CustomerService, CustomerUpsert, UpsertResult } from '../customers/index.ts';
 import type { OrderService } from '../orders/index.ts';
+import type { TimelineService } from '../timeline/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import { HEARTBEAT_MS, ownerIsGone, PROCESS_OWNER } from '../../platform/jobs/owner.ts';
 import {
@@ -28,6 +29,8 @@ import { openCsv, refuseUnreadable, type CsvSource } from './read.ts';
 import { dateOrderEvidence } from './values.ts';
 import { normHeader, type ImportRecord } from './records.ts';
 import { readVcards } from './vcard.ts';
+import { isExportJson, readExportJson } from './json.ts';
+import { authorKey, importInteractions } from './interactions.ts';
 
 export type ImportOptions = {
   workspaceId: string;
@@ -63,6 +66,8 @@ export type ImportResult = {
   dryRun: boolean;
   counts: ImportCounts;
   rejections: { line: number; reason: string }[];
+  /** The other notes of the report, by line: rows imported with a warning, and each email or phone match. */
+  notes: { line: number; kind: 'warning' | 'match'; reason: string }[];
   dates: DatesUsed;
 };
 
@@ -71,6 +76,9 @@ type Deps = {
   workspaces: WorkspaceService;
   customers: CustomerService;
   orders: OrderService;
+  timeline: TimelineService;
+  /** The workspace's staff: an imported timeline entry's author is the user of that name. */
+  users?: ((ws: string) => Promise<{ id: string; name: string }[]>) | undefined;
 };
 
 class DryRunRollback extends Error {}
@@ -87,6 +95,8 @@ const BATCH_RECORDS = 1000;
  */
 const PREVIEW_READ = { bytes: 2 * 1024 * 1024 };
 const BATCH_ROWS = 2500;
+/** Warnings and matches a result lists (all of them are kept with the run: GET /imports/{id}/notes). */
+const MAX_REPORTED = 10_000;
 /** Tries of a batch that found the database busy (each waits up to the busy timeout, then backs off). */
 const BUSY_ATTEMPTS = 8;
 const isBusy = (err: unknown) =>
@@ -130,7 +140,7 @@ async function isVcard(file: string): Promise<boolean> {
  * resumes; and every write is matched by natural keys, so re-running a file (or an overlapping one) adds no
  * duplicates. Rejected rows are kept with their line and reason.
  */
-export function createImportService({ db, workspaces, customers, orders }: Deps) {
+export function createImportService({ db, workspaces, customers, orders, timeline, users }: Deps) {
   const repo = createImportsRepository(db);
   const mappings = createMappingService(db);
   // SQLite works in this thread: reading the next batch ahead would only stretch its write lock.
@@ -184,13 +194,14 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     await refuseUnreadable(opts.file, stat.size);
     const currency = (opts.currency ?? ws.currency).toUpperCase();
     const vcard = await isVcard(opts.file);
-    if (vcard) refuseMappingForVcard(opts);
-    const csv = vcard ? undefined : await openCsv(opts.file);
+    const json = !vcard && (await isExportJson(opts.file));
+    if (vcard || json) refuseMappingForVcard(opts, json);
+    const csv = vcard || json ? undefined : await openCsv(opts.file);
     const layout = csv ? await chooseLayout(mappings, ws.id, csv.headers, choiceOf(opts)) : undefined;
     const preset = layout?.preset;
     const dates = await datesOf(csv, opts.dateOrder, ws.region);
-    const presetId = layout?.presetId ?? 'vcard';
-    const source = layout?.source ?? 'vcard';
+    const presetId = layout?.presetId ?? (json ? JSON_PRESET : 'vcard');
+    const source = layout?.source ?? (json ? 'rapport' : 'vcard');
     const options = JSON.stringify({
       currency,
       preset: presetId,
@@ -237,6 +248,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         dryRun: false,
         counts: start.joined.counts,
         rejections: [],
+        notes: [],
         dates,
       };
     }
@@ -260,19 +272,23 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     beat?.unref();
     opts.onStarted?.(runId ?? null);
     const rejections: { line: number; reason: string }[] = [];
+    const reported: ImportResult['notes'] = [];
     // the last row read: where the run ends (records_done counts rows, as the checkpoints do)
     let lastRow = skip;
+    const context = { currency, source, zone: ws.timezone, dayFirst: dates.order === 'dmy' };
     const records: AsyncIterable<ImportRecord> = vcard
       ? tapIndex(skipRecords(readVcards(opts.file), skip), (i) => (lastRow = i))
-      : (preset?.read(
-          tapIndex(csv?.rows(skip) ?? emptyRows(), (i) => (lastRow = i)),
-          {
-            currency,
-            source,
-            zone: ws.timezone,
-            dayFirst: dates.order === 'dmy',
-          },
-        ) ?? emptyRows());
+      : json
+        ? tapIndex(skipRecords(readExportJson(opts.file, context), skip), (i) => (lastRow = i))
+        : (preset?.read(
+            tapIndex(csv?.rows(skip) ?? emptyRows(), (i) => (lastRow = i)),
+            context,
+          ) ?? emptyRows());
+    // staff by name, for the authors of timeline entries
+    const authors = new Map<string, string>();
+    if (json || preset?.kind === 'interactions')
+      for (const u of (await users?.(ws.id)) ?? [])
+        if (!authors.has(authorKey(u.name))) authors.set(authorKey(u.name), u.id);
 
     const applyBatch = async (batch: ImportRecord[], bytesDone: number) => {
       const last = batch.at(-1);
@@ -295,7 +311,10 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           if (kind === 'rejected') {
             counts.rejected++;
             rejections.push({ line, reason });
-          } else if (kind === 'warning') counts.warnings++;
+          } else {
+            if (kind === 'warning') counts.warnings++;
+            if (reported.length < MAX_REPORTED) reported.push({ line, kind, reason });
+          }
           if (runId)
             notes.push({ workspace_id: ws.id, run_id: runId, line, kind, reason: reason.slice(0, 1000) });
         };
@@ -306,7 +325,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         });
         // walk-in sales (orders without a customer) have no one to match
         const buyers = kept.flatMap((r, k) => {
-          const c = 'customer' in r ? r.customer : r.order.customer;
+          const c = 'customer' in r ? r.customer : 'order' in r ? r.order.customer : r.interaction.customer;
           return c ? [{ k, c: withIdentity(c) }] : [];
         });
         const matched = await customers.upsertCustomers(
@@ -324,10 +343,20 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
         // 2. the orders of records whose customer is known
         const orderOf = new Map<number, number>();
         const orderInputs: { input: unknown; refunded: number }[] = [];
+        // Rapport's export imported into the workspace it came from: its orders are there already
+        const ours =
+          source === 'rapport'
+            ? await repo.existingOrderIds(
+                trx,
+                ws.id,
+                kept.flatMap((r) => ('order' in r ? [r.order.externalId] : [])),
+              )
+            : new Set<string>();
         kept.forEach((r, k) => {
           const who = people[k];
           if (!('order' in r) || !who || (who !== 'walk-in' && !('id' in who))) return;
           const o = r.order;
+          if (ours.has(o.externalId)) return;
           orderOf.set(k, orderInputs.length);
           orderInputs.push({
             input: {
@@ -344,6 +373,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
               tax: Math.max(0, o.tax),
               shipping: Math.max(0, o.shipping),
               note: o.note,
+              ...(o.paymentMethod && { paymentMethod: o.paymentMethod }),
               externalSource: source,
               externalId: o.externalId,
             },
@@ -351,7 +381,25 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           });
         });
         const bought = await orders.importOrders(trx, ws.id, orderInputs, actor);
-        // 3. counts and notes, in file order
+        // 3. timeline entries (an order's entry came with its order)
+        const entryOf = new Map<number, number>();
+        const entryInputs: Parameters<typeof importInteractions>[4] = [];
+        kept.forEach((r, k) => {
+          const who = people[k];
+          if (!('interaction' in r) || r.interaction.skip || !who || (who !== 'walk-in' && !('id' in who)))
+            return;
+          entryOf.set(k, entryInputs.length);
+          entryInputs.push({ x: r.interaction, customerId: who === 'walk-in' ? null : who.id });
+        });
+        const logged = await importInteractions(
+          { timeline, repo },
+          trx,
+          { id: ws.id, region: ws.region },
+          source,
+          entryInputs,
+          authors,
+        );
+        // 4. counts and notes, in file order
         kept.forEach((r, k) => {
           const who = people[k];
           if (!who) return;
@@ -360,11 +408,22 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
           // the record a resumed run's last checkpoint ended on was counted before the interruption
           const again = r.index === counted;
           if (who !== 'walk-in' && !again) counts.customers[who.outcome]++;
-          const o = orderOf.has(k) ? bought[orderOf.get(k) ?? -1] : undefined;
+          const o =
+            'order' in r && ours.has(r.order.externalId)
+              ? { created: false }
+              : orderOf.has(k)
+                ? bought[orderOf.get(k) ?? -1]
+                : undefined;
           if (o && 'error' in o) note(r.line, 'rejected', describe(o.error), r.index);
           else if (o && !again) {
             counts.orders[o.created ? 'created' : 'unchanged']++;
             if (who === 'walk-in') counts.orders.walkIn = (counts.orders.walkIn ?? 0) + 1;
+          }
+          if ('interaction' in r && !again) {
+            const c = (counts.interactions ??= { created: 0, unchanged: 0, skipped: 0 });
+            const e = entryOf.has(k) ? logged[entryOf.get(k) ?? -1] : undefined;
+            if (e) c[e]++;
+            else if (r.interaction.skip) c.skipped = (c.skipped ?? 0) + 1;
           }
           if (who !== 'walk-in' && who.match && !again) {
             const m = who.match;
@@ -375,7 +434,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
               note(
                 r.line,
                 m.doubtful ? 'warning' : 'match',
-                `matched "${m.name}" by ${m.by === 'phone' ? 'phone' : 'email'} ${m.value}${m.doubtful ? `; doubtful: ${m.doubtful}` : ''}`,
+                `matched "${m.name}" by ${m.by === 'phone' ? 'phone' : 'email'} ${m.value}${m.why ? ` (${m.why})` : ''}${m.doubtful ? `; doubtful: ${m.doubtful}` : ''}`,
                 r.index,
               );
             if (m.doubtful) counts.matched.doubtful++;
@@ -399,18 +458,21 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       if (dryTrx) return work(dryTrx);
       const before = structuredClone(counts);
       const rejected = rejections.length;
+      const noted = reported.length;
       await whenNotBusy(async () => {
         try {
           await writeTransaction(db, async (trx) => {
             // an attempt run again (busy database, deadlock) counts from where this batch began
             Object.assign(counts, structuredClone(before));
             rejections.length = rejected;
+            reported.length = noted;
             await work(trx);
           });
         } catch (err) {
           if (err instanceof DryRunRollback) return;
           Object.assign(counts, structuredClone(before));
           rejections.length = rejected;
+          reported.length = noted;
           throw err;
         }
       });
@@ -483,7 +545,11 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     } catch (caught) {
       // say how far it got: what was saved stays saved, and the fixed file, imported again, completes it
       let err = caught;
-      if (!opts.dryRun && caught instanceof AppError && caught.code === 'IMPORT_CSV_INVALID')
+      if (
+        !opts.dryRun &&
+        caught instanceof AppError &&
+        (caught.code === 'IMPORT_CSV_INVALID' || caught.code === 'IMPORT_JSON_INVALID')
+      )
         err = new AppError(
           caught.code,
           `${caught.message}. ${skip + processed} records were saved before this point; importing the fixed file again completes the import without duplicates`,
@@ -512,6 +578,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
       dryRun: !!opts.dryRun,
       counts,
       rejections,
+      notes: reported,
       dates,
     };
   }
@@ -541,11 +608,16 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
     const ws = await workspaces.getWorkspaceOrThrow(opts.workspaceId);
     const currency = (opts.currency ?? ws.currency).toUpperCase();
     const sample: ImportRecord[] = [];
-    if (await isVcard(opts.file)) {
-      refuseMappingForVcard(opts);
-      for await (const r of readVcards(opts.file)) if (sample.push(r) >= 5) break;
+    const vcard = await isVcard(opts.file);
+    const json = !vcard && (await isExportJson(opts.file));
+    if (vcard || json) {
+      refuseMappingForVcard(opts, json);
+      const records = json
+        ? readExportJson(opts.file, { currency, source: 'rapport', zone: ws.timezone })
+        : readVcards(opts.file);
+      for await (const r of records) if (sample.push(r) >= 5) break;
       return {
-        preset: 'vcard',
+        preset: json ? JSON_PRESET : 'vcard',
         mapping: null,
         encoding: 'utf-8',
         delimiter: '',
@@ -616,6 +688,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
      */
     async checkLayout(opts: { workspaceId: string; file: string } & LayoutChoice) {
       if (await isVcard(opts.file)) return refuseMappingForVcard(opts);
+      if (await isExportJson(opts.file)) return refuseMappingForVcard(opts, true);
       const csv = await openCsv(opts.file);
       await chooseLayout(mappings, opts.workspaceId, csv.headers, opts);
     },
@@ -643,7 +716,7 @@ export function createImportService({ db, workspaces, customers, orders }: Deps)
               ? { mapping: r.run.preset.slice('mapping:'.length) }
               : o.columns
                 ? { columns: o.columns }
-                : r.run.preset === 'vcard'
+                : r.run.preset === 'vcard' || r.run.preset === JSON_PRESET
                   ? {}
                   : { preset: r.run.preset };
           return { workspaceId: r.workspaceId, run: r.run, currency: o.currency, layout, claim: r.claim };
@@ -754,11 +827,14 @@ const choiceOf = (o: ImportOptions): LayoutChoice => ({
   ...(o.columns !== undefined && { columns: o.columns }),
 });
 
-function refuseMappingForVcard(o: LayoutChoice) {
+/** The layout of Rapport's own export.json (read as it is: no preset or mapping applies). */
+const JSON_PRESET = 'rapport-json';
+
+function refuseMappingForVcard(o: LayoutChoice, json = false) {
   if (o.mapping !== undefined || o.columns !== undefined)
     throw badInput(
       'MAPPING_NOT_CSV',
-      'A column mapping reads CSV files; this is a vCard file',
+      `A column mapping reads CSV files; this is ${json ? "Rapport's export.json" : 'a vCard file'}`,
       '/querystring/mapping',
     );
 }

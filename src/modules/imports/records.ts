@@ -31,12 +31,30 @@ export type ImportedOrder = {
   customer: ImportedCustomer | null;
   /** A return or cancellation of these items (negative quantities, a "C" invoice, a refund row). */
   isReturn?: boolean | undefined;
+  paymentMethod?: string | undefined;
+};
+
+/** A timeline entry (Rapport's own export): on its customer (by id in the source), or on nobody. */
+export type ImportedInteraction = {
+  /** Its id in the source: importing it again finds it. */
+  externalId: string;
+  customer: ImportedCustomer | null;
+  kind: string;
+  direction?: 'inbound' | 'outbound' | undefined;
+  occurredAt: string;
+  body?: string | undefined;
+  phone?: string | undefined;
+  /** The staff member's name: the workspace's user of that name, if any. */
+  author?: string | undefined;
+  /** Why it is left out, though read (an order's entry comes with the order). */
+  skip?: string | undefined;
 };
 
 /** One unit of work: a customer, an order (with its customer), or a rejected row, by its line in the file. */
 export type ImportRecord = { line: number; index: number } & (
   | { customer: ImportedCustomer; warnings?: string[] }
   | { order: ImportedOrder; warnings?: string[] }
+  | { interaction: ImportedInteraction; warnings?: string[] }
   | { error: string }
 );
 
@@ -70,7 +88,7 @@ export type PresetContext = {
 export type Preset = {
   id: string;
   label: string;
-  kind: 'customers' | 'orders';
+  kind: 'customers' | 'orders' | 'interactions';
   /** Headers that identify the layout (all must be present; case and spacing ignored). */
   signature: string[];
   /** Turn rows into records; most presets map row by row, order exports group rows. */

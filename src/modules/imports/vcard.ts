@@ -3,23 +3,33 @@ import ICAL from 'ical.js';
 import type { ImportedCustomer, ImportRecord } from './records.ts';
 import { calendarDate } from './values.ts';
 
+/** A content line of a card as ical.js reads it, with the line of the file it starts on. */
+type CardLine = { text: string; line: number };
+
 /**
  * vCard 2.1 writes parameters bare (TEL;CELL:) and may use QUOTED-PRINTABLE; rewrite those into the
  * 3.0 form ical.js reads. Line ends of any kind (CRLF, LF, CR CR LF) are one; folded lines are unfolded; a
  * quoted-printable value's soft line breaks (a line ending in "=") are joined, in any property, and its
- * decoded line breaks (=0D=0A) escaped; grouped properties (item1.EMAIL) lose their group.
+ * decoded line breaks (=0D=0A) escaped; grouped properties (item1.EMAIL) lose their group. Each content line
+ * keeps the file line it starts on (`first` is the card's first line).
  */
-export function normalizeVcardText(raw: string): string {
-  const lines = raw
+export function vcardLines(raw: string, first = 1): CardLine[] {
+  const lines: CardLine[] = [];
+  raw
     .replace(/\r*\n|\r/g, '\n')
-    .replace(/\n[ \t]/g, '')
-    .split('\n');
-  const out: string[] = [];
+    .split('\n')
+    .forEach((text, i) => {
+      const last = lines.at(-1);
+      if (last && /^[ \t]/.test(text)) last.text += text.slice(1);
+      else lines.push({ text, line: first + i });
+    });
+  const out: CardLine[] = [];
   for (let i = 0; i < lines.length; i++) {
-    let line = lines[i] ?? '';
+    const at = lines[i] as CardLine;
+    let line = at.text;
     const colon = line.indexOf(':');
     if (colon < 0) {
-      out.push(line);
+      out.push(at);
       continue;
     }
     let head = line.slice(0, colon);
@@ -28,7 +38,7 @@ export function normalizeVcardText(raw: string): string {
     const params = parts.map((p) => (p.includes('=') ? p : `TYPE=${p}`));
     if (params.some((p) => /^ENCODING=QUOTED-PRINTABLE$/i.test(p))) {
       // soft line breaks: the value goes on while a line ends in "="
-      while (line.endsWith('=') && i + 1 < lines.length) line = line.slice(0, -1) + (lines[++i] ?? '');
+      while (line.endsWith('=') && i + 1 < lines.length) line = line.slice(0, -1) + (lines[++i]?.text ?? '');
       const bytes = Buffer.from(
         line
           .slice(colon + 1)
@@ -37,14 +47,74 @@ export function normalizeVcardText(raw: string): string {
       );
       const value = bytes.toString('utf8').replace(/\r\n|\r|\n/g, '\\n');
       head = [name, ...params.filter((p) => !/^(ENCODING|CHARSET)=/i.test(p))].join(';');
-      out.push(`${head}:${value}`);
+      out.push({ text: `${head}:${value}`, line: at.line });
       continue;
     }
     const kept = params.filter((p) => !/^(ENCODING|CHARSET)=/i.test(p));
     head = [name, ...kept].join(';');
-    out.push(`${head}:${line.slice(colon + 1)}`);
+    out.push({ text: `${head}:${line.slice(colon + 1)}`, line: at.line });
   }
-  return out.join('\r\n');
+  return out;
+}
+
+/** The card's text as ical.js reads it (see vcardLines). */
+export const normalizeVcardText = (raw: string): string =>
+  vcardLines(raw)
+    .map((l) => l.text)
+    .join('\r\n');
+
+/**
+ * Parse a card. A property ical.js cannot read (a line without ":", an unclosed quote, a date that is not one)
+ * is left out with a warning naming it and its line, and the rest of the card is read; a card that still
+ * cannot be read (it never ends, say) throws.
+ */
+function parseCard(lines: CardLine[], warnings: string[]): ICAL.Component {
+  const parse = (ls: CardLine[]) =>
+    new ICAL.Component(ICAL.parse(ls.map((l) => l.text).join('\r\n')) as unknown[]);
+  try {
+    return parse(lines);
+  } catch (whole) {
+    const version = lines.find((l) => /^VERSION:/i.test(l.text))?.text ?? 'VERSION:3.0';
+    const kept = lines.filter((l) => {
+      if (!l.text.trim() || /^(BEGIN|END|VERSION)[:;]/i.test(l.text)) return true;
+      try {
+        ICAL.parse(`BEGIN:VCARD\r\n${version}\r\n${l.text}\r\nEND:VCARD`);
+        return true;
+      } catch (err) {
+        const name = l.text.includes(':') ? (/^[^:;]*/.exec(l.text)?.[0] ?? '').toUpperCase() : '';
+        warnings.push(
+          `line ${l.line}: ${name || `"${l.text.slice(0, 40)}"`} could not be read (${err instanceof Error ? err.message : String(err)}); left out`,
+        );
+        return false;
+      }
+    });
+    if (kept.length === lines.length) throw whole;
+    return parse(kept);
+  }
+}
+
+/**
+ * A calendar date of a card (BDAY, ANNIVERSARY), read from its property (ical.js decodes a value when it is
+ * read, and throws for one that is not a date): one that cannot be read is left out with a warning.
+ */
+function dateOf(
+  prop: ICAL.Property | null,
+  warnings: string[],
+  lineOf: (name: string) => number | undefined,
+): string | undefined {
+  if (!prop) return undefined;
+  let raw = '';
+  try {
+    raw = String(prop.getFirstValue() ?? '').trim();
+    return calendarDate(raw.slice(0, 10) || undefined);
+  } catch {
+    const typed = String((prop.toJSON() as unknown[])[3] ?? raw).trim();
+    const at = lineOf(prop.name);
+    warnings.push(
+      `${at ? `line ${at}: ` : ''}${prop.name.toUpperCase()} "${typed.slice(0, 40)}" is not a date; left out`,
+    );
+    return undefined;
+  }
 }
 
 /** A text value as written: 3.0 escapes undone (\; \, \\ and \n). */
@@ -60,8 +130,15 @@ export async function* readVcards(file: string): AsyncIterable<ImportRecord> {
   const blocks = raw.split(/(?=^BEGIN:VCARD)/im).filter((b) => /BEGIN:VCARD/i.test(b));
   for (let i = 0; i < blocks.length; i++) {
     const line = starts[i] ?? 0;
+    const warnings: string[] = [];
     try {
-      const comp = new ICAL.Component(ICAL.parse(normalizeVcardText(blocks[i] ?? '')) as unknown[]);
+      if (!/^END:VCARD/im.test(blocks[i] ?? ''))
+        throw new Error('the card has no END:VCARD (the file looks cut short); import the complete file');
+      const lines = vcardLines(blocks[i] ?? '', line);
+      const lineOf = (name: string) =>
+        lines.find((l) => l.text.toLowerCase().startsWith(name) && /^[;:]/.test(l.text.slice(name.length)))
+          ?.line;
+      const comp = parseCard(lines, warnings);
       const str = (v: unknown, join = ' ') =>
         (typeof v === 'string'
           ? unescape(v).trim()
@@ -122,10 +199,8 @@ export async function* readVcards(file: string): AsyncIterable<ImportRecord> {
         emails: comp
           .getAllProperties('email')
           .map((p) => ({ address: String(p.getFirstValue()).trim(), label: typeOf(p) })),
-        birthday: calendarDate(String(comp.getFirstPropertyValue('bday') ?? '').slice(0, 10) || undefined),
-        anniversary: anniversaryProp
-          ? calendarDate(String(anniversaryProp.getFirstValue() ?? '').slice(0, 10) || undefined)
-          : undefined,
+        birthday: dateOf(comp.getFirstProperty('bday'), warnings, lineOf),
+        anniversary: dateOf(anniversaryProp ?? null, warnings, lineOf),
         ...(address && Object.keys(address).length && { address }),
         // categories are separated by commas; "My Contacts" is one
         tags: comp
@@ -140,7 +215,7 @@ export async function* readVcards(file: string): AsyncIterable<ImportRecord> {
       if (!customer.name && !customer.company && !customer.emails.length && !customer.phones.length)
         throw new Error('an empty card');
       customer.name ??= customer.company ?? customer.emails[0]?.address ?? customer.phones[0]?.number;
-      yield { line, index: i + 1, customer };
+      yield { line, index: i + 1, customer, ...(warnings.length && { warnings }) };
     } catch (err) {
       yield {
         line,

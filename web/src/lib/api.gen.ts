@@ -2580,6 +2580,7 @@ export interface paths {
           /** @description Default: detected from the header row */
           preset?:
             | 'rapport-orders'
+            | 'rapport-interactions'
             | 'shopify-orders'
             | 'woocommerce-orders'
             | 'square-items'
@@ -2648,6 +2649,7 @@ export interface paths {
                       phones: {
                         number: string;
                         label?: string;
+                        e164?: string;
                       }[];
                       emails: {
                         address: string;
@@ -2699,6 +2701,7 @@ export interface paths {
                             phones: {
                               number: string;
                               label?: string;
+                              e164?: string;
                             }[];
                             emails: {
                               address: string;
@@ -2719,6 +2722,54 @@ export interface paths {
                             [key: string]: unknown;
                           })
                         | null;
+                    } & {
+                      [key: string]: unknown;
+                    };
+                    warnings?: string[];
+                  }
+                | {
+                    line: number;
+                    index: number;
+                    interaction: {
+                      externalId: string;
+                      kind: string;
+                      occurredAt: string;
+                      body?: string;
+                      /** @description null: an entry on nobody (a call from an unknown number) */
+                      customer:
+                        | ({
+                            /** @enum {string} */
+                            kind?: 'person' | 'business';
+                            externalId?: string;
+                            name?: string;
+                            company?: string;
+                            jobTitle?: string;
+                            phones: {
+                              number: string;
+                              label?: string;
+                              e164?: string;
+                            }[];
+                            emails: {
+                              address: string;
+                              label?: string;
+                            }[];
+                            address?: {
+                              [key: string]: string;
+                            };
+                            birthday?: string;
+                            anniversary?: string;
+                            tags: string[];
+                            needs?: string;
+                            marketingConsent?: boolean;
+                            customFields?: {
+                              [key: string]: unknown;
+                            };
+                          } & {
+                            [key: string]: unknown;
+                          })
+                        | null;
+                      /** @description Why it is left out (an order’s entry comes with the order) */
+                      skip?: string;
                     } & {
                       [key: string]: unknown;
                     };
@@ -2810,6 +2861,7 @@ export interface paths {
           /** @description Default: detected from the header row */
           preset?:
             | 'rapport-orders'
+            | 'rapport-interactions'
             | 'shopify-orders'
             | 'woocommerce-orders'
             | 'square-items'
@@ -2861,6 +2913,12 @@ export interface paths {
                   /** @description Of those, sales without a customer (walk-in) */
                   walkIn?: number;
                 };
+                /** @description Timeline entries (Rapport's export); skipped: orders' entries, which come with the orders */
+                interactions?: {
+                  created: number;
+                  unchanged: number;
+                  skipped?: number;
+                };
                 rejected: number;
                 warnings: number;
                 /** @description Rows joined to customers already stored, by why; each email or phone match (and every doubtful one) is in the report */
@@ -2873,6 +2931,13 @@ export interface paths {
               };
               rejections: {
                 line: number;
+                reason: string;
+              }[];
+              /** @description The first 1,000 rows that would be imported with a warning (a property of a vCard that cannot be read, an invalid phone kept as typed, …) and the email or phone matches, by line */
+              notes: {
+                line: number;
+                /** @enum {string} */
+                kind: 'warning' | 'match';
                 reason: string;
               }[];
               /** @description How numeric dates were read; switch with the dateOrder parameter */
@@ -2971,7 +3036,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The first rejected rows (or rows imported with a warning) of an import, by line */
+    /** The first rejected rows of an import (or rows imported with a warning, or matched to a stored customer by email or phone), by line */
     get: {
       parameters: {
         query?: {
@@ -6851,6 +6916,7 @@ export interface components {
         | 'IMPORT_UNKNOWN_PRESET'
         | 'IMPORT_LAYOUT_CONFLICT'
         | 'IMPORT_CSV_INVALID'
+        | 'IMPORT_JSON_INVALID'
         | 'IMPORT_BUSY'
         | 'IMPORT_TAKEN_OVER'
         | 'IMPORT_LINE_TOO_LONG'
@@ -7827,6 +7893,12 @@ export interface components {
           /** @description Of those, sales without a customer (walk-in) */
           walkIn?: number;
         };
+        /** @description Timeline entries (Rapport's export); skipped: orders' entries, which come with the orders */
+        interactions?: {
+          created: number;
+          unchanged: number;
+          skipped?: number;
+        };
         rejected: number;
         warnings: number;
         /** @description Rows joined to customers already stored, by why; each email or phone match (and every doubtful one) is in the report */
@@ -8310,6 +8382,7 @@ export interface components {
         | 'IMPORT_UNKNOWN_PRESET'
         | 'IMPORT_LAYOUT_CONFLICT'
         | 'IMPORT_CSV_INVALID'
+        | 'IMPORT_JSON_INVALID'
         | 'IMPORT_BUSY'
         | 'IMPORT_TAKEN_OVER'
         | 'IMPORT_LINE_TOO_LONG'
@@ -9285,6 +9358,12 @@ export interface components {
           unchanged: number;
           /** @description Of those, sales without a customer (walk-in) */
           walkIn?: number;
+        };
+        /** @description Timeline entries (Rapport's export); skipped: orders' entries, which come with the orders */
+        interactions?: {
+          created: number;
+          unchanged: number;
+          skipped?: number;
         };
         rejected: number;
         warnings: number;

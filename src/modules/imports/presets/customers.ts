@@ -1,4 +1,4 @@
-import { calendarDate, isMangledNumber, multi, ownText, text, yes, type DateReading } from '../values.ts';
+import { calendarDate, isMangledNumber, multi, text, yes, type DateReading } from '../values.ts';
 import { cellGetter, perRow, type ImportedCustomer, type Preset } from '../records.ts';
 import { aliasesOf, type FieldId, type FieldValues } from './fields.ts';
 
@@ -345,43 +345,6 @@ export const hubspotContacts: Preset = {
         marketingConsent: yes(get('Marketing contact status')) ?? undefined,
       }),
       id.warning,
-    );
-  }),
-};
-
-/** Rapport's own customers.csv export (round trip: the apostrophes that guard against formulas come off). */
-export const rapportCustomers: Preset = {
-  id: 'rapport-customers',
-  label: 'Rapport customers export',
-  kind: 'customers',
-  signature: ['Rapport ID', 'Kind', 'Name', 'Phones', 'Emails', 'Marketing Consent'],
-  read: perRow((get, ctx) => {
-    const kind = text(get('Kind'));
-    const custom = text(get('Custom Fields'));
-    return record(
-      build({
-        externalId: text(get('Rapport ID')),
-        kind: kind === 'business' ? 'business' : 'person',
-        name: ownText(get('Name')),
-        jobTitle: ownText(get('Job Title')),
-        phones: multi(get('Phones')).map((number) => ({ number: text(number) ?? number })),
-        emails: multi(get('Emails')).map((address) => ({ address: text(address) ?? address })),
-        address: addressOf(
-          get,
-          ['Address Line 1'],
-          ['Address Line 2'],
-          ['City'],
-          ['Region'],
-          ['Postal Code'],
-          ['Country'],
-        ),
-        birthday: calendarDate(get('Birthday'), ctx),
-        anniversary: calendarDate(get('Anniversary'), ctx),
-        tags: tagsOf(get('Tags')),
-        needs: ownText(get('Needs')),
-        marketingConsent: yes(get('Marketing Consent')),
-        ...(custom && { customFields: JSON.parse(custom) as Record<string, unknown> }),
-      }),
     );
   }),
 };

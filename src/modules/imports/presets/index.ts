@@ -4,25 +4,19 @@ import {
   googleContacts,
   hubspotContacts,
   outlookContacts,
-  rapportCustomers,
   shopifyCustomers,
   squareCustomers,
   stripeCustomers,
 } from './customers.ts';
 import { suggestColumns } from './mapped.ts';
-import {
-  rapportOrders,
-  shopifyOrders,
-  squareItems,
-  squareTransactions,
-  stripePayments,
-  wooOrders,
-} from './orders.ts';
+import { shopifyOrders, squareItems, squareTransactions, stripePayments, wooOrders } from './orders.ts';
+import { rapportCustomers, rapportInteractions, rapportOrders } from './rapport.ts';
 import { isSales, salesByName } from './sales.ts';
 
 /** Every preset, most specific first. */
 export const PRESETS: Preset[] = [
   rapportOrders,
+  rapportInteractions,
   shopifyOrders,
   wooOrders,
   squareItems,

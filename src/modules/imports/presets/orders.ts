@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { instant, money, ownText, signedQuantity, text, yes } from '../values.ts';
+import { instant, money, signedQuantity, text, yes } from '../values.ts';
 import {
   cellGetter,
   type ImportedCustomer,
@@ -399,62 +399,5 @@ export const squareTransactions: Preset = {
       unitPrice: money(get('Gross Sales'), ctx.currency) ?? 0,
       discount: 0,
     }),
-  ),
-};
-
-/** A whole number of minor units as Rapport exports it ("1500", "-90000"); empty is undefined. */
-const minor = (v: string | undefined): number | undefined => {
-  const t = text(v);
-  if (t === undefined) return undefined;
-  const n = Number(t);
-  if (!Number.isSafeInteger(n)) throw new Error(`"${t}" is not an amount in minor units`);
-  return n;
-};
-
-/**
- * Rapport's own orders.csv (one row per line, amounts in minor units): imported after its customers.csv, each
- * order finds its customer by the exported id; no customer id is a walk-in sale; a returned order is a return.
- */
-export const rapportOrders: Preset = {
-  id: 'rapport-orders',
-  label: 'Rapport orders export',
-  kind: 'orders',
-  signature: ['Order ID', 'Customer ID', 'Placed At', 'Order Total', 'Line', 'Unit Price', 'Line Total'],
-  read: grouped(
-    (get) => text(get('Order ID')),
-    (get, ctx) => {
-      const status = text(get('Status'))?.toLowerCase() ?? 'paid';
-      const customerId = text(get('Customer ID'));
-      return {
-        externalId: text(get('Order ID')) ?? '',
-        number: ownText(get('Number')),
-        placedAt: required(instant(get('Placed At'), ctx), 'Placed At'),
-        currency: text(get('Currency'))?.toUpperCase() ?? ctx.currency,
-        status: status === 'cancelled' || status === 'placed' || status === 'fulfilled' ? status : 'paid',
-        isReturn: status === 'returned',
-        channel: ownText(get('Channel')),
-        location: ownText(get('Location')),
-        discount: Math.abs(minor(get('Order Discount')) ?? 0),
-        tax: Math.abs(minor(get('Tax')) ?? 0),
-        shipping: Math.abs(minor(get('Shipping')) ?? 0),
-        refunded: minor(get('Refunded')) ?? 0,
-        note: ownText(get('Note')),
-        customer: customerId ? customerOf({ externalId: customerId }) : null,
-      };
-    },
-    (get) => {
-      const name = ownText(get('Item'));
-      if (!name) return undefined;
-      const cost = minor(get('Unit Cost'));
-      return {
-        name,
-        sku: ownText(get('SKU')),
-        category: ownText(get('Category')),
-        quantity: signedQuantity(get('Quantity')) ?? 1,
-        unitPrice: Math.abs(minor(get('Unit Price')) ?? 0),
-        discount: Math.abs(minor(get('Line Discount')) ?? 0),
-        ...(cost !== undefined && { unitCost: Math.abs(cost) }),
-      };
-    },
   ),
 };

@@ -123,7 +123,7 @@ function FilePicker({ onFile }: { onFile: (f: File) => void }) {
           <input
             ref={input}
             type="file"
-            accept=".csv,.tsv,.txt,.vcf,text/csv,text/vcard"
+            accept=".csv,.tsv,.txt,.vcf,.json,text/csv,text/vcard,application/json"
             aria-label="File to import"
             hidden
             onChange={(e) => {
@@ -550,6 +550,14 @@ function recordText(
     return {
       who: c?.name ?? 'Walk-in sale (no customer)',
       detail: `${o.isReturn ? 'Return' : 'Order'} ${o.number ?? o.externalId} · ${localDay(o.placedAt, timezone)} · ${items} item${items === 1 ? '' : 's'}${contact ? ` · ${contact}` : ''}`,
+    };
+  }
+  if ('interaction' in r) {
+    const x = r.interaction;
+    return {
+      who: x.customer?.name ?? 'No customer',
+      detail: `${x.skip ? 'Comes with its order: ' : ''}${x.kind} · ${localDay(x.occurredAt, timezone)}`,
+      ...(x.body && { notes: x.body }),
     };
   }
   const c = r.customer;
