@@ -17,11 +17,9 @@ export const smsSettingsInput = z.object({
     .string()
     .regex(/^AC[0-9a-fA-F]{32}$/, { message: 'A Twilio Account SID: AC and 32 hex digits' }),
   authToken: z.string().min(8).max(200).describe('Stored encrypted; never shown again'),
-  from: z
-    .string()
-    .regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, {
-      message: 'A number in E.164 (+234…) or a Messaging Service SID (MG…)',
-    }),
+  from: z.string().regex(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, {
+    message: 'A number in E.164 (+234…) or a Messaging Service SID (MG…)',
+  }),
 });
 export const whatsappSettingsInput = z.object({
   phoneNumberId: z.string().regex(/^\d{5,30}$/, { message: 'The WhatsApp phone number ID (digits)' }),
@@ -50,6 +48,7 @@ export const outreachSettingsSchema = z
     ratePerMinute: z.number(),
     email: z.object({
       configured: z.boolean().describe('RAPPORT_SMTP_URL is set and a From address exists'),
+      smtp: z.boolean().describe('The server has a mail server (RAPPORT_SMTP_URL is set)'),
     }),
     sms: z
       .object({
@@ -206,6 +205,11 @@ export const messageSchema = z
   .object({
     id: z.string(),
     customerId: z.string().nullable(),
+    customerName: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("The customer's name (in a campaign's list of messages)"),
     campaignId: z.string().nullable(),
     channel: channelSchema,
     purpose: purposeSchema,

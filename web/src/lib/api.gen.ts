@@ -7532,6 +7532,8 @@ export interface components {
       email: {
         /** @description RAPPORT_SMTP_URL is set and a From address exists */
         configured: boolean;
+        /** @description The server has a mail server (RAPPORT_SMTP_URL is set) */
+        smtp: boolean;
       };
       sms: {
         provider: string;
@@ -7599,6 +7601,8 @@ export interface components {
     MessageInput: {
       id: string;
       customerId: string | null;
+      /** @description The customer's name (in a campaign's list of messages) */
+      customerName?: string | null;
       campaignId: string | null;
       channel: components['schemas']['MessageChannelInput'];
       purpose: components['schemas']['MessagePurposeInput'];
@@ -8859,6 +8863,8 @@ export interface components {
       email: {
         /** @description RAPPORT_SMTP_URL is set and a From address exists */
         configured: boolean;
+        /** @description The server has a mail server (RAPPORT_SMTP_URL is set) */
+        smtp: boolean;
       };
       sms: {
         provider: string;
@@ -8926,6 +8932,8 @@ export interface components {
     Message: {
       id: string;
       customerId: string | null;
+      /** @description The customer's name (in a campaign's list of messages) */
+      customerName?: string | null;
       campaignId: string | null;
       channel: components['schemas']['MessageChannel'];
       purpose: components['schemas']['MessagePurpose'];
