@@ -92,6 +92,30 @@ journey('a message to one customer, in chromium, over SMTP', () => {
     expect(await settings.sender().getByLabel('From email').inputValue()).toBe('hello@mamaput.example');
   });
 
+  it('sets up SMS: the token is never shown again, the webhook addresses are there to copy (1280 px)', async () => {
+    const settings = new MessagesSettings(page);
+    // a wrong SID is refused on its field
+    await settings.sms().getByRole('button', { name: 'Set up SMS' }).click();
+    const form = settings.sms().getByRole('form', { name: 'SMS credentials' });
+    await form.getByLabel('Account SID').fill('12345');
+    await form.getByLabel('Auth token').fill('a-secret-token-1');
+    await form.getByLabel('From number').fill('+2348030000000');
+    await form.getByRole('button', { name: 'Save SMS' }).click();
+    await form.getByText('A Twilio Account SID: AC and 32 hex digits').waitFor();
+    await page.reload();
+    await settings.setUpSms({
+      accountSid: `AC${'0123456789abcdef'.repeat(2)}`,
+      authToken: 'a-secret-token-1',
+      from: '+234 803 000 0000',
+    });
+    await settings.sms().getByText('Configured ✓').waitFor();
+    expect(await settings.sms().innerText()).toContain('Sends from +2348030000000');
+    expect(await page.content()).not.toContain('a-secret-token-1');
+    const ws = ((await api('GET', '/api/v1/me')).workspace as { id: string }).id;
+    expect(await settings.sms().getByText(`/hooks/twilio/${ws}/status`, { exact: false }).count()).toBe(1);
+    await settings.sms().getByRole('button', { name: 'Copy Status callback URL' }).waitFor();
+  });
+
   it('a marketing email without consent is refused in words, and leads to the consent editor (390 px)', async () => {
     await page.setViewportSize(PHONE);
     await page.goto(`${server.url}/customers/${customerId}`);

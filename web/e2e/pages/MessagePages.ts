@@ -33,6 +33,18 @@ export class MessagesSettings {
     await t.getByRole('button', { name: 'Save timing' }).click();
     await t.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
   }
+  sms = () => this.page.getByRole('region', { name: 'SMS (Twilio)' });
+  /** Set up SMS: the Twilio credentials, typed into the form that "Set up SMS" opens. */
+  async setUpSms(v: { accountSid: string; authToken: string; from: string }) {
+    const s = this.sms();
+    await s.getByRole('button', { name: 'Set up SMS' }).click();
+    const form = s.getByRole('form', { name: 'SMS credentials' });
+    await form.getByLabel('Account SID').fill(v.accountSid);
+    await form.getByLabel('Auth token').fill(v.authToken);
+    await form.getByLabel('From number').fill(v.from);
+    await form.getByRole('button', { name: 'Save SMS' }).click();
+    await form.waitFor({ state: 'detached' });
+  }
   async suppress(address: string, why: string) {
     const form = this.page.getByRole('form', { name: 'Add to the suppression list' });
     await form.getByLabel('Email address').fill(address);

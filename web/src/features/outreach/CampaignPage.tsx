@@ -67,7 +67,13 @@ export default function CampaignPage() {
   return (
     <Stack gap="md" maw={1000}>
       <Header c={c} />
-      {c.status === 'draft' ? <Draft c={c} /> : <Results c={c} />}
+      {c.status === 'draft' ? (
+        <Draft c={c} />
+      ) : c.status === 'cancelled' && resultsOf(c.counts).total === 0 ? (
+        <Alert color="gray">Stopped before sending: nobody got this campaign.</Alert>
+      ) : (
+        <Results c={c} />
+      )}
       <Paper withBorder p="md" component="section" aria-label="The message">
         <Title order={2} fz="lg" mb="xs">
           The message

@@ -90,7 +90,13 @@ export function ConfirmSend({
   const me = useMe();
   const s = useOutreachSettings().data;
   return (
-    <Modal opened={opened} onClose={onClose} title="Send this campaign?" centered>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title="Send this campaign?"
+      closeButtonProps={{ 'aria-label': 'Close without sending' }}
+      centered
+    >
       <Stack gap="sm">
         <Text>
           Send “{name}” by {channel === 'email' ? 'email' : CHANNEL_WORDS[channel]} to{' '}

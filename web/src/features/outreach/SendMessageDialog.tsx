@@ -4,7 +4,15 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { ApiError, errorMessage } from '../../lib/api.ts';
 import { fieldErrors } from '../../lib/problems.ts';
-import { outreachApi, outreachKeys, useTemplates, type Message, type MessageChannel } from './api.ts';
+import {
+  outreachApi,
+  outreachKeys,
+  useOutreachSettings,
+  useTemplates,
+  type Message,
+  type MessageChannel,
+} from './api.ts';
+import { ChannelNotReady, channelReady } from './CampaignParts.tsx';
 import { RenderedMessage } from './MessagePreview.tsx';
 import {
   EMPTY_DRAFT,
@@ -104,6 +112,7 @@ export function SendMessageDialog({
   const qc = useQueryClient();
   const phone = useMediaQuery('(max-width: 36em)');
   const templates = useTemplates().data?.items ?? [];
+  const settings = useOutreachSettings().data;
   const [draft, setDraft] = useState<Draft>(EMPTY_DRAFT);
   const [templateId, setTemplateId] = useState<string | null>(null);
   const [tried, setTried] = useState(false);
@@ -125,6 +134,7 @@ export function SendMessageDialog({
   const problems = draftProblems(draft);
   const serverErrors = send.isError ? fieldErrors(send.error) : {};
   const errors = { ...serverErrors, ...(tried ? problems : {}) };
+  const ready = settings ? channelReady(settings, draft.channel) : true;
   const refused = send.isError && send.error instanceof ApiError && send.error.status === 409;
   const alertRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -135,6 +145,7 @@ export function SendMessageDialog({
       opened={opened}
       onClose={onClose}
       title={`Message to ${name}`}
+      closeButtonProps={{ 'aria-label': 'Close without sending' }}
       size="lg"
       fullScreen={!!phone}
       radius={phone ? 0 : 'md'}
@@ -175,6 +186,7 @@ export function SendMessageDialog({
             }}
             errors={errors}
           />
+          {!ready && settings && <ChannelNotReady channel={draft.channel} s={settings} />}
           {refused ? (
             <Refusal
               error={send.error}
@@ -199,7 +211,7 @@ export function SendMessageDialog({
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={send.isPending}>
+            <Button type="submit" loading={send.isPending} disabled={!ready}>
               Send
             </Button>
           </Group>
