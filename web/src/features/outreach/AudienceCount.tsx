@@ -79,7 +79,7 @@ export function AudienceCount({
       </Text>
     );
   return (
-    <Stack gap="xs" role="status" aria-live="polite" aria-busy={q.isFetching} data-testid="audience-count">
+    <Stack gap="xs" aria-busy={q.isFetching} data-testid="audience-count">
       <Group gap="xl" align="flex-end">
         <div>
           <div className="count-figure">{p.eligible.toLocaleString()}</div>
@@ -94,12 +94,14 @@ export function AudienceCount({
           </Text>
         </div>
       </Group>
-      <Text size="sm" data-testid="count-sentence">
+      <Text size="sm" data-testid="count-sentence" role="status">
         {countSentence(p, channel)}
       </Text>
       {p.total === 0 && (
         <Text size="sm" c="dimmed">
-          Nobody is in this audience right now.
+          {audience.kind === 'list' || audience.kind === 'stage' || audience.kind === 'segment'
+            ? 'Nobody is in this audience right now. These lists come from the predictions (Insights), which fill in as customers buy.'
+            : 'Nobody is in this audience right now.'}
         </Text>
       )}
       {left.length > 0 && (

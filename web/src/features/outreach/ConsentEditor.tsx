@@ -265,7 +265,7 @@ function ConsentForm({
           onChange={(e) => setProof(e.currentTarget.value)}
         />
         <Checkbox
-          label={`They want no ${ch} messages at all, service ones too`}
+          label={`They want no ${channel === 'email' ? 'email' : ch} messages at all, service ones too`}
           checked={noService}
           onChange={(e) => setNoService(e.currentTarget.checked)}
         />

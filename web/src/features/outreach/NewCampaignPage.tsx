@@ -185,6 +185,7 @@ export default function NewCampaignPage() {
                         placeholder="regular"
                         value={tag}
                         onChange={(e) => setTag(e.currentTarget.value)}
+                        error={tried && !tag.trim() ? 'Type the tag, as on the customers' : undefined}
                         maw={260}
                         ml={30}
                         autoFocus
