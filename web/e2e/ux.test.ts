@@ -314,7 +314,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
         await page.getByRole('form', { name: 'SMS consent' }).waitFor();
         for (const p of await axeProblems(page)) found.push(`consent editor: ${p}`);
         expect(found).toEqual([]);
-      }, 180_000);
+      }, 300_000);
 
       it('a skip link leads past the navigation, and the search box shows its focus', async () => {
         await page.goto(`${server.url}/customers`);
