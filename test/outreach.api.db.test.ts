@@ -351,6 +351,12 @@ for (const dialect of DIALECTS) {
       const skipped = (await get(`/api/v1/campaigns/${id}/messages?status=skipped`)).json();
       expect(skipped.items).toHaveLength(3);
       expect(skipped.items.every((m: { reason: string | null }) => m.reason)).toBe(true);
+      // each names its customer, so the list can be acted on
+      expect(skipped.items.map((m: { customerName: string }) => m.customerName).sort()).toEqual([
+        'Camp Five',
+        'Camp Four',
+        'Camp Three',
+      ]);
     });
 
     it('a campaign that leaves everyone out is done at once, with every reason', async () => {
@@ -453,6 +459,7 @@ for (const dialect of DIALECTS) {
         },
       });
       expect(r.statusCode).toBe(200);
+      expect(r.json().email).toEqual({ configured: true, smtp: true });
       expect(r.body).not.toContain('secret-token-123456');
       expect(r.json().sms).toMatchObject({
         accountSid: `AC${'a'.repeat(32)}`,
@@ -469,6 +476,22 @@ for (const dialect of DIALECTS) {
       }>`select data from audit_log where action = 'outreach.settings'`.execute(t.conn.db);
       expect(JSON.stringify(audit.rows)).not.toContain('secret-token');
       expect((await get('/api/v1/outreach/settings')).body).not.toContain('secret-token');
+    });
+
+    it('says when the server has no mail server, even with a From address', async () => {
+      const bare = await startTestApp(dialect);
+      try {
+        const { auth: a } = await bare.newWorkspace();
+        const r = await bare.app.inject({
+          method: 'PUT',
+          url: '/api/v1/outreach/settings',
+          headers: a,
+          payload: { fromEmail: 'hello@shop.example' },
+        });
+        expect(r.json().email).toEqual({ configured: false, smtp: false });
+      } finally {
+        await bare.closeAll();
+      }
     });
 
     it("another workspace's messages, campaigns and consents answer 404", async () => {

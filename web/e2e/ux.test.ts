@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemo, DEMO_LOGIN } from '../../src/cli/demo.ts';
 import { createAnalyticsService } from '../../src/modules/analytics/index.ts';
+import { startSmtpSink } from '../../test/fakes/smtp.ts';
 import { callApi } from './support/api.ts';
 import { browserAvailability, launchBrowser, type Browser } from './support/browser.ts';
 import { ensureWebBuilt, startServer, type TestServer } from './support/server.ts';
@@ -40,16 +41,22 @@ async function axeProblems(page: Page): Promise<string[]> {
  */
 describe.skipIf(!available.run)('readable, accessible, and never misleading', () => {
   let server: TestServer;
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   let demoCustomer = '';
   let complaintId = '';
+  let templateId = '';
+  let draftId = '';
+  let sentId = '';
   const pages: string[] = [];
 
   beforeAll(async () => {
     ensureWebBuilt();
-    server = await startServer();
+    smtp = await startSmtpSink();
+    server = await startServer({ env: { RAPPORT_SMTP_URL: smtp.url }, outbox: true });
   }, 120_000);
   afterAll(async () => {
     await server?.close();
+    await smtp?.close();
   });
 
   it('setup asks the opening hours (Saturday one click away); an empty Home offers the next step', async () => {
@@ -132,6 +139,36 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
             severity: 'high',
           });
           complaintId = String(c.id);
+          // messages: a sender, a template, a draft campaign and one sent (its results page)
+          const call = (method: string, path: string, body?: unknown) =>
+            callApi(page, `${server.url}${path}`, method, body);
+          await call('PUT', '/api/v1/outreach/settings', {
+            fromEmail: 'hello@demo-bakery.example',
+            quietHours: { start: '00:00', end: '00:00' },
+          });
+          const content = {
+            channel: 'email',
+            purpose: 'marketing',
+            subject: 'We miss you, {{ customer.first_name }}',
+            body: 'Hello {{ customer.first_name }}, come and see us at {{ shop.name }}.',
+          };
+          templateId = String(
+            (await call('POST', '/api/v1/message-templates', { name: 'We miss you', ...content })).id,
+          );
+          const audience = { kind: 'list', list: 'at_risk' };
+          draftId = String(
+            (await call('POST', '/api/v1/campaigns', { name: 'Win back', audience, ...content })).id,
+          );
+          sentId = String(
+            (
+              await call('POST', '/api/v1/campaigns', {
+                name: 'VIP evening',
+                audience: { kind: 'tag', tag: 'vip' },
+                ...content,
+              })
+            ).id,
+          );
+          await call('POST', `/api/v1/campaigns/${sentId}/send`);
         }
       }, 60_000);
       afterAll(async () => {
@@ -213,6 +250,14 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/settings/users',
           '/settings/api-keys',
           '/settings/complaints',
+          '/settings/messages',
+          '/messages',
+          '/messages/templates',
+          '/messages/templates/new',
+          `/messages/templates/${templateId}`,
+          '/messages/campaigns/new?audience=at_risk',
+          `/messages/campaigns/${draftId}`,
+          `/messages/campaigns/${sentId}`,
         ];
         const found: string[] = [];
         for (const u of urls) {
@@ -238,8 +283,38 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
         await page.getByRole('dialog').waitFor();
         for (const p of await axeProblems(page)) found.push(`sale dialog: ${p}`);
         await page.keyboard.press('Escape');
+        // the message dialog on the customer's page, with a refusal in it (marketing without consent)
+        const noConsent = await server.app.conn.db
+          .selectFrom('customers')
+          .innerJoin('customer_emails', 'customer_emails.customer_id', 'customers.id')
+          .select('customers.id')
+          .where('customers.consent_marketing', '=', 0)
+          .limit(1)
+          .executeTakeFirstOrThrow();
+        await page.goto(`${server.url}/customers/${noConsent.id}`);
+        await page
+          .getByRole('region', { name: 'Messages' })
+          .getByRole('button', { name: 'Send a message' })
+          .click();
+        const dialog = page.getByRole('dialog', { name: /^Message to / });
+        await dialog.waitFor();
+        await dialog.getByRole('radio', { name: 'Marketing' }).check();
+        await dialog.getByRole('textbox', { name: 'Subject' }).fill('Cake week');
+        await dialog.getByRole('textbox', { name: 'Message' }).fill('Hello {{ customer.first_name }}');
+        await dialog.getByRole('button', { name: 'Send', exact: true }).click();
+        await dialog.getByRole('alert').waitFor();
+        for (const p of await axeProblems(page)) found.push(`message dialog: ${p}`);
+        if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `message-dialog-${width}.png`) });
+        await page.keyboard.press('Escape');
+        // the consent editor, open
+        await page
+          .getByRole('region', { name: 'Consent' })
+          .getByRole('button', { name: 'Change SMS consent' })
+          .click();
+        await page.getByRole('form', { name: 'SMS consent' }).waitFor();
+        for (const p of await axeProblems(page)) found.push(`consent editor: ${p}`);
         expect(found).toEqual([]);
-      }, 180_000);
+      }, 300_000);
 
       it('a skip link leads past the navigation, and the search box shows its focus', async () => {
         await page.goto(`${server.url}/customers`);
@@ -259,7 +334,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   }
 
   it('checked every page at both widths', () => {
-    expect(pages.length).toBe(32);
+    expect(pages.length).toBe(48);
     if (SHOTS) expect(fs.readdirSync(SHOTS).length).toBeGreaterThan(0);
   });
 });

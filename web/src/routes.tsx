@@ -31,6 +31,10 @@ const IntakePage = lazy(() => import('./features/complaints/IntakePage.tsx'));
 const ComplaintPage = lazy(() => import('./features/complaints/ComplaintPage.tsx'));
 const EnquiriesPage = lazy(() => import('./features/enquiries/EnquiriesPage.tsx'));
 const DataPage = lazy(() => import('./features/imports/DataPage.tsx'));
+const MessagesPage = lazy(() => import('./features/outreach/MessagesPage.tsx'));
+const TemplateEditPage = lazy(() => import('./features/outreach/TemplateEditPage.tsx'));
+const NewCampaignPage = lazy(() => import('./features/outreach/NewCampaignPage.tsx'));
+const CampaignPage = lazy(() => import('./features/outreach/CampaignPage.tsx'));
 
 export const router = createBrowserRouter([
   {
@@ -58,6 +62,12 @@ export const router = createBrowserRouter([
               { path: 'complaints/new', element: <IntakePage /> },
               { path: 'complaints/:id', element: <ComplaintPage /> },
               { path: 'enquiries', element: <EnquiriesPage /> },
+              { path: 'messages', element: <MessagesPage /> },
+              { path: 'messages/templates', element: <MessagesPage /> },
+              { path: 'messages/templates/new', element: <TemplateEditPage /> },
+              { path: 'messages/templates/:id', element: <TemplateEditPage /> },
+              { path: 'messages/campaigns/new', element: <NewCampaignPage /> },
+              { path: 'messages/campaigns/:id', element: <CampaignPage /> },
               { path: 'import', element: <DataPage /> },
               { path: 'export', element: <DataPage /> },
               { path: 'duplicates', element: <DataPage /> },

@@ -227,8 +227,25 @@ export function createCampaignService(deps: {
       await getRow(ws, id);
       const rows = await outbox.ofCampaign(ws, id, q.status, q.limit + 1, q.cursor ?? null);
       const page = rows.slice(0, q.limit);
+      // the list names each customer, so a person can act on "no email" or "no consent"
+      const ids = [...new Set(page.map((r) => r.customer_id).filter((x): x is string => x !== null))];
+      const names = new Map(
+        ids.length
+          ? (
+              await db
+                .selectFrom('customers')
+                .select(['id', 'name'])
+                .where('workspace_id', '=', ws)
+                .where('id', 'in', ids)
+                .execute()
+            ).map((c) => [c.id, c.name])
+          : [],
+      );
       return {
-        items: page.map(toMessage),
+        items: page.map((r) => ({
+          ...toMessage(r),
+          customerName: r.customer_id ? (names.get(r.customer_id) ?? null) : null,
+        })),
         nextCursor: rows.length > q.limit ? (page[page.length - 1]?.id ?? null) : null,
       };
     },

@@ -7,7 +7,7 @@ export const campaignNotFound = () => notFound('CAMPAIGN_NOT_FOUND', 'Campaign')
 
 /** Why a message cannot go to this customer, as a 409 a person can act on. */
 export function notSendable(reason: Exclusion, channel: string): AppError {
-  const how = channel === 'email' ? 'an email address' : 'a valid mobile number';
+  const how = channel === 'email' ? 'email address' : 'valid mobile number';
   switch (reason) {
     case 'no_address':
       return new AppError('NO_ADDRESS', `This customer has no ${how} on record`, 409);

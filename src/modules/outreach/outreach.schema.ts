@@ -48,6 +48,7 @@ export const outreachSettingsSchema = z
     ratePerMinute: z.number(),
     email: z.object({
       configured: z.boolean().describe('RAPPORT_SMTP_URL is set and a From address exists'),
+      smtp: z.boolean().describe('The server has a mail server (RAPPORT_SMTP_URL is set)'),
     }),
     sms: z
       .object({
@@ -204,6 +205,11 @@ export const messageSchema = z
   .object({
     id: z.string(),
     customerId: z.string().nullable(),
+    customerName: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("The customer's name (in a campaign's list of messages)"),
     campaignId: z.string().nullable(),
     channel: channelSchema,
     purpose: purposeSchema,

@@ -73,7 +73,7 @@ export function createOutreachSettings(deps: {
       replyTo: s.replyTo,
       quietHours: { start: s.quietStart, end: s.quietEnd },
       ratePerMinute: s.ratePerMinute,
-      email: { configured: deps.smtpConfigured && s.fromEmail !== null },
+      email: { configured: deps.smtpConfigured && s.fromEmail !== null, smtp: deps.smtpConfigured },
       sms: s.sms
         ? {
             provider: s.sms.provider,

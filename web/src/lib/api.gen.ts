@@ -7991,6 +7991,8 @@ export interface components {
       email: {
         /** @description RAPPORT_SMTP_URL is set and a From address exists */
         configured: boolean;
+        /** @description The server has a mail server (RAPPORT_SMTP_URL is set) */
+        smtp: boolean;
       };
       sms: {
         provider: string;
@@ -8058,6 +8060,8 @@ export interface components {
     MessageInput: {
       id: string;
       customerId: string | null;
+      /** @description The customer's name (in a campaign's list of messages) */
+      customerName?: string | null;
       campaignId: string | null;
       channel: components['schemas']['MessageChannelInput'];
       purpose: components['schemas']['MessagePurposeInput'];
@@ -9457,6 +9461,8 @@ export interface components {
       email: {
         /** @description RAPPORT_SMTP_URL is set and a From address exists */
         configured: boolean;
+        /** @description The server has a mail server (RAPPORT_SMTP_URL is set) */
+        smtp: boolean;
       };
       sms: {
         provider: string;
@@ -9524,6 +9530,8 @@ export interface components {
     Message: {
       id: string;
       customerId: string | null;
+      /** @description The customer's name (in a campaign's list of messages) */
+      customerName?: string | null;
       campaignId: string | null;
       channel: components['schemas']['MessageChannel'];
       purpose: components['schemas']['MessagePurpose'];

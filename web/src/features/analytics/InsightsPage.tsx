@@ -67,6 +67,7 @@ export default function InsightsPage() {
           queryKey="at-risk"
           fetch={analyticsApi.atRisk}
           order="most at stake first (a year at their past pace, on the right)"
+          action={{ to: '/messages/campaigns/new?audience=at_risk', label: 'Win back the at-risk customers' }}
         />
         <CustomersCard
           title="Lapsed"
@@ -74,6 +75,7 @@ export default function InsightsPage() {
           queryKey="lapsed"
           fetch={analyticsApi.lapsed}
           order="most at stake first (a year at their past pace, on the right)"
+          action={{ to: '/messages/campaigns/new?audience=lapsed', label: 'Ask the lapsed customers back' }}
         />
         <CustomersCard
           title="Rising"
@@ -436,12 +438,15 @@ function CustomersCard({
   queryKey,
   fetch,
   order,
+  action,
 }: {
   title: string;
   caption: string;
   queryKey: string;
   fetch: (limit: number, cursor?: string) => Promise<CustomerList>;
   order: string;
+  /** A campaign to start for these customers (a message to all of them). */
+  action?: { to: string; label: string };
 }) {
   const q = useInfiniteQuery({
     queryKey: analyticsKeys.customers(queryKey),
@@ -468,6 +473,13 @@ function CustomersCard({
               <Text size="xs" c="dimmed">
                 {d.total.toLocaleString()} customer{d.total === 1 ? '' : 's'}, {order}.
               </Text>
+            )}
+            {action && (
+              <Group>
+                <Button component={Link} to={action.to} size="xs" variant="light">
+                  {action.label}
+                </Button>
+              </Group>
             )}
             <CustomerRows items={d.items} currency={d.currency} />
             {q.hasNextPage && (

@@ -10,10 +10,14 @@ export function CustomerSelect({
   value,
   onChange,
   error,
+  label = 'Customer',
+  required = true,
 }: {
   value: string | null;
   onChange: (id: string | null) => void;
   error?: ReactNode;
+  label?: string;
+  required?: boolean;
 }) {
   const [search, setSearch] = useState('');
   const [q] = useDebouncedValue(search, 150);
@@ -39,9 +43,9 @@ export function CustomerSelect({
   }, [found.data, preset.data]);
   return (
     <Select
-      label="Customer"
+      label={label}
       placeholder="Search by name or phone"
-      required
+      required={required}
       searchable
       data={data}
       value={value}

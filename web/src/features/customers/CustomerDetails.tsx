@@ -17,7 +17,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** The customer's details, read-only: contact, needs, dates, consent, links between people and businesses. */
+/** The customer's details, read-only: contact, needs, dates, links between people and businesses (consent: ConsentEditor). */
 export function CustomerDetails({ c }: { c: Customer }) {
   const { workspace } = useMe();
   const address = c.address
@@ -165,23 +165,6 @@ export function CustomerDetails({ c }: { c: Customer }) {
           </Section>
         )}
         <Divider />
-        <Section title="Marketing consent">
-          <Group gap="xs">
-            <Badge
-              color={c.consent.marketing ? 'teal' : 'gray'}
-              variant={c.consent.marketing ? 'filled' : 'light'}
-            >
-              {c.consent.marketing ? 'Agreed' : 'No consent'}
-            </Badge>
-            {(c.consent.source || c.consent.at) && (
-              <Text size="xs" c="dimmed">
-                {[c.consent.source, c.consent.at && dateTime(c.consent.at, workspace.timezone)]
-                  .filter(Boolean)
-                  .join(' · ')}
-              </Text>
-            )}
-          </Group>
-        </Section>
         <Text size="xs" c="dimmed">
           Added to Rapport {dateTime(c.createdAt, workspace.timezone)}
         </Text>

@@ -10,6 +10,9 @@ import type { Customer } from '../../lib/api.ts';
 import { OutlookCard } from '../analytics/OutlookCard.tsx';
 import { CustomerOrders } from '../sales/CustomerOrders.tsx';
 import { CustomerTotals } from '../sales/CustomerTotals.tsx';
+import { ConsentEditor } from '../outreach/ConsentEditor.tsx';
+import { CustomerMessages } from '../outreach/CustomerMessages.tsx';
+import type { Message, MessageChannel } from '../outreach/api.ts';
 import { saleStore } from '../sales/saleStore.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { CustomerDetails } from './CustomerDetails.tsx';
@@ -18,13 +21,24 @@ import { rememberViewed, useCustomer } from './queries.ts';
 import { Timeline } from './Timeline.tsx';
 
 const CustomerForm = lazy(() => import('./CustomerForm.tsx'));
+const SendMessageDialog = lazy(() =>
+  import('../outreach/SendMessageDialog.tsx').then((m) => ({ default: m.SendMessageDialog })),
+);
 
 /** Everything about one customer in one view: who they are, what they need, and their whole story. */
 export function CustomerPage() {
   const { id = '' } = useParams();
   const customer = useCustomer(id);
   const [editing, setEditing] = useState(false);
-  useEffect(() => setEditing(false), [id]);
+  const [messaging, setMessaging] = useState(false);
+  const [consentFor, setConsentFor] = useState<MessageChannel | null>(null);
+  const [sent, setSent] = useState<Message | null>(null);
+  useEffect(() => {
+    setEditing(false);
+    setMessaging(false);
+    setConsentFor(null);
+    setSent(null);
+  }, [id]);
   useEffect(() => {
     if (customer.data)
       rememberViewed({ id: customer.data.id, name: customer.data.name, kind: customer.data.kind });
@@ -46,7 +60,7 @@ export function CustomerPage() {
   const c = customer.data;
   return (
     <Stack gap="md" maw={1200}>
-      <Header c={c} editing={editing} onEdit={() => setEditing(true)} />
+      <Header c={c} editing={editing} onEdit={() => setEditing(true)} onMessage={() => setMessaging(true)} />
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: editing ? 7 : 5 }}>
           {editing ? (
@@ -63,6 +77,8 @@ export function CustomerPage() {
               <CustomerTotals customerId={c.id} />
               <OutlookCard customerId={c.id} />
               <CustomerOrders customerId={c.id} />
+              <CustomerMessages customerId={c.id} onSend={() => setMessaging(true)} sent={sent} />
+              <ConsentEditor customerId={c.id} editing={consentFor} onEditing={setConsentFor} />
               <CustomerDetails c={c} />
             </Stack>
           )}
@@ -71,11 +87,39 @@ export function CustomerPage() {
           <Timeline customerId={c.id} />
         </Grid.Col>
       </Grid>
+      {messaging && (
+        <Suspense fallback={null}>
+          <SendMessageDialog
+            opened
+            onClose={() => setMessaging(false)}
+            customerId={c.id}
+            name={c.name}
+            onSent={(m) => {
+              setSent(m);
+              setMessaging(false);
+            }}
+            onConsent={(channel) => {
+              setMessaging(false);
+              setConsentFor(channel);
+            }}
+          />
+        </Suspense>
+      )}
     </Stack>
   );
 }
 
-function Header({ c, editing, onEdit }: { c: Customer; editing: boolean; onEdit: () => void }) {
+function Header({
+  c,
+  editing,
+  onEdit,
+  onMessage,
+}: {
+  c: Customer;
+  editing: boolean;
+  onEdit: () => void;
+  onMessage: () => void;
+}) {
   return (
     <Group justify="space-between" align="flex-start" gap="sm" wrap="nowrap">
       <div style={{ minWidth: 0 }}>
@@ -122,6 +166,9 @@ function Header({ c, editing, onEdit }: { c: Customer; editing: boolean; onEdit:
       {!editing && (
         <Flex gap="xs" direction={{ base: 'column', xs: 'row' }} style={{ flexShrink: 0 }}>
           <Button onClick={() => saleStore.open({ id: c.id, name: c.name })}>Sale</Button>
+          <Button variant="light" onClick={onMessage}>
+            Message
+          </Button>
           <Button variant="light" color="orange" component={Link} to={`/complaints/new?customer=${c.id}`}>
             Log complaint
           </Button>

@@ -2,13 +2,14 @@ import { Stack, Tabs, Title } from '@mantine/core';
 import { useNavigate, useParams } from 'react-router';
 import { ApiKeysSettings } from './ApiKeysSettings.tsx';
 import { ComplaintSettings } from './ComplaintSettings.tsx';
+import { MessagesSettings } from '../outreach/MessagesSettings.tsx';
 import { ProductsSettings } from './ProductsSettings.tsx';
 import { UsersSettings } from './UsersSettings.tsx';
 import { WorkspaceSettings } from './WorkspaceSettings.tsx';
 
-const TABS = ['workspace', 'products', 'users', 'api-keys', 'complaints'] as const;
+const TABS = ['workspace', 'products', 'users', 'api-keys', 'complaints', 'messages'] as const;
 
-/** Settings (loaded on demand): the workspace, its products, users, API keys and the complaint SLA settings. */
+/** Settings (loaded on demand): the workspace, its products, users, API keys, the complaint SLA settings and messages. */
 export default function SettingsPage() {
   const { tab } = useParams();
   const navigate = useNavigate();
@@ -29,6 +30,7 @@ export default function SettingsPage() {
           <Tabs.Tab value="users">Users</Tabs.Tab>
           <Tabs.Tab value="api-keys">API keys</Tabs.Tab>
           <Tabs.Tab value="complaints">Complaints</Tabs.Tab>
+          <Tabs.Tab value="messages">Messages</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="workspace" pt="md">
           <WorkspaceSettings />
@@ -44,6 +46,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="complaints" pt="md">
           <ComplaintSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="messages" pt="md">
+          <MessagesSettings />
         </Tabs.Panel>
       </Tabs>
     </Stack>
