@@ -40,6 +40,16 @@ type Case = {
   check?: (c: Ctx, results: Res[], req: Req) => Promise<void>;
 };
 
+/** SMS set up in the workspace (credentials only: nothing is sent, no sender runs in this test). */
+const smsReady = (c: Ctx) =>
+  c.call('PUT', '/api/v1/outreach/settings', {
+    sms: {
+      provider: 'twilio',
+      accountSid: `AC${'0'.repeat(32)}`,
+      authToken: 'sweep-token-123',
+      from: '+15005550006',
+    },
+  });
 const customer = async (c: Ctx, name = 'Ada Obi', extra: object = {}) =>
   (await c.call('POST', '/api/v1/customers', { name, ...extra })).id as string;
 const staff = async (c: Ctx) =>
@@ -406,23 +416,23 @@ const CASES: Record<string, Case> = {
   },
   'post /api/v1/messages/test': {
     kind: 'each',
-    setup: async () => ({
-      url: '/api/v1/messages/test',
-      body: { channel: 'email', purpose: 'service', subject: 'Test', body: 'x', to: 'me@example.com' },
-    }),
+    setup: async (c) => {
+      await smsReady(c);
+      return {
+        url: '/api/v1/messages/test',
+        body: { channel: 'sms', purpose: 'service', body: 'x', to: '+2348031234567' },
+      };
+    },
   },
   'post /api/v1/customers/{id}/messages': {
     kind: 'same',
-    setup: async (c) => ({
-      url: `/api/v1/customers/${await customer(c, 'Messaged', { emails: [{ address: 'messaged@example.com' }] })}/messages`,
-      body: {
-        channel: 'email',
-        purpose: 'service',
-        subject: 'Your order',
-        body: 'Ready',
-        key: 'sweep-message-key',
-      },
-    }),
+    setup: async (c) => {
+      await smsReady(c);
+      return {
+        url: `/api/v1/customers/${await customer(c, 'Messaged', { phones: [{ number: '0803 444 5566' }] })}/messages`,
+        body: { channel: 'sms', purpose: 'service', body: 'Your order is ready', key: 'sweep-message-key' },
+      };
+    },
     check: async (c, results, req) => {
       expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
       expect((await c.call('GET', req.url)).items).toHaveLength(1);
@@ -445,6 +455,7 @@ const CASES: Record<string, Case> = {
   'post /api/v1/campaigns/{id}/send': {
     kind: 'once',
     setup: async (c) => {
+      await smsReady(c);
       const k = await c.call('POST', '/api/v1/campaigns', {
         name: 'Once',
         audience: { kind: 'all' },

@@ -102,6 +102,19 @@ for (const dialect of DIALECTS) {
           payload: { customerId: complainer, kind: 'quote', channel: 'email', body: 'secret quote' },
         })
       ).json();
+      await t.app.inject({
+        method: 'PUT',
+        url: '/api/v1/outreach/settings',
+        headers: a.auth,
+        payload: {
+          sms: {
+            provider: 'twilio',
+            accountSid: `AC${'0'.repeat(32)}`,
+            authToken: 'iso-token-123',
+            from: '+15005550006',
+          },
+        },
+      });
       const ids: Record<string, string> = {
         complaints: complaint.id,
         enquiries: enquiry.id,
@@ -161,13 +174,7 @@ for (const dialect of DIALECTS) {
             method: 'POST',
             url: '/api/v1/messages/test',
             headers: a.auth,
-            payload: {
-              channel: 'email',
-              purpose: 'service',
-              subject: 'Private',
-              body: 'Private Person',
-              to: 'me@example.com',
-            },
+            payload: { channel: 'sms', purpose: 'service', body: 'Private Person', to: '+2348031234567' },
           })
         ).json().id,
         'imports/mappings': (

@@ -143,6 +143,9 @@ export const ERROR_CODES = [
   'TEST_RECIPIENT_REQUIRED',
   'SUPPRESSION_NOT_FOUND',
   'TEMPLATE_CHANNEL_MISMATCH',
+  // a message's failure reason (Message.reason's code, never an HTTP answer)
+  'NO_SENDER',
+  'ADAPTER_ERROR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -10,7 +10,7 @@ import type { JobQueue } from '../../platform/jobs/queue.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { ChannelName, Purpose } from './channels/channel.ts';
 import { newMessageRow, type OutboxRepository } from './outbox.repository.ts';
-import { campaignNotFound, notSendable, templateNotFound } from './outreach.errors.ts';
+import { campaignNotFound, channelNotConfigured, notSendable, templateNotFound } from './outreach.errors.ts';
 import type { Exclusion, OutreachRepository } from './outreach.repository.ts';
 import {
   audiencePreviewInput,
@@ -69,6 +69,8 @@ export function createCampaignService(deps: {
   dueAt: (ws: string) => Promise<string>;
   /** Wake the job runner and the sender. */
   poke?: () => void;
+  /** Can the workspace send on this channel at all? */
+  ready: (ws: string, channel: ChannelName) => Promise<boolean>;
   clock?: () => Date;
 }) {
   const { db, repo, outbox } = deps;
@@ -252,6 +254,9 @@ export function createCampaignService(deps: {
 
     /** Send a draft (202): exactly once — the draft becomes "queuing" in one conditional update, and a job queues it. */
     async sendCampaign(ws: string, id: string, actor: Actor): Promise<Campaign> {
+      const draft = await getRow(ws, id);
+      if (draft.status === 'draft' && !(await deps.ready(ws, draft.channel as ChannelName)))
+        throw channelNotConfigured(draft.channel);
       const row = await writeTransaction(db, async (trx) => {
         const r = await getRow(ws, id, trx);
         const changed = await trx

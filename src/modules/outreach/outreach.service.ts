@@ -13,7 +13,7 @@ import type { ChannelName, DeliveryReport, InboundMessage, Purpose } from './cha
 import { isStartWord, isStopWord } from './channels/channel.ts';
 import { compose, type Recipient } from './compose.ts';
 import { createOutboxRepository, newMessageRow, type MessageRow } from './outbox.repository.ts';
-import { messageNotFound, notSendable, templateNotFound } from './outreach.errors.ts';
+import { channelNotConfigured, messageNotFound, notSendable, templateNotFound } from './outreach.errors.ts';
 import { createOutreachRepository, suppressionKey } from './outreach.repository.ts';
 import {
   addSuppressionSchema,
@@ -447,6 +447,7 @@ export function createOutreachService(deps: OutreachDeps) {
       const [e] = await repo.eligibility(ws, [customerId], v.channel, v.purpose);
       if (!e) throw messageNotFound();
       if (e.excluded) throw notSendable(e.excluded, v.channel);
+      if (!(await deps.settings.ready(ws, v.channel))) throw channelNotConfigured(v.channel);
       const w = await deps.workspaces.getWorkspaceCached(ws);
       const s = await deps.settings.sending(ws);
       const next = await dueAt(ws);
@@ -507,6 +508,7 @@ export function createOutreachService(deps: OutreachDeps) {
       let to = v.to;
       if (!to && actor.kind === 'user') to = (await deps.userEmail(ws, actor.id)) ?? undefined;
       if (!to) throw badInput('TEST_RECIPIENT_REQUIRED', 'Say where the test goes ("to")', '/to');
+      if (!(await deps.settings.ready(ws, v.channel))) throw channelNotConfigured(v.channel);
       to = await addressOf(ws, v.channel, to);
       const recipient: Recipient = v.customerId
         ? recipientOf(

@@ -118,6 +118,7 @@ export function createOutreach(deps: {
     queue: deps.queue,
     predicted: deps.predicted,
     dueAt: outreach.dueAt,
+    ready: (ws, channel) => settings.ready(ws, channel),
     poke,
     ...(deps.clock && { clock: deps.clock }),
   });

@@ -97,6 +97,15 @@ export function createOutreachSettings(deps: {
       cache.set(ws, { at: Date.now(), value });
       return value;
     },
+    /** Can this workspace send on this channel at all (email: a mail server and a From; SMS, WhatsApp: credentials)? */
+    async ready(ws: string, channel: 'email' | 'sms' | 'whatsapp'): Promise<boolean> {
+      const s = await this.sending(ws);
+      return channel === 'email'
+        ? deps.smtpConfigured && s.fromEmail !== null
+        : channel === 'sms'
+          ? s.sms !== null
+          : s.whatsapp !== null;
+    },
     async getSettings(ws: string): Promise<OutreachSettings> {
       return present(ws, await load(ws));
     },

@@ -6976,7 +6976,9 @@ export interface components {
         | 'SUBJECT_REQUIRED'
         | 'TEST_RECIPIENT_REQUIRED'
         | 'SUPPRESSION_NOT_FOUND'
-        | 'TEMPLATE_CHANNEL_MISMATCH';
+        | 'TEMPLATE_CHANNEL_MISMATCH'
+        | 'NO_SENDER'
+        | 'ADAPTER_ERROR';
       detail?: string;
       /** @description JSON pointer to the failing part of the request */
       pointer?: string;
@@ -8446,7 +8448,9 @@ export interface components {
         | 'SUBJECT_REQUIRED'
         | 'TEST_RECIPIENT_REQUIRED'
         | 'SUPPRESSION_NOT_FOUND'
-        | 'TEMPLATE_CHANNEL_MISMATCH';
+        | 'TEMPLATE_CHANNEL_MISMATCH'
+        | 'NO_SENDER'
+        | 'ADAPTER_ERROR';
       detail?: string;
       /** @description JSON pointer to the failing part of the request */
       pointer?: string;
