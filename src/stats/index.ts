@@ -63,6 +63,19 @@ export {
   type GammaGammaFit,
 } from './gammagamma.ts';
 export {
+  MIN_CUSTOMERS,
+  MIN_REPEAT_BUYERS,
+  MIN_SPEND_CUSTOMERS,
+  PARAM_MIN,
+  PARAM_MAX,
+  isIdentified,
+  dataShortfall,
+  purchaseFitProblem,
+  spendFitProblem,
+  spendScale,
+} from './checks.ts';
+export { predictRows, type RowPredictions } from './predict.ts';
+export {
   customerLifetimeValue,
   discountedExpectedPurchases,
   expectedPurchases,
