@@ -206,8 +206,12 @@ export function fitGammaGamma(
 }
 
 /**
- * E[M | p, q, γ, m̄, x] = p(γ + x·m̄)/(p·x + q − 1); for x = 0 (or no spend) the population
- * mean pγ/(q − 1). Requires q > 1.
+ * E[M | p, q, γ, m̄_x, x] = p(γ + x·m̄_x)/(p·x + q − 1), the mean of the customer's transaction value given
+ * x repeat transactions averaging m̄_x (Fader, Hardie & Lee 2005, eq. 5; Fader & Hardie, "The Gamma-Gamma
+ * Model of Monetary Value", 2013). A weighted average of the population mean pγ/(q − 1) and m̄_x — also for a
+ * repeat buyer whose repeat spend was 0 (refunded, free), who is pulled below the population mean, not given
+ * it. x = 0 gives the population mean (m̄_x is then ignored). Requires q > 1; NaN for a negative or
+ * non-finite m̄_x of a repeat buyer.
  * @example gammaGammaConditionalExpectedSpend({ p: 6.25, q: 3.74, gamma: 15.44 }, 2, 35.5)
  */
 export function gammaGammaConditionalExpectedSpend(
@@ -216,7 +220,8 @@ export function gammaGammaConditionalExpectedSpend(
   monetary: number,
 ): number {
   const { p, q, gamma } = params;
-  if (!(x > 0) || !(monetary > 0)) return (p * gamma) / (q - 1);
+  if (!(x > 0)) return (p * gamma) / (q - 1);
+  if (!(monetary >= 0) || !Number.isFinite(monetary)) return NaN;
   return (p * (gamma + x * monetary)) / (p * x + q - 1);
 }
 
