@@ -15,6 +15,7 @@ export {
   hyp2f1,
   hyp2f1Tilde,
   log2F1PlusOne,
+  log2F1PlusOneGrad,
 } from './special.ts';
 export {
   minimize,

@@ -8,7 +8,7 @@
  * `discountedExpectedPurchases`.
  */
 import { bgnbdProbabilityAlive } from './bgnbd.ts';
-import { paretoNbdConditionalExpected, paretoNbdProbabilityAlive } from './paretonbd.ts';
+import { paretoNbdProbabilityAlive, powerBracket } from './paretonbd.ts';
 import { bgnbdBracket } from './special.ts';
 import type { ClvOptions, TransactionModel } from './clv.ts';
 import type { CompressedRfm } from './summary.ts';
@@ -43,19 +43,23 @@ export function predictRows(
   if (clv && !(u > 0)) throw new RangeError('unitsPerMonth must be positive');
   if (model.kind === 'paretonbd') {
     const p = model.params;
+    const { r, alpha, s, beta } = p;
     for (let k = 0; k < n; k++) {
       const x = rows.x[k] as number;
-      const tx = rows.tx[k] as number;
       const T = rows.T[k] as number;
-      pAlive[k] = paretoNbdProbabilityAlive(p, x, tx, T);
-      expected[k] = paretoNbdConditionalExpected(p, horizon, x, tx, T);
+      const pa = paretoNbdProbabilityAlive(p, x, rows.tx[k] as number, T);
+      pAlive[k] = pa;
+      // as paretoNbdConditionalExpected: P(alive)·(r+x)(β+T)/(α+T)·bracket (0 for t ≤ 0)
+      const scale = ((r + x) * (beta + T)) / (alpha + T);
+      const e = (t: number) => (t <= 0 ? 0 : pa * scale * powerBracket(s, t / (beta + T)));
+      expected[k] = e(horizon);
       if (discounted) {
         let prev = 0;
         let acc = 0;
         let disc = 1;
         for (let i = 1; i <= months; i++) {
           disc /= 1 + d;
-          const cur = paretoNbdConditionalExpected(p, i * u, x, tx, T);
+          const cur = e(i * u);
           acc += (cur - prev) * disc;
           prev = cur;
         }
