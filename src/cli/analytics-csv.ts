@@ -1,8 +1,8 @@
 /**
  * CSV in and out for `rapport analytics`, built for files of millions of rows: the reader streams the file in
  * 1 MiB chunks and keeps only the named columns (text in an array, numbers in a Float64Array: no object
- * per record); the writer appends formatted rows to a string flushed a megabyte at a time, into a temporary
- * file renamed over the target at the end (a refusal half-way leaves no partial file behind).
+ * per record); the writer encodes rows into a buffer written a megabyte at a time, into a temporary file
+ * renamed over the target at the end (a refusal half-way leaves no partial file behind).
  * RFC 4180: comma-separated, fields optionally in double quotes ("" for a quote, line breaks allowed inside);
  * a UTF-8 byte-order mark, CRLF line ends, blank lines and spaces around a field are accepted.
  */
@@ -292,16 +292,25 @@ export function csvWriter(file: string) {
   } catch (err) {
     throw bad(`Cannot write ${file}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  let chunk = '';
+  // lines are encoded straight into one buffer (no string concatenated and flattened a megabyte at a time)
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let used = 0;
   const flush = () => {
-    if (chunk) fs.writeSync(fd, chunk);
-    chunk = '';
+    if (used) fs.writeSync(fd, buf, 0, used);
+    used = 0;
   };
   return {
     /** Append one line (without its line end). */
     line(l: string) {
-      chunk += l + '\n';
-      if (chunk.length >= CHUNK) flush();
+      if (used + 3 * l.length + 1 > CHUNK) {
+        flush();
+        if (3 * l.length + 1 > CHUNK) {
+          fs.writeSync(fd, `${l}\n`);
+          return;
+        }
+      }
+      used += buf.write(l, used);
+      buf[used++] = LF;
     },
     commit() {
       flush();

@@ -3,7 +3,7 @@ import {
   compressRfm,
   dataShortfall,
   fitBgNbd,
-  fitGammaGamma,
+  fitGammaGammaScaled,
   fitParetoNbd,
   gammaGammaConditionalExpectedSpend,
   gammaGammaLogLikelihood,
@@ -191,14 +191,10 @@ function fit(o: FitOptions) {
     const { spenders, unit } = spendScale(d.x, m);
     const few = spendFitProblem(spenders);
     if (few) throw refuse(few);
-    // fitted on amounts scaled to a mean of 1, as the in-app refit does (p, q scale-free; γ scales)
-    const gg = fitGammaGamma(
-      d.x,
-      Float64Array.from(m, (v) => v / unit),
-    );
+    // fitted on amounts scaled to a mean of 1, as the in-app refit does
+    const { fit: gg, params } = fitGammaGammaScaled(d.x, m, unit);
     const ggProblem = spendFitProblem(spenders, gg);
     if (ggProblem) throw refuse(ggProblem);
-    const params = { ...gg.params, gamma: gg.params.gamma * unit };
     report.spend = {
       model: 'gammagamma',
       params,

@@ -57,6 +57,7 @@ export {
 } from './paretonbd.ts';
 export {
   fitGammaGamma,
+  fitGammaGammaScaled,
   gammaGammaLogLikelihood,
   gammaGammaConditionalExpectedSpend,
   gammaGammaConditionalExpectedSpendMany,

@@ -7,7 +7,7 @@ import {
   createRng,
   dataShortfall,
   fitBgNbd,
-  fitGammaGamma,
+  fitGammaGammaScaled,
   fitParetoNbd,
   purchaseFitProblem,
   spendFitProblem,
@@ -75,13 +75,10 @@ export function fitModels(
   let gammagamma: Fits['gammagamma'] = null;
   const { spenders, unit } = spendScale(d.x, d.monetary);
   if (!spendFitProblem(spenders)) {
-    const gg = fitGammaGamma(
-      d.x,
-      Float64Array.from(d.monetary, (v) => v / unit),
-    );
+    const { fit: gg, params } = fitGammaGammaScaled(d.x, d.monetary, unit);
     if (!spendFitProblem(spenders, gg))
       gammagamma = {
-        params: { ...gg.params, gamma: gg.params.gamma * unit },
+        params,
         logLikelihood: gg.logLikelihood,
         converged: gg.converged,
         iterations: gg.iterations,
