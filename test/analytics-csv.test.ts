@@ -27,6 +27,11 @@ describe('readCsvColumns', () => {
     expect(r.rows).toBe(4);
     expect(r.text.get('id')).toEqual(['a, b', 'say "hi"', 'two\nlines', 'plain']);
     expect(Array.from(r.number.get('n')!)).toEqual([1, 2.5, 3, -400]);
+    expect(r.quoted).toBe(true);
+    expect(readCsvColumns(write('plain.csv', 'id,n\n a ,1\n'), cols)).toMatchObject({
+      rows: 1,
+      quoted: false,
+    });
   });
 
   it('agrees with csv-parse on a file of many chunks whose quoted fields straddle chunk ends', () => {
@@ -46,6 +51,32 @@ describe('readCsvColumns', () => {
     expect(r.text.get('id')).toEqual(oracle.map((o) => o.id));
     expect(r.text.get('id')).toEqual(ids);
     expect(Array.from(r.number.get('n')!)).toEqual(oracle.map((o) => Number(o.n)));
+  });
+
+  it('parses every number exactly as Number() does', () => {
+    const texts = [
+      '0',
+      '-0',
+      '+3',
+      '1.',
+      '.5',
+      '007.250',
+      '-12.5',
+      '123456789012345',
+      '1234567890123456',
+      '0.1',
+    ];
+    texts.push('9007199254740993', '1e3', '2.5E-3', '0x1F', '0.000000000000000000000012', '99999999999999.9');
+    let seed = 7;
+    const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let i = 0; i < 20_000; i++) {
+      const digits = 1 + Math.floor(rand() * 18);
+      const v = (rand() - 0.3) * 10 ** Math.floor(rand() * 8);
+      texts.push(v.toPrecision(digits), String(v), (v / 7).toFixed(Math.floor(rand() * 20)));
+    }
+    const f = write('numbers.csv', `id,n\n${texts.map((t, i) => `r${i},${t}`).join('\n')}\n`);
+    const got = readCsvColumns(f, cols).number.get('n')!;
+    texts.forEach((t, i) => expect(Object.is(got[i], Number(t)), t).toBe(true));
   });
 
   it('says which line and column is wrong', () => {

@@ -28,6 +28,11 @@ export type CsvColumns = {
   number: Map<string, Float64Array>;
   /** Columns asked for and present in the header. */
   present: Set<string>;
+  /**
+   * Whether any field of the file was in quotes. When none was, no text value holds a comma, quote or line
+   * break or starts or ends with a space: each can be written back as it is (see `csvField`).
+   */
+  quoted: boolean;
 };
 
 const CHUNK = 1 << 20;
@@ -106,6 +111,20 @@ export function readCsvColumns(file: string, columns: CsvColumn[]): CsvColumns {
     if (why) throw bad(`Line ${line}: "${c.name}" ${why} ("${v}")`);
     (numArr[k] as Float64Array)[rows] = n;
   };
+  /** Field `f` of a record without quotes: s[a, b). Plain decimals are parsed in place (no string made). */
+  const fieldRange = (f: number, s: string, a: number, b: number) => {
+    const k = role![f] as number;
+    if (k < 0) return;
+    const c = columns[k] as CsvColumn;
+    if (c.kind === 'number' && c.parse === undefined) {
+      const n = plainDecimal(s, a, b);
+      if (n === n && (c.check === undefined || c.check(n) === undefined)) {
+        (numArr[k] as Float64Array)[rows] = n;
+        return;
+      }
+    }
+    field(f, trimmed(s, a, b)); // text, other numbers, and every error
+  };
   const record = (count: number) => {
     if (role === undefined) {
       header(fields.slice(0, count));
@@ -124,6 +143,7 @@ export function readCsvColumns(file: string, columns: CsvColumn[]): CsvColumns {
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let first = true;
+  let quoted = false;
   try {
     for (;;) {
       const n = fs.readSync(fd, buf, 0, CHUNK, null);
@@ -149,22 +169,44 @@ export function readCsvColumns(file: string, columns: CsvColumn[]): CsvColumns {
           let end = nl;
           if (end > pos && s.charCodeAt(end - 1) === CR) end--;
           if (end > pos) {
-            let count = 0;
-            let a = pos;
-            for (;;) {
-              let c = s.indexOf(',', a);
-              if (c < 0 || c > end) c = end;
-              fields[count++] = trimmed(s, a, c);
-              if (c === end) break;
-              a = c + 1;
+            if (role === undefined) {
+              // the header
+              let count = 0;
+              let a = pos;
+              for (;;) {
+                let c = s.indexOf(',', a);
+                if (c < 0 || c > end) c = end;
+                fields[count++] = trimmed(s, a, c);
+                if (c === end) break;
+                a = c + 1;
+              }
+              if (count > 1 || (fields[0] as string) !== '') record(count);
+            } else if (end > pos + 1 || !isSpace(s.charCodeAt(pos))) {
+              if (rows === cap) grow();
+              let f = 0;
+              let a = pos;
+              for (;;) {
+                let c = s.indexOf(',', a);
+                if (c < 0 || c > end) c = end;
+                if (f < width) fieldRange(f, s, a, c);
+                f++;
+                if (c === end) break;
+                a = c + 1;
+              }
+              if (f !== width) {
+                if (f === 1 && trimmed(s, pos, end) === '') {
+                  // a line of spaces: blank
+                } else
+                  throw bad(`Line ${line}: ${f} fields, but the header has ${width} (${s.slice(pos, end)})`);
+              } else rows++;
             }
-            if (count > 1 || (fields[0] as string) !== '') record(count);
           }
           pos = nl + 1;
           line++;
           continue;
         }
         // quotes: walk the record character by character (it may span lines)
+        quoted = true;
         const r = quotedRecord(s, pos, eof, fields);
         if (r === undefined) break;
         if (r.count > 1 || (fields[0] as string) !== '') record(r.count);
@@ -184,7 +226,41 @@ export function readCsvColumns(file: string, columns: CsvColumn[]): CsvColumns {
     const t = textArr[k];
     if (t) text.set(c.name, t);
   });
-  return { rows, text, number: nums, present };
+  return { rows, text, number: nums, present, quoted };
+}
+
+/** Exact powers of ten (10^0 … 10^22 are exact doubles). */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * s[a, b) as a number when it is a plain decimal ([+-]digits[.digits], spaces around) of at most 15 digits
+ * and 22 decimals — then an exact integer divided by an exact power of ten, which is correctly rounded, as
+ * `Number` is; NaN for anything else (left to `Number`).
+ */
+function plainDecimal(s: string, a: number, b: number): number {
+  while (a < b && isSpace(s.charCodeAt(a))) a++;
+  while (b > a && isSpace(s.charCodeAt(b - 1))) b--;
+  let i = a;
+  let sign = 1;
+  const c0 = s.charCodeAt(i);
+  if (c0 === 45) {
+    sign = -1;
+    i++;
+  } else if (c0 === 43) i++;
+  let mant = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mant = mant * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) frac = 0;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15 || frac > 22) return NaN;
+  return sign * (frac > 0 ? mant / (POW10[frac] as number) : mant);
 }
 
 function isSpace(c: number): boolean {
@@ -310,6 +386,23 @@ export function csvWriter(file: string) {
         }
       }
       used += buf.write(l, used);
+      buf[used++] = LF;
+    },
+    /**
+     * Append one line made of `parts` (written one after the other: no string is built from them), then its
+     * line end.
+     */
+    parts(...parts: string[]) {
+      let len = 1;
+      for (const p of parts) len += 3 * p.length;
+      if (used + len > CHUNK) {
+        flush();
+        if (len > CHUNK) {
+          fs.writeSync(fd, `${parts.join('')}\n`);
+          return;
+        }
+      }
+      for (const p of parts) used += buf.write(p, used);
       buf[used++] = LF;
     },
     commit() {

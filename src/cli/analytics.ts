@@ -134,7 +134,7 @@ function readSummary(file: string, spend: boolean) {
     if (x[i] === 0 && tx[i] !== 0)
       throw bad(`Customer "${ids[i]}": recency is ${tx[i]} with no repeat purchase (it must be 0)`);
   }
-  return { rows: c.rows, ids, x, tx, T, monetary: c.number.get('monetary_value') };
+  return { rows: c.rows, ids, x, tx, T, monetary: c.number.get('monetary_value'), quoted: c.quoted };
 }
 
 /** A refusal naming the customer whose `name` is not a finite number. */
@@ -240,14 +240,19 @@ function fit(o: FitOptions) {
     w.line(columns.join(','));
     for (let i = 0; i < n; i++) {
       const k = rowOf[i] as number;
-      let l = csvField(d.ids[i] as string) + (rowText[k] as string);
-      if (spend) l += `,${spend[i]}`;
-      if (spend && discounted) {
-        const clv = (spend[i] as number) * (discounted[k] as number);
-        if (!Number.isFinite(clv)) throw notFinite(`clv_${clvOptions?.months}m`, d.ids[i] as string, clv);
-        l += `,${clv}`;
+      const id = d.quoted ? csvField(d.ids[i] as string) : (d.ids[i] as string);
+      const row = rowText[k] as string;
+      if (!spend) {
+        w.parts(id, row);
+        continue;
       }
-      w.line(l);
+      if (!discounted) {
+        w.parts(id, row, `,${spend[i]}`);
+        continue;
+      }
+      const clv = (spend[i] as number) * (discounted[k] as number);
+      if (!Number.isFinite(clv)) throw notFinite(`clv_${clvOptions?.months}m`, d.ids[i] as string, clv);
+      w.parts(id, row, `,${spend[i]},${clv}`);
     }
     w.commit();
   } catch (err) {
