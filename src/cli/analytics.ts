@@ -1,49 +1,34 @@
-import fs from 'node:fs';
-import { parse } from 'csv-parse';
-import { stringify } from 'csv-stringify/sync';
 import type { Command } from 'commander';
 import {
-  bgnbdConditionalExpectedMany,
-  bgnbdProbabilityAlive,
-  bgnbdProbabilityPurchase,
   compressRfm,
-  customerLifetimeValue,
+  dataShortfall,
   fitBgNbd,
-  fitGammaGamma,
+  fitGammaGammaScaled,
   fitParetoNbd,
-  gammaGammaConditionalExpectedSpendMany,
-  paretoNbdConditionalExpectedMany,
-  paretoNbdProbabilityAlive,
+  gammaGammaConditionalExpectedSpend,
+  gammaGammaLogLikelihood,
+  predictRows,
+  purchaseFitProblem,
+  spendFitProblem,
+  spendScale,
   summarizeColumns,
   toEpochDay,
+  type CompressedRfm,
   type TransactionModel,
 } from '../stats/index.ts';
 import { AppError } from '../platform/errors.ts';
+import { csvField, csvWriter, readCsvColumns, type CsvColumn } from './analytics-csv.ts';
 import { reportError } from './context.ts';
 
 const bad = (message: string) => new AppError('BAD_OPTION', message, 400);
+/** The data cannot carry the model: nothing is written, the reason is printed, the exit code is 1. */
+const refuse = (message: string) => new AppError('FIT_REFUSED', message, 422);
 
 function positive(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0) throw bad(`--${name} must be a non-negative number, not "${v}"`);
   return n;
-}
-
-/** Read a CSV with a header row, one record object at a time (streaming: files of millions of rows). */
-async function* records(file: string): AsyncIterable<Record<string, string>> {
-  if (!fs.existsSync(file)) throw bad(`No such file: ${file}`);
-  yield* fs
-    .createReadStream(file)
-    .pipe(parse({ columns: true, bom: true, skip_empty_lines: true, trim: true }));
-}
-
-function need(row: Record<string, string>, col: string, line: number): string {
-  const v = row[col];
-  if (v === undefined)
-    throw bad(`Column "${col}" is not in the file (its columns: ${Object.keys(row).join(', ')})`);
-  if (v === '') throw bad(`Line ${line}: "${col}" is empty`);
-  return v;
 }
 
 type SummarizeOptions = {
@@ -56,39 +41,58 @@ type SummarizeOptions = {
   out: string;
 };
 
+const day = (d: string) => toEpochDay(/^\d{4}-\d{2}-\d{2}T/.test(d) ? d.slice(0, 10) : d);
+
 /** `rapport analytics summarize`: a purchase log → one (frequency, recency, T, monetary_value) row per customer. */
-async function summarize(o: SummarizeOptions) {
+function summarize(o: SummarizeOptions) {
   if (o.unit !== 'days' && o.unit !== 'weeks') throw bad('--unit is days or weeks');
-  const customerId: string[] = [];
-  const day: number[] = [];
-  const amount: number[] = [];
-  let line = 1;
-  for await (const row of records(o.elog)) {
-    line++;
-    customerId.push(need(row, o.customerCol, line));
-    const d = need(row, o.dateCol, line);
-    day.push(toEpochDay(/^\d{4}-\d{2}-\d{2}T/.test(d) ? d.slice(0, 10) : d));
-    if (o.amountCol) {
-      const a = Number(need(row, o.amountCol, line));
-      if (!Number.isFinite(a)) throw bad(`Line ${line}: "${o.amountCol}" is not a number`);
-      amount.push(a);
-    }
-  }
+  const log = readCsvColumns(o.elog, [
+    { name: o.customerCol, kind: 'text' },
+    { name: o.dateCol, kind: 'number', parse: day },
+    ...(o.amountCol ? [{ name: o.amountCol, kind: 'number' } as CsvColumn] : []),
+  ]);
   const s = summarizeColumns(
-    { customerId, day, ...(o.amountCol && { amount }) },
+    {
+      customerId: log.text.get(o.customerCol) as string[],
+      day: log.number.get(o.dateCol) as Float64Array,
+      ...(o.amountCol && { amount: log.number.get(o.amountCol) as Float64Array }),
+    },
     { calibrationEnd: o.calibrationEnd, unitDays: o.unit === 'weeks' ? 7 : 1 },
   );
-  const rows = s.ids.map((id, i) => [id, s.x[i], s.tx[i], s.T[i], ...(o.amountCol ? [s.monetary[i]] : [])]);
-  const columns = ['customer_id', 'frequency', 'recency', 'T', ...(o.amountCol ? ['monetary_value'] : [])];
-  fs.writeFileSync(o.out, stringify(rows, { header: true, columns }));
+  const w = csvWriter(o.out);
+  try {
+    w.line(`customer_id,frequency,recency,T${o.amountCol ? ',monetary_value' : ''}`);
+    for (let i = 0; i < s.ids.length; i++) {
+      const head = `${csvField(String(s.ids[i]))},${s.x[i]},${s.tx[i]},${s.T[i]}`;
+      w.line(o.amountCol ? `${head},${s.monetary[i]}` : head);
+    }
+    w.commit();
+  } catch (err) {
+    w.abandon();
+    throw err;
+  }
   let repeat = 0;
   for (const x of s.x) if (x > 0) repeat++;
+  const r = s.refunds;
+  if (r.customers > 0 || r.refundOnly > 0)
+    console.error(
+      `note: refunds (negative amounts) netted out of ${r.customers} customers' purchases` +
+        (r.exceedingPurchases
+          ? `; ${r.exceedingPurchases} refunded more than they had bought by then (the excess is dropped)`
+          : '') +
+        (r.refundOnly ? `; ${r.refundOnly} with refunds only are left out` : ''),
+    );
   console.log(
     JSON.stringify({
-      purchases: day.length,
+      purchases: log.rows,
       customers: s.ids.length,
       repeatBuyers: repeat,
       leftOutFirstBuyingAfterCalibration: s.excludedAfterCalibration,
+      refundsNetted: {
+        customers: r.customers,
+        exceedingPurchases: r.exceedingPurchases,
+        leftOutRefundsOnly: r.refundOnly,
+      },
       unit: o.unit,
       out: o.out,
     }),
@@ -106,42 +110,73 @@ type FitOptions = {
   out: string;
 };
 
+const nonNegative = (v: number) => (v >= 0 ? undefined : 'is negative');
+const count = (v: number) => (Number.isInteger(v) && v >= 0 ? undefined : 'is not a whole number ≥ 0');
+
+/** The summary's columns, checked row by row and across columns. */
+function readSummary(file: string, spend: boolean) {
+  const c = readCsvColumns(file, [
+    { name: 'customer_id', kind: 'text' },
+    { name: 'frequency', kind: 'number', check: count },
+    { name: 'recency', kind: 'number', check: nonNegative },
+    { name: 'T', kind: 'number', check: nonNegative },
+    ...(spend ? [{ name: 'monetary_value', kind: 'number', check: nonNegative } as CsvColumn] : []),
+  ]);
+  const ids = c.text.get('customer_id') as string[];
+  const x = c.number.get('frequency') as Float64Array;
+  const tx = c.number.get('recency') as Float64Array;
+  const T = c.number.get('T') as Float64Array;
+  for (let i = 0; i < c.rows; i++) {
+    if ((tx[i] as number) > (T[i] as number))
+      throw bad(
+        `Customer "${ids[i]}": recency (${tx[i]}) is greater than T (${T[i]}): the last purchase is after the end`,
+      );
+    if (x[i] === 0 && tx[i] !== 0)
+      throw bad(`Customer "${ids[i]}": recency is ${tx[i]} with no repeat purchase (it must be 0)`);
+  }
+  return { rows: c.rows, ids, x, tx, T, monetary: c.number.get('monetary_value'), quoted: c.quoted };
+}
+
+/** A refusal naming the customer whose `name` is not a finite number. */
+function notFinite(name: string, id: string, v: number) {
+  return refuse(
+    `${name} of customer "${id}" is not a finite number (${v}): the fitted parameters are too extreme for this history; nothing was written`,
+  );
+}
+
 /** `rapport analytics fit`: fit a model on a summary file, print the parameters, write predictions per customer. */
-async function fit(o: FitOptions) {
+function fit(o: FitOptions) {
   if (o.model !== 'bgnbd' && o.model !== 'paretonbd') throw bad('--model is bgnbd or paretonbd');
   if (o.spend !== undefined && o.spend !== 'gammagamma') throw bad('--spend is gammagamma');
-  const ids: string[] = [];
-  const cols = { x: [] as number[], tx: [] as number[], T: [] as number[], m: [] as number[] };
-  let line = 1;
-  for await (const row of records(o.summary)) {
-    line++;
-    ids.push(need(row, 'customer_id', line));
-    const num = (c: string) => {
-      const v = Number(need(row, c, line));
-      if (!Number.isFinite(v) || v < 0) throw bad(`Line ${line}: "${c}" is not a non-negative number`);
-      return v;
-    };
-    cols.x.push(num('frequency'));
-    cols.tx.push(num('recency'));
-    cols.T.push(num('T'));
-    if (o.spend) cols.m.push(num('monetary_value'));
-  }
-  const data = { x: Float64Array.from(cols.x), tx: Float64Array.from(cols.tx), T: Float64Array.from(cols.T) };
   const horizon = positive('horizon', o.horizon, 1);
-  const rows = compressRfm(data.x, data.tx, data.T);
-  let model: TransactionModel;
-  let fitted;
-  if (o.model === 'bgnbd') {
-    fitted = fitBgNbd(rows);
-    model = { kind: 'bgnbd', params: fitted.params };
-  } else {
-    fitted = fitParetoNbd(rows);
-    model = { kind: 'paretonbd', params: fitted.params };
-  }
-  const expected =
-    model.kind === 'bgnbd'
-      ? bgnbdConditionalExpectedMany(model.params, horizon, data)
-      : paretoNbdConditionalExpectedMany(model.params, horizon, data);
+  const wantClv = o.months !== undefined || o.unitsPerMonth !== undefined;
+  if (wantClv && !o.spend)
+    throw bad('--months and --units-per-month need --spend gammagamma (the CLV values spend)');
+  if (wantClv && o.unitsPerMonth === undefined)
+    throw bad('--units-per-month is needed for the CLV (4.345 when the unit is weeks, 30.4375 for days)');
+  const clvOptions = wantClv
+    ? {
+        months: positive('months', o.months, 12),
+        discountRate: positive('discount', o.discount, 0.01),
+        unitsPerMonth: positive('units-per-month', o.unitsPerMonth, 1),
+      }
+    : undefined;
+  if (clvOptions && !(clvOptions.unitsPerMonth > 0)) throw bad('--units-per-month must be positive');
+  if (clvOptions && !Number.isInteger(clvOptions.months)) throw bad('--months must be a whole number');
+
+  const d = readSummary(o.summary, o.spend !== undefined);
+  const n = d.rows;
+  if (n === 0) throw refuse(`${o.summary} has no customers (only a header row): there is nothing to fit`);
+  let repeat = 0;
+  for (let i = 0; i < n; i++) if ((d.x[i] as number) > 0) repeat++;
+  const short = dataShortfall(n, repeat, 'the file');
+  if (short) throw refuse(short);
+
+  const rows: CompressedRfm = compressRfm(d.x, d.tx, d.T);
+  const fitted = o.model === 'bgnbd' ? fitBgNbd(rows) : fitParetoNbd(rows);
+  const model = { kind: o.model, params: fitted.params } as TransactionModel;
+  const problem = purchaseFitProblem(o.model === 'bgnbd' ? 'BG/NBD' : 'Pareto/NBD', fitted);
+  if (problem) throw refuse(problem);
   const report: Record<string, unknown> = {
     model: o.model,
     params: fitted.params,
@@ -149,56 +184,81 @@ async function fit(o: FitOptions) {
     customers: fitted.customers,
     converged: fitted.converged,
   };
-  const columns = ['customer_id', 'frequency', 'recency', 'T', 'p_alive', `expected_purchases_${horizon}`];
-  if (model.kind === 'bgnbd') columns.push(`p_purchase_within_${horizon}`);
+
   let spend: Float64Array | undefined;
-  let clv: Float64Array | undefined;
   if (o.spend) {
-    const monetary = Float64Array.from(cols.m);
-    const gg = fitGammaGamma(data.x, monetary);
+    const m = d.monetary as Float64Array;
+    const { spenders, unit } = spendScale(d.x, m);
+    const few = spendFitProblem(spenders);
+    if (few) throw refuse(few);
+    // fitted on amounts scaled to a mean of 1, as the in-app refit does
+    const { fit: gg, params } = fitGammaGammaScaled(d.x, m, unit);
+    const ggProblem = spendFitProblem(spenders, gg);
+    if (ggProblem) throw refuse(ggProblem);
     report.spend = {
       model: 'gammagamma',
-      params: gg.params,
-      logLikelihood: gg.logLikelihood,
+      params,
+      // of the amounts as given (the fit's own is of the scaled ones)
+      logLikelihood: gammaGammaLogLikelihood(params, d.x, m),
       customers: gg.customers,
       converged: gg.converged,
     };
-    spend = gammaGammaConditionalExpectedSpendMany(gg.params, data.x, monetary);
-    columns.push('expected_spend');
-    if (o.months !== undefined || o.unitsPerMonth !== undefined) {
-      if (o.unitsPerMonth === undefined)
-        throw bad('--units-per-month is needed for the CLV (4.345 when the unit is weeks, 30.4375 for days)');
-      const months = positive('months', o.months, 12);
-      const discountRate = positive('discount', o.discount, 0.01);
-      clv = customerLifetimeValue(model, data, spend, {
-        months,
-        discountRate,
-        unitsPerMonth: positive('units-per-month', o.unitsPerMonth, 1),
-      });
-      report.clv = { months, discountRate, unitsPerMonth: Number(o.unitsPerMonth) };
-      columns.push(`clv_${months}m`);
-    }
+    spend = new Float64Array(n);
+    for (let i = 0; i < n; i++)
+      spend[i] = gammaGammaConditionalExpectedSpend(params, d.x[i] as number, m[i] as number);
+    for (let i = 0; i < n; i++)
+      if (!Number.isFinite(spend[i]))
+        throw notFinite('expected_spend', d.ids[i] as string, spend[i] as number);
   }
-  const out = ids.map((id, i) => {
-    const x = data.x[i] as number;
-    const tx = data.tx[i] as number;
-    const T = data.T[i] as number;
-    const r: (string | number)[] = [
-      id,
-      x,
-      tx,
-      T,
-      model.kind === 'bgnbd'
-        ? bgnbdProbabilityAlive(model.params, x, tx, T)
-        : paretoNbdProbabilityAlive(model.params, x, tx, T),
-      expected[i] as number,
-    ];
-    if (model.kind === 'bgnbd') r.push(bgnbdProbabilityPurchase(model.params, horizon, x, tx, T));
-    if (spend) r.push(spend[i] as number);
-    if (clv) r.push(clv[i] as number);
-    return r;
-  });
-  fs.writeFileSync(o.out, stringify(out, { header: true, columns }));
+  const pred = predictRows(model, rows, horizon, clvOptions);
+  const rowOf = rows.rowOf;
+  const { pAlive, expected, pPurchase, discounted } = pred;
+  // each distinct row's part of the line, formatted once (a million customers share ~100,000 rows)
+  const checkRows = (name: string, col: Float64Array | undefined) => {
+    if (col)
+      for (let k = 0; k < col.length; k++)
+        if (!Number.isFinite(col[k]))
+          throw notFinite(name, d.ids[rowOf.indexOf(k)] as string, col[k] as number);
+  };
+  checkRows('p_alive', pAlive);
+  checkRows(`expected_purchases_${horizon}`, expected);
+  checkRows(`p_purchase_within_${horizon}`, pPurchase);
+  checkRows('the CLV discount factor', discounted);
+  const rowText: string[] = new Array<string>(rows.length);
+  for (let k = 0; k < rows.length; k++)
+    rowText[k] =
+      `,${rows.x[k]},${rows.tx[k]},${rows.T[k]},${pAlive[k]},${expected[k]}` +
+      (pPurchase ? `,${pPurchase[k]}` : '');
+  if (clvOptions) report.clv = clvOptions;
+
+  const columns = ['customer_id', 'frequency', 'recency', 'T', 'p_alive', `expected_purchases_${horizon}`];
+  if (pred.pPurchase) columns.push(`p_purchase_within_${horizon}`);
+  if (spend) columns.push('expected_spend');
+  if (clvOptions) columns.push(`clv_${clvOptions.months}m`);
+  const w = csvWriter(o.out);
+  try {
+    w.line(columns.join(','));
+    for (let i = 0; i < n; i++) {
+      const k = rowOf[i] as number;
+      const id = d.quoted ? csvField(d.ids[i] as string) : (d.ids[i] as string);
+      const row = rowText[k] as string;
+      if (!spend) {
+        w.parts(id, row);
+        continue;
+      }
+      if (!discounted) {
+        w.parts(id, row, `,${spend[i]}`);
+        continue;
+      }
+      const clv = (spend[i] as number) * (discounted[k] as number);
+      if (!Number.isFinite(clv)) throw notFinite(`clv_${clvOptions?.months}m`, d.ids[i] as string, clv);
+      w.parts(id, row, `,${spend[i]},${clv}`);
+    }
+    w.commit();
+  } catch (err) {
+    w.abandon();
+    throw err;
+  }
   console.log(JSON.stringify(report, null, 2));
 }
 
@@ -218,7 +278,13 @@ export function registerAnalyticsCommands(program: Command) {
     .requiredOption('--calibration-end <YYYY-MM-DD>', 'last day of the calibration period')
     .option('--unit <days|weeks>', 'time unit of recency and T', 'days')
     .requiredOption('--out <csv>', 'where to write the summary')
-    .action((o: SummarizeOptions) => summarize(o).catch(reportError));
+    .action((o: SummarizeOptions) => {
+      try {
+        summarize(o);
+      } catch (err) {
+        reportError(err);
+      }
+    });
   analytics
     .command('fit')
     .description(
@@ -232,5 +298,11 @@ export function registerAnalyticsCommands(program: Command) {
     .option('--discount <rate>', 'monthly discount rate of the CLV (default 0.01)')
     .option('--units-per-month <u>', 'time units per month for the CLV: 4.345 for weeks, 30.4375 for days')
     .requiredOption('--out <csv>', 'where to write the predictions')
-    .action((o: FitOptions) => fit(o).catch(reportError));
+    .action((o: FitOptions) => {
+      try {
+        fit(o);
+      } catch (err) {
+        reportError(err);
+      }
+    });
 }

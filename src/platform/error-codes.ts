@@ -127,6 +127,7 @@ export const ERROR_CODES = [
   'ENQUIRY_TRANSFER_SAME_OWNER',
   // analytics
   'PREDICTION_RUN_NOT_FOUND',
+  'FIT_REFUSED',
   // outreach
   'SECRET_UNREADABLE',
   'MESSAGE_NOT_FOUND',

@@ -206,8 +206,31 @@ export function fitGammaGamma(
 }
 
 /**
- * E[M | p, q, γ, m̄, x] = p(γ + x·m̄)/(p·x + q − 1); for x = 0 (or no spend) the population
- * mean pγ/(q − 1). Requires q > 1.
+ * Gamma-Gamma fitted on the amounts divided by `unit` (their mean repeat spend, see `spendScale` in
+ * checks.ts): amounts in minor units are in the thousands while the optimiser works near 1. p and q are
+ * scale-free, γ scales with the amounts: `params` is in the amounts' units, `fit` is the fit of the scaled
+ * amounts (judge it with `spendFitProblem`). It starts at p = 1, q = 2, γ = 1, whose mean pγ/(q − 1) is the
+ * scaled amounts' mean.
+ * @example const { unit } = spendScale(s.x, s.monetary); fitGammaGammaScaled(s.x, s.monetary, unit).params
+ */
+export function fitGammaGammaScaled(
+  x: ArrayLike<number>,
+  monetary: ArrayLike<number>,
+  unit: number,
+): { readonly fit: GammaGammaFit; readonly params: GammaGammaParams } {
+  const scaled = new Float64Array(monetary.length);
+  for (let i = 0; i < scaled.length; i++) scaled[i] = (monetary[i] as number) / unit;
+  const fit = fitGammaGamma(x, scaled, { initial: { p: 1, q: 2, gamma: 1 } });
+  return { fit, params: { ...fit.params, gamma: fit.params.gamma * unit } };
+}
+
+/**
+ * E[M | p, q, γ, m̄_x, x] = p(γ + x·m̄_x)/(p·x + q − 1), the mean of the customer's transaction value given
+ * x repeat transactions averaging m̄_x (Fader, Hardie & Lee 2005, eq. 5; Fader & Hardie, "The Gamma-Gamma
+ * Model of Monetary Value", 2013). A weighted average of the population mean pγ/(q − 1) and m̄_x — also for a
+ * repeat buyer whose repeat spend was 0 (refunded, free), who is pulled below the population mean, not given
+ * it. x = 0 gives the population mean (m̄_x is then ignored). Requires q > 1; NaN for a negative or
+ * non-finite m̄_x of a repeat buyer.
  * @example gammaGammaConditionalExpectedSpend({ p: 6.25, q: 3.74, gamma: 15.44 }, 2, 35.5)
  */
 export function gammaGammaConditionalExpectedSpend(
@@ -216,7 +239,8 @@ export function gammaGammaConditionalExpectedSpend(
   monetary: number,
 ): number {
   const { p, q, gamma } = params;
-  if (!(x > 0) || !(monetary > 0)) return (p * gamma) / (q - 1);
+  if (!(x > 0)) return (p * gamma) / (q - 1);
+  if (!(monetary >= 0) || !Number.isFinite(monetary)) return NaN;
   return (p * (gamma + x * monetary)) / (p * x + q - 1);
 }
 

@@ -15,6 +15,7 @@ export {
   hyp2f1,
   hyp2f1Tilde,
   log2F1PlusOne,
+  log2F1PlusOneGrad,
 } from './special.ts';
 export {
   minimize,
@@ -56,12 +57,26 @@ export {
 } from './paretonbd.ts';
 export {
   fitGammaGamma,
+  fitGammaGammaScaled,
   gammaGammaLogLikelihood,
   gammaGammaConditionalExpectedSpend,
   gammaGammaConditionalExpectedSpendMany,
   type GammaGammaParams,
   type GammaGammaFit,
 } from './gammagamma.ts';
+export {
+  MIN_CUSTOMERS,
+  MIN_REPEAT_BUYERS,
+  MIN_SPEND_CUSTOMERS,
+  PARAM_MIN,
+  PARAM_MAX,
+  isIdentified,
+  dataShortfall,
+  purchaseFitProblem,
+  spendFitProblem,
+  spendScale,
+} from './checks.ts';
+export { predictRows, type RowPredictions } from './predict.ts';
 export {
   customerLifetimeValue,
   discountedExpectedPurchases,

@@ -253,6 +253,166 @@ export function log2F1PlusOne(a: number, b: number, z: number): number {
 }
 
 /**
+ * log ₂F₁(a, b; a + 1; z) as {@link log2F1PlusOne}, and its partial derivatives written into `grad`:
+ * [∂/∂a, ∂/∂b, ∂/∂z]. The series and the continued fraction are differentiated term by term (forward mode),
+ * so the derivatives are those of the value returned, to about the same relative precision.
+ * @example const g = new Float64Array(3); log2F1PlusOneGrad(1, 1, 0.5, g) // g[2] = d/dz log(−ln(1−z)/z) at 0.5
+ */
+export function log2F1PlusOneGrad(a: number, b: number, z: number, grad: Float64Array): number {
+  const L1 = Math.log1p(-z);
+  if (z === 0) {
+    grad[0] = 0;
+    grad[1] = 0;
+    grad[2] = b - 1 + (a + 1 - b) / (a + 1); // (1 − b)·(−1) + ₂F₁'(0) with ₂F₁'(0) = B/C
+    return 0;
+  }
+  const B = a + 1 - b;
+  const C = a + 1;
+  // g = ₂F₁(1, B; C; z) and its derivatives along B, C, z
+  let g: number;
+  let gB: number;
+  let gC: number;
+  let gz: number;
+  if (z <= 0.9) {
+    // u_n = Π_{k<n} (B+k)/(C+k)·z: ∂log u_n/∂B = Σ_{k<n} 1/(B+k), ∂/∂C = −Σ 1/(C+k), ∂/∂z = n/z
+    g = 1;
+    gB = 0;
+    gC = 0;
+    gz = 0;
+    let u = 1;
+    let sB = 0;
+    let sC = 0;
+    for (let n = 0; n < 100000; n++) {
+      u *= ((B + n) / (C + n)) * z;
+      sB += 1 / (B + n);
+      sC -= 1 / (C + n);
+      const dz = (n + 1) / z;
+      g += u;
+      gB += u * sB;
+      gC += u * sC;
+      gz += u * dz;
+      if (Math.abs(u) * (1 + Math.abs(sB) + Math.abs(sC) + dz) <= EPS * Math.abs(g) * (1 - z)) break;
+    }
+  } else {
+    const out = cfScratch;
+    g = gaussCfOneGrad(B, C, z, out);
+    gB = out[0] as number;
+    gC = out[1] as number;
+    gz = out[2] as number;
+  }
+  grad[0] = (gB + gC) / g;
+  grad[1] = -L1 - gB / g;
+  grad[2] = -(1 - b) / (1 - z) + gz / g;
+  return (1 - b) * L1 + Math.log(g);
+}
+const cfScratch = new Float64Array(3);
+
+/**
+ * {@link gaussCfOne} with its derivatives along B, C and z (into `d`): the modified Lentz iteration carried
+ * in forward mode, each quantity with its three partial derivatives.
+ */
+function gaussCfOneGrad(B: number, C: number, z: number, d3: Float64Array): number {
+  const p = C - 1;
+  const q = B - C + 1;
+  // derivatives of p, q, z along (B, C, z)
+  const pB = 0;
+  const pC = 1;
+  const qB = 1;
+  const qC = -1;
+  const tiny = 1e-300;
+  const qab = p + q;
+  const qap = p + 1;
+  // d0 = 1 − qab·z/qap
+  let d = 1 - (qab * z) / qap;
+  let dB = -((pB + qB) * z) / qap + (qab * z * pB) / (qap * qap);
+  let dC = -((pC + qC) * z) / qap + (qab * z * pC) / (qap * qap);
+  let dz = -qab / qap;
+  if (Math.abs(d) < tiny) d = tiny;
+  // d = 1/d
+  d = 1 / d;
+  dB = -dB * d * d;
+  dC = -dC * d * d;
+  dz = -dz * d * d;
+  let c = 1;
+  let cB = 0;
+  let cC = 0;
+  let cz = 0;
+  let h = d;
+  let hB = dB;
+  let hC = dC;
+  let hz = dz;
+  /** One Lentz step with coefficient aa (and its derivatives): updates d, c, h; returns del − 1. */
+  const step = (aa: number, aB: number, aC: number, az: number): number => {
+    // d ← 1 / (1 + aa·d)
+    let nd = 1 + aa * d;
+    let ndB = aB * d + aa * dB;
+    let ndC = aC * d + aa * dC;
+    let ndz = az * d + aa * dz;
+    if (Math.abs(nd) < tiny) {
+      nd = tiny;
+      ndB = ndC = ndz = 0;
+    }
+    d = 1 / nd;
+    dB = -ndB * d * d;
+    dC = -ndC * d * d;
+    dz = -ndz * d * d;
+    // c ← 1 + aa/c
+    let nc = 1 + aa / c;
+    let ncB = aB / c - (aa * cB) / (c * c);
+    let ncC = aC / c - (aa * cC) / (c * c);
+    let ncz = az / c - (aa * cz) / (c * c);
+    if (Math.abs(nc) < tiny) {
+      nc = tiny;
+      ncB = ncC = ncz = 0;
+    }
+    c = nc;
+    cB = ncB;
+    cC = ncC;
+    cz = ncz;
+    // h ← h·del, del = d·c
+    const del = d * c;
+    const delB = dB * c + d * cB;
+    const delC = dC * c + d * cC;
+    const delz = dz * c + d * cz;
+    hB = hB * del + h * delB;
+    hC = hC * del + h * delC;
+    hz = hz * del + h * delz;
+    h *= del;
+    // the derivatives have settled when this step moves none of them by more than rounding
+    const ah = Math.abs(h);
+    settled =
+      Math.abs(h * delB) <= 1e-12 * (Math.abs(hB) + ah) &&
+      Math.abs(h * delC) <= 1e-12 * (Math.abs(hC) + ah) &&
+      Math.abs(h * delz) <= 1e-12 * (Math.abs(hz) + ah);
+    return del - 1;
+  };
+  let settled = false;
+  for (let m = 1; m < 200000; m++) {
+    const m2 = 2 * m;
+    // aa = m(q − m)z / ((p − 1 + 2m)(p + 2m)); ∂den/∂p = 2p − 1 + 4m
+    let den = (p - 1 + m2) * (p + m2);
+    let aa = (m * (q - m) * z) / den;
+    let dp = 2 * p - 1 + 2 * m2;
+    step(aa, (m * qB * z - aa * dp * pB) / den, (m * qC * z - aa * dp * pC) / den, (m * (q - m)) / den);
+    // aa = −(p + m)(p + q + m)z / ((p + 2m)(p + 1 + 2m)); ∂den/∂p = 2p + 1 + 4m
+    den = (p + m2) * (qap + m2);
+    aa = (-(p + m) * (qab + m) * z) / den;
+    dp = 2 * p + 1 + 2 * m2;
+    const r = step(
+      aa,
+      (-(pB * (qab + m) + (p + m) * (pB + qB)) * z - aa * dp * pB) / den,
+      (-(pC * (qab + m) + (p + m) * (pC + qC)) * z - aa * dp * pC) / den,
+      (-(p + m) * (qab + m)) / den,
+    );
+    if (Math.abs(r) < 1e-16 && settled) break;
+  }
+  d3[0] = hB;
+  d3[1] = hC;
+  d3[2] = hz;
+  return h;
+}
+
+/**
  * ₂F₁(1, B; C; z) by the continued fraction of the incomplete beta function
  * (modified Lentz): with p = C − 1, q = B − C + 1, ₂F₁(1, B; C; z) = ₂F₁(p+q, 1; p+1; z).
  */

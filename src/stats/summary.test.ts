@@ -65,6 +65,58 @@ describe('summarize', () => {
   });
 });
 
+describe('summarize: refunds (negative amounts) are netted out, never counted as purchases', () => {
+  const day = (d: string) => toEpochDay(d);
+  const s = summarizeColumns(
+    {
+      customerId: ['a', 'a', 'a', 'a', 'b', 'b', 'b', 'c', 'c', 'd', 'd', 'd', 'd', 'e', 'e'],
+      day: [
+        day('2024-01-01'), // a: first purchase 40
+        day('2024-01-10'), // a: repeat 30 …
+        day('2024-01-12'), // … refunded 10 two days later (not a purchase day)
+        day('2024-01-20'), // a: repeat 50
+        day('2024-01-01'), // b: first 20
+        day('2024-01-08'), // b: repeat 25 …
+        day('2024-01-09'), // … refunded 100: all of it, then all of the first; 55 more than bought is dropped
+        day('2024-01-05'), // c: refunds only: not a customer of the summary
+        day('2024-01-06'),
+        day('2024-01-02'), // d: first 10
+        day('2024-01-15'), // d: a refund the same day as a purchase, listed first: netted against it
+        day('2024-01-15'), // d: purchase 60 → 45
+        day('2024-02-10'), // d: a refund after calibration end: the calibration summary does not change
+        day('2024-01-03'), // e: first 10
+        day('2024-01-04'), // e: repeat 0 (free)
+      ],
+      amount: [40, 30, -10, 50, 20, 25, -100, -5, -5, 10, -15, 60, -60, 10, 0],
+    },
+    { calibrationEnd: '2024-01-31' },
+  );
+  const at = (id: string) => s.ids.indexOf(id);
+
+  it('takes a refund off the latest purchase days up to it, none below 0', () => {
+    expect(s.ids).toEqual(['a', 'b', 'd', 'e']);
+    expect([s.x[at('a')], s.tx[at('a')], s.monetary[at('a')]]).toEqual([2, 19, (20 + 50) / 2]);
+    expect([s.x[at('b')], s.monetary[at('b')]]).toEqual([1, 0]);
+    expect([s.x[at('d')], s.monetary[at('d')]]).toEqual([1, 45]);
+    expect([s.x[at('e')], s.monetary[at('e')]]).toEqual([1, 0]);
+    for (const m of s.monetary) expect(m).toBeGreaterThanOrEqual(0);
+  });
+
+  it('says how many customers it touched', () => {
+    expect(s.refunds).toEqual({ customers: 3, exceedingPurchases: 1, refundOnly: 1 });
+    expect(s.excludedAfterCalibration).toBe(0);
+  });
+
+  it('changes nothing for a log without refunds (the CDNOW summary is checked exactly in cdnow.test.ts)', () => {
+    const t = summarizeColumns(
+      { customerId: [1, 1, 1], day: [0, 5, 5], amount: [3, 4, 0] },
+      { calibrationEnd: 9 },
+    );
+    expect([t.x[0], t.monetary[0]]).toEqual([1, 4]);
+    expect(t.refunds).toEqual({ customers: 0, exceedingPurchases: 0, refundOnly: 0 });
+  });
+});
+
 describe('compressRfm', () => {
   it('is exact: the likelihood over unique weighted rows equals the one over customers', () => {
     const x = [0, 0, 1, 1, 1, 3, 0, 3];

@@ -6,6 +6,9 @@
  * CDNOW numbers): purchases on the same day are one purchase (amounts summed); x = number of
  * purchase days after the first; t_x = last − first; T = calibrationEnd − first (all divided
  * by `unitDays`); monetary = mean amount of the repeat purchase days (0 when x = 0).
+ * A negative amount is a refund, not a purchase: it is taken off the customer's latest purchase days up to its
+ * date (never below 0 — as an order's net amount is its total less what was refunded, at most all of it), so
+ * monetary is never negative; refunds after calibrationEnd do not change the calibration summary.
  */
 
 /** One purchase. `date` is 'YYYY-MM-DD', 'YYYYMMDD' or an epoch day (days since 1970-01-01). */
@@ -50,6 +53,16 @@ export interface CustomerSummary {
   readonly holdoutLength: number;
   /** Customers whose first purchase is after calibrationEnd (left out). */
   readonly excludedAfterCalibration: number;
+  /**
+   * Refunds (negative amounts) netted out: customers of the summary with a refund up to calibrationEnd, those
+   * of them whose refunds exceeded what they had bought by then (the excess is dropped), and customers with
+   * refunds only (left out).
+   */
+  readonly refunds: {
+    readonly customers: number;
+    readonly exceedingPurchases: number;
+    readonly refundOnly: number;
+  };
 }
 
 /**
@@ -148,39 +161,71 @@ export function summarizeColumns(cols: PurchaseColumns, options: SummaryOptions)
   const firstDay = new Float64Array(m);
   const xHoldout = new Float64Array(m);
   const keep = new Uint8Array(m);
+  const refunds = { customers: 0, exceedingPurchases: 0, refundOnly: 0 };
   let kept = 0;
+  let afterCalibration = 0;
   for (let k = 0; k < m; k++) {
     const s = start[k] as number;
     const e = start[k + 1] as number;
     insertionSortPairs(day, amt, s, e);
+    // purchase days, compacted in place into [s, w): each day's purchases summed, then that day's refunds
+    // (negative amounts, up to calibration end) taken off the latest purchase days up to it, none below 0
+    let w = s;
+    let refunded = false;
+    let exceeded = false;
+    for (let j = s; j < e;) {
+      const dj = day[j] as number;
+      let bought = 0;
+      let purchase = false;
+      let refund = 0;
+      for (; j < e && day[j] === dj; j++) {
+        const a = amt[j] as number;
+        if (a < 0) refund -= a;
+        else {
+          bought += a;
+          purchase = true;
+        }
+      }
+      if (purchase) {
+        day[w] = dj;
+        amt[w] = bought;
+        w++;
+      }
+      if (refund > 0 && dj <= calEnd) {
+        refunded = true;
+        for (let q = w - 1; q >= s && refund > 0; q--) {
+          const take = Math.min(amt[q] as number, refund);
+          amt[q] = (amt[q] as number) - take;
+          refund -= take;
+        }
+        if (refund > 0) exceeded = true;
+      }
+    }
+    if (w === s) {
+      refunds.refundOnly++;
+      continue;
+    }
     const first = day[s] as number;
-    if (first > calEnd) continue;
+    if (first > calEnd) {
+      afterCalibration++;
+      continue;
+    }
+    if (refunded) refunds.customers++;
+    if (exceeded) refunds.exceedingPurchases++;
     keep[k] = 1;
     kept++;
     let repeats = 0;
     let repeatSum = 0;
     let last = first;
     let hold = 0;
-    let prev = first;
-    let curAmt = 0; // amount of the current (repeat) day being accumulated
-    for (let j = s + 1; j < e; j++) {
+    for (let j = s + 1; j < w; j++) {
       const dj = day[j] as number;
-      if (dj === prev) {
-        if (dj <= calEnd && repeats > 0) curAmt += amt[j] as number;
-        continue;
-      }
-      if (repeats > 0 && prev <= calEnd) repeatSum += curAmt;
-      prev = dj;
       if (dj <= calEnd) {
         repeats++;
         last = dj;
-        curAmt = amt[j] as number;
-      } else if (dj <= obsEnd) {
-        hold++;
-        curAmt = 0;
-      }
+        repeatSum += amt[j] as number;
+      } else if (dj <= obsEnd) hold++;
     }
-    if (repeats > 0 && prev <= calEnd) repeatSum += curAmt;
     x[k] = repeats;
     tx[k] = (last - first) / unit;
     T[k] = (calEnd - first) / unit;
@@ -200,6 +245,7 @@ export function summarizeColumns(cols: PurchaseColumns, options: SummaryOptions)
       xHoldout,
       holdoutLength,
       excludedAfterCalibration: 0,
+      refunds,
     };
   }
   const ids: (string | number)[] = [];
@@ -225,7 +271,8 @@ export function summarizeColumns(cols: PurchaseColumns, options: SummaryOptions)
     firstDay: pick(firstDay),
     xHoldout: pick(xHoldout),
     holdoutLength,
-    excludedAfterCalibration: m - kept,
+    excludedAfterCalibration: afterCalibration,
+    refunds,
   };
 }
 

@@ -5,21 +5,19 @@
 import {
   compressRfm,
   createRng,
+  dataShortfall,
   fitBgNbd,
-  fitGammaGamma,
+  fitGammaGammaScaled,
   fitParetoNbd,
+  purchaseFitProblem,
+  spendFitProblem,
+  spendScale,
   paretoNbdConditionalExpected,
   type BgNbdParams,
   type GammaGammaParams,
   type ParetoNbdParams,
 } from '../../stats/index.ts';
 import { summarizeDays, type DaySummary, type PurchaseDays } from './purchases.ts';
-
-/** Minimums below which a workspace gets RFM and lifecycle only: a fit on less would be noise. */
-export const MIN_CUSTOMERS = 20;
-export const MIN_REPEAT_BUYERS = 2;
-/** Gamma-Gamma needs this many repeat buyers with spend; below, expected spend is the customer's own average. */
-export const MIN_SPEND_CUSTOMERS = 10;
 
 type FitSummary<P> = {
   params: P;
@@ -36,15 +34,6 @@ export type Fits = {
   /** Customers the purchase models were fitted on (a uniform sample of large workspaces). */
   sampled: boolean;
 };
-
-const finite = (o: object) => Object.values(o).every((v) => typeof v !== 'number' || Number.isFinite(v));
-/**
- * Parameters an identified fit can have (time unit: days). A fit that runs off to the edge (e.g. r → ∞ when
- * every customer buys at the same pace, s → 0 when nobody seems to leave) is not a model of the data: its
- * forecasts would be made up, so the workspace gets descriptive scores only.
- */
-const identified = (o: object) =>
-  Object.values(o).every((v) => typeof v !== 'number' || (Number.isFinite(v) && v >= 1e-5 && v <= 1e6));
 
 /** Indices of a uniform random sample of at most `max` of `n` rows (all of them when n ≤ max). */
 export function sampleRows(n: number, max: number, seed: number): Int32Array | undefined {
@@ -65,7 +54,7 @@ function pick(s: DaySummary, rows: Int32Array | undefined) {
 
 /**
  * Fit Pareto/NBD and BG/NBD on (a sample of at most `maxCustomers` of) the summary, and Gamma-Gamma on its
- * repeat buyers. Returns undefined with the reason when the data cannot support a fit (non-finite result).
+ * repeat buyers (see stats/checks.ts). Returns the reason instead when the data cannot support a fit.
  */
 export function fitModels(
   s: DaySummary,
@@ -75,37 +64,19 @@ export function fitModels(
   const rows = sampleRows(s.x.length, maxCustomers, seed);
   const d = pick(s, rows);
   const compressed = compressRfm(d.x, d.tx, d.T);
-  const edge = (m: string, p: object) =>
-    `The ${m} fit ran to the edge of its parameters (${Object.entries(p)
-      .map(([k, v]) => `${k} ${Number(v).toPrecision(3)}`)
-      .join(
-        ', ',
-      )}): the purchase history does not yet show how buying rates and loyalty vary between customers`;
   const bg = fitBgNbd(compressed);
   // checked before Pareto/NBD: its likelihood is slow to evaluate at extreme parameters
-  if (!identified(bg.params) || !Number.isFinite(bg.logLikelihood))
-    return { reason: edge('BG/NBD', bg.params) };
+  const bgProblem = purchaseFitProblem('BG/NBD', bg);
+  if (bgProblem) return { reason: bgProblem };
   const pn = fitParetoNbd(compressed);
-  if (!identified(pn.params) || !Number.isFinite(pn.logLikelihood))
-    return { reason: edge('Pareto/NBD', pn.params) };
+  const pnProblem = purchaseFitProblem('Pareto/NBD', pn);
+  if (pnProblem) return { reason: pnProblem };
+  // Gamma-Gamma when it can value customers, else (null) each customer's own average spend
   let gammagamma: Fits['gammagamma'] = null;
-  let spenders = 0;
-  for (let i = 0; i < d.x.length; i++)
-    if ((d.x[i] as number) > 0 && (d.monetary[i] as number) > 0) spenders++;
-  if (spenders >= MIN_SPEND_CUSTOMERS) {
-    // fitted on amounts scaled to a mean of 1 (minor units are in the thousands; the optimiser starts at 1):
-    // p and q are scale-free, γ scales with the amounts
-    let sum = 0;
-    for (let i = 0; i < d.x.length; i++)
-      if ((d.x[i] as number) > 0) sum += Math.max(0, d.monetary[i] as number);
-    const unit = sum / spenders;
-    const gg = fitGammaGamma(
-      d.x,
-      Float64Array.from(d.monetary, (v) => v / unit),
-    );
-    const params = { ...gg.params, gamma: gg.params.gamma * unit };
-    // q ≤ 1 means an infinite mean spend: not usable for forecasts
-    if (finite(params) && params.q > 1 && Number.isFinite(gg.logLikelihood))
+  const { spenders, unit } = spendScale(d.x, d.monetary);
+  if (!spendFitProblem(spenders)) {
+    const { fit: gg, params } = fitGammaGammaScaled(d.x, d.monetary, unit);
+    if (!spendFitProblem(spenders, gg))
       gammagamma = {
         params,
         logLikelihood: gg.logLikelihood,
@@ -155,12 +126,12 @@ export function holdoutCheck(p: PurchaseDays, today: number, maxCustomers: numbe
   const s = summarizeDays(p, calEnd, today);
   let repeat = 0;
   for (let i = 0; i < s.x.length; i++) if ((s.x[i] as number) > 0) repeat++;
-  if (s.x.length < MIN_CUSTOMERS || repeat < MIN_REPEAT_BUYERS) return undefined;
+  if (dataShortfall(s.x.length, repeat, 'the calibration period')) return undefined;
   const rows = sampleRows(s.x.length, maxCustomers, 2);
   const d = pick(s, rows);
   const hold = rows ? Float64Array.from(rows, (i) => s.xHoldout[i] as number) : s.xHoldout;
   const fit = fitParetoNbd(compressRfm(d.x, d.tx, d.T));
-  if (!identified(fit.params)) return undefined;
+  if (purchaseFitProblem('Pareto/NBD', fit)) return undefined;
   const sums = Array.from({ length: 8 }, () => ({ n: 0, actual: 0, predicted: 0 }));
   let totalActual = 0;
   let totalPredicted = 0;

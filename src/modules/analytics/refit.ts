@@ -2,7 +2,8 @@
  * The computing half of a refit: purchase days in, parameters, diagnostics, chart data and per-customer
  * scores out. Pure (the service reads the orders and stores the result).
  */
-import { fitModels, holdoutCheck, MIN_CUSTOMERS, MIN_REPEAT_BUYERS, type Fits, type Holdout } from './fit.ts';
+import { dataShortfall } from '../../stats/index.ts';
+import { fitModels, holdoutCheck, type Fits, type Holdout } from './fit.ts';
 import { computeInsights, type Insights } from './insights.ts';
 import { dayToDate, summarizeDays, type PurchaseDays } from './purchases.ts';
 import { scoreCustomers, type Scores } from './score.ts';
@@ -72,9 +73,9 @@ export function computeRefit(purchases: PurchaseDays, o: RefitOptions): RefitRes
   const n = summary.x.length;
   let reason: string | null = null;
   let fits: Fits | null = null;
-  if (n < MIN_CUSTOMERS || repeatBuyers < MIN_REPEAT_BUYERS) {
-    reason = `Forecasts need at least ${MIN_CUSTOMERS} customers with orders and ${MIN_REPEAT_BUYERS} who came back; this workspace has ${n} and ${repeatBuyers}`;
-  } else {
+  const shortfall = dataShortfall(n, repeatBuyers, 'this workspace');
+  if (shortfall) reason = shortfall;
+  else {
     const r = fitModels(summary, o.maxFitCustomers ?? 50_000);
     if ('reason' in r) reason = r.reason;
     else fits = r.fits;
