@@ -334,7 +334,7 @@ export function createCampaignService(deps: {
     /** Campaigns whose last message has left become "done". */
     async finishCampaigns(ws: string, ids: string[]) {
       for (const id of ids)
-        if ((await outbox.pending(ws, id)) === 0)
+        if (!(await outbox.hasPending(ws, id)))
           await db
             .updateTable('campaigns')
             .set({ status: 'done', sent_at: nowIso() })
