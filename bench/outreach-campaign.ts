@@ -24,7 +24,8 @@
  *
  * The workspace's send rate (Settings → Messages, at most 10,000 a minute through the API) is raised to
  * 1,000,000,000 a minute in the database for the measurement, so the sender runs at its own pace.
- * Results are printed as Markdown and saved to bench/out/outreach-results.json.
+ * Results are printed as Markdown and saved to bench/out/outreach-results-<label>.json. `--runs 0` or
+ * `--send-runs 0` leaves that part out; `--send 100000` sends the whole campaign (audience: everyone).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,7 +43,7 @@ import { compose } from '../src/modules/outreach/compose.ts';
 import { newMessageRow, type MessageRow } from '../src/modules/outreach/outbox.repository.ts';
 import { notSendable } from '../src/modules/outreach/outreach.errors.ts';
 import type { Eligibility } from '../src/modules/outreach/outreach.repository.ts';
-import { cpuSecondsOf, postgresCpuSeconds } from './lookup/child.ts';
+import { cpuSecondsOf } from './lookup/child.ts';
 import { rng } from './lookup/phones.ts';
 import { OUT_DIR, openBench, pgAdminUrl, pgBenchDb, type Dialect } from './outreach/seed.ts';
 
@@ -55,6 +56,8 @@ const { values: args } = parseArgs({
     dialect: { type: 'string' },
     /** Write a CPU profile of each Rapport send run into this folder. */
     'cpu-prof': { type: 'string' },
+    /** Names the results file: bench/out/outreach-results-<label>.json. */
+    label: { type: 'string', default: 'latest' },
   },
 });
 const CUSTOMERS = Number(args.customers);
@@ -128,24 +131,38 @@ function sampleMemory() {
     clearInterval(timer);
     const end = at();
     peak = { rss: Math.max(peak.rss, end.rss), heap: Math.max(peak.heap, end.heap) };
-    return { start, peak, end };
+    gc();
+    return { start, peak, end, afterGc: at() };
   };
 }
 type MemReport = ReturnType<ReturnType<typeof sampleMemory>>;
 
+/** CPU seconds so far of each PostgreSQL backend serving the bench database, by pid. */
+function backends(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const title = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (/^postgres: (?:\S+: )?\S+ (\S+) /.exec(title)?.[1] === pgBenchDb())
+        out.set(Number(entry), cpuSecondsOf(Number(entry)));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
+
 function cpuMeter(dialect: Dialect, sinkPid: number) {
-  const self = () => process.cpuUsage();
-  const pgCpu = () => (dialect === 'postgres' ? postgresCpuSeconds(pgBenchDb()) : 0);
-  const s0 = self();
+  const s0 = process.cpuUsage();
   const k0 = cpuSecondsOf(sinkPid);
-  const p0 = pgCpu();
+  // per backend: one that the pool closed meanwhile (idle) is left out, one it opened counts from zero
+  const p0 = dialect === 'postgres' ? backends() : new Map<number, number>();
   return () => {
     const s = process.cpuUsage(s0);
-    return {
-      self: (s.user + s.system) / 1e6,
-      sink: cpuSecondsOf(sinkPid) - k0,
-      db: pgCpu() - p0,
-    };
+    let db = 0;
+    if (dialect === 'postgres') for (const [pid, cpu] of backends()) db += cpu - (p0.get(pid) ?? 0);
+    return { self: (s.user + s.system) / 1e6, sink: cpuSecondsOf(sinkPid) - k0, db };
   };
 }
 
@@ -164,6 +181,9 @@ async function profile(name: string): Promise<() => Promise<void>> {
     session.disconnect();
   };
 }
+
+const cpuText = (c: { self: number; db: number }) =>
+  `${c.self.toFixed(2)} s here${c.db ? ` + ${c.db.toFixed(2)} s PostgreSQL` : ''}`;
 
 // --- queuing ---
 
@@ -350,12 +370,16 @@ async function benchDialect(dialect: Dialect) {
         `(${(ids.length - excluded).toLocaleString('en')} eligible)`,
     );
 
-    const queue: { s: number; queued: number; skipped: number; rssPeak: number }[] = [];
+    type Cpu = ReturnType<ReturnType<typeof cpuMeter>>;
+    const queue: { s: number; queued: number; skipped: number; rssPeak: number; cpu: Cpu }[] = [];
     const raw: number[] = [];
+    const rawCpu: Cpu[] = [];
     for (let run = 1; run <= RUNS; run++) {
       const base = `baseline-${run}-${Date.now()}`;
       const rows = rowsOf(ws, base, 'cli', elig);
+      const rc = cpuMeter(dialect, sink.pid);
       const rawS = await rawInsert(app, rows);
+      rawCpu.push(rc());
       raw.push(rawS);
       await db
         .deleteFrom('messages')
@@ -365,12 +389,15 @@ async function benchDialect(dialect: Dialect) {
 
       const id = await newCampaign(app, ws, `Everyone ${run}`, { kind: 'all' });
       const mem = sampleMemory();
+      const qc = cpuMeter(dialect, sink.pid);
       const q = await queueTimed(app, ws, id);
+      const cpu = qc();
       const m = mem();
-      queue.push({ s: q.s, queued: q.queued, skipped: q.skipped, rssPeak: m.peak.rss });
+      queue.push({ s: q.s, queued: q.queued, skipped: q.skipped, rssPeak: m.peak.rss, cpu });
       await services.campaigns.cancelCampaign(ws, id, { ...ACTOR, workspaceId: ws });
       log(
-        `  run ${run}: raw insert ${rawS.toFixed(2)} s; queueCampaign ${q.s.toFixed(2)} s ` +
+        `  run ${run}: raw insert ${rawS.toFixed(2)} s (CPU ${cpuText(rawCpu.at(-1) as Cpu)}); ` +
+          `queueCampaign ${q.s.toFixed(2)} s (CPU ${cpuText(cpu)}) ` +
           `(${q.queued.toLocaleString('en')} queued, ${q.skipped.toLocaleString('en')} skipped; peak RSS ${mb(m.peak.rss)} MB)`,
       );
     }
@@ -414,7 +441,7 @@ async function benchDialect(dialect: Dialect) {
         `  send ${run}: ${q.queued.toLocaleString('en')} queued in ${q.s.toFixed(2)} s; Rapport ${mine.sent} in ` +
           `${mine.s.toFixed(1)} s = ${mine.perS.toFixed(0)}/s (RSS ${mb(mine.mem.start.rss)} → peak ` +
           `${mb(mine.mem.peak.rss)} → ${mb(mine.mem.end.rss)} MB, heap ${mb(mine.mem.start.heap)} → ` +
-          `${mb(mine.mem.peak.heap)} → ${mb(mine.mem.end.heap)} MB); bare nodemailer ${b.perS.toFixed(0)}/s; ` +
+          `${mb(mine.mem.peak.heap)} → ${mb(mine.mem.end.heap)} MB, ${mb(mine.mem.afterGc.heap)} MB after GC); bare nodemailer ${b.perS.toFixed(0)}/s; ` +
           `ratio ${(mine.perS / b.perS).toFixed(3)}`,
       );
     }
@@ -425,6 +452,7 @@ async function benchDialect(dialect: Dialect) {
       eligibilityS: eligS,
       queue,
       raw,
+      rawCpu,
       rapport: rapport.map(({ counts: _c, ...x }) => x),
       bare,
     };
@@ -445,21 +473,27 @@ log(
       .map((x) => x.toFixed(1))
       .join(' ')}\n`,
 );
-log('| database | queueCampaign (median, runs) | raw insert of the same rows | ratio | queued / skipped |');
-log('| --- | --- | --- | --- | --- |');
+log(
+  '| database | queueCampaign (median, runs) | raw insert of the same rows | ratio | CPU s: queueCampaign / raw (this process + PostgreSQL) | queued / skipped |',
+);
+log('| --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
+  if (!r.queue.length) continue;
   const q = r.queue.map((x) => x.s);
   log(
     `| ${r.dialect} | **${median(q).toFixed(2)} s** (${q.map((x) => x.toFixed(2)).join(', ')}) | ` +
       `${median(r.raw).toFixed(2)} s (${r.raw.map((x) => x.toFixed(2)).join(', ')}) | ` +
-      `${r2(median(q) / median(r.raw))} × | ${r.queue[0]?.queued.toLocaleString('en')} / ${r.queue[0]?.skipped.toLocaleString('en')} |`,
+      `${r2(median(q) / median(r.raw))} × | ` +
+      `${median(r.queue.map((x) => x.cpu.self + x.cpu.db)).toFixed(2)} / ${median(r.rawCpu.map((x) => x.self + x.db)).toFixed(2)} | ` +
+      `${r.queue[0]?.queued.toLocaleString('en')} / ${r.queue[0]?.skipped.toLocaleString('en')} |`,
   );
 }
 log(
-  '\n| database | messages | Rapport msg/s (median, runs) | bare nodemailer msg/s | ratio | RSS start → peak → end | heap start → peak → end | CPU s per 1,000: sender / sink / PostgreSQL (bare: client / sink) |',
+  '\n| database | messages | Rapport msg/s (median, runs) | bare nodemailer msg/s | ratio | RSS start → peak → end | V8 heap used start → peak → end | CPU s per 1,000: sender / sink / PostgreSQL (bare: client / sink) |',
 );
 log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
+  if (!r.rapport.length) continue;
   const mine = r.rapport.map((x) => x.perS);
   const bare = r.bare.map((x) => x.perS);
   const mid = r.rapport.find((x) => x.perS === median(mine)) ?? r.rapport[0];
@@ -471,7 +505,7 @@ for (const r of results) {
   const cm = r.rapport.map(per);
   const cb = r.bare.map(per);
   const mem = (m: MemReport, k: 'rss' | 'heap') =>
-    `${mb(m.start[k])} → ${mb(m.peak[k])} → ${mb(m.end[k])} MB`;
+    `${mb(m.start[k])} → ${mb(m.peak[k])} → ${mb(m.end[k])} (${mb(m.afterGc[k])} after GC) MB`;
   log(
     `| ${r.dialect} | ${mid?.sent.toLocaleString('en')} | **${median(mine).toFixed(0)}** (${mine.map((x) => x.toFixed(0)).join(', ')}) | ` +
       `${median(bare).toFixed(0)} (${bare.map((x) => x.toFixed(0)).join(', ')}) | **${(median(mine) / median(bare)).toFixed(3)}** | ` +
@@ -481,4 +515,7 @@ for (const r of results) {
   );
 }
 fs.mkdirSync(OUT_DIR, { recursive: true });
-fs.writeFileSync(path.join(OUT_DIR, 'outreach-results.json'), JSON.stringify(results, null, 2));
+fs.writeFileSync(
+  path.join(OUT_DIR, `outreach-results-${args.label}.json`),
+  JSON.stringify({ at: new Date().toISOString(), args, loadavg: os.loadavg(), results }, null, 2),
+);
