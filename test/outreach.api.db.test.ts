@@ -393,6 +393,81 @@ for (const dialect of DIALECTS) {
       for (let i = 0; i < 30; i++) expect(mailTo(`race${i}@example.com`)).toHaveLength(1);
     });
 
+    it('a campaign message whose address was suppressed after queuing is skipped when its turn comes', async () => {
+      const id = await customer('Soon Gone', 'soon@camp.example', true);
+      const c = (
+        await post('/api/v1/campaigns', {
+          name: 'Later',
+          audience: { kind: 'customers', ids: [id] },
+          channel: 'email',
+          purpose: 'marketing',
+          subject: 'Hi',
+          body: 'News',
+        })
+      ).json();
+      expect((await post(`/api/v1/campaigns/${c.id}/send`, {})).statusCode).toBe(202);
+      await t.services.campaigns.queueCampaign(ws, c.id, async () => {});
+      const s = await post('/api/v1/suppressions', {
+        channel: 'email',
+        address: 'Soon@Camp.example',
+        reason: 'complaint',
+      });
+      expect(s.statusCode).toBeLessThan(300);
+      await drain();
+      expect(mailTo('soon@camp.example')).toHaveLength(0);
+      const items = (await get(`/api/v1/campaigns/${c.id}/messages`)).json().items;
+      expect(items).toHaveLength(1);
+      expect(items[0]).toMatchObject({ status: 'skipped', to: 'soon@camp.example' });
+      expect((await get(`/api/v1/campaigns/${c.id}`)).json().counts).toMatchObject({
+        'skipped:suppressed': 1,
+      });
+    });
+
+    it('a workspace sends at most its rate a minute; the rest waits for the next minute', async () => {
+      // a workspace of its own: its rate counts only its messages
+      const other = await t.newWorkspace({ name: 'Slow Sender' });
+      const req = (method: 'POST' | 'PUT' | 'GET', url: string, payload?: object) =>
+        t.app.inject({ method, url, headers: other.auth, ...(payload && { payload }) });
+      const set = await req('PUT', '/api/v1/outreach/settings', {
+        fromEmail: 'hello@slow.example',
+        ratePerMinute: 2,
+      });
+      expect(set.statusCode).toBe(200);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const c = await req('POST', '/api/v1/customers', {
+          name: `Rate ${i}`,
+          emails: [{ address: `rate${i}@example.com` }],
+        });
+        const m = await req('POST', `/api/v1/customers/${c.json().id}/messages`, {
+          channel: 'email',
+          purpose: 'service',
+          subject: 'Hi',
+          body: 'x',
+        });
+        ids.push(m.json().id);
+      }
+      const status = async () =>
+        Promise.all(ids.map(async (id) => (await req('GET', `/api/v1/messages/${id}`)).json()));
+      try {
+        await drain();
+        const after = await status();
+        expect(after.filter((m) => m.status === 'sent')).toHaveLength(2);
+        const waiting = after.filter((m) => m.status === 'queued');
+        expect(waiting).toHaveLength(1);
+        expect(waiting[0].nextAttemptAt).toBe('2026-06-10T10:00:05.000Z');
+        now = new Date('2026-06-10T10:00:30Z'); // due again, but the minute's two are spent
+        await drain();
+        expect((await status()).filter((m) => m.status === 'sent')).toHaveLength(2);
+        now = new Date('2026-06-10T10:01:01Z');
+        await drain();
+        expect((await status()).filter((m) => m.status === 'sent')).toHaveLength(3);
+        for (let i = 0; i < 3; i++) expect(mailTo(`rate${i}@example.com`)).toHaveLength(1);
+      } finally {
+        now = new Date('2026-06-10T10:00:00Z');
+      }
+    });
+
     it('the same key sends one message; templates check their Liquid; a preview fills in one customer', async () => {
       const id = await customer('Key Holder', 'key@example.com', true);
       const body = { channel: 'email', purpose: 'service', subject: 'Hi', body: 'x', key: `k-${dialect}` };

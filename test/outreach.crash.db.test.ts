@@ -34,7 +34,7 @@ for (const dialect of DIALECTS) {
           killed = true;
         },
       });
-      t = await startTestApp(dialect);
+      t = await startTestApp(dialect, { env: { RAPPORT_SMTP_URL: smtp.url } });
     });
     afterAll(async () => {
       for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');

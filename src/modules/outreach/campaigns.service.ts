@@ -380,7 +380,7 @@ export function createCampaignService(deps: {
         .where('id', '=', id)
         .execute();
       // nothing to send (everyone left out or kept back): done now, no sender will pass by
-      if ((await outbox.pending(ws, id)) === 0)
+      if (!(await outbox.hasPending(ws, id)))
         await db
           .updateTable('campaigns')
           .set({ status: 'done', sent_at: clock().toISOString() })
@@ -498,7 +498,7 @@ export function createCampaignService(deps: {
     /** Campaigns whose last message has left become "done". */
     async finishCampaigns(ws: string, ids: string[]) {
       for (const id of ids)
-        if ((await outbox.pending(ws, id)) === 0)
+        if (!(await outbox.hasPending(ws, id)))
           await db
             .updateTable('campaigns')
             .set({ status: 'done', sent_at: nowIso() })

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { nowIso } from '../../platform/db/ids.ts';
 import type { Database, MessageTemplateTable, SuppressionTable } from '../../platform/db/schema.ts';
 import type { ChannelName, Purpose } from './channels/channel.ts';
@@ -14,6 +14,42 @@ export type Eligibility = {
   to: string | null;
   excluded: Exclusion | null;
 };
+
+/** What a message may go out as: the customer's own address, consent and the suppression of that address. */
+function judge(
+  c: { id: string; name: string; birthday: string | null; consent_marketing: number | string },
+  email: string | null,
+  phone: string | null,
+  /** The customer's consent row for this channel and purpose: granted or withdrawn, or none. */
+  consentRow: boolean | undefined,
+  /** The suppression of the customer's address on this channel, if any. */
+  scope: SuppressionTable['scope'] | undefined,
+  channel: ChannelName,
+  purpose: Purpose,
+): Eligibility {
+  const to = channel === 'email' ? email : phone;
+  const consent =
+    purpose === 'service'
+      ? consentRow !== false
+      : channel === 'email'
+        ? Number(c.consent_marketing) === 1
+        : consentRow === true;
+  const excluded: Exclusion | null = !to
+    ? 'no_address'
+    : scope === 'all' || (scope === 'marketing' && purpose === 'marketing')
+      ? 'suppressed'
+      : !consent
+        ? 'no_consent'
+        : null;
+  return { customerId: c.id, name: c.name, birthday: c.birthday, email, phone, to, excluded };
+}
+
+/** A customer's first email, and first valid phone in E.164 (subqueries of a query over `customers c`). */
+const FIRST_EMAIL = sql<string | null>`(select e.normalized from customer_emails e
+  where e.workspace_id = c.workspace_id and e.customer_id = c.id order by e.position limit 1)`;
+const FIRST_PHONE = sql<string | null>`(select p.e164 from customer_phones p
+  where p.workspace_id = c.workspace_id and p.customer_id = c.id and p.valid = 1 and p.e164 is not null
+  order by p.position limit 1)`;
 
 const CHUNK = 500;
 const chunks = <T>(xs: T[]) =>
@@ -79,19 +115,9 @@ export function createOutreachRepository(db: Kysely<Database>) {
         const phoneOf = new Map<string, string>();
         for (const p of phones) if (!phoneOf.has(p.customer_id) && p.e164) phoneOf.set(p.customer_id, p.e164);
         const consentOf = new Map(consents.map((c) => [c.customer_id, Number(c.granted) === 1]));
-        const rows = customers.map((c) => {
-          const email = emailOf.get(c.id) ?? null;
-          const phone = phoneOf.get(c.id) ?? null;
-          const to = channel === 'email' ? email : phone;
-          const consent =
-            purpose === 'service'
-              ? consentOf.get(c.id) !== false
-              : channel === 'email'
-                ? Number(c.consent_marketing) === 1
-                : consentOf.get(c.id) === true;
-          return { customerId: c.id, name: c.name, birthday: c.birthday, email, phone, to, consent };
-        });
-        const addresses = rows.map((r) => r.to).filter((a): a is string => a !== null);
+        const addresses = customers
+          .map((c) => (channel === 'email' ? emailOf.get(c.id) : phoneOf.get(c.id)))
+          .filter((a): a is string => a !== undefined);
         const suppressed = new Map<string, SuppressionTable['scope']>();
         if (addresses.length)
           for (const s of await trx
@@ -102,27 +128,78 @@ export function createOutreachRepository(db: Kysely<Database>) {
             .where('address', 'in', addresses)
             .execute())
             suppressed.set(s.address, s.scope);
-        for (const r of rows) {
-          const scope = r.to ? suppressed.get(r.to) : undefined;
-          const excluded: Exclusion | null = !r.to
-            ? 'no_address'
-            : scope === 'all' || (scope === 'marketing' && purpose === 'marketing')
-              ? 'suppressed'
-              : !r.consent
-                ? 'no_consent'
-                : null;
-          out.push({
-            customerId: r.customerId,
-            name: r.name,
-            birthday: r.birthday,
-            email: r.email,
-            phone: r.phone,
-            to: r.to,
-            excluded,
-          });
+        for (const c of customers) {
+          const email = emailOf.get(c.id) ?? null;
+          const phone = phoneOf.get(c.id) ?? null;
+          const to = channel === 'email' ? email : phone;
+          out.push(
+            judge(
+              c,
+              email,
+              phone,
+              consentOf.get(c.id),
+              to ? suppressed.get(to) : undefined,
+              channel,
+              purpose,
+            ),
+          );
         }
       }
       return out;
+    },
+
+    /**
+     * One customer's eligibility, judged as `eligibility` judges it, in one statement (the sender checks each
+     * message again just before it goes), and the suppression of `address` — where the message is going, which
+     * may differ from the customer's current address — when given. Undefined when the customer is gone.
+     */
+    async recipient(
+      ws: string,
+      customerId: string,
+      channel: ChannelName,
+      purpose: Purpose,
+      address: string | null,
+      trx: Kysely<Database> = db,
+    ): Promise<(Eligibility & { addressSuppression: SuppressionTable['scope'] | null }) | undefined> {
+      // plain SQL: Kysely's building of this query cost more than the database's work for it
+      const own = channel === 'email' ? FIRST_EMAIL : FIRST_PHONE;
+      const addressScope =
+        address === null
+          ? sql`null`
+          : sql`(select s.scope from suppressions s
+                 where s.workspace_id = c.workspace_id and s.channel = ${channel}
+                   and s.address = ${suppressionKey(channel, address)})`;
+      const { rows } = await sql<{
+        id: string;
+        name: string;
+        birthday: string | null;
+        consent_marketing: number;
+        email: string | null;
+        phone: string | null;
+        granted: number | null;
+        scope: SuppressionTable['scope'] | null;
+        address_scope: SuppressionTable['scope'] | null;
+      }>`select c.id, c.name, c.birthday, c.consent_marketing,
+          ${FIRST_EMAIL} as email, ${FIRST_PHONE} as phone,
+          (select k.granted from consents k
+           where k.workspace_id = c.workspace_id and k.customer_id = c.id
+             and k.channel = ${channel} and k.purpose = ${purpose}) as granted,
+          (select s.scope from suppressions s
+           where s.workspace_id = c.workspace_id and s.channel = ${channel} and s.address = ${own}) as scope,
+          ${addressScope} as address_scope
+        from customers c where c.workspace_id = ${ws} and c.id = ${customerId}`.execute(trx);
+      const r = rows[0];
+      if (!r) return undefined;
+      const e = judge(
+        r,
+        r.email ?? null,
+        r.phone ?? null,
+        r.granted === null || r.granted === undefined ? undefined : Number(r.granted) === 1,
+        r.scope ?? undefined,
+        channel,
+        purpose,
+      );
+      return { ...e, addressSuppression: r.address_scope ?? null };
     },
 
     async isSuppressed(

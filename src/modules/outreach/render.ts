@@ -58,9 +58,22 @@ export function checkTemplate(source: string, pointer: string) {
   }
 }
 
+/** Parsed templates by source, so a campaign's body is parsed once, not once per message (a few hundred kept). */
+const parsed = new Map<string, ReturnType<typeof engine.parse>>();
+const PARSED_KEPT = 200;
+function parseCached(source: string) {
+  let t = parsed.get(source);
+  if (!t) {
+    t = engine.parse(source);
+    if (parsed.size >= PARSED_KEPT) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(source, t);
+  }
+  return t;
+}
+
 export async function renderText(source: string, ctx: MergeContext): Promise<string> {
   try {
-    return String(await engine.parseAndRender(source, ctx));
+    return String(await engine.render(parseCached(source), ctx));
   } catch (err) {
     throw badInput(
       'TEMPLATE_INVALID',

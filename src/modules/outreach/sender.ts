@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
-import { writeTransaction } from '../../platform/db/transaction.ts';
 import { quietUntil } from '../../platform/time/quiet.ts';
 import type { TimelineService } from '../timeline/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import type { ChannelAdapter, ChannelName, Purpose, SendResult } from './channels/channel.ts';
 import { compose, outgoing } from './compose.ts';
+import { createCommitGroup } from './commit-group.ts';
 import type { MessageRow, OutboxRepository } from './outbox.repository.ts';
 import { notSendable } from './outreach.errors.ts';
 import type { OutreachRepository } from './outreach.repository.ts';
@@ -23,6 +23,9 @@ export const backoffMs = (attempts: number, retryAfterMs?: number) =>
   Math.max(retryAfterMs ?? 0, Math.min(6 * 3_600_000, 60_000 * 2 ** Math.max(0, attempts - 1)));
 
 export type AdapterFor = (ws: string, channel: ChannelName, s: SendingSettings) => ChannelAdapter | null;
+
+/** What each workspace may still send this minute, counted once per claimed batch (see `takeFromRate`). */
+type RateBudgets = Map<string, Promise<{ left: number }>>;
 
 /**
  * The outbox sender: claims due messages, checks each again (consent, suppression, quiet hours, the
@@ -58,8 +61,10 @@ export function createOutboxSender(deps: {
   let running: Promise<void> | undefined;
   let again = false;
 
+  // the workers' writes share commits (one fsync on SQLite for several messages); each still waits for its own
+  const write = createCommitGroup(db);
   const settle = (m: MessageRow, set: Parameters<OutboxRepository['settle']>[3]) =>
-    writeTransaction(db, (trx) => outbox.settle(trx, m, senderId, set));
+    write((trx) => outbox.settle(trx, m, senderId, set));
   const later = (ms: number) => new Date(clock().getTime() + ms).toISOString();
 
   async function lastInboundWhatsApp(ws: string, customerId: string) {
@@ -75,18 +80,62 @@ export function createOutboxSender(deps: {
     return r?.at ?? null;
   }
 
-  async function deliver(m: MessageRow): Promise<void> {
+  /**
+   * The workspace's send rate: what it handed to providers in the last minute is counted once per claimed batch
+   * (not per message: at hundreds a second that count read thousands of rows each time), and each message of the
+   * batch that passes takes one from what is left. Messages other processes send meanwhile are seen at the next
+   * batch, as the per-message count saw those still being sent.
+   */
+  async function takeFromRate(budgets: RateBudgets, ws: string, perMinute: number, now: Date) {
+    let budget = budgets.get(ws);
+    if (!budget) {
+      budget = outbox
+        .sentSince(ws, new Date(now.getTime() - 60_000).toISOString(), perMinute)
+        .then((n) => ({ left: perMinute - n }));
+      budgets.set(ws, budget);
+    }
+    const b = await budget;
+    if (b.left <= 0) return null;
+    b.left--;
+    return b;
+  }
+
+  /**
+   * Send one claimed message. Its outcome is recorded in the background (`recorded` gets the promise): the worker
+   * goes on to its next message, whose "sending" step then shares a commit with this one's outcome.
+   */
+  async function deliver(
+    m: MessageRow,
+    budgets: RateBudgets,
+    recorded: (p: Promise<void>) => void,
+  ): Promise<void> {
     const ws = m.workspace_id;
-    const channel = m.channel as ChannelName;
-    const purpose = m.purpose as Purpose;
     const [w, s] = await Promise.all([deps.workspaces.getWorkspaceCached(ws), deps.settings.sending(ws)]);
     const now = clock();
     const quietEnd = quietUntil(now, w.timezone, s.quietStart, s.quietEnd);
     if (quietEnd > now)
       return void (await settle(m, { status: 'queued', next_attempt_at: quietEnd.toISOString() }));
-    if ((await outbox.sentSince(ws, new Date(now.getTime() - 60_000).toISOString())) >= s.ratePerMinute)
-      return void (await settle(m, { status: 'queued', next_attempt_at: later(5_000) }));
+    const budget = await takeFromRate(budgets, ws, s.ratePerMinute, now);
+    if (!budget) return void (await settle(m, { status: 'queued', next_attempt_at: later(5_000) }));
+    // what it took from the rate goes back unless the provider took the message
+    if (!(await handOver(m, w, s, now, recorded))) budget.left++;
+  }
 
+  /** The rest of `deliver`: true when the provider took the message. */
+  async function handOver(
+    m: MessageRow,
+    w: { name: string },
+    s: SendingSettings,
+    now: Date,
+    recorded: (p: Promise<void>) => void,
+  ): Promise<boolean> {
+    const ws = m.workspace_id;
+    const channel = m.channel as ChannelName;
+    const purpose = m.purpose as Purpose;
+    const skip = async (set: Parameters<typeof settle>[1]) => {
+      await settle(m, set);
+      return false;
+    };
     // checked again now: consent may have been withdrawn, the address suppressed, the customer erased
     let to = m.to_address;
     let recipient = null as null | {
@@ -96,40 +145,44 @@ export function createOutboxSender(deps: {
       phone: string | null;
       birthday: string | null;
     };
+    let suppressed: boolean | undefined;
     if (m.customer_id) {
-      const [e] = await deps.repo.eligibility(ws, [m.customer_id], channel, purpose);
+      // one statement: the customer, their consent and address now, and the suppression of `to`
+      const e = await deps.repo.recipient(ws, m.customer_id, channel, purpose, to);
       if (!e)
-        return void (await settle(m, {
+        return skip({
           status: 'skipped',
           error_code: 'CUSTOMER_GONE',
           error: 'The customer was deleted',
-        }));
+        });
       if (e.excluded === 'no_consent')
-        return void (await settle(m, {
+        return skip({
           status: 'skipped',
           error_code: 'no_consent',
           error: notSendable('no_consent', channel).message,
-        }));
+        });
+      if (to !== null)
+        suppressed =
+          e.addressSuppression === 'all' || (e.addressSuppression === 'marketing' && purpose === 'marketing');
       to ??= e.to;
       recipient = e;
     }
     if (!to)
-      return void (await settle(m, {
+      return skip({
         status: 'skipped',
         error_code: 'no_address',
         error: notSendable('no_address', channel).message,
-      }));
-    if (await deps.repo.isSuppressed(ws, channel, to, purpose))
-      return void (await settle(m, {
+      });
+    if (suppressed ?? (await deps.repo.isSuppressed(ws, channel, to, purpose)))
+      return skip({
         status: 'skipped',
         error_code: 'suppressed',
         error: notSendable('suppressed', channel).message,
-      }));
+      });
     const adapter = deps.adapterFor(ws, channel, s);
     if (!adapter)
       // not set up (yet): wait, the owner may add the settings; give up after a day
-      return void (await settle(
-        m,
+      return skip(
         now.getTime() - Date.parse(m.created_at) > 86_400_000
           ? {
               status: 'failed',
@@ -142,11 +195,11 @@ export function createOutboxSender(deps: {
               error_code: 'CHANNEL_NOT_CONFIGURED',
               error: `Waiting: ${channel} is not set up in Settings → Messages`,
             },
-      ));
+      );
 
     // a campaign message is filled in now, with its own unsubscribe link, in the step that marks it "sending"
     let template: { name: string; language: string; parameters: string[] } | undefined;
-    const composed = await writeTransaction(db, async (trx) => {
+    const composed = await write(async (trx) => {
       let subject = m.subject;
       let text = m.body;
       let html: string | null = null;
@@ -189,9 +242,8 @@ export function createOutboxSender(deps: {
         return 'lost' as const;
       return { subject, text: text ?? '', html, headers };
     });
-    if (composed === 'cancelled')
-      return void (await settle(m, { status: 'cancelled', error: 'The campaign was cancelled' }));
-    if (composed === 'lost') return; // another sender holds it now
+    if (composed === 'cancelled') return skip({ status: 'cancelled', error: 'The campaign was cancelled' });
+    if (composed === 'lost') return false; // another sender holds it now
 
     // WhatsApp outside the 24-hour window: only an approved template may go
     let waTemplate: typeof template;
@@ -226,7 +278,8 @@ export function createOutboxSender(deps: {
         reason: (err as Error).message.slice(0, 300),
       };
     }
-    await record(m, to, result, composed);
+    recorded(record(m, to, result, composed));
+    return result.ok;
   }
 
   async function record(
@@ -238,7 +291,7 @@ export function createOutboxSender(deps: {
     const ws = m.workspace_id;
     const channel = m.channel as ChannelName;
     const attempts = Number(m.attempts) + 1;
-    await writeTransaction(db, async (trx) => {
+    await write(async (trx) => {
       if (r.ok) {
         const at = clock().toISOString();
         if (
@@ -295,25 +348,31 @@ export function createOutboxSender(deps: {
       if (!batch.length) return;
       const beat = setInterval(() => void outbox.renew(senderId, LEASE_MS).catch(() => {}), LEASE_MS / 3);
       try {
+        const budgets: RateBudgets = new Map();
+        const failed = async (m: MessageRow, err: unknown) => {
+          deps.onError?.(err, m.id);
+          // put it back for a later try; a message never stays claimed because of a bug here
+          await settle(m, {
+            status: 'queued',
+            next_attempt_at: later(60_000),
+            error_code: 'INTERNAL',
+            error: 'Will try again: an error occurred while sending',
+          }).catch(() => {});
+        };
+        const recording: Promise<void>[] = [];
         let next = 0;
         const worker = async () => {
           while (next < batch.length) {
             const m = batch[next++] as MessageRow;
             try {
-              await deliver(m);
+              await deliver(m, budgets, (p) => recording.push(p.catch((err: unknown) => failed(m, err))));
             } catch (err) {
-              deps.onError?.(err, m.id);
-              // put it back for a later try; a message never stays claimed because of a bug here
-              await settle(m, {
-                status: 'queued',
-                next_attempt_at: later(60_000),
-                error_code: 'INTERNAL',
-                error: 'Will try again: an error occurred while sending',
-              }).catch(() => {});
+              await failed(m, err);
             }
           }
         };
         await Promise.all(Array.from({ length: Math.min(PARALLEL, batch.length) }, worker));
+        await Promise.all(recording);
       } finally {
         clearInterval(beat);
       }
