@@ -76,7 +76,7 @@ function summarize(o: SummarizeOptions) {
   const r = s.refunds;
   if (r.customers > 0 || r.refundOnly > 0)
     console.error(
-      `note: refunds (negative amounts) netted out of ${r.customers} customers' purchases` +
+      `note: refunds (negative amounts) netted out of ${r.customers} ${r.customers === 1 ? "customer's" : "customers'"} purchases` +
         (r.exceedingPurchases
           ? `; ${r.exceedingPurchases} refunded more than they had bought by then (the excess is dropped)`
           : '') +
