@@ -251,6 +251,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/settings/api-keys',
           '/settings/complaints',
           '/settings/messages',
+          '/settings/keeping-customers',
           '/messages',
           '/messages/templates',
           '/messages/templates/new',
