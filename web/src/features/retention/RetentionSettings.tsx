@@ -108,8 +108,8 @@ function SettingsForm({ s }: { s: RetentionSettings }) {
                 <NumberInput
                   label="Ask each customer at most every"
                   suffix=" days"
-                  min={1}
-                  max={3650}
+                  min={7}
+                  max={730}
                   allowDecimal={false}
                   allowNegative={false}
                   disabled={!owner}
@@ -119,8 +119,8 @@ function SettingsForm({ s }: { s: RetentionSettings }) {
                   label="Ask after"
                   description="Hours after the purchase or the close"
                   suffix=" hours"
-                  min={0}
-                  max={720}
+                  min={1}
+                  max={336}
                   allowDecimal={false}
                   allowNegative={false}
                   disabled={!owner}
@@ -141,8 +141,8 @@ function SettingsForm({ s }: { s: RetentionSettings }) {
             label="Warn me about a valuable customer not contacted in"
             description="They show on Home with why they matter."
             suffix=" days"
-            min={1}
-            max={3650}
+            min={7}
+            max={730}
             allowDecimal={false}
             allowNegative={false}
             disabled={!owner}
