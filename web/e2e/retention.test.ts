@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import { LoginPage } from './pages/AuthPages.ts';
 import { AppShell } from './pages/AppShell.ts';
 
 const PHONE = { width: 390, height: 844 };
+/** Set UX_SHOTS=dir to keep a screenshot of each screen checked. */
+const SHOTS = process.env.UX_SHOTS;
 const DESKTOP = { width: 1280, height: 800 };
 
 /** Serious and critical WCAG 2.2 A/AA violations on the page as it is now, one line each. */
@@ -50,9 +53,13 @@ journey('keeping customers: settings, home, reviews, the public pages and insigh
     if (!m) throw new Error(`no /p/${kind}/ link in the email to ${email}: ${mail?.mail.text ?? '(none)'}`);
     return `${server.url}${m[0]}`;
   };
+  const shot = async (name: string) => {
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `retention-${name}.png`), fullPage: true });
+  };
   const publicPageChecks = async (what: string) => {
     expect(await axeProblems(page), what).toEqual([]);
     await fitsWidth(PHONE.width);
+    await shot(what.replace(/\W+/g, '-'));
   };
 
   beforeAll(async () => {
@@ -112,6 +119,7 @@ journey('keeping customers: settings, home, reviews, the public pages and insigh
     await form.getByRole('textbox', { name: 'Ask after' }).fill('1');
     await form.getByRole('textbox', { name: 'Review link' }).fill('https://g.page/r/demo-bakery/review');
     await form.getByRole('textbox', { name: /not contacted in/ }).fill('30');
+    await shot('settings-1280');
     await form.getByRole('button', { name: 'Save' }).click();
     await form
       .getByRole('status')
@@ -145,6 +153,7 @@ journey('keeping customers: settings, home, reviews, the public pages and insigh
     const tile = page.getByRole('region', { name: 'Valuable customers not contacted in 30 days' });
     const first = quiet.items[0]!;
     await tile.getByText(first.why).first().waitFor();
+    await shot('home-1280');
     await tile.getByRole('link', { name: first.name }).first().click();
     await page.waitForURL(`**/customers/${first.customerId}`);
   });
@@ -161,11 +170,13 @@ journey('keeping customers: settings, home, reviews, the public pages and insigh
     await form.getByRole('textbox', { name: 'What they wrote' }).fill('Lovely bread, slow at the till.');
     await form.getByRole('textbox', { name: 'Link to the review' }).fill('https://maps.example/r/42');
     await fitsWidth(PHONE.width);
+    await shot('review-form-390');
     await form.getByRole('button', { name: 'Save review' }).click();
     await form.waitFor({ state: 'detached' });
     const list = reviews.getByRole('list', { name: 'Review list' });
     await list.getByText('Lovely bread, slow at the till.').waitFor();
     await list.getByRole('img', { name: '4 of 5 stars' }).waitFor();
+    if (SHOTS) await reviews.screenshot({ path: path.join(SHOTS, 'retention-reviews-390.png') });
     const saved = (await api('GET', `/api/v1/customers/${people.survey!.id}/reviews`)) as {
       items: { platform: string; stars: number; url: string }[];
     };
@@ -281,6 +292,7 @@ journey('keeping customers: settings, home, reviews, the public pages and insigh
       await n.getByTestId('nps-score').filter({ hasText: score }).waitFor();
       await n.getByRole('table', { name: 'NPS by staff member' }).waitFor();
       await fitsWidth(size.width);
+      await shot(`insights-${size.width}`);
     }
   });
 });
