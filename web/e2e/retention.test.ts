@@ -152,6 +152,10 @@ journey('keeping customers: settings, home, reviews, the public pages and insigh
     await page.goto(`${server.url}/`);
     const tile = page.getByRole('region', { name: 'Valuable customers not contacted in 30 days' });
     const first = quiet.items[0]!;
+    // why, in money a shop owner reads (not minor units)
+    expect(first.why).toMatch(
+      /^Among your most valuable fifth \(expected to spend about NGN\s[\d,]+\.\d\d in the next 12 months\); last contact \d+ days ago$/,
+    );
     await tile.getByText(first.why).first().waitFor();
     await shot('home-1280');
     await tile.getByRole('link', { name: first.name }).first().click();

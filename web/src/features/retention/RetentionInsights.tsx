@@ -98,7 +98,9 @@ function Defection({ d }: { d: DefectionReport }) {
       )}
       <Text size="sm">
         {d.mayContact.toLocaleString()} said you may contact them
-        {d.complaints > 0 && `; ${d.complaints.toLocaleString()} answers opened a complaint`}.
+        {d.complaints > 0 &&
+          `; ${d.complaints.toLocaleString()} answer${d.complaints === 1 ? '' : 's'} opened a complaint`}
+        .
       </Text>
     </Stack>
   );
