@@ -70,8 +70,9 @@ function OutcomeBody({ o }: { o: CampaignOutcome }) {
         .
       </Text>
       <Text size="xs" c="dimmed">
-        “Came back” means bought again. The customers kept back were chosen at random, so the difference
-        between the two groups is what the message did; the interval is how sure that is.
+        “Came back” means bought again.
+        {hasHoldout &&
+          ' The customers kept back were chosen at random, so the difference between the two groups is what the message did; the interval is how sure that is.'}
       </Text>
     </>
   );

@@ -234,7 +234,7 @@ export default function NewCampaignPage() {
                   suffix=" %"
                   value={holdout}
                   onChange={(v) => setHoldout(typeof v === 'number' ? v : 0)}
-                  maw={260}
+                  styles={{ input: { maxWidth: 160 } }}
                 />
                 <Checkbox
                   label="Ask why they stopped (survey link)"
