@@ -16,6 +16,7 @@ const DESKTOP = { width: 1280, height: 800 };
 type Preview = {
   total: number;
   eligible: number;
+  holdout: number;
   excluded: { no_consent: number; no_address: number; suppressed: number };
   examples: { customerId: string; name: string; excluded: string | null }[];
 };
@@ -27,7 +28,10 @@ const sentence = (p: Preview) => {
     p.excluded.no_address && `${p.excluded.no_address} no email`,
     p.excluded.suppressed && `${p.excluded.suppressed} unsubscribed or blocked`,
   ].filter(Boolean);
-  return `${p.total} customer${p.total === 1 ? '' : 's'}: ${p.eligible} will get it${out.length ? `; ${out.join(', ')}` : ''}.`;
+  const kept = p.holdout
+    ? ` About ${p.holdout} of them are kept back (holdout), so about ${p.eligible - p.holdout} get it.`
+    : '';
+  return `${p.total} customer${p.total === 1 ? '' : 's'}: ${p.eligible} will get it${out.length ? `; ${out.join(', ')}` : ''}.${kept}`;
 };
 
 /**
@@ -42,6 +46,7 @@ journey('a win-back campaign from the at-risk list, in chromium, over SMTP', () 
   let page: Page;
   let atRisk: Preview;
   let campaignUrl = '';
+  let messaged = 0;
 
   const api = (method: string, path: string, body?: unknown) =>
     callApi(page, `${server.url}${path}`, method, body);
@@ -79,6 +84,7 @@ journey('a win-back campaign from the at-risk list, in chromium, over SMTP', () 
       audience: { kind: 'list', list: 'at_risk' },
       channel: 'email',
       purpose: 'marketing',
+      holdoutPercent: 10,
     })) as unknown as Preview;
     // a demo with people on the list, some of them left out: otherwise the journey proves little
     expect(atRisk.eligible).toBeGreaterThan(3);
@@ -101,6 +107,26 @@ journey('a win-back campaign from the at-risk list, in chromium, over SMTP', () 
     expect(await c.form().getByLabel('Campaign name').inputValue()).toBe('Win back the at-risk customers');
     expect(await c.form().getByRole('radio', { name: 'At-risk customers' }).isChecked()).toBe(true);
     expect(await c.form().getByRole('radio', { name: 'Marketing' }).isChecked()).toBe(true);
+    // a win-back keeps 10 % back to measure the effect, and asks why they stopped
+    expect(
+      await c
+        .form()
+        .getByRole('textbox', { name: /Keep back \(holdout\)/ })
+        .inputValue(),
+    ).toBe('10 %');
+    expect(
+      await c
+        .form()
+        .getByRole('checkbox', { name: /Ask why they stopped/ })
+        .isChecked(),
+    ).toBe(true);
+    await c
+      .form()
+      .getByText(
+        `${atRisk.holdout} customer${atRisk.holdout === 1 ? ' gets' : 's get'} nothing, so you can see whether the message`,
+        { exact: false },
+      )
+      .waitFor();
     await c
       .count()
       .filter({ hasText: sentence(atRisk) })
@@ -119,8 +145,9 @@ journey('a win-back campaign from the at-risk list, in chromium, over SMTP', () 
 
   it('sends it after a last question; every email reaches the mail server; the results say who was left out', async () => {
     const c = new CampaignPages(page);
-    await page.getByRole('button', { name: `Send to ${atRisk.eligible} customers…` }).click();
-    await c.confirm().getByText(`to ${atRisk.eligible} customers now?`, { exact: false }).waitFor();
+    const about = `${atRisk.holdout ? 'about ' : ''}${atRisk.eligible - atRisk.holdout} customers`;
+    await page.getByRole('button', { name: `Send to ${about}…` }).click();
+    await c.confirm().getByText(`to ${about} now?`, { exact: false }).waitFor();
     expect(await c.confirm().innerText()).toContain(sentence(atRisk));
     await c.confirm().getByRole('button', { name: 'Send now' }).click();
     await c.results().waitFor();
@@ -131,15 +158,38 @@ journey('a win-back campaign from the at-risk list, in chromium, over SMTP', () 
       .status()
       .filter({ hasText: /^Sent$/i })
       .waitFor({ timeout: 60_000 });
+    const id = campaignUrl.split('/').pop() ?? '';
+    const sent = (await api('GET', `/api/v1/campaigns/${id}`)) as unknown as {
+      holdoutPercent: number;
+      survey: string | null;
+      counts: Record<string, number>;
+    };
+    expect(sent.holdoutPercent).toBe(10);
+    expect(sent.survey).toBe('defection');
+    // the holdout is a random draw per customer: kept back + messaged = everyone who could get it
+    const keptBack = sent.counts['skipped:holdout'] ?? 0;
+    messaged = atRisk.eligible - keptBack;
     await c
       .figure('Sent')
-      .filter({ hasText: new RegExp(`^${atRisk.eligible}$`) })
+      .filter({ hasText: new RegExp(`^${messaged}$`) })
       .waitFor();
     expect(await c.figure('Left out').textContent()).toBe(String(atRisk.total - atRisk.eligible));
+    if (keptBack) expect(await c.figure('Kept back').textContent()).toBe(String(keptBack));
     expect(await c.figure('Failed').textContent()).toBe('0');
-    await smtp.waitFor(atRisk.eligible);
-    expect(smtp.received).toHaveLength(atRisk.eligible);
+    await smtp.waitFor(messaged);
+    expect(smtp.received).toHaveLength(messaged);
     expect(smtp.received.every((m) => /^We miss you, /.test(m.mail.subject ?? ''))).toBe(true);
+    // each message carries its own link to the "why did you stop?" survey
+    expect(smtp.received.every((m) => /\/p\/s\/[\w-]+/.test(m.mail.text ?? ''))).toBe(true);
+    // Did it work? the server's verdict, the chart (with a holdout) and the money
+    const outcome = (await api('GET', `/api/v1/campaigns/${id}/outcome`)) as unknown as { verdict: string };
+    await c.outcome().getByTestId('outcome-verdict').filter({ hasText: outcome.verdict }).waitFor();
+    if (keptBack)
+      await c
+        .outcome()
+        .getByRole('img', { name: /^Came back: 30 days: messaged/ })
+        .waitFor();
+    await c.outcome().getByTestId('outcome-revenue').filter({ hasText: 'Spent per customer' }).waitFor();
     const reasons = await c.leftOutReasons().textContent();
     if (atRisk.excluded.no_consent) expect(reasons).toContain(`${atRisk.excluded.no_consent} no consent`);
     if (atRisk.excluded.no_address) expect(reasons).toContain(`${atRisk.excluded.no_address} no email`);
@@ -158,11 +208,12 @@ journey('a win-back campaign from the at-risk list, in chromium, over SMTP', () 
     const list = page.getByRole('list', { name: 'Campaign list' });
     const row = list.getByRole('listitem').filter({ hasText: 'Win back the at-risk customers' });
     await row
-      .getByText(`${atRisk.eligible} sent · ${atRisk.total - atRisk.eligible} left out`, { exact: false })
+      .getByText(`${messaged} sent · ${atRisk.total - atRisk.eligible} left out`, { exact: false })
       .waitFor();
     await fitsWidth(PHONE.width);
     await page.goto(campaignUrl);
     await new CampaignPages(page).results().waitFor();
+    await new CampaignPages(page).outcome().getByTestId('outcome-verdict').waitFor();
     await fitsWidth(PHONE.width);
 
     await page.goto(`${server.url}/messages`);
@@ -208,6 +259,6 @@ journey('a win-back campaign from the at-risk list, in chromium, over SMTP', () 
       .filter({ hasText: /^Stopped$/i })
       .waitFor();
     // nothing more was sent
-    expect(smtp.received).toHaveLength(atRisk.eligible);
+    expect(smtp.received).toHaveLength(messaged);
   });
 });

@@ -4,6 +4,7 @@ import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { writeTransaction } from '../../platform/db/transaction.ts';
 import { AppError } from '../../platform/errors.ts';
+import { formatMoney } from '../../platform/money.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { CustomerService } from '../customers/index.ts';
@@ -453,11 +454,16 @@ export function createNpsService(deps: {
       const before = new Date(clock().getTime() - s.notContactedDays * 86_400_000).toISOString();
       const rows = await deps.valuableNotContacted(ws, 0.2, before);
       const now = clock().getTime();
+      const { currency } = await db
+        .selectFrom('workspaces')
+        .select('currency')
+        .where('id', '=', ws)
+        .executeTakeFirstOrThrow();
       return {
         days: s.notContactedDays,
         items: rows.map((r) => ({
           ...r,
-          why: `Among your most valuable fifth${r.clv12m !== null ? ` (worth about ${r.clv12m} over the next 12 months, minor units)` : ''}; ${
+          why: `Among your most valuable fifth${r.clv12m !== null ? ` (expected to spend about ${formatMoney(r.clv12m, currency)} in the next 12 months)` : ''}; ${
             r.lastContactAt
               ? `last contact ${Math.floor((now - Date.parse(r.lastContactAt)) / 86_400_000)} days ago`
               : 'never contacted'

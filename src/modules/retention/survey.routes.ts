@@ -49,7 +49,7 @@ const npsForm = (shop: string, error?: string) =>
     `<h1>How likely are you to recommend ${esc(shop)} to a friend?</h1>
 ${error ? `<p role="alert"><strong>${esc(error)}</strong></p>` : ''}
 <form method="post"><fieldset style="border:0;padding:0;margin:0 0 1rem"><legend style="margin-bottom:.25rem">0 = not at all likely, 10 = extremely likely</legend>
-<div style="display:grid;grid-template-columns:repeat(auto-fill,minmax(3.2rem,1fr));gap:.25rem">
+<div style="display:grid;grid-template-columns:repeat(6,minmax(0,1fr));gap:.25rem">
 ${Array.from({ length: 11 }, (_, n) => `<label style="justify-content:center;border:1px solid #adb5bd;border-radius:8px"><input type="radio" name="score" value="${n}" required> ${n}</label>`).join('\n')}
 </div></fieldset>
 <label for="text" style="display:block;min-height:0;padding:0 0 .25rem;font-weight:600">Why? (optional)</label>

@@ -128,9 +128,11 @@ export class CampaignPages {
   count = () => this.page.getByRole('region', { name: 'Who it reaches' }).getByTestId('count-sentence');
   confirm = () => this.page.getByRole('dialog', { name: 'Send this campaign?' });
   results = () => this.page.getByRole('region', { name: 'Results' });
-  figure = (label: 'Sent' | 'Waiting' | 'Failed' | 'Left out') =>
+  figure = (label: 'Sent' | 'Waiting' | 'Failed' | 'Left out' | 'Kept back') =>
     this.results().getByRole('group', { name: label, exact: true }).locator('.count-figure');
   leftOutReasons = () => this.page.getByTestId('left-out-reasons');
+  /** "Did it work?": the verdict, the chart and the revenue per customer. */
+  outcome = () => this.page.getByRole('region', { name: 'Did it work?' });
   messages = (label: string) => this.page.getByRole('list', { name: `Messages: ${label}` });
   status = () => this.page.getByRole('heading', { level: 1 }).locator('..').locator('.mantine-Badge-root');
 

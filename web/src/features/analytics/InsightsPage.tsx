@@ -24,6 +24,7 @@ import { analyticsApi, type CustomerList, type PredictionRun } from './api.ts';
 import { asOfText, compactMoney, decimal, majorUnits, percent, wholeMoney } from './format.ts';
 import { InsightCard, type QueryLike } from './InsightCard.tsx';
 import { RULE_TEXT, segmentWords, stageWords } from './words.ts';
+import { DefectionCard, NpsCard } from '../retention/RetentionInsights.tsx';
 
 /** Money rounded for reading, the exact figure on hover. */
 export function Money({ minor, currency }: { minor: number; currency: string }) {
@@ -84,6 +85,8 @@ export default function InsightsPage() {
           fetch={(limit, cursor) => analyticsApi.rising(limit, cursor)}
           order="fastest growing first"
         />
+        <DefectionCard />
+        <NpsCard />
       </SimpleGrid>
       <HoldoutCard />
     </Stack>

@@ -12,6 +12,7 @@ import { CustomerOrders } from '../sales/CustomerOrders.tsx';
 import { CustomerTotals } from '../sales/CustomerTotals.tsx';
 import { ConsentEditor } from '../outreach/ConsentEditor.tsx';
 import { CustomerMessages } from '../outreach/CustomerMessages.tsx';
+import { CustomerReviews } from '../retention/CustomerReviews.tsx';
 import type { Message, MessageChannel } from '../outreach/api.ts';
 import { saleStore } from '../sales/saleStore.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
@@ -79,6 +80,7 @@ export function CustomerPage() {
               <CustomerOrders customerId={c.id} />
               <CustomerMessages customerId={c.id} onSend={() => setMessaging(true)} sent={sent} />
               <ConsentEditor customerId={c.id} editing={consentFor} onEditing={setConsentFor} />
+              <CustomerReviews customerId={c.id} />
               <CustomerDetails c={c} />
             </Stack>
           )}

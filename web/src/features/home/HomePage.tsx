@@ -7,6 +7,7 @@ import { useCalls } from '../calls/callStore.ts';
 import { ComplaintsTile } from '../complaints/ComplaintsTile.tsx';
 import { readRecent } from '../customers/queries.ts';
 import { saleStore } from '../sales/saleStore.ts';
+import { NotContactedTile } from '../retention/NotContactedTile.tsx';
 import { AttentionTile } from './AttentionTile.tsx';
 import { GetStarted } from './GetStarted.tsx';
 
@@ -79,6 +80,7 @@ export function HomePage() {
           )}
         </Paper>
         <AttentionTile />
+        <NotContactedTile />
         <Paper withBorder p="md">
           <Title order={2} fz="lg" mb="sm">
             Recently viewed

@@ -19,8 +19,9 @@ export function useAudienceCount(
   audience: Audience | null,
   channel: MessageChannel,
   purpose: MessagePurpose,
+  holdoutPercent = 0,
 ) {
-  const input = audience && { audience, channel, purpose };
+  const input = audience && { audience, channel, purpose, holdoutPercent };
   return useQuery({
     queryKey: outreachKeys.audience(input),
     queryFn: () => outreachApi.previewAudience(input as NonNullable<typeof input>),
@@ -37,7 +38,11 @@ export function countSentence(p: AudiencePreview, channel: MessageChannel): stri
   );
   return `${plural(p.total, 'customer')}: ${p.eligible.toLocaleString()} will get it${
     out.length ? `; ${out.join(', ')}` : ''
-  }.`;
+  }.${
+    p.holdout > 0
+      ? ` About ${p.holdout.toLocaleString()} of them are kept back (holdout), so about ${(p.eligible - p.holdout).toLocaleString()} get it.`
+      : ''
+  }`;
 }
 
 /**
@@ -49,14 +54,17 @@ export function AudienceCount({
   channel,
   purpose,
   linkNames = false,
+  holdoutPercent = 0,
 }: {
   audience: Audience | null;
   channel: MessageChannel;
   purpose: MessagePurpose;
+  /** Share kept back at random (the holdout). */
+  holdoutPercent?: number;
   /** Names link to the customer (not while a form would be lost). */
   linkNames?: boolean;
 }) {
-  const q = useAudienceCount(audience, channel, purpose);
+  const q = useAudienceCount(audience, channel, purpose, holdoutPercent);
   if (!audience)
     return (
       <Text size="sm" c="dimmed">
@@ -82,11 +90,19 @@ export function AudienceCount({
     <Stack gap="xs" aria-busy={q.isFetching} data-testid="audience-count">
       <Group gap="xl" align="flex-end">
         <div>
-          <div className="count-figure">{p.eligible.toLocaleString()}</div>
+          <div className="count-figure">{(p.eligible - p.holdout).toLocaleString()}</div>
           <Text size="sm" c="teal.8" fw={600}>
             will get it
           </Text>
         </div>
+        {p.holdout > 0 && (
+          <div>
+            <div className="count-figure">{p.holdout.toLocaleString()}</div>
+            <Text size="sm" c="dimmed">
+              kept back
+            </Text>
+          </div>
+        )}
         <div>
           <div className="count-figure">{p.total.toLocaleString()}</div>
           <Text size="sm" c="dimmed">

@@ -19,6 +19,7 @@ import { errorMessage, isApiError } from '../../lib/api.ts';
 import { dateTime } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
+import { Outcome } from './CampaignOutcome.tsx';
 import { AudienceCount, useAudienceCount } from './AudienceCount.tsx';
 import { CampaignStatus, ChannelNotReady, ConfirmSend, channelReady, resultsOf } from './CampaignParts.tsx';
 import {
@@ -72,7 +73,10 @@ export default function CampaignPage() {
       ) : c.status === 'cancelled' && resultsOf(c.counts).total === 0 ? (
         <Alert color="gray">Stopped before sending: nobody got this campaign.</Alert>
       ) : (
-        <Results c={c} />
+        <>
+          <Results c={c} />
+          <Outcome c={c} />
+        </>
       )}
       <Paper withBorder p="md" component="section" aria-label="The message">
         <Title order={2} fz="lg" mb="xs">
@@ -141,17 +145,23 @@ function Draft({ c }: { c: Campaign }) {
   const send = useMutation(action(outreachApi.sendCampaign));
   const discard = useMutation(action(outreachApi.cancelCampaign));
   const [confirming, setConfirming] = useState(false);
-  const count = useAudienceCount(c.audience, c.channel, c.purpose);
+  const count = useAudienceCount(c.audience, c.channel, c.purpose, c.holdoutPercent);
   const settings = useOutreachSettings().data;
   const ready = settings ? channelReady(settings, c.channel) : true;
-  const eligible = count.data?.eligible ?? 0;
+  const eligible = (count.data?.eligible ?? 0) - (count.data?.holdout ?? 0);
   return (
     <Paper withBorder p="md" component="section" aria-label="Who it reaches">
       <Stack gap="sm">
         <Title order={2} fz="lg">
           Who it reaches
         </Title>
-        <AudienceCount audience={c.audience} channel={c.channel} purpose={c.purpose} linkNames />
+        <AudienceCount
+          audience={c.audience}
+          channel={c.channel}
+          purpose={c.purpose}
+          holdoutPercent={c.holdoutPercent}
+          linkNames
+        />
         {!ready && settings && <ChannelNotReady channel={c.channel} s={settings} />}
         {(send.isError || discard.isError) && (
           <Alert color="red" role="alert">
@@ -160,7 +170,9 @@ function Draft({ c }: { c: Campaign }) {
         )}
         <Group gap="sm">
           <Button disabled={eligible === 0 || !ready} onClick={() => setConfirming(true)}>
-            {eligible > 0 ? `Send to ${plural(eligible, 'customer')}…` : 'Send…'}
+            {eligible > 0
+              ? `Send to ${count.data?.holdout ? 'about ' : ''}${plural(eligible, 'customer')}…`
+              : 'Send…'}
           </Button>
           <Button
             variant="subtle"
@@ -248,7 +260,7 @@ function Results({ c }: { c: Campaign }) {
             animated={moving}
           />
         )}
-        <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="md">
+        <SimpleGrid cols={{ base: 2, sm: r.heldBack > 0 ? 5 : 4 }} spacing="md">
           <Figure
             label="Sent"
             value={r.sent}
@@ -258,6 +270,14 @@ function Results({ c }: { c: Campaign }) {
           <Figure label="Waiting" value={r.waiting} color="blue" />
           <Figure label="Failed" value={r.failed} color="red" />
           <Figure label="Left out" value={r.skipped} color="orange" />
+          {r.heldBack > 0 && (
+            <Figure
+              label="Kept back"
+              value={r.heldBack}
+              color="gray"
+              note="The holdout: not messaged, to compare"
+            />
+          )}
         </SimpleGrid>
         {reasons.length > 0 && (
           <Text size="sm" data-testid="left-out-reasons">

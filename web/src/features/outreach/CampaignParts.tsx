@@ -44,7 +44,9 @@ export function resultsOf(counts: Record<string, number>) {
     delivered: n('delivered', 'read'),
     waiting: n('queued', 'claimed', 'sending'),
     failed: n('failed', 'bounced', 'uncertain'),
-    skipped: n('skipped'),
+    /** Left out (no consent, no address, unsubscribed): not the holdout, which is kept back on purpose. */
+    skipped: n('skipped') - n('skipped:holdout'),
+    heldBack: n('skipped:holdout'),
     cancelled: n('cancelled'),
     total: Object.entries(counts)
       .filter(([k]) => !k.includes(':'))
@@ -63,6 +65,7 @@ export function resultsLine(c: Campaign): string {
     r.waiting ? `${r.waiting.toLocaleString()} waiting` : '',
     r.failed ? `${r.failed.toLocaleString()} failed` : '',
     r.skipped ? `${r.skipped.toLocaleString()} left out` : '',
+    r.heldBack ? `${r.heldBack.toLocaleString()} kept back` : '',
     r.cancelled ? `${r.cancelled.toLocaleString()} stopped` : '',
   ]
     .filter(Boolean)
@@ -100,7 +103,11 @@ export function ConfirmSend({
       <Stack gap="sm">
         <Text>
           Send “{name}” by {channel === 'email' ? 'email' : CHANNEL_WORDS[channel]} to{' '}
-          <b>{plural(preview.eligible, 'customer')}</b> now?
+          <b>
+            {preview.holdout > 0 && 'about '}
+            {plural(preview.eligible - preview.holdout, 'customer')}
+          </b>{' '}
+          now?
         </Text>
         <Text size="sm">{countSentence(preview, channel)}</Text>
         {s && s.quietHours.start !== s.quietHours.end && (

@@ -89,6 +89,7 @@ const SHORT: Record<string, string> = {
   'shop.name': 'Your business name',
   unsubscribe_url: 'Unsubscribe link',
   preferences_url: 'Preferences link',
+  survey_url: 'Survey link',
 };
 const shortLabel = (field: string, description: string) =>
   SHORT[field] ?? description.replace(/\s*\(.*$/, '');

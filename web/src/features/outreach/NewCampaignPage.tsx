@@ -2,8 +2,10 @@ import {
   Alert,
   Anchor,
   Button,
+  Checkbox,
   Grid,
   Group,
+  NumberInput,
   Paper,
   Radio,
   Select,
@@ -88,6 +90,10 @@ export default function NewCampaignPage() {
     subject: starter?.subject ?? '',
     body: starter?.body ?? '',
   });
+  // the win-back starting points (Insights' at-risk and lapsed buttons) keep 10 % back and ask why
+  const winBack = params.get('audience') === 'at_risk' || params.get('audience') === 'lapsed';
+  const [holdout, setHoldout] = useState<number>(winBack ? 10 : 0);
+  const [survey, setSurvey] = useState(winBack);
   const [tried, setTried] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [tagTyped] = useDebouncedValue(tag.trim().toLowerCase(), 300);
@@ -101,8 +107,9 @@ export default function NewCampaignPage() {
             ? { kind: 'tag', tag: tagTyped }
             : null
           : { kind: 'all' };
-  const count = useAudienceCount(audience, draft.channel, draft.purpose);
+  const count = useAudienceCount(audience, draft.channel, draft.purpose, holdout);
   const eligible = count.data?.eligible ?? 0;
+  const reached = eligible - (count.data?.holdout ?? 0);
   const example = count.data?.examples.find((e) => !e.excluded)?.customerId;
   const problems = { ...draftProblems(draft), ...(!name.trim() && { name: 'Give the campaign a name' }) };
   const ready = settings ? channelReady(settings, draft.channel) : true;
@@ -115,6 +122,8 @@ export default function NewCampaignPage() {
         audience,
         ...contentOf(draft),
         ...(templateId && { templateId }),
+        holdoutPercent: holdout,
+        survey: survey ? 'defection' : null,
       });
       if (send) await outreachApi.sendCampaign(c.id).catch(() => undefined);
       return c;
@@ -150,7 +159,7 @@ export default function NewCampaignPage() {
               noValidate
               onSubmit={(e) => {
                 e.preventDefault();
-                if (check() && eligible > 0 && ready) setConfirming(true);
+                if (check() && reached > 0 && ready) setConfirming(true);
               }}
             >
               <Stack gap="md">
@@ -209,6 +218,30 @@ export default function NewCampaignPage() {
                   />
                 )}
                 <MessageFields draft={draft} onChange={setDraft} errors={errors} />
+                <NumberInput
+                  label="Keep back (holdout), %"
+                  description={`${
+                    count.data
+                      ? `${plural(count.data.holdout, 'customer')} ${count.data.holdout === 1 ? 'gets' : 'get'}`
+                      : 'These customers get'
+                  } nothing, so you can see whether the message, rather than chance, brought people back`}
+                  min={0}
+                  max={50}
+                  step={5}
+                  clampBehavior="strict"
+                  allowDecimal={false}
+                  allowNegative={false}
+                  suffix=" %"
+                  value={holdout}
+                  onChange={(v) => setHoldout(typeof v === 'number' ? v : 0)}
+                  styles={{ input: { maxWidth: 160 } }}
+                />
+                <Checkbox
+                  label="Ask why they stopped (survey link)"
+                  description="Each message ends with a link to a one-question survey: “Why did you stop coming?” The answers show in Insights."
+                  checked={survey}
+                  onChange={(e) => setSurvey(e.currentTarget.checked)}
+                />
                 {!ready && settings && <ChannelNotReady channel={draft.channel} s={settings} />}
                 {create.isError && Object.keys(serverErrors).length === 0 && (
                   <Alert color="red" role="alert">
@@ -221,8 +254,10 @@ export default function NewCampaignPage() {
                   </Text>
                 )}
                 <Group gap="sm">
-                  <Button type="submit" disabled={eligible === 0 || !ready} loading={create.isPending}>
-                    {eligible > 0 ? `Send to ${plural(eligible, 'customer')}…` : 'Send…'}
+                  <Button type="submit" disabled={reached <= 0 || !ready} loading={create.isPending}>
+                    {reached > 0
+                      ? `Send to ${count.data?.holdout ? 'about ' : ''}${plural(reached, 'customer')}…`
+                      : 'Send…'}
                   </Button>
                   <Button
                     variant="default"
@@ -242,7 +277,12 @@ export default function NewCampaignPage() {
               <Title order={2} fz="lg" mb="xs">
                 Who it reaches
               </Title>
-              <AudienceCount audience={audience} channel={draft.channel} purpose={draft.purpose} />
+              <AudienceCount
+                audience={audience}
+                channel={draft.channel}
+                purpose={draft.purpose}
+                holdoutPercent={holdout}
+              />
             </Paper>
             {example && (
               <Paper withBorder p="md" component="section" aria-label="What they get">

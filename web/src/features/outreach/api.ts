@@ -37,6 +37,7 @@ export const outreachKeys = {
   templates: (archived: boolean) => ['outreach', 'templates', archived] as const,
   campaigns: ['outreach', 'campaigns'] as const,
   campaign: (id: string) => ['outreach', 'campaigns', id] as const,
+  outcome: (id: string) => ['outreach', 'campaigns', id, 'outcome'] as const,
   campaignMessages: (id: string, status: string) =>
     ['outreach', 'campaigns', id, 'messages', status] as const,
   audience: (a: unknown) => ['outreach', 'audience', a] as const,
@@ -96,6 +97,7 @@ export const outreachApi = {
     ok(client.POST('/api/v1/campaigns/preview', { body })),
   campaigns: () => ok(client.GET('/api/v1/campaigns')),
   campaign: (id: string) => ok(client.GET('/api/v1/campaigns/{id}', one(id))),
+  outcome: (id: string) => ok(client.GET('/api/v1/campaigns/{id}/outcome', one(id))),
   createCampaign: (body: CampaignInput) => ok(client.POST('/api/v1/campaigns', { body })),
   sendCampaign: (id: string) => ok(client.POST('/api/v1/campaigns/{id}/send', one(id))),
   cancelCampaign: (id: string) => ok(client.POST('/api/v1/campaigns/{id}/cancel', one(id))),
@@ -109,6 +111,8 @@ export const outreachApi = {
       }),
     ),
 };
+
+export type CampaignOutcome = Awaited<ReturnType<typeof outreachApi.outcome>>;
 
 export const useOutreachSettings = () =>
   useQuery({ queryKey: outreachKeys.settings, queryFn: outreachApi.settings, staleTime: 30_000 });

@@ -4,10 +4,19 @@ import { ApiKeysSettings } from './ApiKeysSettings.tsx';
 import { ComplaintSettings } from './ComplaintSettings.tsx';
 import { MessagesSettings } from '../outreach/MessagesSettings.tsx';
 import { ProductsSettings } from './ProductsSettings.tsx';
+import { RetentionSettingsPanel } from '../retention/RetentionSettings.tsx';
 import { UsersSettings } from './UsersSettings.tsx';
 import { WorkspaceSettings } from './WorkspaceSettings.tsx';
 
-const TABS = ['workspace', 'products', 'users', 'api-keys', 'complaints', 'messages'] as const;
+const TABS = [
+  'workspace',
+  'products',
+  'users',
+  'api-keys',
+  'complaints',
+  'messages',
+  'keeping-customers',
+] as const;
 
 /** Settings (loaded on demand): the workspace, its products, users, API keys, the complaint SLA settings and messages. */
 export default function SettingsPage() {
@@ -31,6 +40,7 @@ export default function SettingsPage() {
           <Tabs.Tab value="api-keys">API keys</Tabs.Tab>
           <Tabs.Tab value="complaints">Complaints</Tabs.Tab>
           <Tabs.Tab value="messages">Messages</Tabs.Tab>
+          <Tabs.Tab value="keeping-customers">Keeping customers</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="workspace" pt="md">
           <WorkspaceSettings />
@@ -49,6 +59,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="messages" pt="md">
           <MessagesSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="keeping-customers" pt="md">
+          <RetentionSettingsPanel />
         </Tabs.Panel>
       </Tabs>
     </Stack>
