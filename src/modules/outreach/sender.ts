@@ -83,8 +83,8 @@ export function createOutboxSender(deps: {
   /**
    * The workspace's send rate: what it handed to providers in the last minute is counted once per claimed batch
    * (not per message: at hundreds a second that count read thousands of rows each time), and each message of the
-   * batch that passes takes one from what is left. Messages other processes send meanwhile are seen at the next
-   * batch, as the per-message count saw those still being sent.
+   * batch takes one from what is left before it goes (given back if the provider does not take it), so messages
+   * in flight count too. What other processes send meanwhile counts from their next batch on.
    */
   async function takeFromRate(budgets: RateBudgets, ws: string, perMinute: number, now: Date) {
     let budget = budgets.get(ws);
