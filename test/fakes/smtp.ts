@@ -50,12 +50,16 @@ export async function startSmtpSink(
       });
     },
   });
+  // a client that dies mid-message (a killed sender) resets its connection: expected here, not a test failure
+  const connectionErrors: Error[] = [];
+  server.on('error', (err: Error) => connectionErrors.push(err));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {
     url: `smtp://127.0.0.1:${port}`,
     port,
     received,
+    connectionErrors,
     /** Resolves once at least n messages arrived. */
     waitFor: (n: number) =>
       new Promise<void>((resolve) => {
