@@ -54,6 +54,8 @@ const { values: args } = parseArgs({
     send: { type: 'string', default: '10000' },
     'send-runs': { type: 'string', default: '3' },
     dialect: { type: 'string' },
+    /** The SMTP server: `discard` (reads and drops each message) or `store` (flushes each to disk first). */
+    sink: { type: 'string', default: 'discard' },
     /** Write a CPU profile of each Rapport send run into this folder. */
     'cpu-prof': { type: 'string' },
     /** Names the results file: bench/out/outreach-results-<label>.json. */
@@ -66,7 +68,8 @@ const SEND = Number(args.send);
 const SEND_RUNS = Number(args['send-runs']);
 const CHOICE = args.dialect ?? (pgAdminUrl() ? 'both' : 'sqlite');
 const DIALECTS: Dialect[] = CHOICE === 'both' ? ['sqlite', 'postgres'] : [CHOICE as Dialect];
-const IN_FLIGHT = 4; // the sender's PARALLEL
+const SINK_MODE = args.sink === 'store' ? 'store' : 'discard';
+const IN_FLIGHT = 8; // the sender's PARALLEL
 const log = (s: string) => console.log(s);
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const median = (xs: number[]) => {
@@ -88,7 +91,7 @@ const ACTOR: Actor = { workspaceId: '', kind: 'cli', id: 'bench', scopes: new Se
 
 type Sink = { url: string; pid: number; count: () => Promise<number>; stop: () => Promise<void> };
 async function startSink(): Promise<Sink> {
-  const child: ChildProcess = fork(path.join(import.meta.dirname, 'outreach/sink.ts'), [], {
+  const child: ChildProcess = fork(path.join(import.meta.dirname, 'outreach/sink.ts'), [SINK_MODE], {
     execArgv: ['--import', 'tsx'],
     stdio: 'inherit',
   });
@@ -467,7 +470,7 @@ for (const dialect of DIALECTS) results.push(await benchDialect(dialect));
 
 const cpuModel = os.cpus()[0]?.model ?? '?';
 log(
-  `\n${CUSTOMERS.toLocaleString('en')} customers; ${os.cpus().length} × ${cpuModel}, Node ${process.version}; ` +
+  `\n${CUSTOMERS.toLocaleString('en')} customers; SMTP sink: ${SINK_MODE}; ${os.cpus().length} × ${cpuModel}, Node ${process.version}; ` +
     `load average ${os
       .loadavg()
       .map((x) => x.toFixed(1))

@@ -16,7 +16,7 @@ import { hookUrls, type OutreachSettingsService, type SendingSettings } from './
 export const MAX_ATTEMPTS = 6;
 const BATCH = 20;
 /** At most this many messages of one process are with providers at once. */
-const PARALLEL = 4;
+const PARALLEL = 8;
 
 /** Exponential backoff for a temporary failure: 1, 2, 4 … minutes, at most 6 hours; a provider's Retry-After wins. */
 export const backoffMs = (attempts: number, retryAfterMs?: number) =>
@@ -341,50 +341,85 @@ export function createOutboxSender(deps: {
     });
   }
 
+  /**
+   * Send everything due, then return. Workers take messages from a queue that is refilled by claiming the next
+   * batch while the last messages of the current one are still with providers, so no worker waits at a batch's
+   * end; a batch's campaigns are checked for completion once all of its outcomes are recorded.
+   */
   async function drain() {
-    for (;;) {
-      await outbox.recover(clock());
-      const batch = await outbox.claim(senderId, BATCH, LEASE_MS, clock());
-      if (!batch.length) return;
-      const beat = setInterval(() => void outbox.renew(senderId, LEASE_MS).catch(() => {}), LEASE_MS / 3);
+    type Batch = { budgets: RateBudgets; rows: MessageRow[]; left: number; recording: Promise<void>[] };
+    const queue: { m: MessageRow; b: Batch }[] = [];
+    const finishing: Promise<void>[] = [];
+    let exhausted = false;
+    let failure: { err: unknown } | undefined;
+    let claiming: Promise<void> | undefined;
+    const failed = async (m: MessageRow, err: unknown) => {
+      deps.onError?.(err, m.id);
+      // put it back for a later try; a message never stays claimed because of a bug here
+      await settle(m, {
+        status: 'queued',
+        next_attempt_at: later(60_000),
+        error_code: 'INTERNAL',
+        error: 'Will try again: an error occurred while sending',
+      }).catch(() => {});
+    };
+    const refill = async () => {
       try {
-        const budgets: RateBudgets = new Map();
-        const failed = async (m: MessageRow, err: unknown) => {
-          deps.onError?.(err, m.id);
-          // put it back for a later try; a message never stays claimed because of a bug here
-          await settle(m, {
-            status: 'queued',
-            next_attempt_at: later(60_000),
-            error_code: 'INTERNAL',
-            error: 'Will try again: an error occurred while sending',
-          }).catch(() => {});
-        };
-        const recording: Promise<void>[] = [];
-        let next = 0;
-        const worker = async () => {
-          while (next < batch.length) {
-            const m = batch[next++] as MessageRow;
-            try {
-              await deliver(m, budgets, (p) => recording.push(p.catch((err: unknown) => failed(m, err))));
-            } catch (err) {
-              await failed(m, err);
-            }
-          }
-        };
-        await Promise.all(Array.from({ length: Math.min(PARALLEL, batch.length) }, worker));
-        await Promise.all(recording);
-      } finally {
-        clearInterval(beat);
+        await outbox.recover(clock());
+        const rows = await outbox.claim(senderId, BATCH, LEASE_MS, clock());
+        if (!rows.length) exhausted = true;
+        const b: Batch = { budgets: new Map(), rows, left: rows.length, recording: [] };
+        for (const m of rows) queue.push({ m, b });
+      } catch (err) {
+        failure ??= { err };
+        exhausted = true;
       }
+      // stop() was called: what is claimed goes out, nothing more is claimed
+      if (stopping) exhausted = true;
+    };
+    const finish = async (b: Batch) => {
+      await Promise.all(b.recording);
       const campaigns = new Map<string, Set<string>>();
-      for (const m of batch)
+      for (const m of b.rows)
         if (m.campaign_id)
           (
             campaigns.get(m.workspace_id) ?? campaigns.set(m.workspace_id, new Set()).get(m.workspace_id)
           )?.add(m.campaign_id);
       for (const [ws, ids] of campaigns) await deps.finishCampaigns(ws, [...ids]);
-      if (stopping) return;
+    };
+    const worker = async () => {
+      for (;;) {
+        // claim the next batch before this one runs dry
+        if (queue.length <= PARALLEL && !exhausted)
+          claiming ??= refill().finally(() => (claiming = undefined));
+        const item = queue.shift();
+        if (!item) {
+          if (exhausted) return;
+          await claiming;
+          continue;
+        }
+        const { m, b } = item;
+        try {
+          await deliver(m, b.budgets, (p) => b.recording.push(p.catch((err: unknown) => failed(m, err))));
+        } catch (err) {
+          await failed(m, err);
+        }
+        if (--b.left === 0)
+          finishing.push(
+            finish(b).catch((err: unknown) => {
+              failure ??= { err };
+            }),
+          );
+      }
+    };
+    const beat = setInterval(() => void outbox.renew(senderId, LEASE_MS).catch(() => {}), LEASE_MS / 3);
+    try {
+      await Promise.all(Array.from({ length: PARALLEL }, worker));
+      await Promise.all(finishing);
+    } finally {
+      clearInterval(beat);
     }
+    if (failure) throw failure.err;
   }
 
   function tick() {
