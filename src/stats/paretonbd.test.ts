@@ -1,9 +1,16 @@
-/** Pareto/NBD's analytic gradient against central differences of its likelihood, on CDNOW (weeks). */
+/** Pareto/NBD: its analytic gradient against central differences of its likelihood, on CDNOW (weeks); a fit at the edge. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { paretoNbdLogLikelihood, summarizeColumns } from './index.ts';
+import {
+  compressRfm,
+  fitParetoNbd,
+  paretoNbdLogLikelihood,
+  purchaseFitProblem,
+  summarizeColumns,
+} from './index.ts';
 import { paretoNbdLogLikelihoodGradient } from './paretonbd.ts';
+import { createRng } from './simulate.ts';
 
 const elog = path.resolve(import.meta.dirname, '../../test/fixtures/cdnow/cdnowElog.csv');
 const lines = readFileSync(elog, 'utf8').trim().split('\n').slice(1);
@@ -39,5 +46,36 @@ describe('Pareto/NBD likelihood gradient', () => {
       // central differences: error ~h²·f''' plus rounding ~1e-12·|ll|/h
       expect(Math.abs(g[i]! - fd)).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)) + 2e-3);
     });
+  });
+});
+
+describe('a fit running off to the edge', () => {
+  it('stops at the wall and is refused, instead of evaluating the likelihood there for minutes', () => {
+    // buyers at their own steady pace until each stops (dropout alike for everyone: s, β → ∞); the fit of this
+    // once took over ten minutes, the ₂F₁ series crawling at z → 1
+    const rng = createRng(7);
+    const today = 730;
+    const x: number[] = [];
+    const tx: number[] = [];
+    const T: number[] = [];
+    for (let c = 0; c < 600; c++) {
+      const gap = 5 + Math.floor(rng.uniform() * 60);
+      const stop = Math.floor(rng.uniform() * today * 1.3);
+      const days: number[] = [];
+      for (
+        let d = Math.floor(rng.uniform() * 300);
+        d <= Math.min(stop, today);
+        d += 1 + Math.floor(rng.uniform() * 2 * gap)
+      )
+        days.push(d);
+      const first = days[0];
+      if (first === undefined) continue;
+      x.push(days.length - 1);
+      tx.push((days.at(-1) as number) - first);
+      T.push(today - first);
+    }
+    const fit = fitParetoNbd(compressRfm(x, tx, T));
+    expect(Math.max(fit.params.s, fit.params.beta)).toBeLessThanOrEqual(1e7 * (1 + 1e-9));
+    expect(purchaseFitProblem('Pareto/NBD', fit)).toMatch(/ran to the edge of its parameters/);
   });
 });

@@ -299,6 +299,13 @@ export function paretoNbdLogLikelihoodGradient(
   return logLikGrad(p, params.r, params.alpha, params.s, params.beta, grad, gradScratch(p.px.length));
 }
 
+/**
+ * The optimiser stays within e^±LOG_BOX (10× beyond the box of an accepted fit, see PARAM_MAX in checks.ts):
+ * a fit running off towards s, β → ∞ (dropout rates alike for everyone) ends at the wall and is refused there,
+ * instead of evaluating the ₂F₁ series at z → 1 for minutes.
+ */
+const LOG_BOX = Math.log(1e7);
+
 /** Nelder–Mead evaluations before BFGS: a rough start from (1, 1, 1, 1), BFGS does the rest. */
 const NELDER_MEAD_EVALS = 60;
 
@@ -329,6 +336,8 @@ export function fitParetoNbd(
   const g4 = new Float64Array(4);
   const res = minimize(
     (th, grad) => {
+      // beyond the box no fit is accepted (checks.ts), and the likelihood's series slow down without end there
+      for (let i = 0; i < 4; i++) if (Math.abs(th[i] as number) > LOG_BOX) return Infinity;
       const r = Math.exp(th[0] as number);
       const al = Math.exp(th[1] as number);
       const s = Math.exp(th[2] as number);
