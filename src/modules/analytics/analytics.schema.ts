@@ -128,6 +128,20 @@ export const lifecycleSchema = runRef
         customers: z.number().int(),
       }),
     ),
+    winBack: z
+      .array(
+        z.object({
+          from: z.string().describe('First day of the window (YYYY-MM-DD)'),
+          to: z.string().describe('Last day of the window (YYYY-MM-DD)'),
+          atRiskOrLapsed: z.number().int().describe('Customers at risk or lapsed when the window began'),
+          returned: z.number().int().describe('Of those, customers who bought again within the window'),
+          rate: z.number().nullable().describe('returned ÷ atRiskOrLapsed; null when nobody was at risk'),
+          revenue: money.describe('What the returned customers spent in the window'),
+        }),
+      )
+      .describe(
+        'The win-back rate over the last four 90-day windows, oldest first: the at-risk and lapsed rule applied to what was known when each window began. Empty for runs made before it existed.',
+      ),
   })
   .meta({ id: 'LifecycleFunnel' });
 

@@ -474,7 +474,12 @@ export function createAnalyticsService({
     },
     async lifecycle(ws: string) {
       const { ref, insights } = await latestFinished(ws);
-      return { ...ref, stages: insights?.lifecycle.stages ?? [], funnel: insights?.lifecycle.funnel ?? [] };
+      return {
+        ...ref,
+        stages: insights?.lifecycle.stages ?? [],
+        funnel: insights?.lifecycle.funnel ?? [],
+        winBack: insights?.winBack ?? [],
+      };
     },
     async cohorts(ws: string) {
       const { ref, insights } = await latestFinished(ws);

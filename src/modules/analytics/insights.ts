@@ -2,6 +2,7 @@
  * The Customers-insight page's chart data, computed once per refit from the purchase days and the scores
  * (a million customers are aggregated in the worker, so each chart is one small JSON read). Pure.
  */
+import type { WinBackWindow } from './winback.ts';
 import type { LifecycleStage, RfmSegment } from '../../stats/index.ts';
 import { monthLabel, monthOf, type PurchaseDays } from './purchases.ts';
 import type { Scores } from './score.ts';
@@ -43,6 +44,8 @@ export type Insights = {
    */
   cohorts: { cohort: string; customers: number; retention: number[] }[];
   /** Per calendar month (the last 24): revenue from customers in their first month vs returning ones. */
+  /** The win-back rate over the last four 90-day windows, oldest first (set by the refit; absent in older runs). */
+  winBack?: WinBackWindow[];
   /** Customers in each list of the run (before the lists are cut to their stored length); set by the service. */
   lists?: { at_risk: number; lapsed: number; rising: number };
   revenue: {

@@ -7,6 +7,7 @@ import { fitModels, holdoutCheck, type Fits, type Holdout } from './fit.ts';
 import { computeInsights, type Insights } from './insights.ts';
 import { dayToDate, summarizeDays, type PurchaseDays } from './purchases.ts';
 import { scoreCustomers, type Scores } from './score.ts';
+import { computeWinBack } from './winback.ts';
 
 export type RefitOptions = {
   /** Calibration end: the local epoch day of "now". */
@@ -89,7 +90,10 @@ export function computeRefit(purchases: PurchaseDays, o: RefitOptions): RefitRes
     months,
   });
   lap('scoreMs');
-  const insights = computeInsights(purchases, scores, o.today);
+  const insights = {
+    ...computeInsights(purchases, scores, o.today),
+    winBack: computeWinBack(purchases, fits?.paretonbd.params ?? null, o.today),
+  };
   lap('insightsMs');
   return {
     status: fits ? 'done' : 'insufficient_data',

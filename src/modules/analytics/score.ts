@@ -74,9 +74,15 @@ function powerBracket(s: number, u: number): number {
  * (buying at their rate while they stay: dropping out within the window is neglected, slightly high for long
  * windows); expected days to the next purchase if alive, E[1/λ] = (α+T)/(r+x−1).
  */
+/** Pareto/NBD: purchases expected in the next `t` days of a customer with P(alive) `pAlive`, x repeat days, age T. */
+export function expectedPurchases(params: ParetoNbdParams, pAlive: number, x: number, T: number, t: number) {
+  const { r, alpha, s, beta } = params;
+  return ((pAlive * (r + x) * (beta + T)) / (alpha + T)) * powerBracket(s, t / (beta + T));
+}
+
 function forecast(params: ParetoNbdParams, s: DaySummary, o: ScoreOptions) {
   const rows = compressRfm(s.x, s.tx, s.T);
-  const { r, alpha, s: sh, beta } = params;
+  const { r, alpha } = params;
   const n = rows.length;
   const cols = {
     pAlive: new Float64Array(n),
@@ -92,8 +98,7 @@ function forecast(params: ParetoNbdParams, s: DaySummary, o: ScoreOptions) {
     const x = rows.x[k] as number;
     const T = rows.T[k] as number;
     const pa = paretoNbdProbabilityAlive(params, x, rows.tx[k] as number, T);
-    const scale = (pa * (r + x) * (beta + T)) / (alpha + T);
-    const e = (t: number) => scale * powerBracket(sh, t / (beta + T));
+    const e = (t: number) => expectedPurchases(params, pa, x, T, t);
     const buy = (t: number) => pa * -Math.expm1(-(r + x) * Math.log1p(t / (alpha + T)));
     cols.pAlive[k] = pa;
     cols.e30[k] = e(30);

@@ -7301,6 +7301,21 @@ export interface components {
         minPurchases: number;
         customers: number;
       }[];
+      /** @description The win-back rate over the last four 90-day windows, oldest first: the at-risk and lapsed rule applied to what was known when each window began. Empty for runs made before it existed. */
+      winBack: {
+        /** @description First day of the window (YYYY-MM-DD) */
+        from: string;
+        /** @description Last day of the window (YYYY-MM-DD) */
+        to: string;
+        /** @description Customers at risk or lapsed when the window began */
+        atRiskOrLapsed: number;
+        /** @description Of those, customers who bought again within the window */
+        returned: number;
+        /** @description returned ÷ atRiskOrLapsed; null when nobody was at risk */
+        rate: number | null;
+        /** @description What the returned customers spent in the window */
+        revenue: number;
+      }[];
     };
     CohortRetentionInput: {
       runId: string | null;
@@ -8773,6 +8788,21 @@ export interface components {
         step: 'new' | 'repeat' | 'loyal';
         minPurchases: number;
         customers: number;
+      }[];
+      /** @description The win-back rate over the last four 90-day windows, oldest first: the at-risk and lapsed rule applied to what was known when each window began. Empty for runs made before it existed. */
+      winBack: {
+        /** @description First day of the window (YYYY-MM-DD) */
+        from: string;
+        /** @description Last day of the window (YYYY-MM-DD) */
+        to: string;
+        /** @description Customers at risk or lapsed when the window began */
+        atRiskOrLapsed: number;
+        /** @description Of those, customers who bought again within the window */
+        returned: number;
+        /** @description returned ÷ atRiskOrLapsed; null when nobody was at risk */
+        rate: number | null;
+        /** @description What the returned customers spent in the window */
+        revenue: number;
       }[];
     };
     CohortRetention: {
