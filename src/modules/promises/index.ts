@@ -1,0 +1,6 @@
+export { createPromiseService, presentPromise, type PromiseService } from './promises.service.ts';
+export { createAgendaService, type AgendaService } from './agenda.service.ts';
+export { createCalendarService, type CalendarService } from './calendar.ts';
+export { registerPromiseRoutes, registerCalendarFeed } from './promises.routes.ts';
+export { promiseStats } from './stats.ts';
+export { promiseSchema, promiseStatsSchema, type PromiseOut, type PromiseStats } from './promises.schema.ts';
