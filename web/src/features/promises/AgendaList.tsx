@@ -128,7 +128,7 @@ function AgendaRow({ item, agenda }: { item: AgendaItem; agenda: Agenda }) {
         <Text size="xs" c="dimmed">
           {item.why}
           {item.value ? ` · worth ${money(item.value, agenda.currency)}` : ''} ·{' '}
-          <Anchor component={Link} to={`/customers/${item.customerId}`} size="xs">
+          <Anchor component={Link} to={`/customers/${item.customerId}`} size="xs" underline="always">
             {item.customerName}
           </Anchor>
         </Text>
