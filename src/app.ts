@@ -227,6 +227,8 @@ export function createServices(
     timeline,
     bus,
     queueMessage: (ws, customerId, v, o) => outreach.outreach.queueMessage(ws, customerId, v, o),
+    emailStaff: async (ws, userId, subject, body, key) =>
+      void (await outreach.outreach.queueStaffEmail(ws, userId, { subject, body, dedupeKey: key })),
     ...(opts.clock && { clock: opts.clock }),
   });
   customers.onMerge(promises.moveOnMerge);

@@ -152,6 +152,17 @@ for (const dialect of DIALECTS) {
       expect((await req('GET', `/api/v1/promises/${p.id}`)).json().remindedAt).toBe(
         '2026-04-06T12:00:00.000Z',
       );
+      // and by email to the owner (email is set up), once
+      const { email } = await t.services.access.getUserOrThrow(workspaceId, ownerId);
+      const mails = await t.conn.db
+        .selectFrom('messages')
+        .select(['to_address', 'subject', 'customer_id'])
+        .where('workspace_id', '=', workspaceId)
+        .where('dedupe_key', 'like', 'promise-reminder:%')
+        .execute();
+      expect(mails).toEqual([
+        { to_address: email, subject: 'Reminder: Ring about the delivery', customer_id: null },
+      ]);
       now = new Date('2026-04-07T06:59:00Z'); // 07:59 BST on the day
       expect(await t.services.promises.remindDue()).toBe(0);
       now = new Date('2026-04-07T07:00:00Z');

@@ -1,4 +1,5 @@
-export { createPromiseService, presentPromise, type PromiseService } from './promises.service.ts';
+export { createPromiseService, type PromiseService } from './promises.service.ts';
+export { presentPromise } from './present.ts';
 export { createAgendaService, type AgendaService } from './agenda.service.ts';
 export { createCalendarService, type CalendarService } from './calendar.ts';
 export { registerPromiseRoutes, registerCalendarFeed } from './promises.routes.ts';

@@ -11,15 +11,16 @@ import type { CustomerService } from '../customers/index.ts';
 import type { TimelineService } from '../timeline/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import { createPromisesRepository, type PromiseRow } from './promises.repository.ts';
+import { createNotices } from './notices.ts';
+import { presentPromise } from './present.ts';
 import {
   closePromiseSchema,
   createPromiseSchema,
-  lateNoticeSchema,
   listPromisesQuery,
   reschedulePromiseSchema,
   type PromiseOut,
 } from './promises.schema.ts';
-import { dueLabel, parseDue, remindAt } from './when.ts';
+import { dueLabel, parseDue } from './when.ts';
 
 export type QueueServiceMessage = (
   ws: string,
@@ -41,33 +42,8 @@ export type PromiseDeps = {
   emailStaff?: (ws: string, userId: string, subject: string, body: string, key: string) => Promise<void>;
 };
 
-const closedError = () => conflict('PROMISE_CLOSED', 'This promise is already kept, broken or cancelled');
-
-export function presentPromise(r: PromiseRow, now: Date): PromiseOut {
-  return {
-    id: r.id,
-    customerId: r.customer_id,
-    customerName: r.customer_name,
-    ownerId: r.owner_id,
-    ownerName: r.owner_name,
-    what: r.what,
-    dueAt: r.due_at,
-    allDay: r.all_day === 1,
-    dueDate: r.due_date,
-    source: r.source_kind ? { kind: r.source_kind, id: r.source_id } : null,
-    status: r.status,
-    overdue: r.status === 'open' && Date.parse(r.due_at) < now.getTime(),
-    keptAt: r.kept_at,
-    keptOnTime: r.status === 'kept' ? r.kept_late === 0 : null,
-    brokenAt: r.broken_at,
-    cancelledAt: r.cancelled_at,
-    reschedules: r.reschedules,
-    lateNoticeMessageId: r.late_notice_message_id,
-    remindedAt: r.reminded_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
+export const closedError = () =>
+  conflict('PROMISE_CLOSED', 'This promise is already kept, broken or cancelled');
 
 /** Promises (I2): what we said we would do for a customer, by whom and by when; kept, broken or cancelled once. */
 export function createPromiseService(deps: PromiseDeps) {
@@ -298,104 +274,19 @@ export function createPromiseService(deps: PromiseDeps) {
       );
     },
 
-    /**
-     * "Tell the customer it will be late": once the promise is overdue and still open, a service message through
-     * outreach (one per promise: its dedupe key), recorded on the promise once; optionally a new due time.
-     */
-    async sendLateNotice(ws: string, id: string, input: unknown, actor: Actor): Promise<PromiseOut> {
-      const v = lateNoticeSchema.parse(input ?? {});
-      const zone = await zoneOf(ws);
-      const r = await repo.get(ws, id);
-      if (!r) throw notFound('PROMISE_NOT_FOUND', 'Promise');
-      if (r.late_notice_message_id) return presentPromise(r, clock());
-      if (r.status !== 'open') throw closedError();
-      if (Date.parse(r.due_at) > clock().getTime())
-        throw conflict('PROMISE_NOT_OVERDUE', 'This promise is not late yet');
-      const newDue = v.newDueAt ? parseDue(v.newDueAt, zone, '/body/newDueAt') : undefined;
-      const c = await customers.getCustomerOrThrow(ws, r.customer_id);
-      const pref = c.preferredChannel;
-      const channel = v.channel ?? (pref === 'sms' || pref === 'whatsapp' ? pref : 'email');
-      const w = await workspaces.getWorkspaceCached(ws);
-      const body =
-        v.body ??
-        `Hello ${c.name}, we promised you "${r.what}" by ${whenOf(r, zone)}. We are running late, and we are sorry.${
-          newDue
-            ? ` It will be done by ${dueLabel(newDue, zone)}.`
-            : ' We will be in touch as soon as it is done.'
-        } — ${w.name}`;
-      const { message } = await deps.queueMessage(
-        ws,
-        r.customer_id,
-        { channel, purpose: 'service', subject: channel === 'email' ? 'We are running late' : null, body },
-        { dedupeKey: `promise-late:${id}`, createdBy: actorRef(actor) },
-      );
-      return change(
-        ws,
-        id,
-        actor,
-        'late_notice',
-        async () => ({
-          patch: {
-            late_notice_message_id: message.id,
-            ...(newDue && {
-              due_at: newDue.dueAt,
-              all_day: newDue.allDay ? 1 : 0,
-              due_date: newDue.dueDate,
-              reminded_at: null,
-              reschedules: r.reschedules + 1,
-            }),
-          },
-          guard: { nullColumn: 'late_notice_message_id' },
-          body: `Told the customer the promise will be late (${channel}): ${r.what}${newDue ? ` — now by ${dueLabel(newDue, zone)}` : ''}`,
-          data: { messageId: message.id, channel, newDueAt: newDue?.dueAt ?? null },
-        }),
-        () => {}, // a parallel twin recorded it: the same message
-      );
-    },
-
-    /**
-     * The reminder job: every open promise coming due (an hour before, 8 am on the day of an all-day one) reminds
-     * its owner once — reminded_at set by a conditional UPDATE, so any number of processes remind once. Returns how
-     * many it reminded.
-     */
-    async remindDue(): Promise<number> {
-      const now = clock();
-      const rows = await repo.dueForReminder(new Date(now.getTime() + 16 * 3_600_000).toISOString());
-      let n = 0;
-      for (const p of rows) {
-        const zone = await zoneOf(p.workspace_id);
-        if (remindAt(p, zone) > now.getTime()) continue;
-        const won = await repo.updateIf(
-          db,
-          p.workspace_id,
-          p.id,
-          { reminded_at: now.toISOString() },
-          { status: 'open', nullColumn: 'reminded_at' },
-        );
-        if (!won) continue;
-        n++;
-        const when = dueLabel({ dueAt: p.due_at, allDay: p.all_day, dueDate: p.due_date }, zone);
-        await bus
-          ?.publish(p.workspace_id, 'promise.reminder', {
-            id: p.id,
-            ownerId: p.owner_id,
-            customerId: p.customer_id,
-            what: p.what,
-            dueAt: p.due_at,
-          })
-          .catch(() => {});
-        await deps
-          .emailStaff?.(
-            p.workspace_id,
-            p.owner_id,
-            `Reminder: ${p.what}`,
-            `You promised: ${p.what}\nDue: ${when}\n\nOpen Rapport to mark it kept, or tell the customer it will be late.`,
-            `promise-reminder:${p.id}:${p.due_at}`,
-          )
-          .catch(() => {});
-      }
-      return n;
-    },
+    ...createNotices({
+      db,
+      repo,
+      workspaces,
+      customers,
+      bus,
+      clock,
+      zoneOf,
+      change,
+      whenOf,
+      closedError,
+      deps,
+    }),
 
     async moveOnMerge(trx: Kysely<Database>, ws: string, from: { id: string }, into: { id: string }) {
       await repo.moveOnMerge(trx, ws, from.id, into.id);
