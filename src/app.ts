@@ -242,7 +242,18 @@ export function createServices(
     notContacted: (ws) => nps.notContacted(ws),
     stakes: (ws, ids) => analytics.stakes(ws, ids),
   });
-  const calendar = createCalendarService({ db, workspaces, promises, publicUrl });
+  const calendar = createCalendarService({
+    db,
+    workspaces,
+    promises,
+    publicUrl,
+    followUps: async (ws, ownerId) =>
+      (await complaints.listComplaints(ws, { ownerId, status: 'resolved', limit: 200 })).items.flatMap((c) =>
+        c.followUp.dueAt && !c.followUp.doneAt
+          ? [{ id: c.id, customerId: c.customerId, customerName: c.customerName, dueAt: c.followUp.dueAt }]
+          : [],
+      ),
+  });
   return {
     workspaces,
     access,

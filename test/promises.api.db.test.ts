@@ -259,11 +259,61 @@ for (const dialect of DIALECTS) {
       ).toBe('SNOOZE_IN_PAST');
     });
 
+    it("puts the more valuable of two equally urgent items first; another workspace's user is not found", async () => {
+      now = new Date('2026-05-04T08:00:00Z'); // Monday 09:00 BST
+      const small = await customer('Sam Small');
+      const big = await customer('Bia Big');
+      for (const [customerId, value] of [
+        [small, 5_000],
+        [big, 90_000],
+      ] as const)
+        expect(
+          (
+            await req('POST', '/api/v1/enquiries', {
+              customerId,
+              kind: 'quote',
+              channel: 'phone',
+              body: 'A price?',
+              value,
+            })
+          ).statusCode,
+        ).toBe(201);
+      const ag = (await req('GET', '/api/v1/agenda')).json();
+      expect(ag.items.map((i: { customerName: string; kind: string }) => [i.kind, i.customerName])).toEqual([
+        ['enquiry_waiting', 'Bia Big'],
+        ['enquiry_waiting', 'Sam Small'],
+      ]);
+      expect(ag.items[0]).toMatchObject({ value: 90_000, actions: ['open', 'snooze'] });
+      const other = await t.newWorkspace();
+      expect((await req('GET', `/api/v1/agenda?userId=${other.ownerId}`)).statusCode).toBe(404);
+    });
+
     it('serves a secret, revocable iCalendar feed with stable UIDs, TZID and all-day dates', async () => {
       now = new Date('2026-10-22T09:00:00Z');
       const gi = await customer('Gil Gold');
       const timed = await promise(gi, 'Call about the sofa', '2026-10-26T15:00'); // after the clocks go back
       const day = await promise(gi, 'Send the catalogue', '2026-10-24');
+      // a resolved complaint: its follow-up call is in the feed too
+      const k = (
+        await req('POST', '/api/v1/complaints', {
+          customerId: gi,
+          channel: 'phone',
+          words: 'Torn',
+          severity: 'low',
+        })
+      ).json();
+      await req('PATCH', `/api/v1/complaints/${k.id}`, { paraphrase: 'Torn sofa cover' });
+      const offered = (
+        await req('POST', `/api/v1/complaints/${k.id}/offer`, { options: [{ kind: 'apology' }] })
+      ).json();
+      const resolved = await req('POST', `/api/v1/complaints/${k.id}/resolve`, {
+        offerId: offered.offers[0].id,
+        choice: 0,
+        summary: 'Apologised',
+        apologized: true,
+      });
+      expect(resolved.statusCode, resolved.body).toBe(200);
+      const followUpAt = resolved.json().followUp.dueAt as string;
       const { email } = await t.services.access.getUserOrThrow(workspaceId, ownerId);
       const login = await t.app.inject({
         method: 'POST',
@@ -296,6 +346,11 @@ for (const dialect of DIALECTS) {
       expect(de?.startDate.isDate).toBe(true);
       expect(de?.startDate.toString()).toBe('2026-10-24');
       expect(te?.summary).toBe('Call about the sofa — Gil Gold');
+      const fu = byUid.get(`complaint-follow-up-${k.id}@crm.example.test`);
+      expect(fu?.summary).toBe('Follow-up: check Gil Gold is happy now');
+      expect(fu?.startDate.toJSDate().toISOString()).toBe(
+        new Date(followUpAt).toISOString().replace(/\.\d{3}Z$/, '.000Z'),
+      );
       // revoked: the URL stops working
       expect(
         (

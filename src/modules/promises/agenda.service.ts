@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Database } from '../../platform/db/schema.ts';
-import { AppError, badInput } from '../../platform/errors.ts';
+import { AppError, badInput, notFound } from '../../platform/errors.ts';
 import type { Actor } from '../../platform/http/actor.ts';
 import { resolveOwner } from '../access/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
@@ -66,7 +66,14 @@ export function createAgendaService(deps: AgendaDeps) {
       if (!mayLook)
         throw new AppError('FORBIDDEN_SCOPE', "Only an owner may see another person's agenda", 403);
     }
-    return resolveOwner(db, ws, requested, actor, '/querystring/userId');
+    try {
+      return await resolveOwner(db, ws, requested, actor, '/querystring/userId');
+    } catch (e) {
+      // a user of another workspace (or none) is not found here
+      if (requested && e instanceof AppError && e.code === 'OWNER_NOT_FOUND')
+        throw notFound('USER_NOT_FOUND', 'User');
+      throw e;
+    }
   }
 
   /** Customers whose birthday or anniversary is today (29 Feb shows on 28 Feb in other years). */

@@ -68,6 +68,11 @@ export function createCalendarService(deps: {
   workspaces: WorkspaceService;
   promises: PromiseService;
   publicUrl: () => string;
+  /** The person's complaint follow-up calls still to make (complaints module). */
+  followUps?: (
+    ws: string,
+    userId: string,
+  ) => Promise<{ id: string; customerId: string; customerName: string; dueAt: string }[]>;
 }) {
   const { db, workspaces, promises } = deps;
   const clock = promises.clock;
@@ -177,6 +182,18 @@ export function createCalendarService(deps: {
           const start = DateTime.fromISO(p.due_at, { zone });
           cal.createEvent({ ...common, start, end: start.plus({ minutes: 30 }) });
         }
+      }
+      for (const f2 of (await deps.followUps?.(ws, f.user_id)) ?? []) {
+        const start = DateTime.fromISO(f2.dueAt, { zone });
+        cal.createEvent({
+          id: `complaint-follow-up-${f2.id}@${h}`,
+          summary: `Follow-up: check ${f2.customerName} is happy now`,
+          description: `Their complaint was resolved; call to check. ${base}/complaints/${f2.id}`,
+          url: `${base}/complaints/${f2.id}`,
+          timezone: zone,
+          start,
+          end: start.plus({ minutes: 15 }),
+        });
       }
       return cal.toString();
     },
