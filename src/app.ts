@@ -246,7 +246,7 @@ export function createServices(
     db,
     workspaces,
     promises,
-    publicUrl,
+    publicUrl: () => config.publicUrl,
     followUps: async (ws, ownerId) =>
       (await complaints.listComplaints(ws, { ownerId, status: 'resolved', limit: 200 })).items.flatMap((c) =>
         c.followUp.dueAt && !c.followUp.doneAt

@@ -749,7 +749,7 @@ const CASES: Record<string, Case> = {
     setup: async () => ({ url: '/api/v1/calendar-feed' }),
     check: async (c, results) => {
       const tokens = results.map((r) => /\/cal\/(.+)\.ics$/.exec(r.json().url)?.[1] as string);
-      const live = await Promise.all(tokens.map((tk) => c.db.calendar.feed(tk)));
+      const live = await Promise.all(tokens.map((tk) => c.db.calendar.feed(tk, 'http://localhost')));
       expect(live.filter(Boolean)).toHaveLength(1);
     },
   },

@@ -67,7 +67,8 @@ export function createCalendarService(deps: {
   db: Kysely<Database>;
   workspaces: WorkspaceService;
   promises: PromiseService;
-  publicUrl: () => string;
+  /** RAPPORT_PUBLIC_URL when set; else links use the address the request came to. */
+  publicUrl: () => string | undefined;
   /** The person's complaint follow-up calls still to make (complaints module). */
   followUps?: (
     ws: string,
@@ -78,7 +79,7 @@ export function createCalendarService(deps: {
   const clock = promises.clock;
   /** A feed belongs to a person: the signed-in user, or the workspace owner for an API key. */
   const userOf = async (ws: string, actor: Actor) => (await resolveOwner(db, ws, undefined, actor)).id;
-  const host = () => new URL(deps.publicUrl()).hostname;
+  const baseOf = (origin: string) => (deps.publicUrl() ?? origin).replace(/\/$/, '');
 
   return {
     async status(ws: string, actor: Actor) {
@@ -92,7 +93,7 @@ export function createCalendarService(deps: {
     },
 
     /** A new secret URL; the old one (if any) stops working. The token is shown once and stored as its hash. */
-    async create(ws: string, actor: Actor) {
+    async create(ws: string, actor: Actor, origin: string) {
       const user = await userOf(ws, actor);
       const token = randomBytes(24).toString('base64url');
       const at = clock().toISOString();
@@ -111,7 +112,7 @@ export function createCalendarService(deps: {
             .doUpdateSet({ token_hash: hash(token), created_at: at, last_used_at: null }),
         )
         .execute();
-      return { url: `${deps.publicUrl().replace(/\/$/, '')}/cal/${token}.ics`, createdAt: at };
+      return { url: `${baseOf(origin)}/cal/${token}.ics`, createdAt: at };
     },
 
     async revoke(ws: string, actor: Actor) {
@@ -123,7 +124,7 @@ export function createCalendarService(deps: {
     },
 
     /** The feed for a token, or undefined (unknown or revoked). */
-    async feed(token: string): Promise<string | undefined> {
+    async feed(token: string, origin: string): Promise<string | undefined> {
       const f = await db
         .selectFrom('calendar_feeds')
         .innerJoin('users', (j) =>
@@ -163,8 +164,8 @@ export function createCalendarService(deps: {
         prodId: { company: 'Rapport', product: 'promises' },
       });
       cal.timezone({ name: zone, generator: (tz) => vtimezone(tz, now) });
-      const h = host();
-      const base = deps.publicUrl().replace(/\/$/, '');
+      const base = baseOf(origin);
+      const h = new URL(base).hostname;
       for (const p of rows) {
         const state = p.status === 'kept' ? ' (kept)' : p.status === 'broken' ? ' (broken)' : '';
         const common = {

@@ -182,7 +182,9 @@ export function registerPromiseRoutes(
     },
     async (request, reply) => {
       const a = actorOf(request);
-      return reply.code(201).send(await calendar.create(a.workspaceId, a));
+      return reply
+        .code(201)
+        .send(await calendar.create(a.workspaceId, a, `${request.protocol}://${request.host}`));
     },
   );
   app.delete(
@@ -204,7 +206,9 @@ export function registerCalendarFeed(root: FastifyInstance, deps: { calendar: Ca
       { config: { rateLimit: { max: 60, timeWindow: '1 minute' } }, schema: { hide: true } },
       async (request, reply) => {
         const m = /^([A-Za-z0-9_-]{16,64})\.ics$/.exec(request.params.file);
-        const body = m ? await deps.calendar.feed(m[1] as string) : undefined;
+        const body = m
+          ? await deps.calendar.feed(m[1] as string, `${request.protocol}://${request.host}`)
+          : undefined;
         if (!body) return reply.code(404).type('text/plain; charset=utf-8').send('No such calendar');
         return reply
           .header('cache-control', 'private, max-age=300')
