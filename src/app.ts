@@ -59,6 +59,7 @@ import {
   createAgendaService,
   createCalendarService,
   createPromiseService,
+  openPromisesOnCard,
   registerCalendarFeed,
   registerPromiseRoutes,
 } from './modules/promises/index.ts';
@@ -106,7 +107,11 @@ export function createServices(
     bus,
     purchases: purchasesOnCard,
     prediction: predictionOnCard,
-    openItems: { complaints: openComplaintsOnCard, enquiries: openEnquiriesOnCard },
+    openItems: {
+      complaints: openComplaintsOnCard,
+      enquiries: openEnquiriesOnCard,
+      promises: openPromisesOnCard,
+    },
   });
   const orders = createOrderService({
     db,

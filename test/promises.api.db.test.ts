@@ -96,6 +96,8 @@ for (const dialect of DIALECTS) {
       // made on the timeline, by the owner (the caller's workspace owner for an API key)
       expect(list[0].ownerId).toBe(ownerId);
       expect((await timelineOf(ada)).filter((i) => i.kind === 'promise')).toHaveLength(6);
+      // whoever answers their next call sees them
+      expect((await req('GET', `/api/v1/customers/${ada}/card`)).json().openItems.promises).toBe(6);
     });
 
     it('keeps on time or late by the clock, once; break, cancel and reschedule once each', async () => {

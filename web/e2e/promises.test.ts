@@ -111,6 +111,14 @@ journey('promises and the agenda, in chromium', () => {
     await page.goto(`${server.url}/customers/${caller}`);
     const promises = page.getByRole('region', { name: 'Promises' });
     await promises.getByText('Call back', { exact: true }).waitFor();
+    // the next call from them says so
+    await page.goto(`${server.url}/`);
+    await api('POST', '/api/v1/calls', { from: '07700 900123' });
+    const again = new AppShell(page).callPopup('Pat Caller').last();
+    await again.getByText('One promise to them still open').waitFor();
+    await again.getByRole('button', { name: 'Dismiss' }).first().click();
+    await page.goto(`${server.url}/customers/${caller}`);
+    await promises.getByText('Call back', { exact: true }).waitFor();
     expect(await axeProblems(page)).toEqual([]);
     await shot('customer-1280');
   });

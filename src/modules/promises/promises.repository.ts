@@ -1,4 +1,5 @@
 import type { Kysely, Updateable } from 'kysely';
+import type { CardPart } from '../timeline/index.ts';
 import type { Database, PromiseTable } from '../../platform/db/schema.ts';
 
 export type PromiseRow = PromiseTable & { customer_name: string; owner_name: string };
@@ -97,3 +98,16 @@ export function createPromisesRepository(db: Kysely<Database>) {
   };
 }
 export type PromisesRepository = ReturnType<typeof createPromisesRepository>;
+
+/** For the caller card: the customer's open promises (so whoever answers knows what was promised). */
+export const openPromisesOnCard: CardPart<number> = {
+  columns: (eb) => ({
+    n: eb
+      .selectFrom('promises as pr')
+      .select((x) => x.fn.countAll<number | string>().as('n'))
+      .whereRef('pr.workspace_id', '=', 'c.workspace_id')
+      .whereRef('pr.customer_id', '=', 'c.id')
+      .where('pr.status', '=', 'open'),
+  }),
+  read: (cols) => Number(cols.n),
+};

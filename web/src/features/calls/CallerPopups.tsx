@@ -75,6 +75,13 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
           )}
           {c.prediction && <CallerStatus p={c.prediction} />}
           <LastContact call={call} />
+          {(c.openItems.promises ?? 0) > 0 && (
+            <Text size="sm" fw={600} c="orange.9">
+              {c.openItems.promises === 1
+                ? 'One promise to them still open'
+                : `${c.openItems.promises} promises to them still open`}
+            </Text>
+          )}
           {c.purchases && c.purchases.orderCount > 0 && (
             <Text size="sm">
               {c.purchases.orderCount} order{c.purchases.orderCount === 1 ? '' : 's'},{' '}
