@@ -141,6 +141,17 @@ for (const dialect of DIALECTS) {
       expect(bodies.filter((s) => s.startsWith('Promise broken'))).toHaveLength(1);
     });
 
+    it('follows the customer when two records are merged', async () => {
+      now = new Date('2026-03-27T10:00:00Z');
+      const keep = await customer('Ife Kept');
+      const dup = await customer('Ife Dup');
+      const p = await promise(dup, 'Post the receipt', '2026-03-30');
+      const m = await req('POST', `/api/v1/customers/${keep}/merge`, { otherId: dup });
+      expect(m.statusCode, m.body).toBe(200);
+      expect((await req('GET', `/api/v1/promises/${p.id}`)).json().customerId).toBe(keep);
+      expect((await req('GET', `/api/v1/promises?customerId=${keep}`)).json().items).toHaveLength(1);
+    });
+
     it('reminds the owner once, an hour before or at 8 am on the day; tells the customer once when late', async () => {
       now = new Date('2026-04-06T07:00:00Z'); // Monday 08:00 BST
       const cy = await customer('Cy Dune');
