@@ -182,7 +182,7 @@ for (const dialect of DIALECTS) {
       expect(await t.services.promises.remindDue()).toBe(1);
       expect((await req('GET', `/api/v1/promises/${d.id}`)).json().remindedAt).not.toBeNull();
       // late: not before it is due; then once, the same message for every request
-      const early = await promise(cy, 'Quote for the shelves', '2026-04-08T10:00');
+      const early = await promise(cy, 'Quote for the shelves {{ oops', '2026-04-08T10:00');
       expect((await req('POST', `/api/v1/promises/${early.id}/late-notice`, {})).json().code).toBe(
         'PROMISE_NOT_OVERDUE',
       );

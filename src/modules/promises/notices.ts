@@ -29,6 +29,9 @@ type Change = (
   onNoChange: (fresh: PromiseRow) => void,
 ) => Promise<PromiseOut>;
 
+/** Words typed by staff, in a message body that outreach reads as a Liquid template: never a merge field. */
+const literal = (text: string) => text.replace(/\{([{%])/g, '{ $1');
+
 /** Telling people: the late notice to the customer, and the owner's reminder before a promise is due. */
 export function createNotices(ctx: {
   db: Kysely<Database>;
@@ -65,7 +68,7 @@ export function createNotices(ctx: {
       const w = await workspaces.getWorkspaceCached(ws);
       const body =
         v.body ??
-        `Hello ${c.name}, we promised you "${r.what}" by ${whenOf(r, zone)}. We are running late, and we are sorry.${
+        `Hello ${literal(c.name)}, we promised you "${literal(r.what)}" by ${whenOf(r, zone)}. We are running late, and we are sorry.${
           newDue
             ? ` It will be done by ${dueLabel(newDue, zone)}.`
             : ' We will be in touch as soon as it is done.'
@@ -135,8 +138,8 @@ export function createNotices(ctx: {
           .emailStaff?.(
             p.workspace_id,
             p.owner_id,
-            `Reminder: ${p.what}`,
-            `You promised: ${p.what}\nDue: ${when}\n\nOpen Rapport to mark it kept, or tell the customer it will be late.`,
+            `Reminder: ${literal(p.what)}`,
+            `You promised: ${literal(p.what)}\nDue: ${when}\n\nOpen Rapport to mark it kept, or tell the customer it will be late.`,
             `promise-reminder:${p.id}:${p.due_at}`,
           )
           .catch(() => {});
