@@ -296,7 +296,17 @@ for (const dialect of DIALECTS) {
         ['enquiry_waiting', 'Bia Big'],
         ['enquiry_waiting', 'Sam Small'],
       ]);
-      expect(ag.items[0]).toMatchObject({ value: 90_000, actions: ['open', 'snooze'] });
+      expect(ag.items[0]).toMatchObject({ value: 90_000, actions: ['answer', 'open', 'snooze'] });
+      // done from the list: answered through the enquiry's own route, it leaves the agenda
+      const answered = await req('POST', `/api/v1/enquiries/${ag.items[0].ref.id}/respond`, {
+        note: 'Sent the price',
+      });
+      expect(answered.statusCode).toBe(200);
+      expect(
+        (await req('GET', '/api/v1/agenda'))
+          .json()
+          .items.map((i: { customerName: string }) => i.customerName),
+      ).toEqual(['Sam Small']);
       const other = await t.newWorkspace();
       expect((await req('GET', `/api/v1/agenda?userId=${other.ownerId}`)).statusCode).toBe(404);
     });

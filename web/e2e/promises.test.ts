@@ -129,6 +129,12 @@ journey('promises and the agenda, in chromium', () => {
       what: 'Send the price list',
       dueAt: DateTime.now().setZone(ZONE).toISODate(),
     });
+    await api('POST', '/api/v1/enquiries', {
+      customerId: caller,
+      kind: 'quote',
+      channel: 'phone',
+      body: 'How much for a wedding cake?',
+    });
     await page.setViewportSize(PHONE);
     await page.goto(`${server.url}/`);
     const agenda = new AgendaList(page);
@@ -148,6 +154,16 @@ journey('promises and the agenda, in chromium', () => {
       what: string;
     }[];
     expect(kept.map((p) => p.what)).toEqual(['Send the price list']);
+    // an enquiry answered from the list (the enquiry's own "respond")
+    const enquiry = agenda.row(/wedding cake/);
+    await enquiry.getByRole('button', { name: 'Answered' }).click();
+    await enquiry.getByRole('textbox', { name: /^What you told them/ }).fill('Sent the price list');
+    await enquiry.getByRole('button', { name: 'Save' }).click();
+    await agenda.row(/wedding cake/).waitFor({ state: 'detached' });
+    const answered = (await api('GET', `/api/v1/enquiries?customerId=${caller}&state=all`)).items as {
+      status: string;
+    }[];
+    expect(answered.map((e) => e.status)).toEqual(['answered']);
     // snooze, with a reason: hidden until then
     await agenda.snooze("Bea Birthday's birthday", 'Card already posted');
     await agenda.row("Bea Birthday's birthday").waitFor({ state: 'detached' });

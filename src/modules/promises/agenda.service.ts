@@ -182,7 +182,7 @@ export function createAgendaService(deps: AgendaDeps) {
           urgency: s === 'breached' ? 0 : s === 'due_soon' ? 1 : 2,
           value: e.value,
           ref: { kind: 'enquiry', id: e.id },
-          actions: ['open', 'snooze'],
+          actions: ['answer', 'open', 'snooze'],
         });
       }
 

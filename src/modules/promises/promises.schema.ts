@@ -128,7 +128,11 @@ export const agendaItemSchema = z
     urgency: z.number().int().describe('0 overdue or breached, 1 due today, 2 today, 3 when you can'),
     value: z.number().nullable().describe("The customer's value, minor units, when known"),
     ref: z.object({ kind: z.enum(['promise', 'complaint', 'enquiry', 'customer']), id: z.string() }),
-    actions: z.array(z.enum(['keep', 'late_notice', 'open', 'contacted', 'snooze'])),
+    actions: z
+      .array(z.enum(['keep', 'late_notice', 'answer', 'open', 'contacted', 'snooze']))
+      .describe(
+        'keep: POST /promises/{id}/keep; late_notice: POST /promises/{id}/late-notice; answer: POST /enquiries/{id}/respond; contacted: log a touch on the timeline; snooze: POST /agenda/snoozes',
+      ),
   })
   .meta({ id: 'AgendaItem' });
 export type AgendaItem = z.infer<typeof agendaItemSchema>;

@@ -9075,7 +9075,8 @@ export interface components {
         kind: 'promise' | 'complaint' | 'enquiry' | 'customer';
         id: string;
       };
-      actions: ('keep' | 'late_notice' | 'open' | 'contacted' | 'snooze')[];
+      /** @description keep: POST /promises/{id}/keep; late_notice: POST /promises/{id}/late-notice; answer: POST /enquiries/{id}/respond; contacted: log a touch on the timeline; snooze: POST /agenda/snoozes */
+      actions: ('keep' | 'late_notice' | 'answer' | 'open' | 'contacted' | 'snooze')[];
     };
     AgendaInput: {
       userId: string;
@@ -10681,7 +10682,8 @@ export interface components {
         kind: 'promise' | 'complaint' | 'enquiry' | 'customer';
         id: string;
       };
-      actions: ('keep' | 'late_notice' | 'open' | 'contacted' | 'snooze')[];
+      /** @description keep: POST /promises/{id}/keep; late_notice: POST /promises/{id}/late-notice; answer: POST /enquiries/{id}/respond; contacted: log a touch on the timeline; snooze: POST /agenda/snoozes */
+      actions: ('keep' | 'late_notice' | 'answer' | 'open' | 'contacted' | 'snooze')[];
     };
     Agenda: {
       userId: string;

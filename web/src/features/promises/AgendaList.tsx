@@ -17,6 +17,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../../lib/api.ts';
 import { money } from '../../lib/format.ts';
+import { enquiriesApi, enquiryKeys } from '../enquiries/api.ts';
 import { QueryError } from '../shell/RouteError.tsx';
 import { promiseKeys, promisesApi, useAgenda, type Agenda, type AgendaItem } from './api.ts';
 import '../outreach/outreach.css';
@@ -83,6 +84,8 @@ export function AgendaList() {
 function AgendaRow({ item, agenda }: { item: AgendaItem; agenda: Agenda }) {
   const qc = useQueryClient();
   const [snoozing, setSnoozing] = useState(false);
+  const [answering, setAnswering] = useState(false);
+  const [note, setNote] = useState('');
   const [days, setDays] = useState('1');
   const [reason, setReason] = useState('');
   const refresh = () => void qc.invalidateQueries({ queryKey: promiseKeys.all });
@@ -99,6 +102,13 @@ function AgendaRow({ item, agenda }: { item: AgendaItem; agenda: Agenda }) {
       if (birthday) await promisesApi.snooze({ key: item.key, until: tomorrow(), reason: 'Done' });
     },
     onSuccess: refresh,
+  });
+  const answer = useMutation({
+    mutationFn: () => enquiriesApi.respond(item.ref.id, { note: note.trim() }),
+    onSuccess: () => {
+      refresh();
+      void qc.invalidateQueries({ queryKey: enquiryKeys.all });
+    },
   });
   const snooze = useMutation({
     mutationFn: () =>
@@ -148,6 +158,11 @@ function AgendaRow({ item, agenda }: { item: AgendaItem; agenda: Agenda }) {
               {item.kind === 'drifting' ? 'Got in touch' : 'Done'}
             </Button>
           )}
+          {item.actions.includes('answer') && (
+            <Button size="xs" onClick={() => setAnswering((a) => !a)} aria-expanded={answering}>
+              Answered
+            </Button>
+          )}
           {item.actions.includes('open') && href && (
             <Button size="xs" variant="light" component={Link} to={href}>
               Open
@@ -157,6 +172,30 @@ function AgendaRow({ item, agenda }: { item: AgendaItem; agenda: Agenda }) {
             Snooze
           </Button>
         </Group>
+        {answering && (
+          <form
+            aria-label={`Answer ${item.customerName}`}
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (note.trim()) answer.mutate();
+            }}
+          >
+            <Group gap="xs" align="flex-end" wrap="wrap">
+              <TextInput
+                label="What you told them"
+                placeholder="e.g. Sent the price by WhatsApp"
+                value={note}
+                onChange={(e) => setNote(e.currentTarget.value)}
+                required
+                maxLength={2000}
+                style={{ flex: 1, minWidth: 200 }}
+              />
+              <Button type="submit" size="sm" loading={answer.isPending} disabled={!note.trim()}>
+                Save
+              </Button>
+            </Group>
+          </form>
+        )}
         {snoozing && (
           <form
             aria-label={`Snooze ${item.title}`}
@@ -188,9 +227,9 @@ function AgendaRow({ item, agenda }: { item: AgendaItem; agenda: Agenda }) {
             </Group>
           </form>
         )}
-        {(act.error ?? snooze.error) && (
+        {(act.error ?? snooze.error ?? answer.error) && (
           <Alert color="red" p="xs" role="alert">
-            {errorMessage(act.error ?? snooze.error)}
+            {errorMessage(act.error ?? snooze.error ?? answer.error)}
           </Alert>
         )}
       </Stack>
