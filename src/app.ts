@@ -55,6 +55,14 @@ import {
   registerRetentionRoutes,
   registerSurveyPages,
 } from './modules/retention/index.ts';
+import {
+  createAgendaService,
+  createCalendarService,
+  createPromiseService,
+  openPromisesOnCard,
+  registerCalendarFeed,
+  registerPromiseRoutes,
+} from './modules/promises/index.ts';
 import { createProductService, createSaleService, registerProductRoutes } from './modules/products/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
@@ -99,7 +107,11 @@ export function createServices(
     bus,
     purchases: purchasesOnCard,
     prediction: predictionOnCard,
-    openItems: { complaints: openComplaintsOnCard, enquiries: openEnquiriesOnCard },
+    openItems: {
+      complaints: openComplaintsOnCard,
+      enquiries: openEnquiriesOnCard,
+      promises: openPromisesOnCard,
+    },
   });
   const orders = createOrderService({
     db,
@@ -212,6 +224,41 @@ export function createServices(
       ).id,
     ...(opts.clock && { clock: opts.clock }),
   });
+  // Promises, each person's agenda and the calendar feed (issue 17)
+  const promises = createPromiseService({
+    db,
+    workspaces,
+    customers,
+    timeline,
+    bus,
+    queueMessage: (ws, customerId, v, o) => outreach.outreach.queueMessage(ws, customerId, v, o),
+    emailStaff: async (ws, userId, subject, body, key) =>
+      void (await outreach.outreach.queueStaffEmail(ws, userId, { subject, body, dedupeKey: key })),
+    ...(opts.clock && { clock: opts.clock }),
+  });
+  customers.onMerge(promises.moveOnMerge);
+  const agenda = createAgendaService({
+    db,
+    workspaces,
+    promises,
+    complaints: async (ws, ownerId) => (await complaints.listComplaints(ws, { ownerId, limit: 200 })).items,
+    enquiries: async (ws, ownerId) =>
+      (await enquiries.listEnquiries(ws, { ownerId, state: 'waiting', limit: 200 })).items,
+    notContacted: (ws) => nps.notContacted(ws),
+    stakes: (ws, ids) => analytics.stakes(ws, ids),
+  });
+  const calendar = createCalendarService({
+    db,
+    workspaces,
+    promises,
+    publicUrl: () => config.publicUrl,
+    followUps: async (ws, ownerId) =>
+      (await complaints.listComplaints(ws, { ownerId, status: 'resolved', limit: 200 })).items.flatMap((c) =>
+        c.followUp.dueAt && !c.followUp.doneAt
+          ? [{ id: c.id, customerId: c.customerId, customerName: c.customerName, dueAt: c.followUp.dueAt }]
+          : [],
+      ),
+  });
   return {
     workspaces,
     access,
@@ -233,6 +280,9 @@ export function createServices(
     outbox: outreach,
     surveys,
     nps,
+    promises,
+    agenda,
+    calendar,
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -392,6 +442,7 @@ export async function buildApp(
       registerAnalyticsRoutes(api, services);
       registerOutreachRoutes(api, services);
       registerRetentionRoutes(api, services);
+      registerPromiseRoutes(api, services);
       registerEventStream(api, bus, {
         recheck: (request) => authenticate(request, { fresh: true }),
         onRevoked: (listener) => access.onRevoked(listener),
@@ -406,6 +457,7 @@ export async function buildApp(
     afterRoutes: async (a) => {
       await registerPublicPages(a, { pages: services.publicPages });
       await registerSurveyPages(a, { surveys: services.surveys });
+      await registerCalendarFeed(a, { calendar: services.calendar });
       await registerProviderHooks(a, {
         settings: (ws) => services.outreachSettings.sending(ws).catch(() => undefined),
         publicUrl: () => config.publicUrl ?? `http://${config.host}:${config.port}`,
@@ -530,9 +582,17 @@ function startOutbox(services: Services, app: FastifyInstance, leaseMs: number) 
   askNps();
   const hourly = setInterval(askNps, 3_600_000);
   hourly.unref();
+  // promise reminders: every 5 minutes (each promise reminds once: a conditional UPDATE of reminded_at)
+  const remind = () =>
+    void services.promises
+      .remindDue()
+      .catch((err: unknown) => app.log.error({ err }, 'promise reminders failed'));
+  const reminders = setInterval(remind, 300_000);
+  reminders.unref();
   return {
     stop: async () => {
       clearInterval(hourly);
+      clearInterval(reminders);
       await runner.stop();
       await sender.stop();
     },

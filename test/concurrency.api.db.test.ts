@@ -99,6 +99,15 @@ const order = async (c: Ctx, total: number) =>
       lines: [{ name: 'Cake', unitPrice: total }],
     })
   ).id as string;
+/** An open promise to a new customer (due far ahead, or at `dueAt`). */
+const promiseOf = async (c: Ctx, dueAt = '2099-01-02', extra: object = {}) =>
+  (
+    await c.call('POST', '/api/v1/promises', {
+      customerId: await customer(c, 'Promised', extra),
+      what: 'Call back',
+      dueAt,
+    })
+  ).id as string;
 const distinctIds = (results: Res[]) => new Set(results.map((r) => r.json().id)).size;
 
 const CASES: Record<string, Case> = {
@@ -680,6 +689,71 @@ const CASES: Record<string, Case> = {
       return { url: `/api/v1/imports/mappings/${m.id}` };
     },
   },
+  // promises, agenda, calendar feed (issue 17)
+  'post /api/v1/promises': {
+    kind: 'each',
+    setup: async (c) => ({
+      url: '/api/v1/promises',
+      body: { customerId: await customer(c, 'Promised'), what: 'Call back', dueAt: '2099-01-02' },
+    }),
+  },
+  ...Object.fromEntries(
+    (['keep', 'break', 'cancel'] as const).map((step) => [
+      `post /api/v1/promises/{id}/${step}`,
+      {
+        kind: 'once',
+        setup: async (c: Ctx) => ({ url: `/api/v1/promises/${await promiseOf(c)}/${step}`, body: {} }),
+        check: async (c: Ctx, _r: Res[], req: Req) => {
+          const id = req.url.split('/')[4] as string;
+          const items = (
+            await c.call(
+              'GET',
+              `/api/v1/customers/${(await c.call('GET', `/api/v1/promises/${id}`)).customerId}/timeline`,
+            )
+          ).items;
+          expect(items.filter((i: { kind: string }) => i.kind === 'promise')).toHaveLength(2); // made, then once
+        },
+      } satisfies Case,
+    ]),
+  ),
+  'post /api/v1/promises/{id}/reschedule': {
+    kind: 'same',
+    setup: async (c) => ({
+      url: `/api/v1/promises/${await promiseOf(c)}/reschedule`,
+      body: { dueAt: '2099-03-04T15:00' },
+    }),
+    check: async (c, results) =>
+      expect(new Set(results.map((r) => r.json().reschedules))).toEqual(new Set([1])),
+  },
+  'post /api/v1/promises/{id}/late-notice': {
+    kind: 'same',
+    setup: async (c) => {
+      await smsReady(c);
+      const id = await promiseOf(c, new Date(Date.now() - 20_000).toISOString(), {
+        phones: [{ number: '0803 444 7788' }],
+      });
+      return { url: `/api/v1/promises/${id}/late-notice`, body: { channel: 'sms' } };
+    },
+    check: async (_c, results) =>
+      expect(new Set(results.map((r) => r.json().lateNoticeMessageId)).size).toBe(1),
+  },
+  'post /api/v1/agenda/snoozes': {
+    kind: 'same',
+    setup: async () => ({
+      url: '/api/v1/agenda/snoozes',
+      body: { key: 'promise:x', until: '2099-01-01', reason: 'Later' },
+    }),
+  },
+  'post /api/v1/calendar-feed': {
+    kind: 'same', // every request a new URL; the last one made is the only one that works
+    setup: async () => ({ url: '/api/v1/calendar-feed' }),
+    check: async (c, results) => {
+      const tokens = results.map((r) => /\/cal\/(.+)\.ics$/.exec(r.json().url)?.[1] as string);
+      const live = await Promise.all(tokens.map((tk) => c.db.calendar.feed(tk, 'http://localhost')));
+      expect(live.filter(Boolean)).toHaveLength(1);
+    },
+  },
+  'delete /api/v1/calendar-feed': { kind: 'same', setup: async () => ({ url: '/api/v1/calendar-feed' }) },
 };
 
 /** Routes whose parallel behaviour another part of issue #11 owns, with where it is tested. */

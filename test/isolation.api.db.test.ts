@@ -38,6 +38,8 @@ const VALID_BODIES: Record<string, object> = {
   'post /api/v1/customers/{id}/messages': { channel: 'sms', purpose: 'service', body: 'hijack' },
   'patch /api/v1/message-templates/{id}': { name: 'Hijack' },
   'post /api/v1/customers/{id}/reviews': { platform: 'Hijack', stars: 1, reviewedOn: '2026-01-01' },
+  // promises (issue 17)
+  'post /api/v1/promises/{id}/reschedule': { dueAt: '2099-01-01' },
 };
 
 for (const dialect of DIALECTS) {
@@ -116,6 +118,14 @@ for (const dialect of DIALECTS) {
         },
       });
       const ids: Record<string, string> = {
+        promises: (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/promises',
+            headers: a.auth,
+            payload: { customerId: complainer, what: 'Private Person promise', dueAt: '2099-01-01' },
+          })
+        ).json().id,
         complaints: complaint.id,
         enquiries: enquiry.id,
         customers: customer.id,

@@ -144,6 +144,13 @@ export const ERROR_CODES = [
   'TEST_RECIPIENT_REQUIRED',
   'SUPPRESSION_NOT_FOUND',
   'TEMPLATE_CHANNEL_MISMATCH',
+  // promises, agenda, calendar feed (issue 17)
+  'PROMISE_NOT_FOUND',
+  'PROMISE_CLOSED',
+  'PROMISE_NOT_OVERDUE',
+  'PROMISE_DUE_IN_PAST',
+  'PROMISE_BAD_DUE',
+  'SNOOZE_IN_PAST',
   // a message's failure reason (Message.reason's code, never an HTTP answer)
   'NO_SENDER',
   'ADAPTER_ERROR',

@@ -252,6 +252,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/settings/complaints',
           '/settings/messages',
           '/settings/keeping-customers',
+          '/settings/calendar',
           '/messages',
           '/messages/templates',
           '/messages/templates/new',
@@ -335,7 +336,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   }
 
   it('checked every page at both widths', () => {
-    expect(pages.length).toBe(50);
+    expect(pages.length).toBe(52);
     if (SHOTS) expect(fs.readdirSync(SHOTS).length).toBeGreaterThan(0);
   });
 });

@@ -560,6 +560,57 @@ export function createOutreachService(deps: OutreachDeps) {
       return toMessage(row);
     },
 
+    /**
+     * An email to a staff member (a reminder, not a customer message): sent only when email is set up (SMTP and a
+     * sender address), once per `dedupeKey`. Answers false when email is not set up.
+     */
+    async queueStaffEmail(
+      ws: string,
+      userId: string,
+      v: { subject: string; body: string; dedupeKey: string },
+    ): Promise<boolean> {
+      if (!(await deps.settings.ready(ws, 'email'))) return false;
+      const to = await deps.userEmail(ws, userId);
+      if (!to) return false;
+      const w = await deps.workspaces.getWorkspaceCached(ws);
+      const s = await deps.settings.sending(ws);
+      const r = await writeTransaction(
+        db,
+        async (trx) => {
+          if (await outbox.byDedupeKey(ws, v.dedupeKey, trx)) return false;
+          const row = newMessageRow(ws, {
+            dedupeKey: v.dedupeKey,
+            customerId: null,
+            channel: 'email',
+            purpose: 'service',
+            to,
+            nextAttemptAt: nowIso(),
+            createdBy: 'system',
+          });
+          const c = await compose(trx, ws, {
+            messageId: row.id,
+            channel: 'email',
+            purpose: 'service',
+            subject: v.subject,
+            body: v.body,
+            to,
+            recipient: { customerId: null, name: 'Staff', email: to, phone: null, birthday: null },
+            shopName: w.name,
+            replyTo: s.replyTo,
+            publicUrl: deps.publicUrl(),
+          });
+          row.subject = c.subject;
+          row.body = c.text;
+          row.extra = JSON.stringify({ html: c.html, headers: c.headers, links: c.links });
+          await outbox.insertOne(trx, row);
+          return true;
+        },
+        { rerunOnUniqueViolation: true },
+      );
+      if (r) deps.poke?.();
+      return true;
+    },
+
     async history(ws: string, customerId: string, query: unknown) {
       const q = listMessagesQuery.parse(query ?? {});
       await customers.existsOrThrow(ws, customerId);

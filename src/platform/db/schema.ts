@@ -615,6 +615,51 @@ export type ReviewTable = {
   created_at: string;
 };
 
+/** A promise made to a customer (migration 0018). due_at is a UTC instant; all-day ones keep their local due_date. */
+export type PromiseTable = {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  owner_id: string; // a user
+  created_by: string; // actor: 'user:<id>' | 'apikey:<id>' | ...
+  what: string;
+  due_at: string;
+  all_day: number; // 1: due at the end of due_date in the workspace zone
+  due_date: string | null; // 'YYYY-MM-DD' local date of an all-day promise
+  source_kind: 'call' | 'complaint' | 'enquiry' | 'note' | null;
+  source_id: string | null;
+  status: 'open' | 'kept' | 'broken' | 'cancelled';
+  kept_at: string | null;
+  kept_late: number | null; // 0 kept on time, 1 kept after due_at
+  broken_at: string | null;
+  cancelled_at: string | null;
+  closed_by: string | null;
+  reschedules: number;
+  late_notice_message_id: string | null;
+  reminded_at: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+/** An agenda item hidden for one person until a time (migration 0018). */
+export type AgendaSnoozeTable = {
+  workspace_id: string;
+  user_id: string;
+  item_key: string;
+  until: string;
+  reason: string;
+  created_at: string;
+};
+
+/** One secret iCalendar feed per staff member, the token stored as its SHA-256 hash (migration 0018). */
+export type CalendarFeedTable = {
+  workspace_id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+};
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -657,4 +702,7 @@ export type Database = {
   survey_answers: SurveyAnswerTable; // 0017
   retention_settings: RetentionSettingsTable; // 0017
   reviews: ReviewTable; // 0017
+  promises: PromiseTable; // 0018
+  agenda_snoozes: AgendaSnoozeTable; // 0018
+  calendar_feeds: CalendarFeedTable; // 0018
 };

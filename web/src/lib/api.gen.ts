@@ -6790,6 +6790,683 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/promises': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Promises by customer or owner; open (default), overdue, kept, broken, cancelled or all; soonest first */
+    get: {
+      parameters: {
+        query?: {
+          customerId?: string;
+          ownerId?: string;
+          /** @description overdue = open and past its due time */
+          status?: 'open' | 'overdue' | 'kept' | 'broken' | 'cancelled' | 'all';
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Promise'][];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Make a promise to a customer: what, by when (a date or a time, workspace zone), by whom */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            customerId: string;
+            /** @description What we said we would do, in plain words */
+            what: string;
+            /** @description YYYY-MM-DD (by the end of that day, workspace time zone) or a date-time; without an offset it is workspace time */
+            dueAt: string;
+            /** @description Default: the signed-in user, else the workspace owner */
+            ownerId?: string;
+            /** @description The conversation it came from */
+            source?: {
+              /** @enum {string} */
+              kind: 'call' | 'complaint' | 'enquiry' | 'note';
+              id?: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Promise'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/promises/stats': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Kept-on-time rate per week or month, for the business and per person */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Default: 12 weeks (by week) or 12 months (by month) ago */
+          from?: string;
+          /** @description Default: today (workspace time zone) */
+          to?: string;
+          by?: 'week' | 'month';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PromiseStats'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/promises/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A promise */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Promise'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/promises/{id}/keep': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Kept (on time or late, by the clock); once — 409 PROMISE_CLOSED after */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Promise'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/promises/{id}/break': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Broken; once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Promise'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/promises/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** No longer needed; once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Promise'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/promises/{id}/reschedule': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new due time (the same time again changes nothing) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description YYYY-MM-DD (by the end of that day, workspace time zone) or a date-time; without an offset it is workspace time */
+            dueAt: string;
+            reason?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Promise'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/promises/{id}/late-notice': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Overdue and still open: tell the customer it will be late (a service message, once per promise) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description Default: the customer's preferred one, else email
+             * @enum {string}
+             */
+            channel?: 'email' | 'sms' | 'whatsapp';
+            /** @description When it will be done now (also reschedules the promise) */
+            newDueAt?: string;
+            /** @description Default: a short apology naming the promise */
+            body?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Promise'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/agenda': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Today's list for one person, most urgent then most valuable first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Whose agenda (owners and admin keys); default: yours */
+          userId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Agenda'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/agenda/snoozes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Hide an agenda item until a date or time, with a reason */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            key: string;
+            /** @description A date (its start, workspace zone) or an instant */
+            until: string;
+            reason: string;
+            userId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AgendaSnooze'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/calendar-feed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Whether you have a calendar feed */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CalendarFeedStatus'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** A new secret iCalendar URL of your promises (the old one stops working); shown once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CalendarFeed'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Revoke your calendar feed URL */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/events': {
     parameters: {
       query?: never;
@@ -6978,6 +7655,12 @@ export interface components {
         | 'TEST_RECIPIENT_REQUIRED'
         | 'SUPPRESSION_NOT_FOUND'
         | 'TEMPLATE_CHANNEL_MISMATCH'
+        | 'PROMISE_NOT_FOUND'
+        | 'PROMISE_CLOSED'
+        | 'PROMISE_NOT_OVERDUE'
+        | 'PROMISE_DUE_IN_PAST'
+        | 'PROMISE_BAD_DUE'
+        | 'SNOOZE_IN_PAST'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;
@@ -8307,6 +8990,134 @@ export interface components {
         why: string;
       }[];
     };
+    PromiseInput: {
+      id: string;
+      customerId: string;
+      customerName: string;
+      ownerId: string;
+      ownerName: string;
+      what: string;
+      /** @description UTC instant */
+      dueAt: string;
+      allDay: boolean;
+      /** @description The local date of an all-day promise */
+      dueDate: string | null;
+      source: {
+        /** @enum {string} */
+        kind: 'call' | 'complaint' | 'enquiry' | 'note';
+        id: string | null;
+      } | null;
+      /** @enum {string} */
+      status: 'open' | 'kept' | 'broken' | 'cancelled';
+      overdue: boolean;
+      keptAt: string | null;
+      keptOnTime: boolean | null;
+      brokenAt: string | null;
+      cancelledAt: string | null;
+      reschedules: number;
+      lateNoticeMessageId: string | null;
+      remindedAt: string | null;
+      createdAt: string;
+      updatedAt: string;
+    };
+    PromiseStatsInput: {
+      from: string;
+      to: string;
+      /** @enum {string} */
+      by: 'week' | 'month';
+      overall: {
+        /** @description Promises due in the period that are no longer open or are overdue */
+        due: number;
+        keptOnTime: number;
+        keptLate: number;
+        broken: number;
+        /** @description Overdue and still open (counted as not kept on time) */
+        stillOpen: number;
+        /** @description keptOnTime / due, 0–1; null when nothing was due */
+        rate: number | null;
+      };
+      periods: {
+        /** @description Promises due in the period that are no longer open or are overdue */
+        due: number;
+        keptOnTime: number;
+        keptLate: number;
+        broken: number;
+        /** @description Overdue and still open (counted as not kept on time) */
+        stillOpen: number;
+        /** @description keptOnTime / due, 0–1; null when nothing was due */
+        rate: number | null;
+        /** @description First local date of the week or month */
+        period: string;
+      }[];
+      people: {
+        /** @description Promises due in the period that are no longer open or are overdue */
+        due: number;
+        keptOnTime: number;
+        keptLate: number;
+        broken: number;
+        /** @description Overdue and still open (counted as not kept on time) */
+        stillOpen: number;
+        /** @description keptOnTime / due, 0–1; null when nothing was due */
+        rate: number | null;
+        userId: string;
+        name: string;
+      }[];
+    };
+    AgendaItemInput: {
+      /** @description Stable: the same thing keeps its key from day to day */
+      key: string;
+      /** @enum {string} */
+      kind:
+        | 'promise_overdue'
+        | 'promise_due'
+        | 'complaint_breach'
+        | 'complaint_follow_up'
+        | 'enquiry_waiting'
+        | 'drifting'
+        | 'birthday'
+        | 'anniversary';
+      title: string;
+      why: string;
+      customerId: string;
+      customerName: string;
+      dueAt: string | null;
+      /** @description 0 overdue or breached, 1 due today, 2 today, 3 when you can */
+      urgency: number;
+      /** @description The customer's value, minor units, when known */
+      value: number | null;
+      ref: {
+        /** @enum {string} */
+        kind: 'promise' | 'complaint' | 'enquiry' | 'customer';
+        id: string;
+      };
+      /** @description keep: POST /promises/{id}/keep; late_notice: POST /promises/{id}/late-notice; answer: POST /enquiries/{id}/respond; contacted: log a touch on the timeline; snooze: POST /agenda/snoozes */
+      actions: ('keep' | 'late_notice' | 'answer' | 'open' | 'contacted' | 'snooze')[];
+    };
+    AgendaInput: {
+      userId: string;
+      /** @description Today in the workspace time zone */
+      date: string;
+      timezone: string;
+      currency: string;
+      items: components['schemas']['AgendaItemInput'][];
+      /** @description Items hidden by a snooze */
+      snoozed: number;
+    };
+    AgendaSnoozeInput: {
+      key: string;
+      until: string;
+      reason: string;
+    };
+    CalendarFeedInput: {
+      /** @description Shown once, when made; keep it secret */
+      url: string | null;
+      createdAt: string;
+    };
+    CalendarFeedStatusInput: {
+      active: boolean;
+      createdAt: string | null;
+      lastUsedAt: string | null;
+    };
     ProductInput: {
       id: string;
       name: string;
@@ -8466,6 +9277,12 @@ export interface components {
         | 'TEST_RECIPIENT_REQUIRED'
         | 'SUPPRESSION_NOT_FOUND'
         | 'TEMPLATE_CHANNEL_MISMATCH'
+        | 'PROMISE_NOT_FOUND'
+        | 'PROMISE_CLOSED'
+        | 'PROMISE_NOT_OVERDUE'
+        | 'PROMISE_DUE_IN_PAST'
+        | 'PROMISE_BAD_DUE'
+        | 'SNOOZE_IN_PAST'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;
@@ -9794,6 +10611,134 @@ export interface components {
         lastContactAt: string | null;
         why: string;
       }[];
+    };
+    Promise: {
+      id: string;
+      customerId: string;
+      customerName: string;
+      ownerId: string;
+      ownerName: string;
+      what: string;
+      /** @description UTC instant */
+      dueAt: string;
+      allDay: boolean;
+      /** @description The local date of an all-day promise */
+      dueDate: string | null;
+      source: {
+        /** @enum {string} */
+        kind: 'call' | 'complaint' | 'enquiry' | 'note';
+        id: string | null;
+      } | null;
+      /** @enum {string} */
+      status: 'open' | 'kept' | 'broken' | 'cancelled';
+      overdue: boolean;
+      keptAt: string | null;
+      keptOnTime: boolean | null;
+      brokenAt: string | null;
+      cancelledAt: string | null;
+      reschedules: number;
+      lateNoticeMessageId: string | null;
+      remindedAt: string | null;
+      createdAt: string;
+      updatedAt: string;
+    };
+    PromiseStats: {
+      from: string;
+      to: string;
+      /** @enum {string} */
+      by: 'week' | 'month';
+      overall: {
+        /** @description Promises due in the period that are no longer open or are overdue */
+        due: number;
+        keptOnTime: number;
+        keptLate: number;
+        broken: number;
+        /** @description Overdue and still open (counted as not kept on time) */
+        stillOpen: number;
+        /** @description keptOnTime / due, 0–1; null when nothing was due */
+        rate: number | null;
+      };
+      periods: {
+        /** @description Promises due in the period that are no longer open or are overdue */
+        due: number;
+        keptOnTime: number;
+        keptLate: number;
+        broken: number;
+        /** @description Overdue and still open (counted as not kept on time) */
+        stillOpen: number;
+        /** @description keptOnTime / due, 0–1; null when nothing was due */
+        rate: number | null;
+        /** @description First local date of the week or month */
+        period: string;
+      }[];
+      people: {
+        /** @description Promises due in the period that are no longer open or are overdue */
+        due: number;
+        keptOnTime: number;
+        keptLate: number;
+        broken: number;
+        /** @description Overdue and still open (counted as not kept on time) */
+        stillOpen: number;
+        /** @description keptOnTime / due, 0–1; null when nothing was due */
+        rate: number | null;
+        userId: string;
+        name: string;
+      }[];
+    };
+    AgendaItem: {
+      /** @description Stable: the same thing keeps its key from day to day */
+      key: string;
+      /** @enum {string} */
+      kind:
+        | 'promise_overdue'
+        | 'promise_due'
+        | 'complaint_breach'
+        | 'complaint_follow_up'
+        | 'enquiry_waiting'
+        | 'drifting'
+        | 'birthday'
+        | 'anniversary';
+      title: string;
+      why: string;
+      customerId: string;
+      customerName: string;
+      dueAt: string | null;
+      /** @description 0 overdue or breached, 1 due today, 2 today, 3 when you can */
+      urgency: number;
+      /** @description The customer's value, minor units, when known */
+      value: number | null;
+      ref: {
+        /** @enum {string} */
+        kind: 'promise' | 'complaint' | 'enquiry' | 'customer';
+        id: string;
+      };
+      /** @description keep: POST /promises/{id}/keep; late_notice: POST /promises/{id}/late-notice; answer: POST /enquiries/{id}/respond; contacted: log a touch on the timeline; snooze: POST /agenda/snoozes */
+      actions: ('keep' | 'late_notice' | 'answer' | 'open' | 'contacted' | 'snooze')[];
+    };
+    Agenda: {
+      userId: string;
+      /** @description Today in the workspace time zone */
+      date: string;
+      timezone: string;
+      currency: string;
+      items: components['schemas']['AgendaItem'][];
+      /** @description Items hidden by a snooze */
+      snoozed: number;
+    };
+    AgendaSnooze: {
+      key: string;
+      until: string;
+      reason: string;
+    };
+    CalendarFeed: {
+      /** @description Shown once, when made; keep it secret */
+      url: string | null;
+      createdAt: string;
+    };
+    CalendarFeedStatus: {
+      active: boolean;
+      createdAt: string | null;
+      lastUsedAt: string | null;
     };
     Product: {
       id: string;

@@ -1,5 +1,6 @@
 import { Badge, Button, CloseButton, Group, Paper, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { customerKeys } from '../customers/queries.ts';
 import { Link } from 'react-router';
 import { api } from '../../lib/api.ts';
@@ -8,6 +9,7 @@ import { kindLabel, money, timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
 import type { CallerCard, CallEvent } from '../../lib/api.ts';
 import { stageWords } from '../analytics/words.ts';
+import { PromiseForm } from '../promises/PromiseForm.tsx';
 import { saleStore } from '../sales/saleStore.ts';
 import { callStore, useCalls } from './callStore.ts';
 
@@ -31,6 +33,7 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
   const c = call.customer;
   const number = formatPhone(call.e164 ?? call.phone, region);
   const dismiss = () => callStore.dismiss(call.interaction.id);
+  const [promising, setPromising] = useState(false);
   const title = c ? c.name : 'Unknown number';
   return (
     <Paper
@@ -72,6 +75,13 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
           )}
           {c.prediction && <CallerStatus p={c.prediction} />}
           <LastContact call={call} />
+          {(c.openItems.promises ?? 0) > 0 && (
+            <Text size="sm" fw={600} c="orange.9">
+              {c.openItems.promises === 1
+                ? 'One promise to them still open'
+                : `${c.openItems.promises} promises to them still open`}
+            </Text>
+          )}
           {c.purchases && c.purchases.orderCount > 0 && (
             <Text size="sm">
               {c.purchases.orderCount} order{c.purchases.orderCount === 1 ? '' : 's'},{' '}
@@ -98,10 +108,21 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
             >
               Sale
             </Button>
+            <Button
+              variant="light"
+              size="sm"
+              onClick={() => setPromising((v) => !v)}
+              aria-expanded={promising}
+            >
+              Promise
+            </Button>
             <Button variant="default" size="sm" onClick={dismiss}>
               Dismiss
             </Button>
           </Group>
+          {promising && (
+            <PromiseForm customerId={c.id} source={{ kind: 'call', id: call.interaction.id }} compact />
+          )}
         </Stack>
       ) : (
         <Stack gap={6} mt="xs">

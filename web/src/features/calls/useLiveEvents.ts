@@ -2,13 +2,14 @@ import { useQueryClient } from '@tanstack/react-query';
 import { customerKeys } from '../customers/queries.ts';
 import { useEffect, useState } from 'react';
 import type { CallEvent, Interaction } from '../../lib/api.ts';
+import { promiseKeys } from '../promises/api.ts';
 import { callStore } from './callStore.ts';
 
 export type LiveState = 'connecting' | 'live' | 'down';
 
 /**
  * One EventSource per signed-in tab: `call` pops the caller card; `interaction.created` refreshes the
- * customer's timeline wherever it is shown. EventSource reconnects by itself after a drop.
+ * customer's timeline wherever it is shown; `promise.*` refreshes the agenda and promise lists. EventSource reconnects by itself after a drop.
  */
 export function useLiveEvents(): LiveState {
   const qc = useQueryClient();
@@ -39,6 +40,9 @@ export function useLiveEvents(): LiveState {
         // ignore
       }
     });
+    // a promise made, kept or coming due (its reminder): the agenda and the promise lists refresh
+    for (const type of ['promise.updated', 'promise.reminder'])
+      es.addEventListener(type, () => void qc.invalidateQueries({ queryKey: promiseKeys.all }));
     return () => es.close();
   }, [qc]);
   return status;

@@ -35,6 +35,7 @@ import { STATUS_LABEL, channelLabel, useNow } from './format.ts';
 import { History } from './History.tsx';
 import { OfferForm, OfferList, ResolveForm, currentOffers } from './ladder.tsx';
 import { ComplaintSlaBadge, SeverityBadge, TimerLine, ValueAtStake } from './parts.tsx';
+import { PromiseForm } from '../promises/PromiseForm.tsx';
 
 /** One complaint: value at stake up front, the guided flow staff follow step by step, and its history. */
 export default function ComplaintPage() {
@@ -163,6 +164,11 @@ function Complaint({ c }: { c: ComplaintDetail }) {
                 <SeverityForm c={c} />
               </Stack>
             </Paper>
+            {c.status !== 'closed' && (
+              <Paper withBorder p="md" component="section" aria-label="Promise to the customer">
+                <PromiseForm customerId={c.customerId} source={{ kind: 'complaint', id: c.id }} />
+              </Paper>
+            )}
             <History c={c} />
           </Stack>
         </Grid.Col>

@@ -13,6 +13,7 @@ import { CustomerTotals } from '../sales/CustomerTotals.tsx';
 import { ConsentEditor } from '../outreach/ConsentEditor.tsx';
 import { CustomerMessages } from '../outreach/CustomerMessages.tsx';
 import { CustomerReviews } from '../retention/CustomerReviews.tsx';
+import { CustomerPromises } from '../promises/CustomerPromises.tsx';
 import type { Message, MessageChannel } from '../outreach/api.ts';
 import { saleStore } from '../sales/saleStore.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
@@ -75,6 +76,7 @@ export function CustomerPage() {
             </Paper>
           ) : (
             <Stack gap="md">
+              <CustomerPromises customerId={c.id} />
               <CustomerTotals customerId={c.id} />
               <OutlookCard customerId={c.id} />
               <CustomerOrders customerId={c.id} />

@@ -21,6 +21,7 @@ import { capitalise, channelLabel, liveState, useNow } from '../complaints/forma
 import { SlaBadge, TimerLine } from '../complaints/parts.tsx';
 import { enquiriesApi, type Enquiry, type EnquiryState } from './api.ts';
 import { AnswerForm, EnquiryTransferForm, NewEnquiryForm, OutcomeForm } from './EnquiryForms.tsx';
+import { PromiseForm } from '../promises/PromiseForm.tsx';
 
 const STATES: { value: EnquiryState; label: string }[] = [
   { value: 'active', label: 'Open' },
@@ -127,7 +128,7 @@ export default function EnquiriesPage() {
   );
 }
 
-type Panel = 'answer' | 'outcome' | 'transfer' | null;
+type Panel = 'answer' | 'outcome' | 'transfer' | null | 'promise';
 
 function EnquiryCard({ e, now }: { e: Enquiry; now: number }) {
   const { workspace } = useMe();
@@ -196,6 +197,13 @@ function EnquiryCard({ e, now }: { e: Enquiry; now: number }) {
           >
             Transfer
           </Button>
+          <Button
+            size="xs"
+            variant={panel === 'promise' ? 'filled' : 'default'}
+            onClick={() => toggle('promise')}
+          >
+            Promise
+          </Button>
         </Group>
       )}
       {panel && open && (
@@ -203,6 +211,9 @@ function EnquiryCard({ e, now }: { e: Enquiry; now: number }) {
           {panel === 'answer' && <AnswerForm e={e} onDone={() => setPanel(null)} />}
           {panel === 'outcome' && <OutcomeForm e={e} onDone={() => setPanel(null)} />}
           {panel === 'transfer' && <EnquiryTransferForm e={e} onDone={() => setPanel(null)} />}
+          {panel === 'promise' && (
+            <PromiseForm customerId={e.customerId} source={{ kind: 'enquiry', id: e.id }} compact />
+          )}
         </Paper>
       )}
     </Paper>

@@ -8,6 +8,7 @@ import { ComplaintsTile } from '../complaints/ComplaintsTile.tsx';
 import { readRecent } from '../customers/queries.ts';
 import { saleStore } from '../sales/saleStore.ts';
 import { NotContactedTile } from '../retention/NotContactedTile.tsx';
+import { AgendaList } from '../promises/AgendaList.tsx';
 import { AttentionTile } from './AttentionTile.tsx';
 import { GetStarted } from './GetStarted.tsx';
 
@@ -26,6 +27,7 @@ export function HomePage() {
         </Title>
         <Text c="dimmed">{me.workspace.name}</Text>
       </div>
+      <AgendaList />
       <Group gap="sm">
         <Button onClick={() => saleStore.open(null)} size="md">
           Record a sale
