@@ -56,6 +56,7 @@ import {
   registerSurveyPages,
 } from './modules/retention/index.ts';
 import { createProductService, createSaleService, registerProductRoutes } from './modules/products/index.ts';
+import { createScorecardService, registerScorecardRoutes } from './modules/scorecard/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
 import { AppError } from './platform/errors.ts';
@@ -233,6 +234,7 @@ export function createServices(
     outbox: outreach,
     surveys,
     nps,
+    scorecard: createScorecardService({ db, ...(opts.clock && { clock: opts.clock }) }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -392,6 +394,7 @@ export async function buildApp(
       registerAnalyticsRoutes(api, services);
       registerOutreachRoutes(api, services);
       registerRetentionRoutes(api, services);
+      registerScorecardRoutes(api, services);
       registerEventStream(api, bus, {
         recheck: (request) => authenticate(request, { fresh: true }),
         onRevoked: (listener) => access.onRevoked(listener),

@@ -144,6 +144,9 @@ export const ERROR_CODES = [
   'TEST_RECIPIENT_REQUIRED',
   'SUPPRESSION_NOT_FOUND',
   'TEMPLATE_CHANNEL_MISMATCH',
+  // scorecard
+  'SCORECARD_RANGE_INVALID',
+  'SCORECARD_TARGET_INVALID',
   // a message's failure reason (Message.reason's code, never an HTTP answer)
   'NO_SENDER',
   'ADAPTER_ERROR',
