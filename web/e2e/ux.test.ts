@@ -239,6 +239,8 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           `/customers/${demoCustomer}`,
           '/customers/new',
           '/insights',
+          '/scorecard',
+          '/scorecard/needsKnown',
           '/complaints',
           '/complaints/new',
           `/complaints/${complaintId}`,
