@@ -107,7 +107,7 @@ export default function ScorecardPage() {
               <FigureCard key={f.metric} f={f} card={q.data} userId={userId} />
             ))}
           </SimpleGrid>
-          {!userId && q.data.staff.length > 0 && <PeopleTable card={q.data} />}
+          {owner && !userId && q.data.staff.length > 0 && <PeopleTable card={q.data} />}
         </>
       )}
     </Stack>
