@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { median, npsFig, periodIndex, periodsOf, proactiveFig, targetMet } from './figures.ts';
+import {
+  activeCountsAt,
+  median,
+  npsFig,
+  periodIndex,
+  periodsOf,
+  proactiveFig,
+  targetMet,
+} from './figures.ts';
 
 describe('scorecard arithmetic', () => {
   it('takes the median of odd and even counts, none for nothing', () => {
@@ -29,5 +37,41 @@ describe('scorecard arithmetic', () => {
     expect(targetMet('firstResponse', 75, 90)).toBe(true);
     expect(targetMet('promisesKeptOnTime', 75, 90)).toBe(false);
     expect(targetMet('nps', null, 10)).toBeNull();
+  });
+});
+
+describe('active customers at each period end', () => {
+  it('counts a customer active for 365 days after a purchase, end excluded', () => {
+    const flags = (id: string, phone: boolean) => ({
+      id,
+      phone,
+      needs: false,
+      email: !phone,
+      birthday: false,
+      consent: false,
+    });
+    const counts = activeCountsAt(
+      [
+        { customerId: 'a', at: '2025-01-10T00:00:00.000Z' },
+        { customerId: 'b', at: '2026-01-05T00:00:00.000Z' },
+        { customerId: 'b', at: '2024-06-01T00:00:00.000Z' },
+      ],
+      [flags('a', true), flags('b', false)],
+      // a counts at ends up to 2026-01-10 00:00 (365 days on); b just after 2026-01-05 00:00 (a purchase at the
+      // end instant is not before the end)
+      [
+        '2026-01-05T00:00:00.000Z',
+        '2026-01-05T00:00:00.001Z',
+        '2026-01-10T00:00:00.000Z',
+        '2026-01-10T00:00:00.001Z',
+      ],
+      365,
+    );
+    expect(counts.map((c) => [c.active, c.phone, c.email])).toEqual([
+      [1, 1, 0],
+      [2, 1, 1],
+      [2, 1, 1],
+      [1, 0, 1],
+    ]);
   });
 });

@@ -193,3 +193,52 @@ export function byPeriod<R>(periods: readonly Period[], rows: readonly R[], at: 
   }
   return out;
 }
+
+export type CustomerFlags = { id: string } & Record<
+  'needs' | 'phone' | 'email' | 'birthday' | 'consent',
+  boolean
+>;
+/**
+ * The active customers at each end (a purchase in the `days` before it) and how many of them have each thing
+ * recorded, from the purchases and the customers' flags.
+ */
+export function activeCountsAt(
+  purchases: readonly { customerId: string; at: string }[],
+  customers: readonly CustomerFlags[],
+  ends: readonly string[],
+  days: number,
+): ActiveCounts[] {
+  const times = new Map<string, number[]>();
+  for (const p of purchases) {
+    const xs = times.get(p.customerId);
+    if (xs) xs.push(Date.parse(p.at));
+    else times.set(p.customerId, [Date.parse(p.at)]);
+  }
+  for (const xs of times.values()) xs.sort((a, b) => a - b);
+  /** Whether sorted `xs` holds a value in [lo, hi). */
+  const within = (xs: number[], lo: number, hi: number) => {
+    let a = 0;
+    let b = xs.length;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if ((xs[m] as number) < lo) a = m + 1;
+      else b = m;
+    }
+    return a < xs.length && (xs[a] as number) < hi;
+  };
+  return ends.map((end) => {
+    const hi = Date.parse(end);
+    const lo = hi - days * 86_400_000;
+    const c: ActiveCounts = { active: 0, needs: 0, phone: 0, email: 0, birthday: 0, consent: 0 };
+    for (const k of customers) {
+      if (!within(times.get(k.id) ?? [], lo, hi)) continue;
+      c.active++;
+      if (k.needs) c.needs++;
+      if (k.phone) c.phone++;
+      if (k.email) c.email++;
+      if (k.birthday) c.birthday++;
+      if (k.consent) c.consent++;
+    }
+    return c;
+  });
+}

@@ -1,14 +1,6 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
-import type {
-  ActiveCounts,
-  ComplaintRow,
-  ContactRow,
-  NpsRow,
-  PromiseRow,
-  ResponseRow,
-  StateMetric,
-} from './figures.ts';
+import type { ComplaintRow, ContactRow, NpsRow, PromiseRow, ResponseRow, StateMetric } from './figures.ts';
 
 /** Touches a person makes by hand (the timeline's kinds), counted as proactive when outbound. */
 const CONTACT_KINDS = ['call', 'visit', 'message', 'email', 'sms', 'whatsapp', 'note', 'meeting'];
@@ -49,6 +41,7 @@ export function createScorecardRepository(db: Kysely<Database>) {
             .where('o.placed_at', '<', end),
         ),
       );
+
   const sinceOf = (end: string) => new Date(Date.parse(end) - ACTIVE_DAYS * 86_400_000).toISOString();
 
   return {
@@ -155,26 +148,43 @@ export function createScorecardRepository(db: Kysely<Database>) {
         score: Number(r.score),
       }));
     },
-    /** Active customers at `end` and how many have needs, a phone, an email, a birthday, consent recorded. */
-    async activeCounts(ws: string, end: string): Promise<ActiveCounts> {
-      const sum = (e: typeof phone) => sql<number>`sum(case when ${e} then 1 else 0 end)`;
-      const r = await active(ws, sinceOf(end), end)
-        .select([
-          sql<number>`count(*)`.as('active'),
-          sum(needs).as('needs'),
-          sum(phone).as('phone'),
-          sum(email).as('email'),
-          sum(birthday).as('birthday'),
-          sum(consent).as('consent'),
-        ])
-        .executeTakeFirstOrThrow();
+    /**
+     * What the active-customer counts of every period are computed from, in two reads: the purchases in
+     * [since, end), and each customer who bought in that window with what is recorded on them.
+     */
+    async activeBase(ws: string, since: string, end: string) {
+      const flag = (e: typeof phone) => sql<number>`case when ${e} then 1 else 0 end`;
+      const [purchases, flags] = await Promise.all([
+        db
+          .selectFrom('orders')
+          .select(['customer_id', 'placed_at'])
+          .where('workspace_id', '=', ws)
+          .where('customer_id', 'is not', null)
+          .where('status', 'not in', NOT_PURCHASES)
+          .where('placed_at', '>=', since)
+          .where('placed_at', '<', end)
+          .execute(),
+        active(ws, since, end)
+          .select([
+            'c.id',
+            flag(needs).as('needs'),
+            flag(phone).as('phone'),
+            flag(email).as('email'),
+            flag(birthday).as('birthday'),
+            flag(consent).as('consent'),
+          ])
+          .execute(),
+      ]);
       return {
-        active: n(r.active),
-        needs: n(r.needs),
-        phone: n(r.phone),
-        email: n(r.email),
-        birthday: n(r.birthday),
-        consent: n(r.consent),
+        purchases: purchases.map((p) => ({ customerId: p.customer_id as string, at: p.placed_at })),
+        customers: flags.map((c) => ({
+          id: c.id,
+          needs: n(c.needs) === 1,
+          phone: n(c.phone) === 1,
+          email: n(c.email) === 1,
+          birthday: n(c.birthday) === 1,
+          consent: n(c.consent) === 1,
+        })),
       };
     },
     /** Active customers at `end` lacking the thing, in name order (a page). */

@@ -7,6 +7,7 @@ import { badInput, notFound } from '../../platform/errors.ts';
 import { actorRef, type Actor } from '../../platform/http/actor.ts';
 import { recordAudit } from '../audit/index.ts';
 import {
+  activeCountsAt,
   byPeriod,
   closedFig,
   defaultFrom,
@@ -83,9 +84,14 @@ export function createScorecardService(deps: { db: Kysely<Database>; clock?: () 
       const due = promises.filter((p) => promiseCounts(p, r.now));
       const received = complaints.filter((k) => k.receivedAt >= start && k.receivedAt < end);
       const closed = complaints.filter((k) => k.closedAt !== null && k.closedAt >= start && k.closedAt < end);
-      const counts: ActiveCounts[] = [];
-      for (const p of periods) counts.push(await repo.activeCounts(ws, r.cap(p.end)));
-      const whole = await repo.activeCounts(ws, r.cap(end));
+      const ends = [...periods.map((p) => r.cap(p.end)), r.cap(end)];
+      const base = await repo.activeBase(
+        ws,
+        new Date(Date.parse(ends[0] as string) - ACTIVE_DAYS * 86_400_000).toISOString(),
+        r.cap(end),
+      );
+      const counts = activeCountsAt(base.purchases, base.customers, ends, ACTIVE_DAYS);
+      const whole = counts.pop() as ActiveCounts;
       const staff = users
         .filter((u) => !u.disabled_at || u.id === userId)
         .filter((u) => !userId || u.id === userId)
