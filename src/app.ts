@@ -64,6 +64,7 @@ import {
   registerPromiseRoutes,
 } from './modules/promises/index.ts';
 import { createProductService, createSaleService, registerProductRoutes } from './modules/products/index.ts';
+import { createScorecardService, registerScorecardRoutes } from './modules/scorecard/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
 import { AppError } from './platform/errors.ts';
@@ -283,6 +284,7 @@ export function createServices(
     promises,
     agenda,
     calendar,
+    scorecard: createScorecardService({ db, ...(opts.clock && { clock: opts.clock }) }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -443,6 +445,7 @@ export async function buildApp(
       registerOutreachRoutes(api, services);
       registerRetentionRoutes(api, services);
       registerPromiseRoutes(api, services);
+      registerScorecardRoutes(api, services);
       registerEventStream(api, bus, {
         recheck: (request) => authenticate(request, { fresh: true }),
         onRevoked: (listener) => access.onRevoked(listener),

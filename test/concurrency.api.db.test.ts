@@ -503,6 +503,18 @@ const CASES: Record<string, Case> = {
     setup: async () => ({ url: '/api/v1/retention/settings', body: { npsEnabled: true, npsEveryDays: 120 } }),
     check: async (c) => expect((await c.call('GET', '/api/v1/retention/settings')).npsEveryDays).toBe(120),
   },
+  // scorecard
+  'put /api/v1/scorecard/targets': {
+    kind: 'same',
+    setup: async () => ({
+      url: '/api/v1/scorecard/targets',
+      body: { targets: { nps: 30, firstResponse: 60 } },
+    }),
+    check: async (c) =>
+      expect(await c.call('GET', '/api/v1/scorecard/targets')).toEqual({
+        targets: { nps: 30, firstResponse: 60 },
+      }),
+  },
   'post /api/v1/customers/{id}/reviews': {
     kind: 'each',
     setup: async (c) => ({

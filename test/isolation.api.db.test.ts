@@ -270,6 +270,28 @@ for (const dialect of DIALECTS) {
         await t.app.inject({ method: 'GET', url: `/api/v1/enquiries/${enquiry.id}`, headers: a.auth })
       ).json();
       expect(e).toMatchObject({ status: 'waiting', ownerId: a.ownerId });
+      // the scorecard: B's targets never touch A's, and A's customers never stand behind B's figures
+      await t.app.inject({
+        method: 'PUT',
+        url: '/api/v1/scorecard/targets',
+        headers: a.auth,
+        payload: { targets: { nps: 40 } },
+      });
+      await t.app.inject({
+        method: 'PUT',
+        url: '/api/v1/scorecard/targets',
+        headers: b.auth,
+        payload: { targets: { nps: 10 } },
+      });
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/scorecard/targets', headers: a.auth })).json(),
+      ).toEqual({ targets: { nps: 40 } });
+      for (const m of ['firstResponse', 'resolveTime', 'withEmail'])
+        expect(
+          (
+            await t.app.inject({ method: 'GET', url: `/api/v1/scorecard/${m}/customers`, headers: b.auth })
+          ).json().items,
+        ).toEqual([]);
       for (const list of ['/api/v1/complaints?status=all', '/api/v1/enquiries?state=all'])
         expect((await t.app.inject({ method: 'GET', url: list, headers: b.auth })).json().items).toEqual([]);
     });

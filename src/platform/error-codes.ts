@@ -151,6 +151,9 @@ export const ERROR_CODES = [
   'PROMISE_DUE_IN_PAST',
   'PROMISE_BAD_DUE',
   'SNOOZE_IN_PAST',
+  // scorecard
+  'SCORECARD_RANGE_INVALID',
+  'SCORECARD_TARGET_INVALID',
   // a message's failure reason (Message.reason's code, never an HTTP answer)
   'NO_SENDER',
   'ADAPTER_ERROR',

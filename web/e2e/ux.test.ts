@@ -239,6 +239,8 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           `/customers/${demoCustomer}`,
           '/customers/new',
           '/insights',
+          '/scorecard',
+          '/scorecard/needsKnown',
           '/complaints',
           '/complaints/new',
           `/complaints/${complaintId}`,
@@ -336,7 +338,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   }
 
   it('checked every page at both widths', () => {
-    expect(pages.length).toBe(52);
+    expect(pages.length).toBe(56);
     if (SHOTS) expect(fs.readdirSync(SHOTS).length).toBeGreaterThan(0);
   });
 });

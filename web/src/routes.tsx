@@ -26,6 +26,8 @@ const SetupPage = lazy(() => import('./features/auth/SetupPage.tsx'));
 const SettingsPage = lazy(() => import('./features/settings/SettingsPage.tsx'));
 const NewCustomerPage = lazy(() => import('./features/customers/NewCustomerPage.tsx'));
 const InsightsPage = lazy(() => import('./features/analytics/InsightsPage.tsx'));
+const ScorecardPage = lazy(() => import('./features/scorecard/ScorecardPage.tsx'));
+const ScorecardCustomersPage = lazy(() => import('./features/scorecard/ScorecardCustomersPage.tsx'));
 const QueuePage = lazy(() => import('./features/complaints/QueuePage.tsx'));
 const IntakePage = lazy(() => import('./features/complaints/IntakePage.tsx'));
 const ComplaintPage = lazy(() => import('./features/complaints/ComplaintPage.tsx'));
@@ -58,6 +60,8 @@ export const router = createBrowserRouter([
               { path: 'customers/new', element: <NewCustomerPage /> },
               { path: 'customers/:id', element: <CustomerPage /> },
               { path: 'insights', element: <InsightsPage /> },
+              { path: 'scorecard', element: <ScorecardPage /> },
+              { path: 'scorecard/:metric', element: <ScorecardCustomersPage /> },
               { path: 'complaints', element: <QueuePage /> },
               { path: 'complaints/new', element: <IntakePage /> },
               { path: 'complaints/:id', element: <ComplaintPage /> },

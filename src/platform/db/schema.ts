@@ -660,6 +660,15 @@ export type CalendarFeedTable = {
   last_used_at: string | null;
 };
 
+/** The owner's target for a scorecard figure (0021). */
+export type ScorecardTargetTable = {
+  workspace_id: string;
+  metric: string;
+  target: number;
+  updated_by: string;
+  updated_at: string;
+};
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -705,4 +714,5 @@ export type Database = {
   promises: PromiseTable; // 0018
   agenda_snoozes: AgendaSnoozeTable; // 0018
   calendar_feeds: CalendarFeedTable; // 0018
+  scorecard_targets: ScorecardTargetTable; // 0021
 };

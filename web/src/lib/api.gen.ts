@@ -7467,6 +7467,199 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/scorecard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How the business treats its customers, by week or month, per business and per staff member
+     * @description Promises kept on time, median first response (complaints and enquiries, wall-clock minutes), median hours to resolve a complaint, complaints closed with the customer’s confirmation, proactive contacts per 100 active customers (outbound touches staff made by hand or messages they sent; campaigns and replies inside a complaint or enquiry are not counted), and the share of active customers with needs, a phone, an email, a birthday and consent recorded, and NPS. An active customer bought (an order not cancelled or returned) in the 365 days before the end of the period — a one-time buyer silent longer is what analytics calls lapsed. Each figure: value, numerator, denominator, the trend per period, the owner’s target and whether it is met.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Weeks (Monday–Sunday) or calendar months, in the workspace zone */
+          period?: 'week' | 'month';
+          /** @description First local date (default: 8 weeks or 6 months before `to`) */
+          from?: string;
+          /** @description Last local date (default: today) */
+          to?: string;
+          /** @description One staff member: the figures that belong to people are theirs */
+          userId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Scorecard'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/scorecard/targets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The owner’s targets */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ScorecardTargets'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Set the owner’s targets (owner or admin key); the figures not named keep theirs */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ScorecardTargetsChangeInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ScorecardTargets'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/scorecard/{metric}/customers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The customers behind a figure (e.g. broken promises, active customers without a phone), paged */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Weeks (Monday–Sunday) or calendar months, in the workspace zone */
+          period?: 'week' | 'month';
+          /** @description First local date (default: 8 weeks or 6 months before `to`) */
+          from?: string;
+          /** @description Last local date (default: today) */
+          to?: string;
+          /** @description One staff member: the figures that belong to people are theirs */
+          userId?: string;
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          metric: components['schemas']['ScorecardMetricInput'];
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ScorecardCustomers'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/events': {
     parameters: {
       query?: never;
@@ -7661,6 +7854,8 @@ export interface components {
         | 'PROMISE_DUE_IN_PAST'
         | 'PROMISE_BAD_DUE'
         | 'SNOOZE_IN_PAST'
+        | 'SCORECARD_RANGE_INVALID'
+        | 'SCORECARD_TARGET_INVALID'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;
@@ -9139,6 +9334,88 @@ export interface components {
         reason: string;
       }[];
     };
+    /** @enum {string} */
+    ScorecardMetricInput:
+      | 'promisesKeptOnTime'
+      | 'firstResponse'
+      | 'resolveTime'
+      | 'closedConfirmed'
+      | 'proactiveContacts'
+      | 'needsKnown'
+      | 'withPhone'
+      | 'withEmail'
+      | 'withBirthday'
+      | 'withConsent'
+      | 'nps';
+    ScorecardInput: {
+      /** @enum {string} */
+      period: 'week' | 'month';
+      from: string;
+      to: string;
+      timezone: string;
+      /** @description An active customer bought in this many days before the end of the period */
+      activeDays: number;
+      periods: {
+        key: string;
+        label: string;
+        start: string;
+        end: string;
+      }[];
+      staff: {
+        userId: string;
+        name: string;
+      }[];
+      metrics: {
+        metric: components['schemas']['ScorecardMetricInput'];
+        label: string;
+        /** @enum {string} */
+        unit: 'percent' | 'minutes' | 'hours' | 'per100' | 'score';
+        /** @enum {string} */
+        better: 'higher' | 'lower';
+        /** @description False: a figure about the customer base, the same for everyone */
+        perPerson: boolean;
+        value: number | null;
+        numerator: number;
+        denominator: number;
+        target: number | null;
+        met: boolean | null;
+        trend: {
+          period: string;
+          value: number | null;
+          numerator: number;
+          denominator: number;
+        }[];
+        staff: {
+          userId: string;
+          value: number | null;
+          numerator: number;
+          denominator: number;
+        }[];
+      }[];
+    };
+    ScorecardCustomersInput: {
+      metric: components['schemas']['ScorecardMetricInput'];
+      /** @description Who is listed, in plain words */
+      title: string;
+      items: {
+        customerId: string;
+        name: string;
+        detail: string | null;
+        at: string | null;
+      }[];
+      nextCursor: string | null;
+    };
+    ScorecardTargetsChangeInput: {
+      /** @description A target per figure (percent, minutes, hours, contacts per 100, NPS); null removes it */
+      targets: {
+        [key: string]: number | null;
+      };
+    };
+    ScorecardTargetsInput: {
+      targets: {
+        [key: string]: number;
+      };
+    };
     /** @description An error answer (application/problem+json, RFC 9457) */
     Problem: {
       type: string;
@@ -9283,6 +9560,8 @@ export interface components {
         | 'PROMISE_DUE_IN_PAST'
         | 'PROMISE_BAD_DUE'
         | 'SNOOZE_IN_PAST'
+        | 'SCORECARD_RANGE_INVALID'
+        | 'SCORECARD_TARGET_INVALID'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;
@@ -10760,6 +11039,88 @@ export interface components {
         line: number;
         reason: string;
       }[];
+    };
+    /** @enum {string} */
+    ScorecardMetric:
+      | 'promisesKeptOnTime'
+      | 'firstResponse'
+      | 'resolveTime'
+      | 'closedConfirmed'
+      | 'proactiveContacts'
+      | 'needsKnown'
+      | 'withPhone'
+      | 'withEmail'
+      | 'withBirthday'
+      | 'withConsent'
+      | 'nps';
+    Scorecard: {
+      /** @enum {string} */
+      period: 'week' | 'month';
+      from: string;
+      to: string;
+      timezone: string;
+      /** @description An active customer bought in this many days before the end of the period */
+      activeDays: number;
+      periods: {
+        key: string;
+        label: string;
+        start: string;
+        end: string;
+      }[];
+      staff: {
+        userId: string;
+        name: string;
+      }[];
+      metrics: {
+        metric: components['schemas']['ScorecardMetric'];
+        label: string;
+        /** @enum {string} */
+        unit: 'percent' | 'minutes' | 'hours' | 'per100' | 'score';
+        /** @enum {string} */
+        better: 'higher' | 'lower';
+        /** @description False: a figure about the customer base, the same for everyone */
+        perPerson: boolean;
+        value: number | null;
+        numerator: number;
+        denominator: number;
+        target: number | null;
+        met: boolean | null;
+        trend: {
+          period: string;
+          value: number | null;
+          numerator: number;
+          denominator: number;
+        }[];
+        staff: {
+          userId: string;
+          value: number | null;
+          numerator: number;
+          denominator: number;
+        }[];
+      }[];
+    };
+    ScorecardCustomers: {
+      metric: components['schemas']['ScorecardMetric'];
+      /** @description Who is listed, in plain words */
+      title: string;
+      items: {
+        customerId: string;
+        name: string;
+        detail: string | null;
+        at: string | null;
+      }[];
+      nextCursor: string | null;
+    };
+    ScorecardTargetsChange: {
+      /** @description A target per figure (percent, minutes, hours, contacts per 100, NPS); null removes it */
+      targets: {
+        [key: string]: number | null;
+      };
+    };
+    ScorecardTargets: {
+      targets: {
+        [key: string]: number;
+      };
     };
   };
   responses: never;

@@ -31,6 +31,7 @@ const NAV = [
   { to: '/complaints', label: 'Complaints', match: (p: string) => p.startsWith('/complaints') },
   { to: '/enquiries', label: 'Enquiries', match: (p: string) => p.startsWith('/enquiries') },
   { to: '/insights', label: 'Insights', match: (p: string) => p.startsWith('/insights') },
+  { to: '/scorecard', label: 'Scorecard', match: (p: string) => p.startsWith('/scorecard') },
   { to: '/messages', label: 'Messages', match: (p: string) => p.startsWith('/messages') },
   {
     to: '/import',

@@ -1,0 +1,2 @@
+export { createScorecardService, type ScorecardService } from './scorecard.service.ts';
+export { registerScorecardRoutes } from './scorecard.routes.ts';
