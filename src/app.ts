@@ -41,6 +41,7 @@ import { PROCESS_OWNER } from './platform/jobs/owner.ts';
 import { runWorker } from './platform/jobs/worker.ts';
 import { createOrderService, purchasesOnCard, registerOrderRoutes } from './modules/orders/index.ts';
 import {
+  audienceSchema,
   CAMPAIGN_JOB,
   createOutreach,
   registerOutreachRoutes,
@@ -59,6 +60,14 @@ import { createProductService, createSaleService, registerProductRoutes } from '
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
 import { AppError } from './platform/errors.ts';
+import { createOccasionService, OCCASIONS_JOB, registerOccasionRoutes } from './modules/occasions/index.ts';
+import {
+  createEventService,
+  createRsvpService,
+  EVENTS_JOB,
+  registerEventRoutes,
+  registerRsvpPages,
+} from './modules/events/index.ts';
 
 export const VERSION = '0.1.0';
 const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
@@ -212,7 +221,35 @@ export function createServices(
       ).id,
     ...(opts.clock && { clock: opts.clock }),
   });
+  // Occasions and events (E2, E3): greetings on the local date, invitations with answer links, check-in
+  const occasions = createOccasionService({
+    db,
+    workspaces,
+    customers,
+    outreach: outreach.outreach,
+    ...(opts.clock && { clock: opts.clock }),
+  });
+  customers.onMerge(occasions.moveOnMerge);
+  const events = createEventService({
+    db,
+    workspaces,
+    timeline,
+    outreach: outreach.outreach,
+    audienceIds: (ws, a) => outreach.campaigns.audienceIds(ws, audienceSchema.parse(a)),
+    publicUrl,
+    ...(opts.clock && { clock: opts.clock }),
+  });
+  const rsvp = createRsvpService({
+    db,
+    workspaces,
+    publicUrl,
+    organizerEmail: async (ws) => (await outreach.outreachSettings.sending(ws)).fromEmail ?? null,
+    ...(opts.clock && { clock: opts.clock }),
+  });
   return {
+    occasions,
+    events,
+    rsvp,
     workspaces,
     access,
     customers,
@@ -392,6 +429,8 @@ export async function buildApp(
       registerAnalyticsRoutes(api, services);
       registerOutreachRoutes(api, services);
       registerRetentionRoutes(api, services);
+      registerOccasionRoutes(api, services);
+      registerEventRoutes(api, services);
       registerEventStream(api, bus, {
         recheck: (request) => authenticate(request, { fresh: true }),
         onRevoked: (listener) => access.onRevoked(listener),
@@ -406,6 +445,7 @@ export async function buildApp(
     afterRoutes: async (a) => {
       await registerPublicPages(a, { pages: services.publicPages });
       await registerSurveyPages(a, { surveys: services.surveys });
+      await registerRsvpPages(a, { rsvp: services.rsvp });
       await registerProviderHooks(a, {
         settings: (ws) => services.outreachSettings.sending(ws).catch(() => undefined),
         publicUrl: () => config.publicUrl ?? `http://${config.host}:${config.port}`,
@@ -496,6 +536,8 @@ function startOutbox(services: Services, app: FastifyInstance, leaseMs: number) 
     pollMs: 1000,
     handlers: {
       [NPS_JOB]: async ({ job }) => services.nps.scheduleNps(job.workspaceId),
+      [OCCASIONS_JOB]: async ({ job }) => services.occasions.greetDue(job.workspaceId),
+      [EVENTS_JOB]: async ({ job }) => services.events.remindDue(job.workspaceId),
       [CAMPAIGN_JOB]: async ({ job, progress }) => {
         const { campaignId } = job.payload as { campaignId: string };
         return services.campaigns.queueCampaign(job.workspaceId, campaignId, (done, total) =>
@@ -527,8 +569,27 @@ function startOutbox(services: Services, app: FastifyInstance, leaseMs: number) 
         if (list.length) runner.poke();
       })
       .catch((err: unknown) => app.log.error({ err }, 'scheduling NPS questions failed'));
-  askNps();
-  const hourly = setInterval(askNps, 3_600_000);
+  // greetings and event reminders: the same hourly pattern (the hour keys the job; the message keys the send)
+  const hourlyJobs = () => {
+    askNps();
+    const hour = new Date().toISOString().slice(0, 13);
+    const enqueue = (kind: string, list: string[]) =>
+      Promise.all(
+        list.map((ws) =>
+          services.queue.enqueue({ workspaceId: ws, kind, payload: null, idempotencyKey: hour }),
+        ),
+      ).then(() => list.length && runner.poke());
+    void services.occasions
+      .greetingWorkspaces()
+      .then((l) => enqueue(OCCASIONS_JOB, l))
+      .catch((err: unknown) => app.log.error({ err }, 'scheduling greetings failed'));
+    void services.events
+      .reminderWorkspaces()
+      .then((l) => enqueue(EVENTS_JOB, l))
+      .catch((err: unknown) => app.log.error({ err }, 'scheduling event reminders failed'));
+  };
+  hourlyJobs();
+  const hourly = setInterval(hourlyJobs, 3_600_000);
   hourly.unref();
   return {
     stop: async () => {

@@ -144,6 +144,15 @@ export const ERROR_CODES = [
   'TEST_RECIPIENT_REQUIRED',
   'SUPPRESSION_NOT_FOUND',
   'TEMPLATE_CHANNEL_MISMATCH',
+  // occasions and events
+  'OCCASION_NOT_FOUND',
+  'EVENT_NOT_FOUND',
+  'EVENT_FULL',
+  'EVENT_CANCELLED',
+  'EVENT_OVER',
+  'EVENT_CAPACITY_BELOW_TAKEN',
+  'INVITATION_NOT_FOUND',
+  'ALREADY_CHECKED_IN',
   // a message's failure reason (Message.reason's code, never an HTTP answer)
   'NO_SENDER',
   'ADAPTER_ERROR',
