@@ -147,7 +147,6 @@ export const ERROR_CODES = [
   // occasions and events
   'OCCASION_NOT_FOUND',
   'EVENT_NOT_FOUND',
-  'EVENT_FULL',
   'EVENT_CANCELLED',
   'EVENT_OVER',
   'EVENT_CAPACITY_BELOW_TAKEN',

@@ -5,6 +5,7 @@ import ical, {
   ICalEventStatus,
 } from 'ical-generator';
 import type { Selectable } from 'kysely';
+import { DateTime } from 'luxon';
 import type { EventTable } from '../../platform/db/schema.ts';
 
 /**
@@ -28,12 +29,13 @@ export function icsOf(
     name: o.shopName,
     method: cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
   });
-  const start = new Date(e.starts_at);
+  // a luxon time in the shop's zone: written as its local wall-clock time with TZID
+  const start = DateTime.fromISO(e.starts_at, { zone: o.timezone });
   cal.createEvent({
     id: `event-${e.id}@${o.host}`,
     sequence: Number(e.sequence),
     start,
-    end: new Date(start.getTime() + Number(e.duration_minutes) * 60_000),
+    end: start.plus({ minutes: Number(e.duration_minutes) }),
     timezone: o.timezone,
     stamp: new Date(e.updated_at),
     summary: e.title,
