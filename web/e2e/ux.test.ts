@@ -46,6 +46,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   let complaintId = '';
   let templateId = '';
   let draftId = '';
+  let eventId = '';
   let sentId = '';
   const pages: string[] = [];
 
@@ -155,6 +156,15 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           templateId = String(
             (await call('POST', '/api/v1/message-templates', { name: 'We miss you', ...content })).id,
           );
+          eventId = String(
+            (
+              await call('POST', '/api/v1/events', {
+                title: 'Tasting evening',
+                startsAt: '2099-06-20T19:00',
+                capacity: 30,
+              })
+            ).id,
+          );
           const audience = { kind: 'list', list: 'at_risk' };
           draftId = String(
             (await call('POST', '/api/v1/campaigns', { name: 'Win back', audience, ...content })).id,
@@ -252,6 +262,9 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/settings/complaints',
           '/settings/messages',
           '/settings/keeping-customers',
+          '/settings/occasions',
+          '/events',
+          `/events/${eventId}`,
           '/messages',
           '/messages/templates',
           '/messages/templates/new',

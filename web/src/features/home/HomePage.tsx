@@ -8,6 +8,7 @@ import { ComplaintsTile } from '../complaints/ComplaintsTile.tsx';
 import { readRecent } from '../customers/queries.ts';
 import { saleStore } from '../sales/saleStore.ts';
 import { NotContactedTile } from '../retention/NotContactedTile.tsx';
+import { UpcomingTile } from '../occasions/UpcomingTile.tsx';
 import { AttentionTile } from './AttentionTile.tsx';
 import { GetStarted } from './GetStarted.tsx';
 
@@ -81,6 +82,7 @@ export function HomePage() {
         </Paper>
         <AttentionTile />
         <NotContactedTile />
+        <UpcomingTile />
         <Paper withBorder p="md">
           <Title order={2} fz="lg" mb="sm">
             Recently viewed

@@ -6,6 +6,7 @@ import { MessagesSettings } from '../outreach/MessagesSettings.tsx';
 import { ProductsSettings } from './ProductsSettings.tsx';
 import { RetentionSettingsPanel } from '../retention/RetentionSettings.tsx';
 import { UsersSettings } from './UsersSettings.tsx';
+import { OccasionSettingsPanel } from '../occasions/OccasionSettings.tsx';
 import { WorkspaceSettings } from './WorkspaceSettings.tsx';
 
 const TABS = [
@@ -16,6 +17,7 @@ const TABS = [
   'complaints',
   'messages',
   'keeping-customers',
+  'occasions',
 ] as const;
 
 /** Settings (loaded on demand): the workspace, its products, users, API keys, the complaint SLA settings and messages. */
@@ -41,6 +43,7 @@ export default function SettingsPage() {
           <Tabs.Tab value="complaints">Complaints</Tabs.Tab>
           <Tabs.Tab value="messages">Messages</Tabs.Tab>
           <Tabs.Tab value="keeping-customers">Keeping customers</Tabs.Tab>
+          <Tabs.Tab value="occasions">Occasions</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="workspace" pt="md">
           <WorkspaceSettings />
@@ -62,6 +65,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="keeping-customers" pt="md">
           <RetentionSettingsPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="occasions" pt="md">
+          <OccasionSettingsPanel />
         </Tabs.Panel>
       </Tabs>
     </Stack>
