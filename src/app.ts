@@ -239,6 +239,7 @@ export function createServices(
     publicUrl,
     ...(opts.clock && { clock: opts.clock }),
   });
+  customers.onMerge(events.moveOnMerge);
   const rsvp = createRsvpService({
     db,
     workspaces,

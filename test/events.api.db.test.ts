@@ -216,6 +216,22 @@ for (const dialect of DIALECTS) {
       expect((await read(`/p/r/${tok}/invite.ics`)).method).toBe('CANCEL');
     });
 
+    it('keeps one invitation when two invited customers merge, and gives the seats back', async () => {
+      const e = (
+        await post('/api/v1/events', { title: 'Merge night', startsAt: '2027-08-01T19:00', capacity: 10 })
+      ).json();
+      const [a, b] = await people(2, 'Twin');
+      await post(`/api/v1/events/${e.id}/invite`, { audience: { kind: 'customers', ids: [a, b] } });
+      for (const c of [a, b])
+        expect(
+          await t.services.rsvp.answer(await tokenOf(e.id, c as string), { answer: 'yes', guests: 1 }),
+        ).toBe('saved');
+      expect((await get(`/api/v1/events/${e.id}`)).json().seatsTaken).toBe(4);
+      expect((await post(`/api/v1/customers/${a}/merge`, { otherId: b })).statusCode).toBe(200);
+      const after = (await get(`/api/v1/events/${e.id}`)).json();
+      expect(after).toMatchObject({ seatsTaken: 2, counts: { invited: 1, yes: 1 } });
+    });
+
     it('keeps events to their workspace', async () => {
       const e = (await post('/api/v1/events', { title: 'Private', startsAt: '2027-07-01T10:00' })).json();
       const other = await t.newWorkspace();

@@ -104,3 +104,47 @@ export async function attendees(
   }
   return query.orderBy('c.name').orderBy('i.id').limit(500).execute();
 }
+
+/**
+ * Two customers merged: their invitations follow; where both were invited to one event the kept customer's
+ * stays and the other's seats are given back.
+ */
+export async function moveInvitationsOnMerge(
+  trx: Kysely<Database>,
+  ws: string,
+  from: { id: string },
+  into: { id: string },
+) {
+  const theirs = await trx
+    .selectFrom('event_invitations')
+    .select(['id', 'event_id', 'seats'])
+    .where('workspace_id', '=', ws)
+    .where('customer_id', '=', from.id)
+    .execute();
+  for (const i of theirs) {
+    const mine = await trx
+      .selectFrom('event_invitations')
+      .select('id')
+      .where('workspace_id', '=', ws)
+      .where('event_id', '=', i.event_id)
+      .where('customer_id', '=', into.id)
+      .executeTakeFirst();
+    if (!mine) {
+      await trx
+        .updateTable('event_invitations')
+        .set({ customer_id: into.id })
+        .where('workspace_id', '=', ws)
+        .where('id', '=', i.id)
+        .execute();
+      continue;
+    }
+    if (Number(i.seats))
+      await trx
+        .updateTable('events')
+        .set((eb) => ({ seats_taken: eb('seats_taken', '-', Number(i.seats)) }))
+        .where('workspace_id', '=', ws)
+        .where('id', '=', i.event_id)
+        .execute();
+    await trx.deleteFrom('event_invitations').where('workspace_id', '=', ws).where('id', '=', i.id).execute();
+  }
+}

@@ -9,7 +9,15 @@ import { recordAudit } from '../audit/index.ts';
 import type { OutreachService } from '../outreach/index.ts';
 import type { TimelineService } from '../timeline/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
-import { attendees, countsOf, eventRow, hashToken, newToken, type EventRow } from './events.repository.ts';
+import {
+  attendees,
+  countsOf,
+  eventRow,
+  hashToken,
+  moveInvitationsOnMerge,
+  newToken,
+  type EventRow,
+} from './events.repository.ts';
 import { createInvitations } from './invitations.ts';
 import {
   attendeesQuery,
@@ -232,6 +240,7 @@ export function createEventService(deps: {
       });
     },
 
+    moveOnMerge: moveInvitationsOnMerge,
     /** Workspaces with a scheduled event in the next 24 hours (the hourly scheduler reminds their yeses). */
     async reminderWorkspaces(): Promise<string[]> {
       const now = clock();
