@@ -181,6 +181,11 @@ for (const dialect of DIALECTS) {
         const cal = new ICAL.Component(ICAL.parse(r.body));
         const ve = cal.getFirstSubcomponent('vevent') as ICAL.Component;
         const start = ve.getFirstProperty('dtstart') as ICAL.Property;
+        // the shop's zone travels with the file: the instant is right in any calendar
+        const vtz = cal.getFirstSubcomponent('vtimezone') as ICAL.Component;
+        const zone = new ICAL.Timezone(vtz);
+        const instant = (start.getFirstValue() as ICAL.Time).clone();
+        instant.zone = zone;
         return {
           method: cal.getFirstPropertyValue('method'),
           uid: ve.getFirstPropertyValue('uid'),
@@ -188,10 +193,16 @@ for (const dialect of DIALECTS) {
           tzid: start.getParameter('tzid'),
           start: String(start.getFirstValue()),
           attendee: String(ve.getFirstPropertyValue('attendee') ?? ''),
+          utc: instant.toJSDate().toISOString(),
         };
       };
       const one = await read(`/p/r/${tok}/invite.ics`);
-      expect(one).toMatchObject({ method: 'REQUEST', tzid: 'Europe/London', start: '2027-10-30T18:30:00' });
+      expect(one).toMatchObject({
+        method: 'REQUEST',
+        tzid: 'Europe/London',
+        start: '2027-10-30T18:30:00',
+        utc: '2027-10-30T17:30:00.000Z',
+      });
       expect(one.uid).toBe(`event-${e.id}@crm.example.test`);
       expect(one.attendee).toContain('cal0@example.com');
       await t.app.inject({

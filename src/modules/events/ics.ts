@@ -7,6 +7,7 @@ import ical, {
 import type { Selectable } from 'kysely';
 import { DateTime } from 'luxon';
 import type { EventTable } from '../../platform/db/schema.ts';
+import { vtimezone } from './vtimezone.ts';
 
 /**
  * An event as an iCalendar invitation (RFC 5545/5546): METHOD:REQUEST (CANCEL once cancelled), a UID that stays
@@ -29,8 +30,9 @@ export function icsOf(
     name: o.shopName,
     method: cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
   });
-  // a luxon time in the shop's zone: written as its local wall-clock time with TZID
+  // a luxon time in the shop's zone: written as its local wall-clock time with TZID, the zone's rules beside it
   const start = DateTime.fromISO(e.starts_at, { zone: o.timezone });
+  cal.timezone({ name: o.timezone, generator: (tz) => vtimezone(tz, start.year) });
   cal.createEvent({
     id: `event-${e.id}@${o.host}`,
     sequence: Number(e.sequence),
