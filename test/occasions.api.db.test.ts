@@ -29,9 +29,12 @@ for (const dialect of DIALECTS) {
       ({ auth, workspaceId: ws } = await t.newWorkspace({ name: 'Sweet Spot' }));
       await t.services.workspaces.updateWorkspace(ws, { timezone: ZONE }, 'test');
       await second.services.workspaces.updateWorkspace(ws, { timezone: ZONE }, 'test');
-      expect((await put('/api/v1/outreach/settings', { fromEmail: 'hi@sweet.example' })).statusCode).toBe(
-        200,
-      );
+      // quiet from 23:00: a greeting from 20:00 still arrives the same evening
+      const o = await put('/api/v1/outreach/settings', {
+        fromEmail: 'hi@sweet.example',
+        quietHours: { start: '23:00', end: '07:00' },
+      });
+      expect(o.statusCode).toBe(200);
     });
     afterAll(async () => {
       await second.close();
@@ -134,9 +137,10 @@ for (const dialect of DIALECTS) {
       expect(msg.subject).toBe('Graduation: best wishes, Eve!');
     });
 
-    it('catches up later the same local day, never the next day for yesterday', async () => {
+    it('catches up later the same local day, never the next day for yesterday, never a day late', async () => {
       await t.services.workspaces.updateWorkspace(ws, { timezone: 'Europe/London' }, 'test');
       await second.services.workspaces.updateWorkspace(ws, { timezone: 'Europe/London' }, 'test');
+      await put('/api/v1/outreach/settings', { quietHours: { start: '20:00', end: '08:00' } });
       await put('/api/v1/occasions/settings', { birthday: { hour: 9 } });
       const gil = await customer('Gil Late', { birthday: '--08-10' });
       const hal = await customer('Hal Missed', { birthday: '--08-12' });
@@ -146,9 +150,11 @@ for (const dialect of DIALECTS) {
       };
       expect((await tick('2028-08-10T07:30:00Z')).queued).toBe(0); // 08:30 in London: before the hour
       expect(await greetings()).not.toContain(`occasion:${gil}:birthday:2028`);
-      expect(await tick('2028-08-10T21:00:00Z')).toMatchObject({ day: '2028-08-10', queued: 1 });
+      expect(await tick('2028-08-10T17:00:00Z')).toMatchObject({ day: '2028-08-10', queued: 1 }); // down at 09:00
       expect(await greetings()).toContain(`occasion:${gil}:birthday:2028`);
-      expect((await tick('2028-08-12T07:00:00Z')).queued).toBe(0); // 08:00; then down until the next day
+      expect((await tick('2028-08-12T07:00:00Z')).queued).toBe(0); // 08:00: before the hour
+      // 21:00: quiet hours until tomorrow 08:00 — it would arrive a day late, so it is not queued
+      expect(await tick('2028-08-12T20:00:00Z')).toMatchObject({ day: '2028-08-12', queued: 0 });
       expect(await tick('2028-08-13T08:30:00Z')).toMatchObject({ day: '2028-08-13', queued: 0 });
       expect((await greetings()).some((k) => k.includes(hal))).toBe(false);
     });

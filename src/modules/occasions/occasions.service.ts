@@ -256,6 +256,9 @@ export function createOccasionService(deps: {
       let queued = 0;
       let skipped = 0;
       if (!kinds.length) return { day, queued, skipped };
+      // in quiet hours that last into tomorrow a greeting would arrive a day late: today's goes no more
+      const due = DateTime.fromISO(await deps.outreach.dueAt(ws), { zone: local.zone });
+      if (due.toISODate() !== day) return { day, queued, skipped };
       const texts = new Map<
         OccasionKind,
         { channel: OccasionSettings[OccasionKind]['channel']; subject: string | null; body: string }

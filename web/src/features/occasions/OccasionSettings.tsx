@@ -56,7 +56,8 @@ function Form({ s }: { s: OccasionSettings }) {
           </Title>
           <Text size="sm" c="dimmed">
             Greet customers on their day, once, on the date where your shop is — only those who agreed to news
-            from you. Quiet hours still apply.
+            from you. Pick an hour before your quiet hours (Settings → Messages): a greeting that could only
+            go out tomorrow is not sent.
           </Text>
         </div>
         {KINDS.map(({ kind, label, hint }) => {
