@@ -34,6 +34,7 @@ journey('events: an RSVP from a phone and check-in at the door, in chromium', ()
   let ws = '';
   let eventId = '';
   const tokens: Record<string, string> = {};
+  let amaraId = '';
   const shot = async (page: Page, name: string) => {
     if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `events-${name}.png`), fullPage: true });
   };
@@ -87,6 +88,7 @@ journey('events: an RSVP from a phone and check-in at the door, in chromium', ()
     );
     eventId = e.id;
     await s.events.invite(ws, eventId, { audience: { kind: 'customers', ids }, channel: 'email' }, cli);
+    amaraId = ids[0] ?? '';
     for (const id of ids) {
       const m = await server.app.conn.db
         .selectFrom('messages')
@@ -161,6 +163,31 @@ journey('events: an RSVP from a phone and check-in at the door, in chromium', ()
       .where('kind', '=', 'event')
       .execute();
     expect(seen.map((i) => i.body)).toEqual(['Came to Bread tasting evening']);
+    await page.close();
+  }, 60_000);
+
+  it("a date to remember on the customer's page shows in the upcoming occasions", async () => {
+    const page = await desk.context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.setViewportSize(PHONE);
+    await page.goto(`${server.url}/customers/${amaraId}`);
+    const card = page.getByRole('region', { name: 'Dates to remember' });
+    await card.getByRole('button', { name: 'Add a date' }).click();
+    await card.getByRole('textbox', { name: 'What' }).fill('Shop opening');
+    const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    await card.getByLabel(/^Date\b/).and(page.locator('input')).fill(soon);
+    await card.getByRole('checkbox', { name: 'The year does not matter' }).check();
+    await card.getByRole('button', { name: 'Save date' }).click();
+    await card.getByRole('list', { name: 'Dates' }).getByText('Shop opening').waitFor();
+    const list = await server.app.services.occasions.listCustom(ws, amaraId);
+    expect(list.items).toEqual([
+      expect.objectContaining({ label: 'Shop opening', date: `--${soon.slice(5)}`, yearly: true }),
+    ]);
+    await page.goto(`${server.url}/`);
+    const tile = page.getByRole('region', { name: 'Occasions in the next 30 days' });
+    await tile.getByText('Shop opening').waitFor();
+    expect(await axeProblems(page)).toEqual([]);
+    await shot(page, 'home-upcoming-390');
     await page.close();
   }, 60_000);
 });

@@ -13,6 +13,7 @@ import { CustomerTotals } from '../sales/CustomerTotals.tsx';
 import { ConsentEditor } from '../outreach/ConsentEditor.tsx';
 import { CustomerMessages } from '../outreach/CustomerMessages.tsx';
 import { CustomerReviews } from '../retention/CustomerReviews.tsx';
+import { CustomerDates } from '../occasions/CustomerDates.tsx';
 import type { Message, MessageChannel } from '../outreach/api.ts';
 import { saleStore } from '../sales/saleStore.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
@@ -81,6 +82,7 @@ export function CustomerPage() {
               <CustomerMessages customerId={c.id} onSend={() => setMessaging(true)} sent={sent} />
               <ConsentEditor customerId={c.id} editing={consentFor} onEditing={setConsentFor} />
               <CustomerReviews customerId={c.id} />
+              <CustomerDates customerId={c.id} />
               <CustomerDetails c={c} />
             </Stack>
           )}
