@@ -175,7 +175,10 @@ journey('events: an RSVP from a phone and check-in at the door, in chromium', ()
     await card.getByRole('button', { name: 'Add a date' }).click();
     await card.getByRole('textbox', { name: 'What' }).fill('Shop opening');
     const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-    await card.getByLabel(/^Date\b/).and(page.locator('input')).fill(soon);
+    await card
+      .getByLabel(/^Date\b/)
+      .and(page.locator('input'))
+      .fill(soon);
     await card.getByRole('checkbox', { name: 'The year does not matter' }).check();
     await card.getByRole('button', { name: 'Save date' }).click();
     await card.getByRole('list', { name: 'Dates' }).getByText('Shop opening').waitFor();
