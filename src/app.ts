@@ -41,6 +41,7 @@ import { PROCESS_OWNER } from './platform/jobs/owner.ts';
 import { runWorker } from './platform/jobs/worker.ts';
 import { createOrderService, purchasesOnCard, registerOrderRoutes } from './modules/orders/index.ts';
 import {
+  audienceSchema,
   CAMPAIGN_JOB,
   createOutreach,
   registerOutreachRoutes,
@@ -68,6 +69,14 @@ import { createScorecardService, registerScorecardRoutes } from './modules/score
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
 import { AppError } from './platform/errors.ts';
+import { createOccasionService, OCCASIONS_JOB, registerOccasionRoutes } from './modules/occasions/index.ts';
+import {
+  createEventService,
+  createRsvpService,
+  EVENTS_JOB,
+  registerEventRoutes,
+  registerRsvpPages,
+} from './modules/events/index.ts';
 
 export const VERSION = '0.1.0';
 const WEB_DIST = path.resolve(import.meta.dirname, '../web/dist');
@@ -260,7 +269,36 @@ export function createServices(
           : [],
       ),
   });
+  // Occasions and events (E2, E3): greetings on the local date, invitations with answer links, check-in
+  const occasions = createOccasionService({
+    db,
+    workspaces,
+    customers,
+    outreach: outreach.outreach,
+    ...(opts.clock && { clock: opts.clock }),
+  });
+  customers.onMerge(occasions.moveOnMerge);
+  const events = createEventService({
+    db,
+    workspaces,
+    timeline,
+    outreach: outreach.outreach,
+    audienceIds: (ws, a) => outreach.campaigns.audienceIds(ws, audienceSchema.parse(a)),
+    publicUrl,
+    ...(opts.clock && { clock: opts.clock }),
+  });
+  customers.onMerge(events.moveOnMerge);
+  const rsvp = createRsvpService({
+    db,
+    workspaces,
+    publicUrl,
+    organizerEmail: async (ws) => (await outreach.outreachSettings.sending(ws)).fromEmail ?? null,
+    ...(opts.clock && { clock: opts.clock }),
+  });
   return {
+    occasions,
+    events,
+    rsvp,
     workspaces,
     access,
     customers,
@@ -446,6 +484,8 @@ export async function buildApp(
       registerRetentionRoutes(api, services);
       registerPromiseRoutes(api, services);
       registerScorecardRoutes(api, services);
+      registerOccasionRoutes(api, services);
+      registerEventRoutes(api, services);
       registerEventStream(api, bus, {
         recheck: (request) => authenticate(request, { fresh: true }),
         onRevoked: (listener) => access.onRevoked(listener),
@@ -461,6 +501,7 @@ export async function buildApp(
       await registerPublicPages(a, { pages: services.publicPages });
       await registerSurveyPages(a, { surveys: services.surveys });
       await registerCalendarFeed(a, { calendar: services.calendar });
+      await registerRsvpPages(a, { rsvp: services.rsvp });
       await registerProviderHooks(a, {
         settings: (ws) => services.outreachSettings.sending(ws).catch(() => undefined),
         publicUrl: () => config.publicUrl ?? `http://${config.host}:${config.port}`,
@@ -551,6 +592,8 @@ function startOutbox(services: Services, app: FastifyInstance, leaseMs: number) 
     pollMs: 1000,
     handlers: {
       [NPS_JOB]: async ({ job }) => services.nps.scheduleNps(job.workspaceId),
+      [OCCASIONS_JOB]: async ({ job }) => services.occasions.greetDue(job.workspaceId),
+      [EVENTS_JOB]: async ({ job }) => services.events.remindDue(job.workspaceId),
       [CAMPAIGN_JOB]: async ({ job, progress }) => {
         const { campaignId } = job.payload as { campaignId: string };
         return services.campaigns.queueCampaign(job.workspaceId, campaignId, (done, total) =>
@@ -582,8 +625,27 @@ function startOutbox(services: Services, app: FastifyInstance, leaseMs: number) 
         if (list.length) runner.poke();
       })
       .catch((err: unknown) => app.log.error({ err }, 'scheduling NPS questions failed'));
-  askNps();
-  const hourly = setInterval(askNps, 3_600_000);
+  // greetings and event reminders: the same hourly pattern (the hour keys the job; the message keys the send)
+  const hourlyJobs = () => {
+    askNps();
+    const hour = new Date().toISOString().slice(0, 13);
+    const enqueue = (kind: string, list: string[]) =>
+      Promise.all(
+        list.map((ws) =>
+          services.queue.enqueue({ workspaceId: ws, kind, payload: null, idempotencyKey: hour }),
+        ),
+      ).then(() => list.length && runner.poke());
+    void services.occasions
+      .greetingWorkspaces()
+      .then((l) => enqueue(OCCASIONS_JOB, l))
+      .catch((err: unknown) => app.log.error({ err }, 'scheduling greetings failed'));
+    void services.events
+      .reminderWorkspaces()
+      .then((l) => enqueue(EVENTS_JOB, l))
+      .catch((err: unknown) => app.log.error({ err }, 'scheduling event reminders failed'));
+  };
+  hourlyJobs();
+  const hourly = setInterval(hourlyJobs, 3_600_000);
   hourly.unref();
   // promise reminders: every 5 minutes (each promise reminds once: a conditional UPDATE of reminded_at)
   const remind = () =>

@@ -522,6 +522,103 @@ const CASES: Record<string, Case> = {
       body: { platform: 'Google', stars: 5, reviewedOn: '2026-04-20' },
     }),
   },
+  // occasions and events (issue 18)
+  'put /api/v1/occasions/settings': {
+    kind: 'same',
+    setup: async () => ({
+      url: '/api/v1/occasions/settings',
+      body: { birthday: { enabled: true, hour: 10 } },
+    }),
+    check: async (c) =>
+      expect((await c.call('GET', '/api/v1/occasions/settings')).birthday).toMatchObject({
+        enabled: true,
+        hour: 10,
+      }),
+  },
+  'post /api/v1/customers/{id}/occasions': {
+    kind: 'each',
+    setup: async (c) => ({
+      url: `/api/v1/customers/${await customer(c, 'Celebrant')}/occasions`,
+      body: { label: 'Name day', date: '--09-29' },
+    }),
+  },
+  'delete /api/v1/customers/{id}/occasions/{occasionId}': {
+    kind: 'once',
+    refuse: 404,
+    setup: async (c) => {
+      const id = await customer(c, 'Celebrant');
+      const o = await c.call('POST', `/api/v1/customers/${id}/occasions`, { label: 'x', date: '--01-02' });
+      return { url: `/api/v1/customers/${id}/occasions/${o.id}` };
+    },
+  },
+  'post /api/v1/events': {
+    kind: 'each',
+    setup: async () => ({ url: '/api/v1/events', body: { title: 'Tasting', startsAt: '2099-06-20T19:00' } }),
+  },
+  'patch /api/v1/events/{id}': {
+    kind: 'same',
+    setup: async (c) => {
+      const e = await c.call('POST', '/api/v1/events', { title: 'Tasting', startsAt: '2099-06-20T19:00' });
+      return { url: `/api/v1/events/${e.id}`, body: { capacity: 40, location: 'Back room' } };
+    },
+    check: async (c, _r, req) =>
+      expect(await c.call('GET', req.url)).toMatchObject({ capacity: 40, location: 'Back room' }),
+  },
+  'post /api/v1/events/{id}/cancel': {
+    kind: 'once',
+    setup: async (c) => {
+      const e = await c.call('POST', '/api/v1/events', { title: 'Tasting', startsAt: '2099-06-20T19:00' });
+      return { url: `/api/v1/events/${e.id}/cancel` };
+    },
+  },
+  'post /api/v1/events/{id}/invite': {
+    kind: 'same',
+    setup: async (c) => {
+      await smsReady(c);
+      const ids: string[] = [];
+      for (const n of ['0803 555 0101', '0803 555 0102']) {
+        const id = await customer(c, 'Guest', { phones: [{ number: n }] });
+        await c.call('PUT', `/api/v1/customers/${id}/consents`, {
+          channel: 'sms',
+          purpose: 'marketing',
+          granted: true,
+          source: 'counter',
+        });
+        ids.push(id);
+      }
+      const e = await c.call('POST', '/api/v1/events', { title: 'Tasting', startsAt: '2099-06-20T19:00' });
+      return {
+        url: `/api/v1/events/${e.id}/invite`,
+        body: { audience: { kind: 'customers', ids }, channel: 'sms' },
+      };
+    },
+    check: async (c, results, req) => {
+      // each guest invited once: two invitations, two messages, whatever the number of parallel requests
+      const sum = results.map((r) => r.json()).reduce((a: number, r: Json) => a + r.invited, 0);
+      expect(sum).toBe(2);
+      expect((await c.call('GET', `${req.url.replace('/invite', '')}`)).counts.invited).toBe(2);
+    },
+  },
+  'post /api/v1/events/{id}/checkin': {
+    kind: 'once',
+    setup: async (c) => {
+      await smsReady(c);
+      const id = await customer(c, 'Guest', { phones: [{ number: '0803 555 0103' }] });
+      await c.call('PUT', `/api/v1/customers/${id}/consents`, {
+        channel: 'sms',
+        purpose: 'marketing',
+        granted: true,
+        source: 'counter',
+      });
+      const e = await c.call('POST', '/api/v1/events', { title: 'Tasting', startsAt: '2099-06-20T19:00' });
+      await c.call('POST', `/api/v1/events/${e.id}/invite`, {
+        audience: { kind: 'customers', ids: [id] },
+        channel: 'sms',
+      });
+      const [a] = (await c.call('GET', `/api/v1/events/${e.id}/attendees`)).items;
+      return { url: `/api/v1/events/${e.id}/checkin`, body: { invitationId: a.invitationId } };
+    },
+  },
   // orders
   'post /api/v1/orders': {
     kind: 'each',

@@ -40,6 +40,11 @@ const VALID_BODIES: Record<string, object> = {
   'post /api/v1/customers/{id}/reviews': { platform: 'Hijack', stars: 1, reviewedOn: '2026-01-01' },
   // promises (issue 17)
   'post /api/v1/promises/{id}/reschedule': { dueAt: '2099-01-01' },
+  // occasions and events
+  'post /api/v1/customers/{id}/occasions': { label: 'Hijack', date: '--01-01' },
+  'patch /api/v1/events/{id}': { title: 'Hijack' },
+  'post /api/v1/events/{id}/invite': { audience: { kind: 'all' } },
+  'post /api/v1/events/{id}/checkin': { invitationId: 'someone' },
 };
 
 for (const dialect of DIALECTS) {
@@ -185,6 +190,14 @@ for (const dialect of DIALECTS) {
             url: '/api/v1/messages/test',
             headers: a.auth,
             payload: { channel: 'sms', purpose: 'service', body: 'Private Person', to: '+2348031234567' },
+          })
+        ).json().id,
+        events: (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/events',
+            headers: a.auth,
+            payload: { title: 'Private Person party', startsAt: '2099-01-01T19:00' },
           })
         ).json().id,
         'imports/mappings': (

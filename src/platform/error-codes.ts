@@ -154,6 +154,14 @@ export const ERROR_CODES = [
   // scorecard
   'SCORECARD_RANGE_INVALID',
   'SCORECARD_TARGET_INVALID',
+  // occasions and events
+  'OCCASION_NOT_FOUND',
+  'EVENT_NOT_FOUND',
+  'EVENT_CANCELLED',
+  'EVENT_OVER',
+  'EVENT_CAPACITY_BELOW_TAKEN',
+  'INVITATION_NOT_FOUND',
+  'ALREADY_CHECKED_IN',
   // a message's failure reason (Message.reason's code, never an HTTP answer)
   'NO_SENDER',
   'ADAPTER_ERROR',

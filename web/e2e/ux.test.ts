@@ -46,6 +46,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   let complaintId = '';
   let templateId = '';
   let draftId = '';
+  let eventId = '';
   let sentId = '';
   const pages: string[] = [];
 
@@ -155,6 +156,15 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           templateId = String(
             (await call('POST', '/api/v1/message-templates', { name: 'We miss you', ...content })).id,
           );
+          eventId = String(
+            (
+              await call('POST', '/api/v1/events', {
+                title: 'Tasting evening',
+                startsAt: '2099-06-20T19:00',
+                capacity: 30,
+              })
+            ).id,
+          );
           const audience = { kind: 'list', list: 'at_risk' };
           draftId = String(
             (await call('POST', '/api/v1/campaigns', { name: 'Win back', audience, ...content })).id,
@@ -255,6 +265,9 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/settings/messages',
           '/settings/keeping-customers',
           '/settings/calendar',
+          '/settings/occasions',
+          '/events',
+          `/events/${eventId}`,
           '/messages',
           '/messages/templates',
           '/messages/templates/new',
@@ -338,7 +351,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   }
 
   it('checked every page at both widths', () => {
-    expect(pages.length).toBe(56);
+    expect(pages.length).toBe(62);
     if (SHOTS) expect(fs.readdirSync(SHOTS).length).toBeGreaterThan(0);
   });
 });

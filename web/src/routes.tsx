@@ -37,6 +37,8 @@ const MessagesPage = lazy(() => import('./features/outreach/MessagesPage.tsx'));
 const TemplateEditPage = lazy(() => import('./features/outreach/TemplateEditPage.tsx'));
 const NewCampaignPage = lazy(() => import('./features/outreach/NewCampaignPage.tsx'));
 const CampaignPage = lazy(() => import('./features/outreach/CampaignPage.tsx'));
+const EventsPage = lazy(() => import('./features/events/EventsPage.tsx'));
+const EventPage = lazy(() => import('./features/events/EventPage.tsx'));
 
 export const router = createBrowserRouter([
   {
@@ -72,6 +74,9 @@ export const router = createBrowserRouter([
               { path: 'messages/templates/:id', element: <TemplateEditPage /> },
               { path: 'messages/campaigns/new', element: <NewCampaignPage /> },
               { path: 'messages/campaigns/:id', element: <CampaignPage /> },
+              { path: 'events', element: <EventsPage /> },
+              { path: 'events/:id', element: <EventPage /> },
+              { path: 'events/:id/checkin', element: <EventPage /> },
               { path: 'import', element: <DataPage /> },
               { path: 'export', element: <DataPage /> },
               { path: 'duplicates', element: <DataPage /> },

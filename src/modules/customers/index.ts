@@ -3,6 +3,7 @@ export { registerCustomerRoutes, customerIdParams } from './customers.routes.ts'
 export {
   customerSchema,
   customerSummarySchema,
+  calendarDateSchema,
   phoneSchema,
   pageOf,
   type Customer,

@@ -7,3 +7,4 @@ export type { OutreachService } from './outreach.service.ts';
 export type { CampaignService } from './campaigns.service.ts';
 export type { ChannelName, Purpose } from './channels/channel.ts';
 export { findPublicToken } from './public.service.ts';
+export { audienceSchema, type Audience } from './outreach.schema.ts';

@@ -669,6 +669,65 @@ export type ScorecardTargetTable = {
   updated_at: string;
 };
 
+/** Occasions and events (0020). The greeting per occasion kind ('birthday' | 'anniversary' | 'custom'). */
+export type OccasionSettingsTable = {
+  workspace_id: string;
+  kind: string;
+  enabled: number;
+  template_id: string | null;
+  channel: string;
+  /** Local hour (0–23) from which the day's greetings are queued. */
+  hour: number;
+  updated_at: string;
+};
+export type CustomerOccasionTable = {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  label: string;
+  /** YYYY-MM-DD, or --MM-DD when the year is unknown. */
+  date: string;
+  yearly: number;
+  created_at: string;
+};
+export type EventTable = {
+  workspace_id: string;
+  id: string;
+  title: string;
+  /** Local wall-clock start in the workspace zone: YYYY-MM-DDTHH:mm. */
+  starts_local: string;
+  starts_at: string;
+  duration_minutes: number;
+  location: string | null;
+  description: string | null;
+  capacity: number | null;
+  /** Seats of the yes answers (each yes and its guests). */
+  seats_taken: number;
+  status: string; // 'scheduled' | 'cancelled'
+  /** iCalendar SEQUENCE: bumped on each change. */
+  sequence: number;
+  public_token: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+};
+export type EventInvitationTable = {
+  workspace_id: string;
+  id: string;
+  event_id: string;
+  customer_id: string;
+  token_hash: string;
+  answer: string; // 'pending' | 'yes' | 'no'
+  guests: number;
+  seats: number;
+  answered_at: string | null;
+  channel: string;
+  message_id: string | null;
+  checked_in_at: string | null;
+  checked_in_by: string | null;
+  created_at: string;
+};
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -715,4 +774,8 @@ export type Database = {
   agenda_snoozes: AgendaSnoozeTable; // 0018
   calendar_feeds: CalendarFeedTable; // 0018
   scorecard_targets: ScorecardTargetTable; // 0021
+  occasion_settings: OccasionSettingsTable; // 0020
+  customer_occasions: CustomerOccasionTable; // 0020
+  events: EventTable; // 0020
+  event_invitations: EventInvitationTable; // 0020
 };

@@ -21,12 +21,16 @@ export function browserAvailability(): { run: boolean; reason?: string } {
 export type Browser = { context: BrowserContext; close: () => Promise<void> };
 
 /** Debian's chromium, headless, in a fresh profile that is deleted on close. */
-export async function launchBrowser(viewport = { width: 1280, height: 800 }): Promise<Browser> {
+export async function launchBrowser(
+  viewport = { width: 1280, height: 800 },
+  opts: { javaScriptEnabled?: boolean } = {},
+): Promise<Browser> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
+    ...opts,
     args: [
       '--headless',
       '--no-sandbox',

@@ -7660,6 +7660,305 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/occasions/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The greeting per occasion (birthday, anniversary, custom dates): on/off, template, channel, hour */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OccasionSettings'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Change the greetings (only the kinds and fields given) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            birthday?: {
+              /** @description Greet customers on this occasion */
+              enabled?: boolean;
+              /** @description The message template to send (Liquid); none: a short built-in greeting */
+              templateId?: string | null;
+              /** @enum {string} */
+              channel?: 'email' | 'sms' | 'whatsapp';
+              /** @description Local hour from which the day’s greetings go out (quiet hours still apply) */
+              hour?: number;
+            };
+            anniversary?: {
+              /** @description Greet customers on this occasion */
+              enabled?: boolean;
+              /** @description The message template to send (Liquid); none: a short built-in greeting */
+              templateId?: string | null;
+              /** @enum {string} */
+              channel?: 'email' | 'sms' | 'whatsapp';
+              /** @description Local hour from which the day’s greetings go out (quiet hours still apply) */
+              hour?: number;
+            };
+            custom?: {
+              /** @description Greet customers on this occasion */
+              enabled?: boolean;
+              /** @description The message template to send (Liquid); none: a short built-in greeting */
+              templateId?: string | null;
+              /** @enum {string} */
+              channel?: 'email' | 'sms' | 'whatsapp';
+              /** @description Local hour from which the day’s greetings go out (quiet hours still apply) */
+              hour?: number;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['OccasionSettings'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/occasions/upcoming': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Birthdays, anniversaries and custom dates of the next N days (default 30), soonest first */
+    get: {
+      parameters: {
+        query?: {
+          days?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['UpcomingOccasions'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/{id}/occasions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The customer's custom dates */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['CustomOccasion'][];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a custom date (yearly or once) to greet the customer on */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description What it is: "Shop anniversary", "Graduation", … */
+            label: string;
+            /**
+             * @description YYYY-MM-DD, or --MM-DD when the year is unknown (yearly only)
+             * @example 1990-04-17
+             */
+            date: string;
+            /**
+             * @description Every year (true) or once (false)
+             * @default true
+             */
+            yearly?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CustomOccasion'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/{id}/occasions/{occasionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove a custom date */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          occasionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/events': {
     parameters: {
       query?: never;
@@ -7699,7 +7998,411 @@ export interface paths {
       };
     };
     put?: never;
+    /** Create an event (what, when in local time, where, capacity) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            title: string;
+            /** @description Local date and time in the workspace time zone, YYYY-MM-DDTHH:mm */
+            startsAt: string;
+            /** @default 120 */
+            durationMinutes?: number;
+            location?: string | null;
+            description?: string | null;
+            /** @description Seats (each yes and its guests); none: no limit */
+            capacity?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Event'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events/list': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Events: upcoming (soonest first), past or all, with their answer counts */
+    get: {
+      parameters: {
+        query?: {
+          when?: 'upcoming' | 'past' | 'all';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Event'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One event */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Event'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change an event (the capacity never below the seats taken); calendars get the new version */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            title?: string;
+            /** @description Local date and time in the workspace time zone, YYYY-MM-DDTHH:mm */
+            startsAt?: string;
+            /** @default 120 */
+            durationMinutes?: number;
+            location?: string | null;
+            description?: string | null;
+            /** @description Seats (each yes and its guests); none: no limit */
+            capacity?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Event'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/events/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel the event: those who said yes are told */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Event'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events/{id}/invite': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Invite an audience: each a message (with marketing consent) with a personal answer link and calendar file; once per customer */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            audience: components['schemas']['AudienceInput'];
+            /**
+             * @default email
+             * @enum {string}
+             */
+            channel?: 'email' | 'sms' | 'whatsapp';
+            /** @description A few words of your own, above the event details and the answer link */
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['InviteResult'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events/{id}/attendees': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The invited and their answers; search by name or phone (check-in at the door) */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Part of the name or phone number */
+          q?: string;
+          answer?: 'pending' | 'yes' | 'no';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Attendee'][];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/events/{id}/checkin': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Check a guest in (by invitation, or the token of their QR code); once; on their timeline */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            invitationId?: string;
+            /** @description The token of the QR code on the guest’s answer page */
+            token?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              invitationId: string;
+              customerId: string;
+              checkedInAt: string;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -7856,6 +8559,13 @@ export interface components {
         | 'SNOOZE_IN_PAST'
         | 'SCORECARD_RANGE_INVALID'
         | 'SCORECARD_TARGET_INVALID'
+        | 'OCCASION_NOT_FOUND'
+        | 'EVENT_NOT_FOUND'
+        | 'EVENT_CANCELLED'
+        | 'EVENT_OVER'
+        | 'EVENT_CAPACITY_BELOW_TAKEN'
+        | 'INVITATION_NOT_FOUND'
+        | 'ALREADY_CHECKED_IN'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;
@@ -9416,6 +10126,110 @@ export interface components {
         [key: string]: number;
       };
     };
+    OccasionSettingsInput: {
+      birthday: {
+        /** @description Greet customers on this occasion */
+        enabled: boolean;
+        /** @description The message template to send (Liquid); none: a short built-in greeting */
+        templateId: string | null;
+        /** @enum {string} */
+        channel: 'email' | 'sms' | 'whatsapp';
+        /** @description Local hour from which the day’s greetings go out (quiet hours still apply) */
+        hour: number;
+      };
+      anniversary: {
+        /** @description Greet customers on this occasion */
+        enabled: boolean;
+        /** @description The message template to send (Liquid); none: a short built-in greeting */
+        templateId: string | null;
+        /** @enum {string} */
+        channel: 'email' | 'sms' | 'whatsapp';
+        /** @description Local hour from which the day’s greetings go out (quiet hours still apply) */
+        hour: number;
+      };
+      custom: {
+        /** @description Greet customers on this occasion */
+        enabled: boolean;
+        /** @description The message template to send (Liquid); none: a short built-in greeting */
+        templateId: string | null;
+        /** @enum {string} */
+        channel: 'email' | 'sms' | 'whatsapp';
+        /** @description Local hour from which the day’s greetings go out (quiet hours still apply) */
+        hour: number;
+      };
+    };
+    CustomOccasionInput: {
+      id: string;
+      customerId: string;
+      label: string;
+      date: string;
+      yearly: boolean;
+      createdAt: string;
+    };
+    UpcomingOccasionsInput: {
+      /** @description Today in the workspace zone */
+      from: string;
+      days: number;
+      items: {
+        /** @description The local date it falls on this time */
+        date: string;
+        /** @enum {string} */
+        kind: 'birthday' | 'anniversary' | 'custom';
+        label: string;
+        customerId: string;
+        name: string;
+        /** @description Years since the date, when its year is known (an age, …) */
+        years: number | null;
+      }[];
+    };
+    EventInput: {
+      id: string;
+      title: string;
+      /** @description Local, YYYY-MM-DDTHH:mm in `timezone` */
+      startsAt: string;
+      startsAtUtc: string;
+      timezone: string;
+      durationMinutes: number;
+      location: string | null;
+      description: string | null;
+      capacity: number | null;
+      /** @description Seats of the yes answers (each yes and its guests) */
+      seatsTaken: number;
+      /** @enum {string} */
+      status: 'scheduled' | 'cancelled';
+      counts: {
+        invited: number;
+        yes: number;
+        no: number;
+        pending: number;
+        checkedIn: number;
+      };
+      /** @description The public event page (what, when, where; calendar file) */
+      publicUrl: string;
+      createdAt: string;
+      updatedAt: string;
+    };
+    InviteResultInput: {
+      /** @description New invitations queued */
+      invited: number;
+      /** @description Already invited before */
+      already: number;
+      /** @description Not invited, by reason (no consent, no address, …) */
+      skipped: {
+        [key: string]: number;
+      };
+    };
+    AttendeeInput: {
+      invitationId: string;
+      customerId: string;
+      name: string;
+      phone: string | null;
+      /** @enum {string} */
+      answer: 'pending' | 'yes' | 'no';
+      guests: number;
+      answeredAt: string | null;
+      checkedInAt: string | null;
+    };
     /** @description An error answer (application/problem+json, RFC 9457) */
     Problem: {
       type: string;
@@ -9562,6 +10376,13 @@ export interface components {
         | 'SNOOZE_IN_PAST'
         | 'SCORECARD_RANGE_INVALID'
         | 'SCORECARD_TARGET_INVALID'
+        | 'OCCASION_NOT_FOUND'
+        | 'EVENT_NOT_FOUND'
+        | 'EVENT_CANCELLED'
+        | 'EVENT_OVER'
+        | 'EVENT_CAPACITY_BELOW_TAKEN'
+        | 'INVITATION_NOT_FOUND'
+        | 'ALREADY_CHECKED_IN'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;
@@ -11121,6 +11942,110 @@ export interface components {
       targets: {
         [key: string]: number;
       };
+    };
+    OccasionSettings: {
+      birthday: {
+        /** @description Greet customers on this occasion */
+        enabled: boolean;
+        /** @description The message template to send (Liquid); none: a short built-in greeting */
+        templateId: string | null;
+        /** @enum {string} */
+        channel: 'email' | 'sms' | 'whatsapp';
+        /** @description Local hour from which the day’s greetings go out (quiet hours still apply) */
+        hour: number;
+      };
+      anniversary: {
+        /** @description Greet customers on this occasion */
+        enabled: boolean;
+        /** @description The message template to send (Liquid); none: a short built-in greeting */
+        templateId: string | null;
+        /** @enum {string} */
+        channel: 'email' | 'sms' | 'whatsapp';
+        /** @description Local hour from which the day’s greetings go out (quiet hours still apply) */
+        hour: number;
+      };
+      custom: {
+        /** @description Greet customers on this occasion */
+        enabled: boolean;
+        /** @description The message template to send (Liquid); none: a short built-in greeting */
+        templateId: string | null;
+        /** @enum {string} */
+        channel: 'email' | 'sms' | 'whatsapp';
+        /** @description Local hour from which the day’s greetings go out (quiet hours still apply) */
+        hour: number;
+      };
+    };
+    CustomOccasion: {
+      id: string;
+      customerId: string;
+      label: string;
+      date: string;
+      yearly: boolean;
+      createdAt: string;
+    };
+    UpcomingOccasions: {
+      /** @description Today in the workspace zone */
+      from: string;
+      days: number;
+      items: {
+        /** @description The local date it falls on this time */
+        date: string;
+        /** @enum {string} */
+        kind: 'birthday' | 'anniversary' | 'custom';
+        label: string;
+        customerId: string;
+        name: string;
+        /** @description Years since the date, when its year is known (an age, …) */
+        years: number | null;
+      }[];
+    };
+    Event: {
+      id: string;
+      title: string;
+      /** @description Local, YYYY-MM-DDTHH:mm in `timezone` */
+      startsAt: string;
+      startsAtUtc: string;
+      timezone: string;
+      durationMinutes: number;
+      location: string | null;
+      description: string | null;
+      capacity: number | null;
+      /** @description Seats of the yes answers (each yes and its guests) */
+      seatsTaken: number;
+      /** @enum {string} */
+      status: 'scheduled' | 'cancelled';
+      counts: {
+        invited: number;
+        yes: number;
+        no: number;
+        pending: number;
+        checkedIn: number;
+      };
+      /** @description The public event page (what, when, where; calendar file) */
+      publicUrl: string;
+      createdAt: string;
+      updatedAt: string;
+    };
+    InviteResult: {
+      /** @description New invitations queued */
+      invited: number;
+      /** @description Already invited before */
+      already: number;
+      /** @description Not invited, by reason (no consent, no address, …) */
+      skipped: {
+        [key: string]: number;
+      };
+    };
+    Attendee: {
+      invitationId: string;
+      customerId: string;
+      name: string;
+      phone: string | null;
+      /** @enum {string} */
+      answer: 'pending' | 'yes' | 'no';
+      guests: number;
+      answeredAt: string | null;
+      checkedInAt: string | null;
     };
   };
   responses: never;

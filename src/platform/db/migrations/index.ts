@@ -16,6 +16,7 @@ import * as m0015 from './0015_counter_sales.ts';
 import * as m0016 from './0016_outreach.ts';
 import * as m0017 from './0017_survey_answers.ts';
 import * as m0018 from './0018_promises.ts';
+import * as m0020 from './0020_occasions_events.ts';
 import * as m0021 from './0021_scorecard.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
@@ -37,5 +38,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0016_outreach': m0016,
   '0017_survey_answers': m0017,
   '0018_promises': m0018,
+  '0020_occasions_events': m0020,
   '0021_scorecard': m0021,
 };

@@ -14,6 +14,7 @@ import { ConsentEditor } from '../outreach/ConsentEditor.tsx';
 import { CustomerMessages } from '../outreach/CustomerMessages.tsx';
 import { CustomerReviews } from '../retention/CustomerReviews.tsx';
 import { CustomerPromises } from '../promises/CustomerPromises.tsx';
+import { CustomerDates } from '../occasions/CustomerDates.tsx';
 import type { Message, MessageChannel } from '../outreach/api.ts';
 import { saleStore } from '../sales/saleStore.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
@@ -83,6 +84,7 @@ export function CustomerPage() {
               <CustomerMessages customerId={c.id} onSend={() => setMessaging(true)} sent={sent} />
               <ConsentEditor customerId={c.id} editing={consentFor} onEditing={setConsentFor} />
               <CustomerReviews customerId={c.id} />
+              <CustomerDates customerId={c.id} />
               <CustomerDetails c={c} />
             </Stack>
           )}

@@ -9,6 +9,7 @@ import { readRecent } from '../customers/queries.ts';
 import { saleStore } from '../sales/saleStore.ts';
 import { NotContactedTile } from '../retention/NotContactedTile.tsx';
 import { AgendaList } from '../promises/AgendaList.tsx';
+import { UpcomingTile } from '../occasions/UpcomingTile.tsx';
 import { AttentionTile } from './AttentionTile.tsx';
 import { GetStarted } from './GetStarted.tsx';
 
@@ -83,6 +84,7 @@ export function HomePage() {
         </Paper>
         <AttentionTile />
         <NotContactedTile />
+        <UpcomingTile />
         <Paper withBorder p="md">
           <Title order={2} fz="lg" mb="sm">
             Recently viewed

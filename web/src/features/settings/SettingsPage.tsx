@@ -7,6 +7,7 @@ import { ProductsSettings } from './ProductsSettings.tsx';
 import { RetentionSettingsPanel } from '../retention/RetentionSettings.tsx';
 import { UsersSettings } from './UsersSettings.tsx';
 import { CalendarSettings } from '../promises/CalendarSettings.tsx';
+import { OccasionSettingsPanel } from '../occasions/OccasionSettings.tsx';
 import { WorkspaceSettings } from './WorkspaceSettings.tsx';
 
 const TABS = [
@@ -18,6 +19,7 @@ const TABS = [
   'messages',
   'keeping-customers',
   'calendar',
+  'occasions',
 ] as const;
 
 /** Settings (loaded on demand): the workspace, its products, users, API keys, the complaint SLA settings and messages. */
@@ -44,6 +46,7 @@ export default function SettingsPage() {
           <Tabs.Tab value="messages">Messages</Tabs.Tab>
           <Tabs.Tab value="keeping-customers">Keeping customers</Tabs.Tab>
           <Tabs.Tab value="calendar">Calendar</Tabs.Tab>
+          <Tabs.Tab value="occasions">Occasions</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="workspace" pt="md">
           <WorkspaceSettings />
@@ -68,6 +71,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="calendar" pt="md">
           <CalendarSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="occasions" pt="md">
+          <OccasionSettingsPanel />
         </Tabs.Panel>
       </Tabs>
     </Stack>

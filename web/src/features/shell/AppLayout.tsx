@@ -33,6 +33,7 @@ const NAV = [
   { to: '/insights', label: 'Insights', match: (p: string) => p.startsWith('/insights') },
   { to: '/scorecard', label: 'Scorecard', match: (p: string) => p.startsWith('/scorecard') },
   { to: '/messages', label: 'Messages', match: (p: string) => p.startsWith('/messages') },
+  { to: '/events', label: 'Events', match: (p: string) => p.startsWith('/events') },
   {
     to: '/import',
     label: 'Import & export',
