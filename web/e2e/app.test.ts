@@ -188,6 +188,7 @@ journey('web app in chromium', () => {
     );
     const lifecycle = (await api('GET', '/api/v1/analytics/lifecycle')) as {
       funnel: { customers: number }[];
+      winBack: { atRiskOrLapsed: number; returned: number }[];
     };
     const segments = (await api('GET', '/api/v1/analytics/segments')) as {
       segments: { segment: string; customers: number }[];
@@ -219,6 +220,18 @@ journey('web app in chromium', () => {
     expect(top).toBe(30);
     await card('From first purchase to loyal')
       .getByText(`of first-time buyers became loyal (${loyal} of ${top})`)
+      .waitFor();
+    // won back: a bar per 90-day window with customers at risk or lapsed at its start, and the latest in words
+    const windows = lifecycle.winBack.filter((w) => w.atRiskOrLapsed > 0);
+    const latest = windows[windows.length - 1];
+    expect(latest).toBeDefined();
+    // (nobody here comes back after going quiet: the bars are empty, the sentence says 0 of N)
+    const bars = windows.filter((w) => w.returned > 0).length;
+    if (bars > 0) expect(await drawn('Won back', '.recharts-bar-rectangle path')).toBe(bars);
+    await card('Won back')
+      .getByText(
+        `${latest?.returned} of the ${latest?.atRiskOrLapsed} customers who were at risk or lapsed 90 days ago`,
+      )
       .waitFor();
     // retention: a line per monthly cohort
     expect(await drawn('Who keeps buying', '.recharts-line-curve')).toBeGreaterThan(0);

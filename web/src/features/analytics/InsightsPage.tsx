@@ -61,6 +61,7 @@ export default function InsightsPage() {
         <FunnelCard />
         <CohortsCard />
         <StatusCard />
+        <WinBackCard />
         <SegmentsCard />
         <CustomersCard
           title="At risk"
@@ -269,6 +270,50 @@ function SegmentsCard() {
               onPick={setPicked}
             />
             {picked && <Members by={{ segment: picked }} title={segmentWords(picked).label} />}
+          </Stack>
+        );
+      }}
+    </InsightCard>
+  );
+}
+
+const dayLabel = (ymd: string) =>
+  new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+    new Date(`${ymd}T00:00:00Z`),
+  );
+
+/** The win-back rate: of those at risk or lapsed when each 90-day window began, how many bought again in it. */
+function WinBackCard() {
+  const q = useQuery({ queryKey: analyticsKeys.lifecycle, queryFn: analyticsApi.lifecycle });
+  return (
+    <InsightCard
+      title="Won back"
+      caption="Of the customers at risk or lapsed when each 90-day window began (judged with what was known that day), the share who bought again within it."
+      query={q}
+    >
+      {(d) => {
+        const windows = d.winBack.filter((w) => w.atRiskOrLapsed > 0);
+        const last = windows[windows.length - 1];
+        if (!last) return null;
+        const data = windows.map((w) => ({
+          window: `${dayLabel(w.from)} – ${dayLabel(w.to)}`,
+          rate: Math.round((w.rate ?? 0) * 1000) / 10,
+        }));
+        return (
+          <Stack gap="xs">
+            <BarChart
+              h={H}
+              data={data}
+              dataKey="window"
+              yAxisProps={{ domain: [0, 'auto'] }}
+              valueFormatter={(v) => `${v} %`}
+              series={[{ name: 'rate', label: 'Won back', color: 'teal.6' }]}
+            />
+            <Text size="sm" data-testid="win-back-rate">
+              In the last 90 days {percent(last.rate ?? 0)} came back: {last.returned} of the{' '}
+              {last.atRiskOrLapsed} customers who were at risk or lapsed 90 days ago bought again, spending{' '}
+              <Money minor={last.revenue} currency={d.currency} />.
+            </Text>
           </Stack>
         );
       }}
