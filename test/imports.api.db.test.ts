@@ -162,6 +162,44 @@ for (const dialect of DIALECTS) {
           .statusCode,
       ).toBe(400);
     });
+    it('export.json goes back in over HTTP as application/json; other routes still read JSON bodies', async () => {
+      const a = await t.newWorkspace();
+      for (const name of ['Ada Obi', 'Bayo Ade'])
+        expect(
+          (
+            await t.app.inject({
+              method: 'POST',
+              url: '/api/v1/customers',
+              headers: a.auth,
+              payload: { name },
+            })
+          ).statusCode,
+        ).toBe(201);
+      const json = (await t.app.inject({ method: 'GET', url: '/api/v1/export.json', headers: a.auth })).body;
+      const b = await t.newWorkspace();
+      const send = (url: string) =>
+        t.app.inject({
+          method: 'POST',
+          url,
+          headers: { ...b.auth, 'content-type': 'application/json' },
+          payload: json,
+        });
+      const preview = await send('/api/v1/imports/preview');
+      expect(preview.statusCode).toBe(200);
+      expect(preview.json().preset).toBe('rapport-json');
+      const dry = await send('/api/v1/imports?fileName=export.json&dryRun=true');
+      expect(dry.statusCode).toBe(200);
+      expect(dry.json().counts.customers).toMatchObject({ created: 2 });
+      // the JSON parser is replaced for the uploads only
+      const made = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/customers',
+        headers: { ...b.auth, 'content-type': 'application/json' },
+        payload: JSON.stringify({ name: 'Chidi Eze' }),
+      });
+      expect(made.statusCode).toBe(201);
+      expect(made.json().name).toBe('Chidi Eze');
+    });
     it('a vCard’s warnings, with their lines: in the dry run’s answer, the run’s notes and its report', async () => {
       const w = await t.newWorkspace();
       const vcf = fs.readFileSync(path.join(FIX, 'corpus/vcard-warnings.vcf'));

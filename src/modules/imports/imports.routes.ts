@@ -12,6 +12,7 @@ import { actorOf } from '../../platform/http/server.ts';
 import { moneyCurrency } from '../../platform/values.ts';
 import type { ImportOptions, ImportResult } from './imports.service.ts';
 import type { ImportService } from './imports.service.ts';
+import { isExportJson } from './json.ts';
 import { PRESETS } from './presets/index.ts';
 import { fileNotTextReason } from './read.ts';
 import { registerMappingRoutes } from './mappings.routes.ts';
@@ -207,7 +208,7 @@ const PREVIEW_KEEP = 4 * 1024 * 1024;
 const notAFile = () =>
   new AppError(
     'IMPORT_NOT_A_FILE',
-    `Send the file itself as the body, with content-type ${UPLOAD_TYPES.slice(0, 3).join(', ')} or application/octet-stream`,
+    `Send the file itself as the body, with content-type ${UPLOAD_TYPES.slice(0, 3).join(', ')} application/json (Rapport's export.json) or application/octet-stream`,
     415,
   );
 
@@ -268,6 +269,13 @@ async function saveStart(body: unknown, file: string, keep: number) {
   await refuseUnreadable(file, n);
 }
 
+/** A JSON body is taken only when it is Rapport's own export.json (not an API-style JSON request by mistake). */
+async function refuseOtherJson(type: string | undefined, file: string) {
+  if (!type?.toLowerCase().startsWith('application/json') || (await isExportJson(file))) return;
+  await fs.promises.rm(file, { force: true });
+  throw notAFile();
+}
+
 /** Refuse an empty upload or one that is not text (a workbook, a PDF), removing its file. */
 async function refuseUnreadable(file: string, bytes: number) {
   const refused =
@@ -307,133 +315,142 @@ export function registerImportRoutes(
     }),
   );
 
-  app.post(
-    '/imports/preview',
-    {
-      schema: {
-        tags,
-        summary:
-          'Upload a file (as the body, text/csv or text/vcard) and see its detected layout and first records, without importing',
-        querystring: uploadQuery.omit({ dryRun: true, fileName: true }),
-        response: {
-          200: z.object({
-            preset: z
-              .string()
-              .describe("The preset's id; mapping:<name> for a saved mapping, mapping for columns given"),
-            mapping: z
-              .object({ id: z.string(), name: z.string() })
-              .nullable()
-              .describe('The saved mapping the file is read with (detected from its columns, or chosen)'),
-            encoding: z.string(),
-            delimiter: z.string(),
-            headers: z.array(z.string()),
-            columns: z.array(
-              z.object({
-                header: z.string(),
-                used: z.boolean(),
-                field: z
-                  .string()
-                  .optional()
-                  .describe('Generic files and mappings: the field this column is read as, or ignore'),
-                examples: z.array(z.string()).describe('Up to 3 values of the first rows'),
-              }),
-            ),
-            sample: z.array(sampleRecordSchema).describe('The first records as they would be imported'),
-            dates: datesSchema,
-          }),
-        },
-      },
-    },
-    async (request) => {
-      const { workspaceId } = actorOf(request);
-      const file = path.join(deps.uploadsDir, `${newId()}.preview`);
-      try {
-        await saveStart(request.body, file, PREVIEW_KEEP);
-        return await deps.imports.previewImport({
-          workspaceId,
-          file,
-          currency: request.query.currency,
-          dateOrder: request.query.dateOrder,
-          ...layoutOf(request.query),
-        });
-      } finally {
-        await fs.promises.rm(file, { force: true });
-      }
-    },
-  );
-
-  app.post(
-    '/imports',
-    {
-      schema: {
-        tags,
-        summary:
-          'Import a file sent as the body. Answers 202 with the run at once (follow it at /api/v1/imports/{id}); a dry run answers 200 with the counts',
-        querystring: uploadQuery,
-        response: {
-          202: runSchema,
-          200: z.object({
-            preset: z.string(),
-            counts: countsSchema,
-            rejections: z.array(z.object({ line: z.number(), reason: z.string() })),
-            notes: z
-              .array(z.object({ line: z.number(), kind: z.enum(['warning', 'match']), reason: z.string() }))
-              .describe(
-                'The first 1,000 rows that would be imported with a warning (a property of a vCard that cannot be read, an invalid phone kept as typed, …) and the email or phone matches, by line',
+  // The uploads take the file itself as the body: any of UPLOAD_TYPES, and application/json too (Rapport's own
+  // export.json), read as a stream in this scope only — every other route keeps parsing JSON bodies
+  root.register(async (scope) => {
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', (_req, payload, done) => done(null, payload));
+    const app = scope.withTypeProvider<ZodTypeProvider>();
+    app.post(
+      '/imports/preview',
+      {
+        schema: {
+          tags,
+          summary:
+            'Upload a file (as the body, text/csv or text/vcard) and see its detected layout and first records, without importing',
+          querystring: uploadQuery.omit({ dryRun: true, fileName: true }),
+          response: {
+            200: z.object({
+              preset: z
+                .string()
+                .describe("The preset's id; mapping:<name> for a saved mapping, mapping for columns given"),
+              mapping: z
+                .object({ id: z.string(), name: z.string() })
+                .nullable()
+                .describe('The saved mapping the file is read with (detected from its columns, or chosen)'),
+              encoding: z.string(),
+              delimiter: z.string(),
+              headers: z.array(z.string()),
+              columns: z.array(
+                z.object({
+                  header: z.string(),
+                  used: z.boolean(),
+                  field: z
+                    .string()
+                    .optional()
+                    .describe('Generic files and mappings: the field this column is read as, or ignore'),
+                  examples: z.array(z.string()).describe('Up to 3 values of the first rows'),
+                }),
               ),
-            dates: datesSchema,
-          }),
+              sample: z.array(sampleRecordSchema).describe('The first records as they would be imported'),
+              dates: datesSchema,
+            }),
+          },
         },
       },
-    },
-    async (request, reply) => {
-      const { workspaceId } = actorOf(request);
-      const id = newId();
-      const file = path.join(deps.uploadsDir, `${id}.upload`);
-      const q = request.query;
-      const layout = layoutOf(q);
-      await saveUpload(request.body, file);
-      // a wrong preset, mapping or column is refused here, with its pointer, before a worker starts
-      await deps.imports.checkLayout({ workspaceId, file, ...layout }).catch(async (err: unknown) => {
-        await fs.promises.rm(file, { force: true });
-        throw err;
-      });
-      const options = {
-        workspaceId,
-        file,
-        fileName: q.fileName ?? 'upload',
-        ...layout,
-        currency: q.currency,
-        dateOrder: q.dateOrder,
-        dryRun: q.dryRun === 'true',
-        runId: id,
-      };
-      if (options.dryRun) {
+      async (request) => {
+        const { workspaceId } = actorOf(request);
+        const file = path.join(deps.uploadsDir, `${newId()}.preview`);
         try {
-          const r = await deps.startImport(options, () => {});
-          return reply.code(200).send({
-            preset: r.preset,
-            counts: r.counts,
-            rejections: r.rejections.slice(0, 1000),
-            notes: r.notes.slice(0, 1000),
-            dates: r.dates,
+          await saveStart(request.body, file, PREVIEW_KEEP);
+          await refuseOtherJson(request.headers['content-type'], file);
+          return await deps.imports.previewImport({
+            workspaceId,
+            file,
+            currency: request.query.currency,
+            dateOrder: request.query.dateOrder,
+            ...layoutOf(request.query),
           });
         } finally {
           await fs.promises.rm(file, { force: true });
         }
-      }
-      const started = new Promise<string | null>((resolve, reject) => {
-        deps
-          .startImport(options, resolve)
-          .catch(reject)
-          .finally(() => void fs.promises.rm(file, { force: true }));
-      });
-      const runId = await started;
-      const run = runId ? await deps.imports.getRunOrThrow(workspaceId, runId) : undefined;
-      if (!run) throw new AppError('IMPORT_NOT_STARTED', 'The import did not start', 500);
-      return reply.code(202).header('location', `/api/v1/imports/${run.id}`).send(run);
-    },
-  );
+      },
+    );
+
+    app.post(
+      '/imports',
+      {
+        schema: {
+          tags,
+          summary:
+            'Import a file sent as the body. Answers 202 with the run at once (follow it at /api/v1/imports/{id}); a dry run answers 200 with the counts',
+          querystring: uploadQuery,
+          response: {
+            202: runSchema,
+            200: z.object({
+              preset: z.string(),
+              counts: countsSchema,
+              rejections: z.array(z.object({ line: z.number(), reason: z.string() })),
+              notes: z
+                .array(z.object({ line: z.number(), kind: z.enum(['warning', 'match']), reason: z.string() }))
+                .describe(
+                  'The first 1,000 rows that would be imported with a warning (a property of a vCard that cannot be read, an invalid phone kept as typed, …) and the email or phone matches, by line',
+                ),
+              dates: datesSchema,
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const { workspaceId } = actorOf(request);
+        const id = newId();
+        const file = path.join(deps.uploadsDir, `${id}.upload`);
+        const q = request.query;
+        const layout = layoutOf(q);
+        await saveUpload(request.body, file);
+        await refuseOtherJson(request.headers['content-type'], file);
+        // a wrong preset, mapping or column is refused here, with its pointer, before a worker starts
+        await deps.imports.checkLayout({ workspaceId, file, ...layout }).catch(async (err: unknown) => {
+          await fs.promises.rm(file, { force: true });
+          throw err;
+        });
+        const options = {
+          workspaceId,
+          file,
+          fileName: q.fileName ?? 'upload',
+          ...layout,
+          currency: q.currency,
+          dateOrder: q.dateOrder,
+          dryRun: q.dryRun === 'true',
+          runId: id,
+        };
+        if (options.dryRun) {
+          try {
+            const r = await deps.startImport(options, () => {});
+            return reply.code(200).send({
+              preset: r.preset,
+              counts: r.counts,
+              rejections: r.rejections.slice(0, 1000),
+              notes: r.notes.slice(0, 1000),
+              dates: r.dates,
+            });
+          } finally {
+            await fs.promises.rm(file, { force: true });
+          }
+        }
+        const started = new Promise<string | null>((resolve, reject) => {
+          deps
+            .startImport(options, resolve)
+            .catch(reject)
+            .finally(() => void fs.promises.rm(file, { force: true }));
+        });
+        const runId = await started;
+        const run = runId ? await deps.imports.getRunOrThrow(workspaceId, runId) : undefined;
+        if (!run) throw new AppError('IMPORT_NOT_STARTED', 'The import did not start', 500);
+        return reply.code(202).header('location', `/api/v1/imports/${run.id}`).send(run);
+      },
+    );
+  });
 
   app.get(
     '/imports',

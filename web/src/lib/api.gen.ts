@@ -2564,256 +2564,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/imports/preview': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Upload a file (as the body, text/csv or text/vcard) and see its detected layout and first records, without importing */
-    post: {
-      parameters: {
-        query?: {
-          /** @description Default: detected from the header row */
-          preset?:
-            | 'rapport-orders'
-            | 'rapport-interactions'
-            | 'shopify-orders'
-            | 'woocommerce-orders'
-            | 'square-items'
-            | 'square-transactions'
-            | 'stripe-payments'
-            | 'rapport-customers'
-            | 'shopify-customers'
-            | 'square-customers'
-            | 'stripe-customers'
-            | 'google-contacts'
-            | 'outlook-contacts'
-            | 'hubspot-contacts'
-            | 'sales-lines'
-            | 'generic';
-          currency?: string;
-          /** @description A saved column mapping (id or name) to read a CSV with; default: one saved for exactly these columns */
-          mapping?: string;
-          /** @description A column mapping for this file, as JSON: {"column name": "field" | "ignore"} (fields: GET /api/v1/imports/fields). Columns are matched by name, never by position */
-          columns?: string;
-          /** @description How to read numeric dates such as 12/05/1990: dmy (12 May) or mdy (5 December). Default: decided by the file (a value over 12 settles it), else by the workspace region (US: mdy; elsewhere dmy) */
-          dateOrder?: 'dmy' | 'mdy';
-        };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              /** @description The preset's id; mapping:<name> for a saved mapping, mapping for columns given */
-              preset: string;
-              /** @description The saved mapping the file is read with (detected from its columns, or chosen) */
-              mapping: {
-                id: string;
-                name: string;
-              } | null;
-              encoding: string;
-              delimiter: string;
-              headers: string[];
-              columns: {
-                header: string;
-                used: boolean;
-                /** @description Generic files and mappings: the field this column is read as, or ignore */
-                field?: string;
-                /** @description Up to 3 values of the first rows */
-                examples: string[];
-              }[];
-              /** @description The first records as they would be imported */
-              sample: (
-                | {
-                    line: number;
-                    index: number;
-                    customer: {
-                      /** @enum {string} */
-                      kind?: 'person' | 'business';
-                      externalId?: string;
-                      name?: string;
-                      company?: string;
-                      jobTitle?: string;
-                      phones: {
-                        number: string;
-                        label?: string;
-                        e164?: string;
-                      }[];
-                      emails: {
-                        address: string;
-                        label?: string;
-                      }[];
-                      address?: {
-                        [key: string]: string;
-                      };
-                      birthday?: string;
-                      anniversary?: string;
-                      tags: string[];
-                      needs?: string;
-                      marketingConsent?: boolean;
-                      customFields?: {
-                        [key: string]: unknown;
-                      };
-                    } & {
-                      [key: string]: unknown;
-                    };
-                    warnings?: string[];
-                  }
-                | {
-                    line: number;
-                    index: number;
-                    order: {
-                      externalId: string;
-                      number?: string;
-                      placedAt: string;
-                      currency: string;
-                      status?: string;
-                      lines: ({
-                        name: string;
-                        quantity: number;
-                        unitPrice: number;
-                      } & {
-                        [key: string]: unknown;
-                      })[];
-                      /** @description A return or cancellation: recorded with negative amounts */
-                      isReturn?: boolean;
-                      /** @description null: a walk-in sale, nobody on record */
-                      customer:
-                        | ({
-                            /** @enum {string} */
-                            kind?: 'person' | 'business';
-                            externalId?: string;
-                            name?: string;
-                            company?: string;
-                            jobTitle?: string;
-                            phones: {
-                              number: string;
-                              label?: string;
-                              e164?: string;
-                            }[];
-                            emails: {
-                              address: string;
-                              label?: string;
-                            }[];
-                            address?: {
-                              [key: string]: string;
-                            };
-                            birthday?: string;
-                            anniversary?: string;
-                            tags: string[];
-                            needs?: string;
-                            marketingConsent?: boolean;
-                            customFields?: {
-                              [key: string]: unknown;
-                            };
-                          } & {
-                            [key: string]: unknown;
-                          })
-                        | null;
-                    } & {
-                      [key: string]: unknown;
-                    };
-                    warnings?: string[];
-                  }
-                | {
-                    line: number;
-                    index: number;
-                    interaction: {
-                      externalId: string;
-                      kind: string;
-                      occurredAt: string;
-                      body?: string;
-                      /** @description null: an entry on nobody (a call from an unknown number) */
-                      customer:
-                        | ({
-                            /** @enum {string} */
-                            kind?: 'person' | 'business';
-                            externalId?: string;
-                            name?: string;
-                            company?: string;
-                            jobTitle?: string;
-                            phones: {
-                              number: string;
-                              label?: string;
-                              e164?: string;
-                            }[];
-                            emails: {
-                              address: string;
-                              label?: string;
-                            }[];
-                            address?: {
-                              [key: string]: string;
-                            };
-                            birthday?: string;
-                            anniversary?: string;
-                            tags: string[];
-                            needs?: string;
-                            marketingConsent?: boolean;
-                            customFields?: {
-                              [key: string]: unknown;
-                            };
-                          } & {
-                            [key: string]: unknown;
-                          })
-                        | null;
-                      /** @description Why it is left out (an order’s entry comes with the order) */
-                      skip?: string;
-                    } & {
-                      [key: string]: unknown;
-                    };
-                    warnings?: string[];
-                  }
-                | {
-                    line: number;
-                    index: number;
-                    error: string;
-                  }
-              )[];
-              /** @description How numeric dates were read; switch with the dateOrder parameter */
-              dates: {
-                /**
-                 * @description dmy: 12/05/1990 is 12 May; mdy: 5 December
-                 * @enum {string}
-                 */
-                order: 'dmy' | 'mdy';
-                /**
-                 * @description choice: the dateOrder asked for; file: a value over 12 settled it; region: the workspace's region
-                 * @enum {string}
-                 */
-                decidedBy: 'choice' | 'file' | 'region';
-              };
-            };
-          };
-        };
-        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
-        default: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/imports': {
     parameters: {
       query?: never;
@@ -8389,6 +8139,256 @@ export interface paths {
               invitationId: string;
               customerId: string;
               checkedInAt: string;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/imports/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Upload a file (as the body, text/csv or text/vcard) and see its detected layout and first records, without importing */
+    post: {
+      parameters: {
+        query?: {
+          /** @description Default: detected from the header row */
+          preset?:
+            | 'rapport-orders'
+            | 'rapport-interactions'
+            | 'shopify-orders'
+            | 'woocommerce-orders'
+            | 'square-items'
+            | 'square-transactions'
+            | 'stripe-payments'
+            | 'rapport-customers'
+            | 'shopify-customers'
+            | 'square-customers'
+            | 'stripe-customers'
+            | 'google-contacts'
+            | 'outlook-contacts'
+            | 'hubspot-contacts'
+            | 'sales-lines'
+            | 'generic';
+          currency?: string;
+          /** @description A saved column mapping (id or name) to read a CSV with; default: one saved for exactly these columns */
+          mapping?: string;
+          /** @description A column mapping for this file, as JSON: {"column name": "field" | "ignore"} (fields: GET /api/v1/imports/fields). Columns are matched by name, never by position */
+          columns?: string;
+          /** @description How to read numeric dates such as 12/05/1990: dmy (12 May) or mdy (5 December). Default: decided by the file (a value over 12 settles it), else by the workspace region (US: mdy; elsewhere dmy) */
+          dateOrder?: 'dmy' | 'mdy';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description The preset's id; mapping:<name> for a saved mapping, mapping for columns given */
+              preset: string;
+              /** @description The saved mapping the file is read with (detected from its columns, or chosen) */
+              mapping: {
+                id: string;
+                name: string;
+              } | null;
+              encoding: string;
+              delimiter: string;
+              headers: string[];
+              columns: {
+                header: string;
+                used: boolean;
+                /** @description Generic files and mappings: the field this column is read as, or ignore */
+                field?: string;
+                /** @description Up to 3 values of the first rows */
+                examples: string[];
+              }[];
+              /** @description The first records as they would be imported */
+              sample: (
+                | {
+                    line: number;
+                    index: number;
+                    customer: {
+                      /** @enum {string} */
+                      kind?: 'person' | 'business';
+                      externalId?: string;
+                      name?: string;
+                      company?: string;
+                      jobTitle?: string;
+                      phones: {
+                        number: string;
+                        label?: string;
+                        e164?: string;
+                      }[];
+                      emails: {
+                        address: string;
+                        label?: string;
+                      }[];
+                      address?: {
+                        [key: string]: string;
+                      };
+                      birthday?: string;
+                      anniversary?: string;
+                      tags: string[];
+                      needs?: string;
+                      marketingConsent?: boolean;
+                      customFields?: {
+                        [key: string]: unknown;
+                      };
+                    } & {
+                      [key: string]: unknown;
+                    };
+                    warnings?: string[];
+                  }
+                | {
+                    line: number;
+                    index: number;
+                    order: {
+                      externalId: string;
+                      number?: string;
+                      placedAt: string;
+                      currency: string;
+                      status?: string;
+                      lines: ({
+                        name: string;
+                        quantity: number;
+                        unitPrice: number;
+                      } & {
+                        [key: string]: unknown;
+                      })[];
+                      /** @description A return or cancellation: recorded with negative amounts */
+                      isReturn?: boolean;
+                      /** @description null: a walk-in sale, nobody on record */
+                      customer:
+                        | ({
+                            /** @enum {string} */
+                            kind?: 'person' | 'business';
+                            externalId?: string;
+                            name?: string;
+                            company?: string;
+                            jobTitle?: string;
+                            phones: {
+                              number: string;
+                              label?: string;
+                              e164?: string;
+                            }[];
+                            emails: {
+                              address: string;
+                              label?: string;
+                            }[];
+                            address?: {
+                              [key: string]: string;
+                            };
+                            birthday?: string;
+                            anniversary?: string;
+                            tags: string[];
+                            needs?: string;
+                            marketingConsent?: boolean;
+                            customFields?: {
+                              [key: string]: unknown;
+                            };
+                          } & {
+                            [key: string]: unknown;
+                          })
+                        | null;
+                    } & {
+                      [key: string]: unknown;
+                    };
+                    warnings?: string[];
+                  }
+                | {
+                    line: number;
+                    index: number;
+                    interaction: {
+                      externalId: string;
+                      kind: string;
+                      occurredAt: string;
+                      body?: string;
+                      /** @description null: an entry on nobody (a call from an unknown number) */
+                      customer:
+                        | ({
+                            /** @enum {string} */
+                            kind?: 'person' | 'business';
+                            externalId?: string;
+                            name?: string;
+                            company?: string;
+                            jobTitle?: string;
+                            phones: {
+                              number: string;
+                              label?: string;
+                              e164?: string;
+                            }[];
+                            emails: {
+                              address: string;
+                              label?: string;
+                            }[];
+                            address?: {
+                              [key: string]: string;
+                            };
+                            birthday?: string;
+                            anniversary?: string;
+                            tags: string[];
+                            needs?: string;
+                            marketingConsent?: boolean;
+                            customFields?: {
+                              [key: string]: unknown;
+                            };
+                          } & {
+                            [key: string]: unknown;
+                          })
+                        | null;
+                      /** @description Why it is left out (an order’s entry comes with the order) */
+                      skip?: string;
+                    } & {
+                      [key: string]: unknown;
+                    };
+                    warnings?: string[];
+                  }
+                | {
+                    line: number;
+                    index: number;
+                    error: string;
+                  }
+              )[];
+              /** @description How numeric dates were read; switch with the dateOrder parameter */
+              dates: {
+                /**
+                 * @description dmy: 12/05/1990 is 12 May; mdy: 5 December
+                 * @enum {string}
+                 */
+                order: 'dmy' | 'mdy';
+                /**
+                 * @description choice: the dateOrder asked for; file: a value over 12 settled it; region: the workspace's region
+                 * @enum {string}
+                 */
+                decidedBy: 'choice' | 'file' | 'region';
+              };
             };
           };
         };
