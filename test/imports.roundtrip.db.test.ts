@@ -40,6 +40,7 @@ for (const dialect of DIALECTS) {
           shipping: o.shipping,
           total: o.total,
           refunded: o.refunded,
+          refunds: o.refunds.map(({ id: _id, ...r }) => r),
           cost: o.cost,
           paymentMethod: o.paymentMethod,
           lines: o.lines.map(({ id: _id, ...l }) => l),

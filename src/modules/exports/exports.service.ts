@@ -96,6 +96,7 @@ const ORDER_COLUMNS = [
   'Currency',
   'Order Total',
   'Refunded',
+  'Refunds',
   'Line',
   'SKU',
   'Item',
@@ -123,6 +124,8 @@ const orderRows = (o: Order) =>
     o.currency,
     i === 0 ? o.total : '',
     i === 0 ? o.refunded : '',
+    // each refund with its time, kind and reason (JSON), so an import brings them back as they were
+    i === 0 && o.refunds.length ? JSON.stringify(o.refunds.map(({ id: _id, ...r }) => r)) : '',
     i + 1,
     l.sku,
     l.name,

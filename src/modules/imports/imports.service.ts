@@ -27,7 +27,7 @@ import { createMappingService } from './mappings.ts';
 import { resolveColumns, suggestColumns } from './presets/mapped.ts';
 import { openCsv, refuseUnreadable, type CsvSource } from './read.ts';
 import { dateOrderEvidence } from './values.ts';
-import { normHeader, type ImportRecord } from './records.ts';
+import { normHeader, type ImportedRefund, type ImportRecord } from './records.ts';
 import { readVcards } from './vcard.ts';
 import { isExportJson, readExportJson } from './json.ts';
 import { authorKey, importInteractions } from './interactions.ts';
@@ -342,7 +342,8 @@ export function createImportService({ db, workspaces, customers, orders, timelin
         });
         // 2. the orders of records whose customer is known
         const orderOf = new Map<number, number>();
-        const orderInputs: { input: unknown; refunded: number }[] = [];
+        const orderInputs: { input: unknown; refunded: number; refunds?: ImportedRefund[] | undefined }[] =
+          [];
         // Rapport's export imported into the workspace it came from: its orders are there already
         const ours =
           source === 'rapport'
@@ -378,6 +379,7 @@ export function createImportService({ db, workspaces, customers, orders, timelin
               externalId: o.externalId,
             },
             refunded: o.refunded,
+            refunds: o.refunds,
           });
         });
         const bought = await orders.importOrders(trx, ws.id, orderInputs, actor);

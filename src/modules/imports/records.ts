@@ -13,6 +13,8 @@ export type ImportedLine = {
   unitCost?: number | undefined;
 };
 
+export type ImportedRefund = { at: string; kind: 'refund' | 'return'; amount: number; reason: string };
+
 export type ImportedOrder = {
   externalId: string;
   number?: string | undefined;
@@ -26,6 +28,8 @@ export type ImportedOrder = {
   tax: number;
   shipping: number;
   refunded: number;
+  /** Each refund or return of it, when the file gives them (Rapport's own exports); `refunded` is their sum. */
+  refunds?: ImportedRefund[] | undefined;
   note?: string | undefined;
   /** Null for a walk-in sale (no name, email, phone or customer id): kept, on no customer. */
   customer: ImportedCustomer | null;

@@ -166,6 +166,14 @@ export function createOrdersRepository(db: Kysely<Database>) {
         .where('customer_id', '=', from)
         .execute();
     },
+    /** Refunds of imported orders, as the file gave them (the orders' totals already count them). */
+    async insertRefunds(trx: Kysely<Database>, rows: OrderRefundTable[]) {
+      for (let i = 0; i < rows.length; i += 200)
+        await trx
+          .insertInto('order_refunds')
+          .values(rows.slice(i, i + 200))
+          .execute();
+    },
     async addRefund(
       trx: Kysely<Database>,
       r: Selectable<OrderRefundTable>,

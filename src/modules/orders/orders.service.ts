@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import { newId, nowIso } from '../../platform/db/ids.ts';
-import type { Database } from '../../platform/db/schema.ts';
+import type { Database, OrderRefundTable } from '../../platform/db/schema.ts';
+
+/** A refund as a file gave it (Rapport's own exports): its time, kind, amount and reason. */
+type RefundIn = Pick<OrderRefundTable, 'at' | 'kind' | 'amount' | 'reason'>;
 import { decodeTimeCursor, encodeTimeCursor } from '../../platform/db/cursor.ts';
 import { writeTransaction } from '../../platform/db/transaction.ts';
 import { conflict, notFound } from '../../platform/errors.ts';
@@ -117,14 +120,17 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
     async importOrders(
       trx: Kysely<Database>,
       ws: string,
-      inputs: { input: unknown; refunded: number }[],
+      inputs: { input: unknown; refunded: number; refunds?: RefundIn[] | undefined }[],
       actor: Actor,
     ) {
-      type Parsed = { v: CreateOrderInput; refunded: number } | { error: unknown };
+      type Parsed =
+        { v: CreateOrderInput; refunded: number; refunds?: RefundIn[] | undefined } | { error: unknown };
       const parsed = inputs.map((x): Parsed => {
         const r = createOrderSchema.safeParse(x.input);
-        return r.success ? { v: r.data, refunded: x.refunded } : { error: r.error };
+        return r.success ? { v: r.data, refunded: x.refunded, refunds: x.refunds } : { error: r.error };
       });
+      // each refund as it was (time, kind, amount, reason), kept when they add up to no more than the order
+      const refundRows: OrderRefundTable[] = [];
       const keys = parsed.flatMap((p) =>
         'v' in p && p.v.externalSource && p.v.externalId
           ? [{ source: p.v.externalSource, id: p.v.externalId }]
@@ -145,12 +151,16 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
           const b = buildOrder(ws, p.v, p.v.currency ?? fallbackCurrency, p.refunded);
           if (key) existing.set(key, b.order.id);
           built.push(b);
+          if (p.refunds && b.order.refunded === p.refunded)
+            for (const r of p.refunds)
+              refundRows.push({ workspace_id: ws, id: newId(), order_id: b.order.id, ...r });
           return { id: b.order.id, created: true };
         } catch (error) {
           return { error };
         }
       });
       await writeOrders(trx, ws, built, actor);
+      if (refundRows.length) await repo.insertRefunds(trx, refundRows);
       if (built.length) onOrdersChanged?.(ws); // called inside the importer's transaction: the hook must not wait on the database
       return results;
     },

@@ -125,6 +125,7 @@ export function returnsOf(order: ImportedOrder): ImportedOrder[] {
       tax: 0,
       shipping: 0,
       refunded: 0,
+      refunds: undefined,
     },
   ];
 }

@@ -7,6 +7,7 @@ import {
   type ImportedCustomer,
   type ImportedInteraction,
   type ImportedOrder,
+  type ImportedRefund,
   type ImportRecord,
   type Preset,
   type PresetContext,
@@ -120,6 +121,43 @@ const required = (v: string | undefined, what: string): string => {
   if (v === undefined) throw new Error(`${what} is missing`);
   return v;
 };
+/**
+ * An order's refunds as exported (the API's `refunds`, or the orders.csv "Refunds" column: the same as JSON):
+ * each with its time, kind, amount and reason. Undefined when the file gives none (only a total refunded).
+ */
+function refundsOf(v: unknown): ImportedRefund[] | undefined {
+  let items = v;
+  if (typeof v === 'string') {
+    if (!v.trim()) return undefined;
+    try {
+      items = JSON.parse(v);
+    } catch {
+      throw new Error('Refunds is not the list Rapport exports');
+    }
+  }
+  if (!Array.isArray(items) || items.length === 0) return undefined;
+  return items.map((x, i) => {
+    const r = x && typeof x === 'object' ? (x as Record<string, unknown>) : {};
+    const amount = r.amount;
+    const at = typeof r.at === 'string' ? r.at : '';
+    if (
+      typeof amount !== 'number' ||
+      !Number.isInteger(amount) ||
+      amount <= 0 ||
+      Number.isNaN(Date.parse(at))
+    )
+      throw new Error(`refund ${i + 1} needs a time and a whole positive amount`);
+    return {
+      at: new Date(at).toISOString(),
+      kind: r.kind === 'return' ? 'return' : 'refund',
+      amount,
+      reason: typeof r.reason === 'string' && r.reason.trim() ? r.reason : 'Imported',
+    };
+  });
+}
+const refundedBy = (refunds: ImportedRefund[] | undefined, total: number) =>
+  refunds ? refunds.reduce((a, r) => a + r.amount, 0) : total;
+
 /** An exported status as an order's state: refunds are given apart (refunded), a return is a return. */
 const statusOf = (s: string | undefined): Pick<ImportedOrder, 'status' | 'isReturn'> => {
   const status = s?.toLowerCase() ?? 'paid';
@@ -142,6 +180,7 @@ export const rapportOrders: Preset = {
     (get) => text(get('Order ID')),
     (get, ctx) => {
       const customerId = text(get('Customer ID'));
+      const refunds = refundsOf(get('Refunds'));
       return {
         externalId: text(get('Order ID')) ?? '',
         number: ownText(get('Number')),
@@ -154,7 +193,8 @@ export const rapportOrders: Preset = {
         discount: Math.abs(minor(get('Order Discount')) ?? 0),
         tax: Math.abs(minor(get('Tax')) ?? 0),
         shipping: Math.abs(minor(get('Shipping')) ?? 0),
-        refunded: minor(get('Refunded')) ?? 0,
+        refunded: refundedBy(refunds, minor(get('Refunded')) ?? 0),
+        ...(refunds && { refunds }),
         note: ownText(get('Note')),
         customer: customerId ? customerOf({ externalId: customerId }) : null,
       };
@@ -321,6 +361,7 @@ export function ordersFromJson(x: unknown, ctx: PresetContext): ImportedOrder[] 
     };
   });
   if (!lines.length) throw new Error('an order without any line item');
+  const refunds = refundsOf(o.refunds);
   return returnsOf({
     externalId: id,
     number: str(o.number),
@@ -334,7 +375,8 @@ export function ordersFromJson(x: unknown, ctx: PresetContext): ImportedOrder[] 
     discount: Math.abs(num(o.discount ?? 0, 'discount')),
     tax: Math.abs(num(o.tax ?? 0, 'tax')),
     shipping: Math.abs(num(o.shipping ?? 0, 'shipping')),
-    refunded: num(o.refunded ?? 0, 'refunded'),
+    refunded: refundedBy(refunds, num(o.refunded ?? 0, 'refunded')),
+    ...(refunds && { refunds }),
     note: str(o.note),
     customer: customerId ? customerOf({ externalId: customerId }) : null,
   });
