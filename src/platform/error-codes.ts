@@ -144,6 +144,15 @@ export const ERROR_CODES = [
   'TEST_RECIPIENT_REQUIRED',
   'SUPPRESSION_NOT_FOUND',
   'TEMPLATE_CHANNEL_MISMATCH',
+  // loyalty (issue 18): points, vouchers, the most valued
+  'POINTS_INSUFFICIENT',
+  'POINTS_NEED_CUSTOMER',
+  'POINTS_EXCEED_SALE',
+  'VOUCHER_NOT_FOUND',
+  'VOUCHER_USED',
+  'VOUCHER_EXPIRED',
+  'VOUCHER_VOID',
+  'VOUCHER_BALANCE_LOW',
   // a message's failure reason (Message.reason's code, never an HTTP answer)
   'NO_SENDER',
   'ADAPTER_ERROR',

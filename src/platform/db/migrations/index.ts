@@ -15,6 +15,7 @@ import * as m0014 from './0014_walk_in_orders.ts';
 import * as m0015 from './0015_counter_sales.ts';
 import * as m0016 from './0016_outreach.ts';
 import * as m0017 from './0017_survey_answers.ts';
+import * as m0019 from './0019_loyalty.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0015_counter_sales': m0015,
   '0016_outreach': m0016,
   '0017_survey_answers': m0017,
+  '0019_loyalty': m0019,
 };
