@@ -31,7 +31,6 @@ import {
 import type { VoucherService } from './vouchers.service.ts';
 
 const idParams = z.object({ id: z.string().max(100) });
-const customerParams = z.object({ customerId: z.string().max(100) });
 
 /** Points and tiers, gift vouchers and the most valued list (issue 18). */
 export function registerLoyaltyRoutes(
@@ -177,30 +176,30 @@ export function registerLoyaltyRoutes(
     async (request) => valued.list(ws(request), request.query),
   );
   app.put(
-    '/valued/:customerId',
+    '/valued/:id',
     {
       schema: {
         tags,
         summary: 'Put a customer on the list, or change their owner, perks or alert',
-        params: customerParams,
+        params: idParams,
         body: putValuedSchema,
         response: { 200: valuedCustomerSchema },
       },
     },
-    async (request) => valued.put(ws(request), request.params.customerId, request.body),
+    async (request) => valued.put(ws(request), request.params.id, request.body),
   );
   app.delete(
-    '/valued/:customerId',
+    '/valued/:id',
     {
       schema: {
         tags,
         summary: 'Take a customer off the list',
-        params: customerParams,
+        params: idParams,
         response: { 204: z.null() },
       },
     },
     async (request, reply) => {
-      await valued.remove(ws(request), request.params.customerId);
+      await valued.remove(ws(request), request.params.id);
       return reply.code(204).send(null);
     },
   );
