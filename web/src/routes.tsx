@@ -35,6 +35,7 @@ const MessagesPage = lazy(() => import('./features/outreach/MessagesPage.tsx'));
 const TemplateEditPage = lazy(() => import('./features/outreach/TemplateEditPage.tsx'));
 const NewCampaignPage = lazy(() => import('./features/outreach/NewCampaignPage.tsx'));
 const CampaignPage = lazy(() => import('./features/outreach/CampaignPage.tsx'));
+const LoyaltyPage = lazy(() => import('./features/loyalty/LoyaltyPage.tsx'));
 
 export const router = createBrowserRouter([
   {
@@ -68,6 +69,7 @@ export const router = createBrowserRouter([
               { path: 'messages/templates/:id', element: <TemplateEditPage /> },
               { path: 'messages/campaigns/new', element: <NewCampaignPage /> },
               { path: 'messages/campaigns/:id', element: <CampaignPage /> },
+              { path: 'loyalty/:tab?', element: <LoyaltyPage /> },
               { path: 'import', element: <DataPage /> },
               { path: 'export', element: <DataPage /> },
               { path: 'duplicates', element: <DataPage /> },

@@ -9,6 +9,7 @@ import { useMe } from '../../lib/session.ts';
 import type { CallerCard, CallEvent } from '../../lib/api.ts';
 import { stageWords } from '../analytics/words.ts';
 import { saleStore } from '../sales/saleStore.ts';
+import { CallerLoyalty } from '../loyalty/CallerLoyalty.tsx';
 import { callStore, useCalls } from './callStore.ts';
 
 /** Who is calling: a card at the top right of every screen for each incoming call, until dismissed. */
@@ -72,6 +73,7 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
           )}
           {c.prediction && <CallerStatus p={c.prediction} />}
           <LastContact call={call} />
+          <CallerLoyalty customerId={c.id} />
           {c.purchases && c.purchases.orderCount > 0 && (
             <Text size="sm">
               {c.purchases.orderCount} order{c.purchases.orderCount === 1 ? '' : 's'},{' '}

@@ -32,6 +32,7 @@ const NAV = [
   { to: '/enquiries', label: 'Enquiries', match: (p: string) => p.startsWith('/enquiries') },
   { to: '/insights', label: 'Insights', match: (p: string) => p.startsWith('/insights') },
   { to: '/messages', label: 'Messages', match: (p: string) => p.startsWith('/messages') },
+  { to: '/loyalty', label: 'Rewards', match: (p: string) => p.startsWith('/loyalty') },
   {
     to: '/import',
     label: 'Import & export',
