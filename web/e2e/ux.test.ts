@@ -259,6 +259,9 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/messages/campaigns/new?audience=at_risk',
           `/messages/campaigns/${draftId}`,
           `/messages/campaigns/${sentId}`,
+          '/loyalty/vouchers',
+          '/loyalty/valued',
+          '/loyalty/rules',
         ];
         const found: string[] = [];
         for (const u of urls) {
