@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserAvailability, launchBrowser, type Browser } from './support/browser.ts';
@@ -11,6 +12,8 @@ import { CustomerLoyaltyPanel, VouchersPage } from './pages/LoyaltyPages.ts';
 const available = browserAvailability();
 const OWNER = { name: 'Ada Obi', email: 'ada@example.com', password: 'correct horse 1' };
 const PHONE = { width: 390, height: 844 };
+/** Set UX_SHOTS=dir to keep screenshots of the sale and the customer's points. */
+const SHOTS = process.env.UX_SHOTS;
 
 /**
  * Issue 18 on a phone: a gift voucher issued on the Rewards page, then taken off a sale at the counter together
@@ -74,6 +77,7 @@ describe.skipIf(!available.run)('rewards at the counter, in chromium', () => {
       .getByText(/500 available; takes off .*5\.00/)
       .waitFor();
     expect(await sale.total().textContent()).toMatch(/75\.00/);
+    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'loyalty-sale-390.png'), fullPage: true });
     await sale.save();
     await sale.saved().waitFor();
     expect(await sale.saved().textContent()).toMatch(/75\.00/);
@@ -95,6 +99,7 @@ describe.skipIf(!available.run)('rewards at the counter, in chromium', () => {
     await panel.points().waitFor();
     expect(await panel.points().textContent()).toBe('75');
     await panel.region().getByText('Redeemed').waitFor();
+    if (SHOTS) await panel.region().screenshot({ path: path.join(SHOTS, 'loyalty-customer-390.png') });
     await fitsWidth(PHONE.width);
   });
 });

@@ -5,6 +5,7 @@ import {
   Group,
   Paper,
   SegmentedControl,
+  SimpleGrid,
   Stack,
   Table,
   Text,
@@ -84,8 +85,9 @@ function IssueVoucher() {
         }}
       >
         <Stack gap="sm">
-          <Group grow align="flex-start" wrap="wrap">
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
             <SegmentedControl
+              fullWidth
               aria-label="Kind of voucher"
               value={kind}
               onChange={(v) => setKind(v as 'amount' | 'percent')}
@@ -96,6 +98,7 @@ function IssueVoucher() {
             />
             {kind === 'amount' && (
               <SegmentedControl
+                fullWidth
                 aria-label="How it is spent"
                 value={mode}
                 onChange={(v) => setMode(v as 'once' | 'balance')}
@@ -105,7 +108,7 @@ function IssueVoucher() {
                 ]}
               />
             )}
-          </Group>
+          </SimpleGrid>
           <Group grow align="flex-start">
             <TextInput
               label={kind === 'amount' ? `Worth (${workspace.currency})` : 'Percent off'}
