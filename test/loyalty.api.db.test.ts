@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestApp, type TestApp } from './kit.ts';
 
@@ -60,6 +62,69 @@ for (const dialect of DIALECTS) {
       expect(l.entries[0]).toMatchObject({ debit: 'customer', credit: 'refunded', orderId: o.id });
       // the reconciler finds nothing left to do
       expect((await post('/api/v1/loyalty/sync', {})).json()).toMatchObject({ earned: 0, takenBack: 0 });
+    });
+
+    it('credits imported orders after the run (a queued job), takes returns back, and nothing twice on a re-import', async () => {
+      const w = await t.newWorkspace({ region: 'NG' });
+      await t.app.inject({
+        method: 'PUT',
+        url: '/api/v1/loyalty/settings',
+        headers: w.auth,
+        payload: { pointsPerVisit: 10 },
+      });
+      const csv = fs.readFileSync(
+        path.resolve(import.meta.dirname, 'fixtures/imports/corpus/sales-returns.csv'),
+      );
+      const sleep = () => new Promise((r) => setTimeout(r, 50));
+      // an import over HTTP answers 202 and runs in a worker thread: wait for it to end
+      const upload = async () => {
+        let run = (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/imports',
+            headers: { ...w.auth, 'content-type': 'text/csv' },
+            payload: csv,
+          })
+        ).json();
+        for (let i = 0; i < 200 && run.status === 'running'; i++) {
+          await sleep();
+          run = (
+            await t.app.inject({ method: 'GET', url: `/api/v1/imports/${run.id}`, headers: w.auth })
+          ).json();
+        }
+        return run;
+      };
+      const loyaltyJobs = () =>
+        t.conn.db
+          .selectFrom('jobs')
+          .select('id')
+          .where('workspace_id', '=', w.workspaceId)
+          .where('kind', '=', 'loyalty_sync')
+          .execute();
+      expect((await upload()).counts.orders.created).toBe(6);
+      // the reconciler is queued after the run (this test app runs no job runner: the sync below does its work)
+      for (let i = 0; i < 100 && (await loyaltyJobs()).length === 0; i++) await sleep();
+      expect(await loyaltyJobs()).toHaveLength(1);
+      const first = (
+        await t.app.inject({ method: 'POST', url: '/api/v1/loyalty/sync', headers: w.auth })
+      ).json();
+      expect(first.earned).toBeGreaterThan(0);
+      expect(first.takenBack).toBeGreaterThan(0);
+      const ada = (
+        await t.app.inject({ method: 'GET', url: '/api/v1/customers?q=Ada%20Obi', headers: w.auth })
+      ).json().items[0].id;
+      const l = (
+        await t.app.inject({ method: 'GET', url: `/api/v1/customers/${ada}/loyalty`, headers: w.auth })
+      ).json();
+      // 1001: NGN 17,000 → 17,000 + 10 for the visit; the return 1003 (NGN 7,500) takes 7,500 back
+      expect(l.points).toBe(9_510);
+      expect(l.entries.map((e: { reason: string }) => e.reason)).toContain('return');
+      expect((await upload()).counts.orders.created).toBe(0);
+      const again = (
+        await t.app.inject({ method: 'POST', url: '/api/v1/loyalty/sync', headers: w.auth })
+      ).json();
+      expect(again).toMatchObject({ earned: 0, takenBack: 0 });
+      expect(await t.services.loyalty.ledgerSum(w.workspaceId, ada)).toBe(9_510);
     });
 
     it('redeems points at the counter in the sale, once, and refuses more than the balance', async () => {
