@@ -87,6 +87,41 @@ export function createLoyaltyRepository() {
       return r !== undefined;
     },
 
+    /**
+     * Insert many credit entries at once (each source once) and add what was inserted to the balances, one UPDATE
+     * for the whole batch (balance + CASE per customer): the reconciler's bulk path after an import.
+     */
+    async creditMany(db: Db, ws: string, rows: Omit<EntryRow, 'id'>[], at: string) {
+      if (!rows.length) return 0;
+      const inserted = await db
+        .insertInto('loyalty_entries')
+        .values(rows.map((r) => ({ ...r, id: newId() })))
+        .onConflict((oc) => oc.columns(['workspace_id', 'source_kind', 'source_id']).doNothing())
+        .returning(['customer_id', 'points'])
+        .execute();
+      const by = new Map<string, number>();
+      for (const r of inserted) by.set(r.customer_id, (by.get(r.customer_id) ?? 0) + n(r.points));
+      const ids = [...by].filter(([, p]) => p > 0);
+      if (ids.length)
+        await db
+          .updateTable('loyalty_accounts')
+          .set({
+            balance: sql`balance + case customer_id ${sql.join(
+              ids.map(([c, p]) => sql`when ${c} then ${p}`),
+              sql` `,
+            )} else 0 end`,
+            updated_at: at,
+          })
+          .where('workspace_id', '=', ws)
+          .where(
+            'customer_id',
+            'in',
+            ids.map(([c]) => c),
+          )
+          .execute();
+      return ids.reduce((sum, [, p]) => sum + p, 0);
+    },
+
     /** Orders of customers (in the workspace currency) with no earn entry yet, oldest first. */
     async unearnedOrders(
       db: Db,

@@ -143,25 +143,31 @@ export function createLoyaltyService({
           batch.map((o) => o.customerId),
           now(),
         );
+        const credits: Omit<EntryRow, 'id'>[] = [];
+        const returns: Move[] = [];
         for (const o of batch) {
           const f = factsOf(o, cats.get(o.id));
           const m = { customerId: o.customerId, kind: 'order', source: o.id, at: o.placedAt };
-          if (o.returned)
-            r.takenBack += await takeBack(
-              trx,
-              ws,
-              'returned',
-              { ...m, reason: 'return', points: returnPoints(s, f) },
-              { orderId: o.id },
-            );
+          if (o.returned) returns.push({ ...m, reason: 'return', points: returnPoints(s, f) });
           else
-            r.earned += await credit(
-              trx,
-              ws,
-              { ...m, reason: 'earn', points: pointsFor(s, f, o.total - o.importedRefund) },
-              { orderId: o.id },
-            );
+            credits.push({
+              workspace_id: ws,
+              customer_id: o.customerId,
+              points: pointsFor(s, f, o.total - o.importedRefund),
+              debit: 'shop',
+              credit: 'customer',
+              reason: 'earn',
+              source_kind: 'order',
+              source_id: o.id,
+              order_id: o.id,
+              note: null,
+              at: o.placedAt,
+              created_at: now(),
+            });
         }
+        // sales first (a return in the same batch takes back from what they earned): credits then returns
+        r.earned += await repo.creditMany(trx, ws, credits, now());
+        for (const m of returns) r.takenBack += await takeBack(trx, ws, 'returned', m, { orderId: m.source });
       });
       if (batch.length < BATCH) return;
     }
