@@ -122,6 +122,12 @@ export function createLoyaltyRepository() {
       return ids.reduce((sum, [, p]) => sum + p, 0);
     },
 
+    /** Fresh statistics on the ledger before a bulk run (the planner picks the unique source key for the anti-joins). */
+    async analyze(db: Db) {
+      for (const t of ['loyalty_entries', 'loyalty_accounts'] as const)
+        await sql`ANALYZE ${sql.table(t)}`.execute(db);
+    },
+
     /** Orders of customers (in the workspace currency) with no earn entry yet, oldest first. */
     async unearnedOrders(
       db: Db,
@@ -133,17 +139,14 @@ export function createLoyaltyRepository() {
       const rows = await db
         .selectFrom('orders as o')
         .leftJoin('loyalty_entries as e', (j) =>
-          j
-            .onRef('e.workspace_id', '=', 'o.workspace_id')
-            .on('e.source_kind', '=', 'order')
-            .onRef('e.source_id', '=', 'o.id'),
+          j.on('e.workspace_id', '=', ws).on('e.source_kind', '=', 'order').onRef('e.source_id', '=', 'o.id'),
         )
         .select(['o.id', 'o.customer_id', 'o.total', 'o.refunded', 'o.status', 'o.placed_at'])
         .select((eb) =>
           eb
             .selectFrom('order_refunds as r')
             .select((e2) => e2.fn.coalesce(e2.fn.sum<string | number>('r.amount'), e2.lit(0)).as('s'))
-            .whereRef('r.workspace_id', '=', 'o.workspace_id')
+            .where('r.workspace_id', '=', ws)
             .whereRef('r.order_id', '=', 'o.id')
             .as('refund_rows'),
         )
@@ -194,13 +197,13 @@ export function createLoyaltyRepository() {
         .selectFrom('order_refunds as r')
         .innerJoin('loyalty_entries as earn', (j) =>
           j
-            .onRef('earn.workspace_id', '=', 'r.workspace_id')
+            .on('earn.workspace_id', '=', ws)
             .on('earn.source_kind', '=', 'order')
             .onRef('earn.source_id', '=', 'r.order_id'),
         )
         .leftJoin('loyalty_entries as e', (j) =>
           j
-            .onRef('e.workspace_id', '=', 'r.workspace_id')
+            .on('e.workspace_id', '=', ws)
             .on('e.source_kind', '=', 'refund')
             .onRef('e.source_id', '=', 'r.id'),
         )
@@ -244,7 +247,7 @@ export function createLoyaltyRepository() {
         .selectFrom('customers as c')
         .leftJoin('loyalty_entries as e', (j) =>
           j
-            .onRef('e.workspace_id', '=', 'c.workspace_id')
+            .on('e.workspace_id', '=', ws)
             .on('e.source_kind', '=', 'signup')
             .onRef('e.source_id', '=', 'c.id'),
         )
@@ -264,7 +267,7 @@ export function createLoyaltyRepository() {
       const rows = await db
         .selectFrom('loyalty_accounts as a')
         .innerJoin('loyalty_entries as e', (j) =>
-          j.onRef('e.workspace_id', '=', 'a.workspace_id').onRef('e.customer_id', '=', 'a.customer_id'),
+          j.on('e.workspace_id', '=', ws).onRef('e.customer_id', '=', 'a.customer_id'),
         )
         .select(['a.customer_id'])
         .select((eb) => eb.fn.max('e.at').as('last'))

@@ -127,7 +127,10 @@ export function createLoyaltyService({
   ) {
     const { currency } = await workspaces.getWorkspaceCached(ws);
     const categories = s.bonusCategories.map((b) => b.category);
-    for (;;) {
+    for (let round = 1; ; round++) {
+      // a bulk run (after an import) refreshes the ledger's statistics as it grows (after 1, 2, 4, 8, … batches), so
+      // the planner keeps using the unique source key for the anti-join; a run with little to do never does
+      if (!ids && round > 1 && (round & (round - 1)) === 0) await repo.analyze(outer);
       const batch = await repo.unearnedOrders(outer, ws, currency, ids, BATCH);
       if (!batch.length) return;
       await writeTransaction(outer, async (trx) => {
