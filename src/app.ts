@@ -41,6 +41,13 @@ import { PROCESS_OWNER } from './platform/jobs/owner.ts';
 import { runWorker } from './platform/jobs/worker.ts';
 import { createOrderService, purchasesOnCard, registerOrderRoutes } from './modules/orders/index.ts';
 import {
+  createLoyaltyService,
+  createValuedService,
+  createVoucherService,
+  LOYALTY_JOB,
+  registerLoyaltyRoutes,
+} from './modules/loyalty/index.ts';
+import {
   audienceSchema,
   CAMPAIGN_JOB,
   createOutreach,
@@ -129,6 +136,7 @@ export function createServices(
     customers,
     timeline,
     onOrdersChanged: (ws) => analytics.ordersChanged(ws), // debounced refit of the predictions
+    onWritten: (trx, ws, customerId) => loyalty.syncLoyalty(ws, [customerId], trx), // points, in the order's transaction
   });
   const analytics = createAnalyticsService({
     db,
@@ -141,7 +149,33 @@ export function createServices(
   customers.onMerge(timeline.moveOnMerge);
   customers.onMerge(orders.moveOnMerge);
   const products = createProductService({ db, workspaces });
-  const sales = createSaleService({ db, workspaces, customers, orders });
+  // Reward and delight (issue 18): points and tiers, gift vouchers, the most valued list
+  const clock = opts.clock ? { clock: opts.clock } : {};
+  const loyalty = createLoyaltyService({ db, workspaces, customers, timeline, ...clock });
+  const vouchers = createVoucherService({ db, workspaces, customers, ...clock });
+  const valued = createValuedService({
+    db,
+    workspaces,
+    customers,
+    userExists: (ws, id) => access.getUserOrThrow(ws, id),
+    topByValue: (ws, n) => analytics.topByValue(ws, n),
+    predictedValueOf: (ws, ids) => analytics.predictedValueOf(ws, ids),
+    ...clock,
+  });
+  customers.onMerge(loyalty.moveOnMerge);
+  customers.onMerge(valued.moveOnMerge);
+  const sales = createSaleService({
+    db,
+    workspaces,
+    customers,
+    orders,
+    rewards: {
+      pointValue: async (ws) => (await loyalty.getSettings(ws)).pointValue,
+      quoteVoucher: (ws, code, gross) => vouchers.quote(ws, code, gross),
+      redeemPoints: loyalty.redeemForSale,
+      useVoucher: vouchers.use,
+    },
+  });
   const imports = createImportService({
     db,
     workspaces,
@@ -306,6 +340,9 @@ export function createServices(
     orders,
     products,
     sales,
+    loyalty,
+    vouchers,
+    valued,
     imports,
     exports,
     complaints,
@@ -436,7 +473,15 @@ export async function buildApp(
   const services = createServices(conn, bus, config, opts.clock ? { clock: opts.clock } : {});
   const { access } = services;
   const uploadsDir = path.join(config.dataDir, 'uploads');
-  const startImport = importInWorker(config, services.imports, (ws) => services.analytics.ordersChanged(ws));
+  let pokeJobs = () => {};
+  const startImport = importInWorker(config, services.imports, (ws) => {
+    services.analytics.ordersChanged(ws);
+    // points for the imported orders: the reconciler runs as a job after the run, not row by row inside it
+    void services.queue
+      .enqueue({ workspaceId: ws, kind: LOYALTY_JOB, payload: { trigger: 'import' } })
+      .then(() => pokeJobs())
+      .catch(() => {});
+  });
 
   /** The request's credential: a bearer API key, else the session cookie. */
   const credentialOf = (request: FastifyRequest) => {
@@ -486,6 +531,7 @@ export async function buildApp(
       registerScorecardRoutes(api, services);
       registerOccasionRoutes(api, services);
       registerEventRoutes(api, services);
+      registerLoyaltyRoutes(api, services);
       registerEventStream(api, bus, {
         recheck: (request) => authenticate(request, { fresh: true }),
         onRevoked: (listener) => access.onRevoked(listener),
@@ -516,6 +562,7 @@ export async function buildApp(
   const sweep = setInterval(() => void access.deleteExpiredSessions().catch(() => {}), 3_600_000);
   sweep.unref();
   const jobs = opts.jobs ? startJobs(config, services, app) : undefined;
+  if (jobs) pokeJobs = () => jobs.runner.poke();
   const outbox = (opts.outbox ?? opts.jobs) ? startOutbox(services, app, config.outboxLeaseMs) : undefined;
   // a server process (not tests, not the CLI) resumes or fails the imports a crash left running
   const recovered = opts.jobs
@@ -555,6 +602,7 @@ function startJobs(config: Config, services: Services, app: FastifyInstance) {
         const trigger = (job.payload as { trigger?: string } | null)?.trigger ?? 'manual';
         return refit(job.workspaceId, trigger, (step) => void progress(0, null, step).catch(() => {}));
       },
+      [LOYALTY_JOB]: async ({ job }) => services.loyalty.syncLoyalty(job.workspaceId),
     },
     onError: (err, job) => app.log.error({ err, jobId: job?.id, kind: job?.kind }, 'background job failed'),
   });
@@ -564,8 +612,28 @@ function startJobs(config: Config, services: Services, app: FastifyInstance) {
       .enqueueDue()
       .then((n) => n && runner.poke())
       .catch((err: unknown) => app.log.error({ err }, 'scheduling nightly refits failed'));
-  schedule();
-  const hourly = setInterval(schedule, 3_600_000);
+  // points and tiers: once a day per workspace (the date is the job's key: one process runs it)
+  const nightlyLoyalty = () =>
+    void services.workspaces
+      .listWorkspaces()
+      .then(async (list) => {
+        const day = new Date().toISOString().slice(0, 10);
+        for (const w of list)
+          await services.queue.enqueue({
+            workspaceId: w.id,
+            kind: LOYALTY_JOB,
+            payload: { trigger: 'nightly' },
+            idempotencyKey: `nightly:${day}`,
+          });
+        if (list.length) runner.poke();
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'scheduling the nightly loyalty run failed'));
+  const both = () => {
+    schedule();
+    nightlyLoyalty();
+  };
+  both();
+  const hourly = setInterval(both, 3_600_000);
   hourly.unref();
   return {
     runner,

@@ -335,6 +335,123 @@ const CASES: Record<string, Case> = {
       expect(stored).toHaveLength(1);
     },
   },
+  // loyalty (issue 18): points, vouchers, the most valued
+  'put /api/v1/loyalty/settings': {
+    kind: 'same',
+    setup: async () => ({ url: '/api/v1/loyalty/settings', body: { pointsPerUnit: 2, signupBonus: 5 } }),
+    check: async (c) =>
+      expect(await c.call('GET', '/api/v1/loyalty/settings')).toMatchObject({
+        pointsPerUnit: 2,
+        signupBonus: 5,
+      }),
+  },
+  'post /api/v1/loyalty/sync': {
+    kind: 'same',
+    // an imported order nobody has credited yet: N reconcilers at once credit it once
+    setup: async (c) => {
+      const id = await customer(c, 'Imported buyer');
+      const actor = {
+        workspaceId: c.ws.workspaceId,
+        kind: 'cli' as const,
+        id: 'sweep',
+        scopes: new Set(['write'] as const),
+      };
+      await c.t.conn.db.transaction().execute((trx) =>
+        c.db.orders.importOrders(
+          trx,
+          c.ws.workspaceId,
+          [
+            {
+              input: {
+                customerId: id,
+                externalSource: 'till',
+                externalId: 'T-1',
+                lines: [{ name: 'Cake', unitPrice: 40_000 }],
+              },
+              refunded: 0,
+            },
+          ],
+          actor,
+        ),
+      );
+      return { url: '/api/v1/loyalty/sync', body: {} };
+    },
+    check: async (c, results) => {
+      const earned = await c.t.conn.db
+        .selectFrom('loyalty_entries as e')
+        .innerJoin('orders as o', (j) =>
+          j.onRef('o.workspace_id', '=', 'e.workspace_id').onRef('o.id', '=', 'e.source_id'),
+        )
+        .select('e.points')
+        .where('o.external_id', '=', 'T-1')
+        .execute();
+      expect(earned).toHaveLength(1);
+      expect(Number(earned[0]?.points)).toBeGreaterThan(0);
+      expect(results.reduce((sum, r) => sum + Number(r.json().earned), 0)).toBe(Number(earned[0]?.points));
+    },
+  },
+  'post /api/v1/customers/{id}/loyalty/redeem': {
+    kind: 'once',
+    // more than half the balance each: only one can succeed
+    setup: async (c) => {
+      const id = await customer(c, 'Redeemer');
+      await c.call('POST', '/api/v1/orders', {
+        customerId: id,
+        lines: [{ name: 'Cake', unitPrice: 150_000 }],
+      });
+      const { points } = await c.call('GET', `/api/v1/customers/${id}/loyalty`);
+      return { url: `/api/v1/customers/${id}/loyalty/redeem`, body: { points: Math.floor(points / 2) + 1 } };
+    },
+    check: async (c, _r, req) => {
+      const after = await c.call('GET', req.url.replace('/redeem', ''));
+      expect(after.entries.filter((e: { reason: string }) => e.reason === 'redeem')).toHaveLength(1);
+    },
+  },
+  'post /api/v1/vouchers': {
+    kind: 'each',
+    setup: async () => ({ url: '/api/v1/vouchers', body: { value: 1_000 } }),
+    check: async (_c, results) =>
+      expect(new Set(results.map((r) => r.json().code)).size).toBe(results.length),
+  },
+  'post /api/v1/vouchers/redeem': {
+    kind: 'once',
+    setup: async (c) => ({
+      url: '/api/v1/vouchers/redeem',
+      body: { code: (await c.call('POST', '/api/v1/vouchers', { value: 5_000 })).code },
+    }),
+  },
+  'post /api/v1/vouchers/lookup': {
+    kind: 'same',
+    setup: async (c) => ({
+      url: '/api/v1/vouchers/lookup',
+      body: { code: (await c.call('POST', '/api/v1/vouchers', { value: 700 })).code },
+    }),
+  },
+  'post /api/v1/vouchers/{id}/void': {
+    kind: 'once',
+    setup: async (c) => ({
+      url: `/api/v1/vouchers/${(await c.call('POST', '/api/v1/vouchers', { value: 700 })).id}/void`,
+    }),
+  },
+  'put /api/v1/valued/{id}': {
+    kind: 'same',
+    setup: async (c) => ({ url: `/api/v1/valued/${await customer(c, 'Valued')}`, body: { perks: 'Tea' } }),
+    check: async (c) =>
+      expect((await c.call('GET', '/api/v1/valued')).items).toMatchObject([{ name: 'Valued', perks: 'Tea' }]),
+  },
+  'delete /api/v1/valued/{id}': {
+    kind: 'once',
+    refuse: 404,
+    setup: async (c) => {
+      const id = await customer(c, 'Unvalued');
+      await c.call('PUT', `/api/v1/valued/${id}`, { perks: 'None' });
+      return { url: `/api/v1/valued/${id}` };
+    },
+  },
+  'post /api/v1/valued/from-predicted': {
+    kind: 'same',
+    setup: async () => ({ url: '/api/v1/valued/from-predicted', body: { count: 5 } }),
+  },
   // outreach
   'put /api/v1/outreach/settings': {
     kind: 'same',

@@ -45,6 +45,9 @@ const VALID_BODIES: Record<string, object> = {
   'patch /api/v1/events/{id}': { title: 'Hijack' },
   'post /api/v1/events/{id}/invite': { audience: { kind: 'all' } },
   'post /api/v1/events/{id}/checkin': { invitationId: 'someone' },
+  // loyalty (issue 18)
+  'post /api/v1/customers/{id}/loyalty/redeem': { points: 1 },
+  'put /api/v1/valued/{id}': { perks: 'hijack' },
 };
 
 for (const dialect of DIALECTS) {
@@ -137,6 +140,22 @@ for (const dialect of DIALECTS) {
         'api-keys': keyId,
         users: a.ownerId,
         orders: order.id,
+        vouchers: (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/vouchers',
+            headers: a.auth,
+            payload: { value: 100 },
+          })
+        ).json().id,
+        valued: (
+          await t.app.inject({
+            method: 'PUT',
+            url: `/api/v1/valued/${customer.id}`,
+            headers: a.auth,
+            payload: { perks: 'Private perks' },
+          })
+        ).json().customerId,
         interactions: note.id,
         products: (
           await t.app.inject({
@@ -261,6 +280,12 @@ for (const dialect of DIALECTS) {
         await t.app.inject({ method: 'GET', url: `/api/v1/customers/${customer.id}`, headers: a.auth })
       ).json();
       expect(after.name).toBe('Private Person');
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/valued', headers: a.auth })).json().items,
+      ).toMatchObject([{ customerId: customer.id, perks: 'Private perks' }]);
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/vouchers', headers: a.auth })).json().items,
+      ).toMatchObject([{ status: 'active' }]);
       expect(
         (await t.app.inject({ method: 'GET', url: '/api/v1/imports/mappings', headers: a.auth })).json()
           .items,

@@ -88,6 +88,11 @@ export function registerImportCommand(program: Command) {
           console.log(
             `  orders:    ${c.orders.created} created, ${c.orders.unchanged} already there${c.orders.walkIn ? ` (${c.orders.walkIn} walk-in sales, without a customer)` : ''}`,
           );
+          // points for the imported orders: the loyalty reconciler runs once after the run, never row by row
+          if (!result.dryRun && c.orders.created > 0) {
+            const l = await s.loyalty.syncLoyalty(w.id);
+            console.log(`  points:    ${l.earned} credited, ${l.takenBack} taken back (returns and refunds)`);
+          }
           if (c.interactions)
             console.log(
               `  timeline:  ${c.interactions.created} entries created, ${c.interactions.unchanged} already there${c.interactions.skipped ? ` (${c.interactions.skipped} order entries, which come with the orders)` : ''}`,

@@ -162,6 +162,15 @@ export const ERROR_CODES = [
   'EVENT_CAPACITY_BELOW_TAKEN',
   'INVITATION_NOT_FOUND',
   'ALREADY_CHECKED_IN',
+  // loyalty (issue 18): points, vouchers, the most valued
+  'POINTS_INSUFFICIENT',
+  'POINTS_NEED_CUSTOMER',
+  'POINTS_EXCEED_SALE',
+  'VOUCHER_NOT_FOUND',
+  'VOUCHER_USED',
+  'VOUCHER_EXPIRED',
+  'VOUCHER_VOID',
+  'VOUCHER_BALANCE_LOW',
   // a message's failure reason (Message.reason's code, never an HTTP answer)
   'NO_SENDER',
   'ADAPTER_ERROR',

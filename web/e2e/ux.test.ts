@@ -275,6 +275,9 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/messages/campaigns/new?audience=at_risk',
           `/messages/campaigns/${draftId}`,
           `/messages/campaigns/${sentId}`,
+          '/loyalty/vouchers',
+          '/loyalty/valued',
+          '/loyalty/rules',
         ];
         const found: string[] = [];
         for (const u of urls) {
@@ -351,7 +354,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   }
 
   it('checked every page at both widths', () => {
-    expect(pages.length).toBe(62);
+    expect(pages.length).toBe(68);
     if (SHOTS) expect(fs.readdirSync(SHOTS).length).toBeGreaterThan(0);
   });
 });

@@ -39,6 +39,7 @@ const NewCampaignPage = lazy(() => import('./features/outreach/NewCampaignPage.t
 const CampaignPage = lazy(() => import('./features/outreach/CampaignPage.tsx'));
 const EventsPage = lazy(() => import('./features/events/EventsPage.tsx'));
 const EventPage = lazy(() => import('./features/events/EventPage.tsx'));
+const LoyaltyPage = lazy(() => import('./features/loyalty/LoyaltyPage.tsx'));
 
 export const router = createBrowserRouter([
   {
@@ -77,6 +78,7 @@ export const router = createBrowserRouter([
               { path: 'events', element: <EventsPage /> },
               { path: 'events/:id', element: <EventPage /> },
               { path: 'events/:id/checkin', element: <EventPage /> },
+              { path: 'loyalty/:tab?', element: <LoyaltyPage /> },
               { path: 'import', element: <DataPage /> },
               { path: 'export', element: <DataPage /> },
               { path: 'duplicates', element: <DataPage /> },

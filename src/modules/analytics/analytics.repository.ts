@@ -281,6 +281,33 @@ export function createAnalyticsRepository(db: Kysely<Database>, dialect: Dialect
         .executeTakeFirst();
     },
 
+    /** The newest run's `n` customers of highest predicted 12-month value (the most valued list, issue 18). */
+    async topByValue(ws: string, n: number) {
+      const rows = await db
+        .selectFrom('customer_predictions')
+        .select(['customer_id', 'clv_12m'])
+        .where('workspace_id', '=', ws)
+        .where('run_id', '=', currentRun(ws))
+        .where('clv_12m', 'is not', null)
+        .orderBy('clv_12m', 'desc')
+        .orderBy('customer_id')
+        .limit(n)
+        .execute();
+      return rows.map((r) => ({ customerId: r.customer_id, clv12m: Number(r.clv_12m) }));
+    },
+    /** The newest run's predicted 12-month value of these customers. */
+    async valueOf(ws: string, ids: string[]) {
+      if (!ids.length) return new Map<string, number>();
+      const rows = await db
+        .selectFrom('customer_predictions')
+        .select(['customer_id', 'clv_12m'])
+        .where('workspace_id', '=', ws)
+        .where('run_id', '=', currentRun(ws))
+        .where('customer_id', 'in', ids)
+        .execute();
+      return new Map(rows.map((r) => [r.customer_id, Number(r.clv_12m ?? 0)]));
+    },
+
     /** The newest run's top `share` of customers by 12-month CLV whose last contact is before `before` (D4). */
     async valuableNotContacted(ws: string, share: number, before: string) {
       const ranked = db

@@ -520,6 +520,9 @@ export function createAnalyticsService({
     /** The most valuable customers (top share by 12-month CLV) not contacted since `before` (D4). */
     valuableNotContacted: (ws: string, share: number, before: string) =>
       repo.valuableNotContacted(ws, share, before),
+    /** Highest predicted 12-month value first (the most valued list), and the value of given customers. */
+    topByValue: (ws: string, n: number) => repo.topByValue(ws, n),
+    predictedValueOf: (ws: string, ids: string[]) => repo.valueOf(ws, ids),
     /** Value at stake and segment of these customers (the newest run). */
     stakes: (ws: string, ids: string[]) => repo.stakes(ws, ids),
     /** Customer ids of a list, stage or segment of the newest run (a campaign's audience). */

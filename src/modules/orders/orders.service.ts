@@ -31,9 +31,18 @@ export type OrderDeps = {
   timeline: TimelineService;
   /** Told (without waiting) after orders were created or refunded, e.g. to schedule a refit of predictions. */
   onOrdersChanged?: (ws: string) => void;
+  /** Run inside the transaction of an order or refund of a customer made here (loyalty points; not imports). */
+  onWritten?: (trx: Kysely<Database>, ws: string, customerId: string) => Promise<unknown>;
 };
 
-export function createOrderService({ db, workspaces, customers, timeline, onOrdersChanged }: OrderDeps) {
+export function createOrderService({
+  db,
+  workspaces,
+  customers,
+  timeline,
+  onOrdersChanged,
+  onWritten,
+}: OrderDeps) {
   const repo = createOrdersRepository(db);
 
   async function getOrderOrThrow(ws: string, id: string): Promise<Order> {
@@ -90,7 +99,12 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
      * Record an order with its lines. With externalSource + externalId it is idempotent: the same external
      * order again returns the stored one (`created: false`).
      */
-    async createOrder(ws: string, input: unknown, actor: Actor): Promise<{ order: Order; created: boolean }> {
+    async createOrder(
+      ws: string,
+      input: unknown,
+      actor: Actor,
+      opts: { inTransaction?: (trx: Kysely<Database>, orderId: string) => Promise<unknown> } = {},
+    ): Promise<{ order: Order; created: boolean }> {
       const v = createOrderSchema.parse(input);
       const currency = v.currency ?? (await workspaces.getWorkspaceOrThrow(ws)).currency;
       const built = buildOrder(ws, v, currency, 0);
@@ -103,6 +117,8 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
             if (existing) return { id: existing.id, created: false };
           }
           await writeOrders(trx, ws, [built], actor);
+          await opts.inTransaction?.(trx, built.order.id);
+          if (v.customerId !== null) await onWritten?.(trx, ws, v.customerId);
           return { id: built.order.id, created: true };
           // the same external order sent twice at once: the second runs again on the unique key, finds the first
         },
@@ -198,6 +214,7 @@ export function createOrderService({ db, workspaces, customers, timeline, onOrde
             occurredAt: at,
             meta: { orderId, refundId: id },
           });
+        if (o.customerId) await onWritten?.(trx, ws, o.customerId);
         await recordAudit(trx, {
           workspaceId: ws,
           actor: actorRef(actor),

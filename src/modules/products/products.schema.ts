@@ -89,6 +89,14 @@ export const saleSchema = z.object({
   discount: minor.default(0).describe('Off the whole sale, minor units'),
   paymentMethod: paymentMethodSchema,
   note: z.string().trim().max(2000).optional(),
+  redeemPoints: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .optional()
+    .describe("The customer's points to take off this sale (each worth the workspace's pointValue)"),
+  voucherCode: z.string().trim().min(4).max(40).optional().describe('A gift voucher to take off this sale'),
   key: z
     .string()
     .trim()

@@ -16,10 +16,32 @@ export type SaleDeps = {
   workspaces: WorkspaceService;
   customers: CustomerService;
   orders: OrderService;
+  /** Points and vouchers taken off a sale, used in the sale's transaction (exactly once with it). */
+  rewards?: {
+    pointValue: (ws: string) => Promise<number>;
+    quoteVoucher: (
+      ws: string,
+      code: string,
+      gross: number,
+    ) => Promise<{ discount: number; amount?: number | undefined }>;
+    redeemPoints: (
+      trx: Kysely<Database>,
+      ws: string,
+      customerId: string,
+      points: number,
+      orderId: string,
+    ) => Promise<unknown>;
+    useVoucher: (
+      trx: Kysely<Database>,
+      ws: string,
+      code: string,
+      o: { amount?: number; customerId: string | null; orderId: string; actor: Actor },
+    ) => Promise<unknown>;
+  };
 };
 
 /** Sales at the counter: orders made from the product list (or products named as they are sold). */
-export function createSaleService({ db, workspaces, customers, orders }: SaleDeps) {
+export function createSaleService({ db, workspaces, customers, orders, rewards }: SaleDeps) {
   const repo = createProductsRepository(db);
   const newRow = newProductRow;
   return {
@@ -91,6 +113,30 @@ export function createSaleService({ db, workspaces, customers, orders }: SaleDep
           ...(p.cost !== null && { unitCost: Number(p.cost) }),
         };
       });
+      // points and a voucher come off what is left after the typed discount; used in the order's transaction
+      if (v.redeemPoints && v.customerId === null)
+        throw badInput(
+          'POINTS_NEED_CUSTOMER',
+          "Points are redeemed on a customer's sale",
+          '/body/redeemPoints',
+        );
+      const gross = lines.reduce((sum, l) => sum + Math.round(l.quantity * l.unitPrice), 0);
+      let discount = v.discount;
+      const voucher =
+        v.voucherCode && rewards
+          ? await rewards.quoteVoucher(ws, v.voucherCode, Math.max(0, gross - discount))
+          : undefined;
+      discount += voucher?.discount ?? 0;
+      if (v.redeemPoints && rewards) {
+        discount += v.redeemPoints * (await rewards.pointValue(ws));
+        if (discount > gross)
+          throw badInput(
+            'POINTS_EXCEED_SALE',
+            'These points are worth more than is left to pay: redeem fewer',
+            '/body/redeemPoints',
+          );
+      }
+      const customerId = v.customerId;
       return orders.createOrder(
         ws,
         {
@@ -98,12 +144,25 @@ export function createSaleService({ db, workspaces, customers, orders }: SaleDep
           currency,
           channel: 'counter',
           paymentMethod: v.paymentMethod,
-          discount: v.discount,
+          discount,
           lines,
           ...(v.note && { note: v.note }),
           ...(v.key && { externalSource: 'counter', externalId: v.key }),
         },
         actor,
+        {
+          inTransaction: async (trx, orderId) => {
+            if (v.voucherCode && rewards)
+              await rewards.useVoucher(trx, ws, v.voucherCode, {
+                ...(voucher?.amount !== undefined && { amount: voucher.amount }),
+                customerId,
+                orderId,
+                actor,
+              });
+            if (v.redeemPoints && customerId !== null && rewards)
+              await rewards.redeemPoints(trx, ws, customerId, v.redeemPoints, orderId);
+          },
+        },
       );
     },
   };

@@ -727,6 +727,72 @@ export type EventInvitationTable = {
   checked_in_by: string | null;
   created_at: string;
 };
+/** Reward and delight (0019): points, tiers, vouchers, the most valued. Money and points read with Number(). */
+export type LoyaltySettingsTable = { workspace_id: string; rules: string; updated_at: string };
+export type LoyaltyAccountTable = {
+  workspace_id: string;
+  customer_id: string;
+  balance: Money;
+  tier: string | null;
+  tier_since: string | null;
+  updated_at: string;
+};
+export type LoyaltyEntryTable = {
+  workspace_id: string;
+  id: string;
+  customer_id: string;
+  points: Money;
+  /** Account the points leave and the account they reach: 'customer' is the customer's balance. */
+  debit: string;
+  credit: string;
+  reason: string;
+  source_kind: string;
+  source_id: string;
+  order_id: string | null;
+  note: string | null;
+  at: string;
+  created_at: string;
+};
+export type VoucherTable = {
+  workspace_id: string;
+  id: string;
+  code_hash: string;
+  code_hint: string;
+  kind: 'amount' | 'percent';
+  value: Money | null;
+  percent: number | null;
+  currency: string;
+  mode: 'once' | 'balance';
+  remaining: Money | null;
+  status: 'active' | 'used' | 'void';
+  expires_at: string | null;
+  customer_id: string | null;
+  source: 'manual' | 'campaign' | 'reward';
+  note: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+};
+export type VoucherRedemptionTable = {
+  workspace_id: string;
+  id: string;
+  voucher_id: string;
+  amount: Money | null;
+  customer_id: string | null;
+  order_id: string | null;
+  created_by: string | null;
+  at: string;
+};
+export type ValuedCustomerTable = {
+  workspace_id: string;
+  customer_id: string;
+  owner_id: string | null;
+  perks: string | null;
+  source: 'predicted' | 'chosen';
+  alert_days: number;
+  added_at: string;
+  updated_at: string;
+};
 
 export type Database = {
   workspaces: WorkspaceTable;
@@ -778,4 +844,10 @@ export type Database = {
   customer_occasions: CustomerOccasionTable; // 0020
   events: EventTable; // 0020
   event_invitations: EventInvitationTable; // 0020
+  loyalty_settings: LoyaltySettingsTable; // 0019
+  loyalty_accounts: LoyaltyAccountTable; // 0019
+  loyalty_entries: LoyaltyEntryTable; // 0019
+  vouchers: VoucherTable; // 0019
+  voucher_redemptions: VoucherRedemptionTable; // 0019
+  valued_customers: ValuedCustomerTable; // 0019
 };

@@ -2245,6 +2245,10 @@ export interface paths {
             /** @enum {string} */
             paymentMethod: 'cash' | 'card' | 'transfer' | 'other';
             note?: string;
+            /** @description The customer's points to take off this sale (each worth the workspace's pointValue) */
+            redeemPoints?: number;
+            /** @description A gift voucher to take off this sale */
+            voucherCode?: string;
             /** @description Chosen by the client once per sale: the same key again answers the stored sale (a double tap) */
             key?: string;
           };
@@ -8159,6 +8163,1082 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/loyalty/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Earn rules and tiers */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description Minor units of spend that earn pointsPerUnit
+               * @default 100
+               */
+              spendUnit: number;
+              /** @default 1 */
+              pointsPerUnit: number;
+              /**
+               * @description Points for every order, whatever it comes to
+               * @default 0
+               */
+              pointsPerVisit: number;
+              /**
+               * @description Extra points per spendUnit on lines of these categories
+               * @default []
+               */
+              bonusCategories: {
+                category: string;
+                pointsPerUnit: number;
+              }[];
+              /**
+               * @description Points once for each customer added after it was switched on
+               * @default 0
+               */
+              signupBonus: number;
+              /**
+               * @description Points expire after this many months without earning or redeeming (null: never)
+               * @default null
+               */
+              expiryMonths: number | null;
+              /**
+               * @description Minor units one point takes off a sale
+               * @default 1
+               */
+              pointValue: number;
+              /** @default 12 */
+              tierWindowMonths: number;
+              /**
+               * @description Lowest first; the highest one reached applies
+               * @default []
+               */
+              tiers: {
+                name: string;
+                /**
+                 * @description Orders in the window
+                 * @default null
+                 */
+                minVisits: number | null;
+                /**
+                 * @description Spend in the window, minor units (net of refunds)
+                 * @default null
+                 */
+                minSpend: number | null;
+              }[];
+              /** @description When the sign-up bonus was switched on */
+              signupSince: string | null;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Set the earn rules and tiers (points already earned stay; new orders earn by the new rules) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description Minor units of spend that earn pointsPerUnit
+             * @default 100
+             */
+            spendUnit?: number;
+            /** @default 1 */
+            pointsPerUnit?: number;
+            /**
+             * @description Points for every order, whatever it comes to
+             * @default 0
+             */
+            pointsPerVisit?: number;
+            /**
+             * @description Extra points per spendUnit on lines of these categories
+             * @default []
+             */
+            bonusCategories?: {
+              category: string;
+              pointsPerUnit: number;
+            }[];
+            /**
+             * @description Points once for each customer added after it was switched on
+             * @default 0
+             */
+            signupBonus?: number;
+            /**
+             * @description Points expire after this many months without earning or redeeming (null: never)
+             * @default null
+             */
+            expiryMonths?: number | null;
+            /**
+             * @description Minor units one point takes off a sale
+             * @default 1
+             */
+            pointValue?: number;
+            /** @default 12 */
+            tierWindowMonths?: number;
+            /**
+             * @description Lowest first; the highest one reached applies
+             * @default []
+             */
+            tiers?: {
+              name: string;
+              /**
+               * @description Orders in the window
+               * @default null
+               */
+              minVisits?: number | null;
+              /**
+               * @description Spend in the window, minor units (net of refunds)
+               * @default null
+               */
+              minSpend?: number | null;
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /**
+               * @description Minor units of spend that earn pointsPerUnit
+               * @default 100
+               */
+              spendUnit: number;
+              /** @default 1 */
+              pointsPerUnit: number;
+              /**
+               * @description Points for every order, whatever it comes to
+               * @default 0
+               */
+              pointsPerVisit: number;
+              /**
+               * @description Extra points per spendUnit on lines of these categories
+               * @default []
+               */
+              bonusCategories: {
+                category: string;
+                pointsPerUnit: number;
+              }[];
+              /**
+               * @description Points once for each customer added after it was switched on
+               * @default 0
+               */
+              signupBonus: number;
+              /**
+               * @description Points expire after this many months without earning or redeeming (null: never)
+               * @default null
+               */
+              expiryMonths: number | null;
+              /**
+               * @description Minor units one point takes off a sale
+               * @default 1
+               */
+              pointValue: number;
+              /** @default 12 */
+              tierWindowMonths: number;
+              /**
+               * @description Lowest first; the highest one reached applies
+               * @default []
+               */
+              tiers: {
+                name: string;
+                /**
+                 * @description Orders in the window
+                 * @default null
+                 */
+                minVisits: number | null;
+                /**
+                 * @description Spend in the window, minor units (net of refunds)
+                 * @default null
+                 */
+                minSpend: number | null;
+              }[];
+              /** @description When the sign-up bonus was switched on */
+              signupSince: string | null;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/loyalty/sync': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Credit every order not yet credited, take back refunds and returns, expire dormant points and move tiers (idempotent; also runs after imports and nightly) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              earned: number;
+              takenBack: number;
+              signups: number;
+              expired: number;
+              tierMoves: number;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/{id}/loyalty': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A customer's points, tier and ledger (newest first, paged) */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              points: number;
+              /** @description Minor units one point takes off a sale */
+              pointValue: number;
+              tier: string | null;
+              tierSince: string | null;
+              /** @description Orders in the tier window */
+              visits: number;
+              /** @description Spend in the tier window, minor units */
+              spend: number;
+              nextTier: {
+                name: string;
+                visitsToGo: number | null;
+                spendToGo: number | null;
+              } | null;
+              entries: {
+                id: string;
+                /** @description Signed: positive when the customer gained points */
+                points: number;
+                /** @description The account the points left */
+                debit: string;
+                /** @description The account the points reached */
+                credit: string;
+                /** @enum {string} */
+                reason: 'earn' | 'refund' | 'return' | 'redeem' | 'expire' | 'signup';
+                orderId: string | null;
+                note: string | null;
+                at: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/{id}/loyalty/redeem': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Redeem points (409 POINTS_INSUFFICIENT beyond the balance; the same key redeems once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            points: number;
+            note?: string;
+            /** @description The same key again redeems nothing more */
+            key?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              points: number;
+              /** @description Minor units one point takes off a sale */
+              pointValue: number;
+              tier: string | null;
+              tierSince: string | null;
+              /** @description Orders in the tier window */
+              visits: number;
+              /** @description Spend in the tier window, minor units */
+              spend: number;
+              nextTier: {
+                name: string;
+                visitsToGo: number | null;
+                spendToGo: number | null;
+              } | null;
+              entries: {
+                id: string;
+                /** @description Signed: positive when the customer gained points */
+                points: number;
+                /** @description The account the points left */
+                debit: string;
+                /** @description The account the points reached */
+                credit: string;
+                /** @enum {string} */
+                reason: 'earn' | 'refund' | 'return' | 'redeem' | 'expire' | 'signup';
+                orderId: string | null;
+                note: string | null;
+                at: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/vouchers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Vouchers, newest first */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'active' | 'used' | 'void';
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                /** @description The last four characters of the code (the code itself is not kept) */
+                codeHint: string;
+                /** @enum {string} */
+                kind: 'amount' | 'percent';
+                value: number | null;
+                percent: number | null;
+                currency: string;
+                /** @enum {string} */
+                mode: 'once' | 'balance';
+                /** @description What is left to spend (amount vouchers) */
+                remaining: number | null;
+                /** @enum {string} */
+                status: 'active' | 'used' | 'void' | 'expired';
+                expiresAt: string | null;
+                customerId: string | null;
+                /** @enum {string} */
+                source: 'manual' | 'campaign' | 'reward';
+                note: string | null;
+                createdAt: string;
+              }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Issue a gift voucher: 201 with its code (shown this once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Minor units of the workspace currency */
+            value?: number;
+            /** @description Percent off one sale */
+            percent?: number;
+            /**
+             * @description once: used up by its first redemption; balance: spent a part at a time
+             * @default once
+             * @enum {string}
+             */
+            mode?: 'once' | 'balance';
+            /** Format: date-time */
+            expiresAt?: string;
+            /** @description Given to this customer (anyone may still use the code) */
+            customerId?: string;
+            /**
+             * @default manual
+             * @enum {string}
+             */
+            source?: 'manual' | 'campaign' | 'reward';
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @description The last four characters of the code (the code itself is not kept) */
+              codeHint: string;
+              /** @enum {string} */
+              kind: 'amount' | 'percent';
+              value: number | null;
+              percent: number | null;
+              currency: string;
+              /** @enum {string} */
+              mode: 'once' | 'balance';
+              /** @description What is left to spend (amount vouchers) */
+              remaining: number | null;
+              /** @enum {string} */
+              status: 'active' | 'used' | 'void' | 'expired';
+              expiresAt: string | null;
+              customerId: string | null;
+              /** @enum {string} */
+              source: 'manual' | 'campaign' | 'reward';
+              note: string | null;
+              createdAt: string;
+              /** @description Shown once: print it or read it out now */
+              code: string;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/vouchers/redeem': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Redeem a code: 200 once (a balance voucher: until it is spent); 409 VOUCHER_USED, _EXPIRED, _VOID or _BALANCE_LOW after */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Case, spaces and dashes do not matter */
+            code: string;
+            /** @description Balance vouchers: how much to use (default: all that is left) */
+            amount?: number;
+            customerId?: string;
+            orderId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              voucher: {
+                id: string;
+                /** @description The last four characters of the code (the code itself is not kept) */
+                codeHint: string;
+                /** @enum {string} */
+                kind: 'amount' | 'percent';
+                value: number | null;
+                percent: number | null;
+                currency: string;
+                /** @enum {string} */
+                mode: 'once' | 'balance';
+                /** @description What is left to spend (amount vouchers) */
+                remaining: number | null;
+                /** @enum {string} */
+                status: 'active' | 'used' | 'void' | 'expired';
+                expiresAt: string | null;
+                customerId: string | null;
+                /** @enum {string} */
+                source: 'manual' | 'campaign' | 'reward';
+                note: string | null;
+                createdAt: string;
+              };
+              /** @description Minor units used (null for a percentage voucher) */
+              amount: number | null;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/vouchers/lookup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A code's voucher: what it is worth and what is left (nothing is used) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Case, spaces and dashes do not matter */
+            code: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @description The last four characters of the code (the code itself is not kept) */
+              codeHint: string;
+              /** @enum {string} */
+              kind: 'amount' | 'percent';
+              value: number | null;
+              percent: number | null;
+              currency: string;
+              /** @enum {string} */
+              mode: 'once' | 'balance';
+              /** @description What is left to spend (amount vouchers) */
+              remaining: number | null;
+              /** @enum {string} */
+              status: 'active' | 'used' | 'void' | 'expired';
+              expiresAt: string | null;
+              customerId: string | null;
+              /** @enum {string} */
+              source: 'manual' | 'campaign' | 'reward';
+              note: string | null;
+              createdAt: string;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/vouchers/{id}/void': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel a voucher (409 when already used or cancelled) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @description The last four characters of the code (the code itself is not kept) */
+              codeHint: string;
+              /** @enum {string} */
+              kind: 'amount' | 'percent';
+              value: number | null;
+              percent: number | null;
+              currency: string;
+              /** @enum {string} */
+              mode: 'once' | 'balance';
+              /** @description What is left to spend (amount vouchers) */
+              remaining: number | null;
+              /** @enum {string} */
+              status: 'active' | 'used' | 'void' | 'expired';
+              expiresAt: string | null;
+              customerId: string | null;
+              /** @enum {string} */
+              source: 'manual' | 'campaign' | 'reward';
+              note: string | null;
+              createdAt: string;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/valued': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The most valued list: owner, perks, last contact, occasions in the next 30 days, alerts */
+    get: {
+      parameters: {
+        query?: {
+          ownerId?: string;
+          /** @description Only those not contacted for their number of days */
+          alerting?: 'true' | 'false';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                customerId: string;
+                name: string;
+                ownerId: string | null;
+                ownerEmail: string | null;
+                perks: string | null;
+                /** @enum {string} */
+                source: 'predicted' | 'chosen';
+                alertDays: number;
+                /** @description Predicted 12-month value, minor units (newest prediction run) */
+                predictedValue: number | null;
+                lastContactAt: string | null;
+                daysSinceContact: number | null;
+                /** @description Not contacted for alertDays or more (or never) */
+                alert: boolean;
+                occasions: {
+                  /** @enum {string} */
+                  kind: 'birthday' | 'anniversary';
+                  on: string;
+                  inDays: number;
+                }[];
+                addedAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/valued/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Put a customer on the list, or change their owner, perks or alert */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The staff user who looks after this customer */
+            ownerId?: string | null;
+            /** @description What they get (free text) */
+            perks?: string | null;
+            /** @description Alert when not contacted for this many days */
+            alertDays?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              customerId: string;
+              name: string;
+              ownerId: string | null;
+              ownerEmail: string | null;
+              perks: string | null;
+              /** @enum {string} */
+              source: 'predicted' | 'chosen';
+              alertDays: number;
+              /** @description Predicted 12-month value, minor units (newest prediction run) */
+              predictedValue: number | null;
+              lastContactAt: string | null;
+              daysSinceContact: number | null;
+              /** @description Not contacted for alertDays or more (or never) */
+              alert: boolean;
+              occasions: {
+                /** @enum {string} */
+                kind: 'birthday' | 'anniversary';
+                on: string;
+                inDays: number;
+              }[];
+              addedAt: string;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Take a customer off the list */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/valued/from-predicted': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add the customers of highest predicted 12-month value not on the list yet */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description How many of the highest predicted value */
+            count: number;
+            ownerId?: string;
+            /** @default 30 */
+            alertDays?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              added: number;
+              considered: number;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/imports/preview': {
     parameters: {
       query?: never;
@@ -8566,6 +9646,14 @@ export interface components {
         | 'EVENT_CAPACITY_BELOW_TAKEN'
         | 'INVITATION_NOT_FOUND'
         | 'ALREADY_CHECKED_IN'
+        | 'POINTS_INSUFFICIENT'
+        | 'POINTS_NEED_CUSTOMER'
+        | 'POINTS_EXCEED_SALE'
+        | 'VOUCHER_NOT_FOUND'
+        | 'VOUCHER_USED'
+        | 'VOUCHER_EXPIRED'
+        | 'VOUCHER_VOID'
+        | 'VOUCHER_BALANCE_LOW'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;
@@ -10383,6 +11471,14 @@ export interface components {
         | 'EVENT_CAPACITY_BELOW_TAKEN'
         | 'INVITATION_NOT_FOUND'
         | 'ALREADY_CHECKED_IN'
+        | 'POINTS_INSUFFICIENT'
+        | 'POINTS_NEED_CUSTOMER'
+        | 'POINTS_EXCEED_SALE'
+        | 'VOUCHER_NOT_FOUND'
+        | 'VOUCHER_USED'
+        | 'VOUCHER_EXPIRED'
+        | 'VOUCHER_VOID'
+        | 'VOUCHER_BALANCE_LOW'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;

@@ -11,6 +11,7 @@ import type { CallerCard, CallEvent } from '../../lib/api.ts';
 import { stageWords } from '../analytics/words.ts';
 import { PromiseForm } from '../promises/PromiseForm.tsx';
 import { saleStore } from '../sales/saleStore.ts';
+import { CallerLoyalty } from '../loyalty/CallerLoyalty.tsx';
 import { callStore, useCalls } from './callStore.ts';
 
 /** Who is calling: a card at the top right of every screen for each incoming call, until dismissed. */
@@ -82,6 +83,7 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
                 : `${c.openItems.promises} promises to them still open`}
             </Text>
           )}
+          <CallerLoyalty customerId={c.id} />
           {c.purchases && c.purchases.orderCount > 0 && (
             <Text size="sm">
               {c.purchases.orderCount} order{c.purchases.orderCount === 1 ? '' : 's'},{' '}

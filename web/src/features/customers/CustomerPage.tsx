@@ -10,6 +10,7 @@ import type { Customer } from '../../lib/api.ts';
 import { OutlookCard } from '../analytics/OutlookCard.tsx';
 import { CustomerOrders } from '../sales/CustomerOrders.tsx';
 import { CustomerTotals } from '../sales/CustomerTotals.tsx';
+import { CustomerLoyalty } from '../loyalty/CustomerLoyalty.tsx';
 import { ConsentEditor } from '../outreach/ConsentEditor.tsx';
 import { CustomerMessages } from '../outreach/CustomerMessages.tsx';
 import { CustomerReviews } from '../retention/CustomerReviews.tsx';
@@ -79,6 +80,7 @@ export function CustomerPage() {
             <Stack gap="md">
               <CustomerPromises customerId={c.id} />
               <CustomerTotals customerId={c.id} />
+              <CustomerLoyalty customerId={c.id} />
               <OutlookCard customerId={c.id} />
               <CustomerOrders customerId={c.id} />
               <CustomerMessages customerId={c.id} onSend={() => setMessaging(true)} sent={sent} />

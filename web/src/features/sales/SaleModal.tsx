@@ -32,6 +32,7 @@ import {
   type SaleItem,
 } from './api.ts';
 import { saleStore, useSaleTarget } from './saleStore.ts';
+import { SaleRewardsFields, useSaleRewards } from '../loyalty/SaleRewards.tsx';
 import './sales.css';
 
 type Line = {
@@ -80,6 +81,8 @@ function SaleForm({ initial }: { initial: Who }) {
   const [discountText, setDiscountText] = useState('');
   const [payment, setPayment] = useState<PaymentMethod>('cash');
   const [note, setNote] = useState('');
+  const [pointsText, setPointsText] = useState('');
+  const [voucherCode, setVoucherCode] = useState('');
   const [saleKey, setSaleKey] = useState(newKey);
   const [saved, setSaved] = useState<Order | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -100,7 +103,8 @@ function SaleForm({ initial }: { initial: Who }) {
   const priced = lines.map((l) => ({ ...l, unit: toMinor(l.priceText, currency) }));
   const subtotal = priced.reduce((s, l) => s + Math.round((l.unit ?? 0) * l.quantity), 0);
   const discount = toMinor(discountText, currency);
-  const total = subtotal - (discount ?? 0);
+  const rewards = useSaleRewards(who?.id ?? null, pointsText, voucherCode, subtotal - (discount ?? 0));
+  const total = subtotal - (discount ?? 0) - rewards.voucherOff - rewards.pointsOff;
   const problem =
     lines.length === 0
       ? 'Add at least one item'
@@ -108,9 +112,9 @@ function SaleForm({ initial }: { initial: Who }) {
         ? 'A price is not a number'
         : discount === null
           ? 'The discount is not a number'
-          : total < 0
+          : total < 0 && !rewards.problem
             ? 'The discount is more than the sale'
-            : null;
+            : rewards.problem;
 
   const addProduct = (p: Product) => {
     setLines((ls) => {
@@ -170,13 +174,16 @@ function SaleForm({ initial }: { initial: Who }) {
         discount: discount ?? 0,
         paymentMethod: payment,
         ...(note.trim() && { note: note.trim() }),
+        ...(rewards.points > 0 && who && { redeemPoints: rewards.points }),
+        ...(voucherCode.trim() && { voucherCode: voucherCode.trim() }),
         key: saleKey,
       }),
     onSuccess: (order) => {
       setSaved(order);
       void qc.invalidateQueries({ queryKey: ['products'] });
+      void qc.invalidateQueries({ queryKey: ['vouchers'] });
       if (order.customerId)
-        for (const k of ['timeline', 'totals', 'orders', 'customer', 'prediction'])
+        for (const k of ['timeline', 'totals', 'orders', 'customer', 'prediction', 'loyalty'])
           void qc.invalidateQueries({ queryKey: [k, order.customerId] });
     },
   });
@@ -202,6 +209,8 @@ function SaleForm({ initial }: { initial: Who }) {
               setLines([]);
               setDiscountText('');
               setNote('');
+              setPointsText('');
+              setVoucherCode('');
               setSaleKey(newKey());
               save.reset();
             }}
@@ -384,6 +393,15 @@ function SaleForm({ initial }: { initial: Who }) {
             onChange={(e) => setNote(e.currentTarget.value)}
           />
         </Group>
+        <SaleRewardsFields
+          customerId={who?.id ?? null}
+          currency={currency}
+          pointsText={pointsText}
+          setPointsText={setPointsText}
+          code={voucherCode}
+          setCode={setVoucherCode}
+          rewards={rewards}
+        />
         <div>
           <Text size="sm" fw={500} mb={4} id="payment-label">
             Paid by

@@ -34,6 +34,7 @@ const NAV = [
   { to: '/scorecard', label: 'Scorecard', match: (p: string) => p.startsWith('/scorecard') },
   { to: '/messages', label: 'Messages', match: (p: string) => p.startsWith('/messages') },
   { to: '/events', label: 'Events', match: (p: string) => p.startsWith('/events') },
+  { to: '/loyalty', label: 'Rewards', match: (p: string) => p.startsWith('/loyalty') },
   {
     to: '/import',
     label: 'Import & export',
