@@ -45,6 +45,8 @@ const VALID_BODIES: Record<string, object> = {
   'patch /api/v1/events/{id}': { title: 'Hijack' },
   'post /api/v1/events/{id}/invite': { audience: { kind: 'all' } },
   'post /api/v1/events/{id}/checkin': { invitationId: 'someone' },
+  // webhooks
+  'patch /api/v1/webhooks/{id}': { url: 'https://203.0.113.10/hijack', enabled: false },
 };
 
 for (const dialect of DIALECTS) {
@@ -200,6 +202,14 @@ for (const dialect of DIALECTS) {
             payload: { title: 'Private Person party', startsAt: '2099-01-01T19:00' },
           })
         ).json().id,
+        webhooks: (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/webhooks',
+            headers: a.auth,
+            payload: { url: 'https://203.0.113.10/private', description: 'Private Person hook' },
+          })
+        ).json().id,
         'imports/mappings': (
           await t.app.inject({
             method: 'POST',
@@ -261,6 +271,9 @@ for (const dialect of DIALECTS) {
         await t.app.inject({ method: 'GET', url: `/api/v1/customers/${customer.id}`, headers: a.auth })
       ).json();
       expect(after.name).toBe('Private Person');
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/webhooks', headers: a.auth })).json().items,
+      ).toMatchObject([{ url: 'https://203.0.113.10/private', enabled: true }]);
       expect(
         (await t.app.inject({ method: 'GET', url: '/api/v1/imports/mappings', headers: a.auth })).json()
           .items,

@@ -162,6 +162,11 @@ export const ERROR_CODES = [
   'EVENT_CAPACITY_BELOW_TAKEN',
   'INVITATION_NOT_FOUND',
   'ALREADY_CHECKED_IN',
+  // webhooks
+  'WEBHOOK_NOT_FOUND',
+  'WEBHOOK_URL_REFUSED',
+  'WEBHOOK_DELIVERY_NOT_FOUND',
+  'WEBHOOK_NOT_DEAD',
   // a message's failure reason (Message.reason's code, never an HTTP answer)
   'NO_SENDER',
   'ADAPTER_ERROR',
