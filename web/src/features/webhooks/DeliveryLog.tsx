@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, SegmentedControl, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Box, Button, SegmentedControl, Stack, Table, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../lib/api.ts';
@@ -49,8 +49,8 @@ export function DeliveryLog({ webhookId, timezone }: { webhookId: string; timezo
           {view === 'failed' ? 'Nothing has failed.' : 'Nothing sent yet.'}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={620}>
-          <Table verticalSpacing={4} fz="sm" aria-label="Deliveries">
+        <Box tabIndex={0} aria-label="Deliveries, scrolls sideways" style={{ overflowX: 'auto' }}>
+          <Table miw={620} verticalSpacing={4} fz="sm" aria-label="Deliveries">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Event</Table.Th>
@@ -102,7 +102,7 @@ export function DeliveryLog({ webhookId, timezone }: { webhookId: string; timezo
               ))}
             </Table.Tbody>
           </Table>
-        </Table.ScrollContainer>
+        </Box>
       )}
     </Stack>
   );
