@@ -121,13 +121,10 @@ export function post(
         (addrs) => {
           const bad = policy.allowPrivate ? undefined : addrs.find((a) => isPrivateAddress(a.address));
           if (bad || !addrs.length) {
-            const err = Object.assign(
-              new Error(
-                bad
-                  ? `refused: ${hostname} resolves to ${bad.address}, a private or local address`
-                  : 'no address',
-              ),
-              { code: 'ESSRF' },
+            const err = new Error(
+              bad
+                ? `refused: ${hostname} resolves to ${bad.address}, a private or local address`
+                : 'no address',
             );
             return (cb as (e: Error) => void)(err);
           }

@@ -75,8 +75,8 @@ export function DeliveryLog({ webhookId, timezone }: { webhookId: string; timezo
                       </Text>
                     )}
                   </Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={STATUS[d.status].color}>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Badge variant="light" color={STATUS[d.status].color} style={{ overflow: 'visible' }}>
                       {STATUS[d.status].label}
                     </Badge>
                   </Table.Td>

@@ -16,6 +16,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../lib/api.ts';
+import { dateTime } from '../../lib/format.ts';
 import { isOwner, useMe } from '../../lib/session.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { DeliveryLog } from './DeliveryLog.tsx';
@@ -184,7 +185,7 @@ function WebhookCard({
         <Text size="sm">{w.events.length === 0 ? 'Every event' : w.events.map(eventLabel).join(', ')}</Text>
         {w.previousSecretValidUntil && (
           <Text size="xs" c="dimmed">
-            The old secret still signs too until {new Date(w.previousSecretValidUntil).toLocaleString()}.
+            The old secret still signs too until {dateTime(w.previousSecretValidUntil, timezone)}.
           </Text>
         )}
         {failed && <Alert color="red">{errorMessage(failed.error)}</Alert>}
