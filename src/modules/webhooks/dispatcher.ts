@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { newId } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { writeTransaction } from '../../platform/db/transaction.ts';
 import type { SecretBox } from '../../platform/crypto/secrets.ts';
-import { eventOf, type WebhookEvent } from './catalogue.ts';
+import { fanOut } from './fanout.ts';
 import { post, sign, type NetPolicy } from './net.ts';
 import type { DeliveryRow, EndpointRow } from './webhooks.repository.ts';
 
@@ -12,8 +11,6 @@ import type { DeliveryRow, EndpointRow } from './webhooks.repository.ts';
 export const RETRY_WINDOW_MS = 24 * 3_600_000;
 /** This many 410 Gone answers in a row turn the endpoint off. */
 export const GONE_LIMIT = 3;
-/** Audit rows committed out of id order (a slow transaction) are still seen: each pass looks back this far. */
-const LOOKBACK_MS = 60_000;
 const BATCH = 20;
 
 /** Exponential backoff: 30 s, 1, 2, 4 … minutes, at most 4 hours between tries. */
@@ -30,13 +27,6 @@ export type DispatcherOptions = {
   onError?: (err: unknown) => void;
 };
 
-/** The smallest UUIDv7 of an instant: ids at or after it sort at or after it. */
-const floorId = (ms: number) => {
-  const h = Math.max(0, ms).toString(16).padStart(12, '0');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-0000-0000-000000000000`;
-};
-const msOf = (id: string) => parseInt(id.replace(/-/g, '').slice(0, 12), 16);
-
 /**
  * The webhook dispatcher. Fan-out: for every enabled endpoint, the audit rows after its cursor become delivery
  * rows (one per endpoint and event: a unique key, so two dispatchers, or a second look at the same rows, add
@@ -51,81 +41,6 @@ export function createDispatcher(o: DispatcherOptions) {
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = true;
-
-  async function fanOutOne(e: EndpointRow) {
-    const wanted = new Set(JSON.parse(e.events) as WebhookEvent[]);
-    const lookback = floorId(msOf(e.cursor) - LOOKBACK_MS);
-    let after = lookback > e.start_id ? lookback : e.start_id;
-    for (;;) {
-      const rows = await db
-        .selectFrom('audit_log')
-        .select(['id', 'actor', 'action', 'entity', 'entity_id', 'at', 'data'])
-        .where('workspace_id', '=', e.workspace_id)
-        .where('id', '>', after)
-        .orderBy('id')
-        .limit(500)
-        .execute();
-      if (!rows.length) return;
-      const now = clock().toISOString();
-      const values = rows.flatMap((r) => {
-        const data = r.data === null ? null : (JSON.parse(r.data) as unknown);
-        const type = eventOf({ entity: r.entity, action: r.action, data });
-        if (!type || (wanted.size && !wanted.has(type))) return [];
-        const payload = {
-          type,
-          timestamp: r.at,
-          data: {
-            id: r.entity_id,
-            actor: r.actor,
-            ...(data && typeof data === 'object' ? data : { value: data }),
-          },
-        };
-        return [
-          {
-            workspace_id: e.workspace_id,
-            id: newId(),
-            endpoint_id: e.id,
-            event_id: r.id,
-            event_type: type,
-            payload: JSON.stringify(payload),
-            status: 'pending',
-            attempts: 0,
-            next_attempt_at: now,
-            window_start: now,
-            lease_owner: null,
-            lease_until: null,
-            response_status: null,
-            duration_ms: null,
-            error: null,
-            created_at: now,
-            last_attempt_at: null,
-            delivered_at: null,
-          },
-        ];
-      });
-      if (values.length)
-        await db
-          .insertInto('webhook_deliveries')
-          .values(values)
-          .onConflict((c) => c.columns(['workspace_id', 'endpoint_id', 'event_id']).doNothing())
-          .execute();
-      const last = (rows.at(-1) as { id: string }).id;
-      await db
-        .updateTable('webhook_endpoints')
-        .set({ cursor: last })
-        .where('workspace_id', '=', e.workspace_id)
-        .where('id', '=', e.id)
-        .where('cursor', '<', last)
-        .execute();
-      if (rows.length < 500) return;
-      after = last;
-    }
-  }
-
-  async function fanOut() {
-    const endpoints = await db.selectFrom('webhook_endpoints').selectAll().where('enabled', '=', 1).execute();
-    for (const e of endpoints) await fanOutOne(e);
-  }
 
   /** Claim up to BATCH due deliveries of enabled endpoints: each by a conditional UPDATE, so only one wins. */
   async function claim(): Promise<DeliveryRow[]> {
@@ -257,7 +172,7 @@ export function createDispatcher(o: DispatcherOptions) {
 
   /** Fan out, then send everything due, then return (tests call it; the loop calls it every poll). */
   async function drain() {
-    await fanOut();
+    await fanOut(db, clock);
     for (;;) {
       const batch = await claim();
       if (!batch.length) return;
