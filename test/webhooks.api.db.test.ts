@@ -269,6 +269,71 @@ for (const dialect of DIALECTS) {
       expect(sigs[0]).toBe(signer.sign(last.headers['webhook-id']!, ts, last.body));
     });
 
+    it("turns other modules' changes into their events, each written with the change", async () => {
+      await endpoint('/modules');
+      const call = async (method: 'POST' | 'PATCH', url: string, body?: object) => {
+        const r = await req(method, url, body ?? {});
+        expect(r.statusCode, `${url}: ${r.body}`).toBeLessThan(300);
+        return r.json();
+      };
+      const who = await customer('Module Mo');
+      const order = await call('POST', '/api/v1/orders', {
+        customerId: who,
+        lines: [{ name: 'Cake', unitPrice: 500 }],
+      });
+      await call('POST', `/api/v1/orders/${order.id}/refunds`, { amount: 100, reason: 'Late' });
+      const k = await call('POST', '/api/v1/complaints', {
+        customerId: who,
+        channel: 'phone',
+        words: 'Late cake',
+        severity: 'high',
+      });
+      await call('PATCH', `/api/v1/complaints/${k.id}`, { paraphrase: 'Late cake' });
+      const offered = await call('POST', `/api/v1/complaints/${k.id}/offer`, {
+        options: [{ kind: 'apology' }],
+      });
+      await call('POST', `/api/v1/complaints/${k.id}/resolve`, {
+        offerId: offered.offers[0].id,
+        choice: 0,
+        summary: 'Apologised',
+        apologized: true,
+      });
+      await call('POST', `/api/v1/complaints/${k.id}/close`, { customerConfirmed: true });
+      const e = await call('POST', '/api/v1/enquiries', {
+        customerId: who,
+        kind: 'quote',
+        channel: 'email',
+        body: 'Price?',
+      });
+      await call('POST', `/api/v1/enquiries/${e.id}/respond`, { note: 'Sent it' });
+      const p = await call('POST', '/api/v1/promises', {
+        customerId: who,
+        what: 'Call back',
+        dueAt: '2099-01-02',
+      });
+      await call('POST', `/api/v1/promises/${p.id}/keep`);
+      await call('POST', '/api/v1/calls', { from: '0803 111 2222' });
+      await t.services.webhooks.createDispatcher().drain();
+      const types = hitsOn('/modules').map((h) => JSON.parse(h.body).type as string);
+      for (const type of [
+        'customer.created',
+        'order.created',
+        'order.refunded',
+        'complaint.opened',
+        'complaint.offered',
+        'complaint.resolved',
+        'complaint.closed',
+        'enquiry.created',
+        'enquiry.answered',
+        'promise.created',
+        'promise.kept',
+        'call.received',
+      ])
+        expect(types, type).toContain(type);
+      const refund = hitsOn('/modules').find((h) => JSON.parse(h.body).type === 'order.refunded')!;
+      expect(JSON.parse(refund.body).data).toMatchObject({ id: order.id, amount: 100, reason: 'Late' });
+    });
+
     it('edits, deletes, and answers 404 for an unknown endpoint', async () => {
       const ep = await endpoint('/crud');
       const p = await req('PATCH', `/api/v1/webhooks/${ep.id}`, {
