@@ -184,7 +184,10 @@ export function createServices(
   customers.onMerge(enquiries.moveOnMerge);
   // Outreach (D2, F1, J4): email, SMS and WhatsApp with consent, suppression, templates, campaigns and the outbox.
   const publicUrl = () => config.publicUrl ?? `http://${config.host ?? '127.0.0.1'}:${config.port ?? 3000}`;
-  const box = createSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir ?? path.resolve('data') });
+  const box = createSecretBox({
+    secretKey: config.secretKey,
+    dataDir: config.dataDir ?? path.resolve('data'),
+  });
   const outreach = createOutreach({
     db,
     box,
@@ -528,12 +531,13 @@ export async function buildApp(
   sweep.unref();
   const jobs = opts.jobs ? startJobs(config, services, app) : undefined;
   const outbox = (opts.outbox ?? opts.jobs) ? startOutbox(services, app, config.outboxLeaseMs) : undefined;
-  const webhooks = (opts.outbox ?? opts.jobs)
-    ? services.webhooks.createDispatcher({
-        leaseMs: config.outboxLeaseMs,
-        onError: (err) => app.log.error({ err }, 'delivering webhooks failed'),
-      })
-    : undefined;
+  const webhooks =
+    (opts.outbox ?? opts.jobs)
+      ? services.webhooks.createDispatcher({
+          leaseMs: config.outboxLeaseMs,
+          onError: (err) => app.log.error({ err }, 'delivering webhooks failed'),
+        })
+      : undefined;
   webhooks?.start();
   // a server process (not tests, not the CLI) resumes or fails the imports a crash left running
   const recovered = opts.jobs
