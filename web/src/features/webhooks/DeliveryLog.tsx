@@ -76,7 +76,14 @@ export function DeliveryLog({ webhookId, timezone }: { webhookId: string; timezo
                     )}
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <Badge variant="light" color={STATUS[d.status].color} style={{ overflow: 'visible' }}>
+                    <Badge
+                      variant="light"
+                      color={STATUS[d.status].color}
+                      styles={{
+                        root: { maxWidth: 'none', overflow: 'visible' },
+                        label: { overflow: 'visible' },
+                      }}
+                    >
                       {STATUS[d.status].label}
                     </Badge>
                   </Table.Td>
