@@ -63,6 +63,7 @@ import {
   registerRetentionRoutes,
   registerSurveyPages,
 } from './modules/retention/index.ts';
+import { createWebhookService, registerWebhookRoutes } from './modules/webhooks/index.ts';
 import {
   createAgendaService,
   createCalendarService,
@@ -101,6 +102,7 @@ export type ServicesConfig = Pick<Config, 'sessionDays'> &
       | 'whatsappApiBase'
       | 'host'
       | 'port'
+      | 'webhookAllowPrivate'
     >
   >;
 
@@ -216,9 +218,13 @@ export function createServices(
   customers.onMerge(enquiries.moveOnMerge);
   // Outreach (D2, F1, J4): email, SMS and WhatsApp with consent, suppression, templates, campaigns and the outbox.
   const publicUrl = () => config.publicUrl ?? `http://${config.host ?? '127.0.0.1'}:${config.port ?? 3000}`;
+  const box = createSecretBox({
+    secretKey: config.secretKey,
+    dataDir: config.dataDir ?? path.resolve('data'),
+  });
   const outreach = createOutreach({
     db,
-    box: createSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir ?? path.resolve('data') }),
+    box,
     config: {
       smtpUrl: config.smtpUrl,
       publicUrl,
@@ -360,6 +366,13 @@ export function createServices(
     agenda,
     calendar,
     scorecard: createScorecardService({ db, ...(opts.clock && { clock: opts.clock }) }),
+    // Domain events (the audit log seen through a catalogue) delivered as signed webhooks (issue 19)
+    webhooks: createWebhookService({
+      db,
+      box,
+      allowPrivate: config.webhookAllowPrivate ?? false,
+      ...(opts.clock && { clock: opts.clock }),
+    }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -529,6 +542,7 @@ export async function buildApp(
       registerRetentionRoutes(api, services);
       registerPromiseRoutes(api, services);
       registerScorecardRoutes(api, services);
+      registerWebhookRoutes(api, services);
       registerOccasionRoutes(api, services);
       registerEventRoutes(api, services);
       registerLoyaltyRoutes(api, services);
@@ -564,6 +578,14 @@ export async function buildApp(
   const jobs = opts.jobs ? startJobs(config, services, app) : undefined;
   if (jobs) pokeJobs = () => jobs.runner.poke();
   const outbox = (opts.outbox ?? opts.jobs) ? startOutbox(services, app, config.outboxLeaseMs) : undefined;
+  const webhooks =
+    (opts.outbox ?? opts.jobs)
+      ? services.webhooks.createDispatcher({
+          leaseMs: config.outboxLeaseMs,
+          onError: (err) => app.log.error({ err }, 'delivering webhooks failed'),
+        })
+      : undefined;
+  webhooks?.start();
   // a server process (not tests, not the CLI) resumes or fails the imports a crash left running
   const recovered = opts.jobs
     ? recoverImports({ imports: services.imports, uploadsDir, startImport, log: app.log }).catch(
@@ -578,6 +600,7 @@ export async function buildApp(
     close: async () => {
       clearInterval(sweep);
       await outbox?.stop();
+      await webhooks?.stop();
       await jobs?.stop();
       await services.outbox.close();
       await recovered;

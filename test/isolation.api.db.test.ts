@@ -48,6 +48,8 @@ const VALID_BODIES: Record<string, object> = {
   // loyalty (issue 18)
   'post /api/v1/customers/{id}/loyalty/redeem': { points: 1 },
   'put /api/v1/valued/{id}': { perks: 'hijack' },
+  // webhooks
+  'patch /api/v1/webhooks/{id}': { url: 'https://203.0.113.10/hijack', enabled: false },
 };
 
 for (const dialect of DIALECTS) {
@@ -219,6 +221,14 @@ for (const dialect of DIALECTS) {
             payload: { title: 'Private Person party', startsAt: '2099-01-01T19:00' },
           })
         ).json().id,
+        webhooks: (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/webhooks',
+            headers: a.auth,
+            payload: { url: 'https://203.0.113.10/private', description: 'Private Person hook' },
+          })
+        ).json().id,
         'imports/mappings': (
           await t.app.inject({
             method: 'POST',
@@ -286,6 +296,9 @@ for (const dialect of DIALECTS) {
       expect(
         (await t.app.inject({ method: 'GET', url: '/api/v1/vouchers', headers: a.auth })).json().items,
       ).toMatchObject([{ status: 'active' }]);
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/webhooks', headers: a.auth })).json().items,
+      ).toMatchObject([{ url: 'https://203.0.113.10/private', enabled: true }]);
       expect(
         (await t.app.inject({ method: 'GET', url: '/api/v1/imports/mappings', headers: a.auth })).json()
           .items,

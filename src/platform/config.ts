@@ -65,6 +65,11 @@ export const CONFIG_VARS = {
     default: 'https://graph.facebook.com',
     secret: false,
   },
+  RAPPORT_WEBHOOK_ALLOW_PRIVATE: {
+    doc: 'Let webhooks go to private, loopback and link-local addresses (an on-premise receiver, tests); off, they are refused after DNS resolution',
+    default: 'false',
+    secret: false,
+  },
 } as const;
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -85,6 +90,7 @@ const schema = z.object({
   RAPPORT_OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600),
   RAPPORT_TWILIO_API_BASE: z.url({ protocol: /^https?$/ }),
   RAPPORT_WHATSAPP_API_BASE: z.url({ protocol: /^https?$/ }),
+  RAPPORT_WEBHOOK_ALLOW_PRIVATE: bool,
 });
 
 export type Config = {
@@ -104,6 +110,8 @@ export type Config = {
   outboxLeaseMs: number;
   twilioApiBase: string;
   whatsappApiBase: string;
+  /** Webhooks may go to private addresses (RAPPORT_WEBHOOK_ALLOW_PRIVATE). */
+  webhookAllowPrivate: boolean;
 };
 
 /** Parse the environment once. Throws a readable error naming every bad variable. */
@@ -132,6 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxLeaseMs: c.RAPPORT_OUTBOX_LEASE_SECONDS * 1000,
     twilioApiBase: c.RAPPORT_TWILIO_API_BASE.replace(/\/+$/, ''),
     whatsappApiBase: c.RAPPORT_WHATSAPP_API_BASE.replace(/\/+$/, ''),
+    webhookAllowPrivate: c.RAPPORT_WEBHOOK_ALLOW_PRIVATE,
   };
 }
 

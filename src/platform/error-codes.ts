@@ -171,6 +171,11 @@ export const ERROR_CODES = [
   'VOUCHER_EXPIRED',
   'VOUCHER_VOID',
   'VOUCHER_BALANCE_LOW',
+  // webhooks
+  'WEBHOOK_NOT_FOUND',
+  'WEBHOOK_URL_REFUSED',
+  'WEBHOOK_DELIVERY_NOT_FOUND',
+  'WEBHOOK_NOT_DEAD',
   // a message's failure reason (Message.reason's code, never an HTTP answer)
   'NO_SENDER',
   'ADAPTER_ERROR',

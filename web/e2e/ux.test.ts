@@ -266,6 +266,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/settings/keeping-customers',
           '/settings/calendar',
           '/settings/occasions',
+          '/settings/webhooks',
           '/events',
           `/events/${eventId}`,
           '/messages',
@@ -354,7 +355,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   }
 
   it('checked every page at both widths', () => {
-    expect(pages.length).toBe(68);
+    expect(pages.length).toBe(70);
     if (SHOTS) expect(fs.readdirSync(SHOTS).length).toBeGreaterThan(0);
   });
 });

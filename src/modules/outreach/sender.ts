@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/schema.ts';
 import { quietUntil } from '../../platform/time/quiet.ts';
+import { recordAudit } from '../audit/index.ts';
 import type { TimelineService } from '../timeline/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import type { ChannelAdapter, ChannelName, Purpose, SendResult } from './channels/channel.ts';
@@ -304,6 +305,14 @@ export function createOutboxSender(deps: {
           }))
         )
           return;
+        await recordAudit(trx, {
+          workspaceId: ws,
+          actor: 'system:outbox',
+          action: 'message.sent',
+          entity: 'message',
+          entityId: m.id,
+          data: { channel, purpose: m.purpose, customerId: m.customer_id, campaignId: m.campaign_id },
+        });
         if (m.customer_id)
           await deps.timeline.insertInteraction(trx, ws, {
             customerId: m.customer_id,
@@ -325,10 +334,22 @@ export function createOutboxSender(deps: {
         });
         return;
       }
-      await outbox.settle(trx, m, senderId, {
-        status: r.suppress === 'hard_bounce' || r.suppress === 'invalid_address' ? 'bounced' : 'failed',
-        error_code: r.code,
-        error: r.permanent ? r.reason : `Gave up after ${attempts} attempts: ${r.reason}`,
+      const status = r.suppress === 'hard_bounce' || r.suppress === 'invalid_address' ? 'bounced' : 'failed';
+      if (
+        !(await outbox.settle(trx, m, senderId, {
+          status,
+          error_code: r.code,
+          error: r.permanent ? r.reason : `Gave up after ${attempts} attempts: ${r.reason}`,
+        }))
+      )
+        return;
+      await recordAudit(trx, {
+        workspaceId: ws,
+        actor: 'system:outbox',
+        action: `message.${status}`,
+        entity: 'message',
+        entityId: m.id,
+        data: { channel, purpose: m.purpose, customerId: m.customer_id, code: r.code },
       });
       if (r.suppress)
         await deps.repo.suppress(trx, ws, {

@@ -435,7 +435,7 @@ export function createTimelineService({
           action: 'create',
           entity: 'call',
           entityId: iid,
-          data: { customerId: customerId ?? null },
+          data: { customerId: customerId ?? null, direction: v.direction },
         });
         return iid;
       });

@@ -660,6 +660,48 @@ export type CalendarFeedTable = {
   last_used_at: string | null;
 };
 
+/** A webhook endpoint (0022): `events` is a JSON array of event names (empty = all); secrets are sealed. */
+export type WebhookEndpointTable = {
+  workspace_id: string;
+  id: string;
+  url: string;
+  description: string | null;
+  events: string;
+  enabled: number;
+  disabled_reason: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: string | null;
+  start_id: string;
+  cursor: string;
+  gone_count: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+};
+
+/** One event for one endpoint (0022): status 'pending' | 'sending' | 'delivered' | 'failed' (the dead letters). */
+export type WebhookDeliveryTable = {
+  workspace_id: string;
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  payload: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  window_start: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  response_status: number | null;
+  duration_ms: number | null;
+  error: string | null;
+  created_at: string;
+  last_attempt_at: string | null;
+  delivered_at: string | null;
+};
+
 /** The owner's target for a scorecard figure (0021). */
 export type ScorecardTargetTable = {
   workspace_id: string;
@@ -840,6 +882,8 @@ export type Database = {
   agenda_snoozes: AgendaSnoozeTable; // 0018
   calendar_feeds: CalendarFeedTable; // 0018
   scorecard_targets: ScorecardTargetTable; // 0021
+  webhook_endpoints: WebhookEndpointTable; // 0022
+  webhook_deliveries: WebhookDeliveryTable; // 0022
   occasion_settings: OccasionSettingsTable; // 0020
   customer_occasions: CustomerOccasionTable; // 0020
   events: EventTable; // 0020

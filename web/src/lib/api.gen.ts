@@ -7414,6 +7414,461 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/webhooks/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The domain events a webhook can receive (entity.verb) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookEvent'][];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The webhook endpoints */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Webhook'][];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Add a webhook endpoint; the answer holds its signing secret, shown this once
+     * @description Private, loopback and link-local addresses (also after DNS resolution) are refused unless the server runs with RAPPORT_WEBHOOK_ALLOW_PRIVATE=true. Signed per Standard Webhooks (standardwebhooks.com): headers webhook-id (the same on every attempt), webhook-timestamp (Unix seconds) and webhook-signature, `v1,` + base64 HMAC-SHA256 of `id.timestamp.body` keyed with the base64-decoded part of the whsec_ secret; during a rotation two signatures, space-separated. The body is `{"type","timestamp","data"}`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            url: string;
+            /**
+             * @description The events this endpoint receives; empty = all of them
+             * @default []
+             */
+            events?: components['schemas']['WebhookEventInput'][];
+            description?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookWithSecret'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One webhook endpoint */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Webhook'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** Delete an endpoint and its delivery log */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /**
+     * Change the URL, the events it receives, or turn it on or off
+     * @description Turned back on, it receives the events from then on, not those of the time it was off.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            url?: string;
+            /** @description The events this endpoint receives; empty = all of them */
+            events?: components['schemas']['WebhookEventInput'][];
+            description?: string | null;
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Webhook'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new signing secret (shown this once); the old one also signs for 24 hours */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookWithSecret'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/test': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a webhook.test message to the endpoint (signed, retried and logged like any event) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDelivery'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The delivery log, newest first; status=failed lists the dead letters
+     * @description A delivery is retried with exponential backoff for 24 hours, then failed (a dead letter). A 410 Gone answer fails it at once; three in a row turn the endpoint off.
+     */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'pending' | 'sending' | 'delivered' | 'failed';
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookDelivery'][];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/webhooks/{id}/deliveries/{deliveryId}/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a dead letter again (another 24 hours of retries) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+          deliveryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDelivery'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/occasions/settings': {
     parameters: {
       query?: never;
@@ -9654,6 +10109,10 @@ export interface components {
         | 'VOUCHER_EXPIRED'
         | 'VOUCHER_VOID'
         | 'VOUCHER_BALANCE_LOW'
+        | 'WEBHOOK_NOT_FOUND'
+        | 'WEBHOOK_URL_REFUSED'
+        | 'WEBHOOK_DELIVERY_NOT_FOUND'
+        | 'WEBHOOK_NOT_DEAD'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;
@@ -10983,6 +11442,96 @@ export interface components {
         why: string;
       }[];
     };
+    /** @enum {string} */
+    WebhookEventInput:
+      | 'customer.created'
+      | 'customer.updated'
+      | 'customer.merged'
+      | 'customer.deleted'
+      | 'customer.erased'
+      | 'customer.consent_granted'
+      | 'customer.consent_withdrawn'
+      | 'order.created'
+      | 'order.refunded'
+      | 'order.returned'
+      | 'call.received'
+      | 'call.made'
+      | 'call.missed'
+      | 'complaint.opened'
+      | 'complaint.responded'
+      | 'complaint.transferred'
+      | 'complaint.offered'
+      | 'complaint.resolved'
+      | 'complaint.closed'
+      | 'complaint.reopened'
+      | 'enquiry.created'
+      | 'enquiry.answered'
+      | 'message.queued'
+      | 'message.sent'
+      | 'message.bounced'
+      | 'message.failed'
+      | 'promise.created'
+      | 'promise.kept'
+      | 'promise.broken'
+      | 'promise.cancelled'
+      | 'campaign.created'
+      | 'campaign.sent'
+      | 'campaign.cancelled'
+      | 'survey.answered'
+      | 'nps.answered'
+      | 'review.recorded'
+      | 'event.created'
+      | 'event.updated'
+      | 'event.cancelled'
+      | 'event.checked_in';
+    WebhookInput: {
+      id: string;
+      url: string;
+      description: string | null;
+      events: components['schemas']['WebhookEventInput'][];
+      enabled: boolean;
+      /** @description Why Rapport turned it off (repeated 410 Gone), if it did */
+      disabledReason: string | null;
+      /** @description After a rotation the old secret also signs until then */
+      previousSecretValidUntil: string | null;
+      createdAt: string;
+      updatedAt: string;
+    };
+    WebhookWithSecretInput: {
+      id: string;
+      url: string;
+      description: string | null;
+      events: components['schemas']['WebhookEventInput'][];
+      enabled: boolean;
+      /** @description Why Rapport turned it off (repeated 410 Gone), if it did */
+      disabledReason: string | null;
+      /** @description After a rotation the old secret also signs until then */
+      previousSecretValidUntil: string | null;
+      createdAt: string;
+      updatedAt: string;
+      /** @description whsec_… — shown this once; store it where the receiver can read it */
+      secret: string;
+    };
+    WebhookDeliveryInput: {
+      id: string;
+      endpointId: string;
+      /** @description The webhook-id header: the same on every attempt */
+      eventId: string;
+      eventType: string;
+      /**
+       * @description 'failed' = a dead letter: given up on; it can be sent again
+       * @enum {string}
+       */
+      status: 'pending' | 'sending' | 'delivered' | 'failed';
+      attempts: number;
+      responseStatus: number | null;
+      durationMs: number | null;
+      error: string | null;
+      createdAt: string;
+      lastAttemptAt: string | null;
+      nextAttemptAt: string | null;
+      deliveredAt: string | null;
+    };
     PromiseInput: {
       id: string;
       customerId: string;
@@ -11479,6 +12028,10 @@ export interface components {
         | 'VOUCHER_EXPIRED'
         | 'VOUCHER_VOID'
         | 'VOUCHER_BALANCE_LOW'
+        | 'WEBHOOK_NOT_FOUND'
+        | 'WEBHOOK_URL_REFUSED'
+        | 'WEBHOOK_DELIVERY_NOT_FOUND'
+        | 'WEBHOOK_NOT_DEAD'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;
@@ -12807,6 +13360,96 @@ export interface components {
         lastContactAt: string | null;
         why: string;
       }[];
+    };
+    /** @enum {string} */
+    WebhookEvent:
+      | 'customer.created'
+      | 'customer.updated'
+      | 'customer.merged'
+      | 'customer.deleted'
+      | 'customer.erased'
+      | 'customer.consent_granted'
+      | 'customer.consent_withdrawn'
+      | 'order.created'
+      | 'order.refunded'
+      | 'order.returned'
+      | 'call.received'
+      | 'call.made'
+      | 'call.missed'
+      | 'complaint.opened'
+      | 'complaint.responded'
+      | 'complaint.transferred'
+      | 'complaint.offered'
+      | 'complaint.resolved'
+      | 'complaint.closed'
+      | 'complaint.reopened'
+      | 'enquiry.created'
+      | 'enquiry.answered'
+      | 'message.queued'
+      | 'message.sent'
+      | 'message.bounced'
+      | 'message.failed'
+      | 'promise.created'
+      | 'promise.kept'
+      | 'promise.broken'
+      | 'promise.cancelled'
+      | 'campaign.created'
+      | 'campaign.sent'
+      | 'campaign.cancelled'
+      | 'survey.answered'
+      | 'nps.answered'
+      | 'review.recorded'
+      | 'event.created'
+      | 'event.updated'
+      | 'event.cancelled'
+      | 'event.checked_in';
+    Webhook: {
+      id: string;
+      url: string;
+      description: string | null;
+      events: components['schemas']['WebhookEvent'][];
+      enabled: boolean;
+      /** @description Why Rapport turned it off (repeated 410 Gone), if it did */
+      disabledReason: string | null;
+      /** @description After a rotation the old secret also signs until then */
+      previousSecretValidUntil: string | null;
+      createdAt: string;
+      updatedAt: string;
+    };
+    WebhookWithSecret: {
+      id: string;
+      url: string;
+      description: string | null;
+      events: components['schemas']['WebhookEvent'][];
+      enabled: boolean;
+      /** @description Why Rapport turned it off (repeated 410 Gone), if it did */
+      disabledReason: string | null;
+      /** @description After a rotation the old secret also signs until then */
+      previousSecretValidUntil: string | null;
+      createdAt: string;
+      updatedAt: string;
+      /** @description whsec_… — shown this once; store it where the receiver can read it */
+      secret: string;
+    };
+    WebhookDelivery: {
+      id: string;
+      endpointId: string;
+      /** @description The webhook-id header: the same on every attempt */
+      eventId: string;
+      eventType: string;
+      /**
+       * @description 'failed' = a dead letter: given up on; it can be sent again
+       * @enum {string}
+       */
+      status: 'pending' | 'sending' | 'delivered' | 'failed';
+      attempts: number;
+      responseStatus: number | null;
+      durationMs: number | null;
+      error: string | null;
+      createdAt: string;
+      lastAttemptAt: string | null;
+      nextAttemptAt: string | null;
+      deliveredAt: string | null;
     };
     Promise: {
       id: string;

@@ -19,6 +19,7 @@ import * as m0018 from './0018_promises.ts';
 import * as m0020 from './0020_occasions_events.ts';
 import * as m0021 from './0021_scorecard.ts';
 import * as m0019 from './0019_loyalty.ts';
+import * as m0022 from './0022_webhooks.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0020_occasions_events': m0020,
   '0021_scorecard': m0021,
   '0019_loyalty': m0019,
+  '0022_webhooks': m0022,
 };
