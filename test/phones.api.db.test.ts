@@ -141,6 +141,30 @@ for (const dialect of DIALECTS) {
       expect((await calls()).filter((c) => c.from === '+2348031234567')).toHaveLength(1);
     });
 
+    it('Twilio Voice: 30 copies of one webhook at once (Twilio retrying) are one call, over real HTTP', async () => {
+      const path = `/hooks/twilio/${w.workspaceId}/voice`;
+      const params = incoming('CA-PARALLEL', '+2348031234567');
+      const body = new URLSearchParams(params).toString();
+      const signature = twilioSign(`${PUBLIC}${path}`, params);
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, () =>
+          fetch(`${base}${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+            body,
+          }),
+        ),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(30).fill(200));
+      expect((await calls()).filter((c) => c.source === 'twilio')).toHaveLength(2);
+      const timeline = (await api('GET', `/api/v1/customers/${customerId}/timeline?limit=100`)).json()
+        .items as {
+        kind: string;
+      }[];
+      // the first test's call and this one: two calls on the timeline, not 31
+      expect(timeline.filter((i) => i.kind === 'call')).toHaveLength(2);
+    });
+
     it('Twilio Voice: a tampered request is refused and logs nothing', async () => {
       const path = `/hooks/twilio/${w.workspaceId}/voice`;
       const params = incoming('CA002', '+2348031234567');
