@@ -53,6 +53,7 @@ import {
   createOutreach,
   registerOutreachRoutes,
   registerProviderHooks,
+  verifyTwilioSignature,
   registerPublicPages,
 } from './modules/outreach/index.ts';
 import { createSecretBox } from './platform/crypto/secrets.ts';
@@ -75,6 +76,12 @@ import {
 import { createProductService, createSaleService, registerProductRoutes } from './modules/products/index.ts';
 import { createScorecardService, registerScorecardRoutes } from './modules/scorecard/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
+import {
+  createPhoneService,
+  createPhoneSystems,
+  registerPhoneHooks,
+  registerPhoneRoutes,
+} from './modules/phones/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
 import { AppError } from './platform/errors.ts';
 import { createOccasionService, OCCASIONS_JOB, registerOccasionRoutes } from './modules/occasions/index.ts';
@@ -287,6 +294,16 @@ export function createServices(
     ...(opts.clock && { clock: opts.clock }),
   });
   customers.onMerge(promises.moveOnMerge);
+  // Phone systems (issue 19): Twilio Voice, 3CX and Asterisk/FreePBX pop the caller through the timeline's call path
+  const phoneService = createPhoneService({
+    db,
+    box: createSecretBox({ secretKey: config.secretKey, dataDir: config.dataDir ?? path.resolve('data') }),
+    recordCall: (ws, call, actor) => timeline.recordCall(ws, call, actor),
+    logCallBack: (ws, customerId, body, actor) =>
+      timeline.addInteraction(ws, customerId, { kind: 'call', direction: 'outbound', body }, actor),
+    ...(opts.clock && { clock: opts.clock }),
+  });
+  const phones = createPhoneSystems({ service: phoneService, customers, workspaces });
   const agenda = createAgendaService({
     db,
     workspaces,
@@ -295,6 +312,7 @@ export function createServices(
     enquiries: async (ws, ownerId) =>
       (await enquiries.listEnquiries(ws, { ownerId, state: 'waiting', limit: 200 })).items,
     notContacted: (ws) => nps.notContacted(ws),
+    missedCalls: (ws) => phoneService.openMissed(ws),
     stakes: (ws, ids) => analytics.stakes(ws, ids),
   });
   const calendar = createCalendarService({
@@ -365,6 +383,7 @@ export function createServices(
     promises,
     agenda,
     calendar,
+    phones,
     scorecard: createScorecardService({ db, ...(opts.clock && { clock: opts.clock }) }),
     // Domain events (the audit log seen through a catalogue) delivered as signed webhooks (issue 19)
     webhooks: createWebhookService({
@@ -460,6 +479,15 @@ export type RunningApp = {
   close: () => Promise<void>;
 };
 
+/** An API key sent as HTTP Basic (3CX's CRM templates): the password is the key (any user name). */
+function basicKey(header: string): string | undefined {
+  const b64 = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header)?.[1];
+  if (!b64) return undefined;
+  const plain = Buffer.from(b64, 'base64').toString('utf8');
+  const colon = plain.indexOf(':');
+  return colon >= 0 && plain.length > colon + 1 ? plain.slice(colon + 1) : undefined;
+}
+
 /** Compose the whole application: config → db → migrate → services → http. */
 export async function buildApp(
   config: Config,
@@ -499,7 +527,8 @@ export async function buildApp(
   /** The request's credential: a bearer API key, else the session cookie. */
   const credentialOf = (request: FastifyRequest) => {
     const header = request.headers.authorization;
-    if (header) return { kind: 'key' as const, secret: /^Bearer\s+(\S+)$/i.exec(header)?.[1] };
+    if (header)
+      return { kind: 'key' as const, secret: /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? basicKey(header) };
     return { kind: 'session' as const, secret: request.cookies[SESSION_COOKIE] };
   };
   const authenticate = async (request: FastifyRequest, opts: { fresh?: boolean } = {}) => {
@@ -546,6 +575,7 @@ export async function buildApp(
       registerOccasionRoutes(api, services);
       registerEventRoutes(api, services);
       registerLoyaltyRoutes(api, services);
+      registerPhoneRoutes(api, { phones: services.phones, publicUrl: () => config.publicUrl });
       registerEventStream(api, bus, {
         recheck: (request) => authenticate(request, { fresh: true }),
         onRevoked: (listener) => access.onRevoked(listener),
@@ -567,6 +597,12 @@ export async function buildApp(
         publicUrl: () => config.publicUrl ?? `http://${config.host}:${config.port}`,
         report: (ws, channel, r) => services.outreach.recordReport(ws, channel, r),
         inbound: (ws, m) => services.outreach.recordInbound(ws, m),
+      });
+      await registerPhoneHooks(a, {
+        phones: services.phones,
+        publicUrl: () => config.publicUrl,
+        verifyTwilio: verifyTwilioSignature,
+        shopName: async (ws) => (await services.workspaces.getWorkspaceCached(ws)).name,
       });
       if (opts.serveWeb !== false) await registerWebApp(a, WEB_DIST);
     },

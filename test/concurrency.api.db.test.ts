@@ -719,6 +719,60 @@ const CASES: Record<string, Case> = {
       return { url: `/api/v1/customers/${id}/occasions/${o.id}` };
     },
   },
+  // phone systems (issue 19)
+  'put /api/v1/phone/settings': {
+    kind: 'same',
+    setup: async () => ({ url: '/api/v1/phone/settings', body: { forwardTo: '+2348099999999' } }),
+    check: async (c) =>
+      expect((await c.call('GET', '/api/v1/phone/settings')).forwardTo).toBe('+2348099999999'),
+  },
+  'post /api/v1/phone/test-call': {
+    kind: 'each',
+    setup: async () => ({
+      url: '/api/v1/phone/test-call',
+      body: { system: 'asterisk', from: '+2348031110001' },
+    }),
+  },
+  'post /api/v1/phone/3cx/contacts': {
+    kind: 'each',
+    setup: async () => ({
+      url: '/api/v1/phone/3cx/contacts',
+      body: { number: '+2348031110002', firstName: 'New' },
+    }),
+    check: async (_c, results) =>
+      expect(new Set(results.map((r) => r.json().contact.id)).size).toBe(results.length),
+  },
+  'post /api/v1/phone/3cx/journal': {
+    kind: 'each',
+    setup: async () => ({
+      url: '/api/v1/phone/3cx/journal',
+      body: { number: '+2348031110003', callType: 'Inbound', direction: 'Inbound', duration: '00:00:10' },
+    }),
+  },
+  'post /api/v1/phone-calls/{id}/call-back': {
+    kind: 'once',
+    setup: async (c) => {
+      await customer(c, 'Caller', { phones: [{ number: '+2348031110004' }] });
+      const call = await c.db.phones.pbxEvent(c.ws.workspaceId, {
+        event: 'missed',
+        uniqueid: `sweep-${Math.random()}`,
+        caller: '+2348031110004',
+      });
+      return { url: `/api/v1/phone-calls/${call.id}/call-back`, body: { note: 'Rang back' } };
+    },
+  },
+  'post /api/v1/phone-calls/{id}/dismiss': {
+    kind: 'once',
+    setup: async (c) => {
+      await customer(c, 'Caller', { phones: [{ number: '+2348031110005' }] });
+      const call = await c.db.phones.pbxEvent(c.ws.workspaceId, {
+        event: 'missed',
+        uniqueid: `sweep-${Math.random()}`,
+        caller: '+2348031110005',
+      });
+      return { url: `/api/v1/phone-calls/${call.id}/dismiss` };
+    },
+  },
   'post /api/v1/events': {
     kind: 'each',
     setup: async () => ({ url: '/api/v1/events', body: { title: 'Tasting', startsAt: '2099-06-20T19:00' } }),

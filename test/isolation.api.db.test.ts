@@ -23,6 +23,7 @@ const VALID_BODIES: Record<string, object> = {
   'post /api/v1/complaints/{id}/follow-up': { outcome: 'unhappy' },
   'post /api/v1/enquiries/{id}/respond': { note: 'hijack' },
   'post /api/v1/enquiries/{id}/outcome': { outcome: 'won' },
+  'post /api/v1/phone-calls/{id}/call-back': { note: 'hijack' },
   'post /api/v1/enquiries/{id}/transfer': { toUserId: 'someone' },
   'put /api/v1/imports/mappings/{id}': { name: 'Hijack', columns: { Name: 'name' } },
   'patch /api/v1/products/{id}': { name: 'Hijack' },
@@ -229,6 +230,21 @@ for (const dialect of DIALECTS) {
             payload: { url: 'https://203.0.113.10/private', description: 'Private Person hook' },
           })
         ).json().id,
+        'phone-calls': (
+          await (async () => {
+            await t.app.inject({
+              method: 'POST',
+              url: '/api/v1/customers',
+              headers: a.auth,
+              payload: { name: 'Private Person', phones: [{ number: '+2348031119999' }] },
+            });
+            return t.services.phones.pbxEvent(a.workspaceId, {
+              event: 'missed',
+              uniqueid: 'isolation-1',
+              caller: '+2348031119999',
+            });
+          })()
+        ).id,
         'imports/mappings': (
           await t.app.inject({
             method: 'POST',

@@ -267,6 +267,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/settings/calendar',
           '/settings/occasions',
           '/settings/webhooks',
+          '/settings/phones',
           '/events',
           `/events/${eventId}`,
           '/messages',
@@ -355,7 +356,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   }
 
   it('checked every page at both widths', () => {
-    expect(pages.length).toBe(70);
+    expect(pages.length).toBe(72);
     if (SHOTS) expect(fs.readdirSync(SHOTS).length).toBeGreaterThan(0);
   });
 });

@@ -8,3 +8,4 @@ export type { CampaignService } from './campaigns.service.ts';
 export type { ChannelName, Purpose } from './channels/channel.ts';
 export { findPublicToken } from './public.service.ts';
 export { audienceSchema, type Audience } from './outreach.schema.ts';
+export { verifyTwilioSignature } from './channels/twilio.ts';

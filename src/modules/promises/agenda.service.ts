@@ -48,6 +48,12 @@ export type AgendaDeps = {
     days: number;
     items: { customerId: string; name: string; clv12m: number | null; why: string }[];
   }>;
+  /** Missed calls from known customers nobody has called back (phones), for the owner's agenda. */
+  missedCalls?: (
+    ws: string,
+  ) => Promise<
+    { id: string; customerId: string | null; customerName: string | null; from: string; startedAt: string }[]
+  >;
   /** Predicted value at stake per customer, minor units (analytics). */
   stakes: (ws: string, ids: string[]) => Promise<{ customer_id: string; value_at_stake: number }[]>;
 };
@@ -206,8 +212,23 @@ export function createAgendaService(deps: AgendaDeps) {
             actions: ['contacted', 'snooze'],
           });
 
-      // drifting valuable customers: the owner's list (nobody else's customers to call)
+      // drifting valuable customers and missed calls: the owner's list (customers have no account owner of their own)
       if (user.id === (await resolveOwner(db, ws, undefined, { ...ownerProbe, workspaceId: ws })).id) {
+        for (const m of (await deps.missedCalls?.(ws)) ?? [])
+          if (m.customerId)
+            items.push({
+              key: `missed-call:${m.id}`,
+              kind: 'missed_call',
+              title: `Call ${m.customerName ?? m.from} back`,
+              why: `They rang on ${dueLabel({ dueAt: m.startedAt, allDay: false, dueDate: null }, zone)} and nobody answered`,
+              customerId: m.customerId,
+              customerName: m.customerName ?? m.from,
+              dueAt: m.startedAt,
+              urgency: 1,
+              value: null,
+              ref: { kind: 'call', id: m.id },
+              actions: ['call_back', 'dismiss', 'snooze'],
+            });
         const nc = await deps.notContacted(ws);
         for (const c of nc.items.slice(0, 10))
           items.push({

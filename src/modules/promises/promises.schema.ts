@@ -119,6 +119,7 @@ export const agendaItemSchema = z
       'drifting',
       'birthday',
       'anniversary',
+      'missed_call',
     ]),
     title: z.string(),
     why: z.string(),
@@ -127,11 +128,11 @@ export const agendaItemSchema = z
     dueAt: z.string().nullable(),
     urgency: z.number().int().describe('0 overdue or breached, 1 due today, 2 today, 3 when you can'),
     value: z.number().nullable().describe("The customer's value, minor units, when known"),
-    ref: z.object({ kind: z.enum(['promise', 'complaint', 'enquiry', 'customer']), id: z.string() }),
+    ref: z.object({ kind: z.enum(['promise', 'complaint', 'enquiry', 'customer', 'call']), id: z.string() }),
     actions: z
-      .array(z.enum(['keep', 'late_notice', 'answer', 'open', 'contacted', 'snooze']))
+      .array(z.enum(['keep', 'late_notice', 'answer', 'open', 'contacted', 'snooze', 'call_back', 'dismiss']))
       .describe(
-        'keep: POST /promises/{id}/keep; late_notice: POST /promises/{id}/late-notice; answer: POST /enquiries/{id}/respond; contacted: log a touch on the timeline; snooze: POST /agenda/snoozes',
+        'keep: POST /promises/{id}/keep; late_notice: POST /promises/{id}/late-notice; answer: POST /enquiries/{id}/respond; contacted: log a touch on the timeline; snooze: POST /agenda/snoozes; call_back: POST /phone-calls/{id}/call-back; dismiss: POST /phone-calls/{id}/dismiss',
       ),
   })
   .meta({ id: 'AgendaItem' });

@@ -702,6 +702,35 @@ export type WebhookDeliveryTable = {
   delivered_at: string | null;
 };
 
+/** Phone systems of a workspace (0023): Twilio Voice credentials and the PBX URL secret, sealed. */
+export type PhoneSettingsTable = {
+  workspace_id: string;
+  twilio_config: string | null;
+  forward_to: string | null;
+  pbx_secret: string;
+  updated_at: string;
+};
+
+/** A call a phone system told us about (0023), keyed by its own call id per source. */
+export type PhoneCallTable = {
+  workspace_id: string;
+  id: string;
+  source: string;
+  external_id: string;
+  interaction_id: string | null;
+  customer_id: string | null;
+  from_number: string;
+  to_number: string | null;
+  direction: 'inbound' | 'outbound';
+  status: 'ringing' | 'answered' | 'missed';
+  duration_s: number | null;
+  started_at: string;
+  ended_at: string | null;
+  follow_up: 'open' | 'called_back' | 'dismissed' | null;
+  follow_up_at: string | null;
+  follow_up_by: string | null;
+};
+
 /** The owner's target for a scorecard figure (0021). */
 export type ScorecardTargetTable = {
   workspace_id: string;
@@ -884,6 +913,8 @@ export type Database = {
   scorecard_targets: ScorecardTargetTable; // 0021
   webhook_endpoints: WebhookEndpointTable; // 0022
   webhook_deliveries: WebhookDeliveryTable; // 0022
+  phone_settings: PhoneSettingsTable; // 0023
+  phone_calls: PhoneCallTable; // 0023
   occasion_settings: OccasionSettingsTable; // 0020
   customer_occasions: CustomerOccasionTable; // 0020
   events: EventTable; // 0020

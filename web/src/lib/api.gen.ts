@@ -9694,6 +9694,486 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/phone/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Phone systems: the URLs to give Twilio, 3CX and Asterisk/FreePBX (the Twilio token is never shown) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PhoneSettings'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Set Twilio Voice credentials (stored sealed) and the number calls are forwarded to */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Twilio Voice credentials (null: remove); the auth token is never answered */
+            twilio?: {
+              accountSid: string;
+              authToken: string;
+            } | null;
+            /** @description The shop's phone: Twilio calls are forwarded here (null: say a message and hang up) */
+            forwardTo?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PhoneSettings'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/phone/calls': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Recent calls from the phone systems, newest first: duration, missed, call-back */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['PhoneCall'][];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/phone/test-call': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Send a test call down a system's own path (logged, and the card pops on every screen) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description Which path to drive
+             * @enum {string}
+             */
+            system: 'twilio' | '3cx' | 'asterisk';
+            /** @description The caller's number (e.g. one of your customers') */
+            from: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PhoneCall'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/phone/3cx/template': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 3CX's CRM integration template for this workspace (XML; upload it in 3CX → Settings → CRM Integration) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/phone/3cx/contacts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** 3CX contact lookup by number (an inbound call also pops the card); {} when nobody has it */
+    get: {
+      parameters: {
+        query: {
+          number: string;
+          /** @description 3CX [CallDirection] */
+          direction?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ThreeCxContact'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** 3CX contact creation for an unknown number */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            number: string;
+            firstName?: string;
+            lastName?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ThreeCxContact'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/phone/3cx/journal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** 3CX call journaling: the call with its duration and direction; a missed call waits for a call-back */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            number: string;
+            /** @description 3CX [CallType]: Inbound, Outbound, Missed, Notanswered */
+            callType: string;
+            /** @description 3CX [CallDirection]: Inbound or Outbound */
+            direction?: string;
+            /** @description 3CX [Duration], hh:mm:ss */
+            duration?: string;
+            entityId?: string;
+            agent?: string;
+            dateTime?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PhoneCall'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/phone-calls/{id}/call-back': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A missed call was called back: logged on the timeline, gone from the agenda (409 the second time) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description What was said on the call-back */
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PhoneCall'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/phone-calls/{id}/dismiss': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A missed call needs no call-back: gone from the agenda (409 the second time) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PhoneCall'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/imports/preview': {
     parameters: {
       query?: never;
@@ -9999,6 +10479,7 @@ export interface components {
         | 'CALL_NO_TO'
         | 'CALL_NOT_FOUND'
         | 'CALL_ALREADY_CLAIMED'
+        | 'CALL_FOLLOW_UP_DONE'
         | 'INTERACTION_EMPTY'
         | 'INTERACTION_NOT_FOUND'
         | 'INTERACTION_NOT_EDITABLE'
@@ -11617,7 +12098,8 @@ export interface components {
         | 'enquiry_waiting'
         | 'drifting'
         | 'birthday'
-        | 'anniversary';
+        | 'anniversary'
+        | 'missed_call';
       title: string;
       why: string;
       customerId: string;
@@ -11629,11 +12111,13 @@ export interface components {
       value: number | null;
       ref: {
         /** @enum {string} */
-        kind: 'promise' | 'complaint' | 'enquiry' | 'customer';
+        kind: 'promise' | 'complaint' | 'enquiry' | 'customer' | 'call';
         id: string;
       };
-      /** @description keep: POST /promises/{id}/keep; late_notice: POST /promises/{id}/late-notice; answer: POST /enquiries/{id}/respond; contacted: log a touch on the timeline; snooze: POST /agenda/snoozes */
-      actions: ('keep' | 'late_notice' | 'answer' | 'open' | 'contacted' | 'snooze')[];
+      /** @description keep: POST /promises/{id}/keep; late_notice: POST /promises/{id}/late-notice; answer: POST /enquiries/{id}/respond; contacted: log a touch on the timeline; snooze: POST /agenda/snoozes; call_back: POST /phone-calls/{id}/call-back; dismiss: POST /phone-calls/{id}/dismiss */
+      actions: (
+        'keep' | 'late_notice' | 'answer' | 'open' | 'contacted' | 'snooze' | 'call_back' | 'dismiss'
+      )[];
     };
     AgendaInput: {
       userId: string;
@@ -11761,6 +12245,53 @@ export interface components {
     ScorecardTargetsInput: {
       targets: {
         [key: string]: number;
+      };
+    };
+    PhoneSettingsInput: {
+      twilio: {
+        accountSid: string;
+      } | null;
+      forwardTo: string | null;
+      urls: {
+        /** @description Twilio number → Voice → "A call comes in" (HTTP POST) */
+        twilioVoice: string;
+        /** @description Twilio number → Voice → "Call status changes" (HTTP POST) */
+        twilioStatus: string;
+        /** @description CallerID Superfecta / Lookup Sources: the number goes in [NUMBER] */
+        asteriskLookup: string;
+        /** @description POST start/end/missed call events (JSON or form) */
+        asteriskEvents: string;
+        /** @description Download, then upload in 3CX → Settings → CRM Integration */
+        threecxTemplate: string;
+      };
+    };
+    PhoneCallInput: {
+      id: string;
+      source: string;
+      from: string;
+      to: string | null;
+      /** @enum {string} */
+      direction: 'inbound' | 'outbound';
+      /** @enum {string} */
+      status: 'ringing' | 'answered' | 'missed';
+      durationSeconds: number | null;
+      startedAt: string;
+      endedAt: string | null;
+      customerId: string | null;
+      customerName: string | null;
+      interactionId: string | null;
+      followUp: ('open' | 'called_back' | 'dismissed') | null;
+    };
+    ThreeCxContactInput: {
+      /** @description Absent: nobody has this number */
+      contact?: {
+        id: string;
+        firstName: string;
+        lastName: string;
+        name: string;
+        email: string;
+        phone: string;
+        url: string;
       };
     };
     OccasionSettingsInput: {
@@ -11918,6 +12449,7 @@ export interface components {
         | 'CALL_NO_TO'
         | 'CALL_NOT_FOUND'
         | 'CALL_ALREADY_CLAIMED'
+        | 'CALL_FOLLOW_UP_DONE'
         | 'INTERACTION_EMPTY'
         | 'INTERACTION_NOT_FOUND'
         | 'INTERACTION_NOT_EDITABLE'
@@ -13536,7 +14068,8 @@ export interface components {
         | 'enquiry_waiting'
         | 'drifting'
         | 'birthday'
-        | 'anniversary';
+        | 'anniversary'
+        | 'missed_call';
       title: string;
       why: string;
       customerId: string;
@@ -13548,11 +14081,13 @@ export interface components {
       value: number | null;
       ref: {
         /** @enum {string} */
-        kind: 'promise' | 'complaint' | 'enquiry' | 'customer';
+        kind: 'promise' | 'complaint' | 'enquiry' | 'customer' | 'call';
         id: string;
       };
-      /** @description keep: POST /promises/{id}/keep; late_notice: POST /promises/{id}/late-notice; answer: POST /enquiries/{id}/respond; contacted: log a touch on the timeline; snooze: POST /agenda/snoozes */
-      actions: ('keep' | 'late_notice' | 'answer' | 'open' | 'contacted' | 'snooze')[];
+      /** @description keep: POST /promises/{id}/keep; late_notice: POST /promises/{id}/late-notice; answer: POST /enquiries/{id}/respond; contacted: log a touch on the timeline; snooze: POST /agenda/snoozes; call_back: POST /phone-calls/{id}/call-back; dismiss: POST /phone-calls/{id}/dismiss */
+      actions: (
+        'keep' | 'late_notice' | 'answer' | 'open' | 'contacted' | 'snooze' | 'call_back' | 'dismiss'
+      )[];
     };
     Agenda: {
       userId: string;
@@ -13680,6 +14215,53 @@ export interface components {
     ScorecardTargets: {
       targets: {
         [key: string]: number;
+      };
+    };
+    PhoneSettings: {
+      twilio: {
+        accountSid: string;
+      } | null;
+      forwardTo: string | null;
+      urls: {
+        /** @description Twilio number → Voice → "A call comes in" (HTTP POST) */
+        twilioVoice: string;
+        /** @description Twilio number → Voice → "Call status changes" (HTTP POST) */
+        twilioStatus: string;
+        /** @description CallerID Superfecta / Lookup Sources: the number goes in [NUMBER] */
+        asteriskLookup: string;
+        /** @description POST start/end/missed call events (JSON or form) */
+        asteriskEvents: string;
+        /** @description Download, then upload in 3CX → Settings → CRM Integration */
+        threecxTemplate: string;
+      };
+    };
+    PhoneCall: {
+      id: string;
+      source: string;
+      from: string;
+      to: string | null;
+      /** @enum {string} */
+      direction: 'inbound' | 'outbound';
+      /** @enum {string} */
+      status: 'ringing' | 'answered' | 'missed';
+      durationSeconds: number | null;
+      startedAt: string;
+      endedAt: string | null;
+      customerId: string | null;
+      customerName: string | null;
+      interactionId: string | null;
+      followUp: ('open' | 'called_back' | 'dismissed') | null;
+    };
+    ThreeCxContact: {
+      /** @description Absent: nobody has this number */
+      contact?: {
+        id: string;
+        firstName: string;
+        lastName: string;
+        name: string;
+        email: string;
+        phone: string;
+        url: string;
       };
     };
     OccasionSettings: {

@@ -20,6 +20,7 @@ import * as m0020 from './0020_occasions_events.ts';
 import * as m0021 from './0021_scorecard.ts';
 import * as m0019 from './0019_loyalty.ts';
 import * as m0022 from './0022_webhooks.ts';
+import * as m0023 from './0023_phone_systems.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0021_scorecard': m0021,
   '0019_loyalty': m0019,
   '0022_webhooks': m0022,
+  '0023_phone_systems': m0023,
 };

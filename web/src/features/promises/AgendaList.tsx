@@ -18,6 +18,7 @@ import { Link } from 'react-router';
 import { api, errorMessage } from '../../lib/api.ts';
 import { money } from '../../lib/format.ts';
 import { enquiriesApi, enquiryKeys } from '../enquiries/api.ts';
+import { phonesApi } from '../phones/api.ts';
 import { QueryError } from '../shell/RouteError.tsx';
 import { promiseKeys, promisesApi, useAgenda, type Agenda, type AgendaItem } from './api.ts';
 import '../outreach/outreach.css';
@@ -27,6 +28,7 @@ const LINK: Record<AgendaItem['ref']['kind'], (id: string) => string> = {
   complaint: (id) => `/complaints/${id}`,
   enquiry: () => '/enquiries',
   customer: (id) => `/customers/${id}`,
+  call: () => '',
 };
 const URGENCY = [
   { label: 'Late', color: 'red' },
@@ -91,7 +93,9 @@ function AgendaRow({ item, agenda }: { item: AgendaItem; agenda: Agenda }) {
   const refresh = () => void qc.invalidateQueries({ queryKey: promiseKeys.all });
   const tomorrow = () => DateTime.now().setZone(agenda.timezone).plus({ days: 1 }).toISODate() as string;
   const act = useMutation({
-    mutationFn: async (what: 'keep' | 'late_notice' | 'contacted') => {
+    mutationFn: async (what: 'keep' | 'late_notice' | 'contacted' | 'call_back' | 'dismiss') => {
+      if (what === 'call_back') return void (await phonesApi.callBack(item.ref.id));
+      if (what === 'dismiss') return void (await phonesApi.dismiss(item.ref.id));
       if (what === 'keep') return void (await promisesApi.keep(item.ref.id));
       if (what === 'late_notice') return void (await promisesApi.lateNotice(item.ref.id));
       const birthday = item.kind === 'birthday' || item.kind === 'anniversary';
@@ -156,6 +160,16 @@ function AgendaRow({ item, agenda }: { item: AgendaItem; agenda: Agenda }) {
           {item.actions.includes('contacted') && (
             <Button size="xs" onClick={() => act.mutate('contacted')} loading={act.isPending}>
               {item.kind === 'drifting' ? 'Got in touch' : 'Done'}
+            </Button>
+          )}
+          {item.actions.includes('call_back') && (
+            <Button size="xs" onClick={() => act.mutate('call_back')} loading={act.isPending}>
+              Called back
+            </Button>
+          )}
+          {item.actions.includes('dismiss') && (
+            <Button size="xs" variant="light" onClick={() => act.mutate('dismiss')}>
+              No need
             </Button>
           )}
           {item.actions.includes('answer') && (

@@ -10,6 +10,7 @@ import { CalendarSettings } from '../promises/CalendarSettings.tsx';
 import { OccasionSettingsPanel } from '../occasions/OccasionSettings.tsx';
 import { WorkspaceSettings } from './WorkspaceSettings.tsx';
 import { WebhooksSettings } from '../webhooks/WebhooksSettings.tsx';
+import { PhoneSystemsSettings } from '../phones/PhoneSettings.tsx';
 
 const TABS = [
   'workspace',
@@ -22,6 +23,7 @@ const TABS = [
   'calendar',
   'occasions',
   'webhooks',
+  'phones',
 ] as const;
 
 /** Settings (loaded on demand): the workspace, its products, users, API keys, the complaint SLA settings and messages. */
@@ -50,6 +52,7 @@ export default function SettingsPage() {
           <Tabs.Tab value="calendar">Calendar</Tabs.Tab>
           <Tabs.Tab value="occasions">Occasions</Tabs.Tab>
           <Tabs.Tab value="webhooks">Webhooks</Tabs.Tab>
+          <Tabs.Tab value="phones">Phone systems</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="workspace" pt="md">
           <WorkspaceSettings />
@@ -80,6 +83,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="webhooks" pt="md">
           <WebhooksSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="phones" pt="md">
+          <PhoneSystemsSettings />
         </Tabs.Panel>
       </Tabs>
     </Stack>
