@@ -66,6 +66,7 @@ import {
 } from './modules/promises/index.ts';
 import { createProductService, createSaleService, registerProductRoutes } from './modules/products/index.ts';
 import { createScorecardService, registerScorecardRoutes } from './modules/scorecard/index.ts';
+import { createPrivacyService, registerPrivacyRoutes } from './modules/privacy/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
 import { AppError } from './platform/errors.ts';
@@ -323,6 +324,7 @@ export function createServices(
     agenda,
     calendar,
     scorecard: createScorecardService({ db, ...(opts.clock && { clock: opts.clock }) }),
+    privacy: createPrivacyService({ db, workspaces, onOrdersChanged: (ws) => analytics.ordersChanged(ws) }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -484,6 +486,7 @@ export async function buildApp(
       registerRetentionRoutes(api, services);
       registerPromiseRoutes(api, services);
       registerScorecardRoutes(api, services);
+      registerPrivacyRoutes(api, services);
       registerOccasionRoutes(api, services);
       registerEventRoutes(api, services);
       registerEventStream(api, bus, {

@@ -205,6 +205,24 @@ const CASES: Record<string, Case> = {
     refuse: 404,
     setup: async (c) => ({ url: `/api/v1/customers/${await customer(c)}` }),
   },
+  'post /api/v1/customers/{id}/erase': {
+    kind: 'once',
+    refuse: 404,
+    setup: async (c) => ({
+      url: `/api/v1/customers/${await customer(c, 'Erin Ase', { phones: [{ number: '0803 555 0999' }] })}/erase`,
+      body: { reason: 'Asked to be forgotten' },
+    }),
+    check: async (c, results, req) => {
+      const id = req.url.split('/')[4];
+      const headers = c.ws.auth;
+      const gone = await c.t.app.inject({ method: 'GET', url: `/api/v1/customers/${id}`, headers });
+      expect(gone.statusCode).toBe(404);
+      // the phone is remembered: a new customer with it is refused, with the reason
+      const payload = { name: 'X', phones: [{ number: '0803 555 0999' }] };
+      const again = await c.t.app.inject({ method: 'POST', url: '/api/v1/customers', headers, payload });
+      expect(again.json().code).toBe('CUSTOMER_ERASED');
+    },
+  },
   'post /api/v1/customers/{id}/merge': {
     kind: 'once',
     refuse: 404,

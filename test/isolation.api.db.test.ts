@@ -45,6 +45,8 @@ const VALID_BODIES: Record<string, object> = {
   'patch /api/v1/events/{id}': { title: 'Hijack' },
   'post /api/v1/events/{id}/invite': { audience: { kind: 'all' } },
   'post /api/v1/events/{id}/checkin': { invitationId: 'someone' },
+  // privacy (issue 19)
+  'post /api/v1/customers/{id}/erase': { reason: 'hijack' },
 };
 
 for (const dialect of DIALECTS) {

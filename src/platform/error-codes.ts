@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'API_KEY_NOT_FOUND',
   // customers, duplicates and merges
   'CUSTOMER_NOT_FOUND',
+  'CUSTOMER_ERASED',
   'BUSINESS_NOT_FOUND',
   'BUSINESS_IN_BUSINESS',
   'BUSINESS_HAS_PEOPLE',

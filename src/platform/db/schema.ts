@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * The one Database type. The same schema on SQLite and PostgreSQL: ids and instants are text
  * (UUIDv7, ISO-8601 UTC), calendar dates are 'YYYY-MM-DD' or '--MM-DD' text, booleans are 0/1 integers,
@@ -168,6 +170,7 @@ export type OrderTable = {
   payment_method: string | null;
   created_at: string;
   updated_at: string;
+  customer_erased: ColumnType<number, number | undefined, number>; // 0024: 1 when the customer was erased (customer_id NULL, amounts kept)
 };
 
 /** The shop's products (0015): what the counter sells, price and cost in minor units of the workspace currency. */
@@ -728,6 +731,23 @@ export type EventInvitationTable = {
   created_at: string;
 };
 
+export type ErasureTable = {
+  workspace_id: string;
+  customer_id: string; // the erased customer's old id (random; no personal data)
+  reason: string;
+  erased_by: string;
+  erased_at: string;
+  counts: string; // JSON: rows removed or anonymised per table
+};
+
+export type ErasedIdentityTable = {
+  workspace_id: string;
+  kind: 'phone' | 'email';
+  hash: string;
+  customer_id: string;
+  erased_at: string;
+};
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -778,4 +798,6 @@ export type Database = {
   customer_occasions: CustomerOccasionTable; // 0020
   events: EventTable; // 0020
   event_invitations: EventInvitationTable; // 0020
+  erasures: ErasureTable; // 0024
+  erased_identities: ErasedIdentityTable; // 0024
 };

@@ -756,6 +756,8 @@ export interface paths {
               /** Format: date-time */
               at?: string;
             };
+            /** @description Add the customer even though a phone or email belonged to an erased customer (they came back and asked to be a customer again) */
+            recreateErased?: boolean;
           };
         };
       };
@@ -7660,6 +7662,106 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/customers/{id}/data-export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Everything held on one customer (subject access): JSON as an attachment, or a readable page with format=html */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'json' | 'html';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/{id}/erase': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Erase a customer (owner/admin): personal data removed everywhere, orders kept without them, phones and emails remembered as hashes */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Erasure'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/occasions/settings': {
     parameters: {
       query?: never;
@@ -8453,6 +8555,7 @@ export interface components {
         | 'OWNER_NOT_FOUND'
         | 'API_KEY_NOT_FOUND'
         | 'CUSTOMER_NOT_FOUND'
+        | 'CUSTOMER_ERASED'
         | 'BUSINESS_NOT_FOUND'
         | 'BUSINESS_IN_BUSINESS'
         | 'BUSINESS_HAS_PEOPLE'
@@ -8752,6 +8855,8 @@ export interface components {
       e164: string | null;
       /** @description null: an unknown number */
       customer: components['schemas']['CallerCardInput'] | null;
+      /** @description Why an unknown number is not new: it belonged to a customer erased at their request */
+      erased: string | null;
     };
     CustomerPredictionInput: {
       customerId: string;
@@ -10126,6 +10231,14 @@ export interface components {
         [key: string]: number;
       };
     };
+    ErasureInput: {
+      customerId: string;
+      erasedAt: string;
+      /** @description Rows removed or anonymised, by table */
+      counts: {
+        [key: string]: number;
+      };
+    };
     OccasionSettingsInput: {
       birthday: {
         /** @description Greet customers on this occasion */
@@ -10270,6 +10383,7 @@ export interface components {
         | 'OWNER_NOT_FOUND'
         | 'API_KEY_NOT_FOUND'
         | 'CUSTOMER_NOT_FOUND'
+        | 'CUSTOMER_ERASED'
         | 'BUSINESS_NOT_FOUND'
         | 'BUSINESS_IN_BUSINESS'
         | 'BUSINESS_HAS_PEOPLE'
@@ -10569,6 +10683,8 @@ export interface components {
       e164: string | null;
       /** @description null: an unknown number */
       customer: components['schemas']['CallerCard'] | null;
+      /** @description Why an unknown number is not new: it belonged to a customer erased at their request */
+      erased: string | null;
     };
     CustomerPrediction: {
       customerId: string;
@@ -11940,6 +12056,14 @@ export interface components {
     };
     ScorecardTargets: {
       targets: {
+        [key: string]: number;
+      };
+    };
+    Erasure: {
+      customerId: string;
+      erasedAt: string;
+      /** @description Rows removed or anonymised, by table */
+      counts: {
         [key: string]: number;
       };
     };
