@@ -8,7 +8,13 @@ import { createMemoryBus, createPostgresBus, type EventBus } from './platform/ev
 import { registerEventStream } from './platform/events/sse.ts';
 import { buildServer } from './platform/http/server.ts';
 import { registerWebApp } from './platform/http/web.ts';
-import { createAccessService, registerAccessRoutes, SESSION_COOKIE } from './modules/access/index.ts';
+import {
+  createAccessService,
+  createAccountService,
+  registerAccessRoutes,
+  registerAccountRoutes,
+  SESSION_COOKIE,
+} from './modules/access/index.ts';
 import {
   createAnalyticsService,
   predictionOnCard,
@@ -302,6 +308,7 @@ export function createServices(
     rsvp,
     workspaces,
     access,
+    account: createAccountService({ db, onRevoked: () => access.notifyRevoked() }),
     customers,
     timeline,
     orders,
@@ -487,6 +494,7 @@ export async function buildApp(
       registerPromiseRoutes(api, services);
       registerScorecardRoutes(api, services);
       registerPrivacyRoutes(api, services);
+      registerAccountRoutes(api, services);
       registerOccasionRoutes(api, services);
       registerEventRoutes(api, services);
       registerEventStream(api, bus, {

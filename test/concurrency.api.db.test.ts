@@ -886,6 +886,10 @@ const CASES: Record<string, Case> = {
 /** Routes whose parallel behaviour another part of issue #11 owns, with where it is tested. */
 const TESTED_ELSEWHERE: Record<string, string> = {
   'post /api/v1/imports': 'concurrent imports of the same file: #11 "faults" (imports tests)',
+  // a signed-in user's own account (session cookies, not API keys): 50 parallel requests in test/account.api.db.test.ts
+  'post /api/v1/auth/password': 'account.api.db.test.ts: 50 parallel changes, one wins',
+  'post /api/v1/auth/sessions/revoke-others': 'account.api.db.test.ts: 50 parallel, all 2xx',
+  'delete /api/v1/auth/sessions/{sessionId}': 'account.api.db.test.ts: 50 parallel, one 204, the rest 404',
 };
 
 /** Both directions of one merge at once: one wins, the other is a clean 404, never a deadlock 500. */

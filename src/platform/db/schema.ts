@@ -32,6 +32,9 @@ export type SessionTable = {
   user_id: string;
   created_at: string;
   expires_at: string;
+  user_agent: ColumnType<string | null, string | null | undefined, string | null>; // 0024
+  ip: ColumnType<string | null, string | null | undefined, string | null>; // 0024
+  last_seen_at: ColumnType<string | null, string | null | undefined, string | null>; // 0024
 };
 
 /** Sign-in attempts of one account (email) in the current window, and its lockout (migration 0013). */

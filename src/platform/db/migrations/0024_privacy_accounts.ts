@@ -7,7 +7,8 @@ import type { Kysely } from 'kysely';
  * about the person; the primary key makes an erasure happen once). `erased_identities`: the hashed phone numbers
  * and emails of erased customers, so an import row, a call or an API create with one of them is noticed instead
  * of silently bringing the person back. `orders.customer_erased`: an order kept for the books after its customer
- * was erased (customer_id NULL, amounts untouched).
+ * was erased (customer_id NULL, amounts untouched). `sessions.user_agent/ip/last_seen_at`: sessions listed and
+ * revocable by their user.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -33,9 +34,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .alterTable('orders')
     .addColumn('customer_erased', 'integer', (c) => c.notNull().defaultTo(0))
     .execute();
+  // sessions listed and revocable (Settings → Account): the device and address they were opened from
+  for (const col of ['user_agent', 'ip', 'last_seen_at'])
+    await db.schema.alterTable('sessions').addColumn(col, 'text').execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  for (const col of ['user_agent', 'ip', 'last_seen_at'])
+    await db.schema.alterTable('sessions').dropColumn(col).execute();
   await db.schema.alterTable('orders').dropColumn('customer_erased').execute();
   await db.schema.dropTable('erased_identities').execute();
   await db.schema.dropTable('erasures').execute();
