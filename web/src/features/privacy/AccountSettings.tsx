@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Group,
-  Paper,
-  PasswordInput,
-  Stack,
-  Table,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Alert, Badge, Button, Group, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../lib/api.ts';
@@ -114,26 +102,11 @@ function SessionsPanel() {
       {(revoke.isError || others.isError) && (
         <Alert color="red">{errorMessage(revoke.error ?? others.error)}</Alert>
       )}
-      <Table.ScrollContainer minWidth={480}>
-        <Table>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Device</Table.Th>
-              <Table.Th>Address</Table.Th>
-              <Table.Th>Signed in</Table.Th>
-              <Table.Th>Last seen</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((s) => (
-              <SessionRow key={s.id} s={s} onRevoke={() => revoke.mutate(s.id)} />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <Stack gap={0} component="ul" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+        {items.map((s) => (
+          <SessionRow key={s.id} s={s} onRevoke={() => revoke.mutate(s.id)} />
+        ))}
+      </Stack>
       {sessions.isSuccess && items.length === 0 && (
         <Text c="dimmed" size="sm">
           Signed in with an API key: there are no sessions to show.
@@ -145,32 +118,39 @@ function SessionsPanel() {
 
 function SessionRow({ s, onRevoke }: { s: AccountSession; onRevoke: () => void }) {
   return (
-    <Table.Tr>
-      <Table.Td style={{ maxWidth: 280, overflowWrap: 'anywhere' }}>
-        {deviceOf(s.userAgent)}{' '}
-        {s.current && (
-          <Badge size="xs" variant="light">
-            This device
-          </Badge>
-        )}
-      </Table.Td>
-      <Table.Td>{s.ip ?? '—'}</Table.Td>
-      <Table.Td>{timeAgo(s.createdAt)}</Table.Td>
-      <Table.Td>{s.lastSeenAt ? timeAgo(s.lastSeenAt) : '—'}</Table.Td>
-      <Table.Td>
-        {!s.current && (
-          <Button
-            size="xs"
-            variant="subtle"
-            color="red"
-            onClick={onRevoke}
-            aria-label={`Sign out ${deviceOf(s.userAgent)}`}
-          >
-            Sign out
-          </Button>
-        )}
-      </Table.Td>
-    </Table.Tr>
+    <Group
+      component="li"
+      justify="space-between"
+      wrap="nowrap"
+      py="xs"
+      style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}
+    >
+      <div style={{ minWidth: 0 }}>
+        <Text size="sm" fw={500} style={{ overflowWrap: 'anywhere' }}>
+          {deviceOf(s.userAgent)}{' '}
+          {s.current && (
+            <Badge size="xs" variant="light">
+              This device
+            </Badge>
+          )}
+        </Text>
+        <Text size="xs" c="dimmed">
+          {s.ip ?? 'Unknown address'} · signed in {timeAgo(s.createdAt)}
+          {s.lastSeenAt ? ` · last seen ${timeAgo(s.lastSeenAt)}` : ''}
+        </Text>
+      </div>
+      {!s.current && (
+        <Button
+          size="xs"
+          variant="subtle"
+          color="red"
+          onClick={onRevoke}
+          aria-label={`Sign out ${deviceOf(s.userAgent)}`}
+        >
+          Sign out
+        </Button>
+      )}
+    </Group>
   );
 }
 

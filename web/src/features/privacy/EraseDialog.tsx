@@ -20,7 +20,13 @@ export function EraseDialog({ id, name, onClose }: { id: string; name: string; o
   });
   const matches = typed.trim() === name.trim();
   return (
-    <Modal opened onClose={onClose} title={`Erase ${name}?`} size="lg">
+    <Modal
+      opened
+      onClose={onClose}
+      title={`Erase ${name}?`}
+      size="lg"
+      closeButtonProps={{ 'aria-label': 'Close without erasing' }}
+    >
       <Stack gap="sm">
         <Text size="sm">This cannot be undone. Download their data first if they asked for a copy.</Text>
         <div>
