@@ -57,10 +57,12 @@ function PasswordPanel() {
           {change.isError && <Alert color="red">{errorMessage(change.error)}</Alert>}
           {change.isSuccess && (
             <Alert color="green">
-              Password changed.{' '}
+              Password changed.
               {change.data.sessionsEnded === 1
-                ? 'You were signed out on 1 other device.'
-                : `You were signed out on ${change.data.sessionsEnded} other devices.`}
+                ? ' You were signed out on 1 other device.'
+                : change.data.sessionsEnded > 1
+                  ? ` You were signed out on ${change.data.sessionsEnded} other devices.`
+                  : ''}
             </Alert>
           )}
           <Group>
