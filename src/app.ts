@@ -8,7 +8,13 @@ import { createMemoryBus, createPostgresBus, type EventBus } from './platform/ev
 import { registerEventStream } from './platform/events/sse.ts';
 import { buildServer } from './platform/http/server.ts';
 import { registerWebApp } from './platform/http/web.ts';
-import { createAccessService, registerAccessRoutes, SESSION_COOKIE } from './modules/access/index.ts';
+import {
+  createAccessService,
+  createAccountService,
+  registerAccessRoutes,
+  registerAccountRoutes,
+  SESSION_COOKIE,
+} from './modules/access/index.ts';
 import {
   createAnalyticsService,
   predictionOnCard,
@@ -75,6 +81,7 @@ import {
 } from './modules/promises/index.ts';
 import { createProductService, createSaleService, registerProductRoutes } from './modules/products/index.ts';
 import { createScorecardService, registerScorecardRoutes } from './modules/scorecard/index.ts';
+import { createPrivacyService, registerPrivacyRoutes } from './modules/privacy/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import {
   createPhoneService,
@@ -359,6 +366,7 @@ export function createServices(
     rsvp,
     workspaces,
     access,
+    account: createAccountService({ db, onRevoked: () => access.notifyRevoked() }),
     customers,
     timeline,
     orders,
@@ -392,6 +400,7 @@ export function createServices(
       allowPrivate: config.webhookAllowPrivate ?? false,
       ...(opts.clock && { clock: opts.clock }),
     }),
+    privacy: createPrivacyService({ db, workspaces, onOrdersChanged: (ws) => analytics.ordersChanged(ws) }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -572,6 +581,8 @@ export async function buildApp(
       registerPromiseRoutes(api, services);
       registerScorecardRoutes(api, services);
       registerWebhookRoutes(api, services);
+      registerPrivacyRoutes(api, services);
+      registerAccountRoutes(api, services);
       registerOccasionRoutes(api, services);
       registerEventRoutes(api, services);
       registerLoyaltyRoutes(api, services);

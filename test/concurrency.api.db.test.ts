@@ -207,6 +207,24 @@ const CASES: Record<string, Case> = {
     refuse: 404,
     setup: async (c) => ({ url: `/api/v1/customers/${await customer(c)}` }),
   },
+  'post /api/v1/customers/{id}/erase': {
+    kind: 'once',
+    refuse: 404,
+    setup: async (c) => ({
+      url: `/api/v1/customers/${await customer(c, 'Erin Ase', { phones: [{ number: '0803 555 0999' }] })}/erase`,
+      body: { reason: 'Asked to be forgotten' },
+    }),
+    check: async (c, results, req) => {
+      const id = req.url.split('/')[4];
+      const headers = c.ws.auth;
+      const gone = await c.t.app.inject({ method: 'GET', url: `/api/v1/customers/${id}`, headers });
+      expect(gone.statusCode).toBe(404);
+      // the phone is remembered: a new customer with it is refused, with the reason
+      const payload = { name: 'X', phones: [{ number: '0803 555 0999' }] };
+      const again = await c.t.app.inject({ method: 'POST', url: '/api/v1/customers', headers, payload });
+      expect(again.json().code).toBe('CUSTOMER_ERASED');
+    },
+  },
   'post /api/v1/customers/{id}/merge': {
     kind: 'once',
     refuse: 404,
@@ -1090,6 +1108,10 @@ const CASES: Record<string, Case> = {
 /** Routes whose parallel behaviour another part of issue #11 owns, with where it is tested. */
 const TESTED_ELSEWHERE: Record<string, string> = {
   'post /api/v1/imports': 'concurrent imports of the same file: #11 "faults" (imports tests)',
+  // a signed-in user's own account (session cookies, not API keys): 50 parallel requests in test/account.api.db.test.ts
+  'post /api/v1/auth/password': 'account.api.db.test.ts: 50 parallel changes, one wins',
+  'post /api/v1/auth/sessions/revoke-others': 'account.api.db.test.ts: 50 parallel, all 2xx',
+  'delete /api/v1/auth/sessions/{sessionId}': 'account.api.db.test.ts: 50 parallel, one 204, the rest 404',
 };
 
 /** Both directions of one merge at once: one wins, the other is a clean 404, never a deadlock 500. */

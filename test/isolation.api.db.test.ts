@@ -51,6 +51,8 @@ const VALID_BODIES: Record<string, object> = {
   'put /api/v1/valued/{id}': { perks: 'hijack' },
   // webhooks
   'patch /api/v1/webhooks/{id}': { url: 'https://203.0.113.10/hijack', enabled: false },
+  // privacy (issue 19)
+  'post /api/v1/customers/{id}/erase': { reason: 'hijack' },
 };
 
 for (const dialect of DIALECTS) {

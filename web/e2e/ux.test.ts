@@ -268,6 +268,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/settings/occasions',
           '/settings/webhooks',
           '/settings/phones',
+          '/settings/account',
           '/events',
           `/events/${eventId}`,
           '/messages',
@@ -356,7 +357,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   }
 
   it('checked every page at both widths', () => {
-    expect(pages.length).toBe(72);
+    expect(pages.length).toBe(74);
     if (SHOTS) expect(fs.readdirSync(SHOTS).length).toBeGreaterThan(0);
   });
 });

@@ -122,6 +122,8 @@ export function createAccessRepository(db: Kysely<Database>) {
       userId: string;
       createdAt: string;
       expiresAt: string;
+      userAgent?: string | null;
+      ip?: string | null;
     }) {
       await db
         .insertInto('sessions')
@@ -131,8 +133,14 @@ export function createAccessRepository(db: Kysely<Database>) {
           user_id: s.userId,
           created_at: s.createdAt,
           expires_at: s.expiresAt,
+          user_agent: s.userAgent ?? null,
+          ip: s.ip ?? null,
+          last_seen_at: s.createdAt,
         })
         .execute();
+    },
+    async touchSession(id: string, at: string) {
+      await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
     },
     async findSession(id: string, now: string) {
       return db

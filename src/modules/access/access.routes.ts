@@ -19,6 +19,12 @@ const idParams = z.object({ id: z.string().max(100) });
 /** Password guessing is slowed per client address (in this process); the per-account lockout is in the service. */
 const SIGN_IN_LIMIT = { max: 10, timeWindow: '1 minute' };
 
+/** The device and address a sign-in comes from (kept with the session, shown in the sessions list). */
+const sessionMeta = (request: FastifyRequest) => ({
+  userAgent: request.headers['user-agent'],
+  ip: request.ip,
+});
+
 export function registerAccessRoutes(
   root: FastifyInstance,
   deps: { access: AccessService; workspaces: WorkspaceService; cookieSecure: 'auto' | 'true' | 'false' },
@@ -62,7 +68,7 @@ export function registerAccessRoutes(
       },
     },
     async (request, reply) => {
-      const s = await access.setup(request.body);
+      const s = await access.setup(request.body, sessionMeta(request));
       setCookie(request, reply, s.token, s.expiresAt);
       return reply.code(201).send({ user: s.user });
     },
@@ -82,7 +88,7 @@ export function registerAccessRoutes(
       },
     },
     async (request, reply) => {
-      const s = await access.login(request.body).catch((e: unknown) => {
+      const s = await access.login(request.body, sessionMeta(request)).catch((e: unknown) => {
         if (e instanceof SignInLocked) reply.header('retry-after', String(e.retryAfterSeconds));
         throw e;
       });

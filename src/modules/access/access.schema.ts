@@ -67,3 +67,19 @@ export const createApiKeySchema = z.object({
   name: z.string().trim().min(1).max(100).default('API key'),
   scopes: z.array(scopeSchema).min(1).default(['read', 'write']),
 });
+
+export const changePasswordSchema = z.object({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: passwordSchema,
+});
+
+export const sessionSchema = z
+  .object({
+    id: z.string(),
+    userAgent: z.string().nullable().describe('The browser or device it was opened from'),
+    ip: z.string().nullable(),
+    createdAt: z.string(),
+    lastSeenAt: z.string().nullable(),
+    current: z.boolean().describe('The session making this request'),
+  })
+  .meta({ id: 'Session' });

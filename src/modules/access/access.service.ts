@@ -56,6 +56,9 @@ export class SignInLocked extends AppError {
   }
 }
 
+/** Where a session was opened from (shown in the sessions list). */
+export type SessionMeta = { userAgent?: string | undefined; ip?: string | undefined };
+
 export type AccessDeps = {
   db: Kysely<Database>;
   workspaces: WorkspaceService;
@@ -72,6 +75,15 @@ export function createAccessService({ db, workspaces, sessionDays, clock = () =>
     for (const l of revokedListeners) l();
   };
   const touched = new Map<string, number>();
+  // a session's "last seen", written at most once a minute per session by this process
+  const seenAt = new Map<string, number>();
+  const seen = (id: string) => {
+    const now = Date.now();
+    if ((seenAt.get(id) ?? 0) > now - 60_000) return;
+    if (seenAt.size > 10_000) seenAt.clear();
+    seenAt.set(id, now);
+    void repo.touchSession(id, new Date(now).toISOString()).catch(() => {});
+  };
   // Resolved API keys by their hash, for a few seconds: an integration calls many times a second, and the
   // caller lookup is the hot path. A revocation here drops the entry at once; one made by another process
   // (the CLI, a second server) takes effect within KEY_CACHE_MS.
@@ -113,7 +125,7 @@ export function createAccessService({ db, workspaces, sessionDays, clock = () =>
     return user;
   }
 
-  async function startSession(user: User) {
+  async function startSession(user: User, meta: SessionMeta = {}) {
     const token = randomBytes(32).toString('base64url');
     const createdAt = nowIso();
     const expiresAt = new Date(Date.now() + sessionDays * 86_400_000).toISOString();
@@ -123,6 +135,8 @@ export function createAccessService({ db, workspaces, sessionDays, clock = () =>
       userId: user.id,
       createdAt,
       expiresAt,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+      ip: meta.ip ?? null,
     });
     return { token, expiresAt, user };
   }
@@ -167,7 +181,7 @@ export function createAccessService({ db, workspaces, sessionDays, clock = () =>
     },
 
     /** First run: only while the install has no workspace. Creates the workspace and its owner, and signs them in. */
-    async setup(input: unknown) {
+    async setup(input: unknown, meta: SessionMeta = {}) {
       const v = setupSchema.parse(input);
       if ((await workspaces.countWorkspaces()) > 0)
         throw conflict('SETUP_DONE', 'Rapport is already set up; sign in instead');
@@ -179,7 +193,7 @@ export function createAccessService({ db, workspaces, sessionDays, clock = () =>
         const ws = await workspaces.createWorkspace(v.workspace, 'setup', t);
         return insertUser(t, ws.id, owner, 'setup');
       });
-      return startSession(user);
+      return startSession(user, meta);
     },
 
     /**
@@ -188,7 +202,7 @@ export function createAccessService({ db, workspaces, sessionDays, clock = () =>
      * other processes count too); past SIGN_IN_MAX_FAILURES in the window the account is locked (429) for
      * SIGN_IN_LOCK_MS, whatever the password. A successful sign-in clears the count.
      */
-    async login(input: unknown) {
+    async login(input: unknown, meta: SessionMeta = {}) {
       const v = loginSchema.parse(input);
       const now = clock().getTime();
       const attempt = await repo.countSignInAttempt(v.email, {
@@ -204,7 +218,7 @@ export function createAccessService({ db, workspaces, sessionDays, clock = () =>
       for (const c of candidates) {
         if (await argonVerify(c.passwordHash, v.password).catch(() => false)) {
           await repo.clearSignInAttempts(v.email);
-          return startSession(c.user);
+          return startSession(c.user, meta);
         }
       }
       throw new AppError('LOGIN_FAILED', 'Email or password is not right', 401);
@@ -214,6 +228,9 @@ export function createAccessService({ db, workspaces, sessionDays, clock = () =>
       await repo.deleteSession(sha256(token));
       revoked();
     },
+
+    /** Tell open event streams in this process to re-check their credential (a session was revoked). */
+    notifyRevoked: () => revoked(),
 
     /** Listen for credentials revoked in this process; answers the unsubscribe. */
     onRevoked(listener: () => void): () => void {
@@ -225,6 +242,7 @@ export function createAccessService({ db, workspaces, sessionDays, clock = () =>
       if (token.length > 100) return undefined;
       const s = await repo.findSession(sha256(token), nowIso());
       if (!s || s.disabled_at) return undefined;
+      seen(sha256(token));
       return {
         workspaceId: s.workspace_id,
         kind: 'user',

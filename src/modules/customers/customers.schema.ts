@@ -80,6 +80,12 @@ export const createCustomerSchema = z.object({
   tags: z.array(tagSchema).max(50).default([]),
   customFields: z.record(z.string().max(100), customFieldValue).default({}),
   consent: consentInput.optional(),
+  recreateErased: z
+    .boolean()
+    .optional()
+    .describe(
+      'Add the customer even though a phone or email belonged to an erased customer (they came back and asked to be a customer again)',
+    ),
 });
 export type CreateCustomerInput = z.output<typeof createCustomerSchema>;
 

@@ -4,7 +4,8 @@ import { decodeCursor, encodeCursor } from '../../platform/db/cursor.ts';
 import { newId, nowIso } from '../../platform/db/ids.ts';
 import type { Database } from '../../platform/db/schema.ts';
 import { writeTransaction } from '../../platform/db/transaction.ts';
-import { badInput, notFound } from '../../platform/errors.ts';
+import { badInput, conflict, notFound } from '../../platform/errors.ts';
+import { erasedReason, findErasedIdentity } from './erased.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { WorkspaceService } from '../workspaces/index.ts';
 import {
@@ -178,6 +179,12 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
     undoDuplicateDismissal: merger.undoDismissal,
     listDuplicateDismissals: (ws: string, limit = 100) => merger.listDismissals(ws, limit),
 
+    /** The reason these phones (E.164) / emails (normalised) are not new: they belonged to an erased customer. */
+    async erasedMatch(ws: string, ids: { phones?: (string | null)[]; emails?: (string | null)[] }) {
+      const m = await findErasedIdentity(db, ws, ids);
+      return m && erasedReason(m);
+    },
+
     async createCustomer(ws: string, input: unknown, actor: string): Promise<Customer> {
       const v = createCustomerSchema.parse(input);
       const region = await regionOf(ws);
@@ -190,6 +197,17 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
             '/body/businessId',
           );
         const w = buildWrite(ws, region, newRow(ws, v), v, business?.name);
+        const erased = v.recreateErased
+          ? undefined
+          : await findErasedIdentity(trx, ws, {
+              phones: w.phones.map((p) => p.e164),
+              emails: w.emails.map((e) => e.normalized),
+            });
+        if (erased)
+          throw conflict(
+            'CUSTOMER_ERASED',
+            `${erasedReason(erased)}; send "recreateErased": true to add them again`,
+          );
         await repo.insert(trx, w);
         await recordAudit(trx, {
           workspaceId: ws,

@@ -11,3 +11,4 @@ export {
 } from './customers.schema.ts';
 export { normalizePhone, phoneCandidates, normalizeEmail } from './phones.ts';
 export type { CustomerUpsert, UpsertMatch, UpsertOutcome, UpsertResult } from './upsert.ts';
+export { identityHash, type ErasedKind } from './erased.ts';

@@ -9,6 +9,7 @@ import { nameTokens, sortKey } from './tokens.ts';
 import { betterName, byIdOnly, choosePhoneMatch } from './names.ts';
 import { channelSchema } from './customers.schema.ts';
 import { createUpsertRepository } from './upsert.repository.ts';
+import { erasedIdentities } from './erased.ts';
 
 /** A customer arriving from another system (an import). */
 export type CustomerUpsert = {
@@ -113,7 +114,7 @@ export function createCustomerUpserter(deps: Deps) {
       ...(p.c.externalId ? [p.c.externalId] : []),
       ...(p.c.business ? [p.c.business.externalId] : []),
     ]);
-    const [byExt, own, byPhone, byEmail] = await Promise.all([
+    const [byExt, own, byPhone, byEmail, erased] = await Promise.all([
       repo.idsByExternal(trx, ws, source, extIds),
       source === 'rapport' ? repo.existingIds(trx, ws, extIds) : new Set<string>(),
       repo.idsByE164(
@@ -126,6 +127,7 @@ export function createCustomerUpserter(deps: Deps) {
         ws,
         prepared.flatMap((p) => p.emails.map((e) => e.normalized)),
       ),
+      erasedIdentities(trx, ws, prepared),
     ]);
 
     // Resolve every input to a database customer or a new one (inputs of one batch also match each other).
@@ -215,6 +217,9 @@ export function createCustomerUpserter(deps: Deps) {
           }
         }
       }
+      // a new customer with a phone or email of an erased customer is refused (not silently brought back)
+      const gone = t ? undefined : erased(p);
+      if (gone) return { error: new Error(gone) };
       if (!t) {
         try {
           t = { kind: 'new', write: newWriteFor(ws, region, source, p) };

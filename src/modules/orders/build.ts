@@ -63,6 +63,7 @@ export function buildOrder(
       workspace_id: ws,
       id,
       customer_id: v.customerId,
+      customer_erased: 0,
       number: v.number ?? null,
       status:
         sign < 0

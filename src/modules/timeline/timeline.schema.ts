@@ -128,6 +128,10 @@ export const callEventSchema = z
     phone: z.string().describe('The number as received'),
     e164: z.string().nullable(),
     customer: callerCardSchema.nullable().describe('null: an unknown number'),
+    erased: z
+      .string()
+      .nullable()
+      .describe('Why an unknown number is not new: it belonged to a customer erased at their request'),
   })
   .meta({ id: 'CallEvent' });
 export type CallEvent = z.infer<typeof callEventSchema>;

@@ -417,6 +417,8 @@ export function createTimelineService({
         throw badInput('CALL_NO_TO', 'An outbound call needs "to"', '/body/to');
       const { id: customerId, e164 } = await customers.findIdByPhone(ws, phone);
       const occurredAt = v.at ? new Date(v.at).toISOString() : nowIso();
+      // an unknown number that belonged to an erased customer: logged without a link, and said so
+      const erased = customerId || !e164 ? undefined : await customers.erasedMatch(ws, { phones: [e164] });
       const interactionId = await writeTransaction(db, async (trx) => {
         const iid = await insertInteraction(trx, ws, {
           customerId: customerId ?? null,
@@ -427,7 +429,7 @@ export function createTimelineService({
           phoneE164: e164,
           authorId: actor.kind === 'user' ? actor.id : null,
           occurredAt,
-          meta: { from: v.from, to: v.to ?? null },
+          meta: { from: v.from, to: v.to ?? null, ...(erased && { erased: true }) },
         });
         await recordAudit(trx, {
           workspaceId: ws,
@@ -444,6 +446,7 @@ export function createTimelineService({
         phone,
         e164,
         customer: customerId ? await getCallerCard(ws, customerId) : null,
+        erased: erased ?? null,
       };
       await bus.publish(ws, 'call', event);
       return event;

@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * The one Database type. The same schema on SQLite and PostgreSQL: ids and instants are text
  * (UUIDv7, ISO-8601 UTC), calendar dates are 'YYYY-MM-DD' or '--MM-DD' text, booleans are 0/1 integers,
@@ -30,6 +32,9 @@ export type SessionTable = {
   user_id: string;
   created_at: string;
   expires_at: string;
+  user_agent: ColumnType<string | null, string | null | undefined, string | null>; // 0024
+  ip: ColumnType<string | null, string | null | undefined, string | null>; // 0024
+  last_seen_at: ColumnType<string | null, string | null | undefined, string | null>; // 0024
 };
 
 /** Sign-in attempts of one account (email) in the current window, and its lockout (migration 0013). */
@@ -168,6 +173,7 @@ export type OrderTable = {
   payment_method: string | null;
   created_at: string;
   updated_at: string;
+  customer_erased: ColumnType<number, number | undefined, number>; // 0024: 1 when the customer was erased (customer_id NULL, amounts kept)
 };
 
 /** The shop's products (0015): what the counter sells, price and cost in minor units of the workspace currency. */
@@ -865,6 +871,23 @@ export type ValuedCustomerTable = {
   updated_at: string;
 };
 
+export type ErasureTable = {
+  workspace_id: string;
+  customer_id: string; // the erased customer's old id (random; no personal data)
+  reason: string;
+  erased_by: string;
+  erased_at: string;
+  counts: string; // JSON: rows removed or anonymised per table
+};
+
+export type ErasedIdentityTable = {
+  workspace_id: string;
+  kind: 'phone' | 'email';
+  hash: string;
+  customer_id: string;
+  erased_at: string;
+};
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -925,4 +948,6 @@ export type Database = {
   vouchers: VoucherTable; // 0019
   voucher_redemptions: VoucherRedemptionTable; // 0019
   valued_customers: ValuedCustomerTable; // 0019
+  erasures: ErasureTable; // 0024
+  erased_identities: ErasedIdentityTable; // 0024
 };

@@ -756,6 +756,8 @@ export interface paths {
               /** Format: date-time */
               at?: string;
             };
+            /** @description Add the customer even though a phone or email belonged to an erased customer (they came back and asked to be a customer again) */
+            recreateErased?: boolean;
           };
         };
       };
@@ -7869,6 +7871,299 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/customers/{id}/data-export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Everything held on one customer (subject access): JSON as an attachment, or a readable page with format=html */
+    get: {
+      parameters: {
+        query?: {
+          format?: 'json' | 'html';
+        };
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/{id}/erase': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Erase a customer (owner/admin): personal data removed everywhere, orders kept without them, phones and emails remembered as hashes */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Erasure'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change my password (the current one is required); my other sessions end */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            currentPassword: string;
+            newPassword: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              sessionsEnded: number;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My signed-in sessions (device, address, opened, last seen), newest first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Session'][];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sessions/{sessionId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** End one of my sessions */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          sessionId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sessions/revoke-others': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End all my sessions but this one */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              revoked: number;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/occasions/settings': {
     parameters: {
       query?: never;
@@ -10461,6 +10756,9 @@ export interface components {
         | 'WORKSPACE_AMBIGUOUS'
         | 'SETUP_DONE'
         | 'LOGIN_FAILED'
+        | 'PASSWORD_WRONG'
+        | 'SESSION_NOT_FOUND'
+        | 'ACCOUNT_NEEDS_USER'
         | 'SIGN_IN_LOCKED'
         | 'USER_NOT_FOUND'
         | 'USER_EMAIL_TAKEN'
@@ -10468,6 +10766,7 @@ export interface components {
         | 'OWNER_NOT_FOUND'
         | 'API_KEY_NOT_FOUND'
         | 'CUSTOMER_NOT_FOUND'
+        | 'CUSTOMER_ERASED'
         | 'BUSINESS_NOT_FOUND'
         | 'BUSINESS_IN_BUSINESS'
         | 'BUSINESS_HAS_PEOPLE'
@@ -10633,6 +10932,16 @@ export interface components {
       lastUsedAt: string | null;
       revokedAt: string | null;
     };
+    SessionInput: {
+      id: string;
+      /** @description The browser or device it was opened from */
+      userAgent: string | null;
+      ip: string | null;
+      createdAt: string;
+      lastSeenAt: string | null;
+      /** @description The session making this request */
+      current: boolean;
+    };
     AddressInput: {
       line1?: string;
       line2?: string;
@@ -10780,6 +11089,8 @@ export interface components {
       e164: string | null;
       /** @description null: an unknown number */
       customer: components['schemas']['CallerCardInput'] | null;
+      /** @description Why an unknown number is not new: it belonged to a customer erased at their request */
+      erased: string | null;
     };
     CustomerPredictionInput: {
       customerId: string;
@@ -12247,6 +12558,14 @@ export interface components {
         [key: string]: number;
       };
     };
+    ErasureInput: {
+      customerId: string;
+      erasedAt: string;
+      /** @description Rows removed or anonymised, by table */
+      counts: {
+        [key: string]: number;
+      };
+    };
     PhoneSettingsInput: {
       twilio: {
         accountSid: string;
@@ -12431,6 +12750,9 @@ export interface components {
         | 'WORKSPACE_AMBIGUOUS'
         | 'SETUP_DONE'
         | 'LOGIN_FAILED'
+        | 'PASSWORD_WRONG'
+        | 'SESSION_NOT_FOUND'
+        | 'ACCOUNT_NEEDS_USER'
         | 'SIGN_IN_LOCKED'
         | 'USER_NOT_FOUND'
         | 'USER_EMAIL_TAKEN'
@@ -12438,6 +12760,7 @@ export interface components {
         | 'OWNER_NOT_FOUND'
         | 'API_KEY_NOT_FOUND'
         | 'CUSTOMER_NOT_FOUND'
+        | 'CUSTOMER_ERASED'
         | 'BUSINESS_NOT_FOUND'
         | 'BUSINESS_IN_BUSINESS'
         | 'BUSINESS_HAS_PEOPLE'
@@ -12603,6 +12926,16 @@ export interface components {
       lastUsedAt: string | null;
       revokedAt: string | null;
     };
+    Session: {
+      id: string;
+      /** @description The browser or device it was opened from */
+      userAgent: string | null;
+      ip: string | null;
+      createdAt: string;
+      lastSeenAt: string | null;
+      /** @description The session making this request */
+      current: boolean;
+    };
     Address: {
       line1?: string;
       line2?: string;
@@ -12750,6 +13083,8 @@ export interface components {
       e164: string | null;
       /** @description null: an unknown number */
       customer: components['schemas']['CallerCard'] | null;
+      /** @description Why an unknown number is not new: it belonged to a customer erased at their request */
+      erased: string | null;
     };
     CustomerPrediction: {
       customerId: string;
@@ -14214,6 +14549,14 @@ export interface components {
     };
     ScorecardTargets: {
       targets: {
+        [key: string]: number;
+      };
+    };
+    Erasure: {
+      customerId: string;
+      erasedAt: string;
+      /** @description Rows removed or anonymised, by table */
+      counts: {
         [key: string]: number;
       };
     };

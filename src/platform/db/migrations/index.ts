@@ -21,6 +21,7 @@ import * as m0021 from './0021_scorecard.ts';
 import * as m0019 from './0019_loyalty.ts';
 import * as m0022 from './0022_webhooks.ts';
 import * as m0023 from './0023_phone_systems.ts';
+import * as m0024 from './0024_privacy_accounts.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0019_loyalty': m0019,
   '0022_webhooks': m0022,
   '0023_phone_systems': m0023,
+  '0024_privacy_accounts': m0024,
 };

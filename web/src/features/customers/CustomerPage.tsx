@@ -5,7 +5,8 @@ import { Suspense, lazy, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, isApiError } from '../../lib/api.ts';
 import { timeAgo } from '../../lib/format.ts';
-import { useMe } from '../../lib/session.ts';
+import { isOwner, useMe } from '../../lib/session.ts';
+import { dataExportUrl } from '../privacy/api.ts';
 import type { Customer } from '../../lib/api.ts';
 import { OutlookCard } from '../analytics/OutlookCard.tsx';
 import { CustomerOrders } from '../sales/CustomerOrders.tsx';
@@ -25,6 +26,9 @@ import { rememberViewed, useCustomer } from './queries.ts';
 import { Timeline } from './Timeline.tsx';
 
 const CustomerForm = lazy(() => import('./CustomerForm.tsx'));
+const EraseDialog = lazy(() =>
+  import('../privacy/EraseDialog.tsx').then((m) => ({ default: m.EraseDialog })),
+);
 const SendMessageDialog = lazy(() =>
   import('../outreach/SendMessageDialog.tsx').then((m) => ({ default: m.SendMessageDialog })),
 );
@@ -37,7 +41,9 @@ export function CustomerPage() {
   const [messaging, setMessaging] = useState(false);
   const [consentFor, setConsentFor] = useState<MessageChannel | null>(null);
   const [sent, setSent] = useState<Message | null>(null);
+  const [erasing, setErasing] = useState(false);
   useEffect(() => {
+    setErasing(false);
     setEditing(false);
     setMessaging(false);
     setConsentFor(null);
@@ -65,6 +71,12 @@ export function CustomerPage() {
   return (
     <Stack gap="md" maw={1200}>
       <Header c={c} editing={editing} onEdit={() => setEditing(true)} onMessage={() => setMessaging(true)} />
+      {!editing && <PrivacyLinks id={c.id} onErase={() => setErasing(true)} />}
+      {erasing && (
+        <Suspense fallback={null}>
+          <EraseDialog id={c.id} name={c.name} onClose={() => setErasing(false)} />
+        </Suspense>
+      )}
       <Grid gap="md">
         <Grid.Col span={{ base: 12, md: editing ? 7 : 5 }}>
           {editing ? (
@@ -184,6 +196,26 @@ function Header({
             Edit
           </Button>
         </Flex>
+      )}
+    </Group>
+  );
+}
+
+/** The customer's right to see their data, and to be forgotten (erasing is for the owner). */
+function PrivacyLinks({ id, onErase }: { id: string; onErase: () => void }) {
+  const me = useMe();
+  return (
+    <Group gap="xs" justify="flex-end">
+      <Button size="xs" variant="subtle" component="a" href={dataExportUrl(id, 'html')} target="_blank">
+        Download their data
+      </Button>
+      <Button size="xs" variant="subtle" component="a" href={dataExportUrl(id, 'json')} download>
+        Data as JSON
+      </Button>
+      {isOwner(me) && (
+        <Button size="xs" variant="subtle" color="red" onClick={onErase}>
+          Erase…
+        </Button>
       )}
     </Group>
   );

@@ -11,6 +11,7 @@ import { OccasionSettingsPanel } from '../occasions/OccasionSettings.tsx';
 import { WorkspaceSettings } from './WorkspaceSettings.tsx';
 import { WebhooksSettings } from '../webhooks/WebhooksSettings.tsx';
 import { PhoneSystemsSettings } from '../phones/PhoneSettings.tsx';
+import { AccountSettings } from '../privacy/AccountSettings.tsx';
 
 const TABS = [
   'workspace',
@@ -24,6 +25,7 @@ const TABS = [
   'occasions',
   'webhooks',
   'phones',
+  'account',
 ] as const;
 
 /** Settings (loaded on demand): the workspace, its products, users, API keys, the complaint SLA settings and messages. */
@@ -53,6 +55,7 @@ export default function SettingsPage() {
           <Tabs.Tab value="occasions">Occasions</Tabs.Tab>
           <Tabs.Tab value="webhooks">Webhooks</Tabs.Tab>
           <Tabs.Tab value="phones">Phone systems</Tabs.Tab>
+          <Tabs.Tab value="account">My account</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="workspace" pt="md">
           <WorkspaceSettings />
@@ -86,6 +89,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="phones" pt="md">
           <PhoneSystemsSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="account" pt="md">
+          <AccountSettings />
         </Tabs.Panel>
       </Tabs>
     </Stack>
