@@ -162,6 +162,10 @@ export const ERROR_CODES = [
   'EVENT_CAPACITY_BELOW_TAKEN',
   'INVITATION_NOT_FOUND',
   'ALREADY_CHECKED_IN',
+  // backups
+  'BACKUP_NOT_FOUND',
+  'BACKUP_POSTGRES',
+  'BACKUP_SHARED_DATABASE',
   // a message's failure reason (Message.reason's code, never an HTTP answer)
   'NO_SENDER',
   'ADAPTER_ERROR',

@@ -661,6 +661,30 @@ export type CalendarFeedTable = {
 };
 
 /** The owner's target for a scorecard figure (0021). */
+/** Scheduled backups (0025). */
+export type BackupSettingsTable = {
+  workspace_id: string;
+  enabled: number;
+  hour: number;
+  keep: number;
+  folder: string;
+  updated_at: string;
+};
+export type BackupRunTable = {
+  workspace_id: string;
+  id: string;
+  trigger: 'schedule' | 'manual';
+  status: 'running' | 'ok' | 'failed' | 'pruned';
+  folder: string;
+  file_name: string;
+  size_bytes: number | string | null;
+  verified: number;
+  rows: string | null;
+  reason: string | null;
+  started_at: string;
+  finished_at: string | null;
+};
+
 export type ScorecardTargetTable = {
   workspace_id: string;
   metric: string;
@@ -778,4 +802,6 @@ export type Database = {
   customer_occasions: CustomerOccasionTable; // 0020
   events: EventTable; // 0020
   event_invitations: EventInvitationTable; // 0020
+  backup_settings: BackupSettingsTable; // 0025
+  backup_runs: BackupRunTable; // 0025
 };
