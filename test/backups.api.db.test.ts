@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +85,22 @@ for (const dialect of DIALECTS) {
       });
       expect(shared.statusCode).toBe(409);
       expect(shared.json().code).toBe('BACKUP_SHARED_DATABASE');
+    });
+
+    it('queues one backup for "back up now" pressed 50 times at once over HTTP', async () => {
+      const ws = await t.newWorkspace();
+      await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+      const res = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          fetch(`${base}/api/v1/backups`, { method: 'POST', headers: ws.auth }).then(async (r) => ({
+            status: r.status,
+            body: (await r.json()) as { jobId: string },
+          })),
+        ),
+      );
+      expect(res.map((r) => r.status)).toEqual(Array(50).fill(202));
+      expect(new Set(res.map((r) => r.body.jobId)).size).toBe(1);
     });
 
     it('prunes to the number to keep, oldest first, files and list alike', async () => {

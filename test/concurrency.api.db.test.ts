@@ -503,6 +503,13 @@ const CASES: Record<string, Case> = {
     setup: async () => ({ url: '/api/v1/retention/settings', body: { npsEnabled: true, npsEveryDays: 120 } }),
     check: async (c) => expect((await c.call('GET', '/api/v1/retention/settings')).npsEveryDays).toBe(120),
   },
+  // backups (issue 19): settings that keep the schedule off work on both databases
+  'put /api/v1/backups/settings': {
+    kind: 'same',
+    setup: async () => ({ url: '/api/v1/backups/settings', body: { hour: 5, keep: 3 } }),
+    check: async (c) =>
+      expect(await c.call('GET', '/api/v1/backups/settings')).toMatchObject({ hour: 5, keep: 3 }),
+  },
   // scorecard
   'put /api/v1/scorecard/targets': {
     kind: 'same',
@@ -868,6 +875,8 @@ const CASES: Record<string, Case> = {
 /** Routes whose parallel behaviour another part of issue #11 owns, with where it is tested. */
 const TESTED_ELSEWHERE: Record<string, string> = {
   'post /api/v1/imports': 'concurrent imports of the same file: #11 "faults" (imports tests)',
+  'post /api/v1/backups':
+    '"back up now" 50 times at once over HTTP: one job, never a 5xx; 409 on PostgreSQL (test/backups.api.db.test.ts)',
 };
 
 /** Both directions of one merge at once: one wins, the other is a clean 404, never a deadlock 500. */

@@ -266,6 +266,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/settings/keeping-customers',
           '/settings/calendar',
           '/settings/occasions',
+          '/settings/backups',
           '/events',
           `/events/${eventId}`,
           '/messages',
@@ -351,7 +352,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   }
 
   it('checked every page at both widths', () => {
-    expect(pages.length).toBe(62);
+    expect(pages.length).toBe(64);
     if (SHOTS) expect(fs.readdirSync(SHOTS).length).toBeGreaterThan(0);
   });
 });

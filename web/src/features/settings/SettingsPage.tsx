@@ -9,6 +9,7 @@ import { UsersSettings } from './UsersSettings.tsx';
 import { CalendarSettings } from '../promises/CalendarSettings.tsx';
 import { OccasionSettingsPanel } from '../occasions/OccasionSettings.tsx';
 import { WorkspaceSettings } from './WorkspaceSettings.tsx';
+import { BackupSettingsPanel } from '../backups/BackupSettings.tsx';
 
 const TABS = [
   'workspace',
@@ -20,6 +21,7 @@ const TABS = [
   'keeping-customers',
   'calendar',
   'occasions',
+  'backups',
 ] as const;
 
 /** Settings (loaded on demand): the workspace, its products, users, API keys, the complaint SLA settings and messages. */
@@ -47,6 +49,7 @@ export default function SettingsPage() {
           <Tabs.Tab value="keeping-customers">Keeping customers</Tabs.Tab>
           <Tabs.Tab value="calendar">Calendar</Tabs.Tab>
           <Tabs.Tab value="occasions">Occasions</Tabs.Tab>
+          <Tabs.Tab value="backups">Backups</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="workspace" pt="md">
           <WorkspaceSettings />
@@ -74,6 +77,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="occasions" pt="md">
           <OccasionSettingsPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="backups" pt="md">
+          <BackupSettingsPanel />
         </Tabs.Panel>
       </Tabs>
     </Stack>
