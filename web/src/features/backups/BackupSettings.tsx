@@ -219,9 +219,9 @@ function Row({ b }: { b: Backup }) {
       <Table.Td>{size(b.sizeBytes)}</Table.Td>
       <Table.Td>
         {b.status === 'ok' && b.verified ? (
-          <Badge color="teal" variant="light" aria-label="Verified">
+          <Text size="sm" c="teal.9" fw={600} style={{ whiteSpace: 'nowrap' }}>
             ✓ verified
-          </Badge>
+          </Text>
         ) : b.status === 'running' ? (
           <Badge color="gray" variant="light">
             in progress
