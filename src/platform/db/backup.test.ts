@@ -49,9 +49,9 @@ describe('SQLite backup and restore', () => {
     const r = await restoreSqlite(out, target, { now: new Date('2026-05-01T10:00:00Z') });
     expect(r.keptAs).toBe(path.join(target, 'rapport.db.before-restore-2026-05-01T10-00-00-000Z'));
     expect(fs.existsSync(r.keptAs as string)).toBe(true);
-    expect(
-      new SqliteDatabase(path.join(target, 'rapport.db')).pragma('integrity_check', { simple: true }),
-    ).toBe('ok');
+    const restored = new SqliteDatabase(path.join(target, 'rapport.db'), { readonly: true });
+    expect(restored.pragma('integrity_check', { simple: true })).toBe('ok');
+    restored.close();
   });
 
   it('sees a running server by its mark, and not the mark of a process that is gone', () => {
