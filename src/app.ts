@@ -91,6 +91,8 @@ import {
 } from './modules/phones/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
 import { AppError } from './platform/errors.ts';
+import { holdServerLock } from './platform/db/backup.ts';
+import { BACKUP_JOB, createBackupService, registerBackupRoutes } from './modules/backups/index.ts';
 import { createOccasionService, OCCASIONS_JOB, registerOccasionRoutes } from './modules/occasions/index.ts';
 import {
   createEventService,
@@ -401,6 +403,14 @@ export function createServices(
       ...(opts.clock && { clock: opts.clock }),
     }),
     privacy: createPrivacyService({ db, workspaces, onOrdersChanged: (ws) => analytics.ordersChanged(ws) }),
+    backups: createBackupService({
+      db,
+      dialect: conn.dialect,
+      workspaces,
+      queue,
+      dataDir: config.dataDir ?? path.resolve('data'),
+      ...(opts.clock && { clock: opts.clock }),
+    }),
   };
 }
 export type Services = ReturnType<typeof createServices>;
@@ -522,6 +532,8 @@ export async function buildApp(
       : createMemoryBus();
   const services = createServices(conn, bus, config, opts.clock ? { clock: opts.clock } : {});
   const { access } = services;
+  // a server on the SQLite file marks its data dir as in use: `rapport restore` refuses while it runs
+  const releaseLock = conn.dialect === 'sqlite' ? holdServerLock(config.dataDir) : undefined;
   const uploadsDir = path.join(config.dataDir, 'uploads');
   let pokeJobs = () => {};
   const startImport = importInWorker(config, services.imports, (ws) => {
@@ -587,6 +599,7 @@ export async function buildApp(
       registerEventRoutes(api, services);
       registerLoyaltyRoutes(api, services);
       registerPhoneRoutes(api, { phones: services.phones, publicUrl: () => config.publicUrl });
+      registerBackupRoutes(api, services);
       registerEventStream(api, bus, {
         recheck: (request) => authenticate(request, { fresh: true }),
         onRevoked: (listener) => access.onRevoked(listener),
@@ -654,6 +667,7 @@ export async function buildApp(
       await app.close();
       await bus.close();
       if (!opts.conn) await conn.close();
+      releaseLock?.();
     },
   };
 }
@@ -732,6 +746,11 @@ function startOutbox(services: Services, app: FastifyInstance, leaseMs: number) 
       [NPS_JOB]: async ({ job }) => services.nps.scheduleNps(job.workspaceId),
       [OCCASIONS_JOB]: async ({ job }) => services.occasions.greetDue(job.workspaceId),
       [EVENTS_JOB]: async ({ job }) => services.events.remindDue(job.workspaceId),
+      [BACKUP_JOB]: async ({ job }) =>
+        services.backups.runBackup(
+          job.workspaceId,
+          (job.payload as { trigger?: 'schedule' | 'manual' } | null)?.trigger ?? 'manual',
+        ),
       [CAMPAIGN_JOB]: async ({ job, progress }) => {
         const { campaignId } = job.payload as { campaignId: string };
         return services.campaigns.queueCampaign(job.workspaceId, campaignId, (done, total) =>
@@ -781,6 +800,11 @@ function startOutbox(services: Services, app: FastifyInstance, leaseMs: number) 
       .reminderWorkspaces()
       .then((l) => enqueue(EVENTS_JOB, l))
       .catch((err: unknown) => app.log.error({ err }, 'scheduling event reminders failed'));
+    // daily backups: the workspace's local date keys the job, so two processes take one backup a day
+    void services.backups
+      .scheduleDue()
+      .then((n) => n && runner.poke())
+      .catch((err: unknown) => app.log.error({ err }, 'scheduling backups failed'));
   };
   hourlyJobs();
   const hourly = setInterval(hourlyJobs, 3_600_000);

@@ -689,6 +689,13 @@ const CASES: Record<string, Case> = {
       return { url: `/api/v1/webhooks/${w.id}/deliveries/${d.id}/replay` };
     },
   },
+  // backups (issue 19): settings that keep the schedule off work on both databases
+  'put /api/v1/backups/settings': {
+    kind: 'same',
+    setup: async () => ({ url: '/api/v1/backups/settings', body: { hour: 5, keep: 3 } }),
+    check: async (c) =>
+      expect(await c.call('GET', '/api/v1/backups/settings')).toMatchObject({ hour: 5, keep: 3 }),
+  },
   // scorecard
   'put /api/v1/scorecard/targets': {
     kind: 'same',
@@ -1112,6 +1119,8 @@ const TESTED_ELSEWHERE: Record<string, string> = {
   'post /api/v1/auth/password': 'account.api.db.test.ts: 50 parallel changes, one wins',
   'post /api/v1/auth/sessions/revoke-others': 'account.api.db.test.ts: 50 parallel, all 2xx',
   'delete /api/v1/auth/sessions/{sessionId}': 'account.api.db.test.ts: 50 parallel, one 204, the rest 404',
+  'post /api/v1/backups':
+    '"back up now" 50 times at once over HTTP: one job, never a 5xx; 409 on PostgreSQL (test/backups.api.db.test.ts)',
 };
 
 /** Both directions of one merge at once: one wins, the other is a clean 404, never a deadlock 500. */

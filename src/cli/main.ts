@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { VERSION } from '../app.ts';
 import { registerAccessCommands } from './access.ts';
 import { registerAnalyticsCommands } from './analytics.ts';
+import { registerBackupCommands } from './backup.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerExportCommand } from './export.ts';
 import { registerImportCommand } from './import.ts';
@@ -24,6 +25,7 @@ registerImportCommand(program);
 registerExportCommand(program);
 registerAnalyticsCommands(program);
 registerMessageCommands(program);
+registerBackupCommands(program);
 
 program
   .command('migrate')

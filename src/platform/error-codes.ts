@@ -181,6 +181,10 @@ export const ERROR_CODES = [
   'WEBHOOK_URL_REFUSED',
   'WEBHOOK_DELIVERY_NOT_FOUND',
   'WEBHOOK_NOT_DEAD',
+  // backups
+  'BACKUP_NOT_FOUND',
+  'BACKUP_POSTGRES',
+  'BACKUP_SHARED_DATABASE',
   // a message's failure reason (Message.reason's code, never an HTTP answer)
   'NO_SENDER',
   'ADAPTER_ERROR',

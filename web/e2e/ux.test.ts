@@ -269,6 +269,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/settings/webhooks',
           '/settings/phones',
           '/settings/account',
+          '/settings/backups',
           '/events',
           `/events/${eventId}`,
           '/messages',
@@ -357,7 +358,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   }
 
   it('checked every page at both widths', () => {
-    expect(pages.length).toBe(74);
+    expect(pages.length).toBe(76);
     if (SHOTS) expect(fs.readdirSync(SHOTS).length).toBeGreaterThan(0);
   });
 });

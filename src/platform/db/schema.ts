@@ -738,6 +738,30 @@ export type PhoneCallTable = {
 };
 
 /** The owner's target for a scorecard figure (0021). */
+/** Scheduled backups (0025). */
+export type BackupSettingsTable = {
+  workspace_id: string;
+  enabled: number;
+  hour: number;
+  keep: number;
+  folder: string;
+  updated_at: string;
+};
+export type BackupRunTable = {
+  workspace_id: string;
+  id: string;
+  trigger: 'schedule' | 'manual';
+  status: 'running' | 'ok' | 'failed' | 'pruned';
+  folder: string;
+  file_name: string;
+  size_bytes: number | string | null;
+  verified: number;
+  rows: string | null;
+  reason: string | null;
+  started_at: string;
+  finished_at: string | null;
+};
+
 export type ScorecardTargetTable = {
   workspace_id: string;
   metric: string;
@@ -950,4 +974,6 @@ export type Database = {
   valued_customers: ValuedCustomerTable; // 0019
   erasures: ErasureTable; // 0024
   erased_identities: ErasedIdentityTable; // 0024
+  backup_settings: BackupSettingsTable; // 0025
+  backup_runs: BackupRunTable; // 0025
 };

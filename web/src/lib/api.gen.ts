@@ -10469,6 +10469,211 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/backups/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The daily backup: on/off, hour, how many to keep, folder */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BackupSettings'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Change the daily backup (only the fields given); 409 on PostgreSQL (use pg_dump) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            enabled?: boolean;
+            hour?: number;
+            keep?: number;
+            /** @description Folder under the data dir where backups are written */
+            folder?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BackupSettings'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/backups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The backups kept (newest first), with size, time, verification, and failed runs with why */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Backup'][];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Back up now: queues a backup job (202); pressed again within the minute, the same job */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['BackupJob'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/backups/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download a backup (owners; refused with 409 while the database holds other workspaces as well) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          name: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/imports/preview': {
     parameters: {
       query?: never;
@@ -10893,6 +11098,9 @@ export interface components {
         | 'WEBHOOK_URL_REFUSED'
         | 'WEBHOOK_DELIVERY_NOT_FOUND'
         | 'WEBHOOK_NOT_DEAD'
+        | 'BACKUP_NOT_FOUND'
+        | 'BACKUP_POSTGRES'
+        | 'BACKUP_SHARED_DATABASE'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;
@@ -12613,6 +12821,48 @@ export interface components {
         url: string;
       };
     };
+    BackupSettingsInput: {
+      /** @description Back up once a day */
+      enabled: boolean;
+      /** @description Local hour (workspace time zone) of the daily backup */
+      hour: number;
+      /** @description How many backups to keep; older ones are deleted */
+      keep: number;
+      /** @description Folder under the data dir where backups are written */
+      folder: string;
+      /**
+       * @description The database in use: scheduled backups are for SQLite; PostgreSQL uses pg_dump
+       * @enum {string}
+       */
+      database: 'sqlite' | 'postgres';
+      /** @description On PostgreSQL: the pg_dump / pg_restore commands to use */
+      postgresHelp: string | null;
+    };
+    BackupInput: {
+      id: string;
+      /** @description The file name (download it with GET /backups/{name}) */
+      name: string;
+      /** @enum {string} */
+      trigger: 'schedule' | 'manual';
+      /** @enum {string} */
+      status: 'running' | 'ok' | 'failed' | 'pruned';
+      sizeBytes: number | null;
+      /** @description The copy was opened and passed the integrity check and row counts */
+      verified: boolean;
+      /** @description Rows per main table in the copy */
+      rows: {
+        [key: string]: number;
+      } | null;
+      /** @description Why it failed */
+      reason: string | null;
+      startedAt: string;
+      finishedAt: string | null;
+    };
+    BackupJobInput: {
+      jobId: string;
+      /** @description queued, running, done or failed */
+      status: string;
+    };
     OccasionSettingsInput: {
       birthday: {
         /** @description Greet customers on this occasion */
@@ -12887,6 +13137,9 @@ export interface components {
         | 'WEBHOOK_URL_REFUSED'
         | 'WEBHOOK_DELIVERY_NOT_FOUND'
         | 'WEBHOOK_NOT_DEAD'
+        | 'BACKUP_NOT_FOUND'
+        | 'BACKUP_POSTGRES'
+        | 'BACKUP_SHARED_DATABASE'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;
@@ -14606,6 +14859,48 @@ export interface components {
         phone: string;
         url: string;
       };
+    };
+    BackupSettings: {
+      /** @description Back up once a day */
+      enabled: boolean;
+      /** @description Local hour (workspace time zone) of the daily backup */
+      hour: number;
+      /** @description How many backups to keep; older ones are deleted */
+      keep: number;
+      /** @description Folder under the data dir where backups are written */
+      folder: string;
+      /**
+       * @description The database in use: scheduled backups are for SQLite; PostgreSQL uses pg_dump
+       * @enum {string}
+       */
+      database: 'sqlite' | 'postgres';
+      /** @description On PostgreSQL: the pg_dump / pg_restore commands to use */
+      postgresHelp: string | null;
+    };
+    Backup: {
+      id: string;
+      /** @description The file name (download it with GET /backups/{name}) */
+      name: string;
+      /** @enum {string} */
+      trigger: 'schedule' | 'manual';
+      /** @enum {string} */
+      status: 'running' | 'ok' | 'failed' | 'pruned';
+      sizeBytes: number | null;
+      /** @description The copy was opened and passed the integrity check and row counts */
+      verified: boolean;
+      /** @description Rows per main table in the copy */
+      rows: {
+        [key: string]: number;
+      } | null;
+      /** @description Why it failed */
+      reason: string | null;
+      startedAt: string;
+      finishedAt: string | null;
+    };
+    BackupJob: {
+      jobId: string;
+      /** @description queued, running, done or failed */
+      status: string;
     };
     OccasionSettings: {
       birthday: {

@@ -22,6 +22,7 @@ import * as m0019 from './0019_loyalty.ts';
 import * as m0022 from './0022_webhooks.ts';
 import * as m0023 from './0023_phone_systems.ts';
 import * as m0024 from './0024_privacy_accounts.ts';
+import * as m0025 from './0025_backups.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0022_webhooks': m0022,
   '0023_phone_systems': m0023,
   '0024_privacy_accounts': m0024,
+  '0025_backups': m0025,
 };

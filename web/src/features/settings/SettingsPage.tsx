@@ -12,6 +12,7 @@ import { WorkspaceSettings } from './WorkspaceSettings.tsx';
 import { WebhooksSettings } from '../webhooks/WebhooksSettings.tsx';
 import { PhoneSystemsSettings } from '../phones/PhoneSettings.tsx';
 import { AccountSettings } from '../privacy/AccountSettings.tsx';
+import { BackupSettingsPanel } from '../backups/BackupSettings.tsx';
 
 const TABS = [
   'workspace',
@@ -26,6 +27,7 @@ const TABS = [
   'webhooks',
   'phones',
   'account',
+  'backups',
 ] as const;
 
 /** Settings (loaded on demand): the workspace, its products, users, API keys, the complaint SLA settings and messages. */
@@ -56,6 +58,7 @@ export default function SettingsPage() {
           <Tabs.Tab value="webhooks">Webhooks</Tabs.Tab>
           <Tabs.Tab value="phones">Phone systems</Tabs.Tab>
           <Tabs.Tab value="account">My account</Tabs.Tab>
+          <Tabs.Tab value="backups">Backups</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="workspace" pt="md">
           <WorkspaceSettings />
@@ -92,6 +95,9 @@ export default function SettingsPage() {
         </Tabs.Panel>
         <Tabs.Panel value="account" pt="md">
           <AccountSettings />
+        </Tabs.Panel>
+        <Tabs.Panel value="backups" pt="md">
+          <BackupSettingsPanel />
         </Tabs.Panel>
       </Tabs>
     </Stack>
