@@ -66,6 +66,7 @@ import {
 } from './modules/promises/index.ts';
 import { createProductService, createSaleService, registerProductRoutes } from './modules/products/index.ts';
 import { createScorecardService, registerScorecardRoutes } from './modules/scorecard/index.ts';
+import { createGrowService, registerGrowRoutes } from './modules/grow/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import { createWorkspaceService, registerWorkspaceRoutes } from './modules/workspaces/index.ts';
 import { AppError } from './platform/errors.ts';
@@ -130,8 +131,10 @@ export function createServices(
     timeline,
     onOrdersChanged: (ws) => analytics.ordersChanged(ws), // debounced refit of the predictions
   });
+  const grow = createGrowService({ db, ...(opts.clock && { clock: opts.clock }) });
   const analytics = createAnalyticsService({
     db,
+    afterRefit: (ws) => grow.refit(ws),
     dialect: conn.dialect,
     workspaces,
     customers,
@@ -322,6 +325,7 @@ export function createServices(
     promises,
     agenda,
     calendar,
+    grow,
     scorecard: createScorecardService({ db, ...(opts.clock && { clock: opts.clock }) }),
   };
 }
@@ -484,6 +488,7 @@ export async function buildApp(
       registerRetentionRoutes(api, services);
       registerPromiseRoutes(api, services);
       registerScorecardRoutes(api, services);
+      registerGrowRoutes(api, services);
       registerOccasionRoutes(api, services);
       registerEventRoutes(api, services);
       registerEventStream(api, bus, {

@@ -661,6 +661,36 @@ export type CalendarFeedTable = {
 };
 
 /** The owner's target for a scorecard figure (0021). */
+/** A refit's co-purchase table (0026): evaluation and popularity list as JSON text. */
+export type SuggestionRunTable = {
+  workspace_id: string;
+  id: string;
+  as_of: string;
+  evaluation: string;
+  /** JSON [[item key, name, decayed customers], …], most popular first. */
+  popular: string;
+  items: number;
+  timings: string;
+  created_at: string;
+};
+/** One item's top neighbours in a run: JSON [[item key, name, score, customers who bought both], …]. */
+export type SuggestionNeighbourTable = {
+  workspace_id: string;
+  run_id: string;
+  item_key: string;
+  name: string;
+  neighbours: string;
+};
+/** The owner's rates for profitability (0026). */
+export type GrowSettingsTable = {
+  workspace_id: string;
+  default_margin: number;
+  complaint_minutes: number;
+  hourly_rate: Money;
+  updated_by: string;
+  updated_at: string;
+};
+
 export type ScorecardTargetTable = {
   workspace_id: string;
   metric: string;
@@ -774,6 +804,9 @@ export type Database = {
   agenda_snoozes: AgendaSnoozeTable; // 0018
   calendar_feeds: CalendarFeedTable; // 0018
   scorecard_targets: ScorecardTargetTable; // 0021
+  suggestion_runs: SuggestionRunTable; // 0026
+  suggestion_neighbours: SuggestionNeighbourTable; // 0026
+  grow_settings: GrowSettingsTable; // 0026
   occasion_settings: OccasionSettingsTable; // 0020
   customer_occasions: CustomerOccasionTable; // 0020
   events: EventTable; // 0020
