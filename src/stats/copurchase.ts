@@ -195,7 +195,7 @@ export type SuggestOptions = {
 export function excluded(history: History, o: SuggestOptions): Set<number> {
   const out = new Set<number>();
   for (const [item, h] of history)
-    if (h.days >= (o.regularDays ?? 2) || o.today - h.last < (o.recentDays ?? 30)) out.add(item);
+    if (h.days >= (o.regularDays ?? 2) || o.today - h.last <= (o.recentDays ?? 30)) out.add(item);
   return out;
 }
 

@@ -7,6 +7,7 @@ import {
   profitabilitySchema,
   settingsInput,
   settingsSchema,
+  evaluationSchema,
   suggestionsSchema,
   walletGapsQuery,
   walletGapsSchema,
@@ -31,6 +32,22 @@ export function registerGrowRoutes(root: FastifyInstance, deps: { grow: GrowServ
       },
     },
     async (request) => deps.grow.suggestions(ws(request), request.params.id),
+  );
+  app.get(
+    '/analytics/suggestions/evaluation',
+    {
+      schema: {
+        tags,
+        summary: 'Do the suggestions beat the most popular items? (the newest refit’s time split)',
+        description:
+          'Fitted on the lines up to a cut 60 days before the refit, then for a seeded sample of at most 5,000 customers who bought after the cut something they do not buy anyway: how often the top 5 holds one of those purchases, against the top 5 most popular items. Beats the baseline when more customers are hit only by the suggestions than only by the baseline, one-sided sign test p < 0.05.',
+        response: { 200: evaluationSchema },
+      },
+    },
+    async (request) => {
+      const e = await deps.grow.evaluation(ws(request));
+      return { hidden: e.hidden, evaluated: e.evaluated };
+    },
   );
   app.get(
     '/analytics/wallet-gaps',

@@ -1,5 +1,22 @@
 import { z } from 'zod';
 
+const evaluatedSchema = z
+  .object({
+    hitRate5: z.number().nullable(),
+    baselineHitRate5: z.number().nullable(),
+    beatsBaseline: z.boolean(),
+    customers: z.number(),
+    pValue: z.number().nullable(),
+    cutDate: z.string(),
+    testDays: z.number(),
+    seed: z.number(),
+    asOf: z.string(),
+  })
+  .nullable()
+  .describe(
+    'The time split: fitted on lines up to cutDate, scored on what customers bought in the testDays after',
+  );
+
 export const suggestionsSchema = z
   .object({
     customerId: z.string(),
@@ -23,24 +40,13 @@ export const suggestionsSchema = z
       .string()
       .nullable()
       .describe('Why there are no suggestions (no refit yet, or they do not beat the most popular items)'),
-    evaluated: z
-      .object({
-        hitRate5: z.number().nullable(),
-        baselineHitRate5: z.number().nullable(),
-        beatsBaseline: z.boolean(),
-        customers: z.number(),
-        pValue: z.number().nullable(),
-        cutDate: z.string(),
-        testDays: z.number(),
-        seed: z.number(),
-        asOf: z.string(),
-      })
-      .nullable()
-      .describe(
-        'The time split: fitted on lines up to cutDate, scored on what customers bought in the testDays after',
-      ),
+    evaluated: evaluatedSchema,
   })
   .meta({ id: 'CustomerSuggestions' });
+
+export const evaluationSchema = z
+  .object({ hidden: z.string().nullable(), evaluated: evaluatedSchema })
+  .meta({ id: 'SuggestionEvaluation' });
 
 const gap = z.object({
   customerId: z.string(),

@@ -84,13 +84,10 @@ export function createGrowService(deps: { db: Kysely<Database>; clock?: () => Da
       };
     },
 
-    async suggestions(ws: string, customerId: string) {
-      await ensureCustomer(ws, customerId);
+    /** The newest run's time-split evaluation, and why suggestions are hidden (null: shown). */
+    async evaluation(ws: string) {
       const run = await repo.latestRun(ws);
-      const z = await zoneNow(ws);
-      const lines = await repo.purchasedLines(ws, customerId);
-      const empty = { customerId, oftenBuys: [] as string[], suggestions: [] };
-      if (!run) return { ...empty, hidden: 'No refit has computed suggestions yet.', evaluated: null };
+      if (!run) return { run: null, hidden: 'No refit has computed suggestions yet.', evaluated: null };
       const e = JSON.parse(run.evaluation) as Evaluation;
       const evaluated = {
         hitRate5: e.hitRate5,
@@ -103,6 +100,20 @@ export function createGrowService(deps: { db: Kysely<Database>; clock?: () => Da
         seed: e.seed,
         asOf: run.as_of,
       };
+      const hidden = e.beatsBaseline
+        ? null
+        : e.customers === 0
+          ? 'Too few customers bought again after the test cut to tell whether suggestions work here.'
+          : 'Hidden: on your own orders, suggestions from what customers buy together did not find next purchases better than simply the most popular items.';
+      return { run, hidden, evaluated };
+    },
+
+    async suggestions(ws: string, customerId: string) {
+      await ensureCustomer(ws, customerId);
+      const { run, hidden, evaluated } = await this.evaluation(ws);
+      const z = await zoneNow(ws);
+      const lines = await repo.purchasedLines(ws, customerId);
+      if (!run) return { customerId, oftenBuys: [] as string[], suggestions: [], hidden, evaluated };
       const keys = [...new Set(lines.map((l) => l.name.trim().replace(/\s+/g, ' ').toLowerCase()))];
       const rows = await repo.neighbourRows(ws, run.id, keys);
       const a = assemble(
@@ -112,18 +123,13 @@ export function createGrowService(deps: { db: Kysely<Database>; clock?: () => Da
         rows,
         JSON.parse(run.popular) as [string, string, number][],
       );
-      if (!e.beatsBaseline)
-        return {
-          customerId,
-          oftenBuys: a.oftenBuys,
-          suggestions: [],
-          hidden:
-            e.customers === 0
-              ? 'Too few customers bought again after the test cut to tell whether suggestions work here.'
-              : 'Hidden: on your own orders, suggestions from what customers buy together did not find next purchases better than simply the most popular items.',
-          evaluated,
-        };
-      return { customerId, oftenBuys: a.oftenBuys, suggestions: a.suggestions, hidden: null, evaluated };
+      return {
+        customerId,
+        oftenBuys: a.oftenBuys,
+        suggestions: hidden ? [] : a.suggestions,
+        hidden,
+        evaluated,
+      };
     },
 
     async walletGaps(ws: string, q: z.infer<typeof walletGapsQuery>) {

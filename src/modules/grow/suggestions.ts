@@ -118,14 +118,27 @@ export function assemble(
 ): { suggestions: Suggested[]; oftenBuys: string[] } {
   const index = new Map<string, number>();
   const names: string[] = [];
+  const keys: string[] = [];
   const id = (key: string, name: string) => {
     let i = index.get(key);
     if (i === undefined) {
       index.set(key, (i = names.length));
       names.push(name);
+      keys.push(key);
     }
     return i;
   };
+  const table = new Map<number, { item: number; score: number }[]>();
+  for (const r of rows)
+    // the stored names first: the shop's newest spelling, not this customer's
+    table.set(
+      id(r.item_key, r.name),
+      (JSON.parse(r.neighbours) as [string, string, number, number][]).map(([key, name, score]) => ({
+        item: id(key, name),
+        score,
+      })),
+    );
+  const pop = popular.map(([key, name]) => id(key, name));
   const days = new Map<number, Set<number>>();
   for (const l of lines) {
     const it = id(itemKey(l.name), l.name.trim());
@@ -137,16 +150,6 @@ export function assemble(
   }
   const history: History = new Map();
   for (const [it, s] of days) history.set(it, { last: Math.max(...s), days: s.size });
-  const table = new Map<number, { item: number; score: number }[]>();
-  for (const r of rows)
-    table.set(
-      id(r.item_key, r.name),
-      (JSON.parse(r.neighbours) as [string, string, number, number][]).map(([key, name, score]) => ({
-        item: id(key, name),
-        score,
-      })),
-    );
-  const pop = popular.map(([key, name]) => id(key, name));
   const got = suggestFor(history, (it) => table.get(it) ?? [], pop, {
     today,
     halfLifeDays: HALF_LIFE_DAYS,
@@ -160,7 +163,7 @@ export function assemble(
   return {
     oftenBuys,
     suggestions: got.map((s) => ({
-      productKey: [...index.entries()].find(([, v]) => v === s.item)?.[0] as string,
+      productKey: keys[s.item] as string,
       name: names[s.item] as string,
       score: Math.round(s.score * 1000) / 1000,
       basis: s.because === null ? 'popular' : 'co-purchase',
