@@ -50,7 +50,7 @@ function structured(): { customers: number; orders: Order[] } {
 for (const dialect of DIALECTS) {
   describe(`grow: suggestions, share of wallet, profitability (${dialect})`, () => {
     let t: TestApp;
-    let now = NOW;
+    const now = NOW;
     let shop: Awaited<ReturnType<TestApp['newWorkspace']>>;
     let other: Awaited<ReturnType<TestApp['newWorkspace']>>;
     let ids: string[] = [];

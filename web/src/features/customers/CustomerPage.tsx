@@ -8,6 +8,7 @@ import { timeAgo } from '../../lib/format.ts';
 import { useMe } from '../../lib/session.ts';
 import type { Customer } from '../../lib/api.ts';
 import { OutlookCard } from '../analytics/OutlookCard.tsx';
+import { CustomerGrow } from '../grow/CustomerGrow.tsx';
 import { CustomerOrders } from '../sales/CustomerOrders.tsx';
 import { CustomerTotals } from '../sales/CustomerTotals.tsx';
 import { ConsentEditor } from '../outreach/ConsentEditor.tsx';
@@ -85,6 +86,7 @@ export function CustomerPage() {
               <ConsentEditor customerId={c.id} editing={consentFor} onEditing={setConsentFor} />
               <CustomerReviews customerId={c.id} />
               <CustomerDates customerId={c.id} />
+              <CustomerGrow customerId={c.id} />
               <CustomerDetails c={c} />
             </Stack>
           )}
