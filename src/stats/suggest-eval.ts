@@ -5,6 +5,7 @@
  */
 import {
   customerItems,
+  excluded,
   fitNeighbours,
   popularFor,
   rowOf,
@@ -93,9 +94,8 @@ export function evaluateSuggestions(log: LineLog, o: EvalOptions): Evaluation {
   const eligible: number[] = [];
   for (const [c, bought] of next) {
     const h = histories.get(c) as History;
-    const baseline = popularFor(h, nb.popular, { ...so, k: nb.items });
-    const open = new Set(baseline);
-    if ([...bought].some((it) => open.has(it))) eligible.push(c);
+    const skip = excluded(h, so);
+    if ([...bought].some((it) => !skip.has(it))) eligible.push(c);
   }
   eligible.sort((a, b) => a - b);
   const rng = createRng(o.seed);
