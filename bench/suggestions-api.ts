@@ -31,7 +31,7 @@ const ids = await t.services.customers.createCustomers(
 );
 const rng = createRng(3);
 const system: Actor = { workspaceId: ws, kind: 'cli', id: 'bench', scopes: new Set(['write']) };
-const inputs = [];
+const inputs: { refunded: number; input: object }[] = [];
 for (let c = 0; c < C; c++) {
   const family = Math.floor(rng.uniform() * (ITEMS / 8));
   // 5 lines an order

@@ -10,9 +10,9 @@ const num = (v: unknown) => Number(v ?? 0);
 /** All SQL of grow: reads over orders, products, complaints and predictions; its own run tables and settings. */
 export function createGrowRepository(db: Kysely<Database>) {
   return {
-    /** Every purchased line of a customer's (not cancelled or returned, quantity above 0): who, when, what. */
-    async purchasedLines(ws: string, customerId?: string) {
-      let q = db
+    /** Every purchased line (order not cancelled or returned, quantity above 0): who, when, what. */
+    async purchasedLines(ws: string) {
+      return db
         .selectFrom('order_lines as l')
         .innerJoin('orders as o', (j) =>
           j.onRef('o.workspace_id', '=', 'l.workspace_id').onRef('o.id', '=', 'l.order_id'),
@@ -21,9 +21,35 @@ export function createGrowRepository(db: Kysely<Database>) {
         .where('l.workspace_id', '=', ws)
         .where('o.customer_id', 'is not', null)
         .where('o.status', 'not in', NOT_PURCHASES)
-        .where('l.quantity', '>', 0);
-      if (customerId) q = q.where('o.customer_id', '=', customerId);
-      return q.execute() as Promise<{ customer_id: string; placed_at: string; name: string }[]>;
+        .where('l.quantity', '>', 0)
+        .execute() as Promise<{ customer_id: string; placed_at: string; name: string }[]>;
+    },
+
+    /** One customer's purchased lines: their orders by the customer index, then those orders' lines. */
+    async customerLines(ws: string, customerId: string) {
+      const orders = await db
+        .selectFrom('orders')
+        .select(['id', 'placed_at'])
+        .where('workspace_id', '=', ws)
+        .where('customer_id', '=', customerId)
+        .where('status', 'not in', NOT_PURCHASES)
+        .execute();
+      const at = new Map(orders.map((o) => [o.id, o.placed_at]));
+      const out: { customer_id: string; placed_at: string; name: string }[] = [];
+      for (let i = 0; i < orders.length; i += 500)
+        for (const l of await db
+          .selectFrom('order_lines')
+          .select(['order_id', 'name'])
+          .where('workspace_id', '=', ws)
+          .where(
+            'order_id',
+            'in',
+            orders.slice(i, i + 500).map((o) => o.id),
+          )
+          .where('quantity', '>', 0)
+          .execute())
+          out.push({ customer_id: customerId, placed_at: at.get(l.order_id) as string, name: l.name });
+      return out;
     },
 
     /** Store a run and its item rows, then drop the workspace's older runs. */

@@ -112,7 +112,7 @@ export function createGrowService(deps: { db: Kysely<Database>; clock?: () => Da
       await ensureCustomer(ws, customerId);
       const { run, hidden, evaluated } = await this.evaluation(ws);
       const z = await zoneNow(ws);
-      const lines = await repo.purchasedLines(ws, customerId);
+      const lines = await repo.customerLines(ws, customerId);
       if (!run) return { customerId, oftenBuys: [] as string[], suggestions: [], hidden, evaluated };
       const keys = [...new Set(lines.map((l) => l.name.trim().replace(/\s+/g, ' ').toLowerCase()))];
       const rows = await repo.neighbourRows(ws, run.id, keys);
