@@ -130,8 +130,21 @@ for (const dialect of DIALECTS) {
       });
       expect(n.suggestions).toHaveLength(5);
       expect(n.suggestions.slice(1).every((x: { basis: string }) => x.basis === 'popular')).toBe(true);
-      // the same orders give the same evaluation
+      // the same orders give the same evaluation; the older run's table is gone
       await t.services.analytics.runRefit(shop.workspaceId, { trigger: 'manual' });
+      const runs = await t.conn.db
+        .selectFrom('suggestion_runs')
+        .select('id')
+        .where('workspace_id', '=', shop.workspaceId)
+        .execute();
+      expect(runs).toHaveLength(1);
+      const rows = await t.conn.db
+        .selectFrom('suggestion_neighbours')
+        .select('run_id')
+        .distinct()
+        .where('workspace_id', '=', shop.workspaceId)
+        .execute();
+      expect(rows).toEqual([{ run_id: runs[0]?.id }]);
       expect((await get(`/api/v1/customers/${fresh}/suggestions`)).evaluated).toEqual({
         ...n.evaluated,
         asOf: n.evaluated.asOf,

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, SuggestionRunTable } from '../../platform/db/schema.ts';
+import { writeTransaction } from '../../platform/db/transaction.ts';
 
 /** Orders that are not purchases, as analytics counts them. */
 const NOT_PURCHASES = ['cancelled', 'returned'];
@@ -57,19 +58,24 @@ export function createGrowRepository(db: Kysely<Database>) {
       run: Selectable<SuggestionRunTable>,
       rows: { item_key: string; name: string; neighbours: string }[],
     ) {
-      await db.insertInto('suggestion_runs').values(run).execute();
-      for (let i = 0; i < rows.length; i += 200)
-        await db
-          .insertInto('suggestion_neighbours')
-          .values(
-            rows.slice(i, i + 200).map((r) => ({ ...r, workspace_id: run.workspace_id, run_id: run.id })),
-          )
-          .execute();
+      // one transaction: readers see the whole new table or the old one, never a half-written run
+      await writeTransaction(db, async (trx) => {
+        await trx.insertInto('suggestion_runs').values(run).execute();
+        for (let i = 0; i < rows.length; i += 200)
+          await trx
+            .insertInto('suggestion_neighbours')
+            .values(
+              rows.slice(i, i + 200).map((r) => ({ ...r, workspace_id: run.workspace_id, run_id: run.id })),
+            )
+            .execute();
+      });
+      // then the workspace's other runs up to this one's time (a later run, if any, stays)
       const older = db
         .selectFrom('suggestion_runs')
         .select('id')
         .where('workspace_id', '=', run.workspace_id)
-        .where('created_at', '<', run.created_at);
+        .where('created_at', '<=', run.created_at)
+        .where('id', '!=', run.id);
       await db
         .deleteFrom('suggestion_neighbours')
         .where('workspace_id', '=', run.workspace_id)
@@ -78,7 +84,8 @@ export function createGrowRepository(db: Kysely<Database>) {
       await db
         .deleteFrom('suggestion_runs')
         .where('workspace_id', '=', run.workspace_id)
-        .where('created_at', '<', run.created_at)
+        .where('created_at', '<=', run.created_at)
+        .where('id', '!=', run.id)
         .execute();
     },
 
