@@ -11,19 +11,36 @@ const num = (v: unknown) => Number(v ?? 0);
 /** All SQL of grow: reads over orders, products, complaints and predictions; its own run tables and settings. */
 export function createGrowRepository(db: Kysely<Database>) {
   return {
-    /** Every purchased line (order not cancelled or returned, quantity above 0): who, when, what. */
-    async purchasedLines(ws: string) {
-      return db
-        .selectFrom('order_lines as l')
-        .innerJoin('orders as o', (j) =>
-          j.onRef('o.workspace_id', '=', 'l.workspace_id').onRef('o.id', '=', 'l.order_id'),
-        )
-        .select(['o.customer_id', 'o.placed_at', 'l.name'])
-        .where('l.workspace_id', '=', ws)
-        .where('o.customer_id', 'is not', null)
-        .where('o.status', 'not in', NOT_PURCHASES)
-        .where('l.quantity', '>', 0)
-        .execute() as Promise<{ customer_id: string; placed_at: string; name: string }[]>;
+    /**
+     * Every purchased line (order not cancelled or returned, quantity above 0): who, when, what — a page at a
+     * time in the lines' key order, so a big workspace never sits in memory as row objects.
+     */
+    async eachPurchasedLine(
+      ws: string,
+      each: (customerId: string, placedAt: string, name: string) => void,
+      pageSize = 20_000,
+    ) {
+      let count = 0;
+      for (let after = ''; ;) {
+        const page = await db
+          .selectFrom('order_lines as l')
+          .innerJoin('orders as o', (j) =>
+            j.onRef('o.workspace_id', '=', 'l.workspace_id').onRef('o.id', '=', 'l.order_id'),
+          )
+          .select(['l.id', 'o.customer_id', 'o.placed_at', 'l.name', 'o.status', 'l.quantity'])
+          .where('l.workspace_id', '=', ws)
+          .where('l.id', '>', after)
+          .orderBy('l.id')
+          .limit(pageSize)
+          .execute();
+        for (const r of page)
+          if (r.customer_id !== null && !NOT_PURCHASES.includes(r.status) && Number(r.quantity) > 0) {
+            each(r.customer_id, r.placed_at, r.name);
+            count++;
+          }
+        if (page.length < pageSize) return count;
+        after = page[page.length - 1]?.id as string;
+      }
     },
 
     /** One customer's purchased lines: their orders by the customer index, then those orders' lines. */

@@ -12,7 +12,7 @@ import type { Evaluation } from '../../stats/suggest-eval.ts';
 import { margins, paretoCurve, walletGaps, type MarginLine } from './figures.ts';
 import { createGrowRepository } from './grow.repository.ts';
 import { settingsInput, walletGapsQuery } from './grow.schema.ts';
-import { assemble, computeSuggestionRun } from './suggestions.ts';
+import { assemble, computeSuggestionRun, logBuilder } from './suggestions.ts';
 
 /** Profitability and share of wallet look at the last year. */
 export const WINDOW_DAYS = 365;
@@ -59,9 +59,10 @@ export function createGrowService(deps: { db: Kysely<Database>; clock?: () => Da
     async refit(ws: string) {
       const t0 = performance.now();
       const z = await zoneNow(ws);
-      const lines = await repo.purchasedLines(ws);
+      const b = logBuilder(z.offsetMs);
+      const lines = await repo.eachPurchasedLine(ws, (c, at, name) => b.add(c, at, name));
       const readMs = Math.round(performance.now() - t0);
-      const r = computeSuggestionRun(lines, z.offsetMs, z.today);
+      const r = computeSuggestionRun(b.build(), z.today);
       const t1 = performance.now();
       const at = z.now.toISOString();
       await repo.storeRun(
@@ -79,7 +80,7 @@ export function createGrowService(deps: { db: Kysely<Database>; clock?: () => Da
       );
       return {
         items: r.items,
-        lines: lines.length,
+        lines,
         timings: { readMs, ...r.timings, storeMs: Math.round(performance.now() - t1) },
       };
     },

@@ -20,38 +20,67 @@ export const localDay = (iso: string, offsetMs: number) =>
 
 export type RawLine = { customer_id: string; placed_at: string; name: string };
 
-/** Lines to a LineLog: customers and items indexed in first-seen order; the newest name of each item kept. */
-export function toLog(lines: RawLine[], offsetMs: number) {
+/** Lines to a LineLog, one at a time: customers and items indexed in first-seen order; each item's newest name. */
+export function logBuilder(offsetMs: number) {
   const customers = new Map<string, number>();
   const items = new Map<string, number>();
   const names: string[] = [];
   const newest: string[] = [];
-  const log: LineLog = {
-    customer: new Int32Array(lines.length),
-    day: new Int32Array(lines.length),
-    item: new Int32Array(lines.length),
-    length: lines.length,
-    items: 0,
+  let cap = 1024;
+  let n = 0;
+  let customer = new Int32Array(cap);
+  let day = new Int32Array(cap);
+  let item = new Int32Array(cap);
+  const grow = () => {
+    cap *= 2;
+    const c = new Int32Array(cap);
+    c.set(customer);
+    customer = c;
+    const d = new Int32Array(cap);
+    d.set(day);
+    day = d;
+    const i = new Int32Array(cap);
+    i.set(item);
+    item = i;
   };
-  lines.forEach((l, i) => {
-    let c = customers.get(l.customer_id);
-    if (c === undefined) customers.set(l.customer_id, (c = customers.size));
-    const key = itemKey(l.name);
-    let it = items.get(key);
-    if (it === undefined) {
-      items.set(key, (it = items.size));
-      names.push(l.name.trim());
-      newest.push(l.placed_at);
-    } else if (l.placed_at > (newest[it] as string)) {
-      names[it] = l.name.trim();
-      newest[it] = l.placed_at;
-    }
-    log.customer[i] = c;
-    log.day[i] = localDay(l.placed_at, offsetMs);
-    log.item[i] = it;
-  });
-  log.items = items.size;
-  return { log, keys: [...items.keys()], names };
+  return {
+    add(customerId: string, placedAt: string, name: string) {
+      if (n === cap) grow();
+      let c = customers.get(customerId);
+      if (c === undefined) customers.set(customerId, (c = customers.size));
+      const key = itemKey(name);
+      let it = items.get(key);
+      if (it === undefined) {
+        items.set(key, (it = items.size));
+        names.push(name.trim());
+        newest.push(placedAt);
+      } else if (placedAt > (newest[it] as string)) {
+        names[it] = name.trim();
+        newest[it] = placedAt;
+      }
+      customer[n] = c;
+      day[n] = localDay(placedAt, offsetMs);
+      item[n] = it;
+      n++;
+    },
+    build() {
+      const log: LineLog = {
+        customer: customer.subarray(0, n),
+        day: day.subarray(0, n),
+        item: item.subarray(0, n),
+        length: n,
+        items: items.size,
+      };
+      return { log, keys: [...items.keys()], names };
+    },
+  };
+}
+
+/** Lines to a LineLog (see `logBuilder`). */
+export function toLog(lines: RawLine[], offsetMs: number) {
+  const b = logBuilder(offsetMs);
+  for (const l of lines) b.add(l.customer_id, l.placed_at, l.name);
+  return b.build();
 }
 
 export type StoredRun = {
@@ -63,8 +92,11 @@ export type StoredRun = {
 };
 
 /** Fit the table on every line up to today and evaluate it on a time split. */
-export function computeSuggestionRun(lines: RawLine[], offsetMs: number, today: number): StoredRun {
-  const { log, keys, names } = toLog(lines, offsetMs);
+export function computeSuggestionRun(
+  built: ReturnType<ReturnType<typeof logBuilder>['build']>,
+  today: number,
+): StoredRun {
+  const { log, keys, names } = built;
   const t0 = performance.now();
   const nb = fitNeighbours(log, { today, halfLifeDays: HALF_LIFE_DAYS, k: NEIGHBOURS });
   const t1 = performance.now();
