@@ -82,6 +82,7 @@ import {
 import { createProductService, createSaleService, registerProductRoutes } from './modules/products/index.ts';
 import { createScorecardService, registerScorecardRoutes } from './modules/scorecard/index.ts';
 import { createPrivacyService, registerPrivacyRoutes } from './modules/privacy/index.ts';
+import { createGrowService, registerGrowRoutes } from './modules/grow/index.ts';
 import { createTimelineService, registerTimelineRoutes } from './modules/timeline/index.ts';
 import {
   createPhoneService,
@@ -156,8 +157,10 @@ export function createServices(
     onOrdersChanged: (ws) => analytics.ordersChanged(ws), // debounced refit of the predictions
     onWritten: (trx, ws, customerId) => loyalty.syncLoyalty(ws, [customerId], trx), // points, in the order's transaction
   });
+  const grow = createGrowService({ db, ...(opts.clock && { clock: opts.clock }) });
   const analytics = createAnalyticsService({
     db,
+    afterRefit: (ws) => grow.refit(ws),
     dialect: conn.dialect,
     workspaces,
     customers,
@@ -394,6 +397,7 @@ export function createServices(
     agenda,
     calendar,
     phones,
+    grow,
     scorecard: createScorecardService({ db, ...(opts.clock && { clock: opts.clock }) }),
     // Domain events (the audit log seen through a catalogue) delivered as signed webhooks (issue 19)
     webhooks: createWebhookService({
@@ -595,6 +599,7 @@ export async function buildApp(
       registerWebhookRoutes(api, services);
       registerPrivacyRoutes(api, services);
       registerAccountRoutes(api, services);
+      registerGrowRoutes(api, services);
       registerOccasionRoutes(api, services);
       registerEventRoutes(api, services);
       registerLoyaltyRoutes(api, services);

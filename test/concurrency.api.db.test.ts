@@ -708,6 +708,20 @@ const CASES: Record<string, Case> = {
         targets: { nps: 30, firstResponse: 60 },
       }),
   },
+  // grow (issue 20)
+  'put /api/v1/analytics/profitability/settings': {
+    kind: 'same',
+    setup: async () => ({
+      url: '/api/v1/analytics/profitability/settings',
+      body: { defaultMargin: 0.4, hourlyRate: 150_000 },
+    }),
+    check: async (c) =>
+      expect(await c.call('GET', '/api/v1/analytics/profitability/settings')).toMatchObject({
+        defaultMargin: 0.4,
+        hourlyRate: 150_000,
+        complaintMinutes: 30,
+      }),
+  },
   'post /api/v1/customers/{id}/reviews': {
     kind: 'each',
     setup: async (c) => ({

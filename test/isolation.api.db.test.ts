@@ -361,6 +361,27 @@ for (const dialect of DIALECTS) {
             await t.app.inject({ method: 'GET', url: `/api/v1/scorecard/${m}/customers`, headers: b.auth })
           ).json().items,
         ).toEqual([]);
+      // grow: B's profitability rates never touch A's; A's customers are not in B's figures
+      await t.app.inject({
+        method: 'PUT',
+        url: '/api/v1/analytics/profitability/settings',
+        headers: b.auth,
+        payload: { hourlyRate: 999 },
+      });
+      expect(
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: '/api/v1/analytics/profitability/settings',
+            headers: a.auth,
+          })
+        ).json().hourlyRate,
+      ).toBe(0);
+      expect(
+        (
+          await t.app.inject({ method: 'GET', url: '/api/v1/analytics/profitability', headers: b.auth })
+        ).json().most,
+      ).toEqual([]);
       for (const list of ['/api/v1/complaints?status=all', '/api/v1/enquiries?state=all'])
         expect((await t.app.inject({ method: 'GET', url: list, headers: b.auth })).json().items).toEqual([]);
     });

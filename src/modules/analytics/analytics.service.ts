@@ -39,6 +39,8 @@ export type AnalyticsDeps = {
   clock?: () => Date;
   /** Called when an unawaited background step fails (e.g. scheduling a refit after an order). */
   onError?: (err: unknown) => void;
+  /** More of the nightly refit (the co-purchase table); its failure is reported, the predictions stand. */
+  afterRefit?: (ws: string) => Promise<{ timings: Record<string, number> }>;
 };
 
 export type RefitOutcome = {
@@ -187,6 +189,7 @@ export function createAnalyticsService({
   queue,
   clock = () => new Date(),
   onError = () => {},
+  afterRefit,
 }: AnalyticsDeps) {
   const repo = createAnalyticsRepository(db, dialect);
   /** The minute bucket each workspace last scheduled a refit for: an import's thousand batches enqueue once. */
@@ -339,9 +342,18 @@ export function createAnalyticsService({
           .deleteRuns(ws, runId, 'older')
           .then(() => Math.round(performance.now() - t2))
           .catch((err: unknown) => (onError(err), null));
+        let suggestionsMs: number | null = null;
+        if (afterRefit) {
+          await o.onProgress?.('suggestions');
+          const t3 = performance.now();
+          suggestionsMs = await afterRefit(ws)
+            .then(() => Math.round(performance.now() - t3))
+            .catch((err: unknown) => (onError(err), null));
+        }
         const all = {
           ...timings,
           ...(cleanupMs !== null && { cleanupMs }),
+          ...(typeof suggestionsMs === 'number' && { suggestionsMs }),
           totalMs: Math.round(performance.now() - t0),
         };
         await repo.updateRun(ws, runId, { timings: JSON.stringify(all) });

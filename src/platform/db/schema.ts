@@ -762,6 +762,36 @@ export type BackupRunTable = {
   finished_at: string | null;
 };
 
+/** A refit's co-purchase table (0026): evaluation and popularity list as JSON text. */
+export type SuggestionRunTable = {
+  workspace_id: string;
+  id: string;
+  as_of: string;
+  evaluation: string;
+  /** JSON [[item key, name, decayed customers], …], most popular first. */
+  popular: string;
+  items: number;
+  timings: string;
+  created_at: string;
+};
+/** One item's top neighbours in a run: JSON [[item key, name, score, customers who bought both], …]. */
+export type SuggestionNeighbourTable = {
+  workspace_id: string;
+  run_id: string;
+  item_key: string;
+  name: string;
+  neighbours: string;
+};
+/** The owner's rates for profitability (0026). */
+export type GrowSettingsTable = {
+  workspace_id: string;
+  default_margin: number;
+  complaint_minutes: number;
+  hourly_rate: Money;
+  updated_by: string;
+  updated_at: string;
+};
+
 export type ScorecardTargetTable = {
   workspace_id: string;
   metric: string;
@@ -962,6 +992,9 @@ export type Database = {
   webhook_deliveries: WebhookDeliveryTable; // 0022
   phone_settings: PhoneSettingsTable; // 0023
   phone_calls: PhoneCallTable; // 0023
+  suggestion_runs: SuggestionRunTable; // 0026
+  suggestion_neighbours: SuggestionNeighbourTable; // 0026
+  grow_settings: GrowSettingsTable; // 0026
   occasion_settings: OccasionSettingsTable; // 0020
   customer_occasions: CustomerOccasionTable; // 0020
   events: EventTable; // 0020

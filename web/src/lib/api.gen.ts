@@ -8164,6 +8164,288 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/customers/{id}/suggestions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The few products this customer is most likely to want next
+     * @description From the refit’s co-purchase table (cosine similarity of customers’ purchases, each purchase halving in weight every 180 days), leaving out what the customer buys on two days or more and what they bought in the last 30 days, filled up with the most popular items. `evaluated` is the hit rate at 5 on a time split of the workspace’s own orders against the most popular items; when the suggestions do not beat them (one-sided sign test, p < 0.05) the list is empty and `hidden` says why.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CustomerSuggestions'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/analytics/suggestions/evaluation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Do the suggestions beat the most popular items? (the newest refit’s time split)
+     * @description Fitted on the lines up to a cut 60 days before the refit, then for a seeded sample of at most 5,000 customers who bought after the cut something they do not buy anyway: how often the top 5 holds one of those purchases, against the top 5 most popular items. Beats the baseline when more customers are hit only by the suggestions than only by the baseline, one-sided sign test p < 0.05.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SuggestionEvaluation'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/analytics/wallet-gaps': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Share of wallet: the biggest gaps against comparable customers
+     * @description For each customer, the category where customers of the same segment and tenure band (at least 5 others) spend the most a month more than they do, over the last 365 days, when the customer spends under half of it. Monthly = spend ÷ the customer’s months in the window (at least 1). Categories come from the order line, else the product.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          /** @description Only this customer’s gap */
+          customerId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WalletGaps'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/analytics/profitability': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Profit per customer over the last 365 days, the most and least profitable, the Pareto curve
+     * @description Profit = revenue (quantity × unit price) − line and order discounts − refunds and returns − cost of goods (the line’s cost, else the product’s cost, else the revenue × (1 − the default margin): such lines are counted in `linesWithoutCost`) − cost to serve (complaints × minutes × the hourly rate).
+     */
+    get: {
+      parameters: {
+        query?: {
+          customerId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Profitability'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/analytics/profitability/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The rates behind profitability */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['GrowSettings'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Set the default margin, minutes per complaint and hourly rate (owner or admin key) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            defaultMargin?: number;
+            complaintMinutes?: number;
+            hourlyRate?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['GrowSettings'];
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/occasions/settings': {
     parameters: {
       query?: never;
@@ -12774,6 +13056,145 @@ export interface components {
         [key: string]: number;
       };
     };
+    CustomerSuggestionsInput: {
+      customerId: string;
+      /** @description What the customer buys on two days or more (their regulars), most often first */
+      oftenBuys: string[];
+      suggestions: {
+        /** @description The product name, trimmed and lower-cased */
+        productKey: string;
+        name: string;
+        why: string;
+        /** @description Σ (the customer’s decayed weight for an item they bought × its cosine similarity); 0 for a popularity fill */
+        score: number;
+        /** @enum {string} */
+        basis: 'co-purchase' | 'popular';
+      }[];
+      /** @description Why there are no suggestions (no refit yet, or they do not beat the most popular items) */
+      hidden: string | null;
+      /** @description The time split: fitted on lines up to cutDate, scored on what customers bought in the testDays after */
+      evaluated: {
+        hitRate5: number | null;
+        baselineHitRate5: number | null;
+        beatsBaseline: boolean;
+        customers: number;
+        pValue: number | null;
+        cutDate: string;
+        testDays: number;
+        seed: number;
+        asOf: string;
+      } | null;
+    };
+    SuggestionEvaluationInput: {
+      hidden: string | null;
+      /** @description The time split: fitted on lines up to cutDate, scored on what customers bought in the testDays after */
+      evaluated: {
+        hitRate5: number | null;
+        baselineHitRate5: number | null;
+        beatsBaseline: boolean;
+        customers: number;
+        pValue: number | null;
+        cutDate: string;
+        testDays: number;
+        seed: number;
+        asOf: string;
+      } | null;
+    };
+    WalletGapsInput: {
+      currency: string;
+      windowDays: number;
+      minPeers: number;
+      hidden: string | null;
+      gaps: {
+        customerId: string;
+        name: string;
+        segment: string;
+        tenure: string;
+        peers: number;
+        buys: string[];
+        category: string;
+        ownMonthly: number;
+        peerMonthly: number;
+        gapMonthly: number;
+        sentence: string;
+      }[];
+    };
+    GrowSettingsInput: {
+      /** @description Gross margin assumed for a line with no cost, 0 … 0.95 */
+      defaultMargin: number;
+      /** @description Staff minutes one complaint takes */
+      complaintMinutes: number;
+      /** @description Cost of an hour of staff time, minor units */
+      hourlyRate: number;
+      currency: string;
+    };
+    ProfitabilityInput: {
+      currency: string;
+      windowDays: number;
+      settings: components['schemas']['GrowSettingsInput'];
+      customers: number;
+      totalProfit: number;
+      lines: number;
+      linesWithoutCost: number;
+      /** @description The most profitable 20 % of customers and the share of the profit they bring */
+      topShare: {
+        customerShare: number;
+        profitShare: number;
+      } | null;
+      pareto:
+        | {
+            customerShare: number;
+            profitShare: number;
+          }[]
+        | null;
+      most: {
+        customerId: string;
+        name: string;
+        revenue: number;
+        discounts: number;
+        refunds: number;
+        costOfGoods: number;
+        estimatedCost: number;
+        linesWithoutCost: number;
+        lines: number;
+        complaints: number;
+        costToServe: number;
+        profit: number;
+      }[];
+      least: {
+        customerId: string;
+        name: string;
+        revenue: number;
+        discounts: number;
+        refunds: number;
+        costOfGoods: number;
+        estimatedCost: number;
+        linesWithoutCost: number;
+        lines: number;
+        complaints: number;
+        costToServe: number;
+        profit: number;
+      }[];
+      /** @description Customers who cost more than they bring */
+      lossMakers: number;
+      /** @description The asked customer’s figures (customerId) */
+      customer: {
+        customerId: string;
+        name: string;
+        revenue: number;
+        discounts: number;
+        refunds: number;
+        costOfGoods: number;
+        estimatedCost: number;
+        linesWithoutCost: number;
+        lines: number;
+        complaints: number;
+        costToServe: number;
+        profit: number;
+      } | null;
+      /** @description Costs not in the figures, and why */
+      notCounted: string[];
+    };
     PhoneSettingsInput: {
       twilio: {
         accountSid: string;
@@ -14812,6 +15233,145 @@ export interface components {
       counts: {
         [key: string]: number;
       };
+    };
+    CustomerSuggestions: {
+      customerId: string;
+      /** @description What the customer buys on two days or more (their regulars), most often first */
+      oftenBuys: string[];
+      suggestions: {
+        /** @description The product name, trimmed and lower-cased */
+        productKey: string;
+        name: string;
+        why: string;
+        /** @description Σ (the customer’s decayed weight for an item they bought × its cosine similarity); 0 for a popularity fill */
+        score: number;
+        /** @enum {string} */
+        basis: 'co-purchase' | 'popular';
+      }[];
+      /** @description Why there are no suggestions (no refit yet, or they do not beat the most popular items) */
+      hidden: string | null;
+      /** @description The time split: fitted on lines up to cutDate, scored on what customers bought in the testDays after */
+      evaluated: {
+        hitRate5: number | null;
+        baselineHitRate5: number | null;
+        beatsBaseline: boolean;
+        customers: number;
+        pValue: number | null;
+        cutDate: string;
+        testDays: number;
+        seed: number;
+        asOf: string;
+      } | null;
+    };
+    SuggestionEvaluation: {
+      hidden: string | null;
+      /** @description The time split: fitted on lines up to cutDate, scored on what customers bought in the testDays after */
+      evaluated: {
+        hitRate5: number | null;
+        baselineHitRate5: number | null;
+        beatsBaseline: boolean;
+        customers: number;
+        pValue: number | null;
+        cutDate: string;
+        testDays: number;
+        seed: number;
+        asOf: string;
+      } | null;
+    };
+    WalletGaps: {
+      currency: string;
+      windowDays: number;
+      minPeers: number;
+      hidden: string | null;
+      gaps: {
+        customerId: string;
+        name: string;
+        segment: string;
+        tenure: string;
+        peers: number;
+        buys: string[];
+        category: string;
+        ownMonthly: number;
+        peerMonthly: number;
+        gapMonthly: number;
+        sentence: string;
+      }[];
+    };
+    GrowSettings: {
+      /** @description Gross margin assumed for a line with no cost, 0 … 0.95 */
+      defaultMargin: number;
+      /** @description Staff minutes one complaint takes */
+      complaintMinutes: number;
+      /** @description Cost of an hour of staff time, minor units */
+      hourlyRate: number;
+      currency: string;
+    };
+    Profitability: {
+      currency: string;
+      windowDays: number;
+      settings: components['schemas']['GrowSettings'];
+      customers: number;
+      totalProfit: number;
+      lines: number;
+      linesWithoutCost: number;
+      /** @description The most profitable 20 % of customers and the share of the profit they bring */
+      topShare: {
+        customerShare: number;
+        profitShare: number;
+      } | null;
+      pareto:
+        | {
+            customerShare: number;
+            profitShare: number;
+          }[]
+        | null;
+      most: {
+        customerId: string;
+        name: string;
+        revenue: number;
+        discounts: number;
+        refunds: number;
+        costOfGoods: number;
+        estimatedCost: number;
+        linesWithoutCost: number;
+        lines: number;
+        complaints: number;
+        costToServe: number;
+        profit: number;
+      }[];
+      least: {
+        customerId: string;
+        name: string;
+        revenue: number;
+        discounts: number;
+        refunds: number;
+        costOfGoods: number;
+        estimatedCost: number;
+        linesWithoutCost: number;
+        lines: number;
+        complaints: number;
+        costToServe: number;
+        profit: number;
+      }[];
+      /** @description Customers who cost more than they bring */
+      lossMakers: number;
+      /** @description The asked customer’s figures (customerId) */
+      customer: {
+        customerId: string;
+        name: string;
+        revenue: number;
+        discounts: number;
+        refunds: number;
+        costOfGoods: number;
+        estimatedCost: number;
+        linesWithoutCost: number;
+        lines: number;
+        complaints: number;
+        costToServe: number;
+        profit: number;
+      } | null;
+      /** @description Costs not in the figures, and why */
+      notCounted: string[];
     };
     PhoneSettings: {
       twilio: {

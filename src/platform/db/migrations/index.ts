@@ -23,6 +23,7 @@ import * as m0022 from './0022_webhooks.ts';
 import * as m0023 from './0023_phone_systems.ts';
 import * as m0024 from './0024_privacy_accounts.ts';
 import * as m0025 from './0025_backups.ts';
+import * as m0026 from './0026_grow.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0023_phone_systems': m0023,
   '0024_privacy_accounts': m0024,
   '0025_backups': m0025,
+  '0026_grow': m0026,
 };

@@ -23,6 +23,7 @@ import { PageLoader, QueryError } from '../shell/RouteError.tsx';
 import { analyticsApi, type CustomerList, type PredictionRun } from './api.ts';
 import { asOfText, compactMoney, decimal, majorUnits, percent, wholeMoney } from './format.ts';
 import { InsightCard, type QueryLike } from './InsightCard.tsx';
+import { ProfitCard, SuggestionsCard, WalletCard } from '../grow/GrowCards.tsx';
 import { RULE_TEXT, segmentWords, stageWords } from './words.ts';
 import { DefectionCard, NpsCard } from '../retention/RetentionInsights.tsx';
 
@@ -88,6 +89,9 @@ export default function InsightsPage() {
         />
         <DefectionCard />
         <NpsCard />
+        <SuggestionsCard />
+        <WalletCard />
+        <ProfitCard />
       </SimpleGrid>
       <HoldoutCard />
     </Stack>

@@ -1,3 +1,4 @@
+import { OfferLine } from '../grow/OfferLine.tsx';
 import { Badge, Button, CloseButton, Group, Paper, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -75,6 +76,7 @@ function CallerCardPopup({ call }: { call: CallEvent }) {
             </Group>
           )}
           {c.prediction && <CallerStatus p={c.prediction} />}
+          <OfferLine customerId={c.id} />
           <LastContact call={call} />
           {(c.openItems.promises ?? 0) > 0 && (
             <Text size="sm" fw={600} c="orange.9">

@@ -9,6 +9,7 @@ import { isOwner, useMe } from '../../lib/session.ts';
 import { dataExportUrl } from '../privacy/api.ts';
 import type { Customer } from '../../lib/api.ts';
 import { OutlookCard } from '../analytics/OutlookCard.tsx';
+import { CustomerGrow } from '../grow/CustomerGrow.tsx';
 import { CustomerOrders } from '../sales/CustomerOrders.tsx';
 import { CustomerTotals } from '../sales/CustomerTotals.tsx';
 import { CustomerLoyalty } from '../loyalty/CustomerLoyalty.tsx';
@@ -99,6 +100,7 @@ export function CustomerPage() {
               <ConsentEditor customerId={c.id} editing={consentFor} onEditing={setConsentFor} />
               <CustomerReviews customerId={c.id} />
               <CustomerDates customerId={c.id} />
+              <CustomerGrow customerId={c.id} />
               <CustomerDetails c={c} />
             </Stack>
           )}

@@ -1,0 +1,2 @@
+export { createGrowService, type GrowService } from './grow.service.ts';
+export { registerGrowRoutes } from './grow.routes.ts';
