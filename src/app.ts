@@ -71,6 +71,13 @@ import { createWorkspaceService, registerWorkspaceRoutes } from './modules/works
 import { AppError } from './platform/errors.ts';
 import { createOccasionService, OCCASIONS_JOB, registerOccasionRoutes } from './modules/occasions/index.ts';
 import {
+  createIntroductionService,
+  createReferralService,
+  registerIntroductionRoutes,
+  registerReferralPages,
+  registerReferralRoutes,
+} from './modules/referrals/index.ts';
+import {
   createEventService,
   createRsvpService,
   EVENTS_JOB,
@@ -295,7 +302,28 @@ export function createServices(
     organizerEmail: async (ws) => (await outreach.outreachSettings.sending(ws)).fromEmail ?? null,
     ...(opts.clock && { clock: opts.clock }),
   });
+  // Referrals and passing business (H1, H2)
+  const referrals = createReferralService({
+    db,
+    workspaces,
+    customers,
+    timeline,
+    publicUrl,
+    ...(opts.clock && { clock: opts.clock }),
+  });
+  customers.onCreate(referrals.onCreate);
+  customers.onMerge(referrals.moveOnMerge);
+  const introductions = createIntroductionService({
+    db,
+    workspaces,
+    customers,
+    timeline,
+    ...(opts.clock && { clock: opts.clock }),
+  });
+  customers.onMerge(introductions.moveOnMerge);
   return {
+    referrals,
+    introductions,
     occasions,
     events,
     rsvp,
@@ -486,6 +514,8 @@ export async function buildApp(
       registerScorecardRoutes(api, services);
       registerOccasionRoutes(api, services);
       registerEventRoutes(api, services);
+      registerReferralRoutes(api, services);
+      registerIntroductionRoutes(api, services);
       registerEventStream(api, bus, {
         recheck: (request) => authenticate(request, { fresh: true }),
         onRevoked: (listener) => access.onRevoked(listener),
@@ -502,6 +532,7 @@ export async function buildApp(
       await registerSurveyPages(a, { surveys: services.surveys });
       await registerCalendarFeed(a, { calendar: services.calendar });
       await registerRsvpPages(a, { rsvp: services.rsvp });
+      await registerReferralPages(a, { referrals: services.referrals });
       await registerProviderHooks(a, {
         settings: (ws) => services.outreachSettings.sending(ws).catch(() => undefined),
         publicUrl: () => config.publicUrl ?? `http://${config.host}:${config.port}`,

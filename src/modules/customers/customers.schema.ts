@@ -80,6 +80,12 @@ export const createCustomerSchema = z.object({
   tags: z.array(tagSchema).max(50).default([]),
   customFields: z.record(z.string().max(100), customFieldValue).default({}),
   consent: consentInput.optional(),
+  referredBy: z
+    .string()
+    .max(100)
+    .nullable()
+    .optional()
+    .describe('The id of the customer who sent them (recorded once as their referrer)'),
 });
 export type CreateCustomerInput = z.output<typeof createCustomerSchema>;
 
