@@ -45,6 +45,11 @@ const VALID_BODIES: Record<string, object> = {
   'patch /api/v1/events/{id}': { title: 'Hijack' },
   'post /api/v1/events/{id}/invite': { audience: { kind: 'all' } },
   'post /api/v1/events/{id}/checkin': { invitationId: 'someone' },
+  // referrals and introductions (issue 20)
+  'post /api/v1/customers/{id}/referrer': { referrer: 'someone-of-mine' },
+  'put /api/v1/customers/{id}/business': { offers: ['hijack'] },
+  'post /api/v1/introductions/{id}/consent': { customerId: 'someone', answer: 'yes' },
+  'put /api/v1/introductions/{id}/value': { value: 1 },
 };
 
 for (const dialect of DIALECTS) {
@@ -200,6 +205,29 @@ for (const dialect of DIALECTS) {
             payload: { title: 'Private Person party', startsAt: '2099-01-01T19:00' },
           })
         ).json().id,
+        introductions: await (async () => {
+          const biz = async (name: string) =>
+            (
+              await t.app.inject({
+                method: 'POST',
+                url: '/api/v1/customers',
+                headers: a.auth,
+                payload: { name },
+              })
+            ).json().id as string;
+          return (
+            await t.app.inject({
+              method: 'POST',
+              url: '/api/v1/introductions',
+              headers: a.auth,
+              payload: {
+                needsId: await biz('Biz One'),
+                offersId: await biz('Biz Two'),
+                reason: 'Private Person',
+              },
+            })
+          ).json().id as string;
+        })(),
         'imports/mappings': (
           await t.app.inject({
             method: 'POST',
