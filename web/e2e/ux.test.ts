@@ -268,6 +268,8 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/settings/occasions',
           '/events',
           `/events/${eventId}`,
+          '/referrals',
+          '/introductions',
           '/messages',
           '/messages/templates',
           '/messages/templates/new',
@@ -351,7 +353,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   }
 
   it('checked every page at both widths', () => {
-    expect(pages.length).toBe(62);
+    expect(pages.length).toBe(66);
     if (SHOTS) expect(fs.readdirSync(SHOTS).length).toBeGreaterThan(0);
   });
 });

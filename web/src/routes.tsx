@@ -39,6 +39,8 @@ const NewCampaignPage = lazy(() => import('./features/outreach/NewCampaignPage.t
 const CampaignPage = lazy(() => import('./features/outreach/CampaignPage.tsx'));
 const EventsPage = lazy(() => import('./features/events/EventsPage.tsx'));
 const EventPage = lazy(() => import('./features/events/EventPage.tsx'));
+const ReferralsPage = lazy(() => import('./features/referrals/ReferralsPage.tsx'));
+const IntroductionsPage = lazy(() => import('./features/referrals/IntroductionsPage.tsx'));
 
 export const router = createBrowserRouter([
   {
@@ -77,6 +79,8 @@ export const router = createBrowserRouter([
               { path: 'events', element: <EventsPage /> },
               { path: 'events/:id', element: <EventPage /> },
               { path: 'events/:id/checkin', element: <EventPage /> },
+              { path: 'referrals', element: <ReferralsPage /> },
+              { path: 'introductions', element: <IntroductionsPage /> },
               { path: 'import', element: <DataPage /> },
               { path: 'export', element: <DataPage /> },
               { path: 'duplicates', element: <DataPage /> },

@@ -15,6 +15,8 @@ import { CustomerMessages } from '../outreach/CustomerMessages.tsx';
 import { CustomerReviews } from '../retention/CustomerReviews.tsx';
 import { CustomerPromises } from '../promises/CustomerPromises.tsx';
 import { CustomerDates } from '../occasions/CustomerDates.tsx';
+import { CustomerBusiness } from '../referrals/CustomerBusiness.tsx';
+import { CustomerReferrals } from '../referrals/CustomerReferrals.tsx';
 import type { Message, MessageChannel } from '../outreach/api.ts';
 import { saleStore } from '../sales/saleStore.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
@@ -85,6 +87,8 @@ export function CustomerPage() {
               <ConsentEditor customerId={c.id} editing={consentFor} onEditing={setConsentFor} />
               <CustomerReviews customerId={c.id} />
               <CustomerDates customerId={c.id} />
+              <CustomerReferrals customerId={c.id} name={c.name} />
+              <CustomerBusiness customerId={c.id} />
               <CustomerDetails c={c} />
             </Stack>
           )}

@@ -34,6 +34,8 @@ const NAV = [
   { to: '/scorecard', label: 'Scorecard', match: (p: string) => p.startsWith('/scorecard') },
   { to: '/messages', label: 'Messages', match: (p: string) => p.startsWith('/messages') },
   { to: '/events', label: 'Events', match: (p: string) => p.startsWith('/events') },
+  { to: '/referrals', label: 'Referrals', match: (p: string) => p.startsWith('/referrals') },
+  { to: '/introductions', label: 'Introductions', match: (p: string) => p.startsWith('/introductions') },
   {
     to: '/import',
     label: 'Import & export',
