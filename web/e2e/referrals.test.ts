@@ -134,7 +134,7 @@ journey('referrals and introductions, in chromium', () => {
       .summary()
       .filter({ hasText: `Referred 1 customer bringing ${naira}` })
       .waitFor();
-    await card.card().getByText(code).waitFor();
+    await card.card().getByText(code, { exact: true }).waitFor();
     expect(await axeProblems(page)).toEqual([]);
     await shot(page, 'customer-1280');
 
