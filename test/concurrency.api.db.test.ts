@@ -565,6 +565,12 @@ const CASES: Record<string, Case> = {
       expect(JSON.stringify(tl).split('Referred by Referrer').length - 1).toBe(1);
     },
   },
+  'put /api/v1/referrals/settings': {
+    kind: 'same',
+    setup: async () => ({ url: '/api/v1/referrals/settings', body: { rewardPoints: 50 } }),
+    check: async (c) =>
+      expect(await c.call('GET', '/api/v1/referrals/settings')).toMatchObject({ rewardPoints: 50 }),
+  },
   'put /api/v1/customers/{id}/business': {
     kind: 'same',
     setup: async (c) => ({

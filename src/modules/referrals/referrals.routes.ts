@@ -7,6 +7,8 @@ import {
   customerReferralsSchema,
   leaderboardQuery,
   leaderboardSchema,
+  referralSettingsInput,
+  referralSettingsSchema,
   setReferrerInput,
 } from './referrals.schema.ts';
 import type { ReferralService } from './referrals.service.ts';
@@ -53,6 +55,30 @@ export function registerReferralRoutes(root: FastifyInstance, deps: { referrals:
             actorRef(actorOf(request)),
           ),
         ),
+  );
+  app.get(
+    '/referrals/settings',
+    {
+      schema: {
+        tags,
+        summary: "The referrer's reward: loyalty points per referred customer's first purchase",
+        response: { 200: referralSettingsSchema },
+      },
+    },
+    async (request) => deps.referrals.settings(ws(request)),
+  );
+  app.put(
+    '/referrals/settings',
+    {
+      config: { scope: 'admin' },
+      schema: {
+        tags,
+        summary: "Set the referrer's reward (points per referred customer's first purchase; 0 for none)",
+        body: referralSettingsInput,
+        response: { 200: referralSettingsSchema },
+      },
+    },
+    async (request) => deps.referrals.updateSettings(ws(request), request.body, actorRef(actorOf(request))),
   );
   app.get(
     '/referrals/leaderboard',

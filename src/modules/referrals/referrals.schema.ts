@@ -62,3 +62,15 @@ export const leaderboardSchema = z.object({
   ),
 });
 export type Leaderboard = z.infer<typeof leaderboardSchema>;
+
+export const referralSettingsInput = z.object({
+  rewardPoints: z
+    .number()
+    .int()
+    .min(0)
+    .max(1_000_000)
+    .describe("Loyalty points the referrer earns for each referred customer's first purchase (0: no reward)"),
+});
+export const referralSettingsSchema = referralSettingsInput.extend({
+  rewardsAvailable: z.boolean().describe('Whether loyalty points are there to give'),
+});

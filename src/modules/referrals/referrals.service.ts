@@ -11,6 +11,7 @@ import { newReferralCode, normalizeReferralCode } from './codes.ts';
 import { createReferralsRepository } from './referrals.repository.ts';
 import {
   leaderboardQuery,
+  referralSettingsInput,
   setReferrerInput,
   type CustomerReferrals,
   type Leaderboard,
@@ -19,12 +20,16 @@ import {
 /** The actor of a sign-up through the public referral link (its referral's source is 'link'). */
 export const LINK_ACTOR = 'public:referral-link';
 
-/** A reward for the referrer of a customer's first purchase; returns what was given (e.g. a ledger id). */
+/**
+ * Give the referrer `points` for the referred customer's first purchase, under a unique key (the loyalty ledger's
+ * source), so it is given once whatever calls it; returns what was given (e.g. the ledger entry) or null.
+ */
 export type GrantReward = (
   trx: Kysely<Database>,
   ws: string,
   referrerId: string,
   referredId: string,
+  points: number,
   key: string,
 ) => Promise<string | null>;
 
@@ -155,16 +160,31 @@ export function createReferralService(deps: ReferralDeps) {
       data: meta,
     });
     // a referral set after the first purchase earns its reward at once
-    if ((await repo.orderCount(trx, ws, referredId)) > 0) await reward(trx, ws, referredId);
+    await reward(trx, ws, referredId);
   }
+
+  const rewardPoints = async (ws: string, trx: Kysely<Database> = db) =>
+    Number(
+      (
+        await trx
+          .selectFrom('referral_settings')
+          .select('reward_points')
+          .where('workspace_id', '=', ws)
+          .executeTakeFirst()
+      )?.reward_points ?? 0,
+    );
 
   /** Give the referrer their reward for the referred customer's first purchase, exactly once. */
   async function reward(trx: Kysely<Database>, ws: string, referredId: string): Promise<boolean> {
+    if (!grant) return false;
     const r = await repo.get(ws, referredId, trx);
-    if (!r || r.rewarded_at || !grant) return false;
+    if (!r || r.rewarded_at) return false;
+    const points = await rewardPoints(ws, trx);
+    if (points <= 0) return false;
+    if ((await repo.orderCount(trx, ws, referredId)) === 0) return false;
     const key = `referral:${referredId}`;
     if (!(await repo.markRewarded(trx, ws, referredId, clock().toISOString(), key))) return false;
-    const given = await grant(trx, ws, r.referrer_id, referredId, key);
+    const given = await grant(trx, ws, r.referrer_id, referredId, points, key);
     if (given) {
       await trx
         .updateTable('referrals')
@@ -192,6 +212,30 @@ export function createReferralService(deps: ReferralDeps) {
   return {
     onCreate,
     codeFor,
+    /** The reward: loyalty points per referred customer's first purchase (0: none), and whether loyalty is there. */
+    settings: async (ws: string) => ({ rewardPoints: await rewardPoints(ws), rewardsAvailable: !!grant }),
+    async updateSettings(ws: string, input: unknown, actor: string) {
+      const v = referralSettingsInput.parse(input);
+      const at = clock().toISOString();
+      await writeTransaction(db, async (trx) => {
+        await trx
+          .insertInto('referral_settings')
+          .values({ workspace_id: ws, reward_points: v.rewardPoints, updated_at: at })
+          .onConflict((oc) =>
+            oc.column('workspace_id').doUpdateSet({ reward_points: v.rewardPoints, updated_at: at }),
+          )
+          .execute();
+        await recordAudit(trx, {
+          workspaceId: ws,
+          actor,
+          action: 'settings',
+          entity: 'referrals',
+          entityId: ws,
+          data: v,
+        });
+      });
+      return this.settings(ws);
+    },
     /** Plug the reward in (loyalty points or a voucher); without it referrals are recorded but not rewarded. */
     setRewarder: (g: GrantReward) => void (grant = g),
     /** After an order of a referred customer: reward the referrer once (call inside the order's transaction). */

@@ -746,6 +746,8 @@ export type ReferralTable = {
   rewarded_at: string | null;
   reward_ref: string | null;
 };
+/** 0027: the referrer's reward per workspace. */
+export type ReferralSettingsTable = { workspace_id: string; reward_points: number; updated_at: string };
 /** 0027: what a business customer offers and needs (JSON arrays of normalised keywords). */
 export type BusinessProfileTable = {
   workspace_id: string;
@@ -826,6 +828,7 @@ export type Database = {
   event_invitations: EventInvitationTable; // 0020
   referral_codes: ReferralCodeTable; // 0027
   referrals: ReferralTable; // 0027
+  referral_settings: ReferralSettingsTable; // 0027
   business_profiles: BusinessProfileTable; // 0027
   introductions: IntroductionTable; // 0027
 };

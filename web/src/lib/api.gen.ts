@@ -8582,6 +8582,97 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/referrals/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The referrer's reward: loyalty points per referred customer's first purchase */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Loyalty points the referrer earns for each referred customer's first purchase (0: no reward) */
+              rewardPoints: number;
+              /** @description Whether loyalty points are there to give */
+              rewardsAvailable: boolean;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Set the referrer's reward (points per referred customer's first purchase; 0 for none) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Loyalty points the referrer earns for each referred customer's first purchase (0: no reward) */
+            rewardPoints: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Loyalty points the referrer earns for each referred customer's first purchase (0: no reward) */
+              rewardPoints: number;
+              /** @description Whether loyalty points are there to give */
+              rewardsAvailable: boolean;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/referrals/leaderboard': {
     parameters: {
       query?: never;

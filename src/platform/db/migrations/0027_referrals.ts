@@ -10,6 +10,8 @@ import type { Kysely } from 'kysely';
  *   source: 'created' (given when the customer was created), 'link' (signed up through the public link) or
  *   'later' (set on the customer page). rewarded_at / reward_ref: the referrer's reward for the referred
  *   customer's first purchase, set once by a conditional UPDATE.
+ * - referral_settings: per workspace, the loyalty points a referrer earns for each referred customer's first
+ *   purchase (0: no reward).
  * - business_profiles: what a business customer offers and needs (normalised keyword lists as JSON text).
  * - introductions: two customers put in touch, one row per unordered pair (pair_key = the smaller id, '|', the
  *   larger); a_consent / b_consent move from 'asked' to 'yes' or 'no'; status is 'asked' until both said yes
@@ -64,6 +66,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createIndex('referrals_referrer_idx')
     .on('referrals')
     .columns(['workspace_id', 'referrer_id'])
+    .execute();
+
+  await db.schema
+    .createTable('referral_settings')
+    .addColumn('workspace_id', 'text', (c) => c.primaryKey().references('workspaces.id').onDelete('cascade'))
+    .addColumn('reward_points', 'integer', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 
   await db.schema
@@ -133,6 +142,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('introductions').execute();
   await db.schema.dropTable('business_profiles').execute();
+  await db.schema.dropTable('referral_settings').execute();
   await db.schema.dropTable('referrals').execute();
   await db.schema.dropTable('referral_codes').execute();
 }
