@@ -1,5 +1,18 @@
-import { Anchor, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  NumberInput,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { errorMessage } from '../../lib/api.ts';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { money } from '../../lib/format.ts';
@@ -32,6 +45,7 @@ export default function ReferralsPage() {
         />
         <TextInput label="to" type="date" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
       </Group>
+      <RewardSetting />
       {q.isPending ? (
         <PageLoader />
       ) : q.isError ? (
@@ -74,5 +88,50 @@ export default function ReferralsPage() {
         </Paper>
       )}
     </Stack>
+  );
+}
+
+/** The referrer's reward: loyalty points for each referred customer's first purchase (when loyalty is there). */
+function RewardSetting() {
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: referralKeys.settings, queryFn: referralsApi.settings });
+  const [points, setPoints] = useState<number | string | null>(null);
+  const save = useMutation({
+    mutationFn: () => referralsApi.saveSettings(Number(points ?? q.data?.rewardPoints ?? 0)),
+    onSuccess: (data) => {
+      qc.setQueryData(referralKeys.settings, data);
+      setPoints(null);
+    },
+  });
+  if (!q.data?.rewardsAvailable) return null;
+  return (
+    <form
+      aria-label="Referral reward"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save.mutate();
+      }}
+    >
+      <Group align="flex-end" gap="xs">
+        <NumberInput
+          label="Points for the referrer"
+          description="For each referred customer's first purchase, given once (0: none)"
+          min={0}
+          max={1_000_000}
+          allowDecimal={false}
+          value={points ?? q.data.rewardPoints}
+          onChange={setPoints}
+          maw={320}
+        />
+        <Button type="submit" variant="default" loading={save.isPending}>
+          Save
+        </Button>
+      </Group>
+      {save.isError && (
+        <Alert color="red" role="alert" mt="xs">
+          {errorMessage(save.error)}
+        </Alert>
+      )}
+    </form>
   );
 }

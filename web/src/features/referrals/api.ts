@@ -5,6 +5,7 @@ export type BusinessInput = BodyOf<'/api/v1/customers/{id}/business', 'put'>;
 export type IntroductionInput = BodyOf<'/api/v1/introductions', 'post'>;
 export const referralKeys = {
   customer: (id: string) => ['referrals', 'customer', id] as const,
+  settings: ['referrals', 'settings'] as const,
   leaderboard: (from: string, to: string) => ['referrals', 'leaderboard', from, to] as const,
   business: (id: string) => ['introductions', 'business', id] as const,
   suggestions: ['introductions', 'suggestions'] as const,
@@ -17,6 +18,9 @@ export const referralsApi = {
   customer: (id: string) => ok(client.GET('/api/v1/customers/{id}/referrals', one(id))),
   setReferrer: (id: string, referrer: string) =>
     ok(client.POST('/api/v1/customers/{id}/referrer', { ...one(id), body: { referrer } })),
+  settings: () => ok(client.GET('/api/v1/referrals/settings')),
+  saveSettings: (rewardPoints: number) =>
+    ok(client.PUT('/api/v1/referrals/settings', { body: { rewardPoints } })),
   leaderboard: (from: string, to: string) =>
     ok(
       client.GET('/api/v1/referrals/leaderboard', {
