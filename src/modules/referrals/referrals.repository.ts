@@ -140,6 +140,27 @@ export function createReferralsRepository(db: Kysely<Database>) {
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },
+    /** Referred customers not yet rewarded who have bought (imports, or a reward switched on later). */
+    unrewarded: async (ws: string, limit: number) =>
+      (
+        await db
+          .selectFrom('referrals as r')
+          .select('r.referred_id')
+          .where('r.workspace_id', '=', ws)
+          .where('r.rewarded_at', 'is', null)
+          .where(({ exists, selectFrom }) =>
+            exists(
+              selectFrom('orders as o')
+                .select('o.id')
+                .whereRef('o.workspace_id', '=', 'r.workspace_id')
+                .whereRef('o.customer_id', '=', 'r.referred_id')
+                .where('o.status', 'not in', ['cancelled', 'returned']),
+            ),
+          )
+          .orderBy('r.referred_id')
+          .limit(limit)
+          .execute()
+      ).map((r) => r.referred_id),
     /** The number of orders (not cancelled) a customer has. */
     orderCount: async (trx: Kysely<Database>, ws: string, customerId: string) =>
       Number(

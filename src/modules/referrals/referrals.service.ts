@@ -238,6 +238,14 @@ export function createReferralService(deps: ReferralDeps) {
     },
     /** Plug the reward in (loyalty points or a voucher); without it referrals are recorded but not rewarded. */
     setRewarder: (g: GrantReward) => void (grant = g),
+    /** Reward every referrer whose referred customer bought without a reward yet (after imports; nightly). */
+    async rewardDue(ws: string): Promise<number> {
+      if (!grant || (await rewardPoints(ws)) <= 0) return 0;
+      let n = 0;
+      for (const id of await repo.unrewarded(ws, 5000))
+        if (await writeTransaction(db, (trx) => reward(trx, ws, id))) n++;
+      return n;
+    },
     /** After an order of a referred customer: reward the referrer once (call inside the order's transaction). */
     rewardIfReferred: (trx: Kysely<Database>, ws: string, customerId: string) => reward(trx, ws, customerId),
 
