@@ -96,6 +96,13 @@ import { holdServerLock } from './platform/db/backup.ts';
 import { BACKUP_JOB, createBackupService, registerBackupRoutes } from './modules/backups/index.ts';
 import { createOccasionService, OCCASIONS_JOB, registerOccasionRoutes } from './modules/occasions/index.ts';
 import {
+  createIntroductionService,
+  createReferralService,
+  registerIntroductionRoutes,
+  registerReferralPages,
+  registerReferralRoutes,
+} from './modules/referrals/index.ts';
+import {
   createEventService,
   createRsvpService,
   EVENTS_JOB,
@@ -365,7 +372,28 @@ export function createServices(
     organizerEmail: async (ws) => (await outreach.outreachSettings.sending(ws)).fromEmail ?? null,
     ...(opts.clock && { clock: opts.clock }),
   });
+  // Referrals and passing business (H1, H2)
+  const referrals = createReferralService({
+    db,
+    workspaces,
+    customers,
+    timeline,
+    publicUrl,
+    ...(opts.clock && { clock: opts.clock }),
+  });
+  customers.onCreate(referrals.onCreate);
+  customers.onMerge(referrals.moveOnMerge);
+  const introductions = createIntroductionService({
+    db,
+    workspaces,
+    customers,
+    timeline,
+    ...(opts.clock && { clock: opts.clock }),
+  });
+  customers.onMerge(introductions.moveOnMerge);
   return {
+    referrals,
+    introductions,
     occasions,
     events,
     rsvp,
@@ -605,6 +633,8 @@ export async function buildApp(
       registerLoyaltyRoutes(api, services);
       registerPhoneRoutes(api, { phones: services.phones, publicUrl: () => config.publicUrl });
       registerBackupRoutes(api, services);
+      registerReferralRoutes(api, services);
+      registerIntroductionRoutes(api, services);
       registerEventStream(api, bus, {
         recheck: (request) => authenticate(request, { fresh: true }),
         onRevoked: (listener) => access.onRevoked(listener),
@@ -621,6 +651,7 @@ export async function buildApp(
       await registerSurveyPages(a, { surveys: services.surveys });
       await registerCalendarFeed(a, { calendar: services.calendar });
       await registerRsvpPages(a, { rsvp: services.rsvp });
+      await registerReferralPages(a, { referrals: services.referrals });
       await registerProviderHooks(a, {
         settings: (ws) => services.outreachSettings.sending(ws).catch(() => undefined),
         publicUrl: () => config.publicUrl ?? `http://${config.host}:${config.port}`,

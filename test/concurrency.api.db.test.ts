@@ -812,6 +812,79 @@ const CASES: Record<string, Case> = {
       return { url: `/api/v1/phone-calls/${call.id}/dismiss` };
     },
   },
+  // referrals and introductions (issue 20)
+  'post /api/v1/customers/{id}/referrer': {
+    kind: 'once',
+    setup: async (c) => ({
+      url: `/api/v1/customers/${await customer(c, 'Referred')}/referrer`,
+      body: { referrer: await customer(c, 'Referrer') },
+    }),
+    check: async (c, _r, req) => {
+      const v = await c.call('GET', req.url.replace('/referrer', '/referrals'));
+      expect(v.referredBy).toMatchObject({ name: 'Referrer', source: 'later' });
+      const tl = await c.call('GET', req.url.replace('/referrer', '/timeline'));
+      expect(JSON.stringify(tl).split('Referred by Referrer').length - 1).toBe(1);
+    },
+  },
+  'put /api/v1/referrals/settings': {
+    kind: 'same',
+    setup: async () => ({ url: '/api/v1/referrals/settings', body: { rewardPoints: 50 } }),
+    check: async (c) =>
+      expect(await c.call('GET', '/api/v1/referrals/settings')).toMatchObject({ rewardPoints: 50 }),
+  },
+  'put /api/v1/customers/{id}/business': {
+    kind: 'same',
+    setup: async (c) => ({
+      url: `/api/v1/customers/${await customer(c, 'Biz')}/business`,
+      body: { offers: ['Catering'], needs: ['printing'] },
+    }),
+    check: async (c, _r, req) =>
+      expect(await c.call('GET', req.url)).toMatchObject({ offers: ['catering'], needs: ['printing'] }),
+  },
+  'post /api/v1/introductions': {
+    kind: 'once',
+    setup: async (c) => ({
+      url: '/api/v1/introductions',
+      body: { needsId: await customer(c, 'Needs'), offersId: await customer(c, 'Offers'), reason: 'Cakes' },
+    }),
+    check: async (c, _r, req) => {
+      const b = req.body as { needsId: string };
+      expect((await c.call('GET', `/api/v1/introductions?customerId=${b.needsId}`)).items).toHaveLength(1);
+    },
+  },
+  'post /api/v1/introductions/{id}/consent': {
+    kind: 'once',
+    setup: async (c) => {
+      const a = await customer(c, 'Needs');
+      const i = await c.call('POST', '/api/v1/introductions', {
+        needsId: a,
+        offersId: await customer(c, 'Offers'),
+        reason: 'Cakes',
+      });
+      await c.call('POST', `/api/v1/introductions/${i.id}/consent`, { customerId: i.b.id, answer: 'yes' });
+      return { url: `/api/v1/introductions/${i.id}/consent`, body: { customerId: a, answer: 'yes' } };
+    },
+    check: async (c, _r, req) => {
+      const a = (req.body as { customerId: string }).customerId;
+      const [i] = (await c.call('GET', `/api/v1/introductions?customerId=${a}`)).items;
+      expect(i).toMatchObject({ status: 'made', a: { consent: 'yes' }, b: { consent: 'yes' } });
+      const tl = await c.call('GET', `/api/v1/customers/${a}/timeline`);
+      expect(JSON.stringify(tl).split('(both agreed)').length - 1).toBe(1);
+    },
+  },
+  'put /api/v1/introductions/{id}/value': {
+    kind: 'same',
+    setup: async (c) => {
+      const i = await c.call('POST', '/api/v1/introductions', {
+        needsId: await customer(c, 'Needs'),
+        offersId: await customer(c, 'Offers'),
+        reason: 'Cakes',
+      });
+      for (const p of [i.a.id, i.b.id])
+        await c.call('POST', `/api/v1/introductions/${i.id}/consent`, { customerId: p, answer: 'yes' });
+      return { url: `/api/v1/introductions/${i.id}/value`, body: { value: 250_000 } };
+    },
+  },
   'post /api/v1/events': {
     kind: 'each',
     setup: async () => ({ url: '/api/v1/events', body: { title: 'Tasting', startsAt: '2099-06-20T19:00' } }),

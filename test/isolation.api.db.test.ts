@@ -53,6 +53,11 @@ const VALID_BODIES: Record<string, object> = {
   'patch /api/v1/webhooks/{id}': { url: 'https://203.0.113.10/hijack', enabled: false },
   // privacy (issue 19)
   'post /api/v1/customers/{id}/erase': { reason: 'hijack' },
+  // referrals and introductions (issue 20)
+  'post /api/v1/customers/{id}/referrer': { referrer: 'someone-of-mine' },
+  'put /api/v1/customers/{id}/business': { offers: ['hijack'] },
+  'post /api/v1/introductions/{id}/consent': { customerId: 'someone', answer: 'yes' },
+  'put /api/v1/introductions/{id}/value': { value: 1 },
 };
 
 for (const dialect of DIALECTS) {
@@ -247,6 +252,29 @@ for (const dialect of DIALECTS) {
             });
           })()
         ).id,
+        introductions: await (async () => {
+          const biz = async (name: string) =>
+            (
+              await t.app.inject({
+                method: 'POST',
+                url: '/api/v1/customers',
+                headers: a.auth,
+                payload: { name },
+              })
+            ).json().id as string;
+          return (
+            await t.app.inject({
+              method: 'POST',
+              url: '/api/v1/introductions',
+              headers: a.auth,
+              payload: {
+                needsId: await biz('Biz One'),
+                offersId: await biz('Biz Two'),
+                reason: 'Private Person',
+              },
+            })
+          ).json().id as string;
+        })(),
         'imports/mappings': (
           await t.app.inject({
             method: 'POST',

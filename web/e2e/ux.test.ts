@@ -272,6 +272,8 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
           '/settings/backups',
           '/events',
           `/events/${eventId}`,
+          '/referrals',
+          '/introductions',
           '/messages',
           '/messages/templates',
           '/messages/templates/new',
@@ -358,7 +360,7 @@ describe.skipIf(!available.run)('readable, accessible, and never misleading', ()
   }
 
   it('checked every page at both widths', () => {
-    expect(pages.length).toBe(76);
+    expect(pages.length).toBe(80);
     if (SHOTS) expect(fs.readdirSync(SHOTS).length).toBeGreaterThan(0);
   });
 });

@@ -40,6 +40,8 @@ const CampaignPage = lazy(() => import('./features/outreach/CampaignPage.tsx'));
 const EventsPage = lazy(() => import('./features/events/EventsPage.tsx'));
 const EventPage = lazy(() => import('./features/events/EventPage.tsx'));
 const LoyaltyPage = lazy(() => import('./features/loyalty/LoyaltyPage.tsx'));
+const ReferralsPage = lazy(() => import('./features/referrals/ReferralsPage.tsx'));
+const IntroductionsPage = lazy(() => import('./features/referrals/IntroductionsPage.tsx'));
 
 export const router = createBrowserRouter([
   {
@@ -79,6 +81,8 @@ export const router = createBrowserRouter([
               { path: 'events/:id', element: <EventPage /> },
               { path: 'events/:id/checkin', element: <EventPage /> },
               { path: 'loyalty/:tab?', element: <LoyaltyPage /> },
+              { path: 'referrals', element: <ReferralsPage /> },
+              { path: 'introductions', element: <IntroductionsPage /> },
               { path: 'import', element: <DataPage /> },
               { path: 'export', element: <DataPage /> },
               { path: 'duplicates', element: <DataPage /> },

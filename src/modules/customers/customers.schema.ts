@@ -86,6 +86,12 @@ export const createCustomerSchema = z.object({
     .describe(
       'Add the customer even though a phone or email belonged to an erased customer (they came back and asked to be a customer again)',
     ),
+  referredBy: z
+    .string()
+    .max(100)
+    .nullable()
+    .optional()
+    .describe('The id of the customer who sent them (recorded once as their referrer)'),
 });
 export type CreateCustomerInput = z.output<typeof createCustomerSchema>;
 

@@ -30,6 +30,15 @@ import { createCustomerUpserter } from './upsert.ts';
 import { createMerger, type MergeHook } from './merge.ts';
 import { nameTokens, sortKey } from './tokens.ts';
 
+/** A hook on a new customer, inside the creating transaction. */
+export type CreateHook = (
+  trx: Kysely<Database>,
+  ws: string,
+  customerId: string,
+  input: CreateCustomerInput,
+  actor: string,
+) => Promise<void>;
+
 export type CustomerDeps = { db: Kysely<Database>; workspaces: WorkspaceService };
 type Page = { items: CustomerSummary[]; nextCursor: string | null };
 
@@ -142,6 +151,8 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
   }
 
   const mergeHooks: MergeHook[] = [];
+  /** Run inside createCustomer's transaction (referrals: record `referredBy` with the new customer). */
+  const createHooks: CreateHook[] = [];
   const merger = createMerger({
     db,
     findRow: (ws, id, trx, lock) => repo.findRow(ws, id, trx, lock),
@@ -165,6 +176,8 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
 
     /** Other modules move their rows (interactions, orders, …) when two customers are merged. */
     onMerge: (hook: MergeHook) => void mergeHooks.push(hook),
+    /** Other modules act on a new customer inside its creating transaction (a failure undoes the creation). */
+    onCreate: (hook: CreateHook) => void createHooks.push(hook),
 
     /** Fold `otherId` into `id`: every phone, email, tag, timeline item and order is kept. */
     async mergeCustomers(ws: string, id: string, otherId: string, actor: string): Promise<Customer> {
@@ -209,6 +222,7 @@ export function createCustomerService({ db, workspaces }: CustomerDeps) {
             `${erasedReason(erased)}; send "recreateErased": true to add them again`,
           );
         await repo.insert(trx, w);
+        for (const hook of createHooks) await hook(trx, ws, w.row.id, v, actor);
         await recordAudit(trx, {
           workspaceId: ws,
           actor,

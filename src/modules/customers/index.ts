@@ -1,4 +1,4 @@
-export { createCustomerService, type CustomerService } from './customers.service.ts';
+export { createCustomerService, type CustomerService, type CreateHook } from './customers.service.ts';
 export { registerCustomerRoutes, customerIdParams } from './customers.routes.ts';
 export {
   customerSchema,

@@ -942,6 +942,54 @@ export type ErasedIdentityTable = {
   erased_at: string;
 };
 
+/** 0027: one short public referral code per customer (unique across workspaces). */
+export type ReferralCodeTable = {
+  workspace_id: string;
+  customer_id: string;
+  code: string;
+  created_at: string;
+};
+/** 0027: who referred whom, one row per referred customer. */
+export type ReferralTable = {
+  workspace_id: string;
+  referred_id: string;
+  referrer_id: string;
+  source: 'created' | 'link' | 'later';
+  created_by: string;
+  created_at: string;
+  rewarded_at: string | null;
+  reward_ref: string | null;
+};
+/** 0027: the referrer's reward per workspace. */
+export type ReferralSettingsTable = { workspace_id: string; reward_points: number; updated_at: string };
+/** 0027: what a business customer offers and needs (JSON arrays of normalised keywords). */
+export type BusinessProfileTable = {
+  workspace_id: string;
+  customer_id: string;
+  offers: string;
+  needs: string;
+  note: string | null;
+  updated_at: string;
+};
+/** 0027: two customers introduced, with both parties' consent. */
+export type IntroductionTable = {
+  workspace_id: string;
+  id: string;
+  pair_key: string;
+  a_id: string;
+  b_id: string;
+  provider_id: string | null;
+  reason: string;
+  a_consent: 'asked' | 'yes' | 'no';
+  b_consent: 'asked' | 'yes' | 'no';
+  status: 'asked' | 'made' | 'declined';
+  value: Money | null;
+  made_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+};
+
 export type Database = {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -1009,4 +1057,9 @@ export type Database = {
   erased_identities: ErasedIdentityTable; // 0024
   backup_settings: BackupSettingsTable; // 0025
   backup_runs: BackupRunTable; // 0025
+  referral_codes: ReferralCodeTable; // 0027
+  referrals: ReferralTable; // 0027
+  referral_settings: ReferralSettingsTable; // 0027
+  business_profiles: BusinessProfileTable; // 0027
+  introductions: IntroductionTable; // 0027
 };

@@ -758,6 +758,8 @@ export interface paths {
             };
             /** @description Add the customer even though a phone or email belonged to an erased customer (they came back and asked to be a customer again) */
             recreateErased?: boolean;
+            /** @description The id of the customer who sent them (recorded once as their referrer) */
+            referredBy?: string | null;
           };
         };
       };
@@ -10956,6 +10958,942 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/customers/{id}/referrals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The customer's referral code and link, who referred them, the customers they referred and the revenue those brought */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              customerId: string;
+              /** @description Their referral code, to print or read out */
+              code: string;
+              /** @description The public link that records whoever signs up through it as referred by them */
+              link: string;
+              referredBy: {
+                id: string;
+                name: string;
+                /**
+                 * @description created: given when the customer was added; link: signed up through the referral link; later: set on the customer page
+                 * @enum {string}
+                 */
+                source: 'created' | 'link' | 'later';
+                at: string;
+              } | null;
+              referred: {
+                id: string;
+                name: string;
+                /**
+                 * @description created: given when the customer was added; link: signed up through the referral link; later: set on the customer page
+                 * @enum {string}
+                 */
+                source: 'created' | 'link' | 'later';
+                at: string;
+                orders: number;
+                revenue: number;
+                rewardedAt: string | null;
+              }[];
+              /** @description What the customers they referred brought: orders net of refunds, cancelled left out */
+              revenue: {
+                /** @description Minor units */
+                amount: number;
+                currency: string;
+              };
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/{id}/referrer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record who referred this customer (a customer id or referral code): once only; never themselves, never a cycle */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The referrer's customer id or referral code */
+            referrer: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              customerId: string;
+              /** @description Their referral code, to print or read out */
+              code: string;
+              /** @description The public link that records whoever signs up through it as referred by them */
+              link: string;
+              referredBy: {
+                id: string;
+                name: string;
+                /**
+                 * @description created: given when the customer was added; link: signed up through the referral link; later: set on the customer page
+                 * @enum {string}
+                 */
+                source: 'created' | 'link' | 'later';
+                at: string;
+              } | null;
+              referred: {
+                id: string;
+                name: string;
+                /**
+                 * @description created: given when the customer was added; link: signed up through the referral link; later: set on the customer page
+                 * @enum {string}
+                 */
+                source: 'created' | 'link' | 'later';
+                at: string;
+                orders: number;
+                revenue: number;
+                rewardedAt: string | null;
+              }[];
+              /** @description What the customers they referred brought: orders net of refunds, cancelled left out */
+              revenue: {
+                /** @description Minor units */
+                amount: number;
+                currency: string;
+              };
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/referrals/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The referrer's reward: loyalty points per referred customer's first purchase */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Loyalty points the referrer earns for each referred customer's first purchase (0: no reward) */
+              rewardPoints: number;
+              /** @description Whether loyalty points are there to give */
+              rewardsAvailable: boolean;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Set the referrer's reward (points per referred customer's first purchase; 0 for none) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Loyalty points the referrer earns for each referred customer's first purchase (0: no reward) */
+            rewardPoints: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Loyalty points the referrer earns for each referred customer's first purchase (0: no reward) */
+              rewardPoints: number;
+              /** @description Whether loyalty points are there to give */
+              rewardsAvailable: boolean;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/referrals/leaderboard': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Referrers ranked by the customers they referred in the period, then by the net revenue those customers brought */
+    get: {
+      parameters: {
+        query?: {
+          /** @description First local day of referrals counted (inclusive) */
+          from?: string;
+          /** @description Last local day (inclusive); revenue counts orders up to its end */
+          to?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              currency: string;
+              items: {
+                rank: number;
+                customerId: string;
+                name: string;
+                code: string | null;
+                /** @description Customers they referred in the period */
+                referred: number;
+                /** @description Net revenue those customers brought (minor units) */
+                revenue: number;
+              }[];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/customers/{id}/business': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What this business customer offers and needs, and the ledger of introductions made for them */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              customerId: string;
+              offers: string[];
+              needs: string[];
+              note: string | null;
+              updatedAt: string | null;
+              ledger: {
+                introductionsMade: number;
+                /** @description Business passed to them through introductions, minor units */
+                valuePassed: number;
+                currency: string;
+                items: {
+                  id: string;
+                  /** @description The party who needs */
+                  a: {
+                    id: string;
+                    name: string;
+                    /** @enum {string} */
+                    consent: 'asked' | 'yes' | 'no';
+                  };
+                  /** @description The party who offers */
+                  b: {
+                    id: string;
+                    name: string;
+                    /** @enum {string} */
+                    consent: 'asked' | 'yes' | 'no';
+                  };
+                  /** @description Who the business is passed to (their ledger counts the value) */
+                  providerId: string | null;
+                  reason: string;
+                  /**
+                   * @description made only once both said yes; declined when one said no
+                   * @enum {string}
+                   */
+                  status: 'asked' | 'made' | 'declined';
+                  /** @description Value of the business passed, minor units of the workspace currency */
+                  value: number | null;
+                  currency: string;
+                  madeAt: string | null;
+                  createdAt: string;
+                }[];
+              };
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** Record what the customer offers and needs (a customer with either is a business customer here) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description Keywords or short phrases (tags or free text; commas split one item into several)
+             * @default []
+             */
+            offers?: string[];
+            /**
+             * @description Keywords or short phrases (tags or free text; commas split one item into several)
+             * @default []
+             */
+            needs?: string[];
+            note?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              customerId: string;
+              offers: string[];
+              needs: string[];
+              note: string | null;
+              updatedAt: string | null;
+              ledger: {
+                introductionsMade: number;
+                /** @description Business passed to them through introductions, minor units */
+                valuePassed: number;
+                currency: string;
+                items: {
+                  id: string;
+                  /** @description The party who needs */
+                  a: {
+                    id: string;
+                    name: string;
+                    /** @enum {string} */
+                    consent: 'asked' | 'yes' | 'no';
+                  };
+                  /** @description The party who offers */
+                  b: {
+                    id: string;
+                    name: string;
+                    /** @enum {string} */
+                    consent: 'asked' | 'yes' | 'no';
+                  };
+                  /** @description Who the business is passed to (their ledger counts the value) */
+                  providerId: string | null;
+                  reason: string;
+                  /**
+                   * @description made only once both said yes; declined when one said no
+                   * @enum {string}
+                   */
+                  status: 'asked' | 'made' | 'declined';
+                  /** @description Value of the business passed, minor units of the workspace currency */
+                  value: number | null;
+                  currency: string;
+                  madeAt: string | null;
+                  createdAt: string;
+                }[];
+              };
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/introductions/suggestions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Business customers whose needs and offers match, best first, with why; pairs already introduced left out */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @description Who needs */
+                a: {
+                  id: string;
+                  name: string;
+                };
+                /** @description Who offers */
+                b: {
+                  id: string;
+                  name: string;
+                };
+                /** @description 2 per exact need/offer match, 1 per partial one, both directions */
+                score: number;
+                reasons: string[];
+              }[];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/introductions/ledger': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Per business customer: introductions made with them and the value of business passed to them */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              currency: string;
+              items: {
+                customerId: string;
+                name: string;
+                offers: string[];
+                needs: string[];
+                introductionsMade: number;
+                valuePassed: number;
+              }[];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/introductions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Introductions, newest first (of one customer, of one status) */
+    get: {
+      parameters: {
+        query?: {
+          customerId?: string;
+          status?: 'asked' | 'made' | 'declined';
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: string;
+                /** @description The party who needs */
+                a: {
+                  id: string;
+                  name: string;
+                  /** @enum {string} */
+                  consent: 'asked' | 'yes' | 'no';
+                };
+                /** @description The party who offers */
+                b: {
+                  id: string;
+                  name: string;
+                  /** @enum {string} */
+                  consent: 'asked' | 'yes' | 'no';
+                };
+                /** @description Who the business is passed to (their ledger counts the value) */
+                providerId: string | null;
+                reason: string;
+                /**
+                 * @description made only once both said yes; declined when one said no
+                 * @enum {string}
+                 */
+                status: 'asked' | 'made' | 'declined';
+                /** @description Value of the business passed, minor units of the workspace currency */
+                value: number | null;
+                currency: string;
+                madeAt: string | null;
+                createdAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Propose an introduction: both customers are to be asked; one per pair */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The customer who needs */
+            needsId: string;
+            /** @description The customer who offers (the business is passed to them) */
+            offersId: string;
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @description The party who needs */
+              a: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                consent: 'asked' | 'yes' | 'no';
+              };
+              /** @description The party who offers */
+              b: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                consent: 'asked' | 'yes' | 'no';
+              };
+              /** @description Who the business is passed to (their ledger counts the value) */
+              providerId: string | null;
+              reason: string;
+              /**
+               * @description made only once both said yes; declined when one said no
+               * @enum {string}
+               */
+              status: 'asked' | 'made' | 'declined';
+              /** @description Value of the business passed, minor units of the workspace currency */
+              value: number | null;
+              currency: string;
+              madeAt: string | null;
+              createdAt: string;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/introductions/{id}/consent': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Record one party's answer (once); made when both said yes, declined when one said no */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The party answering */
+            customerId: string;
+            /** @enum {string} */
+            answer: 'yes' | 'no';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @description The party who needs */
+              a: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                consent: 'asked' | 'yes' | 'no';
+              };
+              /** @description The party who offers */
+              b: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                consent: 'asked' | 'yes' | 'no';
+              };
+              /** @description Who the business is passed to (their ledger counts the value) */
+              providerId: string | null;
+              reason: string;
+              /**
+               * @description made only once both said yes; declined when one said no
+               * @enum {string}
+               */
+              status: 'asked' | 'made' | 'declined';
+              /** @description Value of the business passed, minor units of the workspace currency */
+              value: number | null;
+              currency: string;
+              madeAt: string | null;
+              createdAt: string;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/introductions/{id}/value': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** The value of business passed to the offering customer through a made introduction */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            value: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: string;
+              /** @description The party who needs */
+              a: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                consent: 'asked' | 'yes' | 'no';
+              };
+              /** @description The party who offers */
+              b: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                consent: 'asked' | 'yes' | 'no';
+              };
+              /** @description Who the business is passed to (their ledger counts the value) */
+              providerId: string | null;
+              reason: string;
+              /**
+               * @description made only once both said yes; declined when one said no
+               * @enum {string}
+               */
+              status: 'asked' | 'made' | 'declined';
+              /** @description Value of the business passed, minor units of the workspace currency */
+              value: number | null;
+              currency: string;
+              madeAt: string | null;
+              createdAt: string;
+            };
+          };
+        };
+        /** @description An error (RFC 9457 problem details; `code` is one of the error catalogue) */
+        default: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/imports/preview': {
     parameters: {
       query?: never;
@@ -11383,6 +12321,17 @@ export interface components {
         | 'BACKUP_NOT_FOUND'
         | 'BACKUP_POSTGRES'
         | 'BACKUP_SHARED_DATABASE'
+        | 'REFERRER_NOT_FOUND'
+        | 'SELF_REFERRAL'
+        | 'REFERRER_ALREADY_SET'
+        | 'REFERRAL_CYCLE'
+        | 'BAD_PERIOD'
+        | 'INTRODUCTION_NOT_FOUND'
+        | 'INTRODUCTION_SAME_CUSTOMER'
+        | 'INTRODUCTION_EXISTS'
+        | 'NOT_A_PARTY'
+        | 'CONSENT_ALREADY_GIVEN'
+        | 'INTRODUCTION_NOT_MADE'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;
@@ -13561,6 +14510,17 @@ export interface components {
         | 'BACKUP_NOT_FOUND'
         | 'BACKUP_POSTGRES'
         | 'BACKUP_SHARED_DATABASE'
+        | 'REFERRER_NOT_FOUND'
+        | 'SELF_REFERRAL'
+        | 'REFERRER_ALREADY_SET'
+        | 'REFERRAL_CYCLE'
+        | 'BAD_PERIOD'
+        | 'INTRODUCTION_NOT_FOUND'
+        | 'INTRODUCTION_SAME_CUSTOMER'
+        | 'INTRODUCTION_EXISTS'
+        | 'NOT_A_PARTY'
+        | 'CONSENT_ALREADY_GIVEN'
+        | 'INTRODUCTION_NOT_MADE'
         | 'NO_SENDER'
         | 'ADAPTER_ERROR';
       detail?: string;

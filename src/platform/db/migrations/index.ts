@@ -24,6 +24,7 @@ import * as m0023 from './0023_phone_systems.ts';
 import * as m0024 from './0024_privacy_accounts.ts';
 import * as m0025 from './0025_backups.ts';
 import * as m0026 from './0026_grow.ts';
+import * as m0027 from './0027_referrals.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0024_privacy_accounts': m0024,
   '0025_backups': m0025,
   '0026_grow': m0026,
+  '0027_referrals': m0027,
 };

@@ -250,6 +250,14 @@ export default function CustomerForm({
           </Stack>
         </Fieldset>
 
+        {!saved && (
+          <TextInput
+            label="Referred by (referral code)"
+            description="The code on the card of the customer who sent them, e.g. K7PM-4QXR"
+            autoComplete="off"
+            {...form.getInputProps('referredBy')}
+          />
+        )}
         <Textarea
           label="Needs and preferences"
           description="What they need, like and dislike — in your words"

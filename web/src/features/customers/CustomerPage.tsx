@@ -18,6 +18,8 @@ import { CustomerMessages } from '../outreach/CustomerMessages.tsx';
 import { CustomerReviews } from '../retention/CustomerReviews.tsx';
 import { CustomerPromises } from '../promises/CustomerPromises.tsx';
 import { CustomerDates } from '../occasions/CustomerDates.tsx';
+import { CustomerBusiness } from '../referrals/CustomerBusiness.tsx';
+import { CustomerReferrals } from '../referrals/CustomerReferrals.tsx';
 import type { Message, MessageChannel } from '../outreach/api.ts';
 import { saleStore } from '../sales/saleStore.ts';
 import { PageLoader, QueryError } from '../shell/RouteError.tsx';
@@ -101,6 +103,8 @@ export function CustomerPage() {
               <CustomerReviews customerId={c.id} />
               <CustomerDates customerId={c.id} />
               <CustomerGrow customerId={c.id} />
+              <CustomerReferrals customerId={c.id} name={c.name} />
+              <CustomerBusiness customerId={c.id} />
               <CustomerDetails c={c} />
             </Stack>
           )}

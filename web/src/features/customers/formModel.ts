@@ -31,6 +31,8 @@ export type FormValues = {
   tags: string[];
   customFields: CustomFieldRow[];
   consent: { marketing: boolean; source: string };
+  /** New customers only: the referrer's referral code (or customer id). */
+  referredBy: string;
 };
 
 const emptyAddress = (): Required<Address> => ({
@@ -60,6 +62,7 @@ export function emptyValues(
     tags: [],
     customFields: [],
     consent: { marketing: false, source: '' },
+    referredBy: '',
   };
 }
 
@@ -86,6 +89,7 @@ export function valuesOf(c: Customer): FormValues {
       .filter(([, x]) => x !== null && x !== '')
       .map(([name, x]) => customFieldRow(name, String(x), x)),
     consent: { marketing: c.consent.marketing, source: c.consent.source ?? '' },
+    referredBy: '',
   };
 }
 
@@ -159,6 +163,7 @@ export function toInput(
     needs: orNull(v.needs),
     tags: v.tags.map((t) => t.trim().toLowerCase()).filter(Boolean),
     customFields: customFieldsOf(v.customFields),
+    ...(!initial && v.referredBy.trim() && { referredBy: v.referredBy.trim() }),
     ...(consentChanged && {
       consent: {
         marketing: v.consent.marketing,

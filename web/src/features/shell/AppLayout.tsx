@@ -35,6 +35,8 @@ const NAV = [
   { to: '/messages', label: 'Messages', match: (p: string) => p.startsWith('/messages') },
   { to: '/events', label: 'Events', match: (p: string) => p.startsWith('/events') },
   { to: '/loyalty', label: 'Rewards', match: (p: string) => p.startsWith('/loyalty') },
+  { to: '/referrals', label: 'Referrals', match: (p: string) => p.startsWith('/referrals') },
+  { to: '/introductions', label: 'Introductions', match: (p: string) => p.startsWith('/introductions') },
   {
     to: '/import',
     label: 'Import & export',
