@@ -47,6 +47,8 @@ import {
   registerOutreachRoutes,
   registerProviderHooks,
   registerPublicPages,
+  startInboundSmtp,
+  type InboundSmtp,
 } from './modules/outreach/index.ts';
 import { createSecretBox } from './platform/crypto/secrets.ts';
 import {
@@ -88,6 +90,8 @@ export type ServicesConfig = Pick<Config, 'sessionDays'> &
       Config,
       | 'publicUrl'
       | 'smtpUrl'
+      | 'inboundDomain'
+      | 'inboundSmtp'
       | 'secretKey'
       | 'dataDir'
       | 'twilioApiBase'
@@ -188,6 +192,8 @@ export function createServices(
     config: {
       smtpUrl: config.smtpUrl,
       publicUrl,
+      inboundDomain: config.inboundDomain,
+      inboundListen: config.inboundSmtp && `${config.inboundSmtp.host}:${config.inboundSmtp.port}`,
       twilioApiBase: config.twilioApiBase ?? 'https://api.twilio.com',
       whatsappApiBase: config.whatsappApiBase ?? 'https://graph.facebook.com',
     },
@@ -407,6 +413,8 @@ export type RunningApp = {
   conn: Db;
   services: Services;
   bus: EventBus;
+  /** The inbound SMTP listener (bounces, complaints, unsubscribe emails) when RAPPORT_INBOUND_SMTP is set. */
+  inboundSmtp: InboundSmtp | undefined;
   close: () => Promise<void>;
 };
 
@@ -517,6 +525,16 @@ export async function buildApp(
   sweep.unref();
   const jobs = opts.jobs ? startJobs(config, services, app) : undefined;
   const outbox = (opts.outbox ?? opts.jobs) ? startOutbox(services, app, config.outboxLeaseMs) : undefined;
+  // returned mail (off by default): bounces, spam complaints and unsubscribe emails straight from the mail servers
+  const inboundSmtp =
+    config.inboundSmtp && config.inboundDomain
+      ? await startInboundSmtp({
+          ...config.inboundSmtp,
+          domain: config.inboundDomain,
+          inbound: services.outbox.inbound,
+          onError: (err) => app.log.warn({ err }, 'inbound mail'),
+        })
+      : undefined;
   // a server process (not tests, not the CLI) resumes or fails the imports a crash left running
   const recovered = opts.jobs
     ? recoverImports({ imports: services.imports, uploadsDir, startImport, log: app.log }).catch(
@@ -528,8 +546,10 @@ export async function buildApp(
     conn,
     services,
     bus,
+    inboundSmtp,
     close: async () => {
       clearInterval(sweep);
+      await inboundSmtp?.close();
       await outbox?.stop();
       await jobs?.stop();
       await services.outbox.close();

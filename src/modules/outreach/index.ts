@@ -8,3 +8,5 @@ export type { CampaignService } from './campaigns.service.ts';
 export type { ChannelName, Purpose } from './channels/channel.ts';
 export { findPublicToken } from './public.service.ts';
 export { audienceSchema, type Audience } from './outreach.schema.ts';
+export { startInboundSmtp, type InboundSmtp } from './inbound/listener.ts';
+export type { InboundService } from './inbound/inbound.service.ts';

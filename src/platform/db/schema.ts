@@ -530,6 +530,18 @@ export type MessageStatus =
   | 'uncertain'
   | 'cancelled';
 
+/** A returned mail acted on (0028): a bounce, a delay, a spam complaint, a mailto unsubscribe; once per report_key. */
+export type InboundReportTable = {
+  workspace_id: string;
+  report_key: string;
+  kind: 'bounce' | 'delay' | 'complaint' | 'unsubscribe';
+  message_id: string | null;
+  address: string | null;
+  status: string | null;
+  diagnostic: string | null;
+  received_at: string;
+};
+
 export type MessageTable = {
   workspace_id: string;
   id: string;
@@ -778,4 +790,5 @@ export type Database = {
   customer_occasions: CustomerOccasionTable; // 0020
   events: EventTable; // 0020
   event_invitations: EventInvitationTable; // 0020
+  inbound_reports: InboundReportTable; // 0028
 };

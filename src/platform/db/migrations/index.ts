@@ -18,6 +18,7 @@ import * as m0017 from './0017_survey_answers.ts';
 import * as m0018 from './0018_promises.ts';
 import * as m0020 from './0020_occasions_events.ts';
 import * as m0021 from './0021_scorecard.ts';
+import * as m0028 from './0028_inbound_mail.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0018_promises': m0018,
   '0020_occasions_events': m0020,
   '0021_scorecard': m0021,
+  '0028_inbound_mail': m0028,
 };
