@@ -171,6 +171,31 @@ for (const dialect of DIALECTS) {
       void id;
     });
 
+    it('the same bounce delivered five times at once counts once; a bounce naming another address counts not at all', async () => {
+      const { id, messageId, mail } = await sent('Gbenga Twice', 'gbenga@example.com');
+      const other = fixture('postfix-bounce-5.1.1.eml', {
+        messageId: `${messageId}@crm.example.test`,
+        rcpt: 'somebody.else@example.com',
+        to: mail.envelopeFrom,
+      });
+      expect((await deliver(port, '', [mail.envelopeFrom], other)).message).toMatch(/^250/);
+      expect((await get(`/api/v1/messages/${messageId}`)).status).toBe('sent');
+      const before = await snapshot(id, messageId);
+      const dsn = fixture('postfix-bounce-5.1.1.eml', {
+        messageId: `${messageId}@crm.example.test`,
+        rcpt: 'gbenga@example.com',
+        to: mail.envelopeFrom,
+      });
+      const all = await Promise.all(
+        Array.from({ length: 5 }, () => deliver(port, '', [mail.envelopeFrom], dsn)),
+      );
+      expect(all.map((r) => r.message?.slice(0, 3))).toEqual(['250', '250', '250', '250', '250']);
+      const after = await snapshot(id, messageId);
+      expect(after.message.status).toBe('bounced');
+      expect(after.timeline).toBe(before.timeline + 1);
+      expect(after.reports).toBe(before.reports + 1);
+    });
+
     it('a delayed (4.x.x) report only notes the delay: still sent, nothing suppressed', async () => {
       const { id, messageId, mail } = await sent('Chidi Slow', 'chidi.slow@example.com');
       const before = await snapshot(id, messageId);

@@ -231,10 +231,9 @@ export function createInboundService(deps: {
             return ['complaint' as const];
           }
           const results: InboundOutcome[] = [];
-          const recipients = report.recipients.filter(
-            (rs) => !rs.recipient || !m.to_address || rs.recipient === m.to_address.toLowerCase(),
-          );
-          for (const rs of recipients.length ? recipients : report.recipients.slice(0, 1))
+          // only a report about the address the message went to counts (a report naming someone else is not ours)
+          const to = m.to_address?.toLowerCase();
+          for (const rs of report.recipients.filter((x) => to && (x.recipient === to || x.original === to)))
             results.push(await recipientFailed(trx, m, rs, `dsn:${reportKey}:${rs.recipient ?? ''}`));
           return results.length ? results : ['ignored' as const];
         })),

@@ -8,7 +8,10 @@ type Headers = { name: string; value: string }[];
 type Part = { headers: Headers; body: string };
 
 export type RecipientStatus = {
+  /** Final-Recipient (else Original-Recipient), lower-case. */
   recipient: string | null;
+  /** Original-Recipient, when given (the address as first sent, before any forwarding). */
+  original: string | null;
   action: string | null;
   /** x.y.z (RFC 3463) */
   status: string | null;
@@ -121,6 +124,7 @@ export function parseReport(raw: string): ParsedReport {
       .slice(0, 100)
       .map((g) => ({
         recipient: address(header(g, 'final-recipient')) ?? address(header(g, 'original-recipient')),
+        original: address(header(g, 'original-recipient')),
         action: header(g, 'action')?.toLowerCase() ?? null,
         status: /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(header(g, 'status') ?? '')?.[1] ?? null,
         diagnostic: (header(g, 'diagnostic-code') ?? '').replace(/^[^;]*;\s*/, '').slice(0, 500) || null,
