@@ -151,7 +151,6 @@ export function createInboundService(deps: {
       await deps.timeline.insertInteraction(trx, ws, {
         customerId: m.customer_id,
         kind: 'message',
-        direction: 'inbound',
         body: `Email to ${m.to_address ?? 'the customer'} bounced (reported later by the receiving server: ${diagnostic}). No more email goes to this address.`,
         authorId: null,
         occurredAt: nowIso(),
