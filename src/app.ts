@@ -61,6 +61,8 @@ import {
   registerProviderHooks,
   verifyTwilioSignature,
   registerPublicPages,
+  startInboundSmtp,
+  type InboundSmtp,
 } from './modules/outreach/index.ts';
 import { createSecretBox } from './platform/crypto/secrets.ts';
 import {
@@ -120,6 +122,8 @@ export type ServicesConfig = Pick<Config, 'sessionDays'> &
       Config,
       | 'publicUrl'
       | 'smtpUrl'
+      | 'inboundDomain'
+      | 'inboundSmtp'
       | 'secretKey'
       | 'dataDir'
       | 'twilioApiBase'
@@ -254,6 +258,8 @@ export function createServices(
     config: {
       smtpUrl: config.smtpUrl,
       publicUrl,
+      inboundDomain: config.inboundDomain,
+      inboundListen: config.inboundSmtp && `${config.inboundSmtp.host}:${config.inboundSmtp.port}`,
       twilioApiBase: config.twilioApiBase ?? 'https://api.twilio.com',
       whatsappApiBase: config.whatsappApiBase ?? 'https://graph.facebook.com',
     },
@@ -527,6 +533,8 @@ export type RunningApp = {
   conn: Db;
   services: Services;
   bus: EventBus;
+  /** The inbound SMTP listener (bounces, complaints, unsubscribe emails) when RAPPORT_INBOUND_SMTP is set. */
+  inboundSmtp: InboundSmtp | undefined;
   close: () => Promise<void>;
 };
 
@@ -682,6 +690,16 @@ export async function buildApp(
         })
       : undefined;
   webhooks?.start();
+  // returned mail (off by default): bounces, spam complaints and unsubscribe emails straight from the mail servers
+  const inboundSmtp =
+    config.inboundSmtp && config.inboundDomain
+      ? await startInboundSmtp({
+          ...config.inboundSmtp,
+          domain: config.inboundDomain,
+          inbound: services.outbox.inbound,
+          onError: (err) => app.log.warn({ err }, 'inbound mail'),
+        })
+      : undefined;
   // a server process (not tests, not the CLI) resumes or fails the imports a crash left running
   const recovered = opts.jobs
     ? recoverImports({ imports: services.imports, uploadsDir, startImport, log: app.log }).catch(
@@ -693,8 +711,10 @@ export async function buildApp(
     conn,
     services,
     bus,
+    inboundSmtp,
     close: async () => {
       clearInterval(sweep);
+      await inboundSmtp?.close();
       await outbox?.stop();
       await webhooks?.stop();
       await jobs?.stop();

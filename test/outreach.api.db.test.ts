@@ -534,7 +534,12 @@ for (const dialect of DIALECTS) {
         },
       });
       expect(r.statusCode).toBe(200);
-      expect(r.json().email).toEqual({ configured: true, smtp: true });
+      expect(r.json().email).toEqual({
+        configured: true,
+        smtp: true,
+        // returned mail is off unless configured
+        inbound: { enabled: false, domain: null, listen: null, bounceAddress: null, returnPath: null },
+      });
       expect(r.body).not.toContain('secret-token-123456');
       expect(r.json().sms).toMatchObject({
         accountSid: `AC${'a'.repeat(32)}`,
@@ -563,7 +568,11 @@ for (const dialect of DIALECTS) {
           headers: a,
           payload: { fromEmail: 'hello@shop.example' },
         });
-        expect(r.json().email).toEqual({ configured: false, smtp: false });
+        expect(r.json().email).toEqual({
+          configured: false,
+          smtp: false,
+          inbound: { enabled: false, domain: null, listen: null, bounceAddress: null, returnPath: null },
+        });
       } finally {
         await bare.closeAll();
       }

@@ -45,6 +45,16 @@ export const CONFIG_VARS = {
     default: '',
     secret: true,
   },
+  RAPPORT_INBOUND_SMTP: {
+    doc: 'Listen for returned mail (bounces, spam complaints, mailto unsubscribes) on this address:port (0.0.0.0:2525); point an MX record or a Postfix transport for RAPPORT_INBOUND_DOMAIN at it; unset = off',
+    default: '',
+    secret: false,
+  },
+  RAPPORT_INBOUND_DOMAIN: {
+    doc: 'Mail domain of the inbound listener (bounces.example.com): outgoing email gets the return path bounce+<id>@ it and the unsubscribe mailto unsubscribe+<token>@ it; unset = off',
+    default: '',
+    secret: false,
+  },
   RAPPORT_SECRET_KEY: {
     doc: 'Key that encrypts provider credentials at rest (32+ characters); unset = a key file made in the data dir',
     default: '',
@@ -86,6 +96,14 @@ const schema = z.object({
   SESSION_DAYS: z.coerce.number().int().min(1).max(365),
   RAPPORT_PUBLIC_URL: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
   RAPPORT_SMTP_URL: z.union([z.literal(''), z.url({ protocol: /^smtps?$/ })]),
+  RAPPORT_INBOUND_SMTP: z.union([
+    z.literal(''),
+    z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port (0.0.0.0:2525)'),
+  ]),
+  RAPPORT_INBOUND_DOMAIN: z.union([
+    z.literal(''),
+    z.string().regex(/^(?=.{1,253}$)([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}$/, 'must be a mail domain'),
+  ]),
   RAPPORT_SECRET_KEY: z.union([z.literal(''), z.string().min(32, 'must be at least 32 characters')]),
   RAPPORT_OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600),
   RAPPORT_TWILIO_API_BASE: z.url({ protocol: /^https?$/ }),
@@ -106,12 +124,20 @@ export type Config = {
   /** Base of every link in a message (no trailing slash); undefined = http://HOST:PORT. */
   publicUrl: string | undefined;
   smtpUrl: string | undefined;
+  /** The inbound SMTP listener (bounces, complaints, mailto unsubscribes): where it listens and its mail domain. */
+  inboundSmtp: { host: string; port: number } | undefined;
+  inboundDomain: string | undefined;
   secretKey: string | undefined;
   outboxLeaseMs: number;
   twilioApiBase: string;
   whatsappApiBase: string;
   /** Webhooks may go to private addresses (RAPPORT_WEBHOOK_ALLOW_PRIVATE). */
   webhookAllowPrivate: boolean;
+};
+
+const hostPort = (v: string) => {
+  const at = v.lastIndexOf(':');
+  return { host: v.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(v.slice(at + 1)) };
 };
 
 /** Parse the environment once. Throws a readable error naming every bad variable. */
@@ -136,6 +162,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionDays: c.SESSION_DAYS,
     publicUrl: c.RAPPORT_PUBLIC_URL === '' ? undefined : c.RAPPORT_PUBLIC_URL.replace(/\/+$/, ''),
     smtpUrl: c.RAPPORT_SMTP_URL || undefined,
+    inboundSmtp: c.RAPPORT_INBOUND_SMTP ? hostPort(c.RAPPORT_INBOUND_SMTP) : undefined,
+    inboundDomain: c.RAPPORT_INBOUND_DOMAIN.toLowerCase() || undefined,
     secretKey: c.RAPPORT_SECRET_KEY || undefined,
     outboxLeaseMs: c.RAPPORT_OUTBOX_LEASE_SECONDS * 1000,
     twilioApiBase: c.RAPPORT_TWILIO_API_BASE.replace(/\/+$/, ''),

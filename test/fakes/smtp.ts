@@ -2,7 +2,13 @@ import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
-export type Received = { envelopeTo: string[]; raw: string; mail: ParsedMail };
+export type Received = {
+  /** MAIL FROM (the Return-Path); '' for the null sender. */
+  envelopeFrom: string;
+  envelopeTo: string[];
+  raw: string;
+  mail: ParsedMail;
+};
 
 /**
  * A real SMTP server (smtp-server) on 127.0.0.1 that keeps what it receives, for tests: the protocol as a mail
@@ -40,7 +46,12 @@ export async function startSmtpSink(
         const raw = Buffer.concat(chunks).toString('utf8');
         void simpleParser(raw).then(async (mail) => {
           if (opts.delayMs) await new Promise((r) => setTimeout(r, opts.delayMs));
-          received.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, mail });
+          received.push({
+            envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+            raw,
+            mail,
+          });
           for (const w of waiters.splice(0))
             if (received.length >= w.n) w.resolve();
             else waiters.push(w);

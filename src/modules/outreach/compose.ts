@@ -62,8 +62,8 @@ export type Composed = {
 
 /**
  * Fill a message in for one recipient: merge fields, the public links (a fresh token per message), and for a
- * marketing email the footer and the RFC 8058 one-click List-Unsubscribe headers (an https link and a mailto to
- * the shop). Runs inside the transaction that records the message, so its token exists once it is sent.
+ * marketing email the footer and the RFC 8058 one-click List-Unsubscribe headers (an https link and a mailto:
+ * Rapport's own unsubscribe+<token> address when inbound mail is set up, else the shop's Reply-To). Runs inside the transaction that records the message, so its token exists once it is sent.
  */
 export async function compose(
   /** The transaction that records the message (its link token is stored there), or 'preview': a link that goes nowhere. */
@@ -80,6 +80,8 @@ export async function compose(
     shopName: string;
     replyTo: string | null;
     publicUrl: string;
+    /** RAPPORT_INBOUND_DOMAIN: the List-Unsubscribe mailto goes to unsubscribe+<token>@ it (Rapport acts on it). */
+    inboundDomain?: string | null | undefined;
     /** The clock's now (token expiry). */
     now?: Date;
     /** 'defection': a single-use link to the "why did you stop?" survey ({{ survey_url }}; added when the text lacks it). */
@@ -153,9 +155,11 @@ export async function compose(
   const headers: Record<string, string> = {};
   const main = text;
   if (marketing) {
-    const mailto = m.replyTo
-      ? `, <mailto:${m.replyTo}?subject=${encodeURIComponent(`unsubscribe ${token}`)}>`
-      : '';
+    const mailto = m.inboundDomain
+      ? `, <mailto:unsubscribe+${token}@${m.inboundDomain}?subject=unsubscribe>`
+      : m.replyTo
+        ? `, <mailto:${m.replyTo}?subject=${encodeURIComponent(`unsubscribe ${token}`)}>`
+        : '';
     headers['List-Unsubscribe'] = `<${unsubscribeUrl}>${mailto}`;
     headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     if (!text.includes(unsubscribeUrl)) text += textFooter(m.shopName, unsubscribeUrl);

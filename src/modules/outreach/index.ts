@@ -9,3 +9,5 @@ export type { ChannelName, Purpose } from './channels/channel.ts';
 export { findPublicToken } from './public.service.ts';
 export { audienceSchema, type Audience } from './outreach.schema.ts';
 export { verifyTwilioSignature } from './channels/twilio.ts';
+export { startInboundSmtp, type InboundSmtp } from './inbound/listener.ts';
+export type { InboundService } from './inbound/inbound.service.ts';

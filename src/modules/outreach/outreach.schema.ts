@@ -49,6 +49,21 @@ export const outreachSettingsSchema = z
     email: z.object({
       configured: z.boolean().describe('RAPPORT_SMTP_URL is set and a From address exists'),
       smtp: z.boolean().describe('The server has a mail server (RAPPORT_SMTP_URL is set)'),
+      inbound: z
+        .object({
+          enabled: z
+            .boolean()
+            .describe(
+              'Rapport reads returned mail itself (RAPPORT_INBOUND_SMTP and RAPPORT_INBOUND_DOMAIN are set)',
+            ),
+          domain: z.string().nullable().describe('RAPPORT_INBOUND_DOMAIN'),
+          listen: z.string().nullable().describe('RAPPORT_INBOUND_SMTP (address:port of the listener)'),
+          bounceAddress: z.string().nullable().describe('The address to point bounces and feedback loops at'),
+          returnPath: z.string().nullable().describe('The envelope sender each email goes out with (VERP)'),
+        })
+        .describe(
+          'Returned mail (bounces, spam complaints, unsubscribe emails); read-only, from the configuration',
+        ),
     }),
     sms: z
       .object({

@@ -85,6 +85,8 @@ export type OutreachDeps = {
   timeline: TimelineService;
   settings: OutreachSettingsService;
   publicUrl: () => string;
+  /** RAPPORT_INBOUND_DOMAIN (the unsubscribe mailto), when inbound mail is set up. */
+  inboundDomain?: string | undefined;
   /** The signed-in user's own email (a test send goes there). */
   userEmail: (ws: string, userId: string) => Promise<string | null>;
   /** Wake the outbox sender (a message is due now). */
@@ -390,6 +392,7 @@ export function createOutreachService(deps: OutreachDeps) {
         shopName: w.name,
         replyTo: s.replyTo,
         publicUrl: deps.publicUrl(),
+        inboundDomain: deps.inboundDomain ?? null,
       });
       return {
         to: e.to,
@@ -478,6 +481,7 @@ export function createOutreachService(deps: OutreachDeps) {
             shopName: w.name,
             replyTo: s.replyTo,
             publicUrl: deps.publicUrl(),
+            inboundDomain: deps.inboundDomain ?? null,
             now: clock(),
             ...(v.survey && { survey: v.survey }),
           });
@@ -549,6 +553,7 @@ export function createOutreachService(deps: OutreachDeps) {
           shopName: w.name,
           replyTo: s.replyTo,
           publicUrl: deps.publicUrl(),
+          inboundDomain: deps.inboundDomain ?? null,
         });
         row.subject = c.subject;
         row.body = c.text;
@@ -598,6 +603,7 @@ export function createOutreachService(deps: OutreachDeps) {
             shopName: w.name,
             replyTo: s.replyTo,
             publicUrl: deps.publicUrl(),
+            inboundDomain: deps.inboundDomain ?? null,
           });
           row.subject = c.subject;
           row.body = c.text;

@@ -10,6 +10,7 @@ import type { ChannelAdapter, ChannelName } from './channels/channel.ts';
 import { createSmtpEmail } from './channels/email.ts';
 import { createTwilioSms } from './channels/twilio.ts';
 import { createWhatsApp } from './channels/whatsapp.ts';
+import { createInboundService } from './inbound/inbound.service.ts';
 import { createOutreachService } from './outreach.service.ts';
 import { createPublicService } from './public.service.ts';
 import { createOutboxSender, type AdapterFor } from './sender.ts';
@@ -20,22 +21,28 @@ export type OutreachConfig = {
   publicUrl: () => string;
   twilioApiBase: string;
   whatsappApiBase: string;
+  /** RAPPORT_INBOUND_DOMAIN: VERP return paths and the unsubscribe mailto (the listener takes mail for it). */
+  inboundDomain?: string | undefined;
+  /** RAPPORT_INBOUND_SMTP, as configured (shown in Settings → Messages). */
+  inboundListen?: string | undefined;
 };
 
 /**
  * The real channel adapters: one pooled SMTP transport for the server, and per workspace a Twilio and a WhatsApp
  * adapter made from its (decrypted) credentials, kept while the credentials stay the same.
  */
+/** The host of every Message-ID Rapport writes (<id@host>): the public URL's. */
+export const messageIdDomainOf = (publicUrl: string) => {
+  try {
+    return new URL(publicUrl).hostname || 'rapport.local';
+  } catch {
+    return 'rapport.local';
+  }
+};
+
 export function createAdapters(config: OutreachConfig): AdapterFor & { close: () => Promise<void> } {
   let email: ChannelAdapter | undefined;
   const phone = new Map<string, { key: string; adapter: ChannelAdapter }>();
-  const messageIdDomain = () => {
-    try {
-      return new URL(config.publicUrl()).hostname || 'rapport.local';
-    } catch {
-      return 'rapport.local';
-    }
-  };
   const of = (ws: string, channel: ChannelName, key: string, make: () => ChannelAdapter) => {
     const id = `${ws}:${channel}`;
     const hit = phone.get(id);
@@ -47,7 +54,11 @@ export function createAdapters(config: OutreachConfig): AdapterFor & { close: ()
   const adapterFor = (ws: string, channel: ChannelName, s: SendingSettings): ChannelAdapter | null => {
     if (channel === 'email') {
       if (!config.smtpUrl || !s.fromEmail) return null;
-      return (email ??= createSmtpEmail({ smtpUrl: config.smtpUrl, messageIdDomain: messageIdDomain() }));
+      return (email ??= createSmtpEmail({
+        smtpUrl: config.smtpUrl,
+        messageIdDomain: messageIdDomainOf(config.publicUrl()),
+        returnPathDomain: config.inboundDomain,
+      }));
     }
     if (channel === 'sms') {
       const c = s.sms;
@@ -97,6 +108,7 @@ export function createOutreach(deps: {
     box: deps.box,
     publicUrl: config.publicUrl,
     smtpConfigured: !!config.smtpUrl,
+    inbound: { domain: config.inboundDomain, listen: config.inboundListen },
   });
   let wake = () => {};
   const poke = () => wake();
@@ -107,6 +119,7 @@ export function createOutreach(deps: {
     timeline: deps.timeline,
     settings,
     publicUrl: config.publicUrl,
+    inboundDomain: config.inboundDomain,
     userEmail: deps.userEmail,
     poke,
     ...(deps.clock && { clock: deps.clock }),
@@ -129,6 +142,13 @@ export function createOutreach(deps: {
     timeline: deps.timeline,
     ...(deps.clock && { clock: deps.clock }),
   });
+  const inbound = createInboundService({
+    db,
+    repo: outreach.repo,
+    timeline: deps.timeline,
+    pages,
+    messageIdDomain: () => messageIdDomainOf(config.publicUrl()),
+  });
   const adapters = createAdapters(config);
   /** The sender of this process (started by the server's background jobs). */
   const createSender = (
@@ -143,6 +163,7 @@ export function createOutreach(deps: {
       timeline: deps.timeline,
       adapterFor: adapters,
       publicUrl: config.publicUrl,
+      inboundDomain: config.inboundDomain,
       finishCampaigns: campaigns.finishCampaigns,
       ...(opts.pollMs && { pollMs: opts.pollMs }),
       ...(opts.leaseMs && { leaseMs: opts.leaseMs }),
@@ -156,6 +177,7 @@ export function createOutreach(deps: {
     outreach,
     campaigns,
     pages,
+    inbound,
     createSender,
     /** Who to wake when a message is due (the server's sender and job runner set it). */
     onDue: (fn: () => void) => {

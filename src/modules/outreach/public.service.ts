@@ -190,7 +190,7 @@ export function createPublicService(deps: {
       return url;
     },
     /** One click (RFC 8058) or the page's button: no more marketing to this address. Doing it twice is harmless. */
-    async unsubscribe(token: string, via: 'one-click' | 'page'): Promise<boolean> {
+    async unsubscribe(token: string, via: 'one-click' | 'page' | 'mailto'): Promise<boolean> {
       return writeTransaction(db, async (trx) => {
         const t = await resolve(token, trx);
         if (!t) return false;
@@ -199,7 +199,11 @@ export function createPublicService(deps: {
           t,
           t.channel,
           false,
-          via === 'one-click' ? 'one-click unsubscribe' : 'unsubscribe page',
+          via === 'one-click'
+            ? 'one-click unsubscribe'
+            : via === 'mailto'
+              ? 'unsubscribe email'
+              : 'unsubscribe page',
         );
         await trx
           .updateTable('public_tokens')

@@ -43,6 +43,8 @@ export function createOutboxSender(deps: {
   timeline: TimelineService;
   adapterFor: AdapterFor;
   publicUrl: () => string;
+  /** RAPPORT_INBOUND_DOMAIN (the unsubscribe mailto), when inbound mail is set up. */
+  inboundDomain?: string | undefined;
   finishCampaigns: (ws: string, ids: string[]) => Promise<void>;
   pollMs?: number;
   /** How long a claim lasts without renewal (another process takes over after a crash). */
@@ -225,6 +227,7 @@ export function createOutboxSender(deps: {
           shopName: w.name,
           replyTo: s.replyTo,
           publicUrl: deps.publicUrl(),
+          inboundDomain: deps.inboundDomain ?? null,
           survey: c.survey,
           now: clock(),
         });

@@ -37,11 +37,22 @@ export const hookUrls = (publicUrl: string, ws: string) => ({
   whatsapp: `${publicUrl}/hooks/whatsapp/${ws}`,
 });
 
+/** Whether Rapport reads returned mail itself, and where bounces and unsubscribe emails go. */
+const inboundOf = (i: { domain: string | undefined; listen: string | undefined } | undefined) => ({
+  enabled: !!(i?.domain && i.listen),
+  domain: i?.domain ?? null,
+  listen: i?.listen ?? null,
+  bounceAddress: i?.domain ? `bounce@${i.domain}` : null,
+  returnPath: i?.domain ? `bounce+<message id>@${i.domain}` : null,
+});
+
 export function createOutreachSettings(deps: {
   db: Kysely<Database>;
   box: SecretBox;
   publicUrl: () => string;
   smtpConfigured: boolean;
+  /** The inbound mail listener's domain and listen address (RAPPORT_INBOUND_DOMAIN, RAPPORT_INBOUND_SMTP). */
+  inbound?: { domain: string | undefined; listen: string | undefined };
 }) {
   const { db, box } = deps;
   const cache = new Map<string, { at: number; value: SendingSettings }>();
@@ -73,7 +84,11 @@ export function createOutreachSettings(deps: {
       replyTo: s.replyTo,
       quietHours: { start: s.quietStart, end: s.quietEnd },
       ratePerMinute: s.ratePerMinute,
-      email: { configured: deps.smtpConfigured && s.fromEmail !== null, smtp: deps.smtpConfigured },
+      email: {
+        configured: deps.smtpConfigured && s.fromEmail !== null,
+        smtp: deps.smtpConfigured,
+        inbound: inboundOf(deps.inbound),
+      },
       sms: s.sms
         ? {
             provider: s.sms.provider,

@@ -536,6 +536,18 @@ export type MessageStatus =
   | 'uncertain'
   | 'cancelled';
 
+/** A returned mail acted on (0028): a bounce, a delay, a spam complaint, a mailto unsubscribe; once per report_key. */
+export type InboundReportTable = {
+  workspace_id: string;
+  report_key: string;
+  kind: 'bounce' | 'delay' | 'complaint' | 'unsubscribe';
+  message_id: string | null;
+  address: string | null;
+  status: string | null;
+  diagnostic: string | null;
+  received_at: string;
+};
+
 export type MessageTable = {
   workspace_id: string;
   id: string;
@@ -1062,4 +1074,5 @@ export type Database = {
   referral_settings: ReferralSettingsTable; // 0027
   business_profiles: BusinessProfileTable; // 0027
   introductions: IntroductionTable; // 0027
+  inbound_reports: InboundReportTable; // 0028
 };

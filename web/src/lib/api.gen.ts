@@ -13377,6 +13377,19 @@ export interface components {
         configured: boolean;
         /** @description The server has a mail server (RAPPORT_SMTP_URL is set) */
         smtp: boolean;
+        /** @description Returned mail (bounces, spam complaints, unsubscribe emails); read-only, from the configuration */
+        inbound: {
+          /** @description Rapport reads returned mail itself (RAPPORT_INBOUND_SMTP and RAPPORT_INBOUND_DOMAIN are set) */
+          enabled: boolean;
+          /** @description RAPPORT_INBOUND_DOMAIN */
+          domain: string | null;
+          /** @description RAPPORT_INBOUND_SMTP (address:port of the listener) */
+          listen: string | null;
+          /** @description The address to point bounces and feedback loops at */
+          bounceAddress: string | null;
+          /** @description The envelope sender each email goes out with (VERP) */
+          returnPath: string | null;
+        };
       };
       sms: {
         provider: string;
@@ -15566,6 +15579,19 @@ export interface components {
         configured: boolean;
         /** @description The server has a mail server (RAPPORT_SMTP_URL is set) */
         smtp: boolean;
+        /** @description Returned mail (bounces, spam complaints, unsubscribe emails); read-only, from the configuration */
+        inbound: {
+          /** @description Rapport reads returned mail itself (RAPPORT_INBOUND_SMTP and RAPPORT_INBOUND_DOMAIN are set) */
+          enabled: boolean;
+          /** @description RAPPORT_INBOUND_DOMAIN */
+          domain: string | null;
+          /** @description RAPPORT_INBOUND_SMTP (address:port of the listener) */
+          listen: string | null;
+          /** @description The address to point bounces and feedback loops at */
+          bounceAddress: string | null;
+          /** @description The envelope sender each email goes out with (VERP) */
+          returnPath: string | null;
+        };
       };
       sms: {
         provider: string;

@@ -10,9 +10,15 @@ type SmtpError = Error & { code?: string; responseCode?: number; permanent?: boo
  * Email over SMTP (nodemailer, one pooled connection per server). `smtpUrl` is `smtp://user:pass@host:587`
  * (STARTTLS when the server offers it) or `smtps://…` (TLS from the start). Each message carries its own
  * `Message-ID` built from Rapport's message id (so a retry is recognisably the same message), `Date`, the
- * workspace's From and Reply-To, a plain-text part and an HTML part.
+ * workspace's From and Reply-To, a plain-text part and an HTML part. With an inbound domain the envelope sender
+ * (Return-Path) is the message's own VERP bounce address.
  */
-export function createSmtpEmail(opts: { smtpUrl: string; messageIdDomain: string }): ChannelAdapter {
+export function createSmtpEmail(opts: {
+  smtpUrl: string;
+  messageIdDomain: string;
+  /** RAPPORT_INBOUND_DOMAIN: the envelope sender becomes bounce+<message id>@ it (VERP), so a bounce names the message. */
+  returnPathDomain?: string | undefined;
+}): ChannelAdapter {
   const transport = nodemailer.createTransport({
     url: opts.smtpUrl,
     pool: true,
@@ -37,6 +43,9 @@ export function createSmtpEmail(opts: { smtpUrl: string; messageIdDomain: string
           messageId: `<${m.id}@${opts.messageIdDomain}>`,
           date: new Date(),
           headers: m.headers ?? {},
+          ...(opts.returnPathDomain && {
+            envelope: { from: `bounce+${m.id}@${opts.returnPathDomain}`, to: [m.to] },
+          }),
         });
         return { ok: true, providerId: info.messageId, status: 'sent' };
       } catch (err) {

@@ -16,15 +16,16 @@ import * as m0015 from './0015_counter_sales.ts';
 import * as m0016 from './0016_outreach.ts';
 import * as m0017 from './0017_survey_answers.ts';
 import * as m0018 from './0018_promises.ts';
+import * as m0019 from './0019_loyalty.ts';
 import * as m0020 from './0020_occasions_events.ts';
 import * as m0021 from './0021_scorecard.ts';
-import * as m0019 from './0019_loyalty.ts';
 import * as m0022 from './0022_webhooks.ts';
 import * as m0023 from './0023_phone_systems.ts';
 import * as m0024 from './0024_privacy_accounts.ts';
 import * as m0025 from './0025_backups.ts';
 import * as m0026 from './0026_grow.ts';
 import * as m0027 from './0027_referrals.ts';
+import * as m0028 from './0028_inbound_mail.ts';
 
 /** Every migration, in order. Add new files here; never edit one that has shipped. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -45,13 +46,14 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0016_outreach': m0016,
   '0017_survey_answers': m0017,
   '0018_promises': m0018,
+  '0019_loyalty': m0019,
   '0020_occasions_events': m0020,
   '0021_scorecard': m0021,
-  '0019_loyalty': m0019,
   '0022_webhooks': m0022,
   '0023_phone_systems': m0023,
   '0024_privacy_accounts': m0024,
   '0025_backups': m0025,
   '0026_grow': m0026,
   '0027_referrals': m0027,
+  '0028_inbound_mail': m0028,
 };

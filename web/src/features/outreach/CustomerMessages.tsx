@@ -156,7 +156,7 @@ function MessageRow({ m, timeZone }: { m: Message; timeZone: string }) {
           To {m.to}
         </Text>
       )}
-      {(problem || wait || (m.status === 'queued' && m.reason)) && (
+      {(problem || wait || (['queued', 'sent'].includes(m.status) && m.reason)) && (
         <Text size="sm" c={problem ? (m.status === 'skipped' ? 'orange.9' : 'red.8') : 'blue.8'} mt={2}>
           {wait ?? m.reason ?? s.meaning}
         </Text>

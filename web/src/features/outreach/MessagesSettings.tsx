@@ -121,6 +121,36 @@ function EmailStatus({ s }: { s: OutreachSettings }) {
   );
 }
 
+/** Whether Rapport reads bounces, spam complaints and unsubscribe emails itself (from the server's configuration). */
+function ReturnedMail({ s }: { s: OutreachSettings }) {
+  const i = s.email.inbound;
+  if (!i.enabled)
+    return (
+      <Text size="sm" c="dimmed" data-testid="returned-mail">
+        Returned mail is off: a bounce reported later by email is not seen by Rapport (an address the mail
+        server refuses straight away is still caught). Whoever runs Rapport can turn it on with{' '}
+        <code>RAPPORT_INBOUND_SMTP</code> and <code>RAPPORT_INBOUND_DOMAIN</code>.
+      </Text>
+    );
+  return (
+    <Stack gap={4} data-testid="returned-mail">
+      <Text size="sm" c="teal.8" fw={500}>
+        Returned mail is on ✓ Bounces, spam complaints and unsubscribe emails are read by Rapport.
+      </Text>
+      <Text size="sm">
+        Point bounces and complaint reports at{' '}
+        <code style={{ overflowWrap: 'anywhere' }}>{i.bounceAddress}</code>. Each email goes out with the
+        return path <code style={{ overflowWrap: 'anywhere' }}>{i.returnPath}</code>, so a bounce names its
+        message.
+      </Text>
+      <Text size="xs" c="dimmed">
+        The server listens on {i.listen}; the mail domain {i.domain} needs an MX record (or a mail-server
+        transport) pointing at it.
+      </Text>
+    </Stack>
+  );
+}
+
 function SenderForm({ s }: { s: OutreachSettings }) {
   const me = useMe();
   const owner = isOwner(me);
@@ -135,6 +165,7 @@ function SenderForm({ s }: { s: OutreachSettings }) {
   return (
     <Section title="Email sender" intro="What customers see in their inbox, and where their replies go.">
       <EmailStatus s={s} />
+      <ReturnedMail s={s} />
       <form
         noValidate
         aria-label="Email sender"
