@@ -108,6 +108,22 @@ export async function eraseCustomer(
         )
         .executeTakeFirst(),
     );
+    // calls the phone systems reported (their number), vouchers kept as bearer value without the name
+    counts.phoneCalls = n(
+      await trx
+        .deleteFrom('phone_calls')
+        .where('workspace_id', '=', ws)
+        .where((eb) =>
+          eb.or([eb('customer_id', '=', id), ...(e164s.length ? [eb('from_number', 'in', e164s)] : [])]),
+        )
+        .executeTakeFirst(),
+    );
+    await trx
+      .updateTable('vouchers')
+      .set({ customer_id: null })
+      .where('workspace_id', '=', ws)
+      .where('customer_id', '=', id)
+      .execute();
     counts.interactions = n(
       await trx
         .deleteFrom('interactions')

@@ -23,6 +23,14 @@ export const DIRECT_TABLES: Record<string, { hide?: string[]; title: string }> =
   event_invitations: { title: 'Event invitations', hide: ['token_hash'] },
   customer_predictions: { title: 'Predictions (purchases expected, value, segment)' },
   prediction_lists: { title: 'Lists they are on (at risk, lapsed, rising)' },
+  loyalty_accounts: { title: 'Points balance and tier' },
+  loyalty_entries: { title: 'Points earned and spent' },
+  vouchers: { title: 'Gift vouchers', hide: ['code_hash'] },
+  voucher_redemptions: { title: 'Gift vouchers used' },
+  valued_customers: { title: 'On the most valued list' },
+  phone_calls: { title: 'Calls reported by the phone system' },
+  referral_codes: { title: 'Their referral code' },
+  business_profiles: { title: 'What their business offers and needs' },
 };
 
 /** Tables reached through another key (an order, a complaint, an address, an audit entity, a pair of customers). */
