@@ -2,8 +2,12 @@ import type { Locator, Page } from 'playwright-core';
 
 /** Pick an option of a Mantine Select by its label. */
 async function choose(page: Page, label: string, option: string | RegExp) {
-  await page.getByRole('combobox', { name: label, exact: true }).click();
-  await page.getByRole('option', { name: option }).click();
+  const box = page.getByRole('combobox', { name: label, exact: true });
+  await box.click();
+  // the page has other selects with the same names (a promise's owner): pick from this one's list
+  const list = await box.getAttribute('aria-controls');
+  const scope = list ? page.locator(`[id="${list}"]`) : page;
+  await scope.getByRole('option', { name: option }).filter({ visible: true }).click();
 }
 
 /** The new complaint form, with the playbook beside it. */
