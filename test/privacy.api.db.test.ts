@@ -264,6 +264,13 @@ for (const dialect of DIALECTS) {
         role: 'staff',
       });
       expect(staff.id).toBeTruthy();
+      // a call the phone system reported from her number, and a gift voucher issued to her
+      await t.services.phones.pbxEvent(ws, {
+        event: 'missed',
+        uniqueid: 'erase-1',
+        caller: '+2348032000001',
+      });
+      const voucher = await ok('POST', '/api/v1/vouchers', { value: 5000, customerId: e.id });
       const noReason = await req('POST', `/api/v1/customers/${e.id}/erase`, { reason: '' });
       expect(noReason.statusCode).toBe(400);
       const r = await ok('POST', `/api/v1/customers/${e.id}/erase`, { reason: 'Asked by email' });
@@ -298,6 +305,7 @@ for (const dialect of DIALECTS) {
             'customer_predictions',
             'prediction_lists',
             'customer_external_ids',
+            'phone_calls',
             'erasures',
             'erased_identities',
           ].map((tb) => sql`select * from ${sql.table(tb)}`.execute(db()).then((x) => x.rows)),
@@ -306,6 +314,15 @@ for (const dialect of DIALECTS) {
       const left = ['Zainab', 'zainab', '0803 200 0001', '+2348032000001'].filter((w) => dump.includes(w));
       expect(left).toEqual([]);
       expect(dump).toContain('Kemi'); // the other customer is untouched
+      // the voucher keeps its value (whoever holds the code may spend it), no longer hers
+      const v = await db()
+        .selectFrom('vouchers')
+        .select(['customer_id', 'value'])
+        .where('workspace_id', '=', ws)
+        .where('id', '=', voucher.id)
+        .executeTakeFirstOrThrow();
+      expect(v).toMatchObject({ customer_id: null });
+      expect(Number(v.value)).toBe(5000);
       expect((await ok('GET', '/api/v1/customers?q=Zainab')).items).toEqual([]);
       expect((await ok('GET', '/api/v1/customers?q=08032000001')).items).toEqual([]);
       // the order stays for the books, without them; revenue unchanged
